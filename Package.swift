@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+// SparseLab: a lab for the theory of sparse autoencoders and dictionary learning.
+import PackageDescription
+
+let package = Package(
+  name: "SparseLab",
+  products: [
+    .executable(name: "lab", targets: ["lab"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+  ],
+  targets: [
+    // MARK: - System libraries (Debian: libopenblas-dev, liblapacke-dev, libglpk-dev)
+    .systemLibrary(name: "CBLASLAPACKE", path: "Sources/CBLASLAPACKE"),
+    .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
+
+    // MARK: - Libraries, one concern each
+    /// Seeded, platform-stable random numbers and named sub-seeds.
+    .target(name: "LabRandom"),
+    /// Dense row-major matrices on CBLAS and LAPACKE; approximate equality.
+    .target(
+      name: "LabNumerics",
+      dependencies: [
+        "CBLASLAPACKE",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]),
+    /// Linear programs solved by GLPK, validated before and verified after.
+    .target(name: "LabOptimization", dependencies: ["CGLPK"]),
+    /// Synthetic worlds with their ground truth.
+    .target(name: "LabGenerators", dependencies: ["LabNumerics", "LabRandom"]),
+    /// Sparse coding and dictionary learning.
+    .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization"]),
+    /// First-order optimality checks, LP certificates and self-verification.
+    .target(name: "LabChecks", dependencies: ["LabNumerics", "LabOptimization", "LabSolvers"]),
+    /// Toy specifications, experiment runners, run records and Markdown reports.
+    .target(
+      name: "LabExperiments",
+      dependencies: ["LabNumerics", "LabRandom", "LabGenerators", "LabSolvers", "LabChecks"]),
+    /// The `lab` command.
+    .executableTarget(
+      name: "lab",
+      dependencies: [
+        "LabExperiments", "LabNumerics", "LabOptimization",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .testTarget(
+      name: "LabRandomTests",
+      dependencies: ["LabRandom", .product(name: "PropertyBased", package: "swift-property-based")]),
+    .testTarget(
+      name: "LabNumericsTests",
+      dependencies: [
+        "LabNumerics", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
+      name: "LabOptimizationTests",
+      dependencies: [
+        "LabOptimization", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
+      name: "LabSolversTests",
+      dependencies: [
+        "LabSolvers", "LabNumerics", "LabRandom",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
+      name: "LabChecksTests",
+      dependencies: [
+        "LabChecks", "LabNumerics", "LabRandom", "LabOptimization",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
+      name: "LabExperimentsTests",
+      dependencies: ["LabExperiments", "lab"]),
+  ]
+)

@@ -1,0 +1,57 @@
+import LabNumerics
+import LabOptimization
+import LabSolvers
+
+/// The STAR / PAIR LP of THEORY §5.5 for receiver j and donors S (a pair when |S| = 1):
+///
+///     max N·β + Σ_{i∈S} (1 − c_ij) Z_i a_i   s.t.  β + Σ_{i∈S} z_in a_i ≤ 0  (n ∈ B_j),
+///     −1 ≤ a_i, β ≤ 1   (β = 0 without bias).
+///
+/// The value is ≥ 0 and positive iff the star condition fails (Theorem 4.4); the optimal
+/// (a, β) is the exact star move of Lemma 4.1 to first order (θ_i = τ s_ij a_i).
+public enum StarProgram {
+  /// The answer for one receiver and donor set.
+  public struct Result: Sendable {
+    /// The LP value (≥ 0); NaN when the LP was not solved.
+    public var value: Double
+    /// Donor rotations a_i, in the order of `donors`.
+    public var rotations: [Double]
+    /// Bias shift β along d_j.
+    public var biasShift: Double
+    /// The solver status and the independent verification.
+    public var status: LPSolution.Status
+    /// The independent check of the answer.
+    public var verification: LPVerification
+    /// Whether the star condition fails (value > 1e-9).
+    public var fails: Bool { value > StarProgram.failureTolerance }
+  }
+
+  /// The value above which the condition fails (THEORY §5.1).
+  public static let failureTolerance = 1e-9
+
+  /// Solves the LP for `receiver` j and `donors` S (indices into the dictionary).
+  public static func solve(_ problem: SparseCodingProblem, receiver j: Int, donors: [Int],
+                           activityThreshold tau: Double = 0) throws -> Result {
+    let z = problem.codes, d = problem.dictionary
+    let n = z.rows
+    var program = LinearProgram(direction: .maximize)
+    for i in donors {
+      let cosine = zip(d.row(i), d.row(j)).reduce(0) { $0 + $1.0 * $1.1 }
+      let mass = (0..<n).reduce(0.0) { $0 + z[$1, i] }
+      program.addColumn(bounds: .between(-1, 1), cost: (1 - cosine) * mass)
+    }
+    let beta = program.addColumn(bounds: problem.hasBias ? .between(-1, 1) : .fixed(0), cost: Double(n))
+    for point in 0..<n where z[point, j] <= tau {
+      var terms: [(column: Int, value: Double)] = [(beta, 1)]
+      for (position, i) in donors.enumerated() { terms.append((position, z[point, i])) }
+      program.addRow(terms, bounds: .atMost(0))
+    }
+    let result = try GLPK.solveVerified(program)
+    let x = result.solution.primal
+    let solved = result.solution.status == .optimal
+    return Result(value: solved ? result.solution.objective : .nan,
+                  rotations: solved ? Array(x[0..<donors.count]) : [],
+                  biasShift: solved ? x[beta] : .nan, status: result.solution.status,
+                  verification: result.verification)
+  }
+}

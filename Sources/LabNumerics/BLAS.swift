@@ -1,0 +1,35 @@
+internal import CBLASLAPACKE
+
+/// The OpenBLAS runtime shared by every BLAS and LAPACK call of the process.
+public enum BLAS {
+  /// The number of threads OpenBLAS uses for each call (`openblas_get_num_threads`).
+  /// It defaults to the number of cores, or to `OPENBLAS_NUM_THREADS` when that is set.
+  public static var threadCount: Int {
+    Int(openblas_get_num_threads())
+  }
+
+  /// Sets the number of threads OpenBLAS uses for each later call (`openblas_set_num_threads`), `n ≥ 1`.
+  /// Use 1 when the caller already runs BLAS work on several threads of its own.
+  public static func setThreadCount(_ n: Int) {
+    precondition(n >= 1 && n <= Int(Int32.max), "BLAS thread count must be at least 1, got \(n).")
+    openblas_set_num_threads(Int32(n))
+  }
+
+  /// OpenBLAS's build description (`openblas_get_config`) without surrounding whitespace,
+  /// e.g. `"OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"`; for run records.
+  public static var configuration: String {
+    let raw = String(cString: openblas_get_config())
+    guard let first = raw.firstIndex(where: { !$0.isWhitespace }),
+      let last = raw.lastIndex(where: { !$0.isWhitespace })
+    else { return "" }
+    return String(raw[first...last])
+  }
+}
+
+/// `n` as a 32-bit BLAS/LAPACK integer (this OpenBLAS is built without `USE_64BITINT`);
+/// a dimension that does not fit is a precondition failure.
+@usableFromInline
+func blasInteger(_ n: Int) -> Int32 {
+  precondition(n >= 0 && n <= Int(Int32.max), "Dimension \(n) does not fit the 32-bit BLAS/LAPACK integers.")
+  return Int32(n)
+}

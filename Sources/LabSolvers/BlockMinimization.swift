@@ -1,0 +1,178 @@
+import LabNumerics
+
+/// Dictionary learning for P⁺_λ by exact block minimisation — the reference recipe of THEORY §5.8.
+///
+/// Every step is the exact minimiser of L_λ in its block, so the loss never increases:
+/// 1. codes from Z = 0 by `initialSweeps` coordinate-descent sweeps;
+/// 2. each iteration: `sweepsPerIteration` warm-started sweeps; then for each atom k,
+///    d_k ← v/‖v‖ with v = Σ_n z_nk (r_n + z_nk d_k) (unused atoms stay); then, with a free bias,
+///    b ← b + mean_n r_n;
+/// 3. stop when the KKT residual at exact codes is below `kktTolerance` (checked every
+///    `kktCheckInterval` iterations), when the loss falls by less than `lossTolerance·max(1, L)`
+///    after `minimumIterations`, or at `maxIterations`;
+/// 4. re-solve the codes exactly (``NonnegativeLasso``); every reported quantity uses them.
+public enum BlockMinimization {
+  /// Training options.
+  public struct Configuration: Codable, Equatable, Sendable {
+    /// Coordinate-descent sweeps for the first codes.
+    public var initialSweeps: Int
+    /// Warm-started sweeps per outer iteration.
+    public var sweepsPerIteration: Int
+    /// Upper limit on outer iterations.
+    public var maxIterations: Int
+    /// Fewest iterations before the loss-stall rule may stop the run.
+    public var minimumIterations: Int
+    /// Relative loss decrease below which the run counts as converged.
+    public var lossTolerance: Double
+    /// Stop once the KKT residual at exact codes is below this.
+    public var kktTolerance: Double
+    /// How often (in iterations) the KKT residual is measured.
+    public var kktCheckInterval: Int
+
+    /// The reference settings of THEORY §5.8 with a KKT stopping rule.
+    public init(initialSweeps: Int = 500, sweepsPerIteration: Int = 50, maxIterations: Int = 50_000,
+                minimumIterations: Int = 10, lossTolerance: Double = 1e-16, kktTolerance: Double = 1e-9,
+                kktCheckInterval: Int = 100) {
+      self.initialSweeps = initialSweeps
+      self.sweepsPerIteration = sweepsPerIteration
+      self.maxIterations = maxIterations
+      self.minimumIterations = minimumIterations
+      self.lossTolerance = lossTolerance
+      self.kktTolerance = kktTolerance
+      self.kktCheckInterval = kktCheckInterval
+    }
+
+    /// Problems with the options, each naming the field and value; empty when valid.
+    public func problems() -> [String] {
+      var found: [String] = []
+      for (name, value) in [("initialSweeps", initialSweeps), ("sweepsPerIteration", sweepsPerIteration),
+                            ("maxIterations", maxIterations), ("minimumIterations", minimumIterations),
+                            ("kktCheckInterval", kktCheckInterval)] where value < 1 {
+        found.append("'\(name)' must be at least 1, got \(value)")
+      }
+      for (name, value) in [("lossTolerance", lossTolerance), ("kktTolerance", kktTolerance)]
+      where !(value.isFinite && value >= 0) {
+        found.append("'\(name)' must be a finite number ≥ 0, got \(value)")
+      }
+      return found
+    }
+  }
+
+  /// Why a run stopped.
+  public enum Termination: String, Codable, Sendable {
+    /// The KKT residual fell below the tolerance.
+    case kktTolerance = "kkt-tolerance"
+    /// The loss stopped decreasing.
+    case lossStalled = "loss-stalled"
+    /// The iteration limit was reached.
+    case iterationLimit = "iteration-limit"
+  }
+
+  /// The result of a run; the codes are exact for the final dictionary and bias.
+  public struct Fit: Sendable {
+    /// The final problem (data, dictionary, bias, exact codes, λ).
+    public var problem: SparseCodingProblem
+    /// Loss after the initial codes and after every iteration.
+    public var lossHistory: [Double]
+    /// Outer iterations done.
+    public var iterations: Int
+    /// Why the run stopped.
+    public var termination: Termination
+    /// KKT residuals at the final exact codes.
+    public var kkt: KKTResiduals
+  }
+
+  /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
+  public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
+                         lambda: Double, configuration: Configuration = Configuration()) -> Fit {
+    var dictionary = normalizedRows(initialDictionary)
+    var bias = initialBias
+    var codes = Matrix<Double>(rows: samples.rows, columns: dictionary.rows)
+    var residual = SparseCodingProblem.subtractingBias(bias, from: samples)
+    CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
+                            maxSweeps: configuration.initialSweeps)
+    var history = [loss(residual: residual, codes: codes, lambda: lambda)]
+    var termination = Termination.iterationLimit
+    var iterations = 0
+    while iterations < configuration.maxIterations {
+      iterations += 1
+      CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
+                              maxSweeps: configuration.sweepsPerIteration)
+      updateAtoms(dictionary: &dictionary, residual: &residual, codes: codes)
+      if bias != nil { updateBias(&bias!, residual: &residual) }
+      let current = loss(residual: residual, codes: codes, lambda: lambda)
+      let previous = history[history.count - 1]
+      history.append(current)
+      if iterations % configuration.kktCheckInterval == 0 {
+        let exact = exactProblem(samples, dictionary, bias, lambda)
+        if KKTResiduals(exact).maximum < configuration.kktTolerance { termination = .kktTolerance; break }
+      }
+      if iterations >= configuration.minimumIterations
+        && previous - current < configuration.lossTolerance * max(1, current) {
+        termination = .lossStalled
+        break
+      }
+    }
+    let final = exactProblem(samples, dictionary, bias, lambda)
+    return Fit(problem: final, lossHistory: history, iterations: iterations, termination: termination,
+               kkt: KKTResiduals(final))
+  }
+
+  /// The rows of `matrix` scaled to unit norm (zero rows stay zero).
+  public static func normalizedRows(_ matrix: Matrix<Double>) -> Matrix<Double> {
+    var result = matrix
+    for k in 0..<matrix.rows {
+      let row = matrix.row(k)
+      let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      if norm > 0 { result.setRow(k, to: row.map { $0 / norm }) }
+    }
+    return result
+  }
+
+  private static func exactProblem(_ samples: Matrix<Double>, _ dictionary: Matrix<Double>, _ bias: [Double]?,
+                                   _ lambda: Double) -> SparseCodingProblem {
+    let codes = NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias)
+    return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda)
+  }
+
+  private static func loss(residual: Matrix<Double>, codes: Matrix<Double>, lambda: Double) -> Double {
+    0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
+  }
+
+  /// Exact sphere-constrained minimiser for each atom in turn, residual kept current.
+  private static func updateAtoms(dictionary: inout Matrix<Double>, residual: inout Matrix<Double>, codes: Matrix<Double>) {
+    let n = codes.rows, k = codes.columns, m = dictionary.columns
+    for atom in 0..<k {
+      var v = [Double](repeating: 0, count: m)
+      var used = false
+      for point in 0..<n {
+        let z = codes.storage[point * k + atom]
+        guard z != 0 else { continue }
+        used = true
+        for i in 0..<m { v[i] += z * (residual.storage[point * m + i] + z * dictionary.storage[atom * m + i]) }
+      }
+      let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      guard used, norm > 0 else { continue }
+      let old = dictionary.row(atom)
+      let new = v.map { $0 / norm }
+      dictionary.setRow(atom, to: new)
+      for point in 0..<n {
+        let z = codes.storage[point * k + atom]
+        guard z != 0 else { continue }
+        for i in 0..<m { residual.storage[point * m + i] += z * (old[i] - new[i]) }
+      }
+    }
+  }
+
+  /// b ← b + mean_n r_n, residual shifted accordingly.
+  private static func updateBias(_ bias: inout [Double], residual: inout Matrix<Double>) {
+    let n = residual.rows, m = residual.columns
+    for i in 0..<m {
+      var mean = 0.0
+      for point in 0..<n { mean += residual.storage[point * m + i] }
+      mean /= Double(n)
+      bias[i] += mean
+      for point in 0..<n { residual.storage[point * m + i] -= mean }
+    }
+  }
+}

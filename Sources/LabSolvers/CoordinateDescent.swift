@@ -1,0 +1,48 @@
+import LabNumerics
+
+/// Cyclic coordinate descent on the nonnegative lasso codes of a whole data set, keeping the
+/// residual up to date (THEORY §5.8, step 1).
+///
+/// One sweep visits k = 1…K in order and, for every point n, sets
+/// z_nk ← max(z_nk + d_kᵀr_n − λ, 0) and updates r_n; each update is the exact minimiser in
+/// z_nk because the atoms have unit norm. Every sweep lowers L_λ or leaves it unchanged.
+public enum CoordinateDescent {
+  /// Runs up to `maxSweeps` sweeps on `codes` (`N × K`) and `residual` (`N × m`), in place.
+  /// Stops early when the largest change of a code in a sweep is below `tolerance`.
+  /// Returns the number of sweeps done.
+  @discardableResult
+  public static func sweep(codes: inout Matrix<Double>, residual: inout Matrix<Double>, dictionary: Matrix<Double>,
+                           lambda: Double, maxSweeps: Int, tolerance: Double = 1e-13) -> Int {
+    let n = codes.rows, k = codes.columns, m = dictionary.columns
+    precondition(residual.rows == n && residual.columns == m && dictionary.rows == k,
+                 "Coordinate descent shapes: Z \(n)×\(k), R \(residual.rows)×\(residual.columns), D \(dictionary.rows)×\(m).")
+    let atoms = dictionary.storage
+    var z = codes.storage
+    var r = residual.storage
+    var done = 0
+    for _ in 0..<maxSweeps {
+      done += 1
+      var largestChange = 0.0
+      for atom in 0..<k {
+        let a = atom * m
+        for point in 0..<n {
+          let rp = point * m
+          var correlation = 0.0
+          for i in 0..<m { correlation += atoms[a + i] * r[rp + i] }
+          let old = z[point * k + atom]
+          let new = max(old + correlation - lambda, 0)
+          if new != old {
+            let delta = new - old
+            for i in 0..<m { r[rp + i] -= delta * atoms[a + i] }
+            z[point * k + atom] = new
+            largestChange = max(largestChange, abs(delta))
+          }
+        }
+      }
+      if largestChange < tolerance { break }
+    }
+    codes.storage = z
+    residual.storage = r
+    return done
+  }
+}

@@ -1,0 +1,133 @@
+import LabNumerics
+
+/// Exact nonnegative lasso codes for a fixed dictionary, by a primal active-set method
+/// (Lawson–Hanson style, THEORY §5.8).
+///
+/// For one point v = x − b it solves
+///
+///     min_{z ≥ 0}  ½‖v − Σ_k z_k d_k‖² + λ Σ_k z_k  =  ½ zᵀGz − (Dv − λ)ᵀz + const,
+///
+/// with G = D·Dᵀ. The support is kept linearly independent: when an entering atom is a linear
+/// combination of the current support, a recession step moves along the null direction (the fit
+/// is unchanged and the penalty strictly drops) until a support atom leaves. The answer satisfies
+/// the KKT condition (K1) to about machine precision (Lawson & Hanson 1974, *Solving Least
+/// Squares Problems*, ch. 23).
+public struct NonnegativeLasso: Sendable {
+  /// The dictionary D, `K × m`.
+  public let dictionary: Matrix<Double>
+  /// G = D·Dᵀ, `K × K`.
+  public let gram: Matrix<Double>
+  /// The L1 weight λ.
+  public let lambda: Double
+
+  /// Prepares the solver for a dictionary (rows are atoms) and λ ≥ 0.
+  public init(dictionary: Matrix<Double>, lambda: Double) {
+    precondition(lambda >= 0 && lambda.isFinite, "The lasso needs a finite λ ≥ 0, got \(lambda).")
+    self.dictionary = dictionary
+    self.gram = dictionary.rowGram()
+    self.lambda = lambda
+  }
+
+  /// Codes for every row of `samples` (`N × m`) after subtracting `bias`; returns `N × K`.
+  public func codes(for samples: Matrix<Double>, bias: [Double]?) -> Matrix<Double> {
+    let correlations = SparseCodingProblem.subtractingBias(bias, from: samples)
+      .multiplied(by: dictionary, transposingOther: true)
+    var result = Matrix<Double>(rows: samples.rows, columns: dictionary.rows)
+    for n in 0..<samples.rows { result.setRow(n, to: solve(correlations: correlations.row(n))) }
+    return result
+  }
+
+  /// The optimal code for one point, given its correlations c = D·(x − b) with every atom.
+  public func solve(correlations c: [Double]) -> [Double] {
+    let k = gram.rows
+    let q = c.map { $0 - lambda }
+    var z = [Double](repeating: 0, count: k)
+    var support: [Int] = []
+    let scale = max(1, q.map(abs).max() ?? 0)
+    let tolerance = 1e-14 * scale
+    for _ in 0..<(20 * k + 100) {
+      let gradient = self.gradient(at: z, q: q)
+      guard let entering = (0..<k).filter({ !support.contains($0) && gradient[$0] < -tolerance })
+        .min(by: { gradient[$0] < gradient[$1] }) else { break }
+      if let null = nullDirection(entering: entering, support: support) {
+        recessionStep(z: &z, support: &support, entering: entering, null: null)
+        continue
+      }
+      support.append(entering)
+      solveOnSupport(z: &z, support: &support, q: q)
+    }
+    return z
+  }
+
+  /// ∇ = G z − q.
+  private func gradient(at z: [Double], q: [Double]) -> [Double] {
+    let k = gram.rows
+    return (0..<k).map { row in
+      var sum = -q[row]
+      for col in 0..<k where z[col] != 0 { sum += gram[row, col] * z[col] }
+      return sum
+    }
+  }
+
+  /// When d_entering lies in the span of the support atoms, the coefficients u with
+  /// d_entering = Σ u_i d_i; otherwise `nil`.
+  private func nullDirection(entering: Int, support: [Int]) -> [Double]? {
+    guard !support.isEmpty else { return nil }
+    let sub = subGram(support)
+    let rhs = Matrix(rows: support.count, columns: 1, storage: support.map { gram[$0, entering] })
+    guard let u = try? sub.solvingPositiveDefinite(rhs) else { return nil }
+    let projected = zip(support, u.storage).reduce(0) { $0 + gram[entering, $1.0] * $1.1 }
+    let schur = gram[entering, entering] - projected
+    return schur <= 1e-12 * gram[entering, entering] ? u.storage : nil
+  }
+
+  /// Moves along z_entering += α, z_support −= α·u (fit unchanged, penalty falls) until a support entry reaches 0.
+  private func recessionStep(z: inout [Double], support: inout [Int], entering: Int, null u: [Double]) {
+    var alpha = Double.infinity
+    var leaving = -1
+    for (position, index) in support.enumerated() where u[position] > 0 {
+      let limit = z[index] / u[position]
+      if limit < alpha { alpha = limit; leaving = index }
+    }
+    precondition(leaving >= 0, "Recession step without a blocking atom: the lasso objective would be unbounded below.")
+    for (position, index) in support.enumerated() { z[index] = max(0, z[index] - alpha * u[position]) }
+    z[leaving] = 0
+    z[entering] = alpha
+    support.removeAll { $0 == leaving }
+    support.append(entering)
+  }
+
+  /// Solves G_PP s = q_P and walks toward s while keeping z ≥ 0, dropping atoms that hit zero.
+  private func solveOnSupport(z: inout [Double], support: inout [Int], q: [Double]) {
+    while !support.isEmpty {
+      let rhs = Matrix(rows: support.count, columns: 1, storage: support.map { q[$0] })
+      guard let s = try? subGram(support).solvingPositiveDefinite(rhs).storage else {
+        // Numerically dependent support: drop the newest atom; the outer loop re-enters through a recession step.
+        z[support.removeLast()] = 0
+        return
+      }
+      if s.allSatisfy({ $0 > 0 }) {
+        for (position, index) in support.enumerated() { z[index] = s[position] }
+        return
+      }
+      // Step toward s until the first support entry with s_i ≤ 0 reaches zero (it leaves the support).
+      var alpha = 1.0
+      var blocking = support[0]
+      for (position, index) in support.enumerated() where s[position] <= 0 {
+        let limit = z[index] / (z[index] - s[position])
+        if limit <= alpha { alpha = limit; blocking = index }
+      }
+      for (position, index) in support.enumerated() { z[index] = max(0, z[index] + alpha * (s[position] - z[index])) }
+      z[blocking] = 0
+      support.removeAll { z[$0] == 0 }
+    }
+  }
+
+  private func subGram(_ support: [Int]) -> Matrix<Double> {
+    var sub = Matrix<Double>(rows: support.count, columns: support.count)
+    for (a, i) in support.enumerated() {
+      for (b, j) in support.enumerated() { sub[a, b] = gram[i, j] }
+    }
+    return sub
+  }
+}

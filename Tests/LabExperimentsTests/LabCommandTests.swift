@@ -1,0 +1,98 @@
+import Foundation
+import LabExperiments
+import Testing
+
+/// End-to-end tests of the `lab` executable on a small hierarchy toy (N = 40, fewer exact cases).
+@Suite("lab command", .serialized)
+struct LabCommandTests {
+  /// The `lab` binary built beside the test bundle.
+  static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lab")
+
+  static func scratch() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lab-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  /// A quick toy: the default world with N = 40 and one exact case.
+  static func smallToy(in directory: URL) throws -> String {
+    var toy = HierarchyToy.default
+    toy.world.sampleCount = 40
+    toy.exactCases = [.init(childAngleDegrees: 70, bias: true)]
+    let path = directory.appendingPathComponent("small.json").path
+    try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  }
+
+  @Test("The executable exists next to the tests")
+  func executableBuilt() {
+    #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "expected \(Self.executable.path)")
+  }
+
+  @Test("Every check passes on a small toy, and a second run with the same seed writes a byte-identical report")
+  func reproducibleReport() throws {
+    let directory = try Self.scratch()
+    let toy = try Self.smallToy(in: directory)
+    let first = try Self.run(["run", "hierarchy", "--toy", toy, "--out", directory.appendingPathComponent("a").path, "--quiet"])
+    #expect(first.status == 0, "stdout: \(first.stdout)\nstderr: \(first.stderr)")
+    let second = try Self.run(["run", "hierarchy", "--toy", toy, "--out", directory.appendingPathComponent("b").path, "--quiet", "--json"])
+    #expect(second.status == 0)
+    #expect(second.stdout.hasPrefix("{\"checks\":"))
+    let a = try Data(contentsOf: directory.appendingPathComponent("a/hierarchy.md"))
+    let b = try Data(contentsOf: directory.appendingPathComponent("b/hierarchy.md"))
+    #expect(a == b)
+    let report = String(decoding: a, as: UTF8.self)
+    #expect(report.contains("## Verdict") && report.contains("## Reproduce") && report.contains("lab run hierarchy --seed 20261122 --toy \(toy)"))
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("a/hierarchy.json").path))
+  }
+
+  @Test("An unknown experiment exits with 2 and suggests the nearest name; nothing is written")
+  func unknownExperiment() throws {
+    let directory = try Self.scratch()
+    let result = try Self.run(["run", "hierachy", "--out", directory.appendingPathComponent("out").path])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("Unknown experiment 'hierachy'. Did you mean 'hierarchy'?"))
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+  }
+
+  @Test("A malformed toy file exits with 2, names the file and field, and writes nothing")
+  func malformedToy() throws {
+    let directory = try Self.scratch()
+    let path = directory.appendingPathComponent("bad.json").path
+    let text = String(decoding: try ToyLoader.encode(.default), as: UTF8.self).replacingOccurrences(of: "\"lambda\" : 0.05", with: "\"lambda\" : 0")
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    let result = try Self.run(["run", "hierarchy", "--toy", path, "--out", directory.appendingPathComponent("out").path])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("\(path): 'lambda' must be a finite number > 0, got 0.0"))
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+  }
+
+  @Test("A missing toy file and a bad option exit with 2")
+  func badInput() throws {
+    let missing = try Self.run(["run", "hierarchy", "--toy", "/nonexistent/toy.json"])
+    #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/toy.json: no such file"))
+    let threads = try Self.run(["run", "hierarchy", "--threads", "0"])
+    #expect(threads.status == 2 && threads.stderr.contains("'--threads' must be in 1...64, got 0."))
+  }
+
+  @Test("lab show prints the embedded default toy")
+  func show() throws {
+    let result = try Self.run(["show", "hierarchy"])
+    #expect(result.status == 0)
+    #expect(result.stdout == String(decoding: try ToyLoader.encode(.default), as: UTF8.self))
+  }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import LabExperiments
+import Testing
+
+@Suite("Toy files")
+struct ToyFileTests {
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  @Test("toys/hierarchy.json is the embedded default, byte for byte in its canonical form")
+  func committedToyIsTheDefault() throws {
+    let path = Self.repository.appendingPathComponent("toys/hierarchy.json").path
+    #expect(try ToyLoader.loadHierarchy(path: path) == HierarchyToy.default)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == ToyLoader.encode(.default))
+  }
+
+  /// Writes `text` to a fresh file and returns its path.
+  static func file(_ text: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("toy-\(UUID().uuidString).json").path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  /// The default toy's JSON with one textual replacement.
+  static func defaultText(replacing old: String, with new: String) throws -> String {
+    let text = String(decoding: try ToyLoader.encode(.default), as: UTF8.self)
+    #expect(text.contains(old), "the canonical toy text must contain \(old)")
+    return text.replacingOccurrences(of: old, with: new)
+  }
+
+  static func message(loading text: String) throws -> (path: String, message: String) {
+    let path = try file(text)
+    do {
+      _ = try ToyLoader.loadHierarchy(path: path)
+      return (path, "")
+    } catch {
+      return (path, "\(error)")
+    }
+  }
+
+  @Test("A missing file is named")
+  func missingFile() {
+    #expect(throws: ToyFileError(path: "/nonexistent/toy.json", "no such file")) {
+      try ToyLoader.loadHierarchy(path: "/nonexistent/toy.json")
+    }
+  }
+
+  @Test("Malformed JSON names the file")
+  func malformedJSON() throws {
+    let (path, message) = try Self.message(loading: "{ \"id\": ")
+    #expect(message.hasPrefix("\(path): not valid JSON"))
+  }
+
+  @Test("An invalid value names the file, the field and the value")
+  func invalidValue() throws {
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"lambda\" : 0.05", with: "\"lambda\" : -1"))
+    #expect(message == "\(path): 'lambda' must be a finite number > 0, got -1.0")
+  }
+
+  @Test("A nested invalid value names its section")
+  func invalidNestedValue() throws {
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"sampleCount\" : 200", with: "\"sampleCount\" : 2"))
+    #expect(message == "\(path): world: 'sampleCount' must be in 4...1000000, got 2")
+  }
+
+  @Test("A wrong type names the field")
+  func wrongType() throws {
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"lambda\" : 0.05", with: "\"lambda\" : \"small\""))
+    #expect(message.hasPrefix("\(path): field 'lambda' has the wrong type"))
+  }
+
+  @Test("A missing field is named with its section")
+  func missingField() throws {
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"sampleCount\" : 200,", with: ""))
+    #expect(message == "\(path): missing field 'world.sampleCount'")
+  }
+
+  @Test("An unknown key gets the nearest known name")
+  func unknownKey() throws {
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"lambda\"", with: "\"lamda\""))
+    #expect(message.hasPrefix("\(path): unknown field 'lamda'. Did you mean 'lambda'?"))
+  }
+
+  @Test("An unknown enumeration value names the field")
+  func unknownEnumeration() throws {
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"equal-to-parent\"", with: "\"equal\""))
+    #expect(message.hasPrefix("\(path): field 'variants[1].childMagnitude' is invalid"))
+  }
+}
