@@ -38,23 +38,34 @@ public struct NonnegativeLasso: Sendable {
   }
 
   /// The optimal code for one point, given its correlations c = D·(x − b) with every atom.
+  ///
+  /// Invariant between outer steps: z is the exact minimiser on its support P (∇_P = 0, z_P > 0)
+  /// and the atoms of P are linearly independent. Each outer step brings in the atom with the most
+  /// negative gradient; the objective strictly decreases, so no support repeats and the loop ends.
   public func solve(correlations c: [Double]) -> [Double] {
     let k = gram.rows
     let q = c.map { $0 - lambda }
     var z = [Double](repeating: 0, count: k)
     var support: [Int] = []
-    let scale = max(1, q.map(abs).max() ?? 0)
-    let tolerance = 1e-14 * scale
-    for _ in 0..<(20 * k + 100) {
+    let tolerance = 1e-14 * max(1, q.map(abs).max() ?? 0)
+    // Atoms whose entry failed by rounding (sub-problem value ≤ 0) since the support last changed.
+    var rejected: Set<Int> = []
+    for _ in 0..<(50 * k + 100) {
       let gradient = self.gradient(at: z, q: q)
-      guard let entering = (0..<k).filter({ !support.contains($0) && gradient[$0] < -tolerance })
+      guard let entering = (0..<k).filter({ !support.contains($0) && !rejected.contains($0) && gradient[$0] < -tolerance })
         .min(by: { gradient[$0] < gradient[$1] }) else { break }
+      let previous = (z, support)
       if let null = nullDirection(entering: entering, support: support) {
         recessionStep(z: &z, support: &support, entering: entering, null: null)
+      } else {
+        support.append(entering)
+      }
+      guard solveOnSupport(z: &z, support: &support, q: q, entering: entering) else {
+        (z, support) = previous
+        rejected.insert(entering)
         continue
       }
-      support.append(entering)
-      solveOnSupport(z: &z, support: &support, q: q)
+      rejected.removeAll()
     }
     return z
   }
@@ -81,7 +92,8 @@ public struct NonnegativeLasso: Sendable {
     return schur <= 1e-12 * gram[entering, entering] ? u.storage : nil
   }
 
-  /// Moves along z_entering += α, z_support −= α·u (fit unchanged, penalty falls) until a support entry reaches 0.
+  /// Moves along z_entering += α, z_support −= α·u (fit unchanged, penalty falls) until a support
+  /// entry reaches 0; that atom leaves and the entering one joins, keeping the support independent.
   private func recessionStep(z: inout [Double], support: inout [Int], entering: Int, null u: [Double]) {
     var alpha = Double.infinity
     var leaving = -1
@@ -97,30 +109,31 @@ public struct NonnegativeLasso: Sendable {
     support.append(entering)
   }
 
-  /// Solves G_PP s = q_P and walks toward s while keeping z ≥ 0, dropping atoms that hit zero.
-  private func solveOnSupport(z: inout [Double], support: inout [Int], q: [Double]) {
+  /// The Lawson–Hanson inner loop: solves G_PP s = q_P and walks from z toward s while keeping
+  /// z ≥ 0, dropping atoms that reach zero, until s > 0 on the whole support; then z_P = s.
+  /// Returns `false` (and leaves z undefined) when `entering` cannot stay in the support — a
+  /// rounding failure of the entry test, which the caller undoes.
+  private func solveOnSupport(z: inout [Double], support: inout [Int], q: [Double], entering: Int) -> Bool {
     while !support.isEmpty {
       let rhs = Matrix(rows: support.count, columns: 1, storage: support.map { q[$0] })
-      guard let s = try? subGram(support).solvingPositiveDefinite(rhs).storage else {
-        // Numerically dependent support: drop the newest atom; the outer loop re-enters through a recession step.
-        z[support.removeLast()] = 0
-        return
-      }
+      guard let s = try? subGram(support).solvingPositiveDefinite(rhs).storage else { return false }
       if s.allSatisfy({ $0 > 0 }) {
         for (position, index) in support.enumerated() { z[index] = s[position] }
-        return
+        return true
       }
       // Step toward s until the first support entry with s_i ≤ 0 reaches zero (it leaves the support).
       var alpha = 1.0
-      var blocking = support[0]
+      var blocking = -1
       for (position, index) in support.enumerated() where s[position] <= 0 {
         let limit = z[index] / (z[index] - s[position])
         if limit <= alpha { alpha = limit; blocking = index }
       }
+      if blocking == entering && alpha == 0 { return false }
       for (position, index) in support.enumerated() { z[index] = max(0, z[index] + alpha * (s[position] - z[index])) }
       z[blocking] = 0
       support.removeAll { z[$0] == 0 }
     }
+    return true
   }
 
   private func subGram(_ support: [Int]) -> Matrix<Double> {
