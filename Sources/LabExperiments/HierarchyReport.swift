@@ -43,7 +43,7 @@ public enum HierarchyReport {
     table.add("λ > 0 variants", toy.variants.map { "\($0.name) (bias: \($0.bias ? "free" : "none"), labrador magnitude: \($0.childMagnitude.rawValue))" }.joined(separator: "; "))
     table.add("exact cases", toy.exactCases.map { "α = \(Figures.format($0.childAngleDegrees))°, \($0.bias ? "bias" : "no bias")" }.joined(separator: "; "))
     let t = toy.training
-    table.add("training", "exact block minimisation (THEORY §5.8) from the ground truth, b⁽⁰⁾ = 0: \(t.initialSweeps) initial CD sweeps, \(t.sweepsPerIteration) per iteration; stop at KKT < \(Figures.format(t.kktTolerance)) (checked every \(t.kktCheckInterval) iterations), relative loss decrease < \(Figures.format(t.lossTolerance)) after \(t.minimumIterations), or \(t.maxIterations) iterations; final codes by the exact active-set lasso")
+    table.add("training", "exact block minimisation (THEORY §5.8) from the ground truth, b⁽⁰⁾ = 0: \(t.initialSweeps) initial CD sweeps, \(t.sweepsPerIteration) per iteration; stop at KKT < \(Figures.format(t.kktTolerance)) (checked every \(t.kktCheckInterval) iterations), atoms and bias moving by ≤ \(Figures.format(t.stepTolerance)) in an iteration after \(t.minimumIterations), or \(t.maxIterations) iterations; final codes by the exact active-set lasso")
     table.add("activity threshold τ_z", "0 (exact codes)")
     var seeds = MarkdownTable("sub-seed", "value")
     for name in record.seeds.keys.sorted() { seeds.add("`\(name)`", String(record.seeds[name]!)) }

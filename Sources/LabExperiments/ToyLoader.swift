@@ -47,7 +47,7 @@ public enum ToyLoader {
                 "childAngleDegrees", "childMagnitude"],
       "variants": ["name", "bias", "childMagnitude"],
       "exactCases": ["childAngleDegrees", "bias"],
-      "training": ["initialSweeps", "sweepsPerIteration", "maxIterations", "minimumIterations", "lossTolerance",
+      "training": ["initialSweeps", "sweepsPerIteration", "maxIterations", "minimumIterations", "stepTolerance",
                    "kktTolerance", "kktCheckInterval"],
     ]
     func check(_ object: [String: Any], section: String) throws {

@@ -39,6 +39,7 @@ struct BlockMinimizationTests {
     let fit = BlockMinimization.fit(samples: x, initialDictionary: Matrix([[1, 0.1, 0], [0, 1, 0.1], [0.1, 0, 1]]),
                                     initialBias: [0, 0, 0], lambda: 0.05)
     #expect(fit.kkt.maximum < 1e-9, "KKT \(fit.kkt.maximum) after \(fit.iterations) iterations (\(fit.termination))")
-    #expect(fit.termination == .kktTolerance)
+    // Either stopping rule may end the run first (a fixed point in floating point or the KKT check); the limit may not.
+    #expect(fit.termination != .iterationLimit)
   }
 }
