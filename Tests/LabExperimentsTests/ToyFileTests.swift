@@ -70,8 +70,8 @@ struct ToyFileTests {
 
   @Test("A missing field is named with its section")
   func missingField() throws {
-    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"sampleCount\" : 200,", with: ""))
-    #expect(message == "\(path): missing field 'world.sampleCount'")
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"parentOnlyFraction\" : 0.25,", with: ""))
+    #expect(message == "\(path): missing field 'world.parentOnlyFraction'")
   }
 
   @Test("An unknown key gets the nearest known name")
