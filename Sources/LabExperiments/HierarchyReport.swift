@@ -2,8 +2,8 @@ import LabChecks
 import LabGenerators
 import LabSolvers
 
-/// Renders a ``HierarchyRecord`` as Markdown. A pure function of the record, ignoring its
-/// provenance: the same record always gives the same bytes.
+/// Renders a ``HierarchyRecord`` as Markdown. A pure function of the record, ignoring the
+/// timing and command line in its provenance: the same run always gives the same bytes.
 public enum HierarchyReport {
   static let names = HierarchyWorld.featureNames
 
@@ -16,7 +16,7 @@ public enum HierarchyReport {
     out += setup(record)
     for variant in record.variants { out += variantSection(variant, lambda: record.toy.lambda) }
     if !record.exactCases.isEmpty { out += exactSection(record.exactCases) }
-    out += definitions
+    out += definitions + "\n"
     out += "## Reproduce\n\n```sh\n\(command)\n```\n"
     return out
   }
@@ -45,6 +45,8 @@ public enum HierarchyReport {
     let t = toy.training
     table.add("training", "exact block minimisation (THEORY §5.8) from the ground truth, b⁽⁰⁾ = 0: \(t.initialSweeps) initial CD sweeps, \(t.sweepsPerIteration) per iteration; stop at KKT < \(Figures.format(t.kktTolerance)) (checked every \(t.kktCheckInterval) iterations), atoms and bias moving by ≤ \(Figures.format(t.stepTolerance)) in an iteration after \(t.minimumIterations), or \(t.maxIterations) iterations; final codes by the exact active-set lasso")
     table.add("activity threshold τ_z", "0 (exact codes)")
+    let p = record.provenance
+    table.add("versions", "SparseLab \(p.labVersion); GLPK \(p.glpkVersion); \(p.blasConfiguration), \(p.blasThreads) BLAS thread\(p.blasThreads == 1 ? "" : "s")")
     var seeds = MarkdownTable("sub-seed", "value")
     for name in record.seeds.keys.sorted() { seeds.add("`\(name)`", String(record.seeds[name]!)) }
     return "## Setup\n\n" + table.text + "\n" + seeds.text + "\n"
