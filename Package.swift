@@ -27,6 +27,8 @@ let package = Package(
         "CBLASLAPACKE",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
+    /// File formats: NumPy `.npy` arrays and atomic writes.
+    .target(name: "LabFormats", dependencies: ["LabNumerics"]),
     /// Linear programs solved by GLPK, validated before and verified after.
     .target(name: "LabOptimization", dependencies: ["CGLPK"]),
     /// Synthetic worlds with their ground truth.
@@ -38,12 +40,12 @@ let package = Package(
     /// Toy specifications, experiment runners, run records and Markdown reports.
     .target(
       name: "LabExperiments",
-      dependencies: ["LabNumerics", "LabRandom", "LabGenerators", "LabSolvers", "LabChecks"]),
+      dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks"]),
     /// The `lab` command.
     .executableTarget(
       name: "lab",
       dependencies: [
-        "LabExperiments", "LabNumerics", "LabOptimization",
+        "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -55,6 +57,11 @@ let package = Package(
       name: "LabNumericsTests",
       dependencies: [
         "LabNumerics", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
+      name: "LabFormatsTests",
+      dependencies: [
+        "LabFormats", "LabNumerics", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(
       name: "LabOptimizationTests",

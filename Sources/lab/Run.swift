@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabExperiments
+import LabFormats
 import LabNumerics
 import LabOptimization
 
