@@ -45,7 +45,7 @@ let package = Package(
     .executableTarget(
       name: "lab",
       dependencies: [
-        "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization",
+        "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -82,6 +82,6 @@ let package = Package(
       ]),
     .testTarget(
       name: "LabExperimentsTests",
-      dependencies: ["LabExperiments", "lab"]),
+      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab"]),
   ]
 )

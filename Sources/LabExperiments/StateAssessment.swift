@@ -4,22 +4,16 @@ import LabSolvers
 /// Runs the first-order checks on one candidate at λ > 0 and records them.
 enum StateAssessment {
   /// ε = 10⁻⁷·scale, the verdict threshold of THEORY §5.1 for float64 inputs.
-  static let verdictTolerance = 1e-7
+  static let verdictTolerance = Verdict.float64Tolerance
 
   /// KKT residuals, pairs, LP-K (GLPK and closed form), LP-R, the §5.1 verdict, and the
   /// self-verification of every direction that shows descent.
   static func assess(_ problem: SparseCodingProblem) throws -> StateRecord {
-    let total = problem.codes.storage.reduce(0, +)
-    let scale = total > 0 ? problem.lambda * total : problem.loss
+    let scale = Verdict.scale(lambda: problem.lambda, codeTotal: problem.codes.storage.reduce(0, +), loss: problem.loss)
     let lpK = try KKTLinearProgram.solve(problem)
     let lpR = try ReconstructionPreservingProgram.solve(problem, weight: problem.lambda)
     let epsilon = verdictTolerance * scale
-    let verdict: String
-    if !lpK.isTrusted || !lpR.isTrusted {
-      verdict = "inconclusive"
-    } else {
-      verdict = min(lpK.value, lpR.value) < -epsilon ? "descent-found" : "stationary"
-    }
+    let verdict = Verdict.decide([lpK, lpR], scale: scale, relativeTolerance: verdictTolerance).rawValue
     func steps(_ test: LPTestResult) -> SelfVerification? {
       guard test.isTrusted, test.value < -epsilon, let direction = test.direction else { return nil }
       return SelfVerification.measure(problem, along: direction, predictedSlope: test.value)

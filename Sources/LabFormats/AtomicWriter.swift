@@ -6,9 +6,15 @@ public enum AtomicWriter {
   /// Writes every (file name, contents) pair into `directory`, creating it if needed. All
   /// contents are prepared by the caller before the first write, so a failed run writes nothing.
   public static func write(_ files: [(name: String, contents: Data)], into directory: String) throws {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let base = URL(fileURLWithPath: directory)
+    try write(files.map { (base.appendingPathComponent($0.name).path, $0.contents) })
+  }
+
+  /// Writes every (path, contents) pair, creating parent directories as needed.
+  public static func write(_ files: [(path: String, contents: Data)]) throws {
     for file in files {
-      let url = URL(fileURLWithPath: directory).appendingPathComponent(file.name)
+      let url = URL(fileURLWithPath: file.path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try file.contents.write(to: url, options: .atomic)
     }
   }

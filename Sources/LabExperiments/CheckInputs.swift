@@ -1,0 +1,81 @@
+import LabFormats
+import LabNumerics
+import LabSolvers
+
+/// The validated inputs of `lab check`: data, dictionary, optional bias and codes, λ.
+///
+/// Every problem is reported as a ``FormatError`` naming the file and what is wrong with it; nothing
+/// is computed before all inputs have been read and checked.
+public struct CheckInputs: Sendable {
+  /// The candidate; its codes are the given ones or exact active-set lasso codes.
+  public var problem: SparseCodingProblem
+  /// Whether the codes came from `--codes` (else they were computed exactly).
+  public var codesGiven: Bool
+  /// `float32` if any input file was stored in single precision, else `float64`.
+  public var precision: NumPyArray.ElementType
+  /// Whether the dictionary rows were rescaled to unit norm (`--normalize`).
+  public var normalized: Bool
+
+  /// Largest deviation of an atom's norm from 1 accepted without `--normalize`.
+  public static let unitNormTolerance = 1e-6
+
+  /// Reads and validates the inputs. With `normalize`, atoms are rescaled to unit norm and given
+  /// codes are scaled by the old norms so that the reconstruction is unchanged (THEORY §9).
+  public static func load(data: String, dictionary: String, bias: String?, codes: String?, lambda: Double,
+                          normalize: Bool) throws -> CheckInputs {
+    guard lambda.isFinite && lambda > 0 else {
+      throw FormatError(path: "--lambda", "λ must be a finite number > 0, got \(lambda)")
+    }
+    let xArray = try NumPyArray(contentsOf: data)
+    let x: Matrix<Double> = try xArray.matrix(path: data, role: "the data X (N × m)")
+    let dArray = try NumPyArray(contentsOf: dictionary)
+    var d: Matrix<Double> = try dArray.matrix(path: dictionary, role: "the dictionary D (K × m)")
+    var precisions = [xArray.elementType, dArray.elementType]
+    guard x.rows > 0, d.rows > 0 else {
+      throw FormatError(path: x.rows == 0 ? data : dictionary, "must have at least one row, got shape (\(x.rows), \(x.columns))")
+    }
+    guard d.columns == x.columns else {
+      throw FormatError(path: dictionary, "atoms have \(d.columns) entries but the data in \(data) have m = \(x.columns)")
+    }
+    var b: [Double]?
+    if let bias {
+      let array = try NumPyArray(contentsOf: bias)
+      precisions.append(array.elementType)
+      let vector = try array.vector(path: bias, role: "the bias b (length m)")
+      guard vector.count == x.columns else {
+        throw FormatError(path: bias, "has length \(vector.count) but the data in \(data) have m = \(x.columns)")
+      }
+      b = vector
+    }
+    var z: Matrix<Double>?
+    if let codes {
+      let array = try NumPyArray(contentsOf: codes)
+      precisions.append(array.elementType)
+      let matrix: Matrix<Double> = try array.matrix(path: codes, role: "the codes Z (N × K)")
+      guard matrix.rows == x.rows, matrix.columns == d.rows else {
+        throw FormatError(path: codes, "has shape (\(matrix.rows), \(matrix.columns)) but N = \(x.rows) (\(data)) and K = \(d.rows) (\(dictionary))")
+      }
+      if let (index, value) = matrix.storage.enumerated().first(where: { $0.element < 0 }) {
+        throw FormatError(path: codes, "element at row \(index / matrix.columns), column \(index % matrix.columns) is \(value); nonnegative codes are required")
+      }
+      z = matrix
+    }
+    for atom in 0..<d.rows {
+      let norm = d.row(atom).reduce(0) { $0 + $1 * $1 }.squareRoot()
+      if normalize {
+        guard norm > 0 else { throw FormatError(path: dictionary, "row \(atom) is zero and cannot be normalised") }
+        d.setRow(atom, to: d.row(atom).map { $0 / norm })
+        if var scaled = z {
+          for n in 0..<scaled.rows { scaled[n, atom] *= norm }
+          z = scaled
+        }
+      } else if abs(norm - 1) > unitNormTolerance {
+        throw FormatError(path: dictionary, "row \(atom) has norm \(norm); atoms must have unit norm within \(unitNormTolerance) (pass --normalize to rescale them)")
+      }
+    }
+    let exact = z ?? NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: x, bias: b)
+    return CheckInputs(
+      problem: SparseCodingProblem(samples: x, dictionary: d, bias: b, codes: exact, lambda: lambda),
+      codesGiven: z != nil, precision: precisions.contains(.float32) ? .float32 : .float64, normalized: normalize)
+  }
+}

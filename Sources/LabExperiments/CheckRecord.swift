@@ -1,0 +1,78 @@
+import LabChecks
+import LabFormats
+import LabSolvers
+
+/// The JSON written by `lab check`: every field of ``StationarityAssessment`` at the top level
+/// (the public contract), plus where the inputs came from and, for given codes, the verdict at a
+/// second activity threshold.
+public struct CheckRecord: Encodable, Sendable {
+  /// The input files and how they were read.
+  public struct Inputs: Encodable, Sendable {
+    public var data: String
+    public var dictionary: String
+    public var bias: String?
+    public var codes: String?
+    /// `float32` if any file was single precision (then ε = 10⁻⁵·scale), else `float64`.
+    public var precision: NumPyArray.ElementType
+    /// Whether the atoms were rescaled to unit norm (`--normalize`).
+    public var normalized: Bool
+
+    /// Records the input paths and how they were read.
+    public init(data: String, dictionary: String, bias: String?, codes: String?, precision: NumPyArray.ElementType, normalized: Bool) {
+      self.data = data
+      self.dictionary = dictionary
+      self.bias = bias
+      self.codes = codes
+      self.precision = precision
+      self.normalized = normalized
+    }
+  }
+
+  /// The verdict at τ_z = 10⁻⁶·max z, reported beside τ_z = 0 for codes from a trained model (THEORY §5.1).
+  public struct ThresholdSensitivity: Encodable, Sendable {
+    public var activityThreshold: Double
+    public var verdict: Verdict
+    public var lpK: Double?
+    public var lpR: Double?
+    public var codeViolation: Double
+  }
+
+  /// The checks at the requested activity threshold.
+  public var assessment: StationarityAssessment
+  /// The input files.
+  public var inputs: Inputs
+  /// `given` (from `--codes`) or `exact-lasso` (computed by the active-set lasso).
+  public var codes: String
+  /// The verdict at the second threshold, when the codes were given.
+  public var thresholdSensitivity: ThresholdSensitivity?
+  /// SparseLab, GLPK and OpenBLAS versions.
+  public var versions: [String: String]
+
+  private enum Keys: String, CodingKey { case inputs, codes, thresholdSensitivity, versions }
+
+  public func encode(to encoder: any Encoder) throws {
+    try assessment.encode(to: encoder)
+    var container = encoder.container(keyedBy: Keys.self)
+    try container.encode(inputs, forKey: .inputs)
+    try container.encode(codes, forKey: .codes)
+    try container.encodeIfPresent(thresholdSensitivity, forKey: .thresholdSensitivity)
+    try container.encode(versions, forKey: .versions)
+  }
+
+  /// Runs every check on the loaded inputs (and, for given codes, the verdict at τ_z = 10⁻⁶·max z).
+  public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double,
+                         versions: [String: String]) throws -> CheckRecord {
+    let tolerance = inputs.precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
+    let assessment = try StationarityAssessment.assess(inputs.problem, activityThreshold: tau, relativeTolerance: tolerance)
+    var sensitivity: ThresholdSensitivity?
+    let largest = inputs.problem.codes.storage.max() ?? 0
+    if inputs.codesGiven, largest > 0 {
+      let second = 1e-6 * largest
+      let other = try StationarityAssessment.assess(inputs.problem, activityThreshold: second, relativeTolerance: tolerance)
+      sensitivity = ThresholdSensitivity(activityThreshold: second, verdict: other.verdict, lpK: other.lpK.value,
+                                         lpR: other.lpR.value, codeViolation: other.kkt.codeViolation)
+    }
+    return CheckRecord(assessment: assessment, inputs: paths, codes: inputs.codesGiven ? "given" : "exact-lasso",
+                       thresholdSensitivity: sensitivity, versions: versions)
+  }
+}

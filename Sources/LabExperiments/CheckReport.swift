@@ -1,0 +1,177 @@
+import LabChecks
+import LabSolvers
+
+/// The Markdown report of `lab check` and its figures: a pure function of the record and the candidate.
+public enum CheckReport {
+  /// The report and its SVG figures as (file name, contents); figure names start with `stem`.
+  public static func render(_ record: CheckRecord, problem: SparseCodingProblem, stem: String,
+                            command: String) -> (markdown: String, figures: [(name: String, contents: String)]) {
+    let a = record.assessment
+    var figures: [(name: String, contents: String)] = []
+    var out = "# Stationarity check of `\(record.inputs.dictionary)` on `\(record.inputs.data)`\n\n"
+    out += "_Written by `lab check`; every figure below was measured in this run._\n\n"
+    out += "## Verdict: **\(a.verdict.rawValue)**\n\n"
+    out += "THEORY §5.1: descent-found iff min(LP-K, LP-R) < −ε with ε = \(Figures.format(a.relativeTolerance))·λΣz = \(Figures.format(a.relativeTolerance * a.scale)); inconclusive if an LP answer fails the independent verification. A stationary verdict is first-order: it does not rule out dead atoms (see the new-atom test).\n\n"
+    var table = MarkdownTable("", "check", "claim", "measured", "threshold")
+    for result in results(record) {
+      let mark = result.status == .pass ? "✓" : (result.status == .fail ? "✗" : "?")
+      table.add(mark, "`\(result.id)`", result.claim, result.measured, result.threshold)
+    }
+    out += table.text + "\n"
+
+    out += "## Setup\n\n"
+    var setup = MarkdownTable("parameter", "value")
+    setup.add("data X", "`\(record.inputs.data)` (N = \(a.samples), m = \(a.dimension))")
+    setup.add("dictionary D", "`\(record.inputs.dictionary)` (K = \(a.atoms))\(record.inputs.normalized ? ", rows rescaled to unit norm" : "")")
+    setup.add("bias b", record.inputs.bias.map { "`\($0)` (free bias)" } ?? "none (problem without bias)")
+    setup.add("codes Z", record.inputs.codes.map { "`\($0)` (as given)" } ?? "exact active-set lasso codes")
+    setup.add("λ", Figures.format(a.lambda))
+    setup.add("activity threshold τ_z", Figures.format(a.activityThreshold))
+    setup.add("input precision", "\(record.inputs.precision.rawValue) (ε = \(Figures.format(a.relativeTolerance))·scale)")
+    setup.add("versions", record.versions.keys.sorted().map { "\($0) \(record.versions[$0]!)" }.joined(separator: "; "))
+    out += setup.text + "\n"
+
+    out += "## First-order conditions\n\n"
+    var lps = MarkdownTable("quantity", "value")
+    lps.add("L_λ (summed over points)", Figures.format(a.loss, digits: 10))
+    lps.add("scale λΣz", Figures.format(a.scale, digits: 6))
+    lps.add("KKT (K1) codes / (K2) atoms / (K3) bias", "\(Figures.format(a.kkt.codeViolation, digits: 3)) / \(Figures.format(a.kkt.atomGradient, digits: 3)) / \(Figures.format(a.kkt.biasGradient, digits: 3))")
+    lps.add("LP-K closed form (§5.2)", Figures.format(a.lpK.closedForm, digits: 8))
+    lps.add("LP-K by GLPK", lpText(a.lpK.glpk))
+    lps.add("LP-R (§5.3, ω = λ)", lpText(a.lpR))
+    lps.add("CERT (§5.4)", lpText(a.cert.glpk))
+    if let residual = a.cert.dualityResidual { lps.add("|CERT + LP-R/λ| (duality)", Figures.format(residual, digits: 3)) }
+    out += lps.text + "\n"
+    if let selected = selectedPair(a.pairs) {
+      let name = "\(stem)-pair-\(selected.i)-\(selected.j).svg"
+      figures.append((name, HullFigures.pair(problem, selected, activityThreshold: a.activityThreshold)))
+    }
+
+    out += "## Pair conditions (Cor. 4.3)\n\n"
+    if a.pairs.isEmpty {
+      out += "No ordered pair has both features used.\n\n"
+    } else {
+      out += "ẑ_in = 1 − z_in/z̄_i; H_{i|j} = [min, max] of ẑ_in over the points where j is silent. \(a.bias ? "With a bias, pass iff c_ij ∈ H_{i|j} (±10⁻⁹)." : "Without a bias, pass iff i fires somewhere j is silent (the ends are reported, not tested).")\n\n"
+      var pairs = MarkdownTable("donor i", "silent j", "c_ij", "H_{i|j}", "pass")
+      for pair in a.pairs.prefix(maximumPairRows) {
+        pairs.add(String(pair.i), String(pair.j), Figures.format(pair.cosine, digits: 6), Figures.interval(pair.hullLow, pair.hullHigh, digits: 6), pair.pass ? "✓" : "✗")
+      }
+      out += pairs.text
+      if a.pairs.count > maximumPairRows { out += "\n… \(a.pairs.count - maximumPairRows) more pairs in the JSON record.\n" }
+      out += "\n"
+    }
+    if let name = figures.first?.name { out += "![Pair figure](\(name))\n\n" }
+
+    out += "## Star conditions (Thm 4.4)\n\n"
+    if a.stars.isEmpty {
+      out += "No receiver has two or more used donors\(a.atoms > StationarityAssessment.maximumStarAtoms ? " (or K > \(StationarityAssessment.maximumStarAtoms): star LPs not run)" : "").\n\n"
+    } else {
+      var stars = MarkdownTable("receiver j", "donors S", "STAR LP value", "verified", "pass")
+      for star in a.stars { stars.add(String(star.receiver), star.donors.map(String.init).joined(separator: ", "), Figures.format(star.value, digits: 6), star.verified ? "yes" : "no", star.pass ? "✓" : "✗") }
+      out += stars.text + "\n"
+      let chosen = a.stars.first { !$0.pass } ?? a.stars[0]
+      let donors = (chosen.donors[0], chosen.donors[1])
+      if let two = try? StarProgram.solve(problem, receiver: chosen.receiver, donors: [donors.0, donors.1], activityThreshold: a.activityThreshold) {
+        let name = "\(stem)-star-\(chosen.receiver).svg"
+        figures.append((name, HullFigures.star(problem, receiver: chosen.receiver, donors: donors, passes: !two.fails, activityThreshold: a.activityThreshold)))
+        out += "The two-donor star (receiver \(chosen.receiver), donors \(donors.0) and \(donors.1)): STAR LP value \(Figures.format(two.value, digits: 6)) — \(two.fails ? "fails" : "holds").\n\n![Star figure](\(name))\n\n"
+      }
+    }
+
+    out += "## Descent direction and self-verification (§5.7)\n\n"
+    if a.descent.found {
+      out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes (Z + tW)₊: **\(a.descent.outcome ?? "not measured")**.\n\n"
+      var steps = MarkdownTable("t", "ΔL(t)", "ΔL/t", "ΔL/t re-optimised", "LP value")
+      for step in a.descent.steps {
+        steps.add(Figures.format(step.t), Figures.format(step.lossChange, digits: 6), Figures.format(step.slope, digits: 6), Figures.format(step.reoptimizedSlope, digits: 6), Figures.format(a.descent.lpValue, digits: 6))
+      }
+      out += steps.text + "\n"
+    } else {
+      out += "No descent direction beyond ε, so there is nothing to apply.\n\n"
+    }
+
+    out += "## Residual relations and the new-atom test\n\n"
+    var residual = MarkdownTable("quantity", "value")
+    let mopUp = a.residualRelations.mopUp.compactMap { $0 }
+    residual.add("mop-up (R1): max over used atoms of ‖Σ_n z_nk r_n − λZ_k d_k‖/(λZ_k)", Figures.format(mopUp.max(), digits: 3))
+    residual.add("wide bound: max_n ‖x̂_n − b‖ − (‖x_n − b‖ − λ)₊", "\(Figures.format(a.residualRelations.wideBoundExcess, digits: 3)) (point \(a.residualRelations.wideBoundPoint))")
+    residual.add("new atom: max_n ‖r_n‖ (point)", "\(Figures.format(a.newAtom.maxResidualNorm, digits: 6)) (point \(a.newAtom.point)) vs λ = \(Figures.format(a.lambda))")
+    if let loss = a.newAtom.lossWithNewAtom { residual.add("L_λ with r_n/‖r_n‖ added, exact codes", "\(Figures.format(a.newAtom.loss, digits: 10)) → \(Figures.format(loss, digits: 10))") }
+    out += residual.text + "\n"
+    if let sensitivity = record.thresholdSensitivity {
+      out += "## Sensitivity to τ_z\n\nThe codes were given, so the verdict is repeated at τ_z = 10⁻⁶·max z = \(Figures.format(sensitivity.activityThreshold)): **\(sensitivity.verdict.rawValue)** (LP-K \(Figures.format(sensitivity.lpK, digits: 6)), LP-R \(Figures.format(sensitivity.lpR, digits: 6)), K1 \(Figures.format(sensitivity.codeViolation, digits: 3))).\n\n"
+    }
+    out += "## Reproduce\n\n```sh\n\(command)\n```\n"
+    return (out, figures)
+  }
+
+  /// Rows of the pair table printed in the report (all pairs are in the JSON).
+  static let maximumPairRows = 200
+
+  /// The verdict table: each condition as claim, measured value, threshold and status.
+  static func results(_ record: CheckRecord) -> [CheckResult] {
+    let a = record.assessment
+    var results: [CheckResult] = []
+    let lpValues = "LP-K \(Figures.format(a.lpK.value, digits: 6)), LP-R \(Figures.format(a.lpR.value, digits: 6)), scale \(Figures.format(a.scale, digits: 6))"
+    results.append(CheckResult(id: "first-order/verdict", claim: "§5.1: no first-order descent direction (LP-K and LP-R ≥ −ε)",
+                               measured: "\(lpValues) → \(a.verdict.rawValue)", threshold: "≥ −\(Figures.format(a.relativeTolerance))·scale",
+                               status: a.verdict == .inconclusive ? .inconclusive : (a.verdict == .stationary ? .pass : .fail)))
+    let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
+    results.append(CheckResult(id: "first-order/kkt", claim: "§3.2: (K1)–(K3) hold", measured: "max residual \(Figures.format(kkt, digits: 3))",
+                               threshold: "< 10⁻⁶", holds: kkt < 1e-6))
+    if a.lpK.glpk.value != nil {
+      let difference = abs(a.lpK.glpk.value! - a.lpK.closedForm)
+      results.append(CheckResult(id: "first-order/lp-k-closed-form", claim: "§5.2: GLPK's verified LP-K equals the closed form",
+                                 measured: "difference \(Figures.format(difference, digits: 3))", threshold: "≤ 10⁻⁹·max(1, scale)",
+                                 holds: a.lpK.glpk.verified && difference <= 1e-9 * max(1, a.scale)))
+    }
+    if let residual = a.cert.dualityResidual, let holds = a.cert.dualityHolds {
+      results.append(CheckResult(id: "first-order/cert-duality", claim: "§5.4: CERT = −LP-R/λ (strong duality of two separately solved LPs)",
+                                 measured: "CERT \(Figures.format(a.cert.value, digits: 6)); |CERT + LP-R/λ| = \(Figures.format(residual, digits: 3))",
+                                 threshold: "≤ 10⁻⁷·(1 + CERT)", holds: holds))
+    }
+    if a.descent.found, let outcome = a.descent.outcome {
+      results.append(CheckResult(id: "descent/self-verification", claim: "§5.7: the descent direction lowers L_λ for finite steps, ΔL/t → the LP value",
+                                 measured: "LP \(Figures.format(a.descent.lpValue, digits: 5)); ΔL/t " + zip(a.descent.steps, a.descent.measuredSlopes).map { "t=\(Figures.format($0.0.t)): \(Figures.format($0.1, digits: 5))" }.joined(separator: ", ") + " (\(outcome))",
+                                 threshold: "confirmed (or too small to measure)", status: outcome == "failed" ? .fail : .pass))
+    }
+    if !a.pairs.isEmpty {
+      let failing = a.pairs.filter { !$0.pass }
+      results.append(CheckResult(id: "within-span/pairs", claim: "Cor. 4.3: every ordered pair satisfies the pair condition",
+                                 measured: failing.isEmpty ? "all \(a.pairs.count) pass" : "\(failing.count) of \(a.pairs.count) fail: " + failing.prefix(5).map { "\($0.i)→\($0.j)" }.joined(separator: ", "),
+                                 threshold: "all pass", holds: failing.isEmpty))
+    }
+    if !a.stars.isEmpty {
+      let failing = a.stars.filter { !$0.pass }
+      results.append(CheckResult(id: "within-span/stars", claim: "Thm 4.4: every full star condition holds",
+                                 measured: failing.isEmpty ? "all \(a.stars.count) pass" : "receivers failing: " + failing.map { String($0.receiver) }.joined(separator: ", "),
+                                 threshold: "all pass", holds: failing.isEmpty))
+    }
+    let mopUp = a.residualRelations.mopUp.compactMap { $0 }.max() ?? 0
+    results.append(CheckResult(id: "residuals/mop-up", claim: "Prop. 6.5 (R1): Σ_n z_nk r_n = λZ_k d_k for every used atom",
+                               measured: "max relative gap \(Figures.format(mopUp, digits: 3))", threshold: "< 10⁻⁵", holds: mopUp < 1e-5))
+    results.append(CheckResult(id: "residuals/wide-bound", claim: "Thm 8.3: ‖x̂_n − b‖ ≤ (‖x_n − b‖ − λ)₊ at optimal codes",
+                               measured: "max excess \(Figures.format(a.residualRelations.wideBoundExcess, digits: 3))", threshold: "≤ 10⁻⁹",
+                               holds: a.residualRelations.wideBoundExcess <= 1e-9))
+    results.append(CheckResult(id: "global/new-atom", claim: "Prop. 6.7: no new atom lowers the loss (max_n ‖r_n‖ ≤ λ)",
+                               measured: "max ‖r_n‖ = \(Figures.format(a.newAtom.maxResidualNorm, digits: 6))" + (a.newAtom.lossWithNewAtom.map { "; adding r_n/‖r_n‖: L_λ \(Figures.format(a.newAtom.loss, digits: 8)) → \(Figures.format($0, digits: 8))" } ?? ""),
+                               threshold: "≤ λ = \(Figures.format(a.lambda))", holds: !a.newAtom.improves))
+    return results
+  }
+
+  /// The first failing pair, else the pair closest to failing (with a bias), else the first.
+  static func selectedPair(_ pairs: [PairCondition]) -> PairCondition? {
+    if let failing = pairs.first(where: { !$0.pass }) { return failing }
+    return pairs.min { margin($0) < margin($1) }
+  }
+
+  private static func margin(_ pair: PairCondition) -> Double {
+    guard let low = pair.hullLow, let high = pair.hullHigh else { return -.infinity }
+    return min(pair.cosine - low, high - pair.cosine)
+  }
+
+  private static func lpText(_ report: StationarityAssessment.LPReport) -> String {
+    if let reason = report.skipped { return "not run: \(reason)" }
+    return "\(Figures.format(report.value, digits: 8)) (\(report.status), verified: \(report.verified ? "yes" : "no"), duality gap \(Figures.format(report.dualityGap, digits: 2)); \(report.columns) columns, \(report.rows) rows)"
+  }
+}

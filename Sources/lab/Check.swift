@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import LabChecks
+import LabExperiments
+import LabFormats
+import LabNumerics
+import LabOptimization
+
+/// `lab check`: is a dictionary a first-order optimum of nonnegative L1 dictionary learning on
+/// the given data, and if not, which move lowers the loss? (THEORY §3–§8.)
+///
+/// Exit codes: 0 when the verdict is stationary or descent-found with the descent confirmed (or
+/// too small to measure), 1 when an LP could not be verified (inconclusive) or a measurable
+/// descent failed its self-verification, 2 for bad input.
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check (X, D, b, Z) for first-order stationarity: KKT, pair and star hulls, LP-K, LP-R, CERT, self-verified descent.",
+    discussion: """
+      X is N×m (rows are samples), D is K×m (rows are unit-norm atoms), b has length m, Z is N×K; float32 or \
+      float64 .npy in C order. Without --codes the codes are computed exactly (active-set lasso). A supplied \
+      bias makes the bias a free variable of the problem (THEORY §5.3). Prints one JSON summary line.
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("The data X, N×m.", valueName: "X.npy")) var data: String
+  @Option(name: .long, help: ArgumentHelp("The dictionary D, K×m.", valueName: "D.npy")) var dictionary: String
+  @Option(name: .long, help: ArgumentHelp("The decoder bias b, length m (makes the bias free).", valueName: "b.npy")) var bias: String?
+  @Option(name: .long, help: ArgumentHelp("Codes Z, N×K, used as given.", valueName: "Z.npy")) var codes: String?
+  @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points).") var lambda: Double
+  @Option(name: .long, help: ArgumentHelp("Activity threshold τ_z (THEORY §5.1).", valueName: "tau")) var activityThreshold: Double = 0
+  @Flag(name: .long, help: "Rescale the atoms to unit norm (and given codes by the old norms) instead of rejecting them.") var normalize = false
+  @Option(name: .long, help: ArgumentHelp("Write the full JSON record here.", valueName: "OUT.json")) var json: String?
+  @Option(name: .long, help: ArgumentHelp("Write the Markdown report here (SVG figures beside it).", valueName: "OUT.md")) var report: String?
+  @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n")) var threads: Int = 2
+
+  func validate() throws {
+    guard (1...64).contains(threads) else { throw ValidationError("'--threads' must be in 1...64, got \(threads).") }
+    guard activityThreshold.isFinite && activityThreshold >= 0 else {
+      throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")
+    }
+  }
+
+  func run() throws {
+    BLAS.setThreadCount(threads)
+    let inputs: CheckInputs
+    do {
+      inputs = try CheckInputs.load(data: data, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, normalize: normalize)
+    } catch { throw BadInput.fail("\(error)") }
+    let paths = CheckRecord.Inputs(data: data, dictionary: dictionary, bias: bias, codes: codes,
+                                   precision: inputs.precision, normalized: normalize)
+    let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
+    let record = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, versions: versions)
+
+    var files: [(path: String, contents: Data)] = []
+    if let json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      files.append((json, try encoder.encode(record) + Data("\n".utf8)))
+    }
+    if let report {
+      let url = URL(fileURLWithPath: report)
+      let stem = url.deletingPathExtension().lastPathComponent
+      let rendered = CheckReport.render(record, problem: inputs.problem, stem: stem, command: reproduceCommand)
+      files.append((report, Data(rendered.markdown.utf8)))
+      for figure in rendered.figures {
+        files.append((url.deletingLastPathComponent().appendingPathComponent(figure.name).path, Data(figure.contents.utf8)))
+      }
+    }
+    try AtomicWriter.write(files)
+
+    let a = record.assessment
+    let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
+    var summary: [String: Any] = ["verdict": a.verdict.rawValue, "lambda": a.lambda, "bias": a.bias,
+                                  "lpK": a.lpK.value ?? NSNull(), "lpR": a.lpR.value ?? NSNull(), "kkt": kkt,
+                                  "failingPairs": a.pairs.filter { !$0.pass }.count, "newAtomImproves": a.newAtom.improves]
+    if let outcome = a.descent.outcome { summary["descentOutcome"] = outcome }
+    let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+    print(String(decoding: line, as: UTF8.self))
+    if a.verdict == .inconclusive || a.descent.outcome == "failed" { throw ExitCode.failure }
+  }
+
+  /// The command line that reproduces this check.
+  private var reproduceCommand: String {
+    var parts = ["lab check --data \(data) --dictionary \(dictionary)"]
+    if let bias { parts.append("--bias \(bias)") }
+    if let codes { parts.append("--codes \(codes)") }
+    parts.append("--lambda \(lambda)")
+    if activityThreshold != 0 { parts.append("--activity-threshold \(activityThreshold)") }
+    if normalize { parts.append("--normalize") }
+    if let json { parts.append("--json \(json)") }
+    if let report { parts.append("--report \(report)") }
+    return parts.joined(separator: " ")
+  }
+}
