@@ -132,6 +132,9 @@ public struct StationarityAssessment: Codable, Sendable {
   public var cert: CertReport
   /// The descent direction and its measured steps.
   public var descent: Descent
+  /// Exact star moves (Lemma 4.1) for the failing pairs (at most ``maximumVerifiedMoves``) and
+  /// failing full stars: Σz changes by `costChange`, L_λ by λ times that (the reconstruction is kept).
+  public var starMoves: [StarMove.Verification]
   /// The new-atom test (Prop. 6.7).
   public var newAtom: NewAtomTest
   /// The mop-up identity (R1) per atom and the wide-limit bound (Thm 8.3).
@@ -145,6 +148,8 @@ public struct StationarityAssessment: Codable, Sendable {
   public static let maximumFirstOrderColumns = 2_000_000
   /// The largest K for which the K full-star LPs are solved.
   public static let maximumStarAtoms = 64
+  /// The most failing pairs whose exact star move is applied.
+  public static let maximumVerifiedMoves = 20
 
   /// Runs every check on `problem`, its codes used as given.
   public static func assess(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0,
@@ -207,6 +212,12 @@ public struct StationarityAssessment: Codable, Sendable {
     }
 
     let pairs = PairCondition.all(in: problem, activityThreshold: tau)
+    var starMoves: [StarMove.Verification] = []
+    for pair in pairs.filter({ !$0.pass && $0.cosine < 1 }).prefix(maximumVerifiedMoves) {
+      let lp = try StarProgram.solve(problem, receiver: pair.j, donors: [pair.i], activityThreshold: tau)
+      guard lp.status == .optimal, lp.verification.verified, lp.fails else { continue }
+      starMoves.append(StarMove.verify(problem, receiver: pair.j, donors: [pair.i], rotations: lp.rotations, lpValue: lp.value))
+    }
     var stars: [Star] = []
     let used = (0..<k).filter { atom in (0..<n).contains { z[$0, atom] > 0 } }
     if used.count >= 3 && k <= maximumStarAtoms {
@@ -217,6 +228,9 @@ public struct StationarityAssessment: Codable, Sendable {
         let trusted = star.status == .optimal && star.verification.verified
         stars.append(Star(receiver: j, donors: donors, value: star.value.isFinite ? star.value : nil,
                           verified: trusted, pass: trusted && !star.fails))
+        if trusted && star.fails {
+          starMoves.append(StarMove.verify(problem, receiver: j, donors: donors, rotations: star.rotations, lpValue: star.value))
+        }
       }
     }
 
@@ -226,7 +240,7 @@ public struct StationarityAssessment: Codable, Sendable {
       kkt: KKT(codeViolation: residuals.codes, atomGradient: residuals.atoms, biasGradient: residuals.bias),
       pairs: pairs, stars: stars,
       lpK: LPKReport(value: lpKTest.map { $0.value.isFinite ? $0.value : nil } ?? closedForm, closedForm: closedForm, glpk: lpKReport),
-      lpR: lpRReport, cert: certReport, descent: descent, newAtom: NewAtomTest(problem),
+      lpR: lpRReport, cert: certReport, descent: descent, starMoves: starMoves, newAtom: NewAtomTest(problem),
       residualRelations: ResidualRelations(problem), verdict: verdict)
   }
 }

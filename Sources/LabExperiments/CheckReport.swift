@@ -78,6 +78,16 @@ public enum CheckReport {
       }
     }
 
+    if !a.starMoves.isEmpty {
+      out += "### Exact star moves (Lemma 4.1)\n\nEach failing pair or star turned into its exact move: donors rotate toward the receiver, the receiver's codes (and the bias, along d_j) pay for it, and b + Dz is unchanged, so L_λ changes by λ·ΔΣz. Predicted slope of Σz: −(STAR LP value).\n\n"
+      var moves = MarkdownTable("receiver j", "donors S", "STAR LP value", "ΔΣz/τ at τ = " + StarMove.standardSteps.map { Figures.format($0) }.joined(separator: ", "), "max reconstruction change", "confirmed")
+      for move in a.starMoves {
+        moves.add(String(move.receiver), move.donors.map(String.init).joined(separator: ", "), Figures.format(move.lpValue, digits: 6),
+                  move.steps.map { Figures.format($0.slope, digits: 5) + ($0.feasible ? "" : " (infeasible)") }.joined(separator: ", "),
+                  Figures.format(move.steps.map(\.reconstructionError).max(), digits: 2), move.confirmed ? "yes" : "no")
+      }
+      out += moves.text + "\n"
+    }
     out += "## Descent direction and self-verification (§5.7)\n\n"
     if a.descent.found {
       out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes (Z + tW)₊: **\(a.descent.outcome ?? "not measured")**.\n\n"
@@ -134,6 +144,12 @@ public enum CheckReport {
       results.append(CheckResult(id: "descent/self-verification", claim: "§5.7: the descent direction lowers L_λ for finite steps, ΔL/t → the LP value",
                                  measured: "LP \(Figures.format(a.descent.lpValue, digits: 5)); ΔL/t " + zip(a.descent.steps, a.descent.measuredSlopes).map { "t=\(Figures.format($0.0.t)): \(Figures.format($0.1, digits: 5))" }.joined(separator: ", ") + " (\(outcome))",
                                  threshold: "confirmed (or too small to measure)", status: outcome == "failed" ? .fail : .pass))
+    }
+    if !a.starMoves.isEmpty {
+      let unconfirmed = a.starMoves.filter { !$0.confirmed }
+      results.append(CheckResult(id: "within-span/star-moves", claim: "Lemma 4.1 / Thm 4.4: every failing pair or star gives an exact move that lowers Σz with slope → −(LP value)",
+                                 measured: unconfirmed.isEmpty ? "all \(a.starMoves.count) confirmed" : "\(unconfirmed.count) of \(a.starMoves.count) not confirmed",
+                                 threshold: "all confirmed", holds: unconfirmed.isEmpty))
     }
     if !a.pairs.isEmpty {
       let failing = a.pairs.filter { !$0.pass }
