@@ -31,7 +31,7 @@ public struct SelfVerification: Codable, Sendable, Equatable {
     case unconfirmable
     /// A measurable descent was not confirmed: an error in the LP, the direction or the step.
     case failed
-    /// (Exact problem) some step left the cone of the atoms: the direction is not realisable.
+    /// (Exact problem) the smallest step left the cone of the moved atoms: the direction is not realisable.
     case notRealisable = "not-realisable"
   }
 
@@ -84,7 +84,9 @@ public struct SelfVerification: Codable, Sendable, Equatable {
       let cost = try ExactL1Coding.total(samples: moved.samples, dictionary: moved.dictionary, bias: moved.bias).cost
       measured.append(Step(t: t, lossChange: cost - initial, slope: (cost - initial) / t, reoptimizedSlope: nil))
     }
-    let realisable = measured.allSatisfy { $0.lossChange.isFinite }
+    // Realisability (Prop. 3.8) is a statement about small t: a large step may leave the cone of the
+    // moved atoms (an infinite cost, reported as such) while small ones stay feasible.
+    let realisable = measured.min { $0.t < $1.t }?.lossChange.isFinite ?? false
     return SelfVerification(predictedSlope: v, initialLoss: initial, steps: measured,
                             outcome: realisable ? outcome(predicted: v, initial: initial, steps: measured) : .notRealisable)
   }

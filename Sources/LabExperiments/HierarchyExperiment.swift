@@ -33,6 +33,17 @@ public enum HierarchyExperiment {
     return (record, checks)
   }
 
+  /// Runs `toy` and packages its report and run record.
+  public static func product(_ toy: HierarchyToy, progress: (String) -> Void) throws -> ExperimentProduct {
+    let (record, checks) = try run(toy, progress: progress)
+    return ExperimentProduct(checks: checks) { provenance, reproduce in
+      var record = record
+      record.provenance = provenance
+      return [("\(toy.id).md", Data(HierarchyReport.markdown(record, reproduce: reproduce).utf8)),
+              ("\(toy.id).json", try RecordEncoding.encode(record))]
+    }
+  }
+
   static func runVariant(_ variant: HierarchyToy.Variant, toy: HierarchyToy, generator: Xoshiro256StarStar,
                          progress: (String) -> Void) throws -> VariantRecord {
     var world = toy.world

@@ -5,14 +5,18 @@ public enum ToyLoader {
   /// Largest toy file accepted, in bytes.
   public static let maximumFileSize = 1 << 20
 
-  /// Decodes the hierarchy toy at `path`, rejecting unknown keys and invalid values with a
-  /// message that names the file, the field and the value.
-  public static func loadHierarchy(path: String) throws -> HierarchyToy {
+  /// Decodes the toy at `path`, rejecting unknown keys (with the nearest known one) and invalid
+  /// values with a message that names the file, the field and the value. The known keys are those
+  /// of the canonical encoding of `Toy.default`, so the format has one definition: the type.
+  public static func load<Toy: ExperimentToy>(_ type: Toy.Type, path: String) throws -> Toy {
     let data = try read(path)
-    try rejectUnknownKeys(data, path: path)
-    let toy: HierarchyToy
+    if let root = try? JSONSerialization.jsonObject(with: data),
+      let known = try? JSONSerialization.jsonObject(with: encode(Toy.default)) {
+      try rejectUnknownKeys(root, known: known, section: "", path: path)
+    }
+    let toy: Toy
     do {
-      toy = try JSONDecoder().decode(HierarchyToy.self, from: data)
+      toy = try JSONDecoder().decode(Toy.self, from: data)
     } catch {
       throw ToyFileError(path: path, decoding: error)
     }
@@ -22,7 +26,7 @@ public enum ToyLoader {
   }
 
   /// The canonical JSON text of a toy (sorted keys, pretty-printed), as written to `toys/`.
-  public static func encode(_ toy: HierarchyToy) throws -> Data {
+  public static func encode<Toy: ExperimentToy>(_ toy: Toy) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(toy) + Data("\n".utf8)
@@ -38,32 +42,24 @@ public enum ToyLoader {
     do { return try Data(contentsOf: url) } catch { throw ToyFileError(path: path, "cannot be read: \(error.localizedDescription)") }
   }
 
-  /// Fails on a key the toy format does not know, suggesting the nearest known one.
-  private static func rejectUnknownKeys(_ data: Data, path: String) throws {
-    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
-    let known: [String: Set<String>] = [
-      "": ["id", "kind", "title", "claim", "seed", "lambda", "world", "variants", "exactCases", "training"],
-      "world": ["sampleCount", "nothingFraction", "parentOnlyFraction", "parentAndChildFraction", "magnitude",
-                "childAngleDegrees", "childMagnitude"],
-      "variants": ["name", "bias", "childMagnitude"],
-      "exactCases": ["childAngleDegrees", "bias"],
-      "training": ["initialSweeps", "sweepsPerIteration", "maxIterations", "minimumIterations", "stepTolerance",
-                   "kktTolerance", "kktCheckInterval"],
-    ]
-    func check(_ object: [String: Any], section: String) throws {
-      for key in object.keys.sorted() where !(known[section]?.contains(key) ?? true) {
-        let allowed = known[section] ?? []
-        let nearest = allowed.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) } ?? ""
-        let place = section.isEmpty ? "" : " in '\(section)'"
-        throw ToyFileError(path: path, "unknown field '\(key)'\(place). Did you mean '\(nearest)'? Known: \(allowed.sorted().joined(separator: ", "))")
+  /// Fails on a key that the default toy does not have at the same place, suggesting the nearest one.
+  private static func rejectUnknownKeys(_ value: Any, known: Any, section: String, path: String) throws {
+    if let object = value as? [String: Any], let knownObject = known as? [String: Any] {
+      for key in object.keys.sorted() {
+        guard let knownChild = knownObject[key] else {
+          let allowed = knownObject.keys.sorted()
+          let nearest = allowed.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) } ?? ""
+          let place = section.isEmpty ? "" : " in '\(section)'"
+          throw ToyFileError(path: path, "unknown field '\(key)'\(place). Did you mean '\(nearest)'? Known: \(allowed.joined(separator: ", "))")
+        }
+        try rejectUnknownKeys(object[key]!, known: knownChild, section: key, path: path)
       }
-    }
-    try check(root, section: "")
-    for section in ["world", "training"] {
-      if let object = root[section] as? [String: Any] { try check(object, section: section) }
-    }
-    for section in ["variants", "exactCases"] {
-      for object in (root[section] as? [[String: Any]]) ?? [] { try check(object, section: section) }
+    } else if let array = value as? [Any], let knownArray = known as? [Any] {
+      // Every element is checked against the union of the default's elements.
+      var union: [String: Any] = [:]
+      for element in knownArray { (element as? [String: Any])?.forEach { union[$0.key] = $0.value } }
+      guard !union.isEmpty else { return }
+      for element in array { try rejectUnknownKeys(element, known: union, section: section, path: path) }
     }
   }
 }

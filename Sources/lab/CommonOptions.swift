@@ -1,4 +1,5 @@
 import ArgumentParser
+import LabExperiments
 
 /// Options shared by the commands that run experiments.
 struct CommonOptions: ParsableArguments {
@@ -13,5 +14,13 @@ struct CommonOptions: ParsableArguments {
 
   func validate() throws {
     guard (1...64).contains(threads) else { throw ValidationError("'--threads' must be in 1...64, got \(threads).") }
+  }
+
+  /// The experiment named `name`; an unknown name is bad input naming the nearest one.
+  func entry(_ name: String) throws -> ExperimentEntry {
+    switch ExperimentRegistry.entry(name) {
+    case .success(let entry): return entry
+    case .failure(let error): throw BadInput.fail(error.message)
+    }
   }
 }

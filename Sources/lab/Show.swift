@@ -6,15 +6,15 @@ import LabExperiments
 struct Show: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Print an experiment's resolved toy as JSON.")
 
-  @Argument(help: "The experiment to show.")
+  @Argument(help: "The experiment to show (known: \(ExperimentRegistry.names.joined(separator: ", "))).")
   var experiment: String
 
   @OptionGroup var common: CommonOptions
 
   func run() throws {
-    if let problem = Experiments.validate(experiment) { throw BadInput.fail(problem) }
-    let toy: HierarchyToy
-    do { toy = try Experiments.hierarchyToy(common) } catch { throw BadInput.fail("\(error)") }
-    print(String(decoding: try ToyLoader.encode(toy), as: UTF8.self), terminator: "")
+    let entry = try common.entry(experiment)
+    let toy: Data
+    do { toy = try entry.resolvedToy(common.toy, common.seed) } catch { throw BadInput.fail("\(error)") }
+    print(String(decoding: toy, as: UTF8.self), terminator: "")
   }
 }

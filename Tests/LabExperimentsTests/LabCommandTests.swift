@@ -73,7 +73,7 @@ struct LabCommandTests {
   func malformedToy() throws {
     let directory = try Self.scratch()
     let path = directory.appendingPathComponent("bad.json").path
-    let text = String(decoding: try ToyLoader.encode(.default), as: UTF8.self).replacingOccurrences(of: "\"lambda\" : 0.05", with: "\"lambda\" : 0")
+    let text = String(decoding: try ToyLoader.encode(HierarchyToy.default), as: UTF8.self).replacingOccurrences(of: "\"lambda\" : 0.05", with: "\"lambda\" : 0")
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     let result = try Self.run(["run", "hierarchy", "--toy", path, "--out", directory.appendingPathComponent("out").path])
     #expect(result.status == 2)
@@ -89,10 +89,21 @@ struct LabCommandTests {
     #expect(threads.status == 2 && threads.stderr.contains("'--threads' must be in 1...64, got 0."))
   }
 
+  @Test("lab run star passes every check and writes its report, record and figure")
+  func starExperiment() throws {
+    let directory = try Self.scratch()
+    let result = try Self.run(["run", "star", "--out", directory.path, "--quiet"])
+    #expect(result.status == 0, "stdout: \(result.stdout)")
+    #expect(result.stdout.contains("star: 6 of 6 checks pass"))
+    for name in ["star.md", "star.json", "star-polygon.svg"] {
+      #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name)")
+    }
+  }
+
   @Test("lab show prints the embedded default toy")
   func show() throws {
     let result = try Self.run(["show", "hierarchy"])
     #expect(result.status == 0)
-    #expect(result.stdout == String(decoding: try ToyLoader.encode(.default), as: UTF8.self))
+    #expect(result.stdout == String(decoding: try ToyLoader.encode(HierarchyToy.default), as: UTF8.self))
   }
 }

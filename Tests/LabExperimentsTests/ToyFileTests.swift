@@ -9,8 +9,30 @@ struct ToyFileTests {
   @Test("toys/hierarchy.json is the embedded default, byte for byte in its canonical form")
   func committedToyIsTheDefault() throws {
     let path = Self.repository.appendingPathComponent("toys/hierarchy.json").path
-    #expect(try ToyLoader.loadHierarchy(path: path) == HierarchyToy.default)
-    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == ToyLoader.encode(.default))
+    #expect(try ToyLoader.load(HierarchyToy.self, path: path) == HierarchyToy.default)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == ToyLoader.encode(HierarchyToy.default))
+  }
+
+  @Test("toys/star.json is the embedded default of the star experiment")
+  func committedStarToy() throws {
+    let path = Self.repository.appendingPathComponent("toys/star.json").path
+    #expect(try ToyLoader.load(StarToy.self, path: path) == StarToy.default)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == ToyLoader.encode(StarToy.default))
+  }
+
+  @Test("Every registered experiment has a committed toy file equal to its default")
+  func everyExperimentHasItsToy() throws {
+    for entry in ExperimentRegistry.all {
+      let path = Self.repository.appendingPathComponent("toys/\(entry.id).json").path
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == entry.resolvedToy(nil, nil), "toys/\(entry.id).json")
+    }
+  }
+
+  @Test("An invalid star toy names the field and value")
+  func invalidStarToy() throws {
+    let text = String(decoding: try ToyLoader.encode(StarToy.default), as: UTF8.self).replacingOccurrences(of: "\"receiver\" : 2", with: "\"receiver\" : 7")
+    let path = try Self.file(text)
+    #expect(throws: ToyFileError(path: path, "'receiver' must be in 0..<3, got 7")) { try ToyLoader.load(StarToy.self, path: path) }
   }
 
   /// Writes `text` to a fresh file and returns its path.
@@ -22,7 +44,7 @@ struct ToyFileTests {
 
   /// The default toy's JSON with one textual replacement.
   static func defaultText(replacing old: String, with new: String) throws -> String {
-    let text = String(decoding: try ToyLoader.encode(.default), as: UTF8.self)
+    let text = String(decoding: try ToyLoader.encode(HierarchyToy.default), as: UTF8.self)
     #expect(text.contains(old), "the canonical toy text must contain \(old)")
     return text.replacingOccurrences(of: old, with: new)
   }
@@ -30,7 +52,7 @@ struct ToyFileTests {
   static func message(loading text: String) throws -> (path: String, message: String) {
     let path = try file(text)
     do {
-      _ = try ToyLoader.loadHierarchy(path: path)
+      _ = try ToyLoader.load(HierarchyToy.self, path: path)
       return (path, "")
     } catch {
       return (path, "\(error)")
@@ -40,7 +62,7 @@ struct ToyFileTests {
   @Test("A missing file is named")
   func missingFile() {
     #expect(throws: ToyFileError(path: "/nonexistent/toy.json", "no such file")) {
-      try ToyLoader.loadHierarchy(path: "/nonexistent/toy.json")
+      try ToyLoader.load(HierarchyToy.self, path: "/nonexistent/toy.json")
     }
   }
 

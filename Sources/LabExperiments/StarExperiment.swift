@@ -1,0 +1,177 @@
+import Foundation
+import LabChecks
+import LabNumerics
+import LabSolvers
+
+/// Runs the star experiment (THEORY §4.3, prediction 14) on the exact problem P⁺₀: every pair
+/// condition holds, the star condition fails, LIN finds descent, and the exact star move and the
+/// LIN step lower the cost; without a bias the same star condition (now conic) holds.
+public enum StarExperiment {
+  /// What was measured for one bias option.
+  public struct Case: Codable, Sendable {
+    /// Whether the problem has a free bias.
+    public var bias: Bool
+    /// Σz at the candidate.
+    public var cost: Double
+    /// Every ordered pair (Cor. 4.3).
+    public var pairs: [PairCondition]
+    /// The pair LP value for every ordered pair, as (donor i, receiver j, value).
+    public var pairLPValues: [[Double]]
+    /// The STAR LP value for the toy's receiver and donors.
+    public var starValue: Double
+    /// Its rotations a.
+    public var rotations: [Double]
+    /// Its bias shift β.
+    public var biasShift: Double
+    /// Distance of the target to the hull (cone without a bias), §5.6.
+    public var hullDistance: Double
+    /// Whether every LP answer was verified.
+    public var verified: Bool
+    /// LIN (ω = 1).
+    public var lin: LPRecord
+    /// The exact star move, when the star fails.
+    public var move: StarMove.Verification?
+    /// The LIN direction applied with per-point LP re-solves, when LIN finds descent.
+    public var linSteps: SelfVerification?
+  }
+
+  /// The run record.
+  public struct Record: Codable, Sendable {
+    public var toy: StarToy
+    public var cases: [Case]
+    public var checks: [CheckResult]
+    public var provenance: Provenance?
+  }
+
+  /// The candidate: X = Z·D exactly, codes Z as given, b = 0 (free when `bias`).
+  static func candidate(_ toy: StarToy, bias: Bool) -> SparseCodingProblem {
+    let z = Matrix(toy.activityTypes.flatMap { Array(repeating: $0.codes, count: $0.count) })
+    let d = Matrix(toy.atoms)
+    return SparseCodingProblem(samples: z * d, dictionary: d, bias: bias ? [Double](repeating: 0, count: d.columns) : nil,
+                               codes: z, lambda: 1)
+  }
+
+  static func measure(_ toy: StarToy, bias: Bool) throws -> Case {
+    let problem = candidate(toy, bias: bias)
+    let k = problem.dictionary.rows
+    var pairValues: [[Double]] = []
+    var verified = true
+    for j in 0..<k {
+      for i in 0..<k where i != j {
+        let pair = try StarProgram.solve(problem, receiver: j, donors: [i])
+        verified = verified && pair.status == .optimal && pair.verification.verified
+        pairValues.append([Double(i), Double(j), pair.value])
+      }
+    }
+    let star = try StarProgram.solve(problem, receiver: toy.receiver, donors: toy.donors)
+    let hull = try HullDistance.star(problem, receiver: toy.receiver, donors: toy.donors)
+    let lin = try ReconstructionPreservingProgram.solve(problem, weight: 1)
+    verified = verified && star.status == .optimal && star.verification.verified && hull.verified && lin.isTrusted
+    let cost = problem.codes.storage.reduce(0, +)
+    var move: StarMove.Verification?
+    if star.fails {
+      move = StarMove.verify(problem, receiver: toy.receiver, donors: toy.donors, rotations: star.rotations,
+                             lpValue: star.value, steps: toy.steps)
+    }
+    var linSteps: SelfVerification?
+    if lin.isTrusted, lin.value < -Verdict.float64Tolerance * cost, let direction = lin.direction {
+      linSteps = try SelfVerification.measureExact(problem, along: direction, predictedSlope: lin.value, steps: toy.steps)
+    }
+    return Case(bias: bias, cost: cost, pairs: PairCondition.all(in: problem), pairLPValues: pairValues,
+                starValue: star.value, rotations: star.rotations, biasShift: star.biasShift, hullDistance: hull.distance,
+                verified: verified, lin: StateAssessment.record(lin, scale: cost), move: move, linSteps: linSteps)
+  }
+
+  static func checks(_ toy: StarToy, withBias b: Case, withoutBias n: Case) -> [CheckResult] {
+    let star = "star (receiver \(toy.receiver), donors \(toy.donors.map(String.init).joined(separator: ", ")))"
+    let largestPair = b.pairLPValues.map { abs($0[2]) }.max() ?? 0
+    var checks: [CheckResult] = []
+    checks.append(CheckResult(id: "bias/pairs", claim: "§4.3: with a bias every ordered pair condition holds (hull interval, and pair LP value 0)",
+                              measured: "\(b.pairs.filter(\.pass).count) of \(b.pairs.count) pass; largest |pair LP| \(Figures.format(largestPair, digits: 3))",
+                              threshold: "all pass; |value| ≤ 10⁻⁹", holds: b.verified && b.pairs.allSatisfy(\.pass) && largestPair <= 1e-9))
+    checks.append(CheckResult(id: "bias/star-fails", claim: "§4.3: the \(star) fails; STAR LP value and hull distance agree on it (prediction 9)",
+                              measured: "STAR LP \(Figures.format(b.starValue, digits: 6)) with a = (\(b.rotations.map { Figures.format($0) }.joined(separator: ", "))), β = \(Figures.format(b.biasShift)); hull distance \(Figures.format(b.hullDistance, digits: 4))",
+                              threshold: "both > 10⁻⁹", holds: b.verified && b.starValue > 1e-9 && b.hullDistance > 1e-9))
+    checks.append(CheckResult(id: "bias/lin", claim: "Thm 3.6: LIN (ω = 1) finds a first-order descent direction of P⁺₀",
+                              measured: "LIN \(Figures.format(b.lin.value, digits: 6)) (verified: \(b.lin.verified ? "yes" : "no"))",
+                              threshold: "< −10⁻⁷·Σz", holds: b.lin.verified && (b.lin.value ?? 0) < -Verdict.float64Tolerance * b.cost))
+    if let move = b.move {
+      let last = move.steps.last!
+      checks.append(CheckResult(id: "bias/star-move", claim: "Lemma 4.1: the exact star move keeps the reconstruction, lowers Σz, and ΔΣz/τ → −(STAR LP value)",
+                                measured: move.steps.map { "τ=\(Figures.format($0.tau)): \(Figures.format($0.slope, digits: 5))" }.joined(separator: ", ") + "; reconstruction change ≤ \(Figures.format(move.steps.map(\.reconstructionError).max(), digits: 2))",
+                                threshold: "every step feasible and lower; |slope + value| ≤ 1 % at τ = \(Figures.format(last.tau))",
+                                holds: move.steps.allSatisfy { $0.feasible && $0.costChange < 0 && $0.reconstructionError < 1e-12 }
+                                  && abs(last.slope + move.lpValue) <= 0.01 * move.lpValue))
+    } else {
+      checks.append(CheckResult(id: "bias/star-move", claim: "Lemma 4.1: the exact star move lowers Σz", measured: "no move: the star did not fail",
+                                threshold: "a move", status: .fail))
+    }
+    checks.append(CheckResult(id: "bias/lin-step", claim: "§5.7: the LIN direction, applied with per-point LP re-solves, lowers the cost with ΔF/t → LIN",
+                              measured: b.linSteps.map { steps in steps.steps.map { "t=\(Figures.format($0.t)): \(Figures.format($0.slope, digits: 5))" }.joined(separator: ", ") + " (\(steps.outcome.rawValue))" } ?? "not applied",
+                              threshold: "confirmed", holds: b.linSteps?.outcome == .confirmed))
+    checks.append(CheckResult(id: "no-bias/star-holds", claim: "§4.7: the convex hull comes from the bias; without it the \(star) is the conic condition and holds",
+                              measured: "STAR LP \(Figures.format(n.starValue, digits: 4)); cone distance \(Figures.format(n.hullDistance, digits: 4)); LIN \(Figures.format(n.lin.value, digits: 4))",
+                              threshold: "values ≤ 10⁻⁹", holds: n.verified && n.starValue <= 1e-9 && n.hullDistance <= 1e-9))
+    return checks
+  }
+
+  /// Runs `toy` and packages its report, run record and figure.
+  public static func product(_ toy: StarToy) throws -> ExperimentProduct {
+    let withBias = try measure(toy, bias: true), withoutBias = try measure(toy, bias: false)
+    let checks = checks(toy, withBias: withBias, withoutBias: withoutBias)
+    let figureName = "\(toy.id)-polygon.svg"
+    let figure = HullFigures.star(candidate(toy, bias: true), receiver: toy.receiver, donors: (toy.donors[0], toy.donors[1]),
+                                  passes: withBias.starValue <= StarProgram.failureTolerance, activityThreshold: 0)
+    return ExperimentProduct(checks: checks) { provenance, reproduce in
+      let record = Record(toy: toy, cases: [withBias, withoutBias], checks: checks, provenance: provenance)
+      let markdown = report(record, figure: figureName, reproduce: reproduce)
+      return [("\(toy.id).md", Data(markdown.utf8)), ("\(toy.id).json", try RecordEncoding.encode(record)), (figureName, Data(figure.utf8))]
+    }
+  }
+
+  static func report(_ record: Record, figure: String, reproduce: String) -> String {
+    let toy = record.toy
+    var out = ReportSections.header(title: toy.title, id: toy.id)
+    out += ReportSections.verdict(record.checks)
+    out += ReportSections.claim(toy.claim, source: "THEORY.md §4.3 (Theorem 4.4), §4.7; §10 prediction 14 (check S9).")
+    var setup = MarkdownTable("parameter", "value")
+    setup.add("problem", "exact P⁺₀ (λ → 0): X = Z·D, cost Σz; with a free bias b = 0, and without")
+    setup.add("atoms", toy.atoms.map { "(" + $0.map { Figures.format($0) }.joined(separator: ", ") + ")" }.joined(separator: ", "))
+    setup.add("activity types", toy.activityTypes.map { "(" + $0.codes.map { Figures.format($0) }.joined(separator: ", ") + ") × \($0.count)" }.joined(separator: ", "))
+    setup.add("star", "receiver \(toy.receiver), donors \(toy.donors.map(String.init).joined(separator: ", "))")
+    setup.add("steps τ", toy.steps.map { Figures.format($0) }.joined(separator: ", "))
+    setup.add("seed", "\(toy.seed) (the data are exact; nothing is drawn)")
+    if let provenance = record.provenance { setup.add("versions", ReportSections.versions(provenance)) }
+    out += "## Setup\n\n" + setup.text + "\n"
+    for c in record.cases {
+      out += "## \(c.bias ? "With a free bias" : "Without a bias")\n\n"
+      var values = MarkdownTable("quantity", "value")
+      values.add("cost Σz", Figures.format(c.cost, digits: 8))
+      values.add("STAR LP (§5.5)", "\(Figures.format(c.starValue, digits: 8)); a = (\(c.rotations.map { Figures.format($0) }.joined(separator: ", "))), β = \(Figures.format(c.biasShift))")
+      values.add(c.bias ? "hull distance (§5.6)" : "cone distance (§5.6)", Figures.format(c.hullDistance, digits: 8))
+      values.add("LIN (ω = 1; \(c.lin.columns) columns, \(c.lin.rows) rows)", "\(Figures.format(c.lin.value, digits: 8)) (verified: \(c.lin.verified ? "yes" : "no"))")
+      values.add("every LP answer verified", c.verified ? "yes" : "no")
+      out += values.text + "\n"
+      var pairs = MarkdownTable("donor i", "silent j", "c_ij", "H_{i|j}", "pair LP value", "pass")
+      for (pair, value) in zip(c.pairs, c.pairLPValues) {
+        pairs.add(String(pair.i), String(pair.j), Figures.format(pair.cosine), Figures.interval(pair.hullLow, pair.hullHigh), Figures.format(value[2], digits: 3), pair.pass ? "✓" : "✗")
+      }
+      out += pairs.text + "\n"
+      if let move = c.move {
+        var steps = MarkdownTable("τ", "ΔΣz", "ΔΣz/τ", "−(STAR LP value)", "reconstruction change", "feasible")
+        for step in move.steps {
+          steps.add(Figures.format(step.tau), Figures.format(step.costChange, digits: 6), Figures.format(step.slope, digits: 6), Figures.format(-move.lpValue, digits: 6), Figures.format(step.reconstructionError, digits: 2), step.feasible ? "yes" : "no")
+        }
+        out += "Exact star move (Lemma 4.1): **\(move.confirmed ? "confirmed" : "not confirmed")**.\n\n" + steps.text + "\n"
+      }
+      if let lin = c.linSteps {
+        var steps = MarkdownTable("t", "ΔF(t)", "ΔF/t", "LIN value")
+        for step in lin.steps { steps.add(Figures.format(step.t), Figures.format(step.lossChange, digits: 6), Figures.format(step.slope, digits: 6), Figures.format(lin.predictedSlope, digits: 6)) }
+        out += "LIN direction applied with codes re-solved per point by LP: **\(lin.outcome.rawValue)**.\n\n" + steps.text + "\n"
+      }
+    }
+    out += "## Figure\n\nModified responses (ẑ_\(toy.donors[0]), ẑ_\(toy.donors[1])) on the points where \(toy.receiver) is silent, their convex hull, and the target (c_\(toy.donors[0])\(toy.receiver), c_\(toy.donors[1])\(toy.receiver)): the two-donor star condition with a bias holds iff the target is inside.\n\n![Star polygon](\(figure))\n\n"
+    out += ReportSections.reproduce(reproduce)
+    return out
+  }
+}
