@@ -98,8 +98,9 @@ public struct SelfVerification: Codable, Sendable, Equatable {
     return abs(v) <= 2e-5 * abs(initial) ? .unconfirmable : .failed
   }
 
-  /// The problem with atoms moved along geodesics and the bias shifted, codes unchanged.
-  static func moved(_ problem: SparseCodingProblem, along direction: PerturbationDirection, by t: Double) -> SparseCodingProblem {
+  /// The problem with atoms moved along geodesics by t (radians per unit of ‖Δ⊥_k‖) and the bias
+  /// shifted by t·δb, codes unchanged.
+  public static func moved(_ problem: SparseCodingProblem, along direction: PerturbationDirection, by t: Double) -> SparseCodingProblem {
     var result = problem
     let d = problem.dictionary
     for atom in 0..<d.rows {

@@ -49,6 +49,7 @@ public enum ExperimentRegistry {
   public static let all: [ExperimentEntry] = [
     .make(HierarchyToy.self) { toy, progress in try HierarchyExperiment.product(toy, progress: progress) },
     .make(StarToy.self) { toy, _ in try StarExperiment.product(toy) },
+    .make(ExclusiveToy.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.

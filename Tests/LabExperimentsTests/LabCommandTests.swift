@@ -100,6 +100,20 @@ struct LabCommandTests {
     }
   }
 
+  @Test("lab run exclusive on a smaller toy passes every check")
+  func exclusiveExperiment() throws {
+    let directory = try Self.scratch()
+    var toy = ExclusiveToy.default
+    toy.exact.perturbations = 20
+    toy.trained.perturbations = 10
+    toy.trained.sampleCount = 120
+    let path = directory.appendingPathComponent("exclusive.json").path
+    try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
+    let result = try Self.run(["run", "exclusive", "--toy", path, "--out", directory.path, "--quiet"])
+    #expect(result.status == 0, "stdout: \(result.stdout)")
+    #expect(result.stdout.contains("exclusive: 24 of 24 checks pass"))
+  }
+
   @Test("lab show prints the embedded default toy")
   func show() throws {
     let result = try Self.run(["show", "hierarchy"])
