@@ -50,6 +50,7 @@ public enum ExperimentRegistry {
     .make(HierarchyToy.self) { toy, progress in try HierarchyExperiment.product(toy, progress: progress) },
     .make(StarToy.self) { toy, _ in try StarExperiment.product(toy) },
     .make(ExclusiveToy.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
+    .make(WideLimitToy.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.

@@ -71,7 +71,8 @@ public enum HierarchyExperiment {
       childTruthCosineAfter: dot(d.row(1), lab), parentTruthCosineAfter: dot(d.row(0), dog),
       childActivePoints: childActive.count,
       childActiveWithoutParent: childActive.filter { z[$0, 0] == 0 }.count,
-      supportInclusions: supportInclusions(z), wideBound: wideBound(fit.problem),
+      supportInclusions: supportInclusions(z),
+      wideBound: WideLimit.bound(samples: fit.problem.samples, bias: fit.problem.bias, lambda: fit.problem.lambda),
       childRayCosineAfter: dot(d.row(1), ray))
   }
 
@@ -106,16 +107,6 @@ public enum HierarchyExperiment {
       for j in 0..<z.columns where j != i && active.allSatisfy({ z[$0, j] > 0 }) { found.append([i, j]) }
     }
     return found
-  }
-
-  /// Σ_n h_λ(‖x_n − b‖) with h_λ(ρ) = ρ²/2 (ρ ≤ λ), λρ − λ²/2 (ρ > λ): the bound of Theorem 8.1.
-  static func wideBound(_ problem: SparseCodingProblem) -> Double {
-    let centred = problem.centredSamples
-    let lambda = problem.lambda
-    return (0..<centred.rows).reduce(0) { total, n in
-      let rho = centred.row(n).reduce(0) { $0 + $1 * $1 }.squareRoot()
-      return total + (rho <= lambda ? 0.5 * rho * rho : lambda * rho - 0.5 * lambda * lambda)
-    }
   }
 
   /// The first value, then about `count` evenly spaced (iteration, loss) pairs ending at the last.

@@ -114,6 +114,22 @@ struct LabCommandTests {
     #expect(result.stdout.contains("exclusive: 24 of 24 checks pass"))
   }
 
+  @Test("lab run wide-limit on a smaller toy passes every check")
+  func wideLimitExperiment() throws {
+    let directory = try Self.scratch()
+    var toy = WideLimitToy.default
+    toy.rays.sampleCount = 60
+    toy.nets.sampleCount = 50
+    toy.splitting.randomDictionaries = 5
+    toy.splitting.trueRayRuns = 2
+    toy.splitting.randomRuns = 1
+    let path = directory.appendingPathComponent("wide.json").path
+    try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
+    let result = try Self.run(["run", "wide-limit", "--toy", path, "--out", directory.path, "--quiet"])
+    #expect(result.status == 0, "stdout: \(result.stdout)")
+    #expect(result.stdout.contains("wide-limit: 9 of 9 checks pass"))
+  }
+
   @Test("lab show prints the embedded default toy")
   func show() throws {
     let result = try Self.run(["show", "hierarchy"])
