@@ -51,6 +51,7 @@ public enum ExperimentRegistry {
     .make(StarToy.self) { toy, _ in try StarExperiment.product(toy) },
     .make(ExclusiveToy.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
     .make(WideLimitToy.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
+    .make(OneDToy.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.

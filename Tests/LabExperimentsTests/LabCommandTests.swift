@@ -130,6 +130,25 @@ struct LabCommandTests {
     #expect(result.stdout.contains("wide-limit: 9 of 9 checks pass"))
   }
 
+  @Test("lab run one-d on a smaller toy passes every check")
+  func oneDExperiment() throws {
+    let directory = try Self.scratch()
+    var toy = OneDToy.default
+    toy.line.sampleCount = 150
+    toy.line.restarts = 4
+    toy.line.restartsWithoutBias = 2
+    toy.line.singleAtomRestarts = 4
+    toy.transition.randomRestarts = 1
+    toy.arc.sampleCount = 400
+    toy.arc.formulaPoints = 40
+    toy.arc.optimisedSizes = [4]
+    let path = directory.appendingPathComponent("one-d.json").path
+    try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
+    let result = try Self.run(["run", "one-d", "--toy", path, "--out", directory.path, "--quiet"])
+    #expect(result.status == 0, "stdout: \(result.stdout)")
+    #expect(result.stdout.contains("one-d: 13 of 13 checks pass"))
+  }
+
   @Test("lab show prints the embedded default toy")
   func show() throws {
     let result = try Self.run(["show", "hierarchy"])
