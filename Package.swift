@@ -77,7 +77,7 @@ let package = Package(
     .testTarget(
       name: "LabChecksTests",
       dependencies: [
-        "LabChecks", "LabNumerics", "LabRandom", "LabOptimization",
+        "LabChecks", "LabGenerators", "LabNumerics", "LabRandom", "LabOptimization",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(

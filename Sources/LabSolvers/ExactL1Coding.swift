@@ -16,6 +16,8 @@ public enum ExactL1Coding {
     public var cost: Double
     /// Whether the LP answer passed the independent verification.
     public var verified: Bool
+    /// The row duals ν (one per coordinate of v): a certificate with d_kᵀν ≤ 1, = 1 on the support, when optimal.
+    public var duals: [Double]?
   }
 
   /// The summed cost over a data set.
@@ -38,11 +40,12 @@ public enum ExactL1Coding {
     let result = try GLPK.solveVerified(program)
     switch result.solution.status {
     case .optimal:
-      return PointCode(code: result.solution.primal, cost: result.solution.objective, verified: result.verification.verified)
+      return PointCode(code: result.solution.primal, cost: result.solution.objective, verified: result.verification.verified,
+                       duals: result.solution.rowDuals)
     case .infeasible:
-      return PointCode(code: nil, cost: .infinity, verified: result.verification.verified)
+      return PointCode(code: nil, cost: .infinity, verified: result.verification.verified, duals: nil)
     case .unbounded, .undefined:
-      return PointCode(code: nil, cost: .nan, verified: false)
+      return PointCode(code: nil, cost: .nan, verified: false, duals: nil)
     }
   }
 
