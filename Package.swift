@@ -32,7 +32,9 @@ let package = Package(
     /// Linear programs solved by GLPK, validated before and verified after.
     .target(name: "LabOptimization", dependencies: ["CGLPK"]),
     /// Synthetic worlds with their ground truth.
-    .target(name: "LabGenerators", dependencies: ["LabNumerics", "LabRandom"]),
+    .target(
+      name: "LabGenerators",
+      dependencies: ["LabNumerics", "LabRandom", .product(name: "RealModule", package: "swift-numerics")]),
     /// Sparse coding and dictionary learning.
     .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization"]),
     /// First-order optimality checks, LP certificates and self-verification.

@@ -1,0 +1,160 @@
+import LabNumerics
+import LabRandom
+
+/// Correlated firing through a Gaussian copula (ANCHORS §3.6): draw `z ~ N(0, Σ)` with unit
+/// diagonal and fire feature i when `zᵢ > τᵢ = Φ⁻¹(1 − pᵢ)`, so every marginal stays exactly pᵢ.
+///
+/// - `full`: Σ is the identity with the given `pairs` set symmetrically; if Σ has an eigenvalue
+///   below −1e−6 it is made positive semi-definite by clipping eigenvalues at 1e−6 and rescaling
+///   to a unit diagonal (as SAELens). `z = L·ε` with `L` the Cholesky factor.
+/// - `low-rank`: `Σ = F Fᵀ + diag(δ)` with `F ~ N(0, scale²)^{F×rank}` and `δ = 1 − rowsum(F²)`;
+///   any row whose δ would fall below 0.01 is rescaled so that δ = 0.01. `z = F·g + √δ ∘ ε`.
+public struct CorrelationSpec: Codable, Equatable, Sendable {
+  /// One prescribed correlation between two features.
+  public struct Pair: Codable, Equatable, Sendable {
+    /// The two feature indices.
+    public var features: [Int]
+    /// Their latent correlation, in (−1, 1).
+    public var correlation: Double
+
+    /// A pair.
+    public init(features: [Int], correlation: Double) {
+      self.features = features
+      self.correlation = correlation
+    }
+  }
+
+  /// `full` or `low-rank`.
+  public var kind: String
+  /// Full: the prescribed pairs.
+  public var pairs: [Pair]?
+  /// Low-rank: the rank.
+  public var rank: Int?
+  /// Low-rank: the standard deviation of the factor entries.
+  public var scale: Double?
+
+  /// The kinds.
+  public static let kinds = ["full", "low-rank"]
+
+  /// A specification.
+  public init(kind: String, pairs: [Pair]? = nil, rank: Int? = nil, scale: Double? = nil) {
+    self.kind = kind
+    self.pairs = pairs
+    self.rank = rank
+    self.scale = scale
+  }
+
+  /// Problems with the specification, named under `field`.
+  func problems(featureCount: Int, field: String) -> [String] {
+    switch kind {
+    case "full":
+      var found: [String] = []
+      if featureCount > 4096 { found.append("'\(field)': a full correlation needs featureCount <= 4096, got \(featureCount); use 'low-rank'") }
+      for (k, pair) in (pairs ?? []).enumerated() {
+        if pair.features.count != 2 || !pair.features.allSatisfy({ (0..<featureCount).contains($0) }) || Set(pair.features).count != 2 {
+          found.append("'\(field).pairs[\(k)].features' must be two distinct indices in 0..<\(featureCount), got \(pair.features)")
+        }
+        if !(pair.correlation > -1 && pair.correlation < 1) {
+          found.append("'\(field).pairs[\(k)].correlation' must be in (-1, 1), got \(pair.correlation)")
+        }
+      }
+      return found
+    case "low-rank":
+      var found: [String] = []
+      if !(1...min(featureCount, 1024)).contains(rank ?? 0) {
+        found.append("'\(field).rank' must be in 1...\(min(featureCount, 1024)), got \(rank.map(String.init) ?? "nothing")")
+      }
+      if !((scale ?? -1) >= 0 && (scale ?? -1) <= 10) { found.append("'\(field).scale' must be in [0, 10], got \(scale.map { "\($0)" } ?? "nothing")") }
+      return found
+    default:
+      return ["'\(field).kind' is unknown: '\(kind)'. Did you mean '\(Nearest.name(to: kind, in: Self.kinds))'? Known: \(Self.kinds.joined(separator: ", "))"]
+    }
+  }
+
+  /// The resolved latent model for `featureCount` features.
+  func resolved(featureCount: Int, seeds: SeedTree, path: String) throws -> LatentGaussian {
+    if kind == "low-rank" {
+      let r = rank ?? 1, s = scale ?? 0
+      var g = seeds.generator(for: "\(path)/factor")
+      var factor = Matrix<Double>(rows: featureCount, columns: r)
+      var diagonal = [Double](repeating: 0, count: featureCount)
+      for i in 0..<featureCount {
+        var norm = 0.0
+        for k in 0..<r {
+          factor[i, k] = s * g.nextNormal()
+          norm += factor[i, k] * factor[i, k]
+        }
+        if 1 - norm < 0.01 {
+          let shrink = (0.99 / norm).squareRoot()
+          for k in 0..<r { factor[i, k] *= shrink }
+          norm = 0.99
+        }
+        diagonal[i] = 1 - norm
+      }
+      return .lowRank(factor: factor, diagonal: diagonal)
+    }
+    var sigma = Matrix<Double>.identity(featureCount)
+    for pair in pairs ?? [] {
+      sigma[pair.features[0], pair.features[1]] = pair.correlation
+      sigma[pair.features[1], pair.features[0]] = pair.correlation
+    }
+    let (values, vectors) = try sigma.symmetricEigen()
+    if (values.min() ?? 1) < -1e-6 {
+      let clipped = values.map { max($0, 1e-6) }
+      var rebuilt = Matrix<Double>(rows: featureCount, columns: featureCount)
+      for i in 0..<featureCount {
+        for j in 0..<featureCount {
+          var sum = 0.0
+          for k in 0..<featureCount { sum += vectors[i, k] * clipped[k] * vectors[j, k] }
+          rebuilt[i, j] = sum
+        }
+      }
+      for i in 0..<featureCount {
+        for j in 0..<featureCount { sigma[i, j] = rebuilt[i, j] / (rebuilt[i, i] * rebuilt[j, j]).squareRoot() }
+      }
+    }
+    return .full(cholesky: try sigma.cholesky(), covariance: sigma)
+  }
+}
+
+/// The latent Gaussian of a copula, ready to sample.
+public enum LatentGaussian: Sendable, Equatable {
+  /// `z = L·ε` with `L` lower triangular; `covariance = L Lᵀ` (unit diagonal).
+  case full(cholesky: Matrix<Double>, covariance: Matrix<Double>)
+  /// `z = F·g + √δ ∘ ε`.
+  case lowRank(factor: Matrix<Double>, diagonal: [Double])
+
+  /// Writes one draw of `z` into `z` (length F).
+  func sample<G: RandomNumberGenerator>(into z: inout [Double], scratch: inout [Double], using generator: inout G) {
+    switch self {
+    case .full(let l, _):
+      let n = l.rows
+      for k in 0..<n { scratch[k] = generator.nextNormal() }
+      l.storage.withUnsafeBufferPointer { lp in
+        for i in 0..<n {
+          var sum = 0.0
+          for k in 0...i { sum += lp[i * n + k] * scratch[k] }
+          z[i] = sum
+        }
+      }
+    case .lowRank(let f, let diagonal):
+      let r = f.columns
+      for k in 0..<r { scratch[k] = generator.nextNormal() }
+      f.storage.withUnsafeBufferPointer { fp in
+        for i in 0..<f.rows {
+          var sum = 0.0
+          for k in 0..<r { sum += fp[i * r + k] * scratch[k] }
+          z[i] = sum + diagonal[i].squareRoot() * generator.nextNormal()
+        }
+      }
+    }
+  }
+
+  /// The scratch length ``sample(into:scratch:using:)`` needs.
+  var scratchCount: Int {
+    switch self {
+    case .full(let l, _): return l.rows
+    case .lowRank(let f, _): return f.columns
+    }
+  }
+}

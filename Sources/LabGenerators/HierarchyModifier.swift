@@ -1,0 +1,83 @@
+import LabRandom
+
+/// SAELens's `hierarchy_modifier` (ANCHORS §3.6) applied to one sample's activations, with
+/// Chanin's "exactly one" rule as an option.
+///
+/// Steps run level by level (``FeatureForest/steps(scaleChildrenByParent:)``):
+/// - gating: a child keeps its value only if its parent is > 0, multiplied by
+///   `parent / μ_parent` when children are scaled by their parent; otherwise it becomes 0;
+/// - exclusion, where the parent is > 0: at most one — if two or more children are > 0, one
+///   of them, uniformly at random, keeps its value and the others become 0; exactly one — one
+///   child, drawn with probability proportional to `weights`, gets a fresh magnitude and the
+///   others become 0.
+/// Because exclusion at level L runs before gating at level L + 1, losing siblings also silence
+/// their descendants. A final ReLU is applied by the caller.
+public struct HierarchyModifier: Sendable {
+  /// The steps in execution order.
+  public let steps: [FeatureForest.Step]
+  /// The rule for exclusive groups.
+  public let exclusion: HierarchySpec.Exclusion
+  /// Mean magnitudes μᵢ (for scaling by the parent; must be > 0 for scaling parents).
+  public let means: [Double]
+  /// Choice weights of exactly-one children (their base firing probabilities).
+  public let weights: [Double]
+
+  /// A modifier for `forest`.
+  public init(forest: FeatureForest, scaleChildrenByParent: Bool, exclusion: HierarchySpec.Exclusion,
+              means: [Double], weights: [Double]) {
+    steps = forest.steps(scaleChildrenByParent: scaleChildrenByParent)
+    self.exclusion = exclusion
+    self.means = means
+    self.weights = weights
+  }
+
+  /// Applies a gating step to `row`.
+  @inline(__always)
+  static func gate(_ row: UnsafeMutablePointer<Double>, child: Int, parent: Int, scale: Bool, means: [Double]) {
+    let p = row[parent]
+    if p > 0 {
+      if scale { row[child] *= p / means[parent] }
+    } else {
+      row[child] = 0
+    }
+  }
+
+  /// Applies every step to one sample's activations; random choices come from `generator` and
+  /// fresh exactly-one magnitudes from `magnitudes`.
+  public func apply<G: RandomNumberGenerator>(to row: UnsafeMutablePointer<Double>, magnitudes: MagnitudeModel.Resolved,
+                                              using generator: inout G) {
+    var active: [Int] = []
+    for step in steps {
+      switch step {
+      case .gate(let child, let parent, let scale):
+        Self.gate(row, child: child, parent: parent, scale: scale, means: means)
+      case .exclusive(let parent, let children):
+        guard row[parent] > 0 else { continue }
+        switch exclusion {
+        case .atMostOne:
+          active.removeAll(keepingCapacity: true)
+          for c in children where row[c] > 0 { active.append(c) }
+          guard active.count >= 2 else { continue }
+          let winner = active[generator.nextInt(below: active.count)]
+          for c in active where c != winner { row[c] = 0 }
+        case .exactlyOne:
+          let winner = Self.draw(children, weights: weights, using: &generator)
+          for c in children { row[c] = 0 }
+          row[winner] = magnitudes.sample(winner, using: &generator)
+        }
+      }
+    }
+  }
+
+  /// One of `children`, with probability proportional to its weight (uniform when all weights are 0).
+  static func draw<G: RandomNumberGenerator>(_ children: [Int], weights: [Double], using generator: inout G) -> Int {
+    let total = children.reduce(0.0) { $0 + weights[$1] }
+    guard total > 0 else { return children[generator.nextInt(below: children.count)] }
+    var u = generator.nextUniform() * total
+    for c in children {
+      u -= weights[c]
+      if u < 0 { return c }
+    }
+    return children[children.count - 1]
+  }
+}

@@ -1,0 +1,81 @@
+import LabNumerics
+import LabRandom
+
+/// A prepared world that streams samples in batches with flat memory: `X = 1·bᵀ + Z·D + σ·E`
+/// with `Z` from the world's ``CodeSampler``, `D` its directions, `b` its bias and `E ~ N(0, I)`.
+///
+/// Randomness: parameters come from `seeds` (paths `world/…`, `embedding/…`); codes from the
+/// generator `sample/codes` and noise from `sample/noise`, each one stream over all batches, so
+/// the samples depend only on the seed and the batch size (default ``defaultBatchSize``), never
+/// on how many batches are requested at once.
+public struct WorldGenerator: Sendable {
+  /// Rows per batch unless told otherwise.
+  public static let defaultBatchSize = 1024
+
+  /// The world.
+  public let world: any World
+  /// The activations sampler.
+  public let sampler: any CodeSampler
+  /// Ground-truth directions, F×m, unit rows.
+  public let dictionary: Matrix<Double>
+  /// The bias b (length m).
+  public let bias: [Double]
+  /// Rows per batch.
+  public let batchSize: Int
+  private var codeGenerator: Xoshiro256StarStar
+  private var noiseGenerator: Xoshiro256StarStar
+  /// Samples produced so far.
+  public private(set) var produced = 0
+
+  /// Prepares `world` under `seed`; throws ``WorldError`` for invalid parameters.
+  public init(world: any World, seed: UInt64, batchSize: Int = WorldGenerator.defaultBatchSize) throws {
+    let problems = world.problems()
+    guard problems.isEmpty else { throw WorldError(problems.joined(separator: "; ")) }
+    precondition(batchSize >= 1, "batchSize must be >= 1, got \(batchSize).")
+    let seeds = SeedTree(root: seed)
+    self.world = world
+    sampler = try world.prepare(seeds: seeds)
+    let e = world.embedding
+    dictionary = try e.directions.dictionary(featureCount: world.featureCount, inputDimension: e.inputDimension,
+                                             parents: sampler.structure.parents, seeds: seeds, path: "embedding/directions")
+    bias = e.biasVector(seeds: seeds)
+    self.batchSize = batchSize
+    codeGenerator = seeds.generator(for: "sample/codes")
+    noiseGenerator = seeds.generator(for: "sample/noise")
+  }
+
+  /// The next `rows` samples (at most ``batchSize`` are drawn per internal batch) as codes and data.
+  public mutating func next(_ rows: Int) -> (codes: Matrix<Double>, samples: Matrix<Double>) {
+    let f = world.featureCount
+    var storage = [Double](repeating: 0, count: rows * f)
+    var done = 0
+    while done < rows {
+      let count = min(batchSize - produced % batchSize, rows - done)
+      storage.withUnsafeMutableBufferPointer { buffer in
+        sampler.fill(buffer.baseAddress! + done * f, rows: count, first: produced, using: &codeGenerator)
+      }
+      done += count
+      produced += count
+    }
+    let codes = Matrix(rows: rows, columns: f, storage: storage)
+    var samples = codes * dictionary
+    let m = dictionary.columns
+    let noise = world.embedding.noise
+    if bias.contains(where: { $0 != 0 }) || noise > 0 {
+      var values = samples.storage
+      for r in 0..<rows {
+        for j in 0..<m {
+          values[r * m + j] += bias[j] + (noise > 0 ? noise * noiseGenerator.nextNormal() : 0)
+        }
+      }
+      samples = Matrix(rows: rows, columns: m, storage: values)
+    }
+    return (codes, samples)
+  }
+
+  /// `count` samples with the ground truth, as one dataset.
+  public mutating func dataset(count: Int) -> SyntheticDataset {
+    let (codes, samples) = next(count)
+    return SyntheticDataset(samples: samples, dictionary: dictionary, codes: codes, bias: bias, featureNames: sampler.structure.featureNames)
+  }
+}
