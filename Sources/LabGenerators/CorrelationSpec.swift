@@ -124,34 +124,42 @@ public enum LatentGaussian: Sendable, Equatable {
   /// `z = F·g + √δ ∘ ε`.
   case lowRank(factor: Matrix<Double>, diagonal: [Double])
 
-  /// Writes one draw of `z` into `z` (length F).
-  func sample<G: RandomNumberGenerator>(into z: inout [Double], scratch: inout [Double], using generator: inout G) {
+  /// Draws the shared part of one sample of `z`: `ε` for `full` (then `zᵢ = (L·ε)ᵢ`), `g` for
+  /// `low-rank` (then `zᵢ = Fᵢ·g + √δᵢ·εᵢ` with an `εᵢ` of its own).
+  func drawShared<G: RandomNumberGenerator>(into shared: inout [Double], using generator: inout G) {
+    for k in shared.indices { shared[k] = generator.nextNormal() }
+  }
+
+  /// Whether `zᵢ > threshold` on the sample whose shared part is `shared`.
+  ///
+  /// `full`: computes `zᵢ = (L·ε)ᵢ`, no draw. `low-rank`: given `g`, `zᵢ > τ` exactly when
+  /// `εᵢ > a = (τ − Fᵢ·g)/√δᵢ`, an event of probability `Φ̄(a)`; it is decided with one uniform
+  /// `u` as `u < Φ̄(a)` (``NormalDistribution/upperTailExceeds(_:_:)``), which has the same
+  /// probability, so each feature's event may be decided lazily, at most once per sample.
+  @inline(__always)
+  func exceeds<G: RandomNumberGenerator>(_ i: Int, threshold: Double, shared: [Double], using generator: inout G) -> Bool {
     switch self {
     case .full(let l, _):
       let n = l.rows
-      for k in 0..<n { scratch[k] = generator.nextNormal() }
-      l.storage.withUnsafeBufferPointer { lp in
-        for i in 0..<n {
-          var sum = 0.0
-          for k in 0...i { sum += lp[i * n + k] * scratch[k] }
-          z[i] = sum
-        }
+      let z = l.storage.withUnsafeBufferPointer { lp in
+        var sum = 0.0
+        for k in 0...i { sum += lp[i * n + k] * shared[k] }
+        return sum
       }
+      return z > threshold
     case .lowRank(let f, let diagonal):
       let r = f.columns
-      for k in 0..<r { scratch[k] = generator.nextNormal() }
-      f.storage.withUnsafeBufferPointer { fp in
-        for i in 0..<f.rows {
-          var sum = 0.0
-          for k in 0..<r { sum += fp[i * r + k] * scratch[k] }
-          z[i] = sum + diagonal[i].squareRoot() * generator.nextNormal()
-        }
+      let common = f.storage.withUnsafeBufferPointer { fp in
+        var sum = 0.0
+        for k in 0..<r { sum += fp[i * r + k] * shared[k] }
+        return sum
       }
+      return NormalDistribution.upperTailExceeds((threshold - common) / diagonal[i].squareRoot(), generator.nextUniform())
     }
   }
 
-  /// The scratch length ``sample(into:scratch:using:)`` needs.
-  var scratchCount: Int {
+  /// The length of the shared part.
+  var sharedCount: Int {
     switch self {
     case .full(let l, _): return l.rows
     case .lowRank(let f, _): return f.columns

@@ -11,7 +11,8 @@ import LabRandom
 ///   child, drawn with probability proportional to `weights`, gets a fresh magnitude and the
 ///   others become 0.
 /// Because exclusion at level L runs before gating at level L + 1, losing siblings also silence
-/// their descendants. A final ReLU is applied by the caller.
+/// their descendants. A final ReLU is applied by the caller. ``BernoulliSampler`` runs these steps
+/// while sampling; ``ExactDistribution`` runs them over every firing pattern.
 public struct HierarchyModifier: Sendable {
   /// The steps in execution order.
   public let steps: [FeatureForest.Step]
@@ -39,33 +40,6 @@ public struct HierarchyModifier: Sendable {
       if scale { row[child] *= p / means[parent] }
     } else {
       row[child] = 0
-    }
-  }
-
-  /// Applies every step to one sample's activations; random choices come from `generator` and
-  /// fresh exactly-one magnitudes from `magnitudes`.
-  public func apply<G: RandomNumberGenerator>(to row: UnsafeMutablePointer<Double>, magnitudes: MagnitudeModel.Resolved,
-                                              using generator: inout G) {
-    var active: [Int] = []
-    for step in steps {
-      switch step {
-      case .gate(let child, let parent, let scale):
-        Self.gate(row, child: child, parent: parent, scale: scale, means: means)
-      case .exclusive(let parent, let children):
-        guard row[parent] > 0 else { continue }
-        switch exclusion {
-        case .atMostOne:
-          active.removeAll(keepingCapacity: true)
-          for c in children where row[c] > 0 { active.append(c) }
-          guard active.count >= 2 else { continue }
-          let winner = active[generator.nextInt(below: active.count)]
-          for c in active where c != winner { row[c] = 0 }
-        case .exactlyOne:
-          let winner = Self.draw(children, weights: weights, using: &generator)
-          for c in children { row[c] = 0 }
-          row[winner] = magnitudes.sample(winner, using: &generator)
-        }
-      }
     }
   }
 

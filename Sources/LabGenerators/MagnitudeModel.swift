@@ -40,8 +40,8 @@ public struct MagnitudeModel: Codable, Equatable, Sendable {
 
   /// Problems with the parameters, named under `field`.
   func problems(field: String) -> [String] {
-    mean.problems(field: "\(field).mean", allowed: -1e6...1e6)
-      + standardDeviation.problems(field: "\(field).standardDeviation", allowed: 0...1e6)
+    mean.problems(field: "\(field).mean", allowed: -Double.infinity...Double.infinity)
+      + standardDeviation.problems(field: "\(field).standardDeviation", allowed: 0...Double.infinity)
   }
 
   /// The per-feature parameters resolved for `count` features.

@@ -49,4 +49,23 @@ public enum NormalDistribution {
   public static func upperQuantile(_ p: Double) -> Double {
     -quantile(p)
   }
+
+  /// Grid of the upper-tail table: `Φ̄` at `a = −8 + k/64`, `k = 0…1024`.
+  private static let tailTable: [Double] = (0...1024).map { 0.5 * Double.erfc((-8 + Double($0) / 64) / 2.0.squareRoot()) }
+
+  /// Whether `u < Φ̄(a) = 1 − Φ(a)`, exactly (up to `erfc`'s rounding).
+  ///
+  /// `Φ̄` is decreasing, so on a grid cell `[a_k, a_{k+1}]` the answer is yes when
+  /// `u < Φ̄(a_{k+1})` and no when `u ≥ Φ̄(a_k)`; only in between (probability at most
+  /// `φ(a)/64 < 0.7%`) is `Φ̄(a)` computed. Outside `[−8, 8]` it is always computed.
+  @inline(__always)
+  public static func upperTailExceeds(_ a: Double, _ u: Double) -> Bool {
+    let position = (a + 8) * 64
+    if position >= 0 && position < 1024 {
+      let k = Int(position)
+      if u < tailTable[k + 1] { return true }
+      if u >= tailTable[k] { return false }
+    }
+    return u < 0.5 * Double.erfc(a / 2.0.squareRoot())
+  }
 }
