@@ -83,6 +83,12 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(
+      name: "LabGeneratorsTests",
+      dependencies: [
+        "LabGenerators", "LabNumerics", "LabRandom",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
       name: "LabExperimentsTests",
       dependencies: ["LabExperiments", "lab"]),
   ]

@@ -121,7 +121,7 @@ public struct HierarchySpec: Codable, Equatable, Sendable {
   }
 
   /// The forest, drawing the generated shape's random choices from `generator`.
-  func forest<G: RandomNumberGenerator>(featureCount: Int, using generator: inout G) -> FeatureForest {
+  public func forest<G: RandomNumberGenerator>(featureCount: Int, using generator: inout G) -> FeatureForest {
     if let parents {
       return FeatureForest(parents: parents, exclusiveParents: Set(exclusiveParents ?? []))
     }

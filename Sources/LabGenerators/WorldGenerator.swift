@@ -73,15 +73,13 @@ public struct WorldGenerator: Sendable {
     return (codes, samples)
   }
 
-  /// Largest fraction of non-zero codes for which ``product(_:_:)`` skips BLAS.
-  public static let sparseProductDensity = 0.05
-
-  /// `Z·D`: BLAS `gemm` when more than ``sparseProductDensity`` of `Z` is non-zero; otherwise, for
-  /// each row, the sum of `zᵢ·dᵢ` over the non-zero `zᵢ` in feature order (the same product
-  /// without the work on zeros — a SynthSAEBench-sized world has about 34 of 16,384 active).
+  /// `Z·D`, row by row: each sample is the sum of `zᵢ·dᵢ` over its non-zero `zᵢ`, in feature
+  /// order. A sample's bits therefore depend only on its own codes — not on the batch it was
+  /// drawn in, the batch size or the BLAS thread count — and the work is proportional to the
+  /// active features (a SynthSAEBench-sized world has about 34 of 16,384 active). BLAS `gemm`
+  /// would do the full F·m work per row and its rounding may depend on blocking.
   public static func product(_ codes: Matrix<Double>, _ dictionary: Matrix<Double>) -> Matrix<Double> {
-    let nonzero = codes.storage.reduce(0) { $1 != 0 ? $0 + 1 : $0 }
-    guard Double(nonzero) <= sparseProductDensity * Double(codes.storage.count) else { return codes * dictionary }
+    precondition(codes.columns == dictionary.rows, "Cannot multiply \(codes.rows)×\(codes.columns) codes by a \(dictionary.rows)×\(dictionary.columns) dictionary.")
     let f = codes.columns, m = dictionary.columns
     var out = [Double](repeating: 0, count: codes.rows * m)
     codes.storage.withUnsafeBufferPointer { z in
