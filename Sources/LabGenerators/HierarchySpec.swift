@@ -98,8 +98,9 @@ public struct HierarchySpec: Codable, Equatable, Sendable {
           found.append("'\(field).parents[\(i)]' must be null or another feature index in 0..<\(featureCount), got \(p)")
         }
       }
-      if found.isEmpty, let cycle = FeatureForest.cycle(in: parents) {
-        found.append("'\(field).parents' has a cycle through feature \(cycle)")
+      guard found.isEmpty else { return found }
+      if let cycle = FeatureForest.cycle(in: parents) {
+        return ["'\(field).parents' has a cycle through feature \(cycle)"]
       }
       for p in exclusiveParents ?? [] {
         let children = parents.filter { $0 == p }.count
