@@ -33,7 +33,26 @@ public enum WorldExport {
   @discardableResult
   public static func write(_ toy: WorldToy, precision: NumPyArray.ElementType, into directory: String) throws -> Description {
     var generator = try WorldGenerator(world: toy.world.world, seed: toy.seed)
-    let n = toy.sampleCount, f = generator.dictionary.rows, m = generator.dictionary.columns
+    var files = try stream(&generator, count: toy.sampleCount, precision: precision, into: directory)
+    let f = generator.dictionary.rows, m = generator.dictionary.columns
+    files["dictionary.npy"] = [f, m]
+    var extra: [(name: String, contents: Data)] = [("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)]
+    if generator.bias.contains(where: { $0 != 0 }) {
+      files["bias.npy"] = [m]
+      extra.append(("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded))
+    }
+    let description = Description(toy: toy, seed: toy.seed, sampleCount: toy.sampleCount, precision: precision,
+                                  batchSize: generator.batchSize, files: files, structure: generator.sampler.structure)
+    extra.append(("world.json", try canonicalJSON(description)))
+    try AtomicWriter.write(extra, into: directory)
+    return description
+  }
+
+  /// Streams `count` samples of `generator` into `X.npy` and `codes.npy` in `directory`; returns
+  /// their shapes by file name.
+  public static func stream(_ generator: inout WorldGenerator, count n: Int, precision: NumPyArray.ElementType,
+                            into directory: String) throws -> [String: [Int]] {
+    let f = generator.dictionary.rows, m = generator.dictionary.columns
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     func url(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
     let samples = try NumPyStreamWriter(path: url("X.npy"), shape: [n, m], elementType: precision)
@@ -47,25 +66,20 @@ public enum WorldExport {
         try codes.append(batch.codes.storage)
         done += rows
       }
+      try samples.finish()
+      try codes.finish()
     } catch {
       samples.discard()
       codes.discard()
       throw error
     }
-    var files: [String: [Int]] = ["X.npy": [n, m], "codes.npy": [n, f], "dictionary.npy": [f, m]]
-    var extra: [(name: String, contents: Data)] = [("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)]
-    if generator.bias.contains(where: { $0 != 0 }) {
-      files["bias.npy"] = [m]
-      extra.append(("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded))
-    }
-    let description = Description(toy: toy, seed: toy.seed, sampleCount: n, precision: precision, batchSize: generator.batchSize,
-                                  files: files, structure: generator.sampler.structure)
+    return ["X.npy": [n, m], "codes.npy": [n, f]]
+  }
+
+  /// Pretty-printed JSON with sorted keys and a final newline.
+  static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    extra.append(("world.json", try encoder.encode(description) + Data("\n".utf8)))
-    try samples.finish()
-    try codes.finish()
-    try AtomicWriter.write(extra, into: directory)
-    return description
+    return try encoder.encode(value) + Data("\n".utf8)
   }
 }

@@ -64,14 +64,15 @@ public struct FeatureForest: Equatable, Sendable {
   }
 
   /// The modifier's steps: for each level L = 0, 1, …, gate the features at level L against
-  /// their parents, then resolve the exclusive groups whose parent is at level L.
-  public func steps(scaleChildrenByParent: Bool) -> [Step] {
+  /// their parents (scaling the children of `scaledParents`), then resolve the exclusive groups
+  /// whose parent is at level L.
+  public func steps(scaledParents: Set<Int>) -> [Step] {
     let maxDepth = depths.max() ?? 0
     let children = self.children
     var steps: [Step] = []
     for level in 0...maxDepth {
       for i in parents.indices where depths[i] == level {
-        if let p = parents[i] { steps.append(.gate(child: i, parent: p, scale: scaleChildrenByParent)) }
+        if let p = parents[i] { steps.append(.gate(child: i, parent: p, scale: scaledParents.contains(p))) }
       }
       for p in exclusiveParents.sorted() where depths[p] == level {
         steps.append(.exclusive(parent: p, children: children[p]))

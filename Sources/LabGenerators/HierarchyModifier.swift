@@ -3,7 +3,7 @@ import LabRandom
 /// SAELens's `hierarchy_modifier` (ANCHORS §3.6) applied to one sample's activations, with
 /// Chanin's "exactly one" rule as an option.
 ///
-/// Steps run level by level (``FeatureForest/steps(scaleChildrenByParent:)``):
+/// Steps run level by level (``FeatureForest/steps(scaledParents:)``):
 /// - gating: a child keeps its value only if its parent is > 0, multiplied by
 ///   `parent / μ_parent` when children are scaled by their parent; otherwise it becomes 0;
 /// - exclusion, where the parent is > 0: at most one — if two or more children are > 0, one
@@ -23,10 +23,10 @@ public struct HierarchyModifier: Sendable {
   /// Choice weights of exactly-one children (their base firing probabilities).
   public let weights: [Double]
 
-  /// A modifier for `forest`.
-  public init(forest: FeatureForest, scaleChildrenByParent: Bool, exclusion: HierarchySpec.Exclusion,
+  /// A modifier for `forest`; children of `scaledParents` are scaled by their parent.
+  public init(forest: FeatureForest, scaledParents: Set<Int>, exclusion: HierarchySpec.Exclusion,
               means: [Double], weights: [Double]) {
-    steps = forest.steps(scaleChildrenByParent: scaleChildrenByParent)
+    steps = forest.steps(scaledParents: scaledParents)
     self.exclusion = exclusion
     self.means = means
     self.weights = weights

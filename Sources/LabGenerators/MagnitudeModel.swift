@@ -44,8 +44,9 @@ public struct MagnitudeModel: Codable, Equatable, Sendable {
       + standardDeviation.problems(field: "\(field).standardDeviation", allowed: 0...Double.infinity)
   }
 
-  /// The per-feature parameters resolved for `count` features.
-  func resolved(count: Int, seeds: SeedTree, path: String) -> Resolved {
+  /// The per-feature parameters for `count` features; random profiles draw from the seed's
+  /// `<path>/mean` and `<path>/standard-deviation` streams.
+  public func resolved(count: Int, seeds: SeedTree, path: String) -> Resolved {
     var meanGenerator = seeds.generator(for: "\(path)/mean")
     var stdGenerator = seeds.generator(for: "\(path)/standard-deviation")
     return Resolved(means: mean.values(count: count, using: &meanGenerator),

@@ -55,15 +55,13 @@ public struct TreeWorld: World, Equatable {
     let forest = self.forest(seeds: seeds)
     let p = hierarchy.compensateProbabilities ? forest.compensated(base, exclusion: hierarchy.exclusion) : base
     let magnitudes = magnitude.resolved(count: featureCount, seeds: seeds, path: "world/magnitude")
-    if hierarchy.scaleChildrenByParent {
-      let parentsSet = Set(forest.parents.compactMap { $0 })
-      if let bad = parentsSet.sorted().first(where: { !(magnitudes.means[$0] > 0) }) {
-        throw WorldError("'hierarchy.scaleChildrenByParent' needs every parent's mean magnitude > 0; feature \(bad) has \(magnitudes.means[bad])")
-      }
+    let scaled = hierarchy.scaleChildrenByParent ? Set(forest.parents.compactMap { $0 }) : []
+    if let bad = scaled.sorted().first(where: { !(magnitudes.means[$0] > 0) }) {
+      throw WorldError("'hierarchy.scaleChildrenByParent' needs every parent's mean magnitude > 0; feature \(bad) has \(magnitudes.means[bad])")
     }
     let structure = WorldStructure(featureNames: (0..<featureCount).map { "f\($0)" }, parents: forest.parents,
                                    exclusiveGroups: forest.exclusiveGroups, firingProbabilities: p)
-    let modifier = HierarchyModifier(forest: forest, scaleChildrenByParent: hierarchy.scaleChildrenByParent,
+    let modifier = HierarchyModifier(forest: forest, scaledParents: scaled,
                                      exclusion: hierarchy.exclusion, means: magnitudes.means, weights: base)
     return BernoulliSampler(structure: structure, magnitudes: magnitudes,
                             latent: try correlation?.resolved(featureCount: featureCount, seeds: seeds, path: "world/correlation"),

@@ -12,14 +12,14 @@ public struct WorldGenerator: Sendable {
   /// Rows per batch unless told otherwise.
   public static let defaultBatchSize = 1024
 
-  /// The world.
-  public let world: any World
   /// The activations sampler.
   public let sampler: any CodeSampler
   /// Ground-truth directions, F×m, unit rows.
   public let dictionary: Matrix<Double>
   /// The bias b (length m).
   public let bias: [Double]
+  /// Standard deviation of the additive Gaussian noise.
+  public let noise: Double
   /// Rows per batch.
   public let batchSize: Int
   private var codeGenerator: Xoshiro256StarStar
@@ -31,14 +31,26 @@ public struct WorldGenerator: Sendable {
   public init(world: any World, seed: UInt64, batchSize: Int = WorldGenerator.defaultBatchSize) throws {
     let problems = world.problems()
     guard problems.isEmpty else { throw WorldError(problems.joined(separator: "; ")) }
-    precondition(batchSize >= 1, "batchSize must be >= 1, got \(batchSize).")
     let seeds = SeedTree(root: seed)
-    self.world = world
-    sampler = try world.prepare(seeds: seeds)
+    let sampler = try world.prepare(seeds: seeds)
     let e = world.embedding
-    dictionary = try e.directions.dictionary(featureCount: world.featureCount, inputDimension: e.inputDimension,
-                                             parents: sampler.structure.parents, seeds: seeds, path: "embedding/directions")
-    bias = e.biasVector(seeds: seeds)
+    let dictionary = try e.directions.dictionary(featureCount: world.featureCount, inputDimension: e.inputDimension,
+                                                 parents: sampler.structure.parents, seeds: seeds, path: "embedding/directions")
+    self.init(sampler: sampler, dictionary: dictionary, bias: e.biasVector(seeds: seeds), noise: e.noise, seed: seed, batchSize: batchSize)
+  }
+
+  /// A generator for an already prepared sampler and ground truth (e.g. a model read from disk);
+  /// the sampling streams are the seed's `sample/codes` and `sample/noise`.
+  public init(sampler: any CodeSampler, dictionary: Matrix<Double>, bias: [Double], noise: Double, seed: UInt64,
+              batchSize: Int = WorldGenerator.defaultBatchSize) {
+    precondition(batchSize >= 1, "batchSize must be >= 1, got \(batchSize).")
+    precondition(dictionary.rows == sampler.structure.parents.count && bias.count == dictionary.columns,
+                 "A \(dictionary.rows)×\(dictionary.columns) dictionary and \(bias.count) bias entries do not fit \(sampler.structure.parents.count) features.")
+    let seeds = SeedTree(root: seed)
+    self.sampler = sampler
+    self.dictionary = dictionary
+    self.bias = bias
+    self.noise = noise
     self.batchSize = batchSize
     codeGenerator = seeds.generator(for: "sample/codes")
     noiseGenerator = seeds.generator(for: "sample/noise")
@@ -46,7 +58,7 @@ public struct WorldGenerator: Sendable {
 
   /// The next `rows` samples (at most ``batchSize`` are drawn per internal batch) as codes and data.
   public mutating func next(_ rows: Int) -> (codes: Matrix<Double>, samples: Matrix<Double>) {
-    let f = world.featureCount
+    let f = dictionary.rows
     var storage = [Double](repeating: 0, count: rows * f)
     var done = 0
     while done < rows {
@@ -60,7 +72,6 @@ public struct WorldGenerator: Sendable {
     let codes = Matrix(rows: rows, columns: f, storage: storage)
     var samples = Self.product(codes, dictionary)
     let m = dictionary.columns
-    let noise = world.embedding.noise
     if bias.contains(where: { $0 != 0 }) || noise > 0 {
       var values = samples.storage
       for r in 0..<rows {
