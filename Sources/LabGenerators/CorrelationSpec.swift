@@ -71,8 +71,9 @@ public struct CorrelationSpec: Codable, Equatable, Sendable {
     }
   }
 
-  /// The resolved latent model for `featureCount` features.
-  func resolved(featureCount: Int, seeds: SeedTree, path: String) throws -> LatentGaussian {
+  /// The resolved latent model for `featureCount` features (low-rank factors drawn from the
+  /// seed's `<path>/factor` stream).
+  public func resolved(featureCount: Int, seeds: SeedTree, path: String) throws -> LatentGaussian {
     if kind == "low-rank" {
       let r = rank ?? 1, s = scale ?? 0
       var g = seeds.generator(for: "\(path)/factor")

@@ -38,6 +38,8 @@ struct WorldToyTests {
       let toy = try WorldToyLoader.load(path: path)
       #expect(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent == toy.id)
       kinds.insert(type(of: toy.world.world).kind)
+      let canonical = try ToyFileTests.file(String(decoding: try WorldToyLoader.encode(toy), as: UTF8.self))
+      #expect(try WorldToyLoader.load(path: canonical) == toy)
     }
     #expect(kinds == Set(WorldSpec.kinds))
   }

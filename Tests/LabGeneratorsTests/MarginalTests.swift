@@ -81,3 +81,37 @@ import Testing
     }
   }
 }
+
+@Suite struct CorrelationSpecTests {
+  /// Pairs (0,1) = (1,2) = 0.9 and (0,2) = −0.9 give an indefinite matrix; SAELens's repair
+  /// (clip eigenvalues at 1e−6, rescale to a unit diagonal) must give a correlation matrix, and
+  /// the Cholesky factor must reproduce it.
+  @Test("an indefinite set of pairs is repaired to a correlation matrix") func repair() throws {
+    let spec = CorrelationSpec(kind: "full", pairs: [.init(features: [0, 1], correlation: 0.9), .init(features: [1, 2], correlation: 0.9),
+                                                     .init(features: [0, 2], correlation: -0.9)])
+    guard case .full(let l, let sigma) = try spec.resolved(featureCount: 3, seeds: SeedTree(root: 1), path: "c") else {
+      Issue.record("expected a full latent")
+      return
+    }
+    let (values, _) = try sigma.symmetricEigen()
+    #expect(values.min() ?? -1 >= 1e-6 * 0.5)
+    for i in 0..<3 { #expect(abs(sigma[i, i] - 1) <= 1e-15) }
+    let rebuilt = l.multiplied(by: l, transposingOther: true)
+    for (a, b) in zip(rebuilt.storage, sigma.storage) { #expect(abs(a - b) <= 1e-12) }
+    #expect(sigma[0, 1] > 0 && sigma[0, 2] < 0)
+  }
+
+  /// Low-rank: δ = 1 − rowsum(F²), and rows whose δ would fall below 0.01 are rescaled to 0.01.
+  @Test("low-rank factors keep a unit diagonal with δ ≥ 0.01") func lowRank() throws {
+    let spec = CorrelationSpec(kind: "low-rank", rank: 3, scale: 0.8)
+    guard case .lowRank(let f, let delta) = try spec.resolved(featureCount: 50, seeds: SeedTree(root: 2), path: "c") else {
+      Issue.record("expected a low-rank latent")
+      return
+    }
+    for i in 0..<50 {
+      let norm = (0..<3).reduce(0.0) { $0 + f[i, $1] * f[i, $1] }
+      #expect(abs(norm + delta[i] - 1) <= 1e-15 && delta[i] >= 0.01 - 1e-15)
+    }
+    #expect(delta.contains { abs($0 - 0.01) <= 1e-15 })  // scale 0.8, rank 3: some rows are rescaled
+  }
+}
