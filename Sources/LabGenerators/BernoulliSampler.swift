@@ -5,12 +5,16 @@ import LabRandom
 /// Bernoulli, or `zᵢ > τᵢ = Φ⁻¹(1 − pᵢ)` under a Gaussian copula), a fired feature gets a
 /// magnitude, the ``HierarchyModifier`` steps run level by level, and a final ReLU follows.
 ///
-/// Lazy evaluation: a child's firing (its copula event `zᵢ > τᵢ`, or its uniform) and magnitude are
-/// drawn only when its parent is active, i.e. when the hierarchy can keep it. All such draws are
-/// independent of everything else, so skipping the ones that gating would zero leaves the joint
-/// distribution exactly that of SAELens's eager pipeline while doing work proportional to the
-/// features that can fire (SynthSAEBench's compensated children fire with probability near 1
-/// but survive only under an active parent).
+/// Lazy evaluation: the hierarchy runs depth first from the active roots. Under an active parent
+/// its children's firing (their copula events `zᵢ > τᵢ`, or their uniforms) and magnitudes are
+/// drawn, exclusion is resolved on those raw values, each surviving child is scaled by its parent
+/// and its own subtree follows; subtrees of inactive features are never visited and stay 0.
+/// This is SAELens's level-ordered pipeline (exclusion at level L before gating at L + 1, losers
+/// silencing their descendants) in another order: every skipped draw belongs to a feature that
+/// gating would zero and is independent of everything else, so the joint distribution is exactly
+/// SAELens's while the work is proportional to the features that can fire. Negative magnitudes
+/// (possible for `uniform`) are set to 0 when drawn, which is what the final ReLU would do, since
+/// gating and exclusion only test `> 0`.
 public struct BernoulliSampler: CodeSampler {
   /// Names, forest, exclusive groups and the firing probabilities pᵢ.
   public let structure: WorldStructure
@@ -42,60 +46,47 @@ public struct BernoulliSampler: CodeSampler {
     return generator.nextUniform() < (structure.firingProbabilities ?? [])[i]
   }
 
-  /// Fires feature i and, if it fires, draws its magnitude.
+  /// Fires feature i and, if it fires, draws its magnitude (ReLU applied).
   @inline(__always)
   private func value(_ i: Int, shared: [Double], using generator: inout Xoshiro256StarStar) -> Double {
-    fires(i, shared: shared, using: &generator) ? magnitudes.sample(i, using: &generator) : 0
+    fires(i, shared: shared, using: &generator) ? max(0, magnitudes.sample(i, using: &generator)) : 0
   }
 
   /// Fires, draws magnitudes and applies the hierarchy, one sample at a time.
   public func fill(_ codes: UnsafeMutablePointer<Double>, rows: Int, first: Int, using generator: inout Xoshiro256StarStar) {
     let f = structure.parents.count
     var shared = [Double](repeating: 0, count: latent?.sharedCount ?? 0)
-    var decided = [Bool](repeating: false, count: modifier == nil ? 0 : f)
+    var pending: [Int] = []
     var active: [Int] = []
     for r in 0..<rows {
       let row = codes + r * f
       latent?.drawShared(into: &shared, using: &generator)
       for i in unconditional { row[i] = value(i, shared: shared, using: &generator) }
-      if let modifier {
-        for i in decided.indices { decided[i] = structure.parents[i] == nil }
-        for step in modifier.steps {
-          switch step {
-          case .gate(let child, let parent, let scale):
-            let p = row[parent]
-            if p > 0 {
-              if !decided[child] { row[child] = value(child, shared: shared, using: &generator) }
-              if scale { row[child] *= p / modifier.means[parent] }
-            } else {
-              row[child] = 0
-            }
-            decided[child] = true
-          case .exclusive(let parent, let children):
-            guard row[parent] > 0 else { continue }
-            switch modifier.exclusion {
-            case .atMostOne:
-              active.removeAll(keepingCapacity: true)
-              for c in children {
-                row[c] = value(c, shared: shared, using: &generator)
-                decided[c] = true
-                if row[c] > 0 { active.append(c) }
-              }
-              guard active.count >= 2 else { continue }
-              let winner = active[generator.nextInt(below: active.count)]
-              for c in active where c != winner { row[c] = 0 }
-            case .exactlyOne:
-              let winner = HierarchyModifier.draw(children, weights: modifier.weights, using: &generator)
-              for c in children {
-                row[c] = 0
-                decided[c] = true
-              }
-              row[winner] = magnitudes.sample(winner, using: &generator)
-            }
+      guard let modifier else { continue }
+      pending.removeAll(keepingCapacity: true)
+      for root in modifier.roots.reversed() where row[root] > 0 { pending.append(root) }
+      while let parent = pending.popLast() {
+        let children = modifier.children[parent]
+        if modifier.exclusive[parent] && modifier.exclusion == .exactlyOne {
+          let winner = HierarchyModifier.draw(children, weights: modifier.weights, using: &generator)
+          row[winner] = max(0, magnitudes.sample(winner, using: &generator))
+        } else {
+          active.removeAll(keepingCapacity: true)
+          for c in children {
+            row[c] = value(c, shared: shared, using: &generator)
+            if row[c] > 0 { active.append(c) }
+          }
+          if modifier.exclusive[parent] && active.count >= 2 {
+            let winner = active[generator.nextInt(below: active.count)]
+            for c in active where c != winner { row[c] = 0 }
           }
         }
+        let factor = modifier.scaled[parent] ? row[parent] / modifier.means[parent] : 1
+        for c in children.reversed() where row[c] > 0 {
+          row[c] *= factor
+          if !modifier.children[c].isEmpty { pending.append(c) }
+        }
       }
-      for i in 0..<f where row[i] < 0 { row[i] = 0 }
     }
   }
 }

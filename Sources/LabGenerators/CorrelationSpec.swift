@@ -150,10 +150,28 @@ public enum LatentGaussian: Sendable, Equatable {
       return z > threshold
     case .lowRank(let f, let diagonal):
       let r = f.columns
+      // Fᵢ·g with four partial sums (the hot loop of a large correlated world).
       let common = f.storage.withUnsafeBufferPointer { fp in
-        var sum = 0.0
-        for k in 0..<r { sum += fp[i * r + k] * shared[k] }
-        return sum
+        shared.withUnsafeBufferPointer { g in
+          var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+          var k = 0
+          var row = fp.baseAddress.unsafelyUnwrapped + i &* r
+          let gp = g.baseAddress.unsafelyUnwrapped
+          while k &+ 4 <= r {
+            s0 += row[0] * gp[k]
+            s1 += row[1] * gp[k &+ 1]
+            s2 += row[2] * gp[k &+ 2]
+            s3 += row[3] * gp[k &+ 3]
+            row += 4
+            k &+= 4
+          }
+          while k < r {
+            s0 += row[0] * gp[k]
+            row += 1
+            k &+= 1
+          }
+          return (s0 + s1) + (s2 + s3)
+        }
       }
       return NormalDistribution.upperTailExceeds((threshold - common) / diagonal[i].squareRoot(), generator.nextUniform())
     }

@@ -11,8 +11,9 @@ import LabRandom
 ///   child, drawn with probability proportional to `weights`, gets a fresh magnitude and the
 ///   others become 0.
 /// Because exclusion at level L runs before gating at level L + 1, losing siblings also silence
-/// their descendants. A final ReLU is applied by the caller. ``BernoulliSampler`` runs these steps
-/// while sampling; ``ExactDistribution`` runs them over every firing pattern.
+/// their descendants. A final ReLU is applied by the caller. ``ExactDistribution`` runs these
+/// steps over every firing pattern; ``BernoulliSampler`` runs the equivalent depth-first form
+/// (``children``, ``exclusive``, ``scaled``) that visits only the subtrees of active parents.
 public struct HierarchyModifier: Sendable {
   /// The steps in execution order.
   public let steps: [FeatureForest.Step]
@@ -22,11 +23,23 @@ public struct HierarchyModifier: Sendable {
   public let means: [Double]
   /// Choice weights of exactly-one children (their base firing probabilities).
   public let weights: [Double]
+  /// The children of every feature.
+  public let children: [[Int]]
+  /// Whether a feature's children are mutually exclusive.
+  public let exclusive: [Bool]
+  /// Whether a feature scales its children.
+  public let scaled: [Bool]
+  /// Roots that have children (the starting points of the depth-first form).
+  public let roots: [Int]
 
   /// A modifier for `forest`; children of `scaledParents` are scaled by their parent.
   public init(forest: FeatureForest, scaledParents: Set<Int>, exclusion: HierarchySpec.Exclusion,
               means: [Double], weights: [Double]) {
     steps = forest.steps(scaledParents: scaledParents)
+    children = forest.children
+    exclusive = forest.parents.indices.map { forest.exclusiveParents.contains($0) }
+    scaled = forest.parents.indices.map { scaledParents.contains($0) }
+    roots = forest.parents.indices.filter { [children] i in forest.parents[i] == nil && !children[i].isEmpty }
     self.exclusion = exclusion
     self.means = means
     self.weights = weights
