@@ -90,6 +90,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "LabExperimentsTests",
-      dependencies: ["LabExperiments", "lab"]),
+      dependencies: ["LabExperiments", "lab"],
+      exclude: ["Fixtures"]),
   ]
 )

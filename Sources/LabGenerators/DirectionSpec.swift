@@ -55,6 +55,8 @@ public struct DirectionSpec: Codable, Equatable, Sendable {
       }
     }
     if kind == "orthogonalised" {
+      // The loss needs the F×F Gram matrix (SAELens works in chunks of 1024 rows on a GPU).
+      if featureCount > 4096 { found.append("'\(field).kind' orthogonalised supports featureCount <= 4096 (an F×F Gram matrix per step), got \(featureCount)") }
       if !(0...100_000).contains(steps ?? 200) { found.append("'\(field).steps' must be in 0...100000, got \(steps ?? 0)") }
       if !((learningRate ?? 0.01) > 0) { found.append("'\(field).learningRate' must be > 0, got \(learningRate ?? 0)") }
     }

@@ -14,11 +14,17 @@ import LabRandom
 ///
 /// With one feature, `linear`, `exponential` and `zipf` give `start` (resp. `max`).
 public enum FeatureProfile: Codable, Equatable, Sendable {
+  /// The same value for every feature.
   case constant(Double)
+  /// Evenly spaced from `start` to `end`.
   case linear(start: Double, end: Double)
+  /// Geometric from `start` to `end`.
   case exponential(start: Double, end: Double)
+  /// Zipf's law rescaled into `[min, max]`, descending.
   case zipf(exponent: Double, max: Double, min: Double)
+  /// Independent uniform draws.
   case random(min: Double, max: Double)
+  /// Independent folded-normal draws, optionally clamped.
   case foldedNormal(mean: Double, standardDeviation: Double, min: Double?, max: Double?)
 
   /// The `kind` names in toy files.

@@ -11,7 +11,12 @@ import LabRandom
 public struct MagnitudeModel: Codable, Equatable, Sendable {
   /// The per-sample rule.
   public enum Rule: String, Codable, Sendable, CaseIterable {
-    case rectified, folded, uniform
+    /// `max(0, μ + σε)`, as SAELens.
+    case rectified
+    /// `|μ + σε|`.
+    case folded
+    /// `U[μ − σ√3, μ + σ√3]`.
+    case uniform
   }
 
   /// Per-feature means μᵢ.

@@ -1,10 +1,16 @@
 /// The registry of world kinds: a toy file's `world` section, decoded by its `kind`.
 public enum WorldSpec: Codable, Equatable, Sendable {
+  /// `"independent"`.
   case independent(IndependentWorld)
+  /// `"tree"`.
   case tree(TreeWorld)
+  /// `"exclusive-groups"`.
   case exclusiveGroups(ExclusiveGroupsWorld)
+  /// `"dense"`.
   case dense(DenseWorld)
+  /// `"ray"`.
   case ray(RayWorld)
+  /// `"arc"`.
   case arc(ArcWorld)
 
   /// Every registered kind with its toy-file keys.

@@ -70,3 +70,24 @@ import Testing
     #expect(throws: WorldError.self) { try ExactDistribution(world: world, seed: 1) }
   }
 }
+
+@Suite struct SamplerAgainstEnumerationTests {
+  /// The sampler (depth first, lazy) and the enumeration (level-ordered steps over every
+  /// pattern) implement the hierarchy independently; on random forests with constant magnitudes
+  /// every sampled firing rate must lie within the Hoeffding bound (union over F, δ = 1e−9) of
+  /// the exact probability, for both exclusion rules, with and without scaling and compensation.
+  @Test("sampled firing rates match the exact distribution on random forests") func rates() async throws {
+    await propertyCheck(count: 40, input: Gen.int(in: 2...8), HierarchyTests.rules, Gen.bool, Gen.uint64()) { f, rule, flag, seed in
+      var world = RandomWorlds.tree(featureCount: f, exclusion: rule, scale: flag, compensate: !flag, seed: seed)
+      world.magnitude = MagnitudeModel(mean: .random(min: 0.5, max: 2), standardDeviation: .constant(0))
+      let exact = try ExactDistribution(world: world, seed: seed).firingProbabilities
+      let n = 4000
+      let codes = try RandomWorlds.codes(world, count: n, seed: seed)
+      let t = hoeffdingBound(samples: n, failureProbability: 1e-9 / Double(f))
+      for i in 0..<f {
+        let rate = Double((0..<n).filter { codes[$0, i] > 0 }.count) / Double(n)
+        #expect(abs(rate - exact[i]) <= t, "feature \(i): sampled \(rate), exact \(exact[i]), bound \(t)")
+      }
+    }
+  }
+}

@@ -60,6 +60,25 @@ import Testing
     }
   }
 
+  /// Scaling by the parent: a child with a constant magnitude μ_c under a parent with random
+  /// magnitude a_p becomes μ_c·a_p/μ_p, so child/parent = μ_c/μ_p on every sample where both fire;
+  /// a grandchild is scaled by its (already scaled) parent in turn.
+  @Test("children are scaled by parent value / parent mean") func scaling() throws {
+    let world = TreeWorld(
+      featureCount: 3, firing: .constant(0.6),
+      magnitude: MagnitudeModel(mean: .linear(start: 2, end: 1), standardDeviation: .linear(start: 0.5, end: 0)),
+      hierarchy: HierarchySpec(parents: [nil, 0, 1], scaleChildrenByParent: true), embedding: Embedding(inputDimension: 3))
+    let codes = try RandomWorlds.codes(world, count: 500, seed: 2)
+    // Means 2, 1.5, 1; standard deviations 0.5, 0.25, 0: the child's own draw is random too, so
+    // only the grandchild (σ = 0) has a fixed ratio to its parent: z₂ = 1·z₁/1.5.
+    var both = 0
+    for n in 0..<codes.rows where codes[n, 2] > 0 {
+      both += 1
+      #expect(abs(codes[n, 2] - codes[n, 1] / 1.5) <= 1e-15 * codes[n, 1])
+    }
+    #expect(both > 0)
+  }
+
   /// Compensation, as ANCHORS §3.6: c = 1/p_parent, times (1 + Σ siblings p_j / p_parent) for
   /// at-most-one exclusive siblings, then min(1, p·c).
   @Test("compensation formulas") func compensation() {
