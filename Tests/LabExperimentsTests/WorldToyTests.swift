@@ -126,4 +126,24 @@ struct WorldToyTests {
     let precision = try Self.lab(["generate", "ray", "--out", out, "--precision", "float16"])
     #expect(precision.status == 2 && precision.stderr.contains("'--precision' must be float32 or float64, got 'float16'"))
   }
+
+  @Test("lab generate reads and writes SAELens synthetic-model directories")
+  func saelensCommands() throws {
+    let out = try LabCommandTests.scratch().path
+    let sampled = try Self.lab(["generate", "--from-saelens", SAELensInteropTests.fixture, "--samples", "50", "--out", out])
+    #expect(sampled.status == 0, "\(sampled.stderr)")
+    #expect(try NumPyArray(contentsOf: "\(out)/X.npy").shape == [50, 8])
+    #expect(try NumPyArray(contentsOf: "\(out)/codes.npy").shape == [50, 14])
+    #expect(try NumPyArray(contentsOf: "\(out)/X.npy").elementType == .float32)
+    let written = try Self.lab(["generate", "tree", "--saelens-out", "\(out)/tree"])
+    #expect(written.status == 0, "\(written.stderr)")
+    for name in ["synthetic_model_config.json", "synthetic_model.safetensors", "hierarchy.json"] {
+      #expect(FileManager.default.fileExists(atPath: "\(out)/tree/\(name)"))
+    }
+    let refused = try Self.lab(["generate", "tree-exactly-one", "--saelens-out", "\(out)/no"])
+    #expect(refused.status == 2 && refused.stderr.contains("SAELens supports only 'hierarchy.exclusion' at-most-one"))
+    #expect(!FileManager.default.fileExists(atPath: "\(out)/no"))
+    let missing = try Self.lab(["generate", "--from-saelens", SAELensInteropTests.fixture, "--out", out])
+    #expect(missing.status == 2 && missing.stderr.contains("'--from-saelens' needs '--out DIR' and '--samples N'"))
+  }
 }
