@@ -32,7 +32,9 @@ let package = Package(
     /// Linear programs solved by GLPK, validated before and verified after.
     .target(name: "LabOptimization", dependencies: ["CGLPK"]),
     /// Synthetic worlds with their ground truth.
-    .target(name: "LabGenerators", dependencies: ["LabNumerics", "LabRandom"]),
+    .target(
+      name: "LabGenerators",
+      dependencies: ["LabNumerics", "LabRandom", .product(name: "RealModule", package: "swift-numerics")]),
     /// Sparse coding and dictionary learning.
     .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization"]),
     /// First-order optimality checks, LP certificates and self-verification.
@@ -81,7 +83,14 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(
+      name: "LabGeneratorsTests",
+      dependencies: [
+        "LabGenerators", "LabNumerics", "LabRandom",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
       name: "LabExperimentsTests",
-      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab"]),
+      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab"],
+      exclude: ["Fixtures"]),
   ]
 )

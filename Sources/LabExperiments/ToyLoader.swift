@@ -32,7 +32,7 @@ public enum ToyLoader {
     return try encoder.encode(toy) + Data("\n".utf8)
   }
 
-  private static func read(_ path: String) throws -> Data {
+  static func read(_ path: String) throws -> Data {
     let url = URL(fileURLWithPath: path)
     guard FileManager.default.fileExists(atPath: path) else { throw ToyFileError(path: path, "no such file") }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

@@ -47,20 +47,31 @@ public struct NumPyArray: Equatable, Sendable {
 
   /// The file's bytes: magic, version 1.0, header, little-endian data.
   public var encoded: Data {
+    var data = Self.fileHeader(shape: shape, elementType: elementType)
+    data.reserveCapacity(data.count + values.count * elementType.size)
+    Self.appendElements(values, as: elementType, to: &data)
+    return data
+  }
+
+  /// The bytes before the data of a version 1.0, C-order, little-endian file of this shape and precision.
+  static func fileHeader(shape: [Int], elementType: ElementType) -> Data {
     let prefix = 10
     let header = NumPyHeader(descr: elementType.descr, fortranOrder: false, shape: shape).encoded(prefixLength: prefix)
     var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
     let length = UInt16(header.utf8.count)
     data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
     data.append(contentsOf: Array(header.utf8))
-    data.reserveCapacity(data.count + values.count * elementType.size)
+    return data
+  }
+
+  /// Appends `values` little-endian in the given precision.
+  static func appendElements(_ values: [Double], as elementType: ElementType, to data: inout Data) {
     switch elementType {
     case .float32:
       for value in values { withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
     case .float64:
       for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
     }
-    return data
   }
 
   /// Decodes the bytes of a `.npy` file; `path` names the file in errors.

@@ -1,0 +1,85 @@
+import Foundation
+import LabFormats
+import LabGenerators
+import LabNumerics
+
+/// Writes a world toy's samples and ground truth into a directory: `X.npy` (N×m), `codes.npy`
+/// (N×F), `dictionary.npy` (F×m), `bias.npy` (m, only when the bias is non-zero) in C order and
+/// the chosen precision, and `world.json` describing the toy, seed, shapes and structure.
+///
+/// Samples are streamed in batches (``WorldGenerator``), so memory stays flat whatever N is.
+/// Every file is a pure function of the toy, N, the seed and the precision: the same inputs give
+/// the same bytes. Files appear only when complete (`.partial` names until then).
+public enum WorldExport {
+  /// The description written to `world.json`.
+  public struct Description: Codable, Equatable, Sendable {
+    /// The resolved toy (with the seed and N actually used).
+    public var toy: WorldToy
+    /// Root seed.
+    public var seed: UInt64
+    /// Number of samples N.
+    public var sampleCount: Int
+    /// Stored precision.
+    public var precision: NumPyArray.ElementType
+    /// Rows per generation batch (part of the reproducibility contract).
+    public var batchSize: Int
+    /// File name → shape.
+    public var files: [String: [Int]]
+    /// Names, forest, exclusive groups and firing probabilities.
+    public var structure: WorldStructure
+  }
+
+  /// Writes `toy` (its seed and sample count already overridden as wanted) into `directory`.
+  @discardableResult
+  public static func write(_ toy: WorldToy, precision: NumPyArray.ElementType, into directory: String) throws -> Description {
+    var generator = try WorldGenerator(world: toy.world.world, seed: toy.seed)
+    var files = try stream(&generator, count: toy.sampleCount, precision: precision, into: directory)
+    let f = generator.dictionary.rows, m = generator.dictionary.columns
+    files["dictionary.npy"] = [f, m]
+    var extra: [(name: String, contents: Data)] = [("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)]
+    if generator.bias.contains(where: { $0 != 0 }) {
+      files["bias.npy"] = [m]
+      extra.append(("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded))
+    }
+    let description = Description(toy: toy, seed: toy.seed, sampleCount: toy.sampleCount, precision: precision,
+                                  batchSize: generator.batchSize, files: files, structure: generator.sampler.structure)
+    extra.append(("world.json", try canonicalJSON(description)))
+    try AtomicWriter.write(extra, into: directory)
+    return description
+  }
+
+  /// Streams `count` samples of `generator` into `X.npy` and `codes.npy` in `directory`; returns
+  /// their shapes by file name.
+  public static func stream(_ generator: inout WorldGenerator, count n: Int, precision: NumPyArray.ElementType,
+                            into directory: String) throws -> [String: [Int]] {
+    let f = generator.dictionary.rows, m = generator.dictionary.columns
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    func url(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
+    let samples = try NumPyStreamWriter(path: url("X.npy"), shape: [n, m], elementType: precision)
+    let codes = try NumPyStreamWriter(path: url("codes.npy"), shape: [n, f], elementType: precision)
+    do {
+      var done = 0
+      while done < n {
+        let rows = min(generator.batchSize, n - done)
+        let batch = generator.next(rows)
+        try samples.append(batch.samples.storage)
+        try codes.append(batch.codes.storage)
+        done += rows
+      }
+      try samples.finish()
+      try codes.finish()
+    } catch {
+      samples.discard()
+      codes.discard()
+      throw error
+    }
+    return ["X.npy": [n, m], "codes.npy": [n, f]]
+  }
+
+  /// Pretty-printed JSON with sorted keys and a final newline.
+  static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value) + Data("\n".utf8)
+  }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Writes a C-order `.npy` file whose shape is known in advance, row block by row block, so that
+/// arrays larger than memory can be written with flat memory use.
+///
+/// The bytes go to `<path>.partial`; ``finish()`` checks that exactly `shape.product` values were
+/// appended and renames the file onto `path`, so a reader never sees a half-written array. The
+/// result is byte-identical to ``NumPyArray/encoded`` of the same array.
+public final class NumPyStreamWriter {
+  /// The final path.
+  public let path: String
+  /// The array's shape.
+  public let shape: [Int]
+  /// The stored precision.
+  public let elementType: NumPyArray.ElementType
+  private let partial: String
+  private let handle: FileHandle
+  private var written = 0
+
+  /// Creates `<path>.partial` and writes the header.
+  public init(path: String, shape: [Int], elementType: NumPyArray.ElementType) throws {
+    self.path = path
+    self.shape = shape
+    self.elementType = elementType
+    partial = path + ".partial"
+    guard FileManager.default.createFile(atPath: partial, contents: NumPyArray.fileHeader(shape: shape, elementType: elementType)),
+          let handle = FileHandle(forWritingAtPath: partial) else {
+      throw FormatError(path: path, "cannot create \(partial)")
+    }
+    self.handle = handle
+    handle.seekToEndOfFile()
+  }
+
+  /// Appends values in C order.
+  public func append(_ values: [Double]) throws {
+    precondition(written + values.count <= shape.reduce(1, *), "Appending \(values.count) values overflows shape \(shape) (\(written) written).")
+    var data = Data()
+    data.reserveCapacity(values.count * elementType.size)
+    NumPyArray.appendElements(values, as: elementType, to: &data)
+    do { try handle.write(contentsOf: data) } catch { throw FormatError(path: partial, "write failed: \(error.localizedDescription)") }
+    written += values.count
+  }
+
+  /// Closes the file and moves it onto ``path``.
+  public func finish() throws {
+    precondition(written == shape.reduce(1, *), "\(path): \(written) of \(shape.reduce(1, *)) values written.")
+    try handle.close()
+    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+    try FileManager.default.moveItem(atPath: partial, toPath: path)
+  }
+
+  /// Closes and deletes the partial file (after a failure).
+  public func discard() {
+    try? handle.close()
+    try? FileManager.default.removeItem(atPath: partial)
+  }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import LabExperiments
+import LabFormats
+import LabGenerators
+
+/// `lab generate`: sample a world toy (or a SAELens synthetic model) and write the data with its
+/// ground truth as `.npy`, or write a toy as a SAELens synthetic-model directory.
+struct Generate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Sample a world toy or a SAELens synthetic model; write .npy data and ground truth, or a SAELens directory.",
+    discussion: """
+      lab generate <toy> --out DIR        X.npy, codes.npy, dictionary.npy, bias.npy (if any), world.json
+      lab generate <toy> --saelens-out DIR   synthetic_model_config.json, synthetic_model.safetensors, hierarchy.json
+      lab generate --from-saelens DIR --samples N --out OUT   X.npy (N×H), codes.npy (N×F), saelens-sample.json
+      """)
+
+  @Argument(help: ArgumentHelp("A world toy file, or the name of one in toys/ (e.g. 'tree').", valueName: "toy"))
+  var toy: String?
+
+  @Option(name: .long, help: ArgumentHelp("Output directory for the .npy files.", valueName: "dir"))
+  var out: String?
+
+  @Option(name: .long, help: ArgumentHelp("Also write the toy as a SAELens synthetic-model directory.", valueName: "dir"))
+  var saelensOut: String?
+
+  @Option(name: .long, help: ArgumentHelp("Sample this SAELens synthetic-model directory instead of a toy.", valueName: "dir"))
+  var fromSaelens: String?
+
+  @Option(name: .long, help: ArgumentHelp("Number of samples N (default: the toy's sampleCount).", valueName: "n"))
+  var samples: Int?
+
+  @Option(name: .long, help: "Root seed; overrides the toy's seed.")
+  var seed: UInt64?
+
+  @Option(name: .long, help: "Stored precision: float32 or float64.")
+  var precision: String = "float32"
+
+  func run() throws {
+    guard let elementType = NumPyArray.ElementType(rawValue: precision) else {
+      throw BadInput.fail("'--precision' must be float32 or float64, got '\(precision)'")
+    }
+    if let samples, !(1...100_000_000).contains(samples) {
+      throw BadInput.fail("'--samples' must be in 1...100000000, got \(samples)")
+    }
+    if let fromSaelens {
+      guard toy == nil, saelensOut == nil else { throw BadInput.fail("'--from-saelens' takes no toy and no '--saelens-out'") }
+      guard let out, let samples else { throw BadInput.fail("'--from-saelens' needs '--out DIR' and '--samples N'") }
+      try sampleSAELens(fromSaelens, count: samples, precision: elementType, into: out)
+      return
+    }
+    guard let toy else { throw BadInput.fail("give a toy (a file or a name in toys/), or '--from-saelens DIR'") }
+    guard out != nil || saelensOut != nil else { throw BadInput.fail("give '--out DIR', '--saelens-out DIR' or both") }
+    var loaded: WorldToy
+    do { loaded = try WorldToyLoader.load(path: try Self.resolve(toy)) } catch { throw BadInput.fail("\(error)") }
+    if let samples { loaded.sampleCount = samples }
+    if let seed { loaded.seed = seed }
+    if let saelensOut {
+      do { try SAELensSyntheticModel(toy: loaded).write(to: saelensOut) } catch let error as WorldError { throw BadInput.fail("\(toy): \(error)") }
+      print("\(loaded.id): wrote a SAELens synthetic model to \(saelensOut) (seed \(loaded.seed))")
+    }
+    if let out {
+      let description: WorldExport.Description
+      do { description = try WorldExport.write(loaded, precision: elementType, into: out) } catch let error as WorldError {
+        throw BadInput.fail("\(toy): \(error)")
+      }
+      let shapes = description.files.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }
+      print("\(loaded.id): wrote \(shapes.joined(separator: ", ")) and world.json to \(out) (seed \(loaded.seed), \(precision))")
+    }
+  }
+
+  /// Samples a SAELens directory with SAELens's semantics into `out`.
+  private func sampleSAELens(_ directory: String, count: Int, precision: NumPyArray.ElementType, into out: String) throws {
+    let model: SAELensSyntheticModel
+    var generator: WorldGenerator
+    do {
+      model = try SAELensSyntheticModel(directory: directory)
+      generator = try model.generator(seed: seed ?? model.seed)
+    } catch { throw BadInput.fail("\(error)") }
+    let files = try WorldExport.stream(&generator, count: count, precision: precision, into: out)
+    let description: [String: Any] = [
+      "source": directory, "seed": Int(truncatingIfNeeded: seed ?? model.seed), "sampleCount": count, "precision": precision.rawValue,
+      "batchSize": generator.batchSize, "files": files,
+    ]
+    let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    try AtomicWriter.write([("saelens-sample.json", data + Data("\n".utf8))], into: out)
+    print("wrote X.npy \(count)×\(model.featureVectors.columns) and codes.npy \(count)×\(model.parents.count) sampled from \(directory) to \(out)")
+  }
+
+  /// A path as given if it exists, else `toys/<name>.json`; unknown names get the nearest toy.
+  static func resolve(_ toy: String) throws -> String {
+    if FileManager.default.fileExists(atPath: toy) { return toy }
+    let candidate = "toys/\(toy).json"
+    if FileManager.default.fileExists(atPath: candidate) { return candidate }
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: "toys")) ?? []).filter { $0.hasSuffix(".json") }
+      .map { String($0.dropLast(5)) }.sorted()
+    let nearest = names.min { EditDistance.between(toy, $0) < EditDistance.between(toy, $1) } ?? ""
+    throw ToyFileError(path: toy, "no such file, and no toys/\(toy).json. Did you mean '\(nearest)'? Toys: \(names.joined(separator: ", "))")
+  }
+}
