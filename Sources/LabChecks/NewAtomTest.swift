@@ -20,6 +20,15 @@ public struct NewAtomTest: Codable, Sendable, Equatable {
   /// L_λ of the candidate.
   public var loss: Double
 
+  /// A test whose measurements were made elsewhere (e.g. in one streaming pass).
+  public init(maxResidualNorm: Double, point: Int, lambda: Double, loss: Double, lossWithNewAtom: Double?) {
+    self.maxResidualNorm = maxResidualNorm
+    self.point = point
+    self.improves = maxResidualNorm > lambda
+    self.loss = loss
+    self.lossWithNewAtom = lossWithNewAtom
+  }
+
   /// Runs the test on `problem` (whose codes are used as given for the residuals).
   public init(_ problem: SparseCodingProblem) {
     let residual = problem.residual

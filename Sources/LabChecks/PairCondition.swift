@@ -42,21 +42,46 @@ public struct PairCondition: Codable, Sendable, Equatable {
     var pairs: [PairCondition] = []
     for i in 0..<k where mass[i] > 0 {
       for j in 0..<k where j != i && mass[j] > 0 {
-        let cosine = zip(d.row(i), d.row(j)).reduce(0) { $0 + $1.0 * $1.1 }
-        let silent = (0..<n).filter { z[$0, j] <= tau }
-        guard !silent.isEmpty else {
-          pairs.append(PairCondition(i: i, j: j, cosine: cosine, hullLow: nil, hullHigh: nil, pass: false))
-          continue
-        }
-        let mean = mass[i] / Double(n)
-        let modified = silent.map { 1 - z[$0, i] / mean }
-        let low = modified.min()!, high = modified.max()!
-        let pass = problem.hasBias
-          ? (low - hullTolerance <= cosine && cosine <= high + hullTolerance)
-          : (cosine == 1 || silent.contains { z[$0, i] > tau })
-        pairs.append(PairCondition(i: i, j: j, cosine: cosine, hullLow: low, hullHigh: high, pass: pass))
+        let silent = (0..<n).filter { z[$0, j] <= tau }.map { z[$0, i] }
+        let statistics = SilentStatistics(count: silent.count, minimum: silent.min() ?? .infinity, maximum: silent.max() ?? -.infinity,
+                                          active: silent.contains { $0 > tau })
+        pairs.append(PairCondition(i: i, j: j, cosine: zip(d.row(i), d.row(j)).reduce(0) { $0 + $1.0 * $1.1 },
+                                   donorMean: mass[i] / Double(n), silent: statistics, hasBias: problem.hasBias))
       }
     }
     return pairs
+  }
+
+  /// What the test needs of the donor's codes z_in on B_j = {n : z_jn ≤ τ}.
+  public struct SilentStatistics: Sendable, Equatable {
+    /// |B_j|.
+    public var count: Int
+    /// min and max of z_in over B_j (±∞ when B_j is empty).
+    public var minimum: Double, maximum: Double
+    /// Whether some n ∈ B_j has z_in > τ.
+    public var active: Bool
+
+    /// The statistics of B_j.
+    public init(count: Int, minimum: Double, maximum: Double, active: Bool) {
+      self.count = count
+      self.minimum = minimum
+      self.maximum = maximum
+      self.active = active
+    }
+  }
+
+  /// The pair record from the cosine, the donor's mean z̄_i over all N points and its codes on B_j:
+  /// H_{i|j} = [1 − max/z̄_i, 1 − min/z̄_i]; with a bias pass iff c_ij ∈ H (±10⁻⁹), without iff
+  /// c_ij = 1 or i is active somewhere on B_j; B_j = ∅ fails with no hull.
+  public init(i: Int, j: Int, cosine: Double, donorMean: Double, silent: SilentStatistics, hasBias: Bool) {
+    guard silent.count > 0 else {
+      self.init(i: i, j: j, cosine: cosine, hullLow: nil, hullHigh: nil, pass: false)
+      return
+    }
+    let low = 1 - silent.maximum / donorMean, high = 1 - silent.minimum / donorMean
+    let pass = hasBias
+      ? (low - Self.hullTolerance <= cosine && cosine <= high + Self.hullTolerance)
+      : (cosine == 1 || silent.active)
+    self.init(i: i, j: j, cosine: cosine, hullLow: low, hullHigh: high, pass: pass)
   }
 }

@@ -15,6 +15,13 @@ public struct ResidualRelations: Codable, Sendable, Equatable {
   /// The point attaining it.
   public var wideBoundPoint: Int
 
+  /// Relations measured elsewhere (e.g. in one streaming pass).
+  public init(mopUp: [Double?], wideBoundExcess: Double, wideBoundPoint: Int) {
+    self.mopUp = mopUp
+    self.wideBoundExcess = wideBoundExcess
+    self.wideBoundPoint = wideBoundPoint
+  }
+
   /// Measures the relations at `problem` with its codes as given.
   public init(_ problem: SparseCodingProblem) {
     let residual = problem.residual

@@ -141,6 +141,9 @@ public struct StationarityAssessment: Codable, Sendable {
   public var residualRelations: ResidualRelations
   /// The §5.1 verdict: `stationary`, `descent-found` or `inconclusive`.
   public var verdict: Verdict
+  /// `in-memory` (every check), or `streaming` (one pass over the data; the LPs that need every
+  /// code at once were not run, and the verdict rests on the exact closed form of LP-K).
+  public var mode: String = "in-memory"
 
   /// The largest LP-R / CERT (rows m·N + K) that is solved; larger candidates get LP-K alone.
   public static let maximumReconstructionRows = 60_000

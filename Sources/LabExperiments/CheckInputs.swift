@@ -1,3 +1,4 @@
+import LabChecks
 import LabFormats
 import LabNumerics
 import LabSolvers
@@ -7,10 +8,16 @@ import LabSolvers
 /// Every problem is reported as a ``FormatError`` naming the file and what is wrong with it; nothing
 /// is computed before all inputs have been read and checked.
 public struct CheckInputs: Sendable {
-  /// The candidate; its codes are the given ones or exact active-set lasso codes.
-  public var problem: SparseCodingProblem
-  /// Whether the codes came from `--codes` (else they were computed exactly).
-  public var codesGiven: Bool
+  /// The data X, `N × m`.
+  public var samples: Matrix<Double>
+  /// The dictionary D, `K × m`, unit-norm rows.
+  public var dictionary: Matrix<Double>
+  /// The bias b (a free bias), or `nil`.
+  public var bias: [Double]?
+  /// The codes from `--codes`, or `nil` (exact lasso codes are then computed).
+  public var givenCodes: Matrix<Double>?
+  /// λ.
+  public var lambda: Double
   /// `float32` if any input file was stored in single precision, else `float64`.
   public var precision: NumPyArray.ElementType
   /// Whether the dictionary rows were rescaled to unit norm (`--normalize`).
@@ -73,9 +80,20 @@ public struct CheckInputs: Sendable {
         throw FormatError(path: dictionary, "row \(atom) has norm \(norm); atoms must have unit norm within \(unitNormTolerance) (pass --normalize to rescale them)")
       }
     }
-    let exact = z ?? NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: x, bias: b)
-    return CheckInputs(
-      problem: SparseCodingProblem(samples: x, dictionary: d, bias: b, codes: exact, lambda: lambda),
-      codesGiven: z != nil, precision: precisions.contains(.float32) ? .float32 : .float64, normalized: normalize)
+    return CheckInputs(samples: x, dictionary: d, bias: b, givenCodes: z, lambda: lambda,
+                       precision: precisions.contains(.float32) ? .float32 : .float64, normalized: normalize)
+  }
+
+  /// Whether the codes came from `--codes`.
+  public var codesGiven: Bool { givenCodes != nil }
+
+  /// Whether the candidate is too large to hold every code and run every LP (N·K above
+  /// ``StationarityAssessment/maximumDenseCodes``, codes not given): the checks then stream.
+  public var streams: Bool { givenCodes == nil && samples.rows * dictionary.rows > StationarityAssessment.maximumDenseCodes }
+
+  /// The candidate with its codes: the given ones, or exact active-set lasso codes.
+  public func problem() -> SparseCodingProblem {
+    let codes = givenCodes ?? NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias)
+    return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda)
   }
 }

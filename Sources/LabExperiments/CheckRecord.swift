@@ -59,20 +59,28 @@ public struct CheckRecord: Encodable, Sendable {
     try container.encode(versions, forKey: .versions)
   }
 
-  /// Runs every check on the loaded inputs (and, for given codes, the verdict at τ_z = 10⁻⁶·max z).
+  /// Runs every check on the loaded inputs (and, for given codes, the verdict at τ_z = 10⁻⁶·max z);
+  /// a candidate too large for the dense codes is checked in streaming passes. Also returns the
+  /// candidate with its codes when they were held in memory (the figures need them).
   public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double,
-                         versions: [String: String]) throws -> CheckRecord {
+                         versions: [String: String]) throws -> (record: CheckRecord, problem: SparseCodingProblem?) {
     let tolerance = inputs.precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
-    let assessment = try StationarityAssessment.assess(inputs.problem, activityThreshold: tau, relativeTolerance: tolerance)
+    if inputs.streams {
+      let assessment = StationarityAssessment.assessStreaming(samples: inputs.samples, dictionary: inputs.dictionary, bias: inputs.bias,
+                                                              lambda: inputs.lambda, activityThreshold: tau, relativeTolerance: tolerance)
+      return (CheckRecord(assessment: assessment, inputs: paths, codes: "exact-lasso", thresholdSensitivity: nil, versions: versions), nil)
+    }
+    let problem = inputs.problem()
+    let assessment = try StationarityAssessment.assess(problem, activityThreshold: tau, relativeTolerance: tolerance)
     var sensitivity: ThresholdSensitivity?
-    let largest = inputs.problem.codes.storage.max() ?? 0
+    let largest = problem.codes.storage.max() ?? 0
     if inputs.codesGiven, largest > 0 {
       let second = 1e-6 * largest
-      let other = try StationarityAssessment.assess(inputs.problem, activityThreshold: second, relativeTolerance: tolerance)
+      let other = try StationarityAssessment.assess(problem, activityThreshold: second, relativeTolerance: tolerance)
       sensitivity = ThresholdSensitivity(activityThreshold: second, verdict: other.verdict, lpK: other.lpK.value,
                                          lpR: other.lpR.value, codeViolation: other.kkt.codeViolation)
     }
-    return CheckRecord(assessment: assessment, inputs: paths, codes: inputs.codesGiven ? "given" : "exact-lasso",
-                       thresholdSensitivity: sensitivity, versions: versions)
+    return (CheckRecord(assessment: assessment, inputs: paths, codes: inputs.codesGiven ? "given" : "exact-lasso",
+                        thresholdSensitivity: sensitivity, versions: versions), problem)
   }
 }

@@ -4,7 +4,7 @@ import LabSolvers
 /// The Markdown report of `lab check` and its figures: a pure function of the record and the candidate.
 public enum CheckReport {
   /// The report and its SVG figures as (file name, contents); figure names start with `stem`.
-  public static func render(_ record: CheckRecord, problem: SparseCodingProblem, stem: String,
+  public static func render(_ record: CheckRecord, problem: SparseCodingProblem?, stem: String,
                             command: String) -> (markdown: String, figures: [(name: String, contents: String)]) {
     let a = record.assessment
     var figures: [(name: String, contents: String)] = []
@@ -42,7 +42,10 @@ public enum CheckReport {
     lps.add("CERT (§5.4)", lpText(a.cert.glpk))
     if let residual = a.cert.dualityResidual { lps.add("|CERT + LP-R/λ| (duality)", Figures.format(residual, digits: 3)) }
     out += lps.text + "\n"
-    if let selected = selectedPair(a.pairs) {
+    if a.mode == "streaming" {
+      out += "**Streaming mode**: N·K = \(a.samples * a.atoms) is above \(StationarityAssessment.maximumDenseCodes), so the checks ran in passes over the data with exact codes that were not kept. LP-R, CERT, the star LPs and the exact star moves need every code at once and were not run; the verdict rests on the exact closed form of LP-K, and a descent is verified by a geodesic step along the normalised −grad with re-optimised codes.\n\n"
+    }
+    if let problem, let selected = selectedPair(a.pairs) {
       let name = "\(stem)-pair-\(selected.i)-\(selected.j).svg"
       figures.append((name, HullFigures.pair(problem, selected, activityThreshold: a.activityThreshold)))
     }
@@ -71,7 +74,7 @@ public enum CheckReport {
       out += stars.text + "\n"
       let chosen = a.stars.first { !$0.pass } ?? a.stars[0]
       let donors = (chosen.donors[0], chosen.donors[1])
-      if let two = try? StarProgram.solve(problem, receiver: chosen.receiver, donors: [donors.0, donors.1], activityThreshold: a.activityThreshold) {
+      if let problem, let two = try? StarProgram.solve(problem, receiver: chosen.receiver, donors: [donors.0, donors.1], activityThreshold: a.activityThreshold) {
         let name = "\(stem)-star-\(chosen.receiver).svg"
         figures.append((name, HullFigures.star(problem, receiver: chosen.receiver, donors: donors, passes: !two.fails, activityThreshold: a.activityThreshold)))
         out += "The two-donor star (receiver \(chosen.receiver), donors \(donors.0) and \(donors.1)): STAR LP value \(Figures.format(two.value, digits: 6)) — \(two.fails ? "fails" : "holds").\n\n![Star figure](\(name))\n\n"

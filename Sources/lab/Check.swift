@@ -48,7 +48,7 @@ struct Check: ParsableCommand {
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary, bias: bias, codes: codes,
                                    precision: inputs.precision, normalized: normalize)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
-    let record = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, versions: versions)
+    let (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, versions: versions)
 
     var files: [(path: String, contents: Data)] = []
     if let json {
@@ -59,7 +59,7 @@ struct Check: ParsableCommand {
     if let report {
       let url = URL(fileURLWithPath: report)
       let stem = url.deletingPathExtension().lastPathComponent
-      let rendered = CheckReport.render(record, problem: inputs.problem, stem: stem, command: reproduceCommand)
+      let rendered = CheckReport.render(record, problem: problem, stem: stem, command: reproduceCommand)
       files.append((report, Data(rendered.markdown.utf8)))
       for figure in rendered.figures {
         files.append((url.deletingLastPathComponent().appendingPathComponent(figure.name).path, Data(figure.contents.utf8)))
@@ -70,7 +70,7 @@ struct Check: ParsableCommand {
     let a = record.assessment
     let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
     var summary: [String: Any] = ["verdict": a.verdict.rawValue, "lambda": a.lambda, "bias": a.bias,
-                                  "lpK": a.lpK.value ?? NSNull(), "lpR": a.lpR.value ?? NSNull(), "kkt": kkt,
+                                  "lpK": a.lpK.value ?? NSNull(), "lpR": a.lpR.value ?? NSNull(), "kkt": kkt, "mode": a.mode,
                                   "failingPairs": a.pairs.filter { !$0.pass }.count, "newAtomImproves": a.newAtom.improves]
     if let outcome = a.descent.outcome { summary["descentOutcome"] = outcome }
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])

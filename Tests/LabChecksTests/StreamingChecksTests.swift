@@ -1,0 +1,43 @@
+import LabChecks
+import LabNumerics
+import LabRandom
+import LabSolvers
+import PropertyBased
+import Testing
+
+@Suite("Streaming checks")
+struct StreamingChecksTests {
+  @Test("One pass in small batches gives the in-memory KKT, pairs, LP-K closed form, mop-up, wide bound and largest residual")
+  func matchesInMemory() async {
+    await propertyCheck(count: 40, input: Gen.int(in: 2...5), Gen.int(in: 2...8), Gen.int(in: 5...60), Gen.int(in: 1...9), Gen.int(in: 0...Int(Int32.max))) { m, k, n, batch, seed in
+      var rng = Xoshiro256StarStar(seed: UInt64(seed))
+      let d = BlockMinimization.normalizedRows(Matrix(rows: k, columns: m, storage: (0..<(k * m)).map { _ in rng.nextNormal() }))
+      let x = Matrix(rows: n, columns: m, storage: (0..<(n * m)).map { _ in abs(rng.nextNormal()) })
+      let bias: [Double]? = seed % 2 == 0 ? (0..<m).map { _ in 0.2 * rng.nextNormal() } : nil
+      let lambda = rng.nextUniform(in: 0.05...0.5)
+      let z = NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: x, bias: bias)
+      let problem = SparseCodingProblem(samples: x, dictionary: d, bias: bias, codes: z, lambda: lambda)
+      let stream = StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batch)
+      let kkt = KKTResiduals(problem)
+      #expect([stream.kkt.codes, stream.kkt.atoms, stream.kkt.bias].isApproximatelyEqual(to: [kkt.codes, kkt.atoms, kkt.bias], absoluteTolerance: 1e-12))
+      #expect(stream.pairs.count == PairCondition.all(in: problem).count)
+      for (streamed, direct) in zip(stream.pairs, PairCondition.all(in: problem)) {
+        #expect(streamed.i == direct.i && streamed.j == direct.j && streamed.pass == direct.pass && streamed.cosine == direct.cosine)
+        #expect((streamed.hullLow == nil) == (direct.hullLow == nil))
+        if let low = streamed.hullLow, let high = streamed.hullHigh {
+          #expect(abs(low - direct.hullLow!) <= 1e-12 * max(1, abs(low)) && abs(high - direct.hullHigh!) <= 1e-12 * max(1, abs(high)))
+        }
+      }
+      let closed = KKTLinearProgram.closedFormValue(problem)
+      #expect(abs(stream.lpKClosedForm - closed) <= 1e-10 * max(1, abs(closed)))
+      let relations = ResidualRelations(problem)
+      for (streamed, direct) in zip(stream.mopUp, relations.mopUp) {
+        #expect((streamed == nil) == (direct == nil))
+        if let streamed, let direct { #expect(abs(streamed - direct) <= 1e-9 * max(1, direct)) }
+      }
+      #expect(abs(stream.wideBoundExcess - relations.wideBoundExcess) <= 1e-12)
+      let atom = NewAtomTest(problem)
+      #expect(abs(stream.maxResidualNorm - atom.maxResidualNorm) <= 1e-12 && abs(stream.loss - problem.loss) <= 1e-10 * max(1, problem.loss))
+    }
+  }
+}
