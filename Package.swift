@@ -45,7 +45,7 @@ let package = Package(
     .executableTarget(
       name: "lab",
       dependencies: [
-        "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization",
+        "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabSolvers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

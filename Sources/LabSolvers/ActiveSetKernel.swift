@@ -13,7 +13,7 @@ final class ActiveSetKernel {
   private let problem: GramProblem
   private let cholesky: GrowingCholesky
   private let smoothGradient: UnsafeMutablePointer<Double>  // u = G z − c, length K
-  private let inSupport: UnsafeMutablePointer<Bool>  // length K
+  private let blocked: UnsafeMutablePointer<Double>  // +∞ on the support, 0 elsewhere; length K
   private let values: UnsafeMutablePointer<Double>  // z on the support, factor order
   private let target: UnsafeMutablePointer<Double>  // the least-squares solution s on the support
   private let rhs: UnsafeMutablePointer<Double>
@@ -25,7 +25,7 @@ final class ActiveSetKernel {
     let capacity = max(1, min(k, supportCapacity))
     cholesky = GrowingCholesky(capacity: capacity)
     smoothGradient = .allocate(capacity: k)
-    inSupport = .allocate(capacity: k)
+    blocked = .allocate(capacity: k)
     values = .allocate(capacity: capacity)
     target = .allocate(capacity: capacity)
     rhs = .allocate(capacity: capacity)
@@ -33,7 +33,7 @@ final class ActiveSetKernel {
 
   deinit {
     smoothGradient.deallocate()
-    inSupport.deallocate()
+    blocked.deallocate()
     values.deallocate()
     target.deallocate()
     rhs.deallocate()
@@ -42,24 +42,18 @@ final class ActiveSetKernel {
   /// Writes the optimal code for correlations `c` (length K) into `codes` (length K).
   /// Returns `false` when the point must go to the reference solver (`codes` is then undefined).
   func solve(correlations c: UnsafePointer<Double>, into codes: UnsafeMutablePointer<Double>) -> Bool {
-    let k = problem.atomCount, lambda = problem.lambda, gram = problem.gram
+    let k = problem.atomCount, gram = problem.gram
     let signed = problem.constraint == .signed
     var largest = 0.0
     for a in 0..<k {
       smoothGradient[a] = -c[a]
-      inSupport[a] = false
+      blocked[a] = 0
       largest = max(largest, abs(c[a]))
     }
     let tolerance = 1e-14 * max(1, largest)
     cholesky.removeAll()
     for _ in 0..<(10 * k + 100) {
-      // Entering: the off-support (atom, sign) with the most negative gradient λ + s·u_a.
-      var entering = -1
-      var worst = tolerance
-      for a in 0..<k where !inSupport[a] {
-        let excess = (signed ? abs(smoothGradient[a]) : -smoothGradient[a]) - lambda
-        if excess > worst { worst = excess; entering = a }
-      }
+      let entering = mostViolating(above: tolerance, signed: signed)
       guard entering >= 0 else {
         writeCodes(into: codes)
         return true
@@ -68,11 +62,50 @@ final class ActiveSetKernel {
       let position = cholesky.count
       guard cholesky.append(atom: entering, sign: sign, gram: gram, atomCount: k) else { return false }
       values[position] = 0
-      inSupport[entering] = true
+      blocked[entering] = .infinity
       guard solveOnSupport(correlations: c, enteringPosition: position) else { return false }
       updateSmoothGradient(correlations: c)
     }
     return false
+  }
+
+  /// The entering atom: the first off-support atom with the largest excess (|u_a| or −u_a) − λ
+  /// above `tolerance`, or −1. Four independent running maxima keep the comparison chain short;
+  /// ties go to the lowest index, as in a single ascending scan.
+  @inline(__always)
+  private func mostViolating(above tolerance: Double, signed: Bool) -> Int {
+    let k = problem.atomCount, lambda = problem.lambda
+    var best = (tolerance, tolerance, tolerance, tolerance)
+    var index = (-1, -1, -1, -1)
+    @inline(__always) func excess(_ a: Int) -> Double {
+      (signed ? abs(smoothGradient[a]) : -smoothGradient[a]) - lambda - blocked[a]
+    }
+    var a = 0
+    while a + 4 <= k {
+      let e0 = excess(a), e1 = excess(a + 1), e2 = excess(a + 2), e3 = excess(a + 3)
+      if e0 > best.0 { best.0 = e0; index.0 = a }
+      if e1 > best.1 { best.1 = e1; index.1 = a + 1 }
+      if e2 > best.2 { best.2 = e2; index.2 = a + 2 }
+      if e3 > best.3 { best.3 = e3; index.3 = a + 3 }
+      a += 4
+    }
+    while a < k {
+      let e = excess(a)
+      if e > best.0 { best.0 = e; index.0 = a }
+      a += 1
+    }
+    var winner = index.0, value = best.0
+    @inline(__always) func consider(_ candidate: Int, _ candidateValue: Double) {
+      guard candidate >= 0 else { return }
+      if candidateValue > value || (candidateValue == value && (winner < 0 || candidate < winner)) {
+        winner = candidate
+        value = candidateValue
+      }
+    }
+    consider(index.1, best.1)
+    consider(index.2, best.2)
+    consider(index.3, best.3)
+    return winner
   }
 
   /// The Lawson–Hanson inner loop: solves G_PP s = q_P and walks from z toward s while keeping
@@ -105,7 +138,7 @@ final class ActiveSetKernel {
           if i == entering { newEntering = kept }
           kept += 1
         } else {
-          inSupport[cholesky.atoms[i]] = false
+          blocked[cholesky.atoms[i]] = 0
         }
       }
       let previous = values
@@ -120,14 +153,23 @@ final class ActiveSetKernel {
     return true
   }
 
-  /// u = G z − c from scratch: u_a = −c_a + Σ_{j ∈ P} s_j z_j G[a_j, a] (G is symmetric).
+  /// u = G z − c from scratch: u_a = −c_a + Σ_{j ∈ P} s_j z_j G[a_j, a] (G is symmetric), two
+  /// rows of G per pass over u.
   private func updateSmoothGradient(correlations c: UnsafePointer<Double>) {
-    let k = problem.atomCount
-    for a in 0..<k { smoothGradient[a] = -c[a] }
-    for j in 0..<cholesky.count {
-      let weight = cholesky.signs[j] * values[j]
-      let row = problem.gram + cholesky.atoms[j] * k
-      for a in 0..<k { smoothGradient[a] += weight * row[a] }
+    let k = problem.atomCount, p = cholesky.count
+    var j = 0
+    if p % 2 == 1 {
+      let weight = cholesky.signs[0] * values[0], row = problem.gram + cholesky.atoms[0] * k
+      for a in 0..<k { smoothGradient[a] = weight * row[a] - c[a] }
+      j = 1
+    } else {
+      for a in 0..<k { smoothGradient[a] = -c[a] }
+    }
+    while j < p {
+      let w0 = cholesky.signs[j] * values[j], r0 = problem.gram + cholesky.atoms[j] * k
+      let w1 = cholesky.signs[j + 1] * values[j + 1], r1 = problem.gram + cholesky.atoms[j + 1] * k
+      for a in 0..<k { smoothGradient[a] += w0 * r0[a] + w1 * r1[a] }
+      j += 2
     }
   }
 

@@ -73,5 +73,8 @@ extension SparseEncoder {
     /// What is wrong.
     public var message: String
     public var description: String { message }
+
+    /// An error with `message`.
+    public init(message: String) { self.message = message }
   }
 }

@@ -65,10 +65,10 @@ public struct SparseEncoder: Sendable {
     let fallback = configuration.method == .activeSet ? ReferenceLasso(dictionary: dictionary, configuration: configuration) : nil
     let blocks = (n + Self.blockSize - 1) / Self.blockSize
     let workers = max(1, min(configuration.threads, blocks))
-    var codes = [Double](repeating: 0, count: n * k)
     var tallies = [PointSolver.Tally](repeating: .init(), count: workers)
-    gram.storage.withUnsafeBufferPointer { gramPointer in
-      codes.withUnsafeMutableBufferPointer { out in
+    // Every kernel writes all K codes of its point, so the 8·N·K bytes need no zeroing pass.
+    let codes = [Double](unsafeUninitializedCapacity: n * k) { out, initialized in
+      gram.storage.withUnsafeBufferPointer { gramPointer in
         tallies.withUnsafeMutableBufferPointer { tallyOut in
           let problem = GramProblem(gram: gramPointer.baseAddress!, atomCount: k, lambda: configuration.lambda,
                                     constraint: configuration.constraint)
@@ -92,6 +92,7 @@ public struct SparseEncoder: Sendable {
           }
         }
       }
+      initialized = n * k
     }
     return Output(codes: Matrix(rows: n, columns: k, storage: codes),
                   referenceFallbacks: tallies.reduce(0) { $0 + $1.referenceFallbacks },

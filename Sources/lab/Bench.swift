@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `lab bench`: the lab's solvers against the peer tools on the shared benchmark workloads.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Benchmark the lab's solvers against the peer tools (SPAMS, scikit-learn) on the same machine.",
+    subcommands: [BenchEncode.self])
+}
