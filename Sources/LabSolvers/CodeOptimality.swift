@@ -33,16 +33,17 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     let residual = centred - codes * dictionary
     let correlations = residual.multiplied(by: dictionary, transposingOther: true)
     let n = samples.rows, k = dictionary.rows, m = dictionary.columns
+    let r = residual.storage, v = centred.storage, zs = codes.storage, qs = correlations.storage
     var objective = 0.0, worstKKT = 0.0, worstGap = 0.0, nonzeros = 0
     for point in 0..<n {
       var squared = 0.0, inner = 0.0, l1 = 0.0, largest = 0.0
       for i in 0..<m {
-        let r = residual.storage[point * m + i]
-        squared += r * r
-        inner += centred.storage[point * m + i] * r
+        let ri = r[point * m + i]
+        squared += ri * ri
+        inner += v[point * m + i] * ri
       }
       for a in 0..<k {
-        let z = codes.storage[point * k + a], q = correlations.storage[point * k + a]
+        let z = zs[point * k + a], q = qs[point * k + a]
         l1 += abs(z)
         if z != 0 { nonzeros += 1 }
         let violation: Double

@@ -45,8 +45,11 @@ struct BenchEncode: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The peer environment's setup log.", valueName: "path"))
   var setupLog = "/tmp/benchenv-setup.log"
 
-  @Option(name: .long, help: ArgumentHelp("Peer precisions, comma-separated (float32, float64).", valueName: "list"))
-  var peerDtypes = "float32,float64"
+  @Option(name: .long, help: ArgumentHelp("SPAMS precisions, comma-separated (float32, float64).", valueName: "list"))
+  var spamsDtypes = "float32,float64"
+
+  @Option(name: .long, help: ArgumentHelp("scikit-learn precisions (its float32 lasso_cd is much slower than float64).", valueName: "list"))
+  var sklearnDtypes = "float64"
 
   @Flag(name: .long, help: "Measure the lab only.")
   var skipPeers = false
@@ -69,11 +72,16 @@ struct BenchEncode: ParsableCommand {
       throw BadInput.fail("\(error) (generate the data with: /tmp/benchenv/bin/python /work/shared/bench/gen_data.py --out \(dataDir))")
     }
     let peers = PeerBenchmark(python: python, script: script, setupLog: setupLog)
-    var methods: [String] = []
+    // The peer runs: (script method, precisions). The script needs scikit-learn even for SPAMS.
+    var peerRuns: [(method: String, dtypes: String)] = []
     if !skipPeers {
       print("peer environment: \(peers.setupStatus)")
-      if peers.canImport("sklearn") { methods.append("sklearn_lasso_cd") } else { print("peer: scikit-learn is not importable with \(python); skipping it") }
-      if peers.canImport("spams") { methods.append("spams_lasso") } else { print("peer: spams is not importable with \(python); skipping it") }
+      if peers.canImport("sklearn") {
+        peerRuns.append(("sklearn_lasso_cd", sklearnDtypes))
+        if peers.canImport("spams") { peerRuns.append(("spams_lasso", spamsDtypes)) } else { print("peer: spams is not importable with \(python); skipping SPAMS") }
+      } else {
+        print("peer: scikit-learn is not importable with \(python); skipping every peer (the peer script needs it)")
+      }
     }
 
     var records: [[String: Any]] = []
@@ -86,16 +94,18 @@ struct BenchEncode: ParsableCommand {
       print(String(format: "lab %@ threads=%d: %.0f points/s (median wall %.4f s, CPU %.4f s), objective %.12g, mean L0 %.3f, max KKT %.2e",
                    chosen.rawValue, count, ours.pointsPerSecond, Double(input.samples.rows) / ours.pointsPerSecond, ours.cpuSeconds,
                    ours.objective, ours.meanL0, ours.maxKKT))
-      if !methods.isEmpty {
-        let outDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-\(ProcessInfo.processInfo.processIdentifier)").path
+      let outDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-\(ProcessInfo.processInfo.processIdentifier)").path
+      var peerRecords: [String: Any] = [:]
+      for run in peerRuns {
         do {
           let figures = try peers.measure(
             ["--threads", "\(count)", "--n", "\(input.samples.rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
-             "--methods", methods.joined(separator: ","), "--dtypes", peerDtypes],
+             "--methods", run.method, "--dtypes", run.dtypes],
             dataDirectory: dataDir, outDirectory: outDirectory)
-          record["peers"] = comparisons(ours, figures, threads: count)
-        } catch { print("peer run failed: \(error)") }
+          peerRecords.merge(comparisons(ours, figures, threads: count)) { $1 }
+        } catch { print("peer run \(run.method) failed: \(error)") }
       }
+      if !peerRecords.isEmpty { record["peers"] = peerRecords }
       records.append(record)
     }
     let json = try JSONSerialization.data(withJSONObject: ["bench": "w1_sparse_coding", "runs": records], options: [.sortedKeys])
