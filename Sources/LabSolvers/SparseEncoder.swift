@@ -29,11 +29,14 @@ public struct SparseEncoder: Sendable {
     public var unconvergedPoints: Int
   }
 
-  /// A point the method cannot code.
+  /// Inputs of the wrong shape, or a point the method cannot code.
   public struct EncodingError: Error, Equatable, CustomStringConvertible, Sendable {
     /// What went wrong, naming the point.
     public var message: String
     public var description: String { message }
+
+    /// An error with `message`.
+    public init(message: String) { self.message = message }
   }
 
   /// An encoder for `dictionary` (`K × m`, K ≥ 1, m ≥ 1); OMP and TopK need `activeCount` ≤ K.
@@ -50,9 +53,14 @@ public struct SparseEncoder: Sendable {
   }
 
   /// The codes of the rows of `samples` (`N × m`) after subtracting `bias` (length m, or `nil`).
+  /// Throws when the shapes disagree (the message gives all of them) or, for exact L1 coding, when a
+  /// point has no verified exact code.
   public func encode(_ samples: Matrix<Double>, bias: [Double]?) throws(EncodingError) -> Output {
-    precondition(samples.columns == dictionary.columns && (bias?.count ?? samples.columns) == samples.columns,
-                 "Encoder shapes: X \(samples.rows)×\(samples.columns), D \(dictionary.rows)×\(dictionary.columns), b \(bias?.count ?? 0).")
+    guard samples.columns == dictionary.columns && (bias?.count ?? samples.columns) == samples.columns else {
+      let shapes = "the samples X (\(samples.rows)×\(samples.columns))" + (bias == nil ? " and" : ",")
+        + " the dictionary D (\(dictionary.rows)×\(dictionary.columns))" + (bias.map { " and the bias b (length \($0.count))" } ?? "")
+      throw EncodingError(message: "Inconsistent shapes: \(shapes) must all have m columns.")
+    }
     let previousThreads = BLAS.threadCount
     BLAS.setThreadCount(1)
     defer { BLAS.setThreadCount(previousThreads) }

@@ -100,3 +100,17 @@ struct SparseEncoderPursuitTests {
     }
   }
 }
+
+@Suite("Sparse encoder: shapes")
+struct SparseEncoderShapeTests {
+  @Test("Samples or a bias whose width differs from the dictionary's are refused, naming every shape")
+  func shapeMismatch() throws {
+    let encoder = try SparseEncoder(dictionary: .identity(3), configuration: .init(method: .activeSet, lambda: 1, constraint: .nonnegative))
+    #expect(throws: SparseEncoder.EncodingError(message: "Inconsistent shapes: the samples X (2×4) and the dictionary D (3×3) must all have m columns.")) {
+      try encoder.encode(Matrix(rows: 2, columns: 4), bias: nil)
+    }
+    #expect(throws: SparseEncoder.EncodingError(message: "Inconsistent shapes: the samples X (2×3), the dictionary D (3×3) and the bias b (length 2) must all have m columns.")) {
+      try encoder.encode(Matrix(rows: 2, columns: 3), bias: [0, 0])
+    }
+  }
+}
