@@ -49,6 +49,22 @@ struct SparseEncoderPursuitTests {
     }
   }
 
+  @Test("OMP codes have at most k atoms and a residual orthogonal to every chosen atom (its least-squares optimality)")
+  func ompOptimality() async throws {
+    await propertyCheck(count: 100, input: Gen.int(in: 1...12), Gen.int(in: 1...8), Gen.int(in: 1...6), Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, k, seed in
+      let instance = CodingInstance(atoms: atoms, dimension: dimension, points: 5, withBias: true, seed: seed)
+      let configuration = try SparseEncoder.Configuration(method: .omp, lambda: 1, constraint: .signed, activeCount: min(k, atoms))
+      let codes = try SparseEncoder(dictionary: instance.dictionary, configuration: configuration).encode(instance.samples, bias: instance.bias).codes
+      let problem = SparseCodingProblem(samples: instance.samples, dictionary: instance.dictionary, bias: instance.bias, codes: codes, lambda: 1)
+      let correlations = problem.residual.multiplied(by: instance.dictionary, transposingOther: true)
+      for n in 0..<codes.rows {
+        let support = (0..<atoms).filter { codes[n, $0] != 0 }
+        #expect(support.count <= min(k, atoms))
+        #expect(support.allSatisfy { abs(correlations[n, $0]) <= 1e-10 }, "seed \(seed), point \(n): \(support.map { correlations[n, $0] })")
+      }
+    }
+  }
+
   @Test("TopK keeps the k largest correlations (positive ones for nonnegative codes)")
   func topK() throws {
     let d = Matrix<Double>.identity(4)
