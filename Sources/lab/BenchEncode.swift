@@ -6,8 +6,10 @@ import LabSolvers
 /// `lab bench encode`: workload W1 of /work/shared/bench — nonnegative lasso codes of the first N
 /// points of the `independent` data set with its true dictionary — for the lab's encoder and, in
 /// the same invocation, for SPAMS `lasso` and scikit-learn `lasso_cd` when their Python
-/// environment is usable. Prints one line per (threads, peer) with the throughput ratio and the
-/// relative objective difference, then one JSON line with every figure.
+/// environment is usable. The lab is measured again right after each peer run, so that both
+/// sides of a ratio saw about the same machine load. Prints one line per (threads, peer) with the
+/// throughput ratios (of median and of best times) and the relative objective difference, then
+/// one JSON line with every figure.
 struct BenchEncode: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "encode",
@@ -102,7 +104,9 @@ struct BenchEncode: ParsableCommand {
             ["--threads", "\(count)", "--n", "\(input.samples.rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
              "--methods", run.method, "--dtypes", run.dtypes],
             dataDirectory: dataDir, outDirectory: outDirectory)
-          peerRecords.merge(comparisons(ours, figures, threads: count)) { $1 }
+          // The lab again, right after the peer, so that both sides saw about the same machine load.
+          let adjacent = try measureOurs(chosen, threads: count, input: input)
+          peerRecords.merge(comparisons(adjacent, figures, threads: count)) { $1 }
         } catch { print("peer run \(run.method) failed: \(error)") }
       }
       if !peerRecords.isEmpty { record["peers"] = peerRecords }
@@ -115,6 +119,7 @@ struct BenchEncode: ParsableCommand {
   /// The lab's figures for one thread count.
   struct Ours {
     var pointsPerSecond: Double
+    var bestPointsPerSecond: Double
     var cpuSeconds: Double
     var objective: Double
     var meanL0: Double
@@ -140,7 +145,8 @@ struct BenchEncode: ParsableCommand {
     summary["times"] = times
     summary["cpuSeconds"] = cpuMedian
     summary["pointsPerSecond"] = Double(input.samples.rows) / median
-    return Ours(pointsPerSecond: Double(input.samples.rows) / median, cpuSeconds: cpuMedian, objective: last!.optimality.meanObjective,
+    return Ours(pointsPerSecond: Double(input.samples.rows) / median, bestPointsPerSecond: Double(input.samples.rows) / times.min()!,
+                cpuSeconds: cpuMedian, objective: last!.optimality.meanObjective,
                 meanL0: last!.optimality.meanL0, maxKKT: last!.optimality.maxKKTViolation, codes: last!.output.codes.storage,
                 summary: summary)
   }
@@ -151,15 +157,18 @@ struct BenchEncode: ParsableCommand {
     for key in figures.keys.sorted() {
       let peer = figures[key]!
       let ratio = ours.pointsPerSecond / peer.pointsPerSecond
+      let bestRatio = ours.bestPointsPerSecond / peer.bestPointsPerSecond
       let difference = (peer.objective - ours.objective) / ours.objective
       let equal = abs(difference) <= 1e-6
       let goal = key.hasPrefix("spams") ? 1.0 : 10.0
-      print(String(format: "  vs %@ (threads=%d): %.0f points/s, objective %.12g (relative difference %+.2e, %@), ratio %.2f× (goal ≥ %.0f×: %@)%@",
-                   key, count, peer.pointsPerSecond, peer.objective, difference, equal ? "equal objective" : "NOT equal objective",
-                   ratio, goal, ratio >= goal ? "met" : "not met",
+      print(String(format: "  vs %@ (threads=%d): %.0f points/s (best %.0f), objective %.12g (relative difference %+.2e, %@); lab right after: %.0f points/s (best %.0f); ratio %.2f× median, %.2f× best (goal ≥ %.0f×: %@)%@",
+                   key, count, peer.pointsPerSecond, peer.bestPointsPerSecond, peer.objective, difference,
+                   equal ? "equal objective" : "NOT equal objective", ours.pointsPerSecond, ours.bestPointsPerSecond,
+                   ratio, bestRatio, goal, min(ratio, bestRatio) >= goal ? "met" : (max(ratio, bestRatio) >= goal ? "met on one of the two" : "not met"),
                    peer.othersCPU.map { String(format: ", others' CPU during peer ≤ %.0f%%", 100 * $0) } ?? ""))
-      result[key] = ["pointsPerSecond": peer.pointsPerSecond, "objective": peer.objective, "meanL0": peer.meanL0,
-                     "ratio": ratio, "relativeObjectiveDifference": difference, "equalObjective": equal]
+      result[key] = ["pointsPerSecond": peer.pointsPerSecond, "bestPointsPerSecond": peer.bestPointsPerSecond, "objective": peer.objective,
+                     "meanL0": peer.meanL0, "labPointsPerSecond": ours.pointsPerSecond, "labBestPointsPerSecond": ours.bestPointsPerSecond,
+                     "ratio": ratio, "bestRatio": bestRatio, "relativeObjectiveDifference": difference, "equalObjective": equal]
     }
     return result
   }
