@@ -104,4 +104,21 @@ struct EncodeCommandTests {
     }
     #expect(!FileManager.default.fileExists(atPath: path("Z.npy")))
   }
+
+  @Test("bench encode without peers reports the lab's figures for each thread count, and says when peers are unavailable")
+  func benchWithoutPeers() throws {
+    let directory = try Self.fixture()
+    let manager = FileManager.default
+    try manager.copyItem(at: directory.appendingPathComponent("X.npy"), to: directory.appendingPathComponent("independent_X.npy"))
+    try manager.copyItem(at: directory.appendingPathComponent("D.npy"), to: directory.appendingPathComponent("independent_D.npy"))
+    let result = try LabCommandTests.run(["bench", "encode", "--data-dir", directory.path, "--n", "40", "--repeats", "1", "--threads", "1,2",
+                                          "--python", directory.appendingPathComponent("no-python").path])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stdout.contains("scikit-learn is not importable"))
+    let last = try #require(result.stdout.split(separator: "\n").last)
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+    let runs = try #require(record["runs"] as? [[String: Any]])
+    #expect(runs.map { $0["threads"] as? Int } == [1, 2])
+    #expect(runs.allSatisfy { ($0["points"] as? Int) == 40 && ($0["maxKKTViolation"] as? Double ?? 1) <= 1e-12 && $0["peers"] == nil })
+  }
 }
