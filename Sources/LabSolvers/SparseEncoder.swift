@@ -8,8 +8,8 @@ import LabNumerics
 ///
 /// The dictionary D is `K × m` (rows are atoms). G = D·Dᵀ and the correlations C = (X − b)·Dᵀ are
 /// computed by BLAS in fixed blocks of ``blockSize`` points, each point is solved on its own, and
-/// the blocks are shared out among ``Configuration/threads`` workers, so the codes are the same
-/// bytes whatever the thread count. BLAS runs single-threaded during ``encode(_:bias:)``.
+/// the blocks are handed out to ``Configuration/threads`` workers as they become free, so the codes
+/// are the same bytes whatever the thread count. BLAS runs single-threaded during ``encode(_:bias:)``.
 public struct SparseEncoder: Sendable {
   /// Points per BLAS block; fixed so that results do not depend on the thread count.
   public static let blockSize = 256
@@ -74,6 +74,7 @@ public struct SparseEncoder: Sendable {
     let blocks = (n + Self.blockSize - 1) / Self.blockSize
     let workers = max(1, min(configuration.threads, blocks))
     var tallies = [PointSolver.Tally](repeating: .init(), count: workers)
+    let queue = BlockQueue(count: blocks)
     // Every kernel writes all K codes of its point, so the 8·N·K bytes need no zeroing pass.
     let codes = [Double](unsafeUninitializedCapacity: n * k) { out, initialized in
       gram.storage.withUnsafeBufferPointer { gramPointer in
@@ -84,8 +85,7 @@ public struct SparseEncoder: Sendable {
           DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let solver = PointSolver(problem: problem, configuration: configuration, supportCapacity: min(k, m),
                                      lipschitz: lipschitz.map { $0 * (1 + 1e-12) } ?? 1, fallback: fallback)
-            var block = worker
-            while block < blocks {
+            while let block = queue.take() {
               let first = block * Self.blockSize, last = min(n, first + Self.blockSize)
               let rows = Matrix(rows: last - first, columns: m, storage: Array(centred.storage[(first * m)..<(last * m)]))
               let correlations = rows.multiplied(by: dictionary, transposingOther: true)
@@ -94,7 +94,6 @@ public struct SparseEncoder: Sendable {
                   solver.solve(correlations: c.baseAddress! + point * k, into: output.base + (first + point) * k)
                 }
               }
-              block += workers
             }
             tallyOutput.base[worker] = solver.tally
           }
