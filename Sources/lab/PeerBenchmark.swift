@@ -16,8 +16,11 @@ struct PeerBenchmark {
     var pointsPerSecond: Double
     /// From the best (least disturbed) time.
     var bestPointsPerSecond: Double
+    /// Mean per point of ½‖x − zD‖² + α Σ z, evaluated in float64 by the script.
     var objective: Double
+    /// Mean number of nonzero codes per point.
     var meanL0: Double
+    /// The largest share of the machine that other processes used during a repeat, if measured.
     var othersCPU: Double?
   }
 
