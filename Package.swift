@@ -47,7 +47,7 @@ let package = Package(
     .executableTarget(
       name: "lab",
       dependencies: [
-        "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization",
+        "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabSolvers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

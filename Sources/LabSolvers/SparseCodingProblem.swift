@@ -50,10 +50,13 @@ public struct SparseCodingProblem: Sendable {
   /// `x_n − b` for every row; the samples themselves when `bias` is `nil`.
   public static func subtractingBias(_ bias: [Double]?, from samples: Matrix<Double>) -> Matrix<Double> {
     guard let bias else { return samples }
-    var centred = samples
+    // Work on a local array: element writes through `Matrix.storage` (an observed property of
+    // another module) copy the whole array each time, which made this quadratic in N·m.
+    let m = samples.columns
+    var centred = samples.storage
     for n in 0..<samples.rows {
-      for i in 0..<samples.columns { centred.storage[n * samples.columns + i] -= bias[i] }
+      for i in 0..<m { centred[n * m + i] -= bias[i] }
     }
-    return centred
+    return Matrix(rows: samples.rows, columns: m, storage: centred)
   }
 }

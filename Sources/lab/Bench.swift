@@ -1,62 +1,8 @@
 import ArgumentParser
-import Foundation
-import LabExperiments
-import LabGenerators
-import LabNumerics
 
-/// `lab bench <task>`: measure the speed of a lab component.
+/// `lab bench`: the lab's components against the peer tools on the shared benchmark workloads.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Measure the speed of a lab component.", subcommands: [BenchGenerate.self])
-}
-
-/// `lab bench generate`: samples per second of a world toy, and peak memory as N grows.
-struct BenchGenerate: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "generate",
-    abstract: "Report samples/s of streaming generation (codes and data) and the peak memory after N/4 and N samples.")
-
-  @Option(name: .long, help: ArgumentHelp("World toy file or name in toys/.", valueName: "toy"))
-  var toy: String = "synth-sae-bench-16k"
-
-  @Option(name: .long, help: ArgumentHelp("Number of samples N to generate.", valueName: "n"))
-  var samples: Int = 8192
-
-  @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n"))
-  var threads: Int = 2
-
-  func run() throws {
-    guard samples >= 4 else { throw BadInput.fail("'--samples' must be >= 4, got \(samples)") }
-    let loaded: WorldToy
-    do { loaded = try WorldToyLoader.load(path: try Generate.resolve(toy)) } catch { throw BadInput.fail("\(error)") }
-    BLAS.setThreadCount(threads)
-    let prepareStart = Date()
-    var generator = try WorldGenerator(world: loaded.world.world, seed: loaded.seed)
-    let prepareSeconds = Date().timeIntervalSince(prepareStart)
-    let quarter = samples / 4
-    var active = 0
-    var peakAtQuarter = 0
-    let start = Date()
-    var done = 0
-    while done < samples {
-      let rows = min(generator.batchSize, samples - done)
-      let batch = generator.next(rows)
-      active += batch.codes.storage.reduce(0) { $1 > 0 ? $0 + 1 : $0 }
-      done += rows
-      if peakAtQuarter == 0 && done >= quarter { peakAtQuarter = Self.peakResidentMegabytes() }
-    }
-    let seconds = Date().timeIntervalSince(start)
-    let f = generator.dictionary.rows, m = generator.dictionary.columns
-    print("\(loaded.id): F = \(f), m = \(m), batch \(generator.batchSize), BLAS threads \(BLAS.threadCount)")
-    print(String(format: "prepare %.2f s; %d samples in %.2f s = %.0f samples/s; mean L0 %.2f", prepareSeconds, samples, seconds,
-                 Double(samples) / seconds, Double(active) / Double(samples)))
-    print("peak RSS \(peakAtQuarter) MB after \(quarter) samples, \(Self.peakResidentMegabytes()) MB after \(samples)")
-  }
-
-  /// The process's peak resident set size in MB (`getrusage`, Linux reports kB).
-  static func peakResidentMegabytes() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_maxrss / 1024
-  }
+    abstract: "Benchmark the lab's components against the peer tools (SPAMS, scikit-learn, SAELens) on the same machine.",
+    subcommands: [BenchEncode.self, BenchGenerate.self])
 }

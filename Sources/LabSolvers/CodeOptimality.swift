@@ -1,0 +1,70 @@
+import LabNumerics
+
+/// How good codes are for a fixed dictionary (and bias): the objective, the code part of the KKT
+/// residual and the duality gap of every point's lasso, in the sum units of THEORY §2.1.
+///
+/// With r_n = x_n − b − Σ_k z_nk d_k and q_nk = d_kᵀ r_n:
+/// * (K1)  max( max_{z_nk > 0} |λ − q_nk|, max_{z_nk = 0} (q_nk − λ)₊ ) for nonnegative codes, and
+///   (K1±) max( max_{z_nk ≠ 0} |λ sign z_nk − q_nk|, max_{z_nk = 0} (|q_nk| − λ)₊ ) for signed
+///   codes (THEORY §3.2, Theorems 3.1–3.2); a negative code in the nonnegative problem counts as +∞;
+/// * the duality gap P(z_n) − (⟨v_n, θ_n⟩ − ½‖θ_n‖²) ≥ 0, v_n = x_n − b, at the dual-feasible point
+///   θ_n = s·r_n, s = min(1, λ / max_k q_nk) (max_k |q_nk| for signed codes). It is 0 exactly at the
+///   optimum, and bounds the distance of the point's objective from the optimal one.
+public struct CodeOptimality: Sendable, Equatable, Codable {
+  /// Σ_n ½‖r_n‖² + λ‖z_n‖₁.
+  public var objective: Double
+  /// The largest (K1) / (K1±) violation over all points and atoms.
+  public var maxKKTViolation: Double
+  /// The largest per-point duality gap.
+  public var maxDualityGap: Double
+  /// The mean number of nonzero codes per point.
+  public var meanL0: Double
+  /// N.
+  public var pointCount: Int
+
+  /// The objective per point, `objective / pointCount`.
+  public var meanObjective: Double { pointCount == 0 ? 0 : objective / Double(pointCount) }
+
+  /// Measures `codes` (`N × K`) for `samples` (`N × m`), `dictionary` (`K × m`), `bias` (length m or `nil`).
+  public init(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>, lambda: Double,
+              constraint: CodeConstraint) {
+    let problem = SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda)
+    let centred = problem.centredSamples
+    let residual = centred - codes * dictionary
+    let correlations = residual.multiplied(by: dictionary, transposingOther: true)
+    let n = samples.rows, k = dictionary.rows, m = dictionary.columns
+    let r = residual.storage, v = centred.storage, zs = codes.storage, qs = correlations.storage
+    var objective = 0.0, worstKKT = 0.0, worstGap = 0.0, nonzeros = 0
+    for point in 0..<n {
+      var squared = 0.0, inner = 0.0, l1 = 0.0, largest = 0.0
+      for i in 0..<m {
+        let ri = r[point * m + i]
+        squared += ri * ri
+        inner += v[point * m + i] * ri
+      }
+      for a in 0..<k {
+        let z = zs[point * k + a], q = qs[point * k + a]
+        l1 += abs(z)
+        if z != 0 { nonzeros += 1 }
+        let violation: Double
+        switch (constraint, z) {
+        case (.nonnegative, ..<0): violation = .infinity
+        case (_, 0): violation = max((constraint == .signed ? abs(q) : q) - lambda, 0)
+        default: violation = abs(lambda * (z > 0 ? 1 : -1) - q)
+        }
+        worstKKT = max(worstKKT, violation)
+        largest = max(largest, constraint == .signed ? abs(q) : q)
+      }
+      let primal = 0.5 * squared + lambda * l1
+      let scale = largest > lambda ? lambda / largest : 1
+      let dual = scale * inner - 0.5 * scale * scale * squared
+      objective += primal
+      worstGap = max(worstGap, primal - dual)
+    }
+    self.objective = objective
+    maxKKTViolation = worstKKT
+    maxDualityGap = worstGap
+    meanL0 = n == 0 ? 0 : Double(nonzeros) / Double(n)
+    pointCount = n
+  }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The Python peer benchmark of /work/shared/bench (`bench_w1_sparse_coding.py`): whether its
+/// environment is usable, and one run of it, parsed from the JSON line it prints.
+struct PeerBenchmark {
+  /// The Python interpreter of the benchmark environment.
+  var python: String
+  /// The benchmark script.
+  var script: String
+  /// The log of the environment's setup, which ends with "done" when the setup finished.
+  var setupLog: String
+
+  /// One peer method's figures, as the script reports them.
+  struct Figure {
+    /// From the median time of the repeats.
+    var pointsPerSecond: Double
+    /// From the best (least disturbed) time.
+    var bestPointsPerSecond: Double
+    /// Mean per point of ½‖x − zD‖² + α Σ z, evaluated in float64 by the script.
+    var objective: Double
+    /// Mean number of nonzero codes per point.
+    var meanL0: Double
+    /// The largest share of the machine that other processes used during a repeat, if measured.
+    var othersCPU: Double?
+  }
+
+  /// What the setup log says, for the report.
+  var setupStatus: String {
+    guard let text = try? String(contentsOfFile: setupLog, encoding: .utf8) else { return "\(setupLog) does not exist" }
+    return text.contains("done") ? "\(setupLog) says done" : "\(setupLog) does not say done (setup may be unfinished)"
+  }
+
+  /// Whether `module` imports in the environment.
+  func canImport(_ module: String) -> Bool {
+    guard FileManager.default.isExecutableFile(atPath: python) else { return false }
+    return (try? run(python, ["-c", "import \(module)"]).status) == 0
+  }
+
+  /// Runs the script with `arguments` and returns its `results` by key (e.g. "spams_lasso_float32").
+  func measure(_ arguments: [String], dataDirectory: String, outDirectory: String) throws -> [String: Figure] {
+    let result = try run(python, [script] + arguments, environment: ["BENCH_DATA": dataDirectory, "BENCH_OUT": outDirectory])
+    guard result.status == 0, let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+      let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+      let results = record["results"] as? [String: [String: Any]]
+    else {
+      throw PeerError(message: "\(script) exited with status \(result.status): \(result.stderr.suffix(600))")
+    }
+    return results.compactMapValues { entry in
+      guard let rate = entry["points_per_s"] as? Double, let best = entry["points_per_s_best"] as? Double,
+        let objective = entry["objective"] as? Double, let l0 = entry["mean_L0"] as? Double else { return nil }
+      return Figure(pointsPerSecond: rate, bestPointsPerSecond: best, objective: objective, meanL0: l0, othersCPU: entry["others_cpu_max"] as? Double)
+    }
+  }
+
+  /// A peer run that failed, with the end of its standard error.
+  struct PeerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+  }
+
+  /// Runs `executable`; standard error goes to a temporary file so neither pipe can fill up and block.
+  private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+    -> (status: Int32, stdout: String, stderr: String)
+  {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("lab-peer-\(UUID().uuidString).log")
+    _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errorLog) }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = try FileHandle(forWritingTo: errorLog)
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let stderr = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), stderr)
+  }
+}
