@@ -12,20 +12,20 @@ extension StationarityAssessment {
   /// normalised −grad with re-optimised codes (Danskin slope), the new atom by re-coding with it.
   public static func assessStreaming(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
                                      activityThreshold tau: Double = 0, relativeTolerance: Double = Verdict.float64Tolerance,
-                                     batchSize: Int = 4096) -> StationarityAssessment {
-    let stream = StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize)
+                                     batchSize: Int = 4096, threads: Int = 1) -> StationarityAssessment {
+    let stream = StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize, threads: threads)
     let scale = Verdict.scale(lambda: lambda, codeTotal: stream.codeTotal, loss: stream.loss)
     let verdict: Verdict = stream.lpKClosedForm < -relativeTolerance * scale ? .descentFound : .stationary
     var descent = Descent(found: verdict == .descentFound, lpValue: nil, source: nil, measuredSlopes: [], steps: [], outcome: nil)
     if verdict == .descentFound {
-      let direction = StreamingChecks.gradientDirection(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batchSize)
+      let direction = StreamingChecks.gradientDirection(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batchSize, threads: threads)
       let start = SparseCodingProblem(samples: Matrix(rows: 0, columns: d.columns), dictionary: d, bias: bias,
                                       codes: Matrix(rows: 0, columns: d.rows), lambda: lambda)
       let perturbation = PerturbationDirection(atoms: direction.atoms, bias: direction.bias, codes: Matrix(rows: 0, columns: d.rows))
       var steps: [SelfVerification.Step] = []
       for t in [1e-2, 1e-3, 1e-4] {
         let moved = SelfVerification.moved(start, along: perturbation, by: t)
-        let change = StreamingChecks.loss(samples: x, dictionary: moved.dictionary, bias: moved.bias, lambda: lambda, batchSize: batchSize) - stream.loss
+        let change = StreamingChecks.loss(samples: x, dictionary: moved.dictionary, bias: moved.bias, lambda: lambda, batchSize: batchSize, threads: threads) - stream.loss
         steps.append(SelfVerification.Step(t: t, lossChange: change, slope: change / t, reoptimizedSlope: change / t))
       }
       descent.lpValue = direction.slope
@@ -37,11 +37,11 @@ extension StationarityAssessment {
     var withNewAtom: Double?
     if stream.maxResidualNorm > lambda {
       let point = Matrix(rows: 1, columns: x.columns, storage: x.row(stream.maxResidualPoint))
-      let code = NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: point, bias: bias)
+      let code = BatchCoder(dictionary: d, lambda: lambda, threads: 1).codes(for: point, bias: bias)
       let residual = SparseCodingProblem(samples: point, dictionary: d, bias: bias, codes: code, lambda: lambda).residual.row(0)
       let norm = residual.reduce(0) { $0 + $1 * $1 }.squareRoot()
       let augmented = Matrix(rows: d.rows + 1, columns: d.columns, storage: d.storage + residual.map { $0 / norm })
-      withNewAtom = StreamingChecks.loss(samples: x, dictionary: augmented, bias: bias, lambda: lambda, batchSize: batchSize)
+      withNewAtom = StreamingChecks.loss(samples: x, dictionary: augmented, bias: bias, lambda: lambda, batchSize: batchSize, threads: threads)
     }
     let reason = "streaming mode (N·K = \(x.rows * d.rows) > \(maximumDenseCodes)): needs every code at once"
     let notRun = LPReport(skipped: reason, columns: 0, rows: 0)

@@ -62,12 +62,13 @@ public struct CheckRecord: Encodable, Sendable {
   /// Runs every check on the loaded inputs (and, for given codes, the verdict at τ_z = 10⁻⁶·max z);
   /// a candidate too large for the dense codes is checked in streaming passes. Also returns the
   /// candidate with its codes when they were held in memory (the figures need them).
-  public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double,
+  public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double, threads: Int = 1,
                          versions: [String: String]) throws -> (record: CheckRecord, problem: SparseCodingProblem?) {
     let tolerance = inputs.precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
     if inputs.streams {
       let assessment = StationarityAssessment.assessStreaming(samples: inputs.samples, dictionary: inputs.dictionary, bias: inputs.bias,
-                                                              lambda: inputs.lambda, activityThreshold: tau, relativeTolerance: tolerance)
+                                                              lambda: inputs.lambda, activityThreshold: tau, relativeTolerance: tolerance,
+                                                              threads: threads)
       return (CheckRecord(assessment: assessment, inputs: paths, codes: "exact-lasso", thresholdSensitivity: nil, versions: versions), nil)
     }
     let problem = inputs.problem()

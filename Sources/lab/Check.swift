@@ -48,7 +48,7 @@ struct Check: ParsableCommand {
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary, bias: bias, codes: codes,
                                    precision: inputs.precision, normalized: normalize)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
-    let (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, versions: versions)
+    let (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
 
     var files: [(path: String, contents: Data)] = []
     if let json {
