@@ -15,10 +15,7 @@ enum ExclusiveReport {
     let t = toy.trained
     setup.add("λ > 0", "λ = \(Figures.format(t.lambda)), N = \(t.sampleCount), noise \(Figures.format(t.noise))·ξ, free bias b⁽⁰⁾ = 0, atoms initialised at truth + \(Figures.format(t.initialNoise))·ξ; exact block minimisation; \(t.perturbations) random perturbations (angle log-uniform on \(Figures.interval(t.perturbationScale[0], t.perturbationScale[1])) rad) with exact lasso codes")
     setup.add("counterexamples", toy.counterexamples.map { "\($0.name): atoms " + $0.atoms.map { "(" + $0.map { Figures.format($0) }.joined(separator: ", ") + ")" }.joined(separator: ", ") + "; types " + $0.activityTypes.map { "(" + $0.codes.map { Figures.format($0) }.joined(separator: ", ") + ")×\($0.count)" }.joined(separator: ", ") }.joined(separator: "; "))
-    if let provenance = record.provenance { setup.add("versions", ReportSections.versions(provenance)) }
-    var seeds = MarkdownTable("sub-seed", "value")
-    for name in record.seeds.keys.sorted() { seeds.add("`\(name)`", String(record.seeds[name]!)) }
-    out += "## Setup\n\n" + setup.text + "\n" + seeds.text + "\n"
+    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     out += "## Exact problem: exclusive rays\n\n"
     var exact = MarkdownTable("dictionary", "bias", "Σγ⁺(x_n − b)", "Σ‖x_n‖", "pairs pass", "stars pass", "LIN", "perturbations: largest decrease")

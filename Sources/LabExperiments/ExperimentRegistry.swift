@@ -1,4 +1,5 @@
 import Foundation
+import LabGenerators
 import LabChecks
 
 /// A finished experiment: its verdict table and a renderer for its files, which receives the
@@ -60,7 +61,7 @@ public enum ExperimentRegistry {
   /// The entry named `name`, or a message suggesting the nearest name.
   public static func entry(_ name: String) -> Result<ExperimentEntry, ExperimentNameError> {
     if let entry = all.first(where: { $0.id == name }) { return .success(entry) }
-    let nearest = names.min { EditDistance.between(name, $0) < EditDistance.between(name, $1) } ?? ""
+    let nearest = Nearest.name(to: name, in: names)
     return .failure(ExperimentNameError(message: "Unknown experiment '\(name)'. Did you mean '\(nearest)'? Known experiments: \(names.joined(separator: ", "))."))
   }
 }

@@ -14,10 +14,7 @@ enum OneDReport {
     let a = toy.arc
     setup.add("arc (26)", "N = \(a.sampleCount) points evenly spread on an arc of \(Figures.format(a.angleDegrees))°, exact problem, no bias; K = \(a.sizes.map(String.init).joined(separator: ", ")); interior atoms optimised for K = \(a.optimisedSizes.map(String.init).joined(separator: ", "))")
     setup.add("training", "exact block minimisation (THEORY §5.8), at most \(toy.training.maxIterations) iterations, KKT tolerance \(Figures.format(toy.training.kktTolerance))")
-    if let provenance = record.provenance { setup.add("versions", ReportSections.versions(provenance)) }
-    var seeds = MarkdownTable("sub-seed", "value")
-    for name in record.seeds.keys.sorted() { seeds.add("`\(name)`", String(record.seeds[name]!)) }
-    out += "## Setup\n\n" + setup.text + "\n" + seeds.text + "\n"
+    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     let line = record.line
     var lineTable = MarkdownTable("quantity", "measured", "predicted")

@@ -67,30 +67,29 @@ public struct OneDToy: ExperimentToy {
   public func problems() -> [String] {
     var found: [String] = []
     if kind != "one-d" { found.append("'kind' must be \"one-d\", got \"\(kind)\"") }
-    func positive(_ name: String, _ value: Double) { if !(value.isFinite && value > 0) { found.append("'\(name)' must be a finite number > 0, got \(value)") } }
-    func count(_ name: String, _ value: Int, _ range: ClosedRange<Int>) { if !range.contains(value) { found.append("'\(name)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)") } }
-    positive("line.lambda", line.lambda)
-    positive("line.logSigma", line.logSigma)
-    count("line.sampleCount", line.sampleCount, 4...100_000)
-    count("line.restarts", line.restarts, 1...100)
-    count("line.restartsWithoutBias", line.restartsWithoutBias, 1...100)
-    count("line.singleAtomRestarts", line.singleAtomRestarts, 1...100)
+    var check = ToyProblems()
+    check.positive("line.lambda", line.lambda)
+    check.positive("line.logSigma", line.logSigma)
+    check.count("line.sampleCount", line.sampleCount, 4...100_000)
+    check.count("line.restarts", line.restarts, 1...100)
+    check.count("line.restartsWithoutBias", line.restartsWithoutBias, 1...100)
+    check.count("line.singleAtomRestarts", line.singleAtomRestarts, 1...100)
     if line.direction.count != 3 || !line.direction.allSatisfy(\.isFinite) || !line.direction.contains(where: { $0 != 0 }) { found.append("'line.direction' must be a nonzero finite vector of length 3 (the dead-atom case uses u × e₁), got \(line.direction)") }
     if line.offset.count != line.direction.count || !line.offset.allSatisfy(\.isFinite) { found.append("'line.offset' must be \(line.direction.count) finite numbers, got \(line.offset)") }
-    positive("transition.lambda", transition.lambda)
-    positive("transition.smallLambda", transition.smallLambda)
-    count("transition.gridCount", transition.gridCount, 2...100_000)
-    count("transition.randomRestarts", transition.randomRestarts, 0...100)
+    check.positive("transition.lambda", transition.lambda)
+    check.positive("transition.smallLambda", transition.smallLambda)
+    check.count("transition.gridCount", transition.gridCount, 2...100_000)
+    check.count("transition.randomRestarts", transition.randomRestarts, 0...100)
     if !(transition.offset > 0 && transition.offset < 0.5) { found.append("'transition.offset' must be in (0, 0.5), got \(transition.offset)") }
     if !(transition.initialNoise.isFinite && transition.initialNoise >= 0) { found.append("'transition.initialNoise' must be a finite number ≥ 0, got \(transition.initialNoise)") }
     let g = transition.gridRange
     if g.count != 2 || !(g[0] > 0 && g[0] < g[1] && g[1].isFinite) { found.append("'transition.gridRange' must be [low, high] with 0 < low < high, got \(g)") }
     if !(arc.angleDegrees > 0 && arc.angleDegrees < 180) { found.append("'arc.angleDegrees' must be in (0, 180), got \(arc.angleDegrees)") }
-    count("arc.sampleCount", arc.sampleCount, 2...1_000_000)
-    count("arc.formulaPoints", arc.formulaPoints, 1...100_000)
+    check.count("arc.sampleCount", arc.sampleCount, 2...1_000_000)
+    check.count("arc.formulaPoints", arc.formulaPoints, 1...100_000)
     if arc.sizes.count < 2 || !arc.sizes.allSatisfy({ (2...1000).contains($0) }) { found.append("'arc.sizes' must be at least two sizes in 2...1000, got \(arc.sizes)") }
     if !arc.optimisedSizes.allSatisfy({ (3...64).contains($0) }) { found.append("'arc.optimisedSizes' must be in 3...64, got \(arc.optimisedSizes)") }
     found += training.problems().map { "training: \($0)" }
-    return found
+    return check.found + found
   }
 }

@@ -28,6 +28,16 @@ enum ReportSections {
     "SparseLab \(p.labVersion); GLPK \(p.glpkVersion); \(p.blasConfiguration), \(p.blasThreads) BLAS thread\(p.blasThreads == 1 ? "" : "s")"
   }
 
+  /// The setup section: the parameter table (with the versions row when the provenance is known)
+  /// and the table of named sub-seeds.
+  static func setup(_ parameters: MarkdownTable, seeds: [String: UInt64], provenance: Provenance?) -> String {
+    var parameters = parameters
+    if let provenance { parameters.add("versions", versions(provenance)) }
+    var table = MarkdownTable("sub-seed", "value")
+    for name in seeds.keys.sorted() { table.add("`\(name)`", String(seeds[name]!)) }
+    return "## Setup\n\n" + parameters.text + "\n" + (seeds.isEmpty ? "" : table.text + "\n")
+  }
+
   /// The command that reproduces the report.
   static func reproduce(_ command: String) -> String {
     "## Reproduce\n\n```sh\n\(command)\n```\n"

@@ -141,8 +141,7 @@ public enum StarExperiment {
     setup.add("star", "receiver \(toy.receiver), donors \(toy.donors.map(String.init).joined(separator: ", "))")
     setup.add("steps τ", toy.steps.map { Figures.format($0) }.joined(separator: ", "))
     setup.add("seed", "\(toy.seed) (the data are exact; nothing is drawn)")
-    if let provenance = record.provenance { setup.add("versions", ReportSections.versions(provenance)) }
-    out += "## Setup\n\n" + setup.text + "\n"
+    out += ReportSections.setup(setup, seeds: [:], provenance: record.provenance)
     for c in record.cases {
       out += "## \(c.bias ? "With a free bias" : "Without a bias")\n\n"
       var values = MarkdownTable("quantity", "value")

@@ -1,4 +1,5 @@
 import Foundation
+import LabGenerators
 
 /// Reads and validates toy files (JSON, one experiment per file in `toys/`).
 public enum ToyLoader {
@@ -48,7 +49,7 @@ public enum ToyLoader {
       for key in object.keys.sorted() {
         guard let knownChild = knownObject[key] else {
           let allowed = knownObject.keys.sorted()
-          let nearest = allowed.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) } ?? ""
+          let nearest = Nearest.name(to: key, in: allowed)
           let place = section.isEmpty ? "" : " in '\(section)'"
           throw ToyFileError(path: path, "unknown field '\(key)'\(place). Did you mean '\(nearest)'? Known: \(allowed.joined(separator: ", "))")
         }

@@ -13,10 +13,7 @@ enum WideLimitReport {
     setup.add("δ-nets (28)", "N = \(n.sampleCount) points \(Figures.format(n.spread))·ξ in ℝ², λ = \(Figures.format(n.lambda)), no bias; K = \(n.sizes.map(String.init).joined(separator: ", ")) equally spaced atoms (δ = π/K)")
     let s = toy.splitting
     setup.add("splitting (29)", "\(s.rays) rays at equal angles in [0, π/2], \(s.pointsPerRay) points each with magnitude uniform on \(Figures.interval(s.magnitude[0], s.magnitude[1])), λ = \(Figures.format(s.lambda)), no bias; K = 1…\(s.maxAtoms); best of \(s.trueRayRuns) runs at distinct true rays and \(s.randomRuns) at normalised |ξ| (exact block minimisation, at most \(s.training.maxIterations) iterations); \(s.randomDictionaries) random dictionaries (normalised ξ) per K < \(s.rays)")
-    if let provenance = record.provenance { setup.add("versions", ReportSections.versions(provenance)) }
-    var seeds = MarkdownTable("sub-seed", "value")
-    for name in record.seeds.keys.sorted() { seeds.add("`\(name)`", String(record.seeds[name]!)) }
-    out += "## Setup\n\n" + setup.text + "\n" + seeds.text + "\n"
+    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     let rays = record.rays
     var rayTable = MarkdownTable("quantity", "value")

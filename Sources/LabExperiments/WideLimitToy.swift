@@ -66,29 +66,28 @@ public struct WideLimitToy: ExperimentToy {
   public func problems() -> [String] {
     var found: [String] = []
     if kind != "wide-limit" { found.append("'kind' must be \"wide-limit\", got \"\(kind)\"") }
-    func positive(_ name: String, _ value: Double) { if !(value.isFinite && value > 0) { found.append("'\(name)' must be a finite number > 0, got \(value)") } }
-    func count(_ name: String, _ value: Int, _ range: ClosedRange<Int>) { if !range.contains(value) { found.append("'\(name)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)") } }
-    positive("rays.lambda", rays.lambda)
-    positive("rays.spread", rays.spread)
-    count("rays.sampleCount", rays.sampleCount, 2...2000)
-    count("rays.starts", rays.starts, 1...100)
+    var check = ToyProblems()
+    check.positive("rays.lambda", rays.lambda)
+    check.positive("rays.spread", rays.spread)
+    check.count("rays.sampleCount", rays.sampleCount, 2...2000)
+    check.count("rays.starts", rays.starts, 1...100)
     if rays.offset.isEmpty || !rays.offset.allSatisfy(\.isFinite) { found.append("'rays.offset' must be finite numbers (one per dimension), got \(rays.offset)") }
     if rays.medianLambdas.isEmpty || !rays.medianLambdas.allSatisfy({ $0.isFinite && $0 > 0 }) { found.append("'rays.medianLambdas' must be numbers > 0, got \(rays.medianLambdas)") }
-    positive("nets.lambda", nets.lambda)
-    positive("nets.spread", nets.spread)
-    count("nets.sampleCount", nets.sampleCount, 1...100_000)
+    check.positive("nets.lambda", nets.lambda)
+    check.positive("nets.spread", nets.spread)
+    check.count("nets.sampleCount", nets.sampleCount, 1...100_000)
     if nets.sizes.isEmpty || !nets.sizes.allSatisfy({ (3...4096).contains($0) }) { found.append("'nets.sizes' must be in 3...4096 (δ = π/K < π/2), got \(nets.sizes)") }
     let s = splitting
-    positive("splitting.lambda", s.lambda)
-    count("splitting.rays", s.rays, 2...64)
-    count("splitting.pointsPerRay", s.pointsPerRay, 1...10_000)
-    count("splitting.maxAtoms", s.maxAtoms, 1...128)
-    count("splitting.trueRayRuns", s.trueRayRuns, 0...100)
-    count("splitting.randomRuns", s.randomRuns, 0...100)
-    count("splitting.randomDictionaries", s.randomDictionaries, 0...10_000)
+    check.positive("splitting.lambda", s.lambda)
+    check.count("splitting.rays", s.rays, 2...64)
+    check.count("splitting.pointsPerRay", s.pointsPerRay, 1...10_000)
+    check.count("splitting.maxAtoms", s.maxAtoms, 1...128)
+    check.count("splitting.trueRayRuns", s.trueRayRuns, 0...100)
+    check.count("splitting.randomRuns", s.randomRuns, 0...100)
+    check.count("splitting.randomDictionaries", s.randomDictionaries, 0...10_000)
     if s.trueRayRuns + s.randomRuns == 0 { found.append("'splitting.trueRayRuns' and 'splitting.randomRuns' must not both be 0") }
     if s.magnitude.count != 2 || !(s.magnitude[0] > 0 && s.magnitude[0] <= s.magnitude[1] && s.magnitude[1].isFinite) { found.append("'splitting.magnitude' must be [low, high] with 0 < low ≤ high, got \(s.magnitude)") }
     found += s.training.problems().map { "splitting.training: \($0)" }
-    return found
+    return check.found + found
   }
 }

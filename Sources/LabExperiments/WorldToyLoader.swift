@@ -55,7 +55,7 @@ public enum WorldToyLoader {
     guard let object = value as? [String: Any] else { return }
     guard let kind = object["kind"] as? String else { throw ToyFileError(path: path, "missing field '\(section).kind' (known: \(FeatureProfile.kinds.joined(separator: ", ")))") }
     guard let keys = FeatureProfile.keys[kind] else {
-      let nearest = FeatureProfile.kinds.min { EditDistance.between(kind, $0) < EditDistance.between(kind, $1) } ?? ""
+      let nearest = Nearest.name(to: kind, in: FeatureProfile.kinds)
       throw ToyFileError(path: path, "'\(section).kind': unknown profile kind '\(kind)'. Did you mean '\(nearest)'? Known: \(FeatureProfile.kinds.joined(separator: ", "))")
     }
     try checkKeys(object, known: keys, section: section, path: path)
@@ -63,7 +63,7 @@ public enum WorldToyLoader {
 
   private static func checkKeys(_ object: [String: Any], known: [String], section: String, path: String) throws {
     for key in object.keys.sorted() where !known.contains(key) {
-      let nearest = known.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) } ?? ""
+      let nearest = Nearest.name(to: key, in: known)
       let place = section.isEmpty ? "" : " in '\(section)'"
       throw ToyFileError(path: path, "unknown field '\(key)'\(place). Did you mean '\(nearest)'? Known: \(known.sorted().joined(separator: ", "))")
     }

@@ -94,7 +94,7 @@ struct Generate: ParsableCommand {
     if FileManager.default.fileExists(atPath: candidate) { return candidate }
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: "toys")) ?? []).filter { $0.hasSuffix(".json") }
       .map { String($0.dropLast(5)) }.sorted()
-    let nearest = names.min { EditDistance.between(toy, $0) < EditDistance.between(toy, $1) } ?? ""
+    let nearest = Nearest.name(to: toy, in: names)
     throw ToyFileError(path: toy, "no such file, and no toys/\(toy).json. Did you mean '\(nearest)'? Toys: \(names.joined(separator: ", "))")
   }
 }
