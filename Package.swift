@@ -34,7 +34,7 @@ let package = Package(
     /// Synthetic worlds with their ground truth.
     .target(name: "LabGenerators", dependencies: ["LabNumerics", "LabRandom"]),
     /// Sparse coding and dictionary learning.
-    .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization"]),
+    .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization", "LabRandom"]),
     /// First-order optimality checks, LP certificates and self-verification.
     .target(name: "LabChecks", dependencies: ["LabNumerics", "LabOptimization", "LabSolvers"]),
     /// Toy specifications, experiment runners, run records and Markdown reports.
@@ -45,7 +45,7 @@ let package = Package(
     .executableTarget(
       name: "lab",
       dependencies: [
-        "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization",
+        "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabRandom", "LabSolvers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
