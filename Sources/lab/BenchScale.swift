@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import LabNumerics
+import LabRandom
+import LabSolvers
+
+/// `lab bench scale`: one online fit on every row of the W2 data (10⁵ points × 64 dimensions) with
+/// many atoms; reports the time and the peak resident memory.
+struct BenchScale: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scale", abstract: "Time and peak memory of an online fit on 10^5 × 64 points with 512 atoms.")
+
+  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of gen_data.py's files.", valueName: "dir"))
+  var dataDirectory = "/tmp/benchdata"
+  @Option(name: .long, help: "Worker and OpenBLAS threads.") var threads = 1
+  @Option(name: .long, help: "Atoms K.") var atoms = 512
+  @Option(name: .customLong("lambda"), help: "L1 weight.") var lambda = 0.1
+  @Option(name: .long, help: "Passes over the data.") var epochs = 1
+  @Option(name: .long, help: "Mini-batch size.") var batch = 256
+  @Option(name: .long, help: "Root seed.") var seed: UInt64 = 0
+
+  func run() throws {
+    guard (1...64).contains(threads), atoms >= 1, epochs >= 1, batch >= 1, lambda.isFinite, lambda > 0 else {
+      throw BadInput.fail("'--threads' must be in 1...64, '--atoms', '--epochs', '--batch' ≥ 1 and '--lambda' > 0")
+    }
+    let x = try BenchSupport.matrix(dataDirectory, "independent_X.npy", role: "the data X (N × m)")
+    BLAS.setThreadCount(threads)
+    let dataMegabytes = Double(x.storage.count * 8) / 1_048_576
+    var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
+    let initial = InitialDictionary.fromSamples(x, atoms: atoms, using: &generator)
+    let configuration = OnlineDictionaryLearning.Configuration(epochs: epochs, batchSize: batch, stepTolerance: 0, threads: threads)
+    let fit = BenchSupport.timed {
+      OnlineDictionaryLearning.fit(samples: x, initialDictionary: initial, initialBias: nil, lambda: lambda, seed: seed,
+                                   configuration: configuration)
+    }
+    let record: [String: Any] = [
+      "bench": "learn_scale", "samples": x.rows, "dimension": x.columns, "atoms": atoms, "epochs": epochs, "batch": batch,
+      "threads": threads, "wall_s": fit.seconds, "peak_rss_mb": BenchSupport.peakResidentMegabytes,
+      "data_mb_float64": dataMegabytes, "codes_mb_float64": Double(x.rows * atoms * 8) / 1_048_576,
+      "mean_objective": fit.value.objective / Double(x.rows), "kkt_max": fit.value.kkt.maximum,
+      "termination": fit.value.termination.rawValue,
+    ]
+    let line = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+    print(String(decoding: line, as: UTF8.self))
+  }
+}
