@@ -6,10 +6,12 @@ import LabNumerics
 /// 1. codes from Z = 0 by `initialSweeps` coordinate-descent sweeps;
 /// 2. each iteration: `sweepsPerIteration` warm-started sweeps; then the MOD step — the least-squares
 ///    dictionary D̃ = A⁻¹(B − s_z bᵀ) over the used atoms (A = ZᵀZ, B = ZᵀX, s_z = Zᵀ1, see
-///    ``SufficientStatistics``), atoms d_k ← d̃_k/‖d̃_k‖ and codes z_k ← ‖d̃_k‖ z_k, which keeps the
-///    least-squares fit. The rescaled codes change the penalty, so the step is taken only when it
-///    does not raise L_λ; otherwise (or when A is singular) the iteration takes the exact
-///    sphere-constrained block step instead. Then, with a free bias, b ← b + mean_n r_n;
+///    ``SufficientStatistics``), atoms d_k ← d̃_k/‖d̃_k‖, and either codes z_k ← ‖d̃_k‖ z_k (which
+///    keeps the least-squares fit but changes the penalty) or the codes as they are, whichever
+///    gives the lower L_λ. The step is taken only when that does not raise L_λ; otherwise (or when
+///    A is singular) the iteration takes the exact sphere-constrained block step instead (with L1
+///    codes the least-squares atoms are longer than 1, so this safeguard is often what acts).
+///    Then, with a free bias, b ← b + mean_n r_n;
 ///    with a `deadAtomInterval`, dead atoms are re-seeded (``DeadAtoms``);
 /// 3. stopping rules as ``BlockMinimization`` (KKT tolerance, stalled steps, iteration and time
 ///    limits); 4. exact final codes.
@@ -121,9 +123,13 @@ public enum MethodOfOptimalDirections {
     statistics.add(samples: samples, codes: codes, scale: 1)
     let current = loss(residual, codes, lambda)
     if let candidate = leastSquaresCandidate(statistics, dictionary: dictionary, bias: bias, codes: codes) {
-      let candidateResidual = SparseCodingProblem.subtractingBias(bias, from: samples) - candidate.codes * candidate.dictionary
-      if loss(candidateResidual, candidate.codes, lambda) <= current {
-        (dictionary, codes, residual) = (candidate.dictionary, candidate.codes, candidateResidual)
+      let centred = SparseCodingProblem.subtractingBias(bias, from: samples)
+      let rescaled = centred - candidate.codes * candidate.dictionary
+      let kept = centred - codes * candidate.dictionary
+      let (rescaledLoss, keptLoss) = (loss(rescaled, candidate.codes, lambda), loss(kept, codes, lambda))
+      if min(rescaledLoss, keptLoss) <= current {
+        dictionary = candidate.dictionary
+        if rescaledLoss <= keptLoss { (codes, residual) = (candidate.codes, rescaled) } else { residual = kept }
         return
       }
     }
