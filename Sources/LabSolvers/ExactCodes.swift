@@ -38,7 +38,7 @@ public enum ExactCodes {
   }
 }
 
-/// The output buffer shared by the workers of ``ExactCodes``; each worker writes only its own rows.
-private struct DisjointRows: @unchecked Sendable {
+/// An output buffer shared by parallel workers; each worker writes only its own rows.
+struct DisjointRows: @unchecked Sendable {
   let base: UnsafeMutablePointer<Double>
 }

@@ -143,21 +143,21 @@ public enum MethodOfOptimalDirections {
     let k = dictionary.rows, m = dictionary.columns
     let used = (0..<k).filter { statistics.codeGram[$0, $0] > 0 }
     guard !used.isEmpty else { return nil }
-    var gram = Matrix<Double>(rows: used.count, columns: used.count)
-    var rhs = Matrix<Double>(rows: used.count, columns: m)
-    for (a, i) in used.enumerated() {
-      for (b, j) in used.enumerated() { gram[a, b] = statistics.codeGram[i, j] }
-      for c in 0..<m { rhs[a, c] = statistics.codeSample[i, c] - statistics.codeSum[i] * (bias?[c] ?? 0) }
-    }
+    let gram = Matrix(rows: used.count, columns: used.count, storage: used.flatMap { i in used.map { statistics.codeGram[i, $0] } })
+    let rhs = Matrix(rows: used.count, columns: m, storage: used.flatMap { i in
+      (0..<m).map { statistics.codeSample[i, $0] - statistics.codeSum[i] * (bias?[$0] ?? 0) }
+    })
     guard let solution = try? gram.solvingPositiveDefinite(rhs), solution.isFinite else { return nil }
-    var newDictionary = dictionary, newCodes = codes
+    var newDictionary = dictionary
+    var scale = [Double](repeating: 1, count: k)
     for (a, atom) in used.enumerated() {
       let row = solution.row(a)
       let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
       if norm > 0 { newDictionary.setRow(atom, to: row.map { $0 / norm }) }
-      for n in 0..<codes.rows { newCodes.storage[n * k + atom] *= norm }
+      scale[atom] = norm
     }
-    return (newDictionary, newCodes)
+    let newCodes = codes.storage.enumerated().map { $0.element * scale[$0.offset % k] }
+    return (newDictionary, Matrix(rows: codes.rows, columns: k, storage: newCodes))
   }
 
   /// b ← b + mean_n r_n, residual shifted; returns the largest change of a bias entry.
@@ -166,7 +166,7 @@ public enum MethodOfOptimalDirections {
     var mean = [Double](repeating: 0, count: m)
     for p in 0..<n { for i in 0..<m { mean[i] += residual.storage[p * m + i] } }
     for i in 0..<m { mean[i] /= Double(n) }
-    for p in 0..<n { for i in 0..<m { residual.storage[p * m + i] -= mean[i] } }
+    residual.storage = residual.storage.enumerated().map { $0.element - mean[$0.offset % m] }
     for i in 0..<m { bias[i] += mean[i] }
     return mean.map(abs).max() ?? 0
   }

@@ -54,8 +54,9 @@ public struct SufficientStatistics: Sendable {
                  "Statistics shapes: X \(samples.rows)×\(samples.columns), Z \(codes.rows)×\(codes.columns), K \(codeGram.rows), m \(codeSample.columns).")
     let gram = codes.columnGram()
     let cross = codes.multiplied(by: samples, transposingSelf: true)
-    for i in codeGram.storage.indices { codeGram.storage[i] += scale * gram.storage[i] }
-    for i in codeSample.storage.indices { codeSample.storage[i] += scale * cross.storage[i] }
+    // One mutable access per matrix: element-wise assignment through `storage` would copy it each time.
+    codeGram.storage.withUnsafeMutableBufferPointer { a in for i in a.indices { a[i] += scale * gram.storage[i] } }
+    codeSample.storage.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] += scale * cross.storage[i] } }
     let k = codes.columns, m = samples.columns
     for n in 0..<codes.rows {
       for j in 0..<k { codeSum[j] += scale * codes.storage[n * k + j] }
@@ -74,12 +75,14 @@ public struct SufficientStatistics: Sendable {
   /// Forgets atom `k`: its row and column of A, its row of B and its entry of s_z become zero
   /// (used when a dead atom is re-seeded, so that stale statistics do not pull it back).
   public mutating func forgetAtom(_ k: Int) {
-    let atoms = codeGram.rows
-    for j in 0..<atoms {
-      codeGram[k, j] = 0
-      codeGram[j, k] = 0
+    let atoms = codeGram.rows, m = codeSample.columns
+    codeGram.storage.withUnsafeMutableBufferPointer { a in
+      for j in 0..<atoms {
+        a[k * atoms + j] = 0
+        a[j * atoms + k] = 0
+      }
     }
-    for i in 0..<codeSample.columns { codeSample[k, i] = 0 }
+    codeSample.storage.withUnsafeMutableBufferPointer { b in for i in 0..<m { b[k * m + i] = 0 } }
     codeSum[k] = 0
   }
 
