@@ -44,36 +44,52 @@ public enum GramCoordinateDescent {
     return Matrix(rows: n, columns: k, storage: result)
   }
 
-  /// One point: full sweeps alternate with sweeps over the nonzero codes until a sweep of the
-  /// nonzero codes and then a full sweep move no code by more than `tolerance`.
+  /// One point: full sweeps alternate with sweeps over the nonzero codes until a full sweep moves
+  /// no code by more than `tolerance`. During the sweeps over the nonzero codes only their gradient
+  /// entries are kept current (O(s) per update for s nonzero codes); the whole gradient is
+  /// recomputed from z before the next full sweep.
   private static func solve(point: Int, atoms k: Int, rows: SharedRows, gradient: UnsafeMutablePointer<Double>,
                             active: inout [Int], lambda: Double, tolerance: Double, maxSweeps: Int) {
     let z = rows.output + point * k, c = rows.correlations + point * k, g = rows.gram
     for j in 0..<k { gradient[j] = c[j] - lambda }
-    @inline(__always) func update(_ atom: Int) -> Double {
+    /// Sets z_atom to its exact minimiser; returns the change.
+    @inline(__always) func step(_ atom: Int) -> Double {
       let diagonal = g[atom * k + atom]
       guard diagonal > 0 else { return 0 }
-      let new = max(z[atom] + gradient[atom] / diagonal, 0)
-      let delta = new - z[atom]
-      guard delta != 0 else { return 0 }
-      z[atom] = new
-      let column = g + atom * k
-      for j in 0..<k { gradient[j] -= delta * column[j] }
-      return abs(delta)
+      let old = z[atom]
+      z[atom] = max(old + gradient[atom] / diagonal, 0)
+      return z[atom] - old
     }
     var sweeps = 0
     while sweeps < maxSweeps {
       sweeps += 1
       var largest = 0.0
-      for atom in 0..<k { largest = max(largest, update(atom)) }
+      for atom in 0..<k {
+        let delta = step(atom)
+        guard delta != 0 else { continue }
+        let row = g + atom * k
+        for j in 0..<k { gradient[j] -= delta * row[j] }
+        largest = max(largest, abs(delta))
+      }
       if largest <= tolerance { return }
       active.removeAll(keepingCapacity: true)
       for atom in 0..<k where z[atom] > 0 { active.append(atom) }
       while sweeps < maxSweeps {
         sweeps += 1
         var moved = 0.0
-        for atom in active { moved = max(moved, update(atom)) }
+        for atom in active {
+          let delta = step(atom)
+          guard delta != 0 else { continue }
+          let row = g + atom * k
+          for j in active { gradient[j] -= delta * row[j] }
+          moved = max(moved, abs(delta))
+        }
         if moved <= tolerance { break }
+      }
+      for j in 0..<k { gradient[j] = c[j] - lambda }
+      for atom in active where z[atom] != 0 {
+        let row = g + atom * k
+        for j in 0..<k { gradient[j] -= z[atom] * row[j] }
       }
     }
   }
