@@ -11,8 +11,9 @@ import LabRandom
 /// 2. the statistics of ``SufficientStatistics`` are multiplied by the forgetting factor
 ///    β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η for t < η − 1 and θ = η² + t + 1 − η after
 ///    (η the batch size, t the step; as scikit-learn), and the batch is added at weight 1/η;
-/// 3. one sweep of exact block steps on the atoms of the surrogate (unit-norm projection of
-///    the block-coordinate update), then, with a free bias, the exact surrogate bias.
+/// 3. `dictionarySweeps` sweeps of exact block steps on the atoms of the surrogate (unit-norm
+///    projection of the block-coordinate update), each followed, with a free bias, by the exact
+///    surrogate bias.
 ///
 /// Steps 2–3 never increase the surrogate. After each epoch an atom unused during the epoch and
 /// dead on the last batch's residual is re-seeded by the new-atom test (``DeadAtoms``).
@@ -44,6 +45,8 @@ public enum OnlineDictionaryLearning {
     public var codeTolerance: Double
     /// Upper limit on coordinate-descent sweeps per batch point.
     public var maxCodeSweeps: Int
+    /// Block-coordinate sweeps on the surrogate per batch.
+    public var dictionarySweeps: Int
     /// Whether to start from exact codes of every point at the initial state: the statistics
     /// then hold one epoch of the whole data (the surrogate equals L_λ there) and the step count
     /// starts after one epoch — the way to continue a saved fit.
@@ -52,7 +55,7 @@ public enum OnlineDictionaryLearning {
     /// Options; the defaults are those of the lab's W2 benchmark (batch 256).
     public init(epochs: Int = 10, batchSize: Int = 256, stepTolerance: Double = 1e-6, timeLimit: Double? = nil,
                 reseedsDeadAtoms: Bool = true, threads: Int = 1, continuesFromInitialState: Bool = false,
-                codeTolerance: Double = 1e-6, maxCodeSweeps: Int = 200) {
+                codeTolerance: Double = 1e-6, maxCodeSweeps: Int = 200, dictionarySweeps: Int = 3) {
       self.epochs = epochs
       self.batchSize = batchSize
       self.stepTolerance = stepTolerance
@@ -62,13 +65,14 @@ public enum OnlineDictionaryLearning {
       self.continuesFromInitialState = continuesFromInitialState
       self.codeTolerance = codeTolerance
       self.maxCodeSweeps = maxCodeSweeps
+      self.dictionarySweeps = dictionarySweeps
     }
 
     /// Problems with the options, each naming the field and value; empty when valid.
     public func problems() -> [String] {
       var found: [String] = []
       for (name, value) in [("epochs", epochs), ("batchSize", batchSize), ("threads", threads),
-                                ("maxCodeSweeps", maxCodeSweeps)] where value < 1 {
+                                ("maxCodeSweeps", maxCodeSweeps), ("dictionarySweeps", dictionarySweeps)] where value < 1 {
         found.append("'\(name)' must be at least 1, got \(value)")
       }
       for (name, value) in [("stepTolerance", stepTolerance), ("codeTolerance", codeTolerance)]
@@ -162,13 +166,14 @@ public enum OnlineDictionaryLearning {
         statistics.decay(by: forgetting(step: step, batchSize: eta))
         statistics.add(samples: batch, codes: codes, scale: 1 / Double(count))
         step += 1
-        var move = statistics.updateAtoms(&dictionary, bias: bias)
-        if let old = bias {
-          let new = statistics.optimalBias(dictionary: dictionary, current: old)
-          for i in 0..<m { move = max(move, abs(new[i] - old[i])) }
-          bias = new
+        for _ in 0..<configuration.dictionarySweeps {
+          largestMove = max(largestMove, statistics.updateAtoms(&dictionary, bias: bias))
+          if let old = bias {
+            let new = statistics.optimalBias(dictionary: dictionary, current: old)
+            for i in 0..<m { largestMove = max(largestMove, abs(new[i] - old[i])) }
+            bias = new
+          }
         }
-        largestMove = max(largestMove, move)
         lastResidual = residual
         if let limit = configuration.timeLimit, clock.now - started >= .seconds(limit) {
           termination = .timeLimit

@@ -25,6 +25,8 @@ struct BenchLearn: ParsableCommand {
   @Option(name: .long, help: "Root seed.") var seed: UInt64 = 0
   @Option(name: .customLong("code-tolerance"), help: "Coordinate-descent tolerance for the mini-batch codes.")
   var codeTolerance = OnlineDictionaryLearning.Configuration().codeTolerance
+  @Option(name: .customLong("dictionary-sweeps"), help: "Block-coordinate sweeps on the surrogate per mini-batch.")
+  var dictionarySweeps = OnlineDictionaryLearning.Configuration().dictionarySweeps
   @Option(name: .long, help: ArgumentHelp("Python with spams and scikit-learn.", valueName: "path"))
   var python = "/tmp/benchenv/bin/python"
   @Option(name: .long, help: ArgumentHelp("The peers' W2 script.", valueName: "path"))
@@ -82,7 +84,7 @@ struct BenchLearn: ParsableCommand {
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let initial = InitialDictionary.fromSamples(train, atoms: atoms, using: &generator)
     let configuration = OnlineDictionaryLearning.Configuration(epochs: epochs, batchSize: batch, stepTolerance: 0, threads: threads,
-                                                               codeTolerance: codeTolerance)
+                                                               codeTolerance: codeTolerance, dictionarySweeps: dictionarySweeps)
     // Timed like trainDL: training only (lab learn also solves every training code exactly at the end).
     let fit = BenchSupport.timed {
       OnlineDictionaryLearning.train(samples: train, initialDictionary: initial, initialBias: nil, lambda: lambda, seed: seed,
@@ -95,7 +97,7 @@ struct BenchLearn: ParsableCommand {
     return ["wall_s": fit.seconds,
             "eval_objective": scored.loss / Double(eval.rows), "eval_L0": Double(activeCount) / Double(eval.rows),
             "mmcs": BenchSupport.meanMaxCosine(truth: truth, learned: dictionary), "termination": fit.value.termination.rawValue,
-            "epochs": fit.value.epochs, "code_tolerance": codeTolerance, "reseeded_atoms": fit.value.reseededAtoms,
+            "epochs": fit.value.epochs, "code_tolerance": codeTolerance, "dictionary_sweeps": dictionarySweeps, "reseeded_atoms": fit.value.reseededAtoms,
             "peak_rss_mb": BenchSupport.peakResidentMegabytes]
   }
 
