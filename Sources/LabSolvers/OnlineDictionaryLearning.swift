@@ -55,7 +55,7 @@ public enum OnlineDictionaryLearning {
     /// Options; the defaults are those of the lab's W2 benchmark (batch 256).
     public init(epochs: Int = 10, batchSize: Int = 256, stepTolerance: Double = 1e-6, timeLimit: Double? = nil,
                 reseedsDeadAtoms: Bool = true, threads: Int = 1, continuesFromInitialState: Bool = false,
-                codeTolerance: Double = 1e-6, maxCodeSweeps: Int = 200, dictionarySweeps: Int = 3) {
+                codeTolerance: Double = 1e-3, maxCodeSweeps: Int = 200, dictionarySweeps: Int = 3) {
       self.epochs = epochs
       self.batchSize = batchSize
       self.stepTolerance = stepTolerance
