@@ -36,7 +36,7 @@ let package = Package(
       name: "LabGenerators",
       dependencies: ["LabNumerics", "LabRandom", .product(name: "RealModule", package: "swift-numerics")]),
     /// Sparse coding and dictionary learning.
-    .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization"]),
+    .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization", "LabRandom"]),
     /// First-order optimality checks, LP certificates and self-verification.
     .target(name: "LabChecks", dependencies: ["LabNumerics", "LabOptimization", "LabSolvers"]),
     /// Toy specifications, experiment runners, run records and Markdown reports.
@@ -47,7 +47,7 @@ let package = Package(
     .executableTarget(
       name: "lab",
       dependencies: [
-        "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabSolvers",
+        "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabRandom", "LabSolvers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -37,7 +37,7 @@ extension StationarityAssessment {
     var withNewAtom: Double?
     if stream.maxResidualNorm > lambda {
       let point = Matrix(rows: 1, columns: x.columns, storage: x.row(stream.maxResidualPoint))
-      let code = BatchCoder(dictionary: d, lambda: lambda, threads: 1).codes(for: point, bias: bias)
+      let code = ExactCodes.codes(for: point, dictionary: d, bias: bias, lambda: lambda)
       let residual = SparseCodingProblem(samples: point, dictionary: d, bias: bias, codes: code, lambda: lambda).residual.row(0)
       let norm = residual.reduce(0) { $0 + $1 * $1 }.squareRoot()
       let augmented = Matrix(rows: d.rows + 1, columns: d.columns, storage: d.storage + residual.map { $0 / norm })

@@ -31,8 +31,7 @@ public struct StreamingChecks: Sendable {
   public init(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
               activityThreshold tau: Double = 0, batchSize: Int = 4096, threads: Int = 1) {
     let k = d.rows, m = d.columns, n = x.rows
-    let lasso = BatchCoder(dictionary: d, lambda: lambda, threads: threads)
-    var k1 = 0.0, codeTerm = 0.0, loss = 0.0, total = 0.0
+        var k1 = 0.0, codeTerm = 0.0, loss = 0.0, total = 0.0
     var weighted = Matrix<Double>(rows: k, columns: m)  // Σ_n z_nk r_n
     var residualSum = [Double](repeating: 0, count: m)
     var mass = [Double](repeating: 0, count: k)
@@ -46,7 +45,7 @@ public struct StreamingChecks: Sendable {
     for start in stride(from: 0, to: n, by: batchSize) {
       let rows = min(batchSize, n - start)
       let batch = Matrix(rows: rows, columns: m, storage: Array(x.storage[(start * m)..<((start + rows) * m)]))
-      let z = lasso.codes(for: batch, bias: bias)
+      let z = ExactCodes.codes(for: batch, dictionary: d, bias: bias, lambda: lambda, threads: threads)
       let centred = SparseCodingProblem.subtractingBias(bias, from: batch)
       let fit = z * d
       let r = centred - fit
@@ -128,12 +127,11 @@ extension StreamingChecks {
   /// F_λ(D, b) = Σ_n min_{z ≥ 0} ½‖x_n − b − Dz‖² + λΣz, in batches (exact lasso codes, discarded).
   public static func loss(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
                           batchSize: Int = 4096, threads: Int = 1) -> Double {
-    let lasso = BatchCoder(dictionary: d, lambda: lambda, threads: threads)
-    var total = 0.0
+        var total = 0.0
     for start in stride(from: 0, to: x.rows, by: batchSize) {
       let rows = min(batchSize, x.rows - start)
       let batch = Matrix(rows: rows, columns: x.columns, storage: Array(x.storage[(start * x.columns)..<((start + rows) * x.columns)]))
-      let z = lasso.codes(for: batch, bias: bias)
+      let z = ExactCodes.codes(for: batch, dictionary: d, bias: bias, lambda: lambda, threads: threads)
       let r = SparseCodingProblem.subtractingBias(bias, from: batch) - z * d
       total += 0.5 * r.storage.reduce(0) { $0 + $1 * $1 } + lambda * z.storage.reduce(0, +)
     }
@@ -145,13 +143,12 @@ extension StreamingChecks {
   /// derivative of F_λ along it when the codes are unique (Danskin, Theorem 3.3).
   public static func gradientDirection(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?,
                                        lambda: Double, batchSize: Int = 4096, threads: Int = 1) -> (atoms: Matrix<Double>, bias: [Double], slope: Double) {
-    let lasso = BatchCoder(dictionary: d, lambda: lambda, threads: threads)
-    var weighted = Matrix<Double>(rows: d.rows, columns: d.columns)
+        var weighted = Matrix<Double>(rows: d.rows, columns: d.columns)
     var residualSum = [Double](repeating: 0, count: d.columns)
     for start in stride(from: 0, to: x.rows, by: batchSize) {
       let rows = min(batchSize, x.rows - start)
       let batch = Matrix(rows: rows, columns: x.columns, storage: Array(x.storage[(start * x.columns)..<((start + rows) * x.columns)]))
-      let z = lasso.codes(for: batch, bias: bias)
+      let z = ExactCodes.codes(for: batch, dictionary: d, bias: bias, lambda: lambda, threads: threads)
       let r = SparseCodingProblem.subtractingBias(bias, from: batch) - z * d
       weighted = weighted + z.multiplied(by: r, transposingSelf: true)
       for i in 0..<d.columns { residualSum[i] += r.column(i).reduce(0, +) }
@@ -167,23 +164,5 @@ extension StreamingChecks {
     guard largest > 0 else { return (atoms, biasDirection, 0) }
     let squared = atoms.storage.reduce(0) { $0 + $1 * $1 } + biasDirection.reduce(0) { $0 + $1 * $1 }
     return ((1 / largest) * atoms, biasDirection.map { $0 / largest }, -squared / largest)
-  }
-}
-
-/// Exact nonnegative lasso codes for one batch at a time: the Gram-based active-set ``SparseEncoder``
-/// (the same exact solution as ``NonnegativeLasso``, about a hundred times faster), with
-/// ``NonnegativeLasso`` itself for a batch the encoder refuses.
-struct BatchCoder {
-  let encoder: SparseEncoder?
-  let reference: NonnegativeLasso
-
-  init(dictionary: Matrix<Double>, lambda: Double, threads: Int) {
-    let configuration = try? SparseEncoder.Configuration(method: .activeSet, lambda: lambda, constraint: .nonnegative, threads: max(1, threads))
-    encoder = configuration.flatMap { try? SparseEncoder(dictionary: dictionary, configuration: $0) }
-    reference = NonnegativeLasso(dictionary: dictionary, lambda: lambda)
-  }
-
-  func codes(for batch: Matrix<Double>, bias: [Double]?) -> Matrix<Double> {
-    (try? encoder?.encode(batch, bias: bias).codes) ?? reference.codes(for: batch, bias: bias)
   }
 }

@@ -9,7 +9,10 @@ import LabNumerics
 ///    b ← b + mean_n r_n;
 /// 3. stop when the KKT residual at exact codes is below `kktTolerance` (checked every
 ///    `kktCheckInterval` iterations), when no atom entry and no bias entry moved by more than
-///    `stepTolerance` in an iteration after `minimumIterations`, or at `maxIterations`;
+///    `stepTolerance` in an iteration after `minimumIterations`, at `maxIterations`, or once the
+///    optional `timeLimit` has passed; with a `deadAtomInterval`, dead atoms are re-seeded by the
+///    new-atom test (``DeadAtoms``) every that many iterations (their codes are zero, so the loss
+///    is unchanged until the next sweep lowers it);
 /// 4. re-solve the codes exactly (``NonnegativeLasso``); every reported quantity uses them.
 ///
 /// THEORY §5.8 stops on the loss instead. Near a stationary point the loss falls by about the
@@ -33,11 +36,15 @@ public enum BlockMinimization {
     public var kktTolerance: Double
     /// How often (in iterations) the KKT residual is measured.
     public var kktCheckInterval: Int
+    /// Wall-clock limit in seconds, checked after every iteration; `nil` for none.
+    public var timeLimit: Double?
+    /// Iterations between dead-atom checks (``DeadAtoms``); `nil` never re-seeds.
+    public var deadAtomInterval: Int?
 
     /// The reference settings of THEORY §5.8 with a KKT stopping rule.
     public init(initialSweeps: Int = 500, sweepsPerIteration: Int = 50, maxIterations: Int = 50_000,
                 minimumIterations: Int = 10, stepTolerance: Double = 1e-14, kktTolerance: Double = 1e-9,
-                kktCheckInterval: Int = 100) {
+                kktCheckInterval: Int = 100, timeLimit: Double? = nil, deadAtomInterval: Int? = nil) {
       self.initialSweeps = initialSweeps
       self.sweepsPerIteration = sweepsPerIteration
       self.maxIterations = maxIterations
@@ -45,6 +52,8 @@ public enum BlockMinimization {
       self.stepTolerance = stepTolerance
       self.kktTolerance = kktTolerance
       self.kktCheckInterval = kktCheckInterval
+      self.timeLimit = timeLimit
+      self.deadAtomInterval = deadAtomInterval
     }
 
     /// Problems with the options, each naming the field and value; empty when valid.
@@ -59,19 +68,18 @@ public enum BlockMinimization {
       where !(value.isFinite && value >= 0) {
         found.append("'\(name)' must be a finite number ≥ 0, got \(value)")
       }
+      if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
+        found.append("'timeLimit' must be a finite number > 0, got \(timeLimit)")
+      }
+      if let deadAtomInterval, deadAtomInterval < 1 {
+        found.append("'deadAtomInterval' must be at least 1, got \(deadAtomInterval)")
+      }
       return found
     }
   }
 
-  /// Why a run stopped.
-  public enum Termination: String, Codable, Sendable {
-    /// The KKT residual fell below the tolerance.
-    case kktTolerance = "kkt-tolerance"
-    /// The atoms and the bias stopped moving (by more than the step tolerance).
-    case stalled
-    /// The iteration limit was reached.
-    case iterationLimit = "iteration-limit"
-  }
+  /// Why a run stopped (shared with the other learners).
+  public typealias Termination = LearningTermination
 
   /// The result of a run; the codes are exact for the final dictionary and bias.
   public struct Fit: Sendable {
@@ -85,11 +93,15 @@ public enum BlockMinimization {
     public var termination: Termination
     /// KKT residuals at the final exact codes.
     public var kkt: KKTResiduals
+    /// How many times an atom was re-seeded (``DeadAtoms``).
+    public var reseededAtoms: Int
   }
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
                          lambda: Double, configuration: Configuration = Configuration()) -> Fit {
+    let clock = ContinuousClock(), started = clock.now
+    var reseeded = 0
     var dictionary = normalizedRows(initialDictionary)
     var bias = initialBias
     var codes = Matrix<Double>(rows: samples.rows, columns: dictionary.rows)
@@ -105,6 +117,11 @@ public enum BlockMinimization {
                               maxSweeps: configuration.sweepsPerIteration)
       var step = updateAtoms(dictionary: &dictionary, residual: &residual, codes: codes)
       if bias != nil { step = max(step, updateBias(&bias!, residual: &residual)) }
+      if let interval = configuration.deadAtomInterval, iterations % interval == 0 {
+        let moved = DeadAtoms.reseed(DeadAtoms.unused(codes: codes), dictionary: &dictionary, residual: residual, lambda: lambda)
+        reseeded += moved.count
+        if !moved.isEmpty { step = .infinity }
+      }
       history.append(loss(residual: residual, codes: codes, lambda: lambda))
       if iterations % configuration.kktCheckInterval == 0 {
         let exact = exactProblem(samples, dictionary, bias, lambda)
@@ -114,10 +131,14 @@ public enum BlockMinimization {
         termination = .stalled
         break
       }
+      if let limit = configuration.timeLimit, clock.now - started >= .seconds(limit) {
+        termination = .timeLimit
+        break
+      }
     }
     let final = exactProblem(samples, dictionary, bias, lambda)
     return Fit(problem: final, lossHistory: history, iterations: iterations, termination: termination,
-               kkt: KKTResiduals(final))
+               kkt: KKTResiduals(final), reseededAtoms: reseeded)
   }
 
   /// The rows of `matrix` scaled to unit norm (zero rows stay zero).

@@ -1,0 +1,28 @@
+import LabNumerics
+
+/// Exact nonnegative lasso codes for many points: the Gram-based active-set ``SparseEncoder``
+/// (the same exact solution as ``NonnegativeLasso``, which it uses itself for degenerate points),
+/// in chunks of rows so that no intermediate is larger than the `N × K` answer. Each point is solved
+/// on its own, so the answer does not depend on the thread count or the chunk size.
+public enum ExactCodes {
+  /// Codes (`N × K`) for every row of `samples` (`N × m`) after subtracting `bias`.
+  public static func codes(for samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
+                           threads: Int = 1, chunkRows: Int = 4096) -> Matrix<Double> {
+    precondition(threads >= 1 && chunkRows >= 1, "Exact codes need threads ≥ 1 and chunkRows ≥ 1, got \(threads), \(chunkRows).")
+    let configuration = try? SparseEncoder.Configuration(method: .activeSet, lambda: lambda, constraint: .nonnegative, threads: threads)
+    let encoder = configuration.flatMap { try? SparseEncoder(dictionary: dictionary, configuration: $0) }
+    let n = samples.rows, k = dictionary.rows, m = samples.columns
+    var result: [Double] = []
+    result.reserveCapacity(n * k)
+    var start = 0
+    while start < n {
+      let count = min(chunkRows, n - start)
+      let chunk = Matrix(rows: count, columns: m, storage: Array(samples.storage[(start * m)..<((start + count) * m)]))
+      let codes = (try? encoder?.encode(chunk, bias: bias).codes)
+        ?? NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: chunk, bias: bias)
+      result.append(contentsOf: codes.storage)
+      start += count
+    }
+    return Matrix(rows: n, columns: k, storage: result)
+  }
+}

@@ -1,0 +1,205 @@
+import LabNumerics
+import LabRandom
+
+/// Online mini-batch dictionary learning for P⁺_λ (Mairal, Bach, Ponce & Sapiro, "Online
+/// dictionary learning for sparse coding", ICML 2009; JMLR 2010 §3.4), for data too large for
+/// full-batch block minimisation.
+///
+/// Each epoch visits the points in a seeded random order, in mini-batches of `batchSize`:
+/// 1. codes of the batch for the current D and b by covariance coordinate descent to
+///    `codeTolerance` (``GramCoordinateDescent``);
+/// 2. the statistics of ``SufficientStatistics`` are multiplied by the forgetting factor
+///    β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η for t < η − 1 and θ = η² + t + 1 − η after
+///    (η the batch size, t the step; as scikit-learn), and the batch is added at weight 1/η;
+/// 3. `dictionarySweeps` sweeps of exact block steps on the atoms of the surrogate (unit-norm
+///    projection of the block-coordinate update), each followed, with a free bias, by the exact
+///    surrogate bias.
+///
+/// Steps 2–3 never increase the surrogate. After each epoch an atom unused during the epoch and
+/// dead on the last batch's residual is re-seeded by the new-atom test (``DeadAtoms``).
+/// The run stops when the largest change of an atom or bias entry over an epoch is at most
+/// `stepTolerance` (stalled), after `epochs` epochs, or once `timeLimit` has passed (checked after
+/// every batch). ``fit(samples:initialDictionary:initialBias:lambda:seed:configuration:)`` then
+/// solves the codes of every point exactly (``ExactCodes``); ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:)``
+/// stops before that.
+///
+/// Every random draw comes from `SeedTree(root: seed)` (path `"learn/online/epoch-<e>"`), and every
+/// batch code is solved point by point, so a seed gives the same dictionary bytes for every thread
+/// count (unless the time limit ends the run).
+public enum OnlineDictionaryLearning {
+  /// Training options.
+  public struct Configuration: Codable, Equatable, Sendable {
+    /// Passes over the data.
+    public var epochs: Int
+    /// Points per mini-batch (η).
+    public var batchSize: Int
+    /// Largest change of an atom or bias entry over an epoch at or below which the run has stalled.
+    public var stepTolerance: Double
+    /// Wall-clock limit in seconds; `nil` for none.
+    public var timeLimit: Double?
+    /// Whether dead atoms are re-seeded after every epoch.
+    public var reseedsDeadAtoms: Bool
+    /// Worker threads for the codes of a batch.
+    public var threads: Int
+    /// Coordinate descent on a batch's codes stops when no code moves by more than this.
+    public var codeTolerance: Double
+    /// Upper limit on coordinate-descent sweeps per batch point.
+    public var maxCodeSweeps: Int
+    /// Block-coordinate sweeps on the surrogate per batch.
+    public var dictionarySweeps: Int
+    /// Whether to start from exact codes of every point at the initial state: the statistics
+    /// then hold one epoch of the whole data (the surrogate equals L_λ there) and the step count
+    /// starts after one epoch — the way to continue a saved fit.
+    public var continuesFromInitialState: Bool
+
+    /// Options; the defaults are those of the lab's W2 benchmark (batch 256).
+    public init(epochs: Int = 10, batchSize: Int = 256, stepTolerance: Double = 1e-6, timeLimit: Double? = nil,
+                reseedsDeadAtoms: Bool = true, threads: Int = 1, continuesFromInitialState: Bool = false,
+                codeTolerance: Double = 1e-3, maxCodeSweeps: Int = 200, dictionarySweeps: Int = 3) {
+      self.epochs = epochs
+      self.batchSize = batchSize
+      self.stepTolerance = stepTolerance
+      self.timeLimit = timeLimit
+      self.reseedsDeadAtoms = reseedsDeadAtoms
+      self.threads = threads
+      self.continuesFromInitialState = continuesFromInitialState
+      self.codeTolerance = codeTolerance
+      self.maxCodeSweeps = maxCodeSweeps
+      self.dictionarySweeps = dictionarySweeps
+    }
+
+    /// Problems with the options, each naming the field and value; empty when valid.
+    public func problems() -> [String] {
+      var found: [String] = []
+      for (name, value) in [("epochs", epochs), ("batchSize", batchSize), ("threads", threads),
+                                ("maxCodeSweeps", maxCodeSweeps), ("dictionarySweeps", dictionarySweeps)] where value < 1 {
+        found.append("'\(name)' must be at least 1, got \(value)")
+      }
+      for (name, value) in [("stepTolerance", stepTolerance), ("codeTolerance", codeTolerance)]
+      where !(value.isFinite && value >= 0) {
+        found.append("'\(name)' must be a finite number ≥ 0, got \(value)")
+      }
+      if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
+        found.append("'timeLimit' must be a finite number > 0, got \(timeLimit)")
+      }
+      return found
+    }
+  }
+
+  /// The state at the end of training, before the final exact codes.
+  public struct State: Sendable {
+    /// The unit-norm dictionary, `K × m`.
+    public var dictionary: Matrix<Double>
+    /// The bias, or `nil` without a free bias.
+    public var bias: [Double]?
+    /// One entry per epoch: the sum over its batches of the batch loss at the batch's codes, before
+    /// that batch's update (the online estimate of L_λ); with `continuesFromInitialState` it starts
+    /// with the exact L_λ at the initial state.
+    public var objectiveHistory: [Double]
+    /// Epochs started.
+    public var epochs: Int
+    /// Why training stopped.
+    public var termination: LearningTermination
+    /// How many times an atom was re-seeded.
+    public var reseededAtoms: Int
+  }
+
+  /// Trains, then solves the codes of every point exactly and measures the KKT residuals there.
+  public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
+                         lambda: Double, seed: UInt64, configuration: Configuration = Configuration()) -> LearningResult {
+    let state = train(samples: samples, initialDictionary: initialDictionary, initialBias: initialBias, lambda: lambda,
+                      seed: seed, configuration: configuration)
+    let codes = ExactCodes.codes(for: samples, dictionary: state.dictionary, bias: state.bias, lambda: lambda,
+                                 threads: configuration.threads)
+    let problem = SparseCodingProblem(samples: samples, dictionary: state.dictionary, bias: state.bias, codes: codes, lambda: lambda)
+    return LearningResult(problem: problem, objectiveHistory: state.objectiveHistory, iterations: state.epochs,
+                          termination: state.termination, kkt: KKTResiduals(problem), reseededAtoms: state.reseededAtoms)
+  }
+
+  /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
+  public static func train(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
+                           lambda: Double, seed: UInt64, configuration: Configuration = Configuration()) -> State {
+    precondition(configuration.problems().isEmpty, "Invalid online configuration: \(configuration.problems()).")
+    precondition(samples.rows >= 1 && initialDictionary.columns == samples.columns,
+                 "Online learning needs N ≥ 1 and D with m = \(samples.columns) columns, got N \(samples.rows), D \(initialDictionary.rows)×\(initialDictionary.columns).")
+    let clock = ContinuousClock(), started = clock.now
+    let n = samples.rows, m = samples.columns, k = initialDictionary.rows, eta = configuration.batchSize
+    let threads = configuration.threads
+    var dictionary = BlockMinimization.normalizedRows(initialDictionary)
+    var bias = initialBias
+    var statistics = SufficientStatistics(atoms: k, dimension: m)
+    var history: [Double] = []
+    var step = 0
+    if configuration.continuesFromInitialState {
+      let codes = ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, threads: threads)
+      history.append(SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda).loss)
+      statistics.add(samples: samples, codes: codes, scale: 1 / Double(eta))
+      step = (n + eta - 1) / eta
+    }
+    let seeds = SeedTree(root: seed)
+    var order = Array(0..<n)
+    var termination = LearningTermination.iterationLimit
+    var reseeded = 0
+    var epochs = 0
+    training: while epochs < configuration.epochs {
+      epochs += 1
+      var generator = seeds.generator(for: "learn/online/epoch-\(epochs)")
+      for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, generator.nextInt(below: i + 1)) }
+      var used = [Bool](repeating: false, count: k)
+      var epochLoss = 0.0, largestMove = 0.0
+      var lastResidual = Matrix<Double>(rows: 0, columns: m)
+      var start = 0
+      while start < n {
+        let count = min(eta, n - start)
+        var rows: [Double] = []
+        rows.reserveCapacity(count * m)
+        for point in order[start..<(start + count)] { rows.append(contentsOf: samples.storage[(point * m)..<((point + 1) * m)]) }
+        let batch = Matrix(rows: count, columns: m, storage: rows)
+        start += count
+        let correlations = SparseCodingProblem.subtractingBias(bias, from: batch).multiplied(by: dictionary, transposingOther: true)
+        let codes = GramCoordinateDescent.codes(correlations: correlations, gram: dictionary.rowGram(), lambda: lambda,
+                                                tolerance: configuration.codeTolerance,
+                                                maxSweeps: configuration.maxCodeSweeps, threads: threads)
+        let residual = SparseCodingProblem.subtractingBias(bias, from: batch) - codes * dictionary
+        epochLoss += 0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
+        for (index, value) in codes.storage.enumerated() where value != 0 { used[index % k] = true }
+        statistics.decay(by: forgetting(step: step, batchSize: eta))
+        statistics.add(samples: batch, codes: codes, scale: 1 / Double(count))
+        step += 1
+        for _ in 0..<configuration.dictionarySweeps {
+          largestMove = max(largestMove, statistics.updateAtoms(&dictionary, bias: bias))
+          if let old = bias {
+            let new = statistics.optimalBias(dictionary: dictionary, current: old)
+            for i in 0..<m { largestMove = max(largestMove, abs(new[i] - old[i])) }
+            bias = new
+          }
+        }
+        lastResidual = residual
+        if let limit = configuration.timeLimit, clock.now - started >= .seconds(limit) {
+          termination = .timeLimit
+          history.append(epochLoss)
+          break training
+        }
+      }
+      history.append(epochLoss)
+      if configuration.reseedsDeadAtoms {
+        let moved = DeadAtoms.reseed((0..<k).filter { !used[$0] }, dictionary: &dictionary, residual: lastResidual, lambda: lambda)
+        for atom in moved { statistics.forgetAtom(atom) }
+        reseeded += moved.count
+        if !moved.isEmpty { largestMove = .infinity }
+      }
+      if largestMove <= configuration.stepTolerance {
+        termination = .stalled
+        break
+      }
+    }
+    return State(dictionary: dictionary, bias: bias, objectiveHistory: history, epochs: epochs, termination: termination,
+                 reseededAtoms: reseeded)
+  }
+
+  /// The forgetting factor β_t before step t (0-based) with batch size η (see the type's documentation).
+  public static func forgetting(step t: Int, batchSize eta: Int) -> Double {
+    let theta = t < eta - 1 ? Double((t + 1) * eta) : Double(eta * eta + t + 1 - eta)
+    return (theta + 1 - Double(eta)) / (theta + 1)
+  }
+}

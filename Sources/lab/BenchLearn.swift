@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import LabNumerics
+import LabRandom
+import LabSolvers
+
+/// `lab bench learn`: the peer workload W2 (online dictionary learning, fixed budget) for the lab's
+/// online learner and, in the same invocation, SPAMS `trainDL` and scikit-learn
+/// `MiniBatchDictionaryLearning` through the peers' own script; prints time, held-out objective
+/// and MMCS for each, and the ratios.
+struct BenchLearn: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "learn", abstract: "W2: online dictionary learning against SPAMS trainDL and scikit-learn.")
+
+  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of gen_data.py's files.", valueName: "dir"))
+  var dataDirectory = "/tmp/benchdata"
+  @Option(name: .long, help: "Worker and OpenBLAS threads (ours and the peers').")
+  var threads = 1
+  @Option(name: .long, help: "Atoms K.") var atoms = 256
+  @Option(name: .customLong("lambda"), help: "L1 weight (the peers' alpha).") var lambda = 0.1
+  @Option(name: .long, help: "Passes over the training points.") var epochs = 3
+  @Option(name: .long, help: "Mini-batch size.") var batch = 256
+  @Option(name: .customLong("n-train"), help: "Training points (the first rows).") var trainCount = 50_000
+  @Option(name: .customLong("n-eval"), help: "Held-out points (the last rows).") var evalCount = 10_000
+  @Option(name: .long, help: "Root seed.") var seed: UInt64 = 0
+  @Option(name: .customLong("code-tolerance"), help: "Coordinate-descent tolerance for the mini-batch codes.")
+  var codeTolerance = OnlineDictionaryLearning.Configuration().codeTolerance
+  @Option(name: .customLong("dictionary-sweeps"), help: "Block-coordinate sweeps on the surrogate per mini-batch.")
+  var dictionarySweeps = OnlineDictionaryLearning.Configuration().dictionarySweeps
+  @Option(name: .long, help: ArgumentHelp("Python with spams and scikit-learn.", valueName: "path"))
+  var python = "/tmp/benchenv/bin/python"
+  @Option(name: .long, help: ArgumentHelp("The peers' W2 script.", valueName: "path"))
+  var script = "/work/shared/bench/bench_w2_dictlearn.py"
+  @Option(name: .long, help: "Peer methods, comma-separated (the script's --methods).")
+  var peers = "spams_trainDL,sklearn_mbdl"
+  @Option(name: .long, help: "Repeats of each timed peer run (the script's --repeats).")
+  var repeats = 1
+  @Flag(name: .customLong("no-peers"), help: "Run only the lab's learner.") var noPeers = false
+
+  func run() throws {
+    guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
+    guard atoms >= 1, epochs >= 1, batch >= 1, trainCount >= 1, evalCount >= 1, repeats >= 1, lambda.isFinite, lambda > 0 else {
+      throw BadInput.fail("'--atoms', '--epochs', '--batch', '--n-train', '--n-eval', '--repeats' must be ≥ 1 and '--lambda' > 0")
+    }
+    let x = try BenchSupport.matrix(dataDirectory, "independent_X.npy", role: "the data X (N × m)")
+    let truth = try BenchSupport.matrix(dataDirectory, "independent_D.npy", role: "the true dictionary (K × m)")
+    guard trainCount + evalCount <= x.rows else {
+      throw BadInput.fail("'--n-train' \(trainCount) + '--n-eval' \(evalCount) exceed the \(x.rows) rows of independent_X.npy")
+    }
+    BLAS.setThreadCount(threads)
+    let ours = runOurs(train: BenchSupport.rows(x, 0..<trainCount), eval: BenchSupport.rows(x, (x.rows - evalCount)..<x.rows), truth: truth)
+    var record: [String: Any] = ["bench": "w2_dictlearn", "threads": threads, "K": atoms, "alpha": lambda, "epochs": epochs,
+                                 "batch": batch, "n_train": trainCount, "n_eval": evalCount, "ours_online_float64": ours]
+    var table = [("ours_online_float64", ours)]
+    if noPeers {
+      record["peers"] = "not run (--no-peers)"
+    } else {
+      switch runPeers() {
+      case .success(let peerRecord):
+        let results = peerRecord["results"] as? [String: [String: Any]] ?? [:]
+        record["peers"] = results
+        record["peer_eval_encoder"] = peerRecord["eval_encoder"]
+        record["peer_versions"] = peerRecord["versions"]
+        for (name, peer) in results.sorted(by: { $0.key < $1.key }) where name != "true_dictionary" {
+          table.append((name, peer))
+          record["ratios_vs_\(name)"] = ratios(ours, peer)
+        }
+        if let reference = results["true_dictionary"] { table.append(("true_dictionary", reference)) }
+      case .failure(let reason):
+        record["peers"] = "unavailable: \(reason.message)"
+      }
+    }
+    for (name, row) in table {
+      let time = (row["wall_s"] as? Double).map { String(format: "%8.2f s", $0) } ?? "       — "
+      FileHandle.standardError.write(Data(String(format: "%-24@ %@  objective %.5f  MMCS %.4f\n", name as NSString, time as NSString,
+                                                 row["eval_objective"] as? Double ?? .nan, row["mmcs"] as? Double ?? .nan).utf8))
+    }
+    let line = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
+    print(String(decoding: line, as: UTF8.self))
+  }
+
+  /// Trains the online learner on `train` and scores it on `eval` with exact codes.
+  private func runOurs(train: Matrix<Double>, eval: Matrix<Double>, truth: Matrix<Double>) -> [String: Any] {
+    var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
+    let initial = InitialDictionary.fromSamples(train, atoms: atoms, using: &generator)
+    let configuration = OnlineDictionaryLearning.Configuration(epochs: epochs, batchSize: batch, stepTolerance: 0, threads: threads,
+                                                               codeTolerance: codeTolerance, dictionarySweeps: dictionarySweeps)
+    // Timed like trainDL: training only (lab learn also solves every training code exactly at the end).
+    let fit = BenchSupport.timed {
+      OnlineDictionaryLearning.train(samples: train, initialDictionary: initial, initialBias: nil, lambda: lambda, seed: seed,
+                                     configuration: configuration)
+    }
+    let dictionary = fit.value.dictionary
+    let codes = ExactCodes.codes(for: eval, dictionary: dictionary, bias: nil, lambda: lambda, threads: threads)
+    let scored = SparseCodingProblem(samples: eval, dictionary: dictionary, bias: nil, codes: codes, lambda: lambda)
+    let activeCount = codes.storage.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+    return ["wall_s": fit.seconds,
+            "eval_objective": scored.loss / Double(eval.rows), "eval_L0": Double(activeCount) / Double(eval.rows),
+            "mmcs": BenchSupport.meanMaxCosine(truth: truth, learned: dictionary), "termination": fit.value.termination.rawValue,
+            "epochs": fit.value.epochs, "code_tolerance": codeTolerance, "dictionary_sweeps": dictionarySweeps, "reseeded_atoms": fit.value.reseededAtoms,
+            "peak_rss_mb": BenchSupport.peakResidentMegabytes]
+  }
+
+  /// Time, objective and MMCS of ours relative to a peer.
+  private func ratios(_ ours: [String: Any], _ peer: [String: Any]) -> [String: Any] {
+    guard let ourTime = ours["wall_s"] as? Double,
+      let ourObjective = ours["eval_objective"] as? Double, let ourMMCS = ours["mmcs"] as? Double,
+      let time = peer["wall_s"] as? Double, let objective = peer["eval_objective"] as? Double, let mmcs = peer["mmcs"] as? Double
+    else { return [:] }
+    return ["time_ours_over_peer": ourTime / time,
+            "objective_ours_over_peer": ourObjective / objective, "mmcs_ours_minus_peer": ourMMCS - mmcs]
+  }
+
+  private struct PeerFailure: Error { var message: String }
+
+  /// Runs the peers' script and returns its JSON record.
+  private func runPeers() -> Result<[String: Any], PeerFailure> {
+    guard FileManager.default.isExecutableFile(atPath: python) else { return .failure(PeerFailure(message: "no Python at \(python)")) }
+    guard FileManager.default.fileExists(atPath: script) else { return .failure(PeerFailure(message: "no script at \(script)")) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.currentDirectoryURL = URL(fileURLWithPath: script).deletingLastPathComponent()
+    process.arguments = [script, "--threads", "\(threads)", "--n-train", "\(trainCount)", "--n-eval", "\(evalCount)",
+                         "--K", "\(atoms)", "--alpha", "\(lambda)", "--epochs", "\(epochs)", "--batch", "\(batch)",
+                         "--repeats", "\(repeats)", "--slow-repeats", "1", "--dtypes", "float64", "--methods", peers,
+                         "--seed", "\(seed)", "--data", dataDirectory]
+    let output = Pipe()
+    process.standardOutput = output
+    do { try process.run() } catch { return .failure(PeerFailure(message: "\(python) did not start: \(error.localizedDescription)")) }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return .failure(PeerFailure(message: "\(script) exited with \(process.terminationStatus)")) }
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("{") }
+    guard let last = lines.last, let record = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
+      return .failure(PeerFailure(message: "\(script) printed no JSON record"))
+    }
+    return .success(record)
+  }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import LabFormats
+import LabNumerics
+import LabRandom
+import LabSolvers
+
+/// `lab learn`: learn a dictionary for P⁺_λ from an `.npy` data file and write it, the bias, the
+/// exact codes and a JSON summary (objective history, KKT residuals, termination reason).
+struct Learn: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Learn a unit-norm dictionary (nonnegative L1 codes) from X.npy and write DIR/dictionary.npy, bias.npy, codes.npy, summary.json.")
+
+  @Option(name: .long, help: ArgumentHelp("The data X, N×m float32/float64 .npy (rows are samples).", valueName: "path"))
+  var data: String
+
+  @Option(name: .long, help: ArgumentHelp("Number of atoms K.", valueName: "K"))
+  var atoms: Int
+
+  @Option(name: .customLong("lambda"), help: ArgumentHelp("L1 weight λ > 0 (loss summed over points).", valueName: "L"))
+  var lambda: Double
+
+  @Flag(name: .long, help: "Fit a free decoder bias b.")
+  var bias = false
+
+  @Option(name: .long, help: "Learner: \(LearnMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var method: String = LearnMethod.online.rawValue
+
+  @Option(name: .long, help: ArgumentHelp("Passes over the data (outer iterations for block and mod).", valueName: "E"))
+  var epochs: Int = 10
+
+  @Option(name: .long, help: ArgumentHelp("Mini-batch size (online).", valueName: "B"))
+  var batch: Int = 256
+
+  @Option(name: .long, help: ArgumentHelp("Root seed of every random draw.", valueName: "S"))
+  var seed: UInt64 = 0
+
+  @Option(name: .long, help: ArgumentHelp("Worker and OpenBLAS threads.", valueName: "T"))
+  var threads: Int = 1
+
+  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds of training.", valueName: "seconds"))
+  var timeLimit: Double?
+
+  @Option(name: .customLong("init"), help: ArgumentHelp("Continue from the dictionary.npy (and bias.npy) saved in DIR.", valueName: "DIR"))
+  var initDirectory: String?
+
+  @Option(name: .long, help: ArgumentHelp("Output directory.", valueName: "DIR"))
+  var out: String
+
+  func run() throws {
+    let method = try validated()
+    let input: LearnInput
+    do { input = try LearnInput.load(data: data, atoms: atoms, bias: bias, initDirectory: initDirectory) } catch {
+      throw BadInput.fail("\(error)")
+    }
+    BLAS.setThreadCount(threads)
+    let started = Date()
+    var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
+    let dictionary = input.initialDictionary
+      ?? InitialDictionary.fromSamples(input.samples, atoms: atoms, using: &generator)
+    let settings = LearnMethod.Settings(epochs: epochs, batch: batch, seed: seed, threads: threads, timeLimit: timeLimit,
+                                        continuing: input.initialDictionary != nil)
+    let result = method.fit(samples: input.samples, dictionary: dictionary, bias: input.initialBias, lambda: lambda,
+                            settings: settings)
+    let summary = LearnSummary(command: self, method: method, result: result, wallSeconds: Date().timeIntervalSince(started))
+    let files = try LearnSummary.files(result: result, codesType: input.elementType, summary: summary)
+    do {
+      try AtomicWriter.write(files, into: out)
+      // A bias saved by an earlier run in DIR would no longer belong to this dictionary.
+      let staleBias = URL(fileURLWithPath: out).appendingPathComponent("bias.npy")
+      if result.problem.bias == nil, FileManager.default.fileExists(atPath: staleBias.path) {
+        try FileManager.default.removeItem(at: staleBias)
+      }
+    } catch { throw BadInput.fail("\(out): cannot be written: \(error.localizedDescription)") }
+    print(String(decoding: try summary.line(), as: UTF8.self))
+  }
+
+  /// Checks the options before any file is read; every failure names the option and its value.
+  private func validated() throws -> LearnMethod {
+    guard let method = LearnMethod(rawValue: method) else {
+      throw BadInput.fail("'--method' must be one of \(LearnMethod.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.method)'")
+    }
+    if atoms < 1 { throw BadInput.fail("'--atoms' must be at least 1, got \(atoms)") }
+    if !(lambda.isFinite && lambda > 0) { throw BadInput.fail("'--lambda' must be a finite number > 0, got \(lambda)") }
+    if epochs < 1 { throw BadInput.fail("'--epochs' must be at least 1, got \(epochs)") }
+    if batch < 1 { throw BadInput.fail("'--batch' must be at least 1, got \(batch)") }
+    if !(1...64).contains(threads) { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
+    if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
+      throw BadInput.fail("'--time-limit' must be a finite number of seconds > 0, got \(timeLimit)")
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+      throw BadInput.fail("'--out' \(out) exists and is not a directory")
+    }
+    return method
+  }
+}

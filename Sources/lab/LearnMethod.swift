@@ -1,0 +1,44 @@
+import LabNumerics
+import LabSolvers
+
+/// The learners `lab learn --method` knows.
+enum LearnMethod: String, CaseIterable {
+  /// Online mini-batch learning (``OnlineDictionaryLearning``), the default: scales to large N.
+  case online
+  /// Exact full-batch block minimisation (``BlockMinimization``, THEORY §5.8).
+  case block
+  /// The method of optimal directions (``MethodOfOptimalDirections``).
+  case mod
+
+  /// The options of one `lab learn` run that every learner reads.
+  struct Settings {
+    var epochs: Int
+    var batch: Int
+    var seed: UInt64
+    var threads: Int
+    var timeLimit: Double?
+    var continuing: Bool
+  }
+
+  /// Runs the learner; `epochs` is passes over the data (outer iterations for block and MOD).
+  func fit(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
+           settings: Settings) -> LearningResult {
+    switch self {
+    case .online:
+      let configuration = OnlineDictionaryLearning.Configuration(
+        epochs: settings.epochs, batchSize: settings.batch, timeLimit: settings.timeLimit, threads: settings.threads,
+        continuesFromInitialState: settings.continuing)
+      return OnlineDictionaryLearning.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
+                                          lambda: lambda, seed: settings.seed, configuration: configuration)
+    case .block:
+      let configuration = BlockMinimization.Configuration(
+        maxIterations: settings.epochs, timeLimit: settings.timeLimit, deadAtomInterval: 1)
+      return LearningResult(BlockMinimization.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
+                                                  lambda: lambda, configuration: configuration))
+    case .mod:
+      let configuration = MethodOfOptimalDirections.Configuration(maxIterations: settings.epochs, timeLimit: settings.timeLimit)
+      return MethodOfOptimalDirections.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
+                                           lambda: lambda, configuration: configuration)
+    }
+  }
+}
