@@ -92,9 +92,13 @@ struct Generate: ParsableCommand {
     if FileManager.default.fileExists(atPath: toy) { return toy }
     let candidate = "toys/\(toy).json"
     if FileManager.default.fileExists(atPath: candidate) { return candidate }
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: "toys")) ?? []).filter { $0.hasSuffix(".json") }
-      .map { String($0.dropLast(5)) }.sorted()
+    // Only world toys (kind "world") can be generated; the experiment toys beside them are left out.
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: "toys")) ?? []).filter { name in
+      guard name.hasSuffix(".json"), let data = FileManager.default.contents(atPath: "toys/\(name)"),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+      return object["kind"] as? String == "world"
+    }.map { String($0.dropLast(5)) }.sorted()
     let nearest = Nearest.name(to: toy, in: names)
-    throw ToyFileError(path: toy, "no such file, and no toys/\(toy).json. Did you mean '\(nearest)'? Toys: \(names.joined(separator: ", "))")
+    throw ToyFileError(path: toy, "no such file, and no toys/\(toy).json. Did you mean '\(nearest)'? World toys: \(names.joined(separator: ", "))")
   }
 }

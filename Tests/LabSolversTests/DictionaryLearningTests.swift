@@ -85,7 +85,7 @@ struct DictionaryLearningTests {
     #expect(InitialDictionary.fromSamples(x, atoms: 6, using: &again) == start)
   }
 
-  @Test("A fit continued from a saved state ends no higher than the saved loss")
+  @Test("A fit continues from a saved state: it starts at the saved loss, and MOD from there ends no higher")
   func warmStartContinues() async {
     await propertyCheck(count: 10, input: Gen.int(in: 2...5), Gen.int(in: 2...5), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
@@ -100,7 +100,8 @@ struct DictionaryLearningTests {
         configuration: .init(epochs: 2, batchSize: 32, continuesFromInitialState: true))
       // The continued fit starts from the saved dictionary, re-normalised (a change in the last bit).
       #expect(abs(continued.objectiveHistory.first! - saved.objective) <= 1e-12 * saved.objective)
-      #expect(continued.objective <= saved.objective, "continued \(continued.objective), saved \(saved.objective)")
+      // The online learner minimises a surrogate, mini-batch by mini-batch: its full objective may rise
+      // slightly (CI saw +1.7e-5 relative), so only the monotone learner is held to "no higher" below.
       let mod = MethodOfOptimalDirections.fit(samples: x, initialDictionary: saved.problem.dictionary, initialBias: saved.problem.bias,
                                               lambda: 0.05, configuration: .init(initialSweeps: 200, maxIterations: 20))
       #expect(mod.objective <= saved.objective * (1 + 1e-12), "MOD continued \(mod.objective), saved \(saved.objective)")
