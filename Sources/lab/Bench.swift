@@ -7,7 +7,7 @@ import LabNumerics
 /// `lab bench <task>`: measure the speed of a lab component.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Measure the speed of a lab component.", subcommands: [BenchGenerate.self])
+    abstract: "Measure the speed of a lab component.", subcommands: [BenchGenerate.self, BenchTrain.self])
 }
 
 /// `lab bench generate`: samples per second of a world toy, and peak memory as N grows.
