@@ -44,7 +44,7 @@ public enum SAELensFormat {
 
   /// Reads the SAE in `directory`. A `topk` file with `rescale_acts_by_decoder_norm = true` is folded
   /// exactly into the plain form (encoder column j and b_enc,j times ‖W_dec,j‖, decoder row j divided
-  /// by it), which has the same codes up to that scale and the same reconstructions.
+  /// by it), which gives the same codes and reconstructions as SAELens's rescaled forward pass.
   public static func read(from directory: String) throws(TrainingError) -> SparseAutoencoder<Float> {
     let configPath = URL(fileURLWithPath: directory).appendingPathComponent(configFile).path
     let weightsPath = URL(fileURLWithPath: directory).appendingPathComponent(weightsFile).path

@@ -1,4 +1,5 @@
 import Foundation
+import LabFormats
 import LabNumerics
 import LabTraining
 import Testing
@@ -34,5 +35,23 @@ import Testing
     #expect(throws: TrainingError.self) { try SAELensFormat.read(from: directory) }
     try text.replacingOccurrences(of: "\"topk\"", with: "\"gated\"").write(toFile: path, atomically: true, encoding: .utf8)
     #expect { try SAELensFormat.read(from: directory) } throws: { "\($0)".contains("'gated'") }
+  }
+
+  /// Directories written by sae-lens 6.54.12 itself (`Fixtures/make_saelens_sae_fixture.py`), with
+  /// codes and reconstructions computed by sae-lens; float32 on both sides, so agreement to 1e−5.
+  @Test("SAEs saved by sae-lens load and reproduce its codes and reconstructions", arguments: ["standard", "topk"])
+  func saeLensFixture(name: String) throws {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/saelens-sae/\(name)").path
+    let sae = try SAELensFormat.read(from: directory)
+    func load(_ file: String) throws -> Matrix<Float> {
+      try NumPyArray(contentsOf: directory + "/" + file).matrix(path: file, role: file)
+    }
+    let x = try load("x.npy")
+    let codes = sae.encode(x), recon = sae.decode(codes)
+    for (ours, theirs) in [(codes, try load("codes.npy")), (recon, try load("recon.npy"))] {
+      #expect(ours.rows == theirs.rows && ours.columns == theirs.columns)
+      for (a, b) in zip(ours.storage, theirs.storage) { #expect(abs(a - b) <= 1e-5 * (1 + abs(b)), "\(name): \(a) vs \(b)") }
+    }
+    #expect(codes.storage.contains { $0 > 0 })
   }
 }
