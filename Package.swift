@@ -39,6 +39,8 @@ let package = Package(
     .target(name: "LabSolvers", dependencies: ["LabNumerics", "LabOptimization", "LabRandom"]),
     /// First-order optimality checks, LP certificates and self-verification.
     .target(name: "LabChecks", dependencies: ["LabNumerics", "LabOptimization", "LabSolvers"]),
+    /// Sparse autoencoder training on CBLAS: architectures, gradients, Adam, metrics, SAELens files.
+    .target(name: "LabTraining", dependencies: ["LabNumerics", "LabRandom", "LabFormats"]),
     /// Toy specifications, experiment runners, run records and Markdown reports.
     .target(
       name: "LabExperiments",
@@ -47,7 +49,7 @@ let package = Package(
     .executableTarget(
       name: "lab",
       dependencies: [
-        "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabRandom", "LabSolvers",
+        "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabRandom", "LabSolvers", "LabTraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -88,6 +90,13 @@ let package = Package(
         "LabGenerators", "LabNumerics", "LabRandom",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
+    .testTarget(
+      name: "LabTrainingTests",
+      dependencies: [
+        "LabTraining", "LabNumerics", "LabRandom", "LabFormats",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "LabExperimentsTests",
       dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab"],

@@ -4,6 +4,6 @@ import ArgumentParser
 /// (`../shared/bench/README.md`), run in the same invocation on the same machine.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Benchmark the lab's components against the peer tools (SPAMS, scikit-learn, SAELens) on the same machine.",
-    subcommands: [BenchEncode.self, BenchLearn.self, BenchScale.self, BenchGenerate.self])
+    abstract: "Benchmark the lab's components against the peer tools (SPAMS, scikit-learn, PyTorch, SAELens) on the same machine.",
+    subcommands: [BenchEncode.self, BenchLearn.self, BenchScale.self, BenchTrain.self, BenchGenerate.self])
 }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Adam (Kingma & Ba) exactly as `torch.optim.Adam` with constant learning rate and no weight decay:
+///
+///     m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
+///     p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
+///
+/// With `sparse` set, moments and parameters are updated only where the gradient is nonzero
+/// (the masked "SparseAdam" of mlsae); `t` still counts every step.
+public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
+  /// The learning rate.
+  public var learningRate: Double
+  /// β₁.
+  public var beta1: Double
+  /// β₂.
+  public var beta2: Double
+  /// ε.
+  public var epsilon: Double
+  /// Whether only coordinates with a nonzero gradient are updated.
+  public var sparse: Bool
+  /// The number of steps taken, t.
+  public private(set) var step = 0
+  private var firstMoment: [Scalar]
+  private var secondMoment: [Scalar]
+
+  /// Adam for `parameterCount` parameters, moments zero.
+  public init(parameterCount: Int, learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+              sparse: Bool = false) {
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.sparse = sparse
+    firstMoment = Array(repeating: 0, count: parameterCount)
+    secondMoment = Array(repeating: 0, count: parameterCount)
+  }
+
+  /// Takes one step on `parameters` with `gradient` (same length as at init).
+  public mutating func update(_ parameters: inout [Scalar], gradient: [Scalar]) {
+    precondition(parameters.count == firstMoment.count && gradient.count == firstMoment.count,
+                 "Adam was set up for \(firstMoment.count) parameters, got \(parameters.count) and a gradient of \(gradient.count).")
+    step += 1
+    let t = Double(step)
+    let stepSize = Scalar(learningRate / (1 - pow(beta1, t)))
+    let rootCorrection2 = Scalar((1 - pow(beta2, t)).squareRoot())
+    let (b1, b2, eps) = (Scalar(beta1), Scalar(beta2), Scalar(epsilon))
+    let (c1, c2) = (1 - b1, 1 - b2)
+    let sparse = self.sparse
+    parameters.withUnsafeMutableBufferPointer { p in
+      gradient.withUnsafeBufferPointer { g in
+        firstMoment.withUnsafeMutableBufferPointer { m in
+          secondMoment.withUnsafeMutableBufferPointer { v in
+            for i in 0..<p.count {
+              let gi = g[i]
+              if sparse && gi == 0 { continue }
+              let mi = b1 * m[i] + c1 * gi
+              let vi = b2 * v[i] + c2 * gi * gi
+              m[i] = mi
+              v[i] = vi
+              p[i] -= stepSize * mi / ((vi.squareRoot() / rootCorrection2) + eps)
+            }
+          }
+        }
+      }
+    }
+  }
+}

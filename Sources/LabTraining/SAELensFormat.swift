@@ -1,0 +1,99 @@
+import Foundation
+import LabFormats
+import LabNumerics
+
+/// Reads and writes SAELens SAE directories (ANCHORS §4): `cfg.json` plus `sae_weights.safetensors`
+/// holding float32 `W_enc` [d_in, d_sae], `W_dec` [d_sae, d_in], `b_enc` [d_sae], `b_dec` [d_in]
+/// without `__metadata__`. Architectures `standard` (read as `relu-l1` with coefficient 0: the file
+/// holds no training coefficient) and `topk`.
+public enum SAELensFormat {
+  /// The SAELens version written as `metadata.sae_lens_version` (≥ 6.0.0, so no migration runs).
+  public static let saeLensVersion = "6.54.12"
+  /// The configuration file name.
+  public static let configFile = "cfg.json"
+  /// The weights file name.
+  public static let weightsFile = "sae_weights.safetensors"
+
+  /// The two files of `autoencoder`, ready for ``AtomicWriter``.
+  public static func files(_ autoencoder: SparseAutoencoder<Float>) -> [(name: String, contents: Data)] {
+    let p = autoencoder.parameters, a = autoencoder.architecture
+    var keys: [(String, String)] = [
+      ("d_in", "\(p.inputDimension)"), ("d_sae", "\(p.width)"), ("dtype", "\"float32\""), ("device", "\"cpu\""),
+      ("apply_b_dec_to_input", "true"), ("normalize_activations", "\"none\""), ("reshape_activations", "\"none\""),
+      ("metadata", "{\"sae_lens_version\": \"\(saeLensVersion)\", \"sae_lens_training_version\": \"\(saeLensVersion)\"}"),
+      ("architecture", "\"\(a.saeLensArchitecture)\""),
+    ]
+    keys += a.saeLensExtraConfig.map { ($0.key, $0.json) }
+    let config = "{\n" + keys.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
+    func tensor(_ shape: [Int], _ values: [Float]) -> SafeTensors.Tensor {
+      SafeTensors.Tensor(elementType: .float32, shape: shape, values: values.map(Double.init))
+    }
+    let weights = SafeTensors(tensors: [
+      "W_enc": tensor([p.inputDimension, p.width], p.encoderWeights.storage),
+      "b_enc": tensor([p.width], p.encoderBias),
+      "W_dec": tensor([p.width, p.inputDimension], p.decoderWeights.storage),
+      "b_dec": tensor([p.inputDimension], p.decoderBias),
+    ])
+    return [(configFile, Data(config.utf8)), (weightsFile, weights.encoded)]
+  }
+
+  /// Writes `autoencoder` into `directory` atomically (file by file, both prepared first).
+  public static func write(_ autoencoder: SparseAutoencoder<Float>, to directory: String) throws {
+    try AtomicWriter.write(files(autoencoder), into: directory)
+  }
+
+  /// Reads the SAE in `directory`. A `topk` file with `rescale_acts_by_decoder_norm = true` is folded
+  /// exactly into the plain form (encoder column j and b_enc,j times ‖W_dec,j‖, decoder row j divided
+  /// by it), which gives the same codes and reconstructions as SAELens's rescaled forward pass.
+  public static func read(from directory: String) throws(TrainingError) -> SparseAutoencoder<Float> {
+    let configPath = URL(fileURLWithPath: directory).appendingPathComponent(configFile).path
+    let weightsPath = URL(fileURLWithPath: directory).appendingPathComponent(weightsFile).path
+    guard let data = FileManager.default.contents(atPath: configPath) else { throw TrainingError("\(configPath): cannot read the file") }
+    guard let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+      throw TrainingError("\(configPath): not a JSON object")
+    }
+    func integer(_ key: String) throws(TrainingError) -> Int {
+      guard let value = config[key] as? Int, value >= 1 else { throw TrainingError("\(configPath): '\(key)' must be an integer >= 1, got \(config[key] ?? "nothing")") }
+      return value
+    }
+    let m = try integer("d_in"), f = try integer("d_sae")
+    let architectureName = config["architecture"] as? String ?? "standard"
+    if let apply = config["apply_b_dec_to_input"] as? Bool, !apply {
+      throw TrainingError("\(configPath): 'apply_b_dec_to_input' false is not supported")
+    }
+    if let normalize = config["normalize_activations"] as? String, normalize != "none" {
+      throw TrainingError("\(configPath): 'normalize_activations' '\(normalize)' is not supported (only 'none')")
+    }
+    let architecture: any SAEArchitecture
+    var rescale = false
+    switch architectureName {
+    case "standard": architecture = ReLUL1Architecture(l1Coefficient: 0)
+    case "topk":
+      let k = try integer("k")
+      guard k <= f else { throw TrainingError("\(configPath): 'k' must be <= d_sae = \(f), got \(k)") }
+      architecture = TopKArchitecture(k: k)
+      rescale = config["rescale_acts_by_decoder_norm"] as? Bool ?? false
+    default: throw TrainingError("\(configPath): 'architecture' '\(architectureName)' is not supported (standard, topk)")
+    }
+    let weights: SafeTensors
+    do { weights = try SafeTensors(contentsOf: weightsPath) } catch { throw TrainingError("\(error)") }
+    func tensor(_ name: String, _ shape: [Int]) throws(TrainingError) -> [Float] {
+      guard let t = weights.tensors[name] else { throw TrainingError("\(weightsPath): missing tensor '\(name)'") }
+      guard t.shape == shape else { throw TrainingError("\(weightsPath): tensor '\(name)' has shape \(t.shape), expected \(shape)") }
+      guard t.values.allSatisfy({ $0.isFinite }) else { throw TrainingError("\(weightsPath): tensor '\(name)' has non-finite values") }
+      return t.values.map { Float($0) }
+    }
+    var parameters = SAEParameters<Float>(
+      encoderWeights: Matrix(rows: m, columns: f, storage: try tensor("W_enc", [m, f])), encoderBias: try tensor("b_enc", [f]),
+      decoderWeights: Matrix(rows: f, columns: m, storage: try tensor("W_dec", [f, m])), decoderBias: try tensor("b_dec", [m]))
+    if rescale {
+      let norms = parameters.decoderNorms
+      for j in 0..<f where norms[j] > 0 {
+        for i in 0..<m { parameters.values[i * f + j] *= norms[j] }
+        parameters.values[parameters.encoderBiasOffset + j] *= norms[j]
+        for i in 0..<m { parameters.values[parameters.decoderWeightsOffset + j * m + i] /= norms[j] }
+      }
+    }
+    return SparseAutoencoder(architecture: architecture, parameters: parameters)
+  }
+}

@@ -1,0 +1,70 @@
+import LabNumerics
+
+/// Evaluation metrics of an SAE on a data set (ANCHORS §3.4–3.5, SAELens 6.54 definitions), with
+/// sums accumulated in `Double`.
+public struct SAEMetrics: Equatable, Sendable {
+  /// L0: mean over samples of the number of nonzero codes.
+  public var l0: Double
+  /// MSE as SAELens and bench_w3_sae.py report it: mean over samples of Σ_d (x̂ − x)².
+  public var meanSquaredError: Double
+  /// Explained variance (SAELens 6.54): 1 − E‖x − x̂‖² / (E‖x‖² − ‖E x‖²); when the total
+  /// variance is below 1e−10 it is 1 if the MSE is below 1e−10 and 0 otherwise.
+  public var explainedVariance: Double
+  /// Latents whose code is zero on every sample.
+  public var deadLatents: Int
+  /// Mean over the true features of the largest (signed) cosine similarity to a decoder row;
+  /// `nil` without a ground-truth dictionary.
+  public var meanMaxCosineSimilarity: Double?
+
+  /// Evaluates `autoencoder` on the rows of `data` (N×m), in chunks of `chunkRows` rows, and, given
+  /// `truth` (K×m, rows are the true features), the MMCS of its decoder rows.
+  public static func evaluate<Scalar: LinearAlgebraScalar>(
+    _ autoencoder: SparseAutoencoder<Scalar>, on data: Matrix<Scalar>, truth: Matrix<Double>? = nil, chunkRows: Int = 8192
+  ) -> SAEMetrics {
+    let m = data.columns, f = autoencoder.parameters.width, n = data.rows
+    precondition(n >= 1, "Metrics need at least one sample.")
+    var squaredError = 0.0, squaredNorm = 0.0, active = 0
+    var mean = [Double](repeating: 0, count: m)
+    var fired = [Bool](repeating: false, count: f)
+    var start = 0
+    while start < n {
+      let rows = min(chunkRows, n - start)
+      let x = Matrix(rows: rows, columns: m, storage: Array(data.storage[(start * m)..<((start + rows) * m)]))
+      let z = autoencoder.encode(x)
+      let xhat = autoencoder.decode(z)
+      for r in 0..<rows {
+        for i in 0..<f where z.storage[r * f + i] != 0 { active += 1; fired[i] = true }
+        for j in 0..<m {
+          let v = Double(x.storage[r * m + j])
+          let e = Double(xhat.storage[r * m + j]) - v
+          squaredError += e * e
+          squaredNorm += v * v
+          mean[j] += v
+        }
+      }
+      start += rows
+    }
+    let count = Double(n)
+    let mse = squaredError / count
+    let totalVariance = squaredNorm / count - mean.reduce(0) { $0 + ($1 / count) * ($1 / count) }
+    let explained = totalVariance < 1e-10 ? (mse < 1e-10 ? 1 : 0) : 1 - mse / totalVariance
+    let mmcs = truth.map { meanMaxCosineSimilarity(truth: $0, decoder: autoencoder.parameters.decoderWeights) }
+    return SAEMetrics(l0: Double(active) / count, meanSquaredError: mse, explainedVariance: explained,
+                      deadLatents: fired.reduce(0) { $1 ? $0 : $0 + 1 }, meanMaxCosineSimilarity: mmcs)
+  }
+
+  /// Mean over the rows g of `truth` of max over decoder rows d of cos(g, d), signed; decoder norms
+  /// are floored at 1e−12 as in bench/common.py. Both matrices need the same number of columns.
+  public static func meanMaxCosineSimilarity<Scalar: LinearAlgebraScalar>(truth: Matrix<Double>, decoder: Matrix<Scalar>) -> Double {
+    precondition(truth.columns == decoder.columns, "Truth has dimension \(truth.columns), the decoder \(decoder.columns).")
+    precondition(truth.rows >= 1 && decoder.rows >= 1, "MMCS needs at least one true feature and one decoder row.")
+    func unit(_ row: [Double], floor: Double) -> [Double] {
+      let norm = max(row.reduce(0) { $0 + $1 * $1 }.squareRoot(), floor)
+      return row.map { $0 / norm }
+    }
+    let atoms = (0..<decoder.rows).map { unit(decoder.row($0).map(Double.init), floor: 1e-12) }
+    let cosines = Matrix(truth.nestedRows.map { unit($0, floor: 0) }).multiplied(by: Matrix(atoms), transposingOther: true)
+    let best = (0..<cosines.rows).map { cosines.row($0).max()! }
+    return best.reduce(0, +) / Double(best.count)
+  }
+}

@@ -1,0 +1,32 @@
+/// Preallocated buffers for one training batch of `batchSize` rows, so that a training step
+/// allocates nothing. Sizes: B×m for the centred input and the residual, B×F for the codes and
+/// their gradient, F for per-latent sums, and F for the TopK scratch row.
+public struct Workspace<Scalar: BinaryFloatingPoint> {
+  /// B.
+  public let batchSize: Int
+  var centered: [Scalar]
+  var residual: [Scalar]
+  var codes: [Scalar]
+  var codeGradient: [Scalar]
+  var decoderNorms: [Scalar]
+  var codeSums: [Scalar]
+  var scratch: [Scalar]
+  /// For each latent, whether it fired (a code > 0) in the last batch passed to the kernel.
+  public internal(set) var fired: [Bool]
+  /// The number of nonzero codes in the last batch.
+  public internal(set) var activeCount: Int = 0
+
+  /// Buffers for batches of `batchSize` rows of an SAE with input dimension m and width F.
+  public init(batchSize: Int, inputDimension m: Int, width f: Int) {
+    precondition(batchSize >= 1, "A batch needs at least one row, got \(batchSize).")
+    self.batchSize = batchSize
+    centered = Array(repeating: 0, count: batchSize * m)
+    residual = Array(repeating: 0, count: batchSize * m)
+    codes = Array(repeating: 0, count: batchSize * f)
+    codeGradient = Array(repeating: 0, count: batchSize * f)
+    decoderNorms = Array(repeating: 0, count: f)
+    codeSums = Array(repeating: 0, count: f)
+    scratch = Array(repeating: 0, count: f)
+    fired = Array(repeating: false, count: f)
+  }
+}

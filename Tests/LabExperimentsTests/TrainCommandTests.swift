@@ -1,0 +1,62 @@
+import Foundation
+import LabFormats
+import LabNumerics
+import Testing
+
+/// End-to-end tests of `lab train`.
+@Suite("lab train", .serialized)
+struct TrainCommandTests {
+  /// A 256×4 data set of sparse nonnegative combinations of the 4 unit axes, and that dictionary.
+  static func data(in directory: URL) throws -> (x: String, truth: String) {
+    var x = Matrix<Double>(rows: 256, columns: 4)
+    for r in 0..<256 { x[r, r % 4] = 1 + Double(r % 7) / 7 }
+    let xPath = directory.appendingPathComponent("X.npy").path, dPath = directory.appendingPathComponent("D.npy").path
+    try NumPyArray(x, as: .float32).encoded.write(to: URL(fileURLWithPath: xPath))
+    try NumPyArray(Matrix<Double>.identity(4), as: .float64).encoded.write(to: URL(fileURLWithPath: dPath))
+    return (xPath, dPath)
+  }
+
+  @Test("trains relu-l1 and topk, writes a SAELens directory and prints the JSON line")
+  func trains() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, truth) = try Self.data(in: directory)
+    for (arch, option) in [("relu-l1", ["--l1", "0.01"]), ("topk", ["--k", "1"])] {
+      let out = directory.appendingPathComponent(arch).path
+      let result = try LabCommandTests.run(["train", "--data", x, "--arch", arch, "--width", "8"] + option +
+                                           ["--batch", "32", "--steps", "300", "--lr", "0.01", "--threads", "1", "--truth", truth, "--out", out])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+      for key in ["samplesPerSecond", "mse", "l0", "deadLatents", "mmcs"] { #expect(json?[key] != nil, "missing \(key)") }
+      // MMCS against the identity, recomputed from the written decoder: mean_i max_j W_dec[j, i] / ‖W_dec[j]‖.
+      let weights = try SafeTensors(contentsOf: out + "/sae_weights.safetensors")
+      let decoder = try #require(weights.tensors["W_dec"])
+      #expect(decoder.shape == [8, 4])
+      let rows = (0..<8).map { Array(decoder.values[($0 * 4)..<($0 * 4 + 4)]) }
+      let expected = (0..<4).map { i in rows.map { $0[i] / $0.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max()! }.reduce(0, +) / 4
+      #expect(abs((json?["mmcs"] as? Double ?? .nan) - expected) <= 1e-6, "mmcs \(json?["mmcs"] ?? "none") vs \(expected)")
+      #expect(FileManager.default.fileExists(atPath: out + "/cfg.json") && FileManager.default.fileExists(atPath: out + "/sae_weights.safetensors"))
+    }
+  }
+
+  @Test("bad input exits 2, names the option and writes nothing")
+  func badInput() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, _) = try Self.data(in: directory)
+    let out = directory.appendingPathComponent("out").path
+    let cases: [([String], String)] = [
+      (["--arch", "gated", "--l1", "1"], "gated"), (["--arch", "relu-l1"], "--l1"), (["--arch", "topk", "--k", "9"], "--k"),
+      (["--arch", "relu-l1", "--l1", "1", "--k", "2"], "--k"),
+    ]
+    for (options, needle) in cases {
+      let result = try LabCommandTests.run(["train", "--data", x, "--width", "8", "--batch", "32", "--steps", "1", "--lr", "0.01", "--out", out] + options)
+      #expect(result.status == 2 && result.stderr.contains(needle), "\(options): \(result.status) \(result.stderr)")
+    }
+    let tooBig = try LabCommandTests.run(["train", "--data", x, "--arch", "topk", "--k", "1", "--width", "8", "--batch", "999",
+                                          "--steps", "1", "--lr", "0.01", "--out", out])
+    #expect(tooBig.status == 2 && tooBig.stderr.contains("--batch"))
+    let missing = try LabCommandTests.run(["train", "--data", directory.appendingPathComponent("none.npy").path, "--arch", "topk", "--k", "1",
+                                           "--width", "8", "--batch", "8", "--steps", "1", "--lr", "0.01", "--out", out])
+    #expect(missing.status == 2 && missing.stderr.contains("none.npy"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+}
