@@ -46,13 +46,14 @@ struct DictionaryLearningTests {
     }
   }
 
-  @Test("Online learning keeps unit-norm atoms, ends at exact codes and lowers the loss from its start")
+  // A stochastic learner need not improve a start that is already near optimal (CI saw a start drawn
+  // from the samples end 1e-5 higher), so the claim is tested from a random Gaussian dictionary.
+  @Test("Online learning keeps unit-norm atoms, ends at exact codes and lowers the loss from a random start")
   func onlineLearns() async {
     await propertyCheck(count: 15, input: Gen.int(in: 2...5), Gen.int(in: 2...5), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
       let x = LearningWorlds.samples(points: 200, atoms: atoms, dimension: dimension, offset: withBias ? 0.3 : 0, &rng)
-      var generator = SeedTree(root: UInt64(seed)).generator(for: "start")
-      let start = InitialDictionary.fromSamples(x, atoms: atoms, using: &generator)
+      let start = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
       let bias: [Double]? = withBias ? [Double](repeating: 0, count: dimension) : nil
       let startLoss = SparseCodingProblem(samples: x, dictionary: start, bias: bias,
                                           codes: ExactCodes.codes(for: x, dictionary: start, bias: bias, lambda: 0.05), lambda: 0.05).loss
