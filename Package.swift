@@ -44,7 +44,7 @@ let package = Package(
     /// Toy specifications, experiment runners, run records and Markdown reports.
     .target(
       name: "LabExperiments",
-      dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks"]),
+      dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks", "LabTraining"]),
     /// The `lab` command.
     .executableTarget(
       name: "lab",

@@ -37,6 +37,16 @@ public struct CheckRecord: Encodable, Sendable {
     public var codeViolation: Double
   }
 
+  /// With `--sae`: the factorisation view, the same checks on the SAE's own encoder codes (THEORY §9).
+  public struct EncoderView: Encodable, Sendable {
+    public var verdict: Verdict
+    public var lpK: Double?
+    public var lpR: Double?
+    public var kkt: StationarityAssessment.KKT
+    public var failingPairs: Int
+    public var loss: Double
+  }
+
   /// The checks at the requested activity threshold.
   public var assessment: StationarityAssessment
   /// The input files.
@@ -47,8 +57,10 @@ public struct CheckRecord: Encodable, Sendable {
   public var thresholdSensitivity: ThresholdSensitivity?
   /// SparseLab, GLPK and OpenBLAS versions.
   public var versions: [String: String]
+  /// With `--sae`: the verdict on the SAE's own codes beside the one on re-optimised codes.
+  public var encoderCodes: EncoderView?
 
-  private enum Keys: String, CodingKey { case inputs, codes, thresholdSensitivity, versions }
+  private enum Keys: String, CodingKey { case inputs, codes, thresholdSensitivity, versions, encoderCodes }
 
   public func encode(to encoder: any Encoder) throws {
     try assessment.encode(to: encoder)
@@ -57,6 +69,15 @@ public struct CheckRecord: Encodable, Sendable {
     try container.encode(codes, forKey: .codes)
     try container.encodeIfPresent(thresholdSensitivity, forKey: .thresholdSensitivity)
     try container.encode(versions, forKey: .versions)
+    try container.encodeIfPresent(encoderCodes, forKey: .encoderCodes)
+  }
+
+  /// The factorisation view of an SAE: the checks on its own (norm-scaled) encoder codes, τ_z = 10⁻⁶·max z.
+  public static func encoderView(_ inputs: CheckInputs) throws -> EncoderView {
+    let problem = inputs.problem()
+    let tau = 1e-6 * (problem.codes.storage.max() ?? 0)
+    let a = try StationarityAssessment.assess(problem, activityThreshold: tau, relativeTolerance: Verdict.float32Tolerance)
+    return EncoderView(verdict: a.verdict, lpK: a.lpK.value, lpR: a.lpR.value, kkt: a.kkt, failingPairs: a.pairs.filter { !$0.pass }.count, loss: a.loss)
   }
 
   /// Runs every check on the loaded inputs (and, for given codes, the verdict at τ_z = 10⁻⁶·max z);
@@ -69,7 +90,8 @@ public struct CheckRecord: Encodable, Sendable {
       let assessment = StationarityAssessment.assessStreaming(samples: inputs.samples, dictionary: inputs.dictionary, bias: inputs.bias,
                                                               lambda: inputs.lambda, activityThreshold: tau, relativeTolerance: tolerance,
                                                               threads: threads)
-      return (CheckRecord(assessment: assessment, inputs: paths, codes: "exact-lasso", thresholdSensitivity: nil, versions: versions), nil)
+      return (CheckRecord(assessment: assessment, inputs: paths, codes: "exact-lasso", thresholdSensitivity: nil, versions: versions,
+                          encoderCodes: nil), nil)
     }
     let problem = inputs.problem()
     let assessment = try StationarityAssessment.assess(problem, activityThreshold: tau, relativeTolerance: tolerance)
@@ -82,6 +104,6 @@ public struct CheckRecord: Encodable, Sendable {
                                          lpR: other.lpR.value, codeViolation: other.kkt.codeViolation)
     }
     return (CheckRecord(assessment: assessment, inputs: paths, codes: inputs.codesGiven ? "given" : "exact-lasso",
-                        thresholdSensitivity: sensitivity, versions: versions), problem)
+                        thresholdSensitivity: sensitivity, versions: versions, encoderCodes: nil), problem)
   }
 }

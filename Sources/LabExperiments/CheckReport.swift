@@ -114,6 +114,9 @@ public enum CheckReport {
     if let sensitivity = record.thresholdSensitivity {
       out += "## Sensitivity to τ_z\n\nThe codes were given, so the verdict is repeated at τ_z = 10⁻⁶·max z = \(Figures.format(sensitivity.activityThreshold)): **\(sensitivity.verdict.rawValue)** (LP-K \(Figures.format(sensitivity.lpK, digits: 6)), LP-R \(Figures.format(sensitivity.lpR, digits: 6)), K1 \(Figures.format(sensitivity.codeViolation, digits: 3))).\n\n"
     }
+    if let view = record.encoderCodes {
+      out += "## The SAE's own codes (factorisation view, THEORY §9)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = 10⁻⁶·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs) failing pairs, L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
+    }
     out += "## Reproduce\n\n```sh\n\(command)\n```\n"
     return (out, figures)
   }

@@ -22,7 +22,8 @@ struct Check: ParsableCommand {
       """)
 
   @Option(name: .long, help: ArgumentHelp("The data X, N×m.", valueName: "X.npy")) var data: String
-  @Option(name: .long, help: ArgumentHelp("The dictionary D, K×m.", valueName: "D.npy")) var dictionary: String
+  @Option(name: .long, help: ArgumentHelp("The dictionary D, K×m.", valueName: "D.npy")) var dictionary: String?
+  @Option(name: .long, help: ArgumentHelp("A SAELens SAE directory instead of --dictionary/--bias: W_dec rows are the atoms (normalised), b_dec the free bias; checked with re-optimised codes, and with the SAE's own codes beside (encoderCodes).", valueName: "DIR")) var sae: String?
   @Option(name: .long, help: ArgumentHelp("The decoder bias b, length m (makes the bias free).", valueName: "b.npy")) var bias: String?
   @Option(name: .long, help: ArgumentHelp("Codes Z, N×K, used as given.", valueName: "Z.npy")) var codes: String?
   @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points).") var lambda: Double
@@ -33,6 +34,10 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n")) var threads: Int = 2
 
   func validate() throws {
+    guard (dictionary == nil) != (sae == nil) else { throw ValidationError("Give exactly one of '--dictionary' and '--sae'.") }
+    if sae != nil, bias != nil || codes != nil || normalize {
+      throw ValidationError("'--sae' brings its own atoms, bias and encoder codes: drop '--bias', '--codes' and '--normalize'.")
+    }
     guard (1...64).contains(threads) else { throw ValidationError("'--threads' must be in 1...64, got \(threads).") }
     guard activityThreshold.isFinite && activityThreshold >= 0 else {
       throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")
@@ -42,13 +47,19 @@ struct Check: ParsableCommand {
   func run() throws {
     BLAS.setThreadCount(threads)
     let inputs: CheckInputs
+    var encoderInputs: CheckInputs?
     do {
-      inputs = try CheckInputs.load(data: data, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, normalize: normalize)
+      if let sae {
+        (inputs, encoderInputs) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: lambda)
+      } else {
+        inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda, normalize: normalize)
+      }
     } catch { throw BadInput.fail("\(error)") }
-    let paths = CheckRecord.Inputs(data: data, dictionary: dictionary, bias: bias, codes: codes,
-                                   precision: inputs.precision, normalized: normalize)
+    let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
+                                   codes: codes, precision: inputs.precision, normalized: normalize || sae != nil)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
-    let (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
+    var (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
+    if let encoderInputs { record.encoderCodes = try CheckRecord.encoderView(encoderInputs) }
 
     var files: [(path: String, contents: Data)] = []
     if let json {
@@ -80,7 +91,7 @@ struct Check: ParsableCommand {
 
   /// The command line that reproduces this check.
   private var reproduceCommand: String {
-    var parts = ["lab check --data \(data) --dictionary \(dictionary)"]
+    var parts = ["lab check --data \(data)" + (sae.map { " --sae \($0)" } ?? " --dictionary \(dictionary ?? "")")]
     if let bias { parts.append("--bias \(bias)") }
     if let codes { parts.append("--codes \(codes)") }
     parts.append("--lambda \(lambda)")

@@ -125,4 +125,27 @@ struct CheckCommandTests {
       #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
     }
   }
+
+  @Test("--sae checks a SAELens SAE written by lab train, with re-optimised codes and its own codes beside; a d_in mismatch exits 2")
+  func saeDirectory() throws {
+    let directory = try LabCommandTests.scratch()
+    let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
+    let sae = directory.appendingPathComponent("sae").path
+    let trained = try LabCommandTests.run(["train", "--data", x, "--arch", "relu-l1", "--width", "4", "--l1", "0.05", "--batch", "25",
+                                           "--steps", "200", "--lr", "0.01", "--seed", "1", "--out", sae])
+    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let json = directory.appendingPathComponent("check.json").path
+    let result = try LabCommandTests.run(["check", "--data", x, "--sae", sae, "--lambda", "0.05", "--json", json])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let record = try Self.json(json)
+    #expect((record["codes"] as! String) == "exact-lasso" && (record["bias"] as! Bool))
+    let view = record["encoderCodes"] as! [String: Any]
+    #expect(["stationary", "descent-found", "inconclusive"].contains(view["verdict"] as! String))
+    #expect((record["pairs"] as! [[String: Any]]).count <= 12)
+    let wide = try Self.write(Matrix<Double>(rows: 5, columns: 4, repeating: 1), "X4.npy", in: directory)
+    let mismatch = try LabCommandTests.run(["check", "--data", wide, "--sae", sae, "--lambda", "0.05"])
+    #expect(mismatch.status == 2 && mismatch.stderr.contains("the SAE has d_in = 3 but the data in \(wide) have m = 4"))
+    let both = try LabCommandTests.run(["check", "--data", x, "--sae", sae, "--dictionary", x, "--lambda", "0.05"])
+    #expect(both.status == 2 && both.stderr.contains("Give exactly one of '--dictionary' and '--sae'."))
+  }
 }
