@@ -14,6 +14,13 @@ public struct StationarityAssessment: Codable, Sendable {
     public var atomGradient: Double
     /// (K3): the largest entry of the bias gradient (0 without a bias).
     public var biasGradient: Double
+
+    /// The three residuals as reported.
+    public init(codeViolation: Double, atomGradient: Double, biasGradient: Double) {
+      self.codeViolation = codeViolation
+      self.atomGradient = atomGradient
+      self.biasGradient = biasGradient
+    }
   }
 
   /// One LP test as reported.
@@ -154,49 +161,77 @@ public struct StationarityAssessment: Codable, Sendable {
   /// The most failing pairs whose exact star move is applied.
   public static let maximumVerifiedMoves = 20
 
+  /// What the §5.1 verdict rests on: (K1)–(K3), LP-K (GLPK where it fits, and the closed form), LP-R.
+  public struct FirstOrder: Sendable {
+    /// (K1)–(K3).
+    public var residuals: KKTResiduals
+    /// LP-K by its exact closed form.
+    public var closedForm: Double
+    /// The GLPK solves, when their size allowed them.
+    public var lpK: LPTestResult?, lpR: LPTestResult?
+    /// Their reports (with the reason when not run).
+    public var lpKReport: LPReport, lpRReport: LPReport
+    /// The verdict scale λΣz.
+    public var scale: Double
+    /// The §5.1 verdict.
+    public var verdict: Verdict
+    /// The LP-K value the verdict used: GLPK's when it ran, else the closed form.
+    public var lpKValue: Double? { lpK.map { $0.value.isFinite ? $0.value : nil } ?? closedForm }
+  }
+
+  /// The verdict of §5.1 and what it rests on, without the other checks.
+  public static func firstOrder(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0,
+                                relativeTolerance: Double = Verdict.float64Tolerance) throws -> FirstOrder {
+    let d = problem.dictionary, z = problem.codes
+    let m = d.columns, k = d.rows, n = z.rows
+    let scale = Verdict.scale(lambda: problem.lambda, codeTotal: z.storage.reduce(0, +), loss: problem.loss)
+    let closedForm = KKTLinearProgram.closedFormValue(problem, activityThreshold: tau)
+    let lpKColumns = m * k + m + k * n
+    var lpK: LPTestResult?
+    let lpKReport: LPReport
+    if lpKColumns <= maximumFirstOrderColumns {
+      let test = try KKTLinearProgram.solve(problem, activityThreshold: tau)
+      lpK = test
+      lpKReport = LPReport(test)
+    } else {
+      lpKReport = LPReport(skipped: "more than \(maximumFirstOrderColumns) columns; the closed form is used", columns: lpKColumns, rows: k)
+    }
+    let reconstructionRows = m * n + k
+    var lpR: LPTestResult?
+    let lpRReport: LPReport
+    if reconstructionRows <= maximumReconstructionRows {
+      let test = try ReconstructionPreservingProgram.solve(problem, weight: problem.lambda, activityThreshold: tau)
+      lpR = test
+      lpRReport = LPReport(test)
+    } else {
+      lpRReport = LPReport(skipped: "more than \(maximumReconstructionRows) rows (m·N + K = \(reconstructionRows)); the verdict rests on LP-K",
+                           columns: lpKColumns, rows: reconstructionRows)
+    }
+    var verdict = Verdict.decide([lpK, lpR].compactMap { $0 }, scale: scale, relativeTolerance: relativeTolerance)
+    if lpK == nil, verdict != .inconclusive, closedForm < -relativeTolerance * scale { verdict = .descentFound }
+    return FirstOrder(residuals: KKTResiduals(problem, activityThreshold: tau), closedForm: closedForm, lpK: lpK, lpR: lpR,
+                      lpKReport: lpKReport, lpRReport: lpRReport, scale: scale, verdict: verdict)
+  }
+
   /// Runs every check on `problem`, its codes used as given.
   public static func assess(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0,
                             relativeTolerance: Double = Verdict.float64Tolerance) throws -> StationarityAssessment {
     let d = problem.dictionary, z = problem.codes
     let m = d.columns, k = d.rows, n = z.rows
-    let scale = Verdict.scale(lambda: problem.lambda, codeTotal: z.storage.reduce(0, +), loss: problem.loss)
-    let residuals = KKTResiduals(problem, activityThreshold: tau)
-
-    let closedForm = KKTLinearProgram.closedFormValue(problem, activityThreshold: tau)
-    let lpKColumns = m * k + m + k * n
-    var verdictTests: [LPTestResult] = []
-    let lpKReport: LPReport
-    var lpKTest: LPTestResult?
-    if lpKColumns <= maximumFirstOrderColumns {
-      let test = try KKTLinearProgram.solve(problem, activityThreshold: tau)
-      lpKTest = test
-      verdictTests.append(test)
-      lpKReport = LPReport(test)
-    } else {
-      lpKReport = LPReport(skipped: "more than \(maximumFirstOrderColumns) columns; the closed form is used", columns: lpKColumns, rows: k)
-    }
-
-    let reconstructionRows = m * n + k
-    var lpRTest: LPTestResult?
-    let lpRReport: LPReport, certReport: CertReport
-    if reconstructionRows <= maximumReconstructionRows {
-      let lpR = try ReconstructionPreservingProgram.solve(problem, weight: problem.lambda, activityThreshold: tau)
+    let first = try firstOrder(problem, activityThreshold: tau, relativeTolerance: relativeTolerance)
+    let (scale, residuals, closedForm, verdict) = (first.scale, first.residuals, first.closedForm, first.verdict)
+    let (lpKTest, lpRTest, lpKReport, lpRReport) = (first.lpK, first.lpR, first.lpKReport, first.lpRReport)
+    let certReport: CertReport
+    if let lpR = lpRTest {
       let cert = try CertificateProgram.solve(problem, activityThreshold: tau)
-      lpRTest = lpR
-      verdictTests.append(lpR)
-      lpRReport = LPReport(lpR)
       var residual: Double?
       if lpR.isTrusted && cert.isTrusted { residual = abs(cert.value + lpR.value / problem.lambda) }
       certReport = CertReport(value: cert.value.isFinite ? cert.value : nil, glpk: LPReport(cert), dualityResidual: residual,
                               dualityHolds: residual.map { $0 <= 1e-7 * (1 + abs(cert.value)) })
     } else {
-      let reason = "more than \(maximumReconstructionRows) rows (m·N + K = \(reconstructionRows)); the verdict rests on LP-K"
-      lpRReport = LPReport(skipped: reason, columns: lpKColumns, rows: reconstructionRows)
-      certReport = CertReport(value: nil, glpk: LPReport(skipped: reason, columns: 0, rows: 0), dualityResidual: nil, dualityHolds: nil)
+      certReport = CertReport(value: nil, glpk: LPReport(skipped: lpRReport.skipped ?? "LP-R was not run", columns: 0, rows: 0),
+                              dualityResidual: nil, dualityHolds: nil)
     }
-
-    var verdict = Verdict.decide(verdictTests, scale: scale, relativeTolerance: relativeTolerance)
-    if lpKTest == nil, verdict != .inconclusive, closedForm < -relativeTolerance * scale { verdict = .descentFound }
 
     var descent = Descent(found: verdict == .descentFound, lpValue: nil, source: nil, measuredSlopes: [], steps: [], outcome: nil)
     if verdict == .descentFound {
@@ -242,7 +277,7 @@ public struct StationarityAssessment: Codable, Sendable {
       samples: n, dimension: m, atoms: k, loss: problem.loss, scale: scale,
       kkt: KKT(codeViolation: residuals.codes, atomGradient: residuals.atoms, biasGradient: residuals.bias),
       pairs: pairs, stars: stars,
-      lpK: LPKReport(value: lpKTest.map { $0.value.isFinite ? $0.value : nil } ?? closedForm, closedForm: closedForm, glpk: lpKReport),
+      lpK: LPKReport(value: first.lpKValue, closedForm: closedForm, glpk: lpKReport),
       lpR: lpRReport, cert: certReport, descent: descent, starMoves: starMoves, newAtom: NewAtomTest(problem),
       residualRelations: ResidualRelations(problem), verdict: verdict)
   }

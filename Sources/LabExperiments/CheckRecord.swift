@@ -76,8 +76,11 @@ public struct CheckRecord: Encodable, Sendable {
   public static func encoderView(_ inputs: CheckInputs) throws -> EncoderView {
     let problem = inputs.problem()
     let tau = 1e-6 * (problem.codes.storage.max() ?? 0)
-    let a = try StationarityAssessment.assess(problem, activityThreshold: tau, relativeTolerance: Verdict.float32Tolerance)
-    return EncoderView(verdict: a.verdict, lpK: a.lpK.value, lpR: a.lpR.value, kkt: a.kkt, failingPairs: a.pairs.filter { !$0.pass }.count, loss: a.loss)
+    let first = try StationarityAssessment.firstOrder(problem, activityThreshold: tau, relativeTolerance: Verdict.float32Tolerance)
+    let r = first.residuals
+    return EncoderView(verdict: first.verdict, lpK: first.lpKValue, lpR: first.lpR.flatMap { $0.value.isFinite ? $0.value : nil },
+                       kkt: StationarityAssessment.KKT(codeViolation: r.codes, atomGradient: r.atoms, biasGradient: r.bias),
+                       failingPairs: PairCondition.all(in: problem, activityThreshold: tau).filter { !$0.pass }.count, loss: problem.loss)
   }
 
   /// Runs every check on the loaded inputs (and, for given codes, the verdict at τ_z = 10⁻⁶·max z);
@@ -99,9 +102,9 @@ public struct CheckRecord: Encodable, Sendable {
     let largest = problem.codes.storage.max() ?? 0
     if inputs.codesGiven, largest > 0 {
       let second = 1e-6 * largest
-      let other = try StationarityAssessment.assess(problem, activityThreshold: second, relativeTolerance: tolerance)
-      sensitivity = ThresholdSensitivity(activityThreshold: second, verdict: other.verdict, lpK: other.lpK.value,
-                                         lpR: other.lpR.value, codeViolation: other.kkt.codeViolation)
+      let other = try StationarityAssessment.firstOrder(problem, activityThreshold: second, relativeTolerance: tolerance)
+      sensitivity = ThresholdSensitivity(activityThreshold: second, verdict: other.verdict, lpK: other.lpKValue,
+                                         lpR: other.lpR.flatMap { $0.value.isFinite ? $0.value : nil }, codeViolation: other.residuals.codes)
     }
     return (CheckRecord(assessment: assessment, inputs: paths, codes: inputs.codesGiven ? "given" : "exact-lasso",
                         thresholdSensitivity: sensitivity, versions: versions, encoderCodes: nil), problem)
