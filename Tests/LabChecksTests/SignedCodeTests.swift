@@ -110,4 +110,69 @@ struct SignedCodeTests {
       #expect(try Self.linDescent(problem).descent == Self.someFullStarFails(problem))
     }
   }
+
+  /// A trained signed point: λ = 0.08, m = 6, K = 5, N = 200, x = G₀z + 0.5·𝟙 (with bias) + 0.05ξ,
+  /// z = ξ·Bernoulli(0.3), trained by block minimisation with signed codes from G₀ + 0.2ξ (5 sweeps per iteration).
+  static func trainedSignedWorld(bias: Bool) -> BlockMinimization.Fit {
+    var rng = Xoshiro256StarStar(seed: bias ? 15 : 51)
+    let (n, m, k) = (120, 6, 5)
+    let g0 = BlockMinimization.normalizedRows(FirstOrderPredictionTests.gaussian(k, m, &rng))
+    var z = Matrix<Double>(rows: n, columns: k)
+    for index in z.storage.indices where rng.nextBernoulli(0.3) { z.storage[index] = rng.nextNormal() }
+    var x = z * g0
+    x.storage = x.storage.map { $0 + (bias ? 0.5 : 0) + 0.05 * rng.nextNormal() }
+    let start = g0 + 0.2 * FirstOrderPredictionTests.gaussian(k, m, &rng)
+    return BlockMinimization.fit(samples: x, initialDictionary: start, initialBias: bias ? [Double](repeating: 0, count: m) : nil,
+                                 lambda: 0.08, configuration: .init(initialSweeps: 100, sweepsPerIteration: 5, maxIterations: 20_000), constraint: .signed)
+  }
+
+  @Test("Prediction 15: at a trained signed point w_jn = d_jᵀr_n/λ certifies every zonotope pair and star (Thm 4.7), with and without a bias",
+        arguments: [true, false])
+  func lambdaCertificate(bias: Bool) throws {
+    let fit = Self.trainedSignedWorld(bias: bias)
+    let problem = fit.problem
+    #expect(problem.isSigned && fit.kkt.maximum < 1e-8, "KKT \(fit.kkt.maximum) after \(fit.iterations) iterations")
+    let z = problem.codes, lambda = problem.lambda, n = z.rows
+    let w = problem.residual.multiplied(by: problem.dictionary, transposingOther: true)  // N × K: d_kᵀr_n
+    let used = Self.usedAtoms(problem)
+    #expect(used.count >= 3)
+    for j in used {
+      for point in 0..<n {
+        let weight = w[point, j] / lambda
+        if z[point, j] != 0 {
+          #expect(abs(weight - (z[point, j] > 0 ? 1 : -1)) <= 1e-6, "w on A_j is sign z_jn")
+        } else {
+          #expect(abs(weight) <= 1 + 1e-9, "w on B_j lies in [−1, 1]")
+        }
+      }
+      if bias { #expect(abs((0..<n).reduce(0) { $0 + w[$1, j] }) / lambda <= 1e-6, "Σ_n w_jn = 0") }
+      for i in used where i != j {
+        let target = RandomCandidates.cosine(problem, i, j) * RandomCandidates.mass(problem, i)
+        let reproduced = (0..<n).reduce(0.0) { $0 + z[$1, i] * w[$1, j] / lambda }
+        #expect(abs(reproduced - target) <= 1e-5 * max(1, abs(target)), "Σ_n z_in w_jn = c_ij‖z_i‖₁ for (\(i) → \(j))")
+      }
+      let star = try StarProgram.solve(problem, receiver: j, donors: used.filter { $0 != j })
+      #expect(star.verification.verified && !star.fails, "the certified zonotope star holds: value \(star.value)")
+    }
+    #expect(PairCondition.all(in: problem).allSatisfy { $0.pass })
+    let lpR = try ReconstructionPreservingProgram.solve(problem, weight: lambda)
+    #expect(lpR.isTrusted && lpR.value > -1e-7 * lambda * problem.codeMass, "signed LP-R \(lpR.value)")
+  }
+
+  @Test("Signed LP-K solved by GLPK equals its closed form (§5.2), is ≤ 0, and is 0 up to the KKT residual at a trained signed point")
+  func signedLPK() async throws {
+    await propertyCheck(count: 40, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+      var rng = Xoshiro256StarStar(seed: UInt64(seed))
+      var problem = Self.candidate(instance: seed, &rng)
+      problem.lambda = rng.nextUniform(in: 0.05...0.5)
+      for index in problem.samples.storage.indices { problem.samples.storage[index] += 0.1 * rng.nextNormal() }
+      let closed = KKTLinearProgram.closedFormValue(problem)
+      let lp = try KKTLinearProgram.solve(problem)
+      #expect(lp.isTrusted && closed <= 0)
+      #expect(abs(lp.value - closed) <= 1e-9 * max(1, abs(closed)), "GLPK \(lp.value) vs closed form \(closed)")
+    }
+    let trained = Self.trainedSignedWorld(bias: true).problem
+    let lpK = try KKTLinearProgram.solve(trained)
+    #expect(lpK.isTrusted && lpK.value > -1e-7 * trained.lambda * trained.codeMass, "signed LP-K \(lpK.value) at a trained point")
+  }
 }
