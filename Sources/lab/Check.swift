@@ -6,8 +6,8 @@ import LabFormats
 import LabNumerics
 import LabOptimization
 
-/// `lab check`: is a dictionary a first-order optimum of nonnegative L1 dictionary learning on
-/// the given data, and if not, which move lowers the loss? (THEORY §3–§8.)
+/// `lab check`: is a dictionary a first-order optimum of nonnegative (or, with `--signed`, signed)
+/// L1 dictionary learning on the given data, and if not, which move lowers the loss? (THEORY §3–§8, §4.6.)
 ///
 /// Exit codes: 0 when the verdict is stationary or descent-found with the descent confirmed (or
 /// too small to measure), 1 when an LP could not be verified (inconclusive) or a measurable
@@ -18,7 +18,9 @@ struct Check: ParsableCommand {
     discussion: """
       X is N×m (rows are samples), D is K×m (rows are unit-norm atoms), b has length m, Z is N×K; float32 or \
       float64 .npy in C order. Without --codes the codes are computed exactly (active-set lasso). A supplied \
-      bias makes the bias a free variable of the problem (THEORY §5.3). Prints one JSON summary line.
+      bias makes the bias a free variable of the problem (THEORY §5.3). With --signed the codes may take \
+      either sign (penalty λΣ|z|) and every check is in its signed (zonotope) form (THEORY §4.6). Prints one \
+      JSON summary line.
       """)
 
   @Option(name: .long, help: ArgumentHelp("The data X, N×m.", valueName: "X.npy")) var data: String
