@@ -16,6 +16,17 @@ struct SignedCodeTests {
     return RandomCandidates.signed(instance: instance, dimension: 3, atoms: k, points: n, firing: rng.nextUniform(in: 0.2...0.7), &rng)
   }
 
+  /// σ_j = Σ_{A_j} sign z_jn and T_ij = c_ij‖z_i‖₁ − Σ_{A_j} sign(z_jn) z_in, straight from Theorem 4.7.
+  static func targets(_ problem: SparseCodingProblem, receiver j: Int, donors: [Int]) -> (signSum: Double, targets: [Double]) {
+    let z = problem.codes
+    let active = (0..<z.rows).filter { z[$0, j] != 0 }
+    let signSum = active.reduce(0.0) { $0 + (z[$1, j] > 0 ? 1 : -1) }
+    let targets = donors.map { i in
+      RandomCandidates.cosine(problem, i, j) * RandomCandidates.mass(problem, i) - active.reduce(0.0) { $0 + (z[$1, j] > 0 ? 1 : -1) * z[$1, i] }
+    }
+    return (signSum, targets)
+  }
+
   static func usedAtoms(_ problem: SparseCodingProblem) -> [Int] {
     (0..<problem.dictionary.rows).filter { RandomCandidates.mass(problem, $0) > 0 }
   }
@@ -31,9 +42,9 @@ struct SignedCodeTests {
         let (i, j) = (pair.i, pair.j)
         let c = RandomCandidates.cosine(problem, i, j), s = (1 - c * c).squareRoot()
         guard s > 1e-3 else { continue }
-        let active = (0..<n).filter { z[$0, j] != 0 }, silent = (0..<n).filter { z[$0, j] == 0 }
-        let signSum = active.reduce(0.0) { $0 + (z[$1, j] > 0 ? 1 : -1) }
-        let t = c * RandomCandidates.mass(problem, i) - active.reduce(0.0) { $0 + (z[$1, j] > 0 ? 1 : -1) * z[$1, i] }
+        let silent = (0..<n).filter { z[$0, j] == 0 }
+        let (signSum, targets) = Self.targets(problem, receiver: j, donors: [i])
+        let t = targets[0]
         let beta = problem.hasBias ? rng.nextUniform(in: -1...1) : 0
         for side in [1.0, -1.0] {
           // Per unit θ (θ = τ s_ij a): [±T − β σ + Σ_{B_j} |β ± z_in|] / s_ij; without bias Thm 4.7's formula.
@@ -132,34 +143,30 @@ struct SignedCodeTests {
     let fit = Self.trainedSignedWorld(bias: bias)
     let problem = fit.problem
     #expect(problem.isSigned && fit.kkt.maximum < 1e-8, "KKT \(fit.kkt.maximum) after \(fit.iterations) iterations")
-    let z = problem.codes, lambda = problem.lambda, n = z.rows
-    let w = problem.residual.multiplied(by: problem.dictionary, transposingOther: true)  // N × K: d_kᵀr_n
+    let z = problem.codes, n = z.rows
     let used = Self.usedAtoms(problem)
     #expect(used.count >= 3)
     for j in used {
-      for point in 0..<n {
-        let weight = w[point, j] / lambda
-        if z[point, j] != 0 {
-          #expect(abs(weight - (z[point, j] > 0 ? 1 : -1)) <= 1e-6, "w on A_j is sign z_jn")
-        } else {
-          #expect(abs(weight) <= 1 + 1e-9, "w on B_j lies in [−1, 1]")
-        }
-      }
-      if bias { #expect(abs((0..<n).reduce(0) { $0 + w[$1, j] }) / lambda <= 1e-6, "Σ_n w_jn = 0") }
-      for i in used where i != j {
-        let target = RandomCandidates.cosine(problem, i, j) * RandomCandidates.mass(problem, i)
-        let reproduced = (0..<n).reduce(0.0) { $0 + z[$1, i] * w[$1, j] / lambda }
-        #expect(abs(reproduced - target) <= 1e-5 * max(1, abs(target)), "Σ_n z_in w_jn = c_ij‖z_i‖₁ for (\(i) → \(j))")
+      let certificate = SignedCertificate(problem, receiver: j)
+      #expect(certificate.signViolation <= 1e-6 && certificate.boxViolation <= 1e-9, "w = sign z on A_j, |w| ≤ 1 on B_j")
+      #expect(certificate.biasViolation <= 1e-6 && certificate.targetViolation <= 1e-5)
+      // The weights on B_j reach the zonotope target (−σ_j, T_ij) of Theorem 4.7 directly.
+      let silent = (0..<n).filter { z[$0, j] == 0 }
+      let (signSum, targets) = Self.targets(problem, receiver: j, donors: used.filter { $0 != j })
+      if bias { #expect(abs(silent.reduce(0) { $0 + certificate.weights[$1] } + signSum) <= 1e-6) }
+      for (position, i) in used.filter({ $0 != j }).enumerated() {
+        let reached = silent.reduce(0.0) { $0 + certificate.weights[$1] * z[$1, i] }
+        #expect(abs(reached - targets[position]) <= 1e-5 * max(1, abs(targets[position])), "zonotope target for (\(i) → \(j))")
       }
       let star = try StarProgram.solve(problem, receiver: j, donors: used.filter { $0 != j })
       #expect(star.verification.verified && !star.fails, "the certified zonotope star holds: value \(star.value)")
     }
     #expect(PairCondition.all(in: problem).allSatisfy { $0.pass })
-    let lpR = try ReconstructionPreservingProgram.solve(problem, weight: lambda)
-    #expect(lpR.isTrusted && lpR.value > -1e-7 * lambda * problem.codeMass, "signed LP-R \(lpR.value)")
+    let lpR = try ReconstructionPreservingProgram.solve(problem, weight: problem.lambda)
+    #expect(lpR.isTrusted && lpR.value > -1e-7 * problem.lambda * problem.codeMass, "signed LP-R \(lpR.value)")
   }
 
-  @Test("Signed LP-K solved by GLPK equals its closed form (§5.2), is ≤ 0, and is 0 up to the KKT residual at a trained signed point")
+  @Test("Signed LP-K solved by GLPK equals its closed form (§5.2) and is ≤ 0, (K1±) matches the encoder's measure, and LP-K is 0 at a trained signed point")
   func signedLPK() async throws {
     await propertyCheck(count: 40, input: Gen.int(in: 0...Int(Int32.max))) { seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
@@ -170,6 +177,9 @@ struct SignedCodeTests {
       let lp = try KKTLinearProgram.solve(problem)
       #expect(lp.isTrusted && closed <= 0)
       #expect(abs(lp.value - closed) <= 1e-9 * max(1, abs(closed)), "GLPK \(lp.value) vs closed form \(closed)")
+      let k1 = CodeOptimality(samples: problem.samples, dictionary: problem.dictionary, bias: problem.bias, codes: problem.codes,
+                              lambda: problem.lambda, constraint: .signed).maxKKTViolation
+      #expect(abs(KKTResiduals(problem).codes - k1) <= 1e-12 * max(1, k1), "(K1±) against the encoder's own measure")
     }
     let trained = Self.trainedSignedWorld(bias: true).problem
     let lpK = try KKTLinearProgram.solve(trained)
