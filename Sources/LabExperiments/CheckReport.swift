@@ -93,7 +93,7 @@ public enum CheckReport {
     }
     out += "## Descent direction and self-verification (§5.7)\n\n"
     if a.descent.found {
-      out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes (Z + tW)₊: **\(a.descent.outcome ?? "not measured")**.\n\n"
+      out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes \(a.signed ? "Z + tW" : "(Z + tW)₊"): **\(a.descent.outcome ?? "not measured")**.\n\n"
       var steps = MarkdownTable("t", "ΔL(t)", "ΔL/t", "ΔL/t re-optimised", "LP value")
       for step in a.descent.steps {
         steps.add(Figures.format(step.t), Figures.format(step.lossChange, digits: 6), Figures.format(step.slope, digits: 6), Figures.format(step.reoptimizedSlope, digits: 6), Figures.format(a.descent.lpValue, digits: 6))
