@@ -68,14 +68,14 @@ extension HierarchyToy {
     check.count("mopUp.withChildCount", mopUp.withChildCount, 1...100_000)
     check.count("randomDatasets.count", randomDatasets.count, 0...100)
     var found = check.found
-    func interval(_ name: String, _ v: [Double], within range: ClosedRange<Double>) {
-      if v.count != 2 || !(range.contains(v[0]) && range.contains(v[1]) && v[0] <= v[1]) {
-        found.append("'\(name)' must be [low, high] with \(range.lowerBound) < low ≤ high < \(range.upperBound), got \(v)")
+    func interval(_ name: String, _ v: [Double], low: Double, high: Double) {
+      if v.count != 2 || !(v[0] > low && v[0] <= v[1] && v[1] < high) {
+        found.append("'\(name)' must be [a, b] with \(Figures.format(low)) < a ≤ b < \(Figures.format(high)), got \(v)")
       }
     }
-    interval("mopUp.parentMagnitude", mopUp.parentMagnitude, within: Double.leastNonzeroMagnitude...1e6)
-    interval("mopUp.childMagnitude", mopUp.childMagnitude, within: Double.leastNonzeroMagnitude...1e6)
-    interval("randomDatasets.angleDegrees", randomDatasets.angleDegrees, within: 1e-9...(180 - 1e-9))
+    interval("mopUp.parentMagnitude", mopUp.parentMagnitude, low: 0, high: .infinity)
+    interval("mopUp.childMagnitude", mopUp.childMagnitude, low: 0, high: .infinity)
+    interval("randomDatasets.angleDegrees", randomDatasets.angleDegrees, low: 0, high: 180)
     if !(randomDatasets.noise.isFinite && randomDatasets.noise >= 0) {
       found.append("'randomDatasets.noise' must be a finite number ≥ 0, got \(randomDatasets.noise)")
     }
