@@ -114,7 +114,7 @@ enum AbsorptionReport {
           let fill = value >= 0 ? "rgb(255,\(shade),\(shade))" : "rgb(\(shade),\(shade),255)"
           let (x, y) = (x0 + Double(i) * size, top + Double(j) * size)
           svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(size))\" height=\"\(f(size))\" fill=\"\(fill)\" stroke=\"#888\"/>"
-          svg += "<text x=\"\(f(x + size / 2))\" y=\"\(f(y + size / 2 + 4))\" font-size=\"10\" text-anchor=\"middle\">\(String(format: "%.2f", value == 0 ? 0 : value))</text>\n"
+          svg += "<text x=\"\(f(x + size / 2))\" y=\"\(f(y + size / 2 + 4))\" font-size=\"10\" text-anchor=\"middle\">\(String(format: "%.2f", abs(value) < 0.005 ? 0 : value))</text>\n"
         }
         if index == 0 { svg += "<text x=\"\(f(x0 - 6))\" y=\"\(f(top + Double(j) * size + size / 2 + 4))\" font-size=\"11\" text-anchor=\"end\">latent \(j)</text>\n" }
       }
