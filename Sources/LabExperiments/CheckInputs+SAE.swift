@@ -15,23 +15,30 @@ extension CheckInputs {
     let x: Matrix<Double> = try array.matrix(path: data, role: "the data X (N × m)")
     let autoencoder: SparseAutoencoder<Float>
     do { autoencoder = try SAELensFormat.read(from: sae) } catch { throw FormatError(path: sae, "\(error)") }
+    return try views(of: autoencoder, samples: x, lambda: lambda, source: sae, dataSource: data)
+  }
+
+  /// The two views of THEORY §9 of an SAE in memory on the samples X (N×m); a zero decoder row or a
+  /// dimension mismatch is a ``FormatError`` naming `source` (the SAE) and `dataSource` (the data).
+  public static func views<Scalar: LinearAlgebraScalar>(of autoencoder: SparseAutoencoder<Scalar>, samples x: Matrix<Double>,
+                                                        lambda: Double, source: String, dataSource: String) throws -> (dictionary: CheckInputs, encoder: CheckInputs) {
     let parameters = autoencoder.parameters
     guard parameters.inputDimension == x.columns else {
-      throw FormatError(path: sae, "the SAE has d_in = \(parameters.inputDimension) but the data in \(data) have m = \(x.columns)")
+      throw FormatError(path: source, "the SAE has d_in = \(parameters.inputDimension) but the data in \(dataSource) have m = \(x.columns)")
     }
-    let norms = parameters.decoderNorms.map(Double.init)
+    let norms = parameters.decoderNorms.map { Double($0) }
     if let dead = norms.firstIndex(where: { !($0 > 0) }) {
-      throw FormatError(path: sae, "W_dec row \(dead) has norm \(norms[dead]); every atom must be nonzero")
+      throw FormatError(path: source, "W_dec row \(dead) has norm \(norms[dead]); every atom must be nonzero")
     }
     var atoms = Matrix<Double>(rows: parameters.width, columns: parameters.inputDimension,
-                               storage: parameters.decoderWeights.storage.map(Double.init))
+                               storage: parameters.decoderWeights.storage.map { Double($0) })
     for k in 0..<atoms.rows { atoms.setRow(k, to: atoms.row(k).map { $0 / norms[k] }) }
-    let bias = parameters.decoderBias.map(Double.init)
+    let bias = parameters.decoderBias.map { Double($0) }
     var codes = Matrix<Double>(rows: x.rows, columns: parameters.width,
-                               storage: autoencoder.encode(Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map(Float.init))).storage.map(Double.init))
+                               storage: autoencoder.encode(Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map { Scalar($0) })).storage.map { Double($0) })
     for n in 0..<codes.rows { for k in 0..<codes.columns { codes[n, k] *= norms[k] } }
     let dictionaryView = CheckInputs(samples: x, dictionary: atoms, bias: bias, givenCodes: nil, lambda: lambda,
-                                     precision: .float32, normalized: true)
+                                     precision: Scalar.self == Float.self ? .float32 : .float64, normalized: true)
     var encoderView = dictionaryView
     encoderView.givenCodes = codes
     return (dictionaryView, encoderView)

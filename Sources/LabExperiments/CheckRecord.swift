@@ -72,7 +72,8 @@ public struct CheckRecord: Encodable, Sendable {
     try container.encodeIfPresent(encoderCodes, forKey: .encoderCodes)
   }
 
-  /// The factorisation view of an SAE: the checks on its own (norm-scaled) encoder codes, τ_z = 10⁻⁶·max z.
+  /// The first-order checks of one view of an SAE on the codes `inputs` carry — its own (norm-scaled)
+  /// encoder codes (factorisation view), or exact lasso codes when none are given — at τ_z = 10⁻⁶·max z.
   public static func encoderView(_ inputs: CheckInputs) throws -> EncoderView {
     let problem = inputs.problem()
     let tau = 1e-6 * (problem.codes.storage.max() ?? 0)

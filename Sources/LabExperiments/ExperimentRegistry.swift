@@ -54,6 +54,7 @@ public enum ExperimentRegistry {
     .make(WideLimitToy.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
     .make(OneDToy.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
     .make(UniversalityToy.self) { toy, progress in try UniversalityExperiment.product(toy, progress: progress) },
+    .make(AbsorptionToy.self) { toy, progress in try AbsorptionExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.

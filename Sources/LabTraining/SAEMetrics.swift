@@ -5,10 +5,9 @@ import LabNumerics
 public struct SAEMetrics: Equatable, Sendable {
   /// L0: mean over samples of the number of nonzero codes.
   public var l0: Double
-  /// MSE as SAELens and bench_w3_sae.py report it: mean over samples of Σ_d (x̂ − x)².
+  /// MSE: ``ReconstructionStatistics/meanSquaredError``.
   public var meanSquaredError: Double
-  /// Explained variance (SAELens 6.54): 1 − E‖x − x̂‖² / (E‖x‖² − ‖E x‖²); when the total
-  /// variance is below 1e−10 it is 1 if the MSE is below 1e−10 and 0 otherwise.
+  /// Explained variance: ``ReconstructionStatistics/explainedVariance`` (SAELens 6.54).
   public var explainedVariance: Double
   /// Latents whose code is zero on every sample.
   public var deadLatents: Int
@@ -23,33 +22,24 @@ public struct SAEMetrics: Equatable, Sendable {
   ) -> SAEMetrics {
     let m = data.columns, f = autoencoder.parameters.width, n = data.rows
     precondition(n >= 1, "Metrics need at least one sample.")
-    var squaredError = 0.0, squaredNorm = 0.0, active = 0
-    var mean = [Double](repeating: 0, count: m)
+    var statistics = ReconstructionStatistics(dimension: m)
+    var active = 0
     var fired = [Bool](repeating: false, count: f)
     var start = 0
     while start < n {
       let rows = min(chunkRows, n - start)
       let x = Matrix(rows: rows, columns: m, storage: Array(data.storage[(start * m)..<((start + rows) * m)]))
       let z = autoencoder.encode(x)
-      let xhat = autoencoder.decode(z)
       for r in 0..<rows {
         for i in 0..<f where z.storage[r * f + i] != 0 { active += 1; fired[i] = true }
-        for j in 0..<m {
-          let v = Double(x.storage[r * m + j])
-          let e = Double(xhat.storage[r * m + j]) - v
-          squaredError += e * e
-          squaredNorm += v * v
-          mean[j] += v
-        }
       }
+      statistics.add(inputs: x, reconstructions: autoencoder.decode(z))
       start += rows
     }
     let count = Double(n)
-    let mse = squaredError / count
-    let totalVariance = squaredNorm / count - mean.reduce(0) { $0 + ($1 / count) * ($1 / count) }
-    let explained = totalVariance < 1e-10 ? (mse < 1e-10 ? 1 : 0) : 1 - mse / totalVariance
     let mmcs = truth.map { meanMaxCosineSimilarity(truth: $0, decoder: autoencoder.parameters.decoderWeights) }
-    return SAEMetrics(l0: Double(active) / count, meanSquaredError: mse, explainedVariance: explained,
+    return SAEMetrics(l0: Double(active) / count, meanSquaredError: statistics.meanSquaredError,
+                      explainedVariance: statistics.explainedVariance,
                       deadLatents: fired.reduce(0) { $1 ? $0 : $0 + 1 }, meanMaxCosineSimilarity: mmcs)
   }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabExperiments
 import LabFormats
 import LabNumerics
 import LabTraining
@@ -12,7 +13,8 @@ struct Train: ParsableCommand {
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
       topk minimises the reconstruction term alone. Metrics are measured on all rows of X after training.
       Prints one JSON line: samplesPerSecond, mse, explainedVariance, l0, deadLatents, deadLatentsTraining,
-      and mmcs with --truth.
+      and mmcs with --truth; with --truth and an L1 penalty also stationarity (THEORY §9 at λ = C/2: the checks of
+      lab check --sae on the SAE's own codes and on exact codes, skipped beyond N·F = 4096).
       """)
 
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
@@ -92,9 +94,22 @@ struct Train: ParsableCommand {
       ("deadLatents", "\(metrics.deadLatents)"), ("deadLatentsTraining", "\(result.tracker.deadCount(window: configuration.deadWindow))"),
     ]
     if let mmcs = metrics.meanMaxCosineSimilarity { fields.append(("mmcs", Self.number(mmcs))) }
+    if dictionary != nil, let lambda = SAEStationarity.lambda(of: architecture) {
+      let samples = Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map(Double.init))
+      let stationarity = try SAEStationarity.assess(result.autoencoder, samples: samples, lambda: lambda, source: out, dataSource: data,
+                                                    maximumCodes: Self.stationarityCodes)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+      fields.append(("stationarity", String(decoding: try encoder.encode(stationarity), as: UTF8.self)))
+    }
     fields.append(("out", Self.jsonString(out)))
     print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
   }
+
+  /// The most codes N·F for which `lab train` runs the stationarity checks itself (a few seconds);
+  /// beyond, its `stationarity` says skipped and `lab check --sae` runs them.
+  static let stationarityCodes = 4096
 
   /// Whether `path` is an existing directory.
   static func isDirectory(_ path: String) -> Bool {

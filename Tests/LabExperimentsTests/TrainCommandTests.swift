@@ -38,6 +38,32 @@ struct TrainCommandTests {
     }
   }
 
+  @Test("with --truth, relu-l1 reports stationarity at λ = C/2, its encoder view equal to lab check --sae's; topk does not")
+  func stationarity() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, truth) = try Self.data(in: directory)
+    let out = directory.appendingPathComponent("sae").path
+    let trained = try LabCommandTests.run(["train", "--data", x, "--arch", "relu-l1", "--width", "8", "--l1", "0.02", "--batch", "32",
+                                           "--steps", "200", "--lr", "0.01", "--threads", "1", "--truth", truth, "--out", out])
+    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(trained.stdout.utf8)) as? [String: Any]
+    let stationarity = try #require(json?["stationarity"] as? [String: Any])
+    #expect(stationarity["lambda"] as? Double == 0.01)
+    let encoder = try #require(stationarity["encoderCodes"] as? [String: Any])
+    let exact = try #require(stationarity["exactCodes"] as? [String: Any])
+    #expect(["stationary", "descent-found", "inconclusive"].contains(exact["verdict"] as? String ?? ""))
+    let checkJSON = directory.appendingPathComponent("check.json").path
+    let checked = try LabCommandTests.run(["check", "--data", x, "--sae", out, "--lambda", "0.01", "--json", checkJSON])
+    #expect(checked.status != 2, "stderr: \(checked.stderr)")
+    let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkJSON))) as? [String: Any]
+    let view = try #require(record?["encoderCodes"] as? [String: Any])
+    #expect(view["verdict"] as? String == encoder["verdict"] as? String)
+    #expect(view["lpK"] as? Double == encoder["lpK"] as? Double && view["loss"] as? Double == encoder["loss"] as? Double)
+    let topk = try LabCommandTests.run(["train", "--data", x, "--arch", "topk", "--width", "8", "--k", "1", "--batch", "32", "--steps", "50",
+                                        "--lr", "0.01", "--threads", "1", "--truth", truth, "--out", out + "-topk"])
+    #expect(topk.status == 0 && !topk.stdout.contains("stationarity"))
+  }
+
   @Test("bad input exits 2, names the option and writes nothing")
   func badInput() throws {
     let directory = try LabCommandTests.scratch()
