@@ -13,10 +13,11 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Equatable, Sendable {
   public private(set) var rows: Int
   /// Number of columns.
   public private(set) var columns: Int
-  /// The elements in row-major order; `storage.count == rows * columns`.
-  public var storage: [Scalar] {
-    didSet { precondition(storage.count == rows * columns, "Matrix storage must keep \(rows)×\(columns) elements, got \(storage.count).") }
-  }
+  /// The elements in row-major order; `storage.count == rows * columns` (callers that assign it
+  /// must keep that). A stored property without an observer, so that `m.storage[i] += x` from
+  /// another module mutates in place: with a `didSet` the accessor copied the whole array on every
+  /// element write.
+  public var storage: [Scalar]
 
   /// A `rows × columns` matrix with every element equal to `value`.
   public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
