@@ -150,14 +150,14 @@ public enum Trainer {
     let start = Date()
     var state = initialState(configuration, data: data)
     run(&state, configuration, data: data, until: configuration.steps)
-    return result(state, configuration, seconds: Date().timeIntervalSince(start))
+    return result(state, configuration, steps: configuration.steps, seconds: Date().timeIntervalSince(start))
   }
 
-  /// The result of a finished (or stopped) run that took `seconds`.
-  public static func result(_ state: TrainingState, _ configuration: TrainingConfiguration, seconds: Double) -> TrainingResult {
+  /// The result of a finished (or stopped) run that took `seconds` for its last `steps` steps.
+  public static func result(_ state: TrainingState, _ configuration: TrainingConfiguration, steps: Int, seconds: Double) -> TrainingResult {
     TrainingResult(autoencoder: SparseAutoencoder(architecture: state.architecture, parameters: state.parameters),
                    finalLoss: state.lastLoss, tracker: state.tracker, seconds: seconds,
-                   samplesPerSecond: Double(state.step * configuration.batchSize) / seconds, resampledLatents: state.resampledLatents)
+                   samplesPerSecond: Double(steps * configuration.batchSize) / seconds, resampledLatents: state.resampledLatents)
   }
 
   /// Takes steps from `state.step` until `step` (at most `configuration.steps`), calling `progress`

@@ -7,12 +7,17 @@ import LabTraining
 /// `lab train`: train a float32 SAE with Adam on the rows of X and write it as a SAELens directory.
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a sparse autoencoder (relu-l1 or topk) with Adam on the rows of X; write a SAELens directory.",
+    abstract: "Train a sparse autoencoder with Adam on the rows of X; write a SAELens directory.",
     discussion: """
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
-      topk minimises the reconstruction term alone. Metrics are measured on all rows of X after training.
-      Prints one JSON line: samplesPerSecond, mse, explainedVariance, l0, deadLatents, deadLatentsTraining,
-      and mmcs with --truth.
+      relu-l1-unit uses C · mean_batch Σ_i z_i with unit-norm decoder rows; topk and batchtopk (top k·B over the
+      batch, saved as SAELens jumprelu at the learned threshold) minimise the reconstruction term alone; nsae is the
+      normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)².
+      Metrics are measured on all rows of X after training. Prints one JSON line: samplesPerSecond, mse,
+      explainedVariance, l0, deadLatents, deadLatentsTraining, and mmcs with --truth. --checkpoint DIR saves the
+      full training state (weights, Adam moments, step, generator states) at the end (and every
+      --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically.
+      A progress line goes to stderr when it is a terminal, unless --quiet.
       """)
 
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
@@ -27,8 +32,14 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1).", valueName: "C"))
   var l1: Double?
 
-  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk).", valueName: "K"))
+  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk; mean per sample for batchtopk).", valueName: "K"))
   var k: Int?
+
+  @Option(name: .long, help: ArgumentHelp("NSAE sparsity α; β = α · mean(‖x‖)² (nsae).", valueName: "A"))
+  var alpha: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Standard deviation of the training noise (nsae; default 1).", valueName: "S"))
+  var noiseSigma: Double?
 
   @Option(name: .long, help: ArgumentHelp("Rows per step.", valueName: "B"))
   var batch: Int
@@ -48,6 +59,33 @@ struct Train: ParsableCommand {
   @Flag(name: .long, help: "Sparse Adam: update moments and weights only where the gradient is nonzero.")
   var sparseAdam = false
 
+  @Option(name: .long, help: ArgumentHelp("Learning-rate decay after the warm-up: constant, linear or cosine (to 0).", valueName: "kind"))
+  var lrSchedule: String = "constant"
+
+  @Option(name: .long, help: ArgumentHelp("Linear learning-rate warm-up steps.", valueName: "N"))
+  var lrWarmup: Int = 0
+
+  @Option(name: .long, help: ArgumentHelp("Linear warm-up steps of the sparsity coefficient.", valueName: "N"))
+  var l1Warmup: Int = 0
+
+  @Option(name: .long, help: ArgumentHelp("Clip the global gradient norm to this value.", valueName: "C"))
+  var clip: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Every N steps, re-initialise the latents that did not fire in them.", valueName: "N"))
+  var resampleEvery: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Write a training checkpoint directory at the end of the run.", valueName: "dir"))
+  var checkpoint: String?
+
+  @Option(name: .long, help: ArgumentHelp("Also write the checkpoint every N steps.", valueName: "N"))
+  var checkpointEvery: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Resume from a checkpoint directory written by --checkpoint.", valueName: "dir"))
+  var resume: String?
+
+  @Flag(name: .long, help: "No progress line on stderr.")
+  var quiet = false
+
   @Option(name: .long, help: ArgumentHelp("Ground-truth dictionary, K×m .npy (rows are features), for MMCS.", valueName: "D.npy"))
   var truth: String?
 
@@ -58,7 +96,8 @@ struct Train: ParsableCommand {
     guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
     guard width >= 1 else { throw BadInput.fail("'--width' must be >= 1, got \(width)") }
     let architecture: any SAEArchitecture
-    switch ArchitectureRegistry.make(kind: arch, l1: l1, k: k, width: width) {
+    let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma)
+    switch ArchitectureRegistry.make(kind: arch, options: options, width: width) {
     case .success(let a): architecture = a
     case .failure(let error): throw BadInput.fail(error.description)
     }
@@ -74,14 +113,39 @@ struct Train: ParsableCommand {
       }
       dictionary = d
     }
-    let configuration = TrainingConfiguration(architecture: architecture, width: width, batchSize: batch, steps: steps,
-                                              learningRate: lr, seed: seed, sparseAdam: sparseAdam)
+    guard let decay = LearningRateSchedule.Decay(rawValue: lrSchedule) else {
+      throw BadInput.fail("'--lr-schedule' must be one of \(LearningRateSchedule.Decay.allCases.map(\.rawValue).joined(separator: ", ")), got '\(lrSchedule)'")
+    }
+    guard lrWarmup >= 0 else { throw BadInput.fail("'--lr-warmup' must be >= 0, got \(lrWarmup)") }
+    if let checkpointEvery, checkpointEvery < 1 { throw BadInput.fail("'--checkpoint-every' must be >= 1, got \(checkpointEvery)") }
+    if checkpointEvery != nil && checkpoint == nil { throw BadInput.fail("'--checkpoint-every' needs '--checkpoint DIR'") }
+    let configuration = TrainingConfiguration(
+      architecture: architecture, width: width, batchSize: batch, steps: steps, learningRate: lr, seed: seed, sparseAdam: sparseAdam,
+      schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: decay), l1WarmupSteps: l1Warmup, gradientClipNorm: clip,
+      resampleInterval: resampleEvery)
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(error.description) }
-    if FileManager.default.fileExists(atPath: out), !Self.isDirectory(out) {
-      throw BadInput.fail("'--out' \(out) exists and is not a directory")
+    for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
+      if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
+        throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
+      }
     }
     BLAS.setThreadCount(threads)
-    let result = Trainer.train(configuration, data: x)
+    let start = Date()
+    var state: TrainingState
+    if let resume {
+      do { state = try TrainingCheckpoint.read(from: resume, configuration: configuration, data: x) } catch { throw BadInput.fail(error.description) }
+    } else {
+      state = Trainer.initialState(configuration, data: x)
+    }
+    let firstStep = state.step
+    let progress = TrainProgress.reporter(quiet: quiet)
+    while state.step < steps {
+      let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
+      Trainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
+      if let checkpoint, stop < steps { try TrainingCheckpoint.write(state, configuration: configuration, rows: x.rows, to: checkpoint) }
+    }
+    if let checkpoint { try TrainingCheckpoint.write(state, configuration: configuration, rows: x.rows, to: checkpoint) }
+    let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: Date().timeIntervalSince(start))
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out)
     var fields: [(String, String)] = [
@@ -92,6 +156,9 @@ struct Train: ParsableCommand {
       ("deadLatents", "\(metrics.deadLatents)"), ("deadLatentsTraining", "\(result.tracker.deadCount(window: configuration.deadWindow))"),
     ]
     if let mmcs = metrics.meanMaxCosineSimilarity { fields.append(("mmcs", Self.number(mmcs))) }
+    if firstStep > 0 { fields.append(("resumedAtStep", "\(firstStep)")) }
+    if resampleEvery != nil { fields.append(("resampledLatents", "\(result.resampledLatents)")) }
+    if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { fields.append(("threshold", Self.number(batchTopK.threshold))) }
     fields.append(("out", Self.jsonString(out)))
     print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
   }
