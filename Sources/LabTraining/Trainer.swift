@@ -198,11 +198,11 @@ public enum Trainer {
                                     workspace: &workspace)
         }
       }
-      if architecture.unitNormDecoder { DecoderConstraint.removeParallelComponent(of: &gradient, parameters: state.parameters) }
+      if architecture.unitNormDecoder { state.parameters.removeDecoderParallelComponent(of: &gradient) }
       if let clip = configuration.gradientClipNorm { GradientClipping.clip(&gradient, to: clip) }
       state.optimizer.learningRate = configuration.learningRate * configuration.schedule.multiplier(step: t, totalSteps: configuration.steps)
       state.optimizer.update(&state.parameters.values, gradient: gradient)
-      if architecture.unitNormDecoder { DecoderConstraint.normalizeRows(&state.parameters) }
+      if architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
       state.architecture.record(minimumPositiveCode: workspace.minimumPositiveCode)
       state.tracker.record(fired: workspace.fired)
       state.step += 1
