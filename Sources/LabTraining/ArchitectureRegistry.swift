@@ -8,32 +8,71 @@ public struct ArchitectureOptions: Equatable, Sendable {
   public var alpha: Double?
   /// `--noise-sigma S` (nsae; default 1, the NSAE code's `noise_scale`).
   public var noiseSigma: Double?
+  /// `--hidden-layers W,…` (deep; default one layer of width d_in).
+  public var hiddenLayers: [Int]?
+  /// `--decoder-layers W,…` (deep; default none).
+  public var decoderLayers: [Int]?
+  /// `--input-scale S` (deep; default 1).
+  public var inputScale: Double?
+  /// `--weight-decay W` (deep; default 5e−4).
+  public var weightDecay: Double?
 
   /// Options; see the properties.
-  public init(l1: Double? = nil, k: Int? = nil, alpha: Double? = nil, noiseSigma: Double? = nil) {
+  public init(l1: Double? = nil, k: Int? = nil, alpha: Double? = nil, noiseSigma: Double? = nil, hiddenLayers: [Int]? = nil,
+              decoderLayers: [Int]? = nil, inputScale: Double? = nil, weightDecay: Double? = nil) {
     self.l1 = l1
     self.k = k
     self.alpha = alpha
     self.noiseSigma = noiseSigma
+    self.hiddenLayers = hiddenLayers
+    self.decoderLayers = decoderLayers
+    self.inputScale = inputScale
+    self.weightDecay = weightDecay
+  }
+
+  /// The options that were given, by their `lab train` names.
+  var given: [String] {
+    [("l1", l1 != nil), ("k", k != nil), ("alpha", alpha != nil), ("noise-sigma", noiseSigma != nil), ("hidden-layers", hiddenLayers != nil),
+     ("decoder-layers", decoderLayers != nil), ("input-scale", inputScale != nil), ("weight-decay", weightDecay != nil)]
+      .filter(\.1).map(\.0)
+  }
+
+  /// A refusal of the first given option not in `allowed`, or nil.
+  func refuseAllBut(_ allowed: [String], kind: String) -> TrainingError? {
+    guard let extra = given.first(where: { !allowed.contains($0) }) else { return nil }
+    return TrainingError("'--\(extra)' does not apply to \(kind); it takes \(allowed.map { "'--\($0)'" }.joined(separator: ", "))")
   }
 }
 
-/// The shallow architectures `lab train --arch` accepts, by kind, with the options each one needs.
+/// The architectures `lab train --arch` accepts, by kind, with the options each one needs: the
+/// shallow ``SAEArchitecture`` kinds and `deep` (``DeepSAEArchitecture``).
 public enum ArchitectureRegistry {
-  /// The registered kinds, in the order shown to users.
+  /// The shallow kinds, in the order shown to users.
   public static let kinds = ["relu-l1", "relu-l1-unit", "topk", "batchtopk", "nsae"]
+  /// The deep SAE's kind.
+  public static let deepKind = "deep"
+  /// Every kind `lab train` accepts.
+  public static var allKinds: [String] { kinds + [deepKind] }
+
+  /// The deep SAE from its options: `k` (1…`width`), `hiddenLayers` (default [m]; the last width
+  /// must be m), `decoderLayers` (default none), `inputScale` (default 1), `weightDecay` (default 5e−4).
+  public static func makeDeep(options: ArchitectureOptions, inputDimension m: Int, width: Int) -> Result<DeepSAEArchitecture, TrainingError> {
+    if let error = options.refuseAllBut(["k", "hidden-layers", "decoder-layers", "input-scale", "weight-decay"], kind: deepKind) {
+      return .failure(error)
+    }
+    guard let k = options.k else { return .failure(TrainingError("deep needs '--k K'")) }
+    let architecture = DeepSAEArchitecture(k: k, encoderHidden: options.hiddenLayers ?? [m], decoderHidden: options.decoderLayers ?? [],
+                                           inputScale: options.inputScale ?? 1, weightDecay: options.weightDecay ?? 5e-4)
+    if let error = architecture.validate(inputDimension: m, width: width) { return .failure(error) }
+    return .success(architecture)
+  }
 
   /// The architecture of `kind` from its options: `relu-l1` and `relu-l1-unit` need `l1` (≥ 0);
   /// `topk` and `batchtopk` need `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes `noiseSigma`
   /// (≥ 0, default 1). An option the kind does not take is refused. A failure message names the
   /// option and its value.
   public static func make(kind: String, options: ArchitectureOptions, width: Int) -> Result<any SAEArchitecture, TrainingError> {
-    let given: [(name: String, set: Bool)] = [("l1", options.l1 != nil), ("k", options.k != nil), ("alpha", options.alpha != nil),
-                                              ("noise-sigma", options.noiseSigma != nil)]
-    func only(_ allowed: [String]) -> TrainingError? {
-      guard let extra = given.first(where: { $0.set && !allowed.contains($0.name) }) else { return nil }
-      return TrainingError("'--\(extra.name)' does not apply to \(kind); it takes \(allowed.map { "'--\($0)'" }.joined(separator: ", "))")
-    }
+    func only(_ allowed: [String]) -> TrainingError? { options.refuseAllBut(allowed, kind: kind) }
     switch kind {
     case "relu-l1", "relu-l1-unit":
       if let error = only(["l1"]) { return .failure(error) }
@@ -53,7 +92,7 @@ public enum ArchitectureRegistry {
       guard sigma.isFinite && sigma >= 0 else { return .failure(TrainingError("'--noise-sigma' must be finite and >= 0, got \(sigma)")) }
       return .success(NormalizedSAEArchitecture(alpha: alpha, noiseSigma: sigma))
     default:
-      return .failure(TrainingError("unknown architecture '\(kind)'; known: \(kinds.joined(separator: ", "))"))
+      return .failure(TrainingError("unknown architecture '\(kind)'; known: \(allKinds.joined(separator: ", "))"))
     }
   }
 }

@@ -12,7 +12,9 @@ struct Train: ParsableCommand {
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
       relu-l1-unit uses C · mean_batch Σ_i z_i with unit-norm decoder rows; topk and batchtopk (top k·B over the
       batch, saved as SAELens jumprelu at the learned threshold) minimise the reconstruction term alone; nsae is the
-      normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)².
+      normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)²; deep is the
+      deep SAE (hidden tanh+LayerNorm encoder layers with a residual, TopK sparse layer, optional hidden ReLU decoder
+      layers, unit-norm final decoder, weight decay on hidden layers), written in our own sparselab_deep format.
       Metrics are measured on all rows of X after training. Prints one JSON line: samplesPerSecond, mse,
       explainedVariance, l0, deadLatents, deadLatentsTraining, and mmcs with --truth. --checkpoint DIR saves the
       full training state (weights, Adam moments, step, generator states) at the end (and every
@@ -23,7 +25,7 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
   var data: String
 
-  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureRegistry.kinds.joined(separator: " or ")).", valueName: "kind"))
+  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureRegistry.allKinds.joined(separator: ", ")).", valueName: "kind"))
   var arch: String
 
   @Option(name: .long, help: ArgumentHelp("Number of latents F.", valueName: "F"))
@@ -40,6 +42,19 @@ struct Train: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Standard deviation of the training noise (nsae; default 1).", valueName: "S"))
   var noiseSigma: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Hidden encoder widths, comma-separated or 'none'; the last must be m (deep; default m).",
+                                          valueName: "W,..."))
+  var hiddenLayers: String?
+
+  @Option(name: .long, help: ArgumentHelp("Hidden decoder widths, comma-separated or 'none' (deep; default none).", valueName: "W,..."))
+  var decoderLayers: String?
+
+  @Option(name: .long, help: ArgumentHelp("Factor applied to the inputs (deep; default 1).", valueName: "S"))
+  var inputScale: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Weight decay of the hidden layers (deep; default 5e-4).", valueName: "W"))
+  var weightDecay: Double?
 
   @Option(name: .long, help: ArgumentHelp("Rows per step.", valueName: "B"))
   var batch: Int
@@ -95,11 +110,18 @@ struct Train: ParsableCommand {
   func run() throws {
     guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
     guard width >= 1 else { throw BadInput.fail("'--width' must be >= 1, got \(width)") }
-    let architecture: any SAEArchitecture
-    let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma)
-    switch ArchitectureRegistry.make(kind: arch, options: options, width: width) {
-    case .success(let a): architecture = a
-    case .failure(let error): throw BadInput.fail(error.description)
+    let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma,
+                                      hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
+                                      decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
+                                      inputScale: inputScale, weightDecay: weightDecay)
+    let deep = arch == ArchitectureRegistry.deepKind
+    // The deep SAE's options are checked once the input dimension is known; its trainer ignores this one.
+    var architecture: any SAEArchitecture = TopKArchitecture(k: 1)
+    if !deep {
+      switch ArchitectureRegistry.make(kind: arch, options: options, width: width) {
+      case .success(let a): architecture = a
+      case .failure(let error): throw BadInput.fail(error.description)
+      }
     }
     let x: Matrix<Float>
     do { x = try NumPyArray(contentsOf: data).matrix(path: data, role: "the data X (N × m)") } catch { throw BadInput.fail("\(error)") }
@@ -130,6 +152,7 @@ struct Train: ParsableCommand {
       }
     }
     BLAS.setThreadCount(threads)
+    if deep { return try runDeep(options: options, common: configuration, data: x, truth: dictionary) }
     let start = Date()
     var state: TrainingState
     if let resume {
@@ -148,19 +171,39 @@ struct Train: ParsableCommand {
     let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: Date().timeIntervalSince(start))
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out)
+    var extra: [(String, String)] = []
+    if firstStep > 0 { extra.append(("resumedAtStep", "\(firstStep)")) }
+    if resampleEvery != nil { extra.append(("resampledLatents", "\(result.resampledLatents)")) }
+    if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }
+    report(seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, finalLoss: result.finalLoss, metrics: metrics,
+           deadTraining: result.tracker.deadCount(window: configuration.deadWindow), extra: extra)
+  }
+
+  /// Prints the JSON line: the run's settings, speed, metrics and `extra` fields, then `out`.
+  func report(seconds: Double, samplesPerSecond: Double, finalLoss: BatchLoss, metrics: SAEMetrics, deadTraining: Int,
+              extra: [(String, String)]) {
     var fields: [(String, String)] = [
       ("arch", "\"\(arch)\""), ("width", "\(width)"), ("batch", "\(batch)"), ("steps", "\(steps)"), ("threads", "\(threads)"),
-      ("seed", "\(seed)"), ("seconds", Self.number(result.seconds)), ("samplesPerSecond", Self.number(result.samplesPerSecond)),
-      ("finalLoss", Self.number(result.finalLoss.total)), ("mse", Self.number(metrics.meanSquaredError)),
+      ("seed", "\(seed)"), ("seconds", Self.number(seconds)), ("samplesPerSecond", Self.number(samplesPerSecond)),
+      ("finalLoss", Self.number(finalLoss.total)), ("mse", Self.number(metrics.meanSquaredError)),
       ("explainedVariance", Self.number(metrics.explainedVariance)), ("l0", Self.number(metrics.l0)),
-      ("deadLatents", "\(metrics.deadLatents)"), ("deadLatentsTraining", "\(result.tracker.deadCount(window: configuration.deadWindow))"),
+      ("deadLatents", "\(metrics.deadLatents)"), ("deadLatentsTraining", "\(deadTraining)"),
     ]
     if let mmcs = metrics.meanMaxCosineSimilarity { fields.append(("mmcs", Self.number(mmcs))) }
-    if firstStep > 0 { fields.append(("resumedAtStep", "\(firstStep)")) }
-    if resampleEvery != nil { fields.append(("resampledLatents", "\(result.resampledLatents)")) }
-    if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { fields.append(("threshold", Self.number(batchTopK.threshold))) }
+    fields += extra
     fields.append(("out", Self.jsonString(out)))
     print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
+  }
+
+  /// Comma-separated layer widths, `none` for an empty list, nil when the option is absent.
+  static func widths(_ text: String?, option: String) throws -> [Int]? {
+    guard let text else { return nil }
+    if text == "none" { return [] }
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+      throw BadInput.fail("'\(option)' must be comma-separated widths >= 1 or 'none', got '\(text)'")
+    }
+    return parts.map { $0! }
   }
 
   /// Whether `path` is an existing directory.

@@ -124,4 +124,38 @@ struct TrainCommandTests {
     }
     #expect(!FileManager.default.fileExists(atPath: out))
   }
+
+  @Test("trains deep SAEs (encoder only and encoder + decoder), written as sparselab_deep; refuses shallow-only options")
+  func trainsDeep() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, truth) = try Self.data(in: directory)
+    for (name, layers) in [("encoder", ["--hidden-layers", "4"]), ("both", ["--hidden-layers", "6,4", "--decoder-layers", "5"])] {
+      let out = directory.appendingPathComponent(name).path
+      let result = try LabCommandTests.run(["train", "--data", x, "--arch", "deep", "--k", "1", "--width", "8", "--input-scale", "10"] + layers +
+                                           ["--batch", "32", "--steps", "100", "--lr", "0.004", "--sparse-adam", "--threads", "1", "--truth", truth,
+                                            "--out", out])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+      for key in ["samplesPerSecond", "mse", "l0", "deadLatents"] { #expect(json?[key] != nil, "missing \(key)") }
+      #expect((json?["mmcs"] != nil) == (name == "encoder"), "MMCS only when the decoder is linear")
+      #expect((json?["l0"] as? Double ?? 9) <= 1)
+      let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cfg.json"))) as? [String: Any]
+      #expect(config?["architecture"] as? String == "sparselab_deep")
+    }
+    let out = directory.appendingPathComponent("bad").path
+    let cases: [([String], String)] = [
+      (["--hidden-layers", "3"], "--hidden-layers"), (["--hidden-layers", "4,x"], "--hidden-layers"), (["--l1", "1"], "--l1"),
+      (["--checkpoint", out + "-ckpt"], "--checkpoint"), ([], "--k"),
+    ]
+    for (options, needle) in cases {
+      let k = options.isEmpty ? [] : ["--k", "1"]
+      let result = try LabCommandTests.run(["train", "--data", x, "--arch", "deep", "--width", "8", "--batch", "32", "--steps", "1",
+                                            "--lr", "0.01", "--out", out] + k + options)
+      #expect(result.status == 2 && result.stderr.contains(needle), "\(options): \(result.status) \(result.stderr)")
+    }
+    let relu = try LabCommandTests.run(["train", "--data", x, "--arch", "relu-l1", "--l1", "1", "--input-scale", "2", "--width", "8",
+                                        "--batch", "32", "--steps", "1", "--lr", "0.01", "--out", out])
+    #expect(relu.status == 2 && relu.stderr.contains("--input-scale"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
 }
