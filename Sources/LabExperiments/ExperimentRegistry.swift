@@ -53,6 +53,7 @@ public enum ExperimentRegistry {
     .make(ExclusiveToy.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
     .make(WideLimitToy.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
     .make(OneDToy.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
+    .make(FrontierToy.self) { toy, progress in try FrontierExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.
