@@ -5,10 +5,12 @@ import LabNumerics
 public struct BatchLoss: Equatable, Sendable {
   /// `mean_batch Σ_d (x̂ − x)²`.
   public var meanSquaredError: Double
-  /// The sparsity term (0 for TopK).
+  /// The sparsity term (0 for TopK; the weight-decay term for the deep SAE).
   public var penalty: Double
-  /// `meanSquaredError + penalty`.
-  public var total: Double { meanSquaredError + penalty }
+  /// The auxiliary (AuxK) term, 0 when not used.
+  public var auxiliary: Double = 0
+  /// `meanSquaredError + penalty + auxiliary`.
+  public var total: Double { meanSquaredError + penalty + auxiliary }
 }
 
 /// The batch loss and its exact gradient for every shallow architecture, on CBLAS `?gemm` (five

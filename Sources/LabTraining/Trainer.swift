@@ -31,11 +31,17 @@ public struct TrainingConfiguration: Sendable {
   /// initialisation (a random direction at the initial decoder norm, encoder column its transpose,
   /// encoder bias 0, Adam moments zero), as mlsae re-initialises dead latents; nil for never.
   public var resampleInterval: Int?
+  /// k_aux of the AuxK loss on the dead latents (those not fired for more than `deadWindow` steps;
+  /// topk and batchtopk only, see ``AuxiliaryKLoss``); nil for none.
+  public var auxK: Int?
+  /// The AuxK coefficient c (SAELens `aux_loss_coefficient`, default 1).
+  public var auxCoefficient: Double
 
   /// A configuration; see the properties.
   public init(architecture: any SAEArchitecture, width: Int, batchSize: Int, steps: Int, learningRate: Double, seed: UInt64 = 0,
               sparseAdam: Bool = false, deadWindow: Int = 1000, schedule: LearningRateSchedule = LearningRateSchedule(),
-              l1WarmupSteps: Int = 0, gradientClipNorm: Double? = nil, resampleInterval: Int? = nil) {
+              l1WarmupSteps: Int = 0, gradientClipNorm: Double? = nil, resampleInterval: Int? = nil, auxK: Int? = nil,
+              auxCoefficient: Double = 1) {
     self.architecture = architecture
     self.width = width
     self.batchSize = batchSize
@@ -48,6 +54,8 @@ public struct TrainingConfiguration: Sendable {
     self.l1WarmupSteps = l1WarmupSteps
     self.gradientClipNorm = gradientClipNorm
     self.resampleInterval = resampleInterval
+    self.auxK = auxK
+    self.auxCoefficient = auxCoefficient
   }
 }
 
@@ -124,6 +132,17 @@ public enum Trainer {
     if let interval = configuration.resampleInterval, interval < 1 {
       return TrainingError("'--resample-every' must be >= 1, got \(interval)")
     }
+    if configuration.deadWindow < 0 { return TrainingError("'--dead-window' must be >= 0, got \(configuration.deadWindow)") }
+    if let auxK = configuration.auxK {
+      switch configuration.architecture.activation {
+      case .topK, .batchTopK: break
+      default: return TrainingError("'--aux-k' applies to topk and batchtopk only, not \(configuration.architecture.kind)")
+      }
+      if !(1...configuration.width).contains(auxK) { return TrainingError("'--aux-k' must be in 1...\(configuration.width) (the width), got \(auxK)") }
+      if !(configuration.auxCoefficient >= 0 && configuration.auxCoefficient.isFinite) {
+        return TrainingError("'--aux-coefficient' must be finite and >= 0, got \(configuration.auxCoefficient)")
+      }
+    }
     return nil
   }
 
@@ -196,6 +215,16 @@ public enum Trainer {
                                     penalty: architecture.penalty.scaled(by: warmup), subtractsDecoderBias: architecture.subtractsDecoderBias,
                                     noise: sigma > 0 ? e.baseAddress! : nil, batch: x.baseAddress!, gradient: &gradient,
                                     workspace: &workspace)
+        }
+      }
+      if let auxK = configuration.auxK {
+        let dead = state.tracker.stepsSinceFired.map { $0 > configuration.deadWindow }
+        if dead.contains(true) {
+          // The kernel leaves g = 2(x̂ − x)/B in the residual buffer: e = x − x̂ = −(B/2) g.
+          let residual = Matrix(rows: b, columns: m, storage: workspace.residual.map { -$0 * Float(b) / 2 })
+          state.lastLoss.auxiliary = AuxiliaryKLoss.addLossAndGradient(
+            parameters: state.parameters, batch: Matrix(rows: b, columns: m, storage: batch), residual: residual, dead: dead, k: auxK,
+            coefficient: configuration.auxCoefficient, gradient: &gradient)
         }
       }
       if architecture.unitNormDecoder { state.parameters.removeDecoderParallelComponent(of: &gradient) }

@@ -11,8 +11,8 @@ import LabRandom
 /// * `state.json`: `format` (1), `kind`, `input_dimension`, `width`, `batch_size`, `rows`, `seed`,
 ///   `step`, `adam_step`, `batch_position`, `resampled_latents`, `steps_since_fired`, the generator
 ///   states `batch_rng`, `noise_rng`, `resample_rng` (four 16-digit hex words each), the
-///   architecture's learned `threshold` (BatchTopK) and `mean_input_norm` (NSAE) as hex bit patterns
-///   of `Double`, and the last loss.
+///   architecture's learned `threshold` (BatchTopK) and `mean_input_norm` (NSAE), and the last
+///   loss's parts (`last_mse`, `last_penalty`, `last_auxiliary`), as hex bit patterns of `Double`.
 ///
 /// The directory is written atomically: both files go into a fresh sibling directory, which is then
 /// renamed over the target (an older checkpoint there is moved aside first and removed after).
@@ -44,6 +44,7 @@ public enum TrainingCheckpoint {
       ("resample_rng", words(state.resampleGenerator)),
       ("last_mse", "\"\(hex(state.lastLoss.meanSquaredError.bitPattern))\""),
       ("last_penalty", "\"\(hex(state.lastLoss.penalty.bitPattern))\""),
+      ("last_auxiliary", "\"\(hex(state.lastLoss.auxiliary.bitPattern))\""),
     ]
     if let batchTopK = state.architecture as? BatchTopKArchitecture {
       fields.append(("threshold", "\"\(hex(batchTopK.threshold.bitPattern))\""))
@@ -143,7 +144,8 @@ public enum TrainingCheckpoint {
     state.tracker.stepsSinceFired = fired
     state.step = step
     state.resampledLatents = try integer("resampled_latents")
-    state.lastLoss = BatchLoss(meanSquaredError: Double(bitPattern: try bits("last_mse")), penalty: Double(bitPattern: try bits("last_penalty")))
+    state.lastLoss = BatchLoss(meanSquaredError: Double(bitPattern: try bits("last_mse")), penalty: Double(bitPattern: try bits("last_penalty")),
+                               auxiliary: Double(bitPattern: try bits("last_auxiliary")))
     if var batchTopK = state.architecture as? BatchTopKArchitecture {
       batchTopK.threshold = Double(bitPattern: try bits("threshold"))
       state.architecture = batchTopK

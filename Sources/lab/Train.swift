@@ -18,7 +18,8 @@ struct Train: ParsableCommand {
       Metrics are measured on all rows of X after training. Prints one JSON line: samplesPerSecond, mse,
       explainedVariance, l0, deadLatents, deadLatentsTraining, and mmcs with --truth. --checkpoint DIR saves the
       full training state (weights, Adam moments, step, generator states) at the end (and every
-      --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically.
+      --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically. --aux-k adds the TopK
+      auxiliary loss on latents dead for more than --dead-window steps; --resample-every re-initialises them instead.
       A progress line goes to stderr when it is a terminal, unless --quiet.
       """)
 
@@ -89,6 +90,15 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Every N steps, re-initialise the latents that did not fire in them.", valueName: "N"))
   var resampleEvery: Int?
 
+  @Option(name: .long, help: ArgumentHelp("AuxK on the dead latents with k_aux = K (topk, batchtopk).", valueName: "K"))
+  var auxK: Int?
+
+  @Option(name: .long, help: ArgumentHelp("AuxK coefficient.", valueName: "C"))
+  var auxCoefficient: Double = 1
+
+  @Option(name: .long, help: ArgumentHelp("Steps without firing after which a latent is dead (AuxK, deadLatentsTraining).", valueName: "N"))
+  var deadWindow: Int = 1000
+
   @Option(name: .long, help: ArgumentHelp("Write a training checkpoint directory at the end of the run.", valueName: "dir"))
   var checkpoint: String?
 
@@ -143,8 +153,8 @@ struct Train: ParsableCommand {
     if checkpointEvery != nil && checkpoint == nil { throw BadInput.fail("'--checkpoint-every' needs '--checkpoint DIR'") }
     let configuration = TrainingConfiguration(
       architecture: architecture, width: width, batchSize: batch, steps: steps, learningRate: lr, seed: seed, sparseAdam: sparseAdam,
-      schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: decay), l1WarmupSteps: l1Warmup, gradientClipNorm: clip,
-      resampleInterval: resampleEvery)
+      deadWindow: deadWindow, schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: decay), l1WarmupSteps: l1Warmup,
+      gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: deep ? nil : auxK, auxCoefficient: auxCoefficient)
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(error.description) }
     for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
       if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {

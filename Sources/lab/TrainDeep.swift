@@ -7,7 +7,7 @@ extension Train {
   /// format. Checkpoints, resampling and the L1 warm-up apply to the shallow kinds only.
   func runDeep(options: ArchitectureOptions, common: TrainingConfiguration, data x: Matrix<Float>, truth: Matrix<Double>?) throws {
     for (name, given) in [("--checkpoint", checkpoint != nil), ("--resume", resume != nil), ("--resample-every", resampleEvery != nil),
-                          ("--l1-warmup", l1Warmup != 0)] where given {
+                          ("--l1-warmup", l1Warmup != 0), ("--aux-k", auxK != nil)] where given {
       throw BadInput.fail("'\(name)' applies to the shallow architectures only, not deep")
     }
     let architecture: DeepSAEArchitecture

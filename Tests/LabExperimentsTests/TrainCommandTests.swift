@@ -67,6 +67,7 @@ struct TrainCommandTests {
     let cases: [(String, [String], String)] = [
       ("relu-l1-unit", ["--l1", "0.01", "--lr-schedule", "cosine", "--lr-warmup", "20", "--l1-warmup", "50"], "standard"),
       ("batchtopk", ["--k", "1", "--clip", "1", "--resample-every", "100"], "jumprelu"),
+      ("topk", ["--k", "1", "--aux-k", "2", "--dead-window", "5"], "topk"),
       ("nsae", ["--alpha", "0.01", "--noise-sigma", "0.5", "--lr-schedule", "linear"], "sparselab_nsae"),
     ]
     for (arch, options, saeLensName) in cases {
@@ -115,7 +116,7 @@ struct TrainCommandTests {
     let cases: [([String], String)] = [
       (["--arch", "relu-l1", "--l1", "1", "--lr-schedule", "step"], "--lr-schedule"), (["--arch", "relu-l1", "--l1", "1", "--alpha", "1"], "--alpha"),
       (["--arch", "nsae"], "--alpha"), (["--arch", "nsae", "--alpha", "1", "--noise-sigma", "-1"], "--noise-sigma"),
-      (["--arch", "topk", "--k", "1", "--clip", "0"], "--clip"), (["--arch", "topk", "--k", "1", "--checkpoint-every", "5"], "--checkpoint"),
+      (["--arch", "topk", "--k", "1", "--clip", "0"], "--clip"), (["--arch", "relu-l1", "--l1", "1", "--aux-k", "2"], "--aux-k"), (["--arch", "topk", "--k", "1", "--checkpoint-every", "5"], "--checkpoint"),
       (["--arch", "batchtopk", "--k", "1", "--resume", directory.appendingPathComponent("none").path], "state.json"),
     ]
     for (options, needle) in cases {
@@ -145,7 +146,7 @@ struct TrainCommandTests {
     let out = directory.appendingPathComponent("bad").path
     let cases: [([String], String)] = [
       (["--hidden-layers", "3"], "--hidden-layers"), (["--hidden-layers", "4,x"], "--hidden-layers"), (["--l1", "1"], "--l1"),
-      (["--checkpoint", out + "-ckpt"], "--checkpoint"), ([], "--k"),
+      (["--checkpoint", out + "-ckpt"], "--checkpoint"), (["--aux-k", "2"], "--aux-k"), ([], "--k"),
     ]
     for (options, needle) in cases {
       let k = options.isEmpty ? [] : ["--k", "1"]

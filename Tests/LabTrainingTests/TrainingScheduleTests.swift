@@ -90,9 +90,15 @@ import Testing
   ])
   func resume(architecture: any SAEArchitecture) throws {
     let world = TestSupport.sparseWorld(n: 300, m: 6, k: 5, p: 0.2, seed: 8)
+    let topK: Bool
+    switch architecture.activation {
+    case .topK, .batchTopK: topK = true
+    default: topK = false
+    }
     let configuration = TrainingConfiguration(
-      architecture: architecture, width: 9, batchSize: 64, steps: 40, learningRate: 1e-2, seed: 3, sparseAdam: true,
-      schedule: LearningRateSchedule(warmupSteps: 5, decay: .cosine), l1WarmupSteps: 10, gradientClipNorm: 0.5, resampleInterval: 7)
+      architecture: architecture, width: 9, batchSize: 64, steps: 40, learningRate: 1e-2, seed: 3, sparseAdam: true, deadWindow: 2,
+      schedule: LearningRateSchedule(warmupSteps: 5, decay: .cosine), l1WarmupSteps: 10, gradientClipNorm: 0.5, resampleInterval: 7,
+      auxK: topK ? 3 : nil)
     let straight = Trainer.train(configuration, data: world.x)
     var state = Trainer.initialState(configuration, data: world.x)
     Trainer.run(&state, configuration, data: world.x, until: 20)
@@ -108,5 +114,53 @@ import Testing
     var other = configuration
     other.width = 10
     #expect { try TrainingCheckpoint.read(from: directory, configuration: other, data: world.x) } throws: { "\($0)".contains("'width'") }
+  }
+
+  /// AuxK in `Double` against its definition and central finite differences (the residual held
+  /// fixed, as the loss detaches it); the loss is piecewise quadratic, so h = 1e−6 as in GradientTests.
+  @Test("AuxK: the loss equals its definition and its gradient matches central finite differences") func auxK() async {
+    await propertyCheck(count: 30, input: Gen.int(in: 1...4), Gen.int(in: 2...6), Gen.int(in: 1...4), Gen.uint64()) { m, f, b, seed in
+      let p = TestSupport.randomParameters(m: m, f: f, seed: seed)
+      let x = TestSupport.randomMatrix(rows: b, columns: m, seed: seed &+ 1)
+      let e = TestSupport.randomMatrix(rows: b, columns: m, seed: seed &+ 2)
+      let dead = (0..<f).map { ($0 + Int(seed % 3)) % 2 == 0 }
+      let k = 1 + Int(seed % UInt64(f)), c = 0.5
+      func loss(_ q: SAEParameters<Double>) -> (value: Double, gradient: [Double]) {
+        var g = [Double](repeating: 0, count: q.values.count)
+        let value = AuxiliaryKLoss.addLossAndGradient(parameters: q, batch: x, residual: e, dead: dead, k: k, coefficient: c, gradient: &g)
+        return (value, g)
+      }
+      // The definition, sample by sample.
+      let deadCount = dead.filter { $0 }.count
+      var expected = 0.0
+      var patterns: [[Bool]] = []
+      func codes(_ q: SAEParameters<Double>, _ r: Int) -> [Double] {
+        let u = (0..<f).map { i in q.encoderBias[i] + (0..<m).reduce(0.0) { $0 + (x[r, $1] - q.decoderBias[$1]) * q.encoderWeights[$1, i] } }
+        let kept = Set((0..<f).filter { dead[$0] }.sorted { u[$0] != u[$1] ? u[$0] > u[$1] : $0 < $1 }.prefix(k))
+        return (0..<f).map { kept.contains($0) ? max(0, u[$0]) : 0 }
+      }
+      for r in 0..<b {
+        let z = codes(p, r)
+        patterns.append(z.map { $0 > 0 })
+        for j in 0..<m {
+          let d = (0..<f).reduce(0.0) { $0 + z[$1] * p.decoderWeights[$1, j] } - e[r, j]
+          expected += d * d
+        }
+      }
+      expected *= c * min(Double(deadCount) / Double(k), 1) / Double(b)
+      let (value, gradient) = loss(p)
+      #expect(abs(value - expected) <= 1e-10 * (1 + expected), "AuxK \(value) vs \(expected)")
+      func pattern(_ q: SAEParameters<Double>) -> [[Bool]] { (0..<b).map { r in codes(q, r).map { $0 > 0 } } }
+      var skipped = 0
+      for index in p.values.indices {
+        var plus = p, minus = p
+        plus.values[index] += 1e-6
+        minus.values[index] -= 1e-6
+        guard pattern(plus) == patterns, pattern(minus) == patterns else { skipped += 1; continue }
+        let numeric = (loss(plus).value - loss(minus).value) / 2e-6
+        #expect(abs(numeric - gradient[index]) <= 1e-6 * (1 + abs(value) + abs(gradient[index])), "parameter \(index): \(gradient[index]) vs \(numeric)")
+      }
+      #expect(skipped * 4 <= p.values.count)
+    }
   }
 }
