@@ -55,6 +55,7 @@ public enum ExperimentRegistry {
     .make(OneDToy.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
     .make(UniversalityToy.self) { toy, progress in try UniversalityExperiment.product(toy, progress: progress) },
     .make(AbsorptionToy.self) { toy, progress in try AbsorptionExperiment.product(toy, progress: progress) },
+    .make(FrontierToy.self) { toy, progress in try FrontierExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.

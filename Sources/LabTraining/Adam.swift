@@ -1,6 +1,7 @@
 import Foundation
 
-/// Adam (Kingma & Ba) exactly as `torch.optim.Adam` with constant learning rate and no weight decay:
+/// Adam (Kingma & Ba) exactly as `torch.optim.Adam` without weight decay (the learning rate may be
+/// changed between steps by a schedule):
 ///
 ///     m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
 ///     p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
@@ -19,9 +20,9 @@ public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
   /// Whether only coordinates with a nonzero gradient are updated.
   public var sparse: Bool
   /// The number of steps taken, t.
-  public private(set) var step = 0
-  private var firstMoment: [Scalar]
-  private var secondMoment: [Scalar]
+  public internal(set) var step = 0
+  var firstMoment: [Scalar]
+  var secondMoment: [Scalar]
 
   /// Adam for `parameterCount` parameters, moments zero.
   public init(parameterCount: Int, learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
@@ -33,6 +34,12 @@ public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     self.sparse = sparse
     firstMoment = Array(repeating: 0, count: parameterCount)
     secondMoment = Array(repeating: 0, count: parameterCount)
+  }
+
+  /// Zeroes both moments of parameter `index` (a resampled latent starts afresh).
+  public mutating func resetMoments(at index: Int) {
+    firstMoment[index] = 0
+    secondMoment[index] = 0
   }
 
   /// Takes one step on `parameters` with `gradient` (same length as at init).

@@ -1,24 +1,98 @@
-/// The architectures `lab train --arch` accepts, by kind, with the option each one needs.
-public enum ArchitectureRegistry {
-  /// The registered kinds, in the order shown to users.
-  public static let kinds = ["relu-l1", "topk"]
+/// The sparsity options of `lab train` that select an architecture's hyperparameters; nil when not given.
+public struct ArchitectureOptions: Equatable, Sendable {
+  /// `--l1 C` (relu-l1, relu-l1-unit).
+  public var l1: Double?
+  /// `--k K` (topk, batchtopk, deep).
+  public var k: Int?
+  /// `--alpha A` (nsae).
+  public var alpha: Double?
+  /// `--noise-sigma S` (nsae; default 1, the NSAE code's `noise_scale`).
+  public var noiseSigma: Double?
+  /// `--hidden-layers W,…` (deep; default one layer of width d_in).
+  public var hiddenLayers: [Int]?
+  /// `--decoder-layers W,…` (deep; default none).
+  public var decoderLayers: [Int]?
+  /// `--input-scale S` (deep; default 1).
+  public var inputScale: Double?
+  /// `--weight-decay W` (deep; default 5e−4).
+  public var weightDecay: Double?
 
-  /// The architecture of `kind` from its options: `relu-l1` needs `l1` (≥ 0) and no `k`; `topk`
-  /// needs `k` (1…`width`) and no `l1`. A failure message names the option and its value.
-  public static func make(kind: String, l1: Double?, k: Int?, width: Int) -> Result<any SAEArchitecture, TrainingError> {
+  /// Options; see the properties.
+  public init(l1: Double? = nil, k: Int? = nil, alpha: Double? = nil, noiseSigma: Double? = nil, hiddenLayers: [Int]? = nil,
+              decoderLayers: [Int]? = nil, inputScale: Double? = nil, weightDecay: Double? = nil) {
+    self.l1 = l1
+    self.k = k
+    self.alpha = alpha
+    self.noiseSigma = noiseSigma
+    self.hiddenLayers = hiddenLayers
+    self.decoderLayers = decoderLayers
+    self.inputScale = inputScale
+    self.weightDecay = weightDecay
+  }
+
+  /// The options that were given, by their `lab train` names.
+  var given: [String] {
+    [("l1", l1 != nil), ("k", k != nil), ("alpha", alpha != nil), ("noise-sigma", noiseSigma != nil), ("hidden-layers", hiddenLayers != nil),
+     ("decoder-layers", decoderLayers != nil), ("input-scale", inputScale != nil), ("weight-decay", weightDecay != nil)]
+      .filter(\.1).map(\.0)
+  }
+
+  /// A refusal of the first given option not in `allowed`, or nil.
+  func refuseAllBut(_ allowed: [String], kind: String) -> TrainingError? {
+    guard let extra = given.first(where: { !allowed.contains($0) }) else { return nil }
+    return TrainingError("'--\(extra)' does not apply to \(kind); it takes \(allowed.map { "'--\($0)'" }.joined(separator: ", "))")
+  }
+}
+
+/// The architectures `lab train --arch` accepts, by kind, with the options each one needs: the
+/// shallow ``SAEArchitecture`` kinds and `deep` (``DeepSAEArchitecture``).
+public enum ArchitectureRegistry {
+  /// The shallow kinds, in the order shown to users.
+  public static let kinds = ["relu-l1", "relu-l1-unit", "topk", "batchtopk", "nsae"]
+  /// The deep SAE's kind.
+  public static let deepKind = "deep"
+  /// Every kind `lab train` accepts.
+  public static var allKinds: [String] { kinds + [deepKind] }
+
+  /// The deep SAE from its options: `k` (1…`width`), `hiddenLayers` (default [m]; the last width
+  /// must be m), `decoderLayers` (default none), `inputScale` (default 1), `weightDecay` (default 5e−4).
+  public static func makeDeep(options: ArchitectureOptions, inputDimension m: Int, width: Int) -> Result<DeepSAEArchitecture, TrainingError> {
+    if let error = options.refuseAllBut(["k", "hidden-layers", "decoder-layers", "input-scale", "weight-decay"], kind: deepKind) {
+      return .failure(error)
+    }
+    guard let k = options.k else { return .failure(TrainingError("deep needs '--k K'")) }
+    let architecture = DeepSAEArchitecture(k: k, encoderHidden: options.hiddenLayers ?? [m], decoderHidden: options.decoderLayers ?? [],
+                                           inputScale: options.inputScale ?? 1, weightDecay: options.weightDecay ?? 5e-4)
+    if let error = architecture.validate(inputDimension: m, width: width) { return .failure(error) }
+    return .success(architecture)
+  }
+
+  /// The architecture of `kind` from its options: `relu-l1` and `relu-l1-unit` need `l1` (≥ 0);
+  /// `topk` and `batchtopk` need `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes `noiseSigma`
+  /// (≥ 0, default 1). An option the kind does not take is refused. A failure message names the
+  /// option and its value.
+  public static func make(kind: String, options: ArchitectureOptions, width: Int) -> Result<any SAEArchitecture, TrainingError> {
+    func only(_ allowed: [String]) -> TrainingError? { options.refuseAllBut(allowed, kind: kind) }
     switch kind {
-    case "relu-l1":
-      guard k == nil else { return .failure(TrainingError("'--k' applies to topk only; relu-l1 takes '--l1'")) }
-      guard let l1 else { return .failure(TrainingError("relu-l1 needs '--l1 C'")) }
+    case "relu-l1", "relu-l1-unit":
+      if let error = only(["l1"]) { return .failure(error) }
+      guard let l1 = options.l1 else { return .failure(TrainingError("\(kind) needs '--l1 C'")) }
       guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
-      return .success(ReLUL1Architecture(l1Coefficient: l1))
-    case "topk":
-      guard l1 == nil else { return .failure(TrainingError("'--l1' applies to relu-l1 only; topk takes '--k'")) }
-      guard let k else { return .failure(TrainingError("topk needs '--k K'")) }
+      return .success(kind == "relu-l1" ? ReLUL1Architecture(l1Coefficient: l1) : UnitNormReLUL1Architecture(l1Coefficient: l1))
+    case "topk", "batchtopk":
+      if let error = only(["k"]) { return .failure(error) }
+      guard let k = options.k else { return .failure(TrainingError("\(kind) needs '--k K'")) }
       guard (1...width).contains(k) else { return .failure(TrainingError("'--k' must be in 1...\(width) (the width), got \(k)")) }
-      return .success(TopKArchitecture(k: k))
+      return .success(kind == "topk" ? TopKArchitecture(k: k) : BatchTopKArchitecture(k: k))
+    case "nsae":
+      if let error = only(["alpha", "noise-sigma"]) { return .failure(error) }
+      guard let alpha = options.alpha else { return .failure(TrainingError("nsae needs '--alpha A'")) }
+      guard alpha.isFinite && alpha >= 0 else { return .failure(TrainingError("'--alpha' must be finite and >= 0, got \(alpha)")) }
+      let sigma = options.noiseSigma ?? 1
+      guard sigma.isFinite && sigma >= 0 else { return .failure(TrainingError("'--noise-sigma' must be finite and >= 0, got \(sigma)")) }
+      return .success(NormalizedSAEArchitecture(alpha: alpha, noiseSigma: sigma))
     default:
-      return .failure(TrainingError("unknown architecture '\(kind)'; known: \(kinds.joined(separator: ", "))"))
+      return .failure(TrainingError("unknown architecture '\(kind)'; known: \(allKinds.joined(separator: ", "))"))
     }
   }
 }

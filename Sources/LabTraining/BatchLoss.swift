@@ -1,42 +1,47 @@
+import Foundation
 import LabNumerics
 
 /// The training loss of one batch, with its parts (in `Double`).
 public struct BatchLoss: Equatable, Sendable {
   /// `mean_batch Σ_d (x̂ − x)²`.
   public var meanSquaredError: Double
-  /// The sparsity term (0 for TopK).
+  /// The sparsity term (0 for TopK; the weight-decay term for the deep SAE).
   public var penalty: Double
-  /// `meanSquaredError + penalty`.
-  public var total: Double { meanSquaredError + penalty }
+  /// The auxiliary (AuxK) term, 0 when not used.
+  public var auxiliary: Double = 0
+  /// `meanSquaredError + penalty + auxiliary`.
+  public var total: Double { meanSquaredError + penalty + auxiliary }
 }
 
-/// The batch loss and its exact gradient for every architecture, on CBLAS `?gemm` (five products
-/// per step, no per-sample loops around them):
+/// The batch loss and its exact gradient for every shallow architecture, on CBLAS `?gemm` (five
+/// products per step, no per-sample loops around them):
 ///
-///     xc = x − b_dec;  h = xc W_enc + b_enc;  z = act(h);  x̂ = z W_dec + b_dec;  r = x̂ − x
-///     L  = (1/B) Σ ‖r‖² + λ (1/B) Σ_b Σ_i z_bi ‖W_dec,i‖
-///     g  = 2r/B;  ∂b_dec = Σ_b g − W_enc ∂b_enc;  ∂W_dec = zᵀg + (λ/B) (Σ_b z_bi) W_dec,i/‖W_dec,i‖
-///     ∂z = g W_decᵀ + (λ/B) ‖W_dec,i‖;  ∂h = ∂z ⊙ [z > 0];  ∂W_enc = xcᵀ ∂h;  ∂b_enc = Σ_b ∂h
+///     xc = x − b_dec (or x);  u = xc W_enc + b_enc + ε;  z = act(u);  x̂ = z W_dec + b_dec;  r = x̂ − x
+///     L  = (1/B) Σ ‖r‖² + λ (1/B) Σ_b Σ_i z_bi w_i     (w_i = ‖W_dec,i‖ or 1 by the penalty)
+///     g  = 2r/B;  ∂b_dec = Σ_b g − W_enc ∂b_enc;  ∂W_dec = zᵀg + (λ/B) (Σ_b z_bi) ∂w_i/∂W_dec,i
+///     ∂z = g W_decᵀ + (λ/B) w_i;  ∂u = ∂z ⊙ act'(z);  ∂W_enc = xcᵀ ∂u;  ∂b_enc = Σ_b ∂u
 ///
-/// The `b_dec` term through the encoder uses `Σ_b ∂h · W_encᵀ = W_enc ∂b_enc` (a matrix-vector
-/// product) instead of a sixth gemm. At a zero decoder row the norm's subgradient 0 is used.
+/// act' is `[z > 0]`, or `(1 − z²)[z > 0]` for tanh ∘ ReLU. The `b_dec` term through the encoder
+/// (absent when the architecture does not subtract `b_dec`) uses `Σ_b ∂u · W_encᵀ = W_enc ∂b_enc`
+/// (a matrix-vector product) instead of a sixth gemm. At a zero decoder row the norm's subgradient
+/// 0 is used. ε is the optional training noise (B×F), an input here.
 public enum SAEKernel {
   /// Computes the loss of `architecture` with `parameters` on the `batchSize` rows at `batch`
   /// (row-major B×m) and writes its gradient (same layout as `parameters.values`) to `gradient`.
   public static func lossAndGradient<Scalar: LinearAlgebraScalar>(
-    parameters: SAEParameters<Scalar>, activation: ActivationRule, penalty: SparsityPenalty,
-    batch: UnsafePointer<Scalar>, gradient: inout [Scalar], workspace: inout Workspace<Scalar>
+    parameters: SAEParameters<Scalar>, activation: ActivationRule, penalty: SparsityPenalty, subtractsDecoderBias: Bool = true,
+    noise: UnsafePointer<Scalar>? = nil, batch: UnsafePointer<Scalar>, gradient: inout [Scalar], workspace: inout Workspace<Scalar>
   ) -> BatchLoss {
     let m = parameters.inputDimension, f = parameters.width, b = workspace.batchSize
     precondition(gradient.count == parameters.values.count, "The gradient needs \(parameters.values.count) elements, got \(gradient.count).")
     let (m32, f32, b32) = (int32(m), int32(f), int32(b))
-    let l1: Scalar
-    switch penalty {
-    case .none: l1 = 0
-    case .decoderNormWeightedL1(let c): l1 = Scalar(c)
-    }
+    let l1 = Scalar(penalty.coefficient)
+    let normWeighted: Bool
+    if case .decoderNormWeightedL1 = penalty { normWeighted = true } else { normWeighted = false }
+    let tanhDerivative = activation == .tanhReLU
     let scale = 1 / Scalar(b)
     var squaredError = 0.0, penaltySum = 0.0, active = 0
+    var minimumPositive = Scalar.infinity
     parameters.values.withUnsafeBufferPointer { p in
       let wEnc = p.baseAddress!, bEnc = wEnc + parameters.encoderBiasOffset
       let wDec = wEnc + parameters.decoderWeightsOffset, bDec = wEnc + parameters.decoderBiasOffset
@@ -44,14 +49,20 @@ public enum SAEKernel {
         let gWEnc = g.baseAddress!, gBEnc = gWEnc + parameters.encoderBiasOffset
         let gWDec = gWEnc + parameters.decoderWeightsOffset, gBDec = gWEnc + parameters.decoderBiasOffset
         withBuffers(&workspace) { xc, r, z, dz, norms, sums, scratch, fired in
-          if l1 != 0 { computeRowNorms(wDec, rows: f, columns: m, into: norms) }
+          if l1 != 0 && normWeighted {
+            computeRowNorms(wDec, rows: f, columns: m, into: norms)
+          } else {
+            for i in 0..<f { norms[i] = 1 }
+          }
           for row in 0..<b {
-            for j in 0..<m { xc[row * m + j] = batch[row * m + j] - bDec[j] }
+            for j in 0..<m { xc[row * m + j] = subtractsDecoderBias ? batch[row * m + j] - bDec[j] : batch[row * m + j] }
           }
           // h = xc W_enc, then z = act(h + b_enc).
           Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: f32, k: m32, alpha: 1, a: xc, lda: m32,
                           b: wEnc, ldb: f32, beta: 0, c: z, ldc: f32)
-          applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: scratch)
+          if let noise { for index in 0..<(b * f) { z[index] += noise[index] } }
+          // dz is free until its gemm below, so it is BatchTopK's B×F selection scratch.
+          applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: activation.needsBatchScratch ? dz : scratch)
           // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
           Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: m32, k: f32, alpha: 1, a: z, lda: f32,
                           b: wDec, ldb: m32, beta: 0, c: r, ldc: m32)
@@ -73,7 +84,7 @@ public enum SAEKernel {
                           b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
           Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
                           b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
-          // ∂h = (∂z + (λ/B)‖W_dec,i‖) ⊙ [z > 0]; ∂b_enc = Σ_b ∂h; per-latent code sums and firing.
+          // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing.
           for i in 0..<f { gBEnc[i] = 0; sums[i] = 0; fired[i] = false }
           let weightedNorm = l1 * scale
           for row in 0..<b {
@@ -81,8 +92,10 @@ public enum SAEKernel {
             for i in 0..<f {
               let code = zr[i]
               if code > 0 {
-                let d = dr[i] + weightedNorm * norms[i]
+                var d = dr[i] + weightedNorm * norms[i]
+                if tanhDerivative { d *= 1 - code * code }
                 dr[i] = d
+                minimumPositive = min(minimumPositive, code)
                 gBEnc[i] += d
                 sums[i] += code
                 fired[i] = true
@@ -95,10 +108,12 @@ public enum SAEKernel {
           // ∂W_enc = xcᵀ ∂h;  ∂b_dec −= W_enc ∂b_enc.
           Scalar.blasGemm(transposingA: true, transposingB: false, m: m32, n: f32, k: b32, alpha: 1, a: xc, lda: m32,
                           b: dz, ldb: f32, beta: 0, c: gWEnc, ldc: f32)
-          Scalar.blasGemv(transposing: false, m: m32, n: f32, alpha: -1, a: wEnc, lda: f32, x: gBEnc, beta: 1, y: gBDec)
-          if l1 != 0 {
-            for i in 0..<f where norms[i] > 0 {
-              penaltySum += Double(sums[i]) * Double(norms[i])
+          if subtractsDecoderBias {
+            Scalar.blasGemv(transposing: false, m: m32, n: f32, alpha: -1, a: wEnc, lda: f32, x: gBEnc, beta: 1, y: gBDec)
+          }
+          for i in 0..<f where norms[i] > 0 {
+            penaltySum += Double(sums[i]) * Double(norms[i])
+            if l1 != 0 && normWeighted {
               let coefficient = l1 * scale * sums[i] / norms[i]
               for j in 0..<m { gWDec[i * m + j] += coefficient * wDec[i * m + j] }
             }
@@ -107,9 +122,8 @@ public enum SAEKernel {
       }
     }
     workspace.activeCount = active
-    let l1Double: Double
-    if case .decoderNormWeightedL1(let c) = penalty { l1Double = c } else { l1Double = 0 }
-    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: l1Double * penaltySum / Double(b))
+    workspace.minimumPositiveCode = active > 0 ? Double(minimumPositive) : nil
+    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: penalty.coefficient * penaltySum / Double(b))
   }
 
   /// `n` as a 32-bit BLAS integer; larger dimensions are a precondition failure.
@@ -119,22 +133,32 @@ public enum SAEKernel {
   }
 
   /// Adds `bias` to every row of the `rows`×`width` pre-activations and applies `rule` in place.
+  /// `scratch` holds `width` elements, or `rows`·`width` for ``ActivationRule/batchTopK(_:)``.
   static func applyActivation<Scalar: BinaryFloatingPoint>(
     _ rule: ActivationRule, to h: UnsafeMutablePointer<Scalar>, bias: UnsafePointer<Scalar>, rows: Int, width: Int,
     scratch: UnsafeMutablePointer<Scalar>
   ) {
+    for row in 0..<rows {
+      let hr = h + row * width
+      for i in 0..<width { hr[i] += bias[i] }
+    }
     switch rule {
     case .relu:
-      for row in 0..<rows {
-        let hr = h + row * width
-        for i in 0..<width { hr[i] = max(0, hr[i] + bias[i]) }
-      }
+      for index in 0..<(rows * width) { h[index] = max(0, h[index]) }
     case .topK(let k):
+      for row in 0..<rows { TopKArchitecture.keepTopK(h + row * width, count: width, k: k, scratch: scratch) }
+    case .batchTopK(let k):
+      TopKArchitecture.keepTopK(h, count: rows * width, k: min(k * rows, rows * width), scratch: scratch)
+    case .jumpReLU(let thresholds):
       for row in 0..<rows {
         let hr = h + row * width
-        for i in 0..<width { hr[i] += bias[i] }
-        TopKArchitecture.keepTopK(hr, count: width, k: k, scratch: scratch)
+        for i in 0..<width {
+          let threshold = Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[i])
+          hr[i] = hr[i] > threshold ? max(0, hr[i]) : 0
+        }
       }
+    case .tanhReLU:
+      for index in 0..<(rows * width) { h[index] = Scalar(tanh(Double(max(0, h[index])))) }
     }
   }
 
@@ -173,5 +197,13 @@ public enum SAEKernel {
         }
       }
     }
+  }
+}
+
+extension ActivationRule {
+  /// Whether ``SAEKernel/applyActivation(_:to:bias:rows:width:scratch:)`` needs a rows×width scratch.
+  var needsBatchScratch: Bool {
+    if case .batchTopK = self { return true }
+    return false
   }
 }

@@ -8,9 +8,9 @@ public struct BatchSampler: Sendable {
   public let rowCount: Int
   /// B.
   public let batchSize: Int
-  private var generator: Xoshiro256StarStar
-  private var permutation: [Int]
-  private var position: Int
+  var generator: Xoshiro256StarStar
+  var permutation: [Int]
+  var position: Int
 
   /// Batches of `batchSize` (1…`rowCount`) rows drawn under `seed`.
   public init(rowCount: Int, batchSize: Int, seed: UInt64) {

@@ -1,12 +1,21 @@
-/// How an architecture turns pre-activations `h = (x − b_dec) W_enc + b_enc` into codes. Both rules
-/// keep a code only where it is positive, so the derivative of a code with respect to its
-/// pre-activation is 1 where the code is positive and 0 elsewhere.
+/// How an architecture turns pre-activations `h = (x − b_dec) W_enc + b_enc` (plus training noise,
+/// if any) into codes. Every rule keeps a code only where it is positive; the derivative of a code
+/// with respect to its pre-activation is 1 where the code is positive and 0 elsewhere, except for
+/// ``tanhReLU`` whose derivative is `1 − z²` where the code is positive.
 public enum ActivationRule: Equatable, Sendable {
   /// `z = ReLU(h)`.
   case relu
   /// Keep the `k` largest pre-activations of each row (ties broken by the lower latent index),
   /// zero the rest, then ReLU (SAELens `topk` without decoder-norm rescaling).
   case topK(Int)
+  /// Keep the `k·B` largest pre-activations of the whole B-row batch (ties broken by the lower
+  /// row-major index), zero the rest, then ReLU (SAELens `BatchTopK`, training only).
+  case batchTopK(Int)
+  /// `z = ReLU(h) · [h > θ_i]` with one threshold per latent, or a single threshold for every
+  /// latent (SAELens `jumprelu` at inference).
+  case jumpReLU([Double])
+  /// `z = tanh(ReLU(h))`, codes in [0, 1) (the normalised SAE).
+  case tanhReLU
 }
 
 /// The sparsity term added to the reconstruction loss, averaged over the batch.
@@ -15,20 +24,78 @@ public enum SparsityPenalty: Equatable, Sendable {
   case none
   /// `λ · mean_batch Σ_i z_i ‖W_dec,i‖`, SAELens `standard` and bench_w3_sae.py.
   case decoderNormWeightedL1(Double)
+  /// `λ · mean_batch Σ_i z_i` (codes are nonnegative), for unit-norm decoders and the normalised SAE.
+  case l1(Double)
+
+  /// The coefficient λ (0 for ``none``).
+  public var coefficient: Double {
+    switch self {
+    case .none: 0
+    case .decoderNormWeightedL1(let c), .l1(let c): c
+    }
+  }
+
+  /// The same penalty with its coefficient multiplied by `factor` (the L1 warm-up).
+  public func scaled(by factor: Double) -> SparsityPenalty {
+    switch self {
+    case .none: .none
+    case .decoderNormWeightedL1(let c): .decoderNormWeightedL1(c * factor)
+    case .l1(let c): .l1(c * factor)
+    }
+  }
 }
 
-/// A sparse-autoencoder architecture: an activation rule, a sparsity penalty and its SAELens name.
-/// Every architecture shares the encoder and decoder biases and subtracts the decoder bias from
-/// the input before encoding (SAELens `apply_b_dec_to_input = true`).
+/// A shallow sparse-autoencoder architecture: one encoder layer, one decoder layer, an activation
+/// rule, a sparsity penalty and how it is named in a `cfg.json`. Every architecture has encoder and
+/// decoder biases; most subtract the decoder bias from the input before encoding (SAELens
+/// `apply_b_dec_to_input = true`).
 public protocol SAEArchitecture: Sendable {
   /// The registry name used by `lab train --arch` (e.g. `"relu-l1"`).
   var kind: String { get }
-  /// The SAELens `architecture` written to `cfg.json` (e.g. `"standard"`).
+  /// The `architecture` written to `cfg.json` (e.g. `"standard"`; ours start with `"sparselab_"`).
   var saeLensArchitecture: String { get }
-  /// The activation rule.
+  /// The activation rule in training.
   var activation: ActivationRule { get }
+  /// The activation rule at inference (default: the training rule).
+  var inferenceActivation: ActivationRule { get }
   /// The sparsity penalty of the training loss.
   var penalty: SparsityPenalty { get }
+  /// Whether `b_dec` is subtracted from the input before encoding (default true).
+  var subtractsDecoderBias: Bool { get }
+  /// Whether training keeps every decoder row at unit norm (default false): the gradient component
+  /// parallel to each row is removed before the step and the rows are renormalised after it.
+  var unitNormDecoder: Bool { get }
+  /// The standard deviation σ of the Gaussian noise added to the pre-activations in training only
+  /// (default 0: none).
+  var trainingNoise: Double { get }
+  /// The norm of every decoder row at initialisation (default 0.1, SAELens `decoder_init_norm`).
+  var initialDecoderNorm: Double { get }
   /// Architecture-specific `cfg.json` keys as (key, JSON text) pairs, in order.
   var saeLensExtraConfig: [(key: String, json: String)] { get }
+  /// Extra float32 tensors of `sae_weights.safetensors` for an SAE of `width` latents (default none).
+  func saeLensExtraTensors(width: Int) -> [(name: String, values: [Float])]
+  /// The architecture fitted to the training data before the first step (default: unchanged);
+  /// `meanInputNorm` is the mean Euclidean norm of the data rows.
+  func prepared(meanInputNorm: Double) -> any SAEArchitecture
+  /// Records the smallest positive code of a training batch (nil when none fired); default: nothing.
+  mutating func record(minimumPositiveCode: Double?)
+}
+
+extension SAEArchitecture {
+  /// The training rule.
+  public var inferenceActivation: ActivationRule { activation }
+  /// True.
+  public var subtractsDecoderBias: Bool { true }
+  /// False.
+  public var unitNormDecoder: Bool { false }
+  /// 0.
+  public var trainingNoise: Double { 0 }
+  /// 0.1.
+  public var initialDecoderNorm: Double { 0.1 }
+  /// None.
+  public func saeLensExtraTensors(width: Int) -> [(name: String, values: [Float])] { [] }
+  /// Unchanged.
+  public func prepared(meanInputNorm: Double) -> any SAEArchitecture { self }
+  /// Nothing.
+  public mutating func record(minimumPositiveCode: Double?) {}
 }

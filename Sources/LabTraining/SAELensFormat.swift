@@ -5,7 +5,10 @@ import LabNumerics
 /// Reads and writes SAELens SAE directories (ANCHORS §4): `cfg.json` plus `sae_weights.safetensors`
 /// holding float32 `W_enc` [d_in, d_sae], `W_dec` [d_sae, d_in], `b_enc` [d_sae], `b_dec` [d_in]
 /// without `__metadata__`. Architectures `standard` (read as `relu-l1` with coefficient 0: the file
-/// holds no training coefficient) and `topk`.
+/// holds no training coefficient), `topk`, `jumprelu` (plus `threshold` [d_sae]; a trained BatchTopK
+/// SAE is written in this form) and our own `sparselab_nsae` (the normalised SAE: the four standard
+/// tensors, `apply_b_dec_to_input` false, extra keys `alpha`, `noise_sigma`, `mean_input_norm`;
+/// encoding `tanh(ReLU(x W_enc + b_enc))`), an architecture name SAELens refuses instead of misreading.
 public enum SAELensFormat {
   /// The SAELens version written as `metadata.sae_lens_version` (≥ 6.0.0, so no migration runs).
   public static let saeLensVersion = "6.54.12"
@@ -19,7 +22,7 @@ public enum SAELensFormat {
     let p = autoencoder.parameters, a = autoencoder.architecture
     var keys: [(String, String)] = [
       ("d_in", "\(p.inputDimension)"), ("d_sae", "\(p.width)"), ("dtype", "\"float32\""), ("device", "\"cpu\""),
-      ("apply_b_dec_to_input", "true"), ("normalize_activations", "\"none\""), ("reshape_activations", "\"none\""),
+      ("apply_b_dec_to_input", "\(a.subtractsDecoderBias)"), ("normalize_activations", "\"none\""), ("reshape_activations", "\"none\""),
       ("metadata", "{\"sae_lens_version\": \"\(saeLensVersion)\", \"sae_lens_training_version\": \"\(saeLensVersion)\"}"),
       ("architecture", "\"\(a.saeLensArchitecture)\""),
     ]
@@ -28,12 +31,14 @@ public enum SAELensFormat {
     func tensor(_ shape: [Int], _ values: [Float]) -> SafeTensors.Tensor {
       SafeTensors.Tensor(elementType: .float32, shape: shape, values: values.map(Double.init))
     }
-    let weights = SafeTensors(tensors: [
+    var tensors = [
       "W_enc": tensor([p.inputDimension, p.width], p.encoderWeights.storage),
       "b_enc": tensor([p.width], p.encoderBias),
       "W_dec": tensor([p.width, p.inputDimension], p.decoderWeights.storage),
       "b_dec": tensor([p.inputDimension], p.decoderBias),
-    ])
+    ]
+    for extra in a.saeLensExtraTensors(width: p.width) { tensors[extra.name] = tensor([extra.values.count], extra.values) }
+    let weights = SafeTensors(tensors: tensors)
     return [(configFile, Data(config.utf8)), (weightsFile, weights.encoded)]
   }
 
@@ -58,13 +63,20 @@ public enum SAELensFormat {
     }
     let m = try integer("d_in"), f = try integer("d_sae")
     let architectureName = config["architecture"] as? String ?? "standard"
-    if let apply = config["apply_b_dec_to_input"] as? Bool, !apply {
-      throw TrainingError("\(configPath): 'apply_b_dec_to_input' false is not supported")
+    let subtractsDecoderBias = architectureName != "sparselab_nsae"
+    if let apply = config["apply_b_dec_to_input"] as? Bool, apply != subtractsDecoderBias {
+      throw TrainingError("\(configPath): 'apply_b_dec_to_input' \(apply) is not supported for '\(architectureName)'")
     }
     if let normalize = config["normalize_activations"] as? String, normalize != "none" {
       throw TrainingError("\(configPath): 'normalize_activations' '\(normalize)' is not supported (only 'none')")
     }
-    let architecture: any SAEArchitecture
+    func number(_ key: String) throws(TrainingError) -> Double {
+      guard let value = config[key] as? Double, value.isFinite, value >= 0 else {
+        throw TrainingError("\(configPath): '\(key)' must be a finite number >= 0, got \(config[key] ?? "nothing")")
+      }
+      return value
+    }
+    var architecture: any SAEArchitecture
     var rescale = false
     switch architectureName {
     case "standard": architecture = ReLUL1Architecture(l1Coefficient: 0)
@@ -73,7 +85,12 @@ public enum SAELensFormat {
       guard k <= f else { throw TrainingError("\(configPath): 'k' must be <= d_sae = \(f), got \(k)") }
       architecture = TopKArchitecture(k: k)
       rescale = config["rescale_acts_by_decoder_norm"] as? Bool ?? false
-    default: throw TrainingError("\(configPath): 'architecture' '\(architectureName)' is not supported (standard, topk)")
+    case "jumprelu": architecture = JumpReLUArchitecture(thresholds: [])
+    case "sparselab_nsae":
+      architecture = NormalizedSAEArchitecture(alpha: try number("alpha"), noiseSigma: try number("noise_sigma"),
+                                               meanInputNorm: try number("mean_input_norm"))
+    default:
+      throw TrainingError("\(configPath): 'architecture' '\(architectureName)' is not supported (standard, topk, jumprelu, sparselab_nsae)")
     }
     let weights: SafeTensors
     do { weights = try SafeTensors(contentsOf: weightsPath) } catch { throw TrainingError("\(error)") }
@@ -86,6 +103,9 @@ public enum SAELensFormat {
     var parameters = SAEParameters<Float>(
       encoderWeights: Matrix(rows: m, columns: f, storage: try tensor("W_enc", [m, f])), encoderBias: try tensor("b_enc", [f]),
       decoderWeights: Matrix(rows: f, columns: m, storage: try tensor("W_dec", [f, m])), decoderBias: try tensor("b_dec", [m]))
+    if architecture is JumpReLUArchitecture {
+      architecture = JumpReLUArchitecture(thresholds: try tensor("threshold", [f]).map(Double.init))
+    }
     if rescale {
       let norms = parameters.decoderNorms
       for j in 0..<f where norms[j] > 0 {

@@ -12,15 +12,15 @@ public struct SAEMetrics: Equatable, Sendable {
   /// Latents whose code is zero on every sample.
   public var deadLatents: Int
   /// Mean over the true features of the largest (signed) cosine similarity to a decoder row;
-  /// `nil` without a ground-truth dictionary.
+  /// `nil` without a ground-truth dictionary or when the model's decoder is not linear.
   public var meanMaxCosineSimilarity: Double?
 
   /// Evaluates `autoencoder` on the rows of `data` (N×m), in chunks of `chunkRows` rows, and, given
   /// `truth` (K×m, rows are the true features), the MMCS of its decoder rows.
-  public static func evaluate<Scalar: LinearAlgebraScalar>(
-    _ autoencoder: SparseAutoencoder<Scalar>, on data: Matrix<Scalar>, truth: Matrix<Double>? = nil, chunkRows: Int = 8192
+  public static func evaluate<Model: SparseCodingModel>(
+    _ autoencoder: Model, on data: Matrix<Model.Scalar>, truth: Matrix<Double>? = nil, chunkRows: Int = 8192
   ) -> SAEMetrics {
-    let m = data.columns, f = autoencoder.parameters.width, n = data.rows
+    let m = data.columns, f = autoencoder.latentCount, n = data.rows
     precondition(n >= 1, "Metrics need at least one sample.")
     var statistics = ReconstructionStatistics(dimension: m)
     var active = 0
@@ -37,7 +37,8 @@ public struct SAEMetrics: Equatable, Sendable {
       start += rows
     }
     let count = Double(n)
-    let mmcs = truth.map { meanMaxCosineSimilarity(truth: $0, decoder: autoencoder.parameters.decoderWeights) }
+    let dictionary = autoencoder.linearDictionary
+    let mmcs = truth.flatMap { t in dictionary.map { meanMaxCosineSimilarity(truth: t, decoder: $0) } }
     return SAEMetrics(l0: Double(active) / count, meanSquaredError: statistics.meanSquaredError,
                       explainedVariance: statistics.explainedVariance,
                       deadLatents: fired.reduce(0) { $1 ? $0 : $0 + 1 }, meanMaxCosineSimilarity: mmcs)

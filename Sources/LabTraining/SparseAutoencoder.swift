@@ -13,21 +13,25 @@ public struct SparseAutoencoder<Scalar: LinearAlgebraScalar>: Sendable {
     self.parameters = parameters
   }
 
-  /// The codes of the rows of `x` (N×m): `act((x − b_dec) W_enc + b_enc)`, N×F.
+  /// The codes of the rows of `x` (N×m) at inference: `act((x − b_dec) W_enc + b_enc)` (without
+  /// `− b_dec` when the architecture does not subtract it, and without training noise), N×F.
   public func encode(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
     let m = parameters.inputDimension, f = parameters.width
     precondition(x.columns == m, "The SAE takes inputs of dimension \(m), got \(x.columns) columns.")
     let bDec = parameters.decoderBias
     var centered = x
-    for r in 0..<x.rows { for j in 0..<m { centered.storage[r * m + j] -= bDec[j] } }
+    if architecture.subtractsDecoderBias {
+      for r in 0..<x.rows { for j in 0..<m { centered.storage[r * m + j] -= bDec[j] } }
+    }
+    let rule = architecture.inferenceActivation
     var codes = centered.multiplied(by: parameters.encoderWeights).storage
     let bias = parameters.encoderBias
-    var scratch = [Scalar](repeating: 0, count: f)
+    var scratch = [Scalar](repeating: 0, count: rule.needsBatchScratch ? x.rows * f : f)
     codes.withUnsafeMutableBufferPointer { h in
       bias.withUnsafeBufferPointer { b in
         scratch.withUnsafeMutableBufferPointer { s in
           if x.rows > 0 {
-            SAEKernel.applyActivation(architecture.activation, to: h.baseAddress!, bias: b.baseAddress!, rows: x.rows, width: f,
+            SAEKernel.applyActivation(rule, to: h.baseAddress!, bias: b.baseAddress!, rows: x.rows, width: f,
                                       scratch: s.baseAddress!)
           }
         }

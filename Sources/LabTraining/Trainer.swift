@@ -1,7 +1,8 @@
 import Foundation
 import LabNumerics
+import LabRandom
 
-/// What to train: architecture, width, batches, steps and optimiser.
+/// What to train: architecture, width, batches, steps, optimiser and its schedule.
 public struct TrainingConfiguration: Sendable {
   /// The architecture and its sparsity option.
   public var architecture: any SAEArchitecture
@@ -11,18 +12,36 @@ public struct TrainingConfiguration: Sendable {
   public var batchSize: Int
   /// The number of optimiser steps.
   public var steps: Int
-  /// Adam's constant learning rate.
+  /// Adam's base learning rate (multiplied by the schedule).
   public var learningRate: Double
-  /// The root seed of the initialisation and the batch order.
+  /// The root seed of the initialisation, the batch order, the training noise and resampling.
   public var seed: UInt64
   /// Whether Adam updates only coordinates with a nonzero gradient.
   public var sparseAdam: Bool
   /// Steps without firing after which a latent counts as dead in training.
   public var deadWindow: Int
+  /// The learning-rate schedule.
+  public var schedule: LearningRateSchedule
+  /// Steps over which the sparsity coefficient rises linearly from λ/W to λ (SAELens
+  /// `l1_warm_up_steps`: step t uses min(1, (t + 1)/W)); 0 for none.
+  public var l1WarmupSteps: Int
+  /// The largest global Euclidean norm of the gradient; larger gradients are scaled down to it.
+  public var gradientClipNorm: Double?
+  /// Every this many steps, the latents that did not fire in those steps are re-initialised as at
+  /// initialisation (a random direction at the initial decoder norm, encoder column its transpose,
+  /// encoder bias 0, Adam moments zero), as mlsae re-initialises dead latents; nil for never.
+  public var resampleInterval: Int?
+  /// k_aux of the AuxK loss on the dead latents (those not fired for more than `deadWindow` steps;
+  /// topk and batchtopk only, see ``AuxiliaryKLoss``); nil for none.
+  public var auxK: Int?
+  /// The AuxK coefficient c (SAELens `aux_loss_coefficient`, default 1).
+  public var auxCoefficient: Double
 
   /// A configuration; see the properties.
   public init(architecture: any SAEArchitecture, width: Int, batchSize: Int, steps: Int, learningRate: Double, seed: UInt64 = 0,
-              sparseAdam: Bool = false, deadWindow: Int = 1000) {
+              sparseAdam: Bool = false, deadWindow: Int = 1000, schedule: LearningRateSchedule = LearningRateSchedule(),
+              l1WarmupSteps: Int = 0, gradientClipNorm: Double? = nil, resampleInterval: Int? = nil, auxK: Int? = nil,
+              auxCoefficient: Double = 1) {
     self.architecture = architecture
     self.width = width
     self.batchSize = batchSize
@@ -31,7 +50,50 @@ public struct TrainingConfiguration: Sendable {
     self.seed = seed
     self.sparseAdam = sparseAdam
     self.deadWindow = deadWindow
+    self.schedule = schedule
+    self.l1WarmupSteps = l1WarmupSteps
+    self.gradientClipNorm = gradientClipNorm
+    self.resampleInterval = resampleInterval
+    self.auxK = auxK
+    self.auxCoefficient = auxCoefficient
   }
+}
+
+/// Everything a training run carries from one step to the next, so that a run can stop, be saved
+/// as a ``TrainingCheckpoint`` and resume bit-identically.
+public struct TrainingState: Sendable {
+  /// The architecture as trained so far (prepared for the data; a BatchTopK threshold moves).
+  public var architecture: any SAEArchitecture
+  /// The weights.
+  public var parameters: SAEParameters<Float>
+  /// Adam and its moments.
+  public var optimizer: AdamOptimizer<Float>
+  /// The batch order.
+  public var sampler: BatchSampler
+  /// The generator of the training noise.
+  public var noiseGenerator: Xoshiro256StarStar
+  /// The generator of resampled latents.
+  public var resampleGenerator: Xoshiro256StarStar
+  /// Steps since each latent last fired.
+  public var tracker: DeadLatentTracker
+  /// Steps taken.
+  public var step: Int
+  /// The loss of the last batch.
+  public var lastLoss: BatchLoss
+  /// Latents re-initialised so far.
+  public var resampledLatents: Int
+}
+
+/// One report of a running training, for progress displays.
+public struct TrainingProgress: Sendable {
+  /// Steps done.
+  public var step: Int
+  /// Steps in the run.
+  public var totalSteps: Int
+  /// The loss of the last batch.
+  public var loss: BatchLoss
+  /// Seconds since ``Trainer/run(_:_:data:until:progressInterval:progress:)`` began.
+  public var seconds: Double
 }
 
 /// The outcome of a training run.
@@ -46,6 +108,8 @@ public struct TrainingResult: Sendable {
   public var seconds: Double
   /// Training samples processed per second: steps · B / seconds.
   public var samplesPerSecond: Double
+  /// Latents re-initialised by resampling.
+  public var resampledLatents: Int
 }
 
 /// Trains a float32 SAE with Adam on the rows of a data matrix. The result is a function of the
@@ -61,26 +125,80 @@ public enum Trainer {
     if !(configuration.learningRate > 0 && configuration.learningRate.isFinite) {
       return TrainingError("'--lr' must be finite and > 0, got \(configuration.learningRate)")
     }
+    if configuration.l1WarmupSteps < 0 { return TrainingError("'--l1-warmup' must be >= 0, got \(configuration.l1WarmupSteps)") }
+    if let clip = configuration.gradientClipNorm, !(clip > 0 && clip.isFinite) {
+      return TrainingError("'--clip' must be finite and > 0, got \(clip)")
+    }
+    if let interval = configuration.resampleInterval, interval < 1 {
+      return TrainingError("'--resample-every' must be >= 1, got \(interval)")
+    }
+    if configuration.deadWindow < 0 { return TrainingError("'--dead-window' must be >= 0, got \(configuration.deadWindow)") }
+    if let auxK = configuration.auxK {
+      switch configuration.architecture.activation {
+      case .topK, .batchTopK: break
+      default: return TrainingError("'--aux-k' applies to topk and batchtopk only, not \(configuration.architecture.kind)")
+      }
+      if !(1...configuration.width).contains(auxK) { return TrainingError("'--aux-k' must be in 1...\(configuration.width) (the width), got \(auxK)") }
+      if !(configuration.auxCoefficient >= 0 && configuration.auxCoefficient.isFinite) {
+        return TrainingError("'--aux-coefficient' must be finite and >= 0, got \(configuration.auxCoefficient)")
+      }
+    }
     return nil
   }
 
-  /// Trains on `data`; the configuration must pass ``validate(_:rows:)``.
+  /// The state before the first step: the architecture prepared for `data`, initial weights,
+  /// zero moments, and the generators of the configuration's seed.
+  public static func initialState(_ configuration: TrainingConfiguration, data: Matrix<Float>) -> TrainingState {
+    let architecture = configuration.architecture.prepared(meanInputNorm: meanRowNorm(data))
+    let parameters = SAEParameters<Float>.initialized(inputDimension: data.columns, width: configuration.width, seed: configuration.seed,
+                                                      decoderNorm: architecture.initialDecoderNorm)
+    let seeds = SeedTree(root: configuration.seed)
+    return TrainingState(
+      architecture: architecture, parameters: parameters,
+      optimizer: AdamOptimizer(parameterCount: parameters.values.count, learningRate: configuration.learningRate,
+                               sparse: configuration.sparseAdam),
+      sampler: BatchSampler(rowCount: data.rows, batchSize: configuration.batchSize, seed: configuration.seed),
+      noiseGenerator: seeds.generator(for: "noise"), resampleGenerator: seeds.generator(for: "resample"),
+      tracker: DeadLatentTracker(width: configuration.width), step: 0, lastLoss: BatchLoss(meanSquaredError: 0, penalty: 0),
+      resampledLatents: 0)
+  }
+
+  /// Trains on `data` from scratch; the configuration must pass ``validate(_:rows:)``.
   public static func train(_ configuration: TrainingConfiguration, data: Matrix<Float>) -> TrainingResult {
     precondition(validate(configuration, rows: data.rows) == nil, "Invalid configuration: \(validate(configuration, rows: data.rows)!)")
     let start = Date()
+    var state = initialState(configuration, data: data)
+    run(&state, configuration, data: data, until: configuration.steps)
+    return result(state, configuration, steps: configuration.steps, seconds: Date().timeIntervalSince(start))
+  }
+
+  /// The result of a finished (or stopped) run that took `seconds` for its last `steps` steps.
+  public static func result(_ state: TrainingState, _ configuration: TrainingConfiguration, steps: Int, seconds: Double) -> TrainingResult {
+    TrainingResult(autoencoder: SparseAutoencoder(architecture: state.architecture, parameters: state.parameters),
+                   finalLoss: state.lastLoss, tracker: state.tracker, seconds: seconds,
+                   samplesPerSecond: Double(steps * configuration.batchSize) / seconds, resampledLatents: state.resampledLatents)
+  }
+
+  /// Takes steps from `state.step` until `step` (at most `configuration.steps`), calling `progress`
+  /// every `progressInterval` steps and after the last one. A run split into several calls, with
+  /// the state saved and restored in between, gives the same bytes as one call.
+  public static func run(
+    _ state: inout TrainingState, _ configuration: TrainingConfiguration, data: Matrix<Float>, until step: Int,
+    progressInterval: Int = 100, progress: ((TrainingProgress) -> Void)? = nil
+  ) {
+    precondition(state.parameters.inputDimension == data.columns && state.parameters.width == configuration.width,
+                 "The training state does not fit the data or the configuration.")
+    let start = Date()
     let m = data.columns, f = configuration.width, b = configuration.batchSize
-    let architecture = configuration.architecture
-    var parameters = SAEParameters<Float>.initialized(inputDimension: m, width: f, seed: configuration.seed)
-    var gradient = [Float](repeating: 0, count: parameters.values.count)
+    let last = min(step, configuration.steps)
+    let sigma = state.architecture.trainingNoise
+    var gradient = [Float](repeating: 0, count: state.parameters.values.count)
     var workspace = Workspace<Float>(batchSize: b, inputDimension: m, width: f)
-    var optimizer = AdamOptimizer<Float>(parameterCount: parameters.values.count, learningRate: configuration.learningRate,
-                                         sparse: configuration.sparseAdam)
-    var sampler = BatchSampler(rowCount: data.rows, batchSize: b, seed: configuration.seed)
-    var tracker = DeadLatentTracker(width: f)
     var batch = [Float](repeating: 0, count: b * m)
-    var loss = BatchLoss(meanSquaredError: 0, penalty: 0)
-    for _ in 0..<configuration.steps {
-      let indices = sampler.next()
+    var noise = [Float](repeating: 0, count: sigma > 0 ? b * f : 0)
+    while state.step < last {
+      let t = state.step
+      let indices = state.sampler.next()
       data.storage.withUnsafeBufferPointer { x in
         batch.withUnsafeMutableBufferPointer { out in
           for (slot, row) in indices.enumerated() {
@@ -88,16 +206,54 @@ public enum Trainer {
           }
         }
       }
-      loss = batch.withUnsafeBufferPointer { x in
-        SAEKernel.lossAndGradient(parameters: parameters, activation: architecture.activation, penalty: architecture.penalty,
-                                  batch: x.baseAddress!, gradient: &gradient, workspace: &workspace)
+      if sigma > 0 { for i in noise.indices { noise[i] = Float(sigma * state.noiseGenerator.nextNormal()) } }
+      let warmup = configuration.l1WarmupSteps > 0 ? min(1, Double(t + 1) / Double(configuration.l1WarmupSteps)) : 1
+      let architecture = state.architecture
+      state.lastLoss = batch.withUnsafeBufferPointer { x in
+        noise.withUnsafeBufferPointer { e in
+          SAEKernel.lossAndGradient(parameters: state.parameters, activation: architecture.activation,
+                                    penalty: architecture.penalty.scaled(by: warmup), subtractsDecoderBias: architecture.subtractsDecoderBias,
+                                    noise: sigma > 0 ? e.baseAddress! : nil, batch: x.baseAddress!, gradient: &gradient,
+                                    workspace: &workspace)
+        }
       }
-      tracker.record(fired: workspace.fired)
-      optimizer.update(&parameters.values, gradient: gradient)
+      if let auxK = configuration.auxK {
+        let dead = state.tracker.stepsSinceFired.map { $0 > configuration.deadWindow }
+        if dead.contains(true) {
+          // The kernel leaves g = 2(x̂ − x)/B in the residual buffer: e = x − x̂ = −(B/2) g.
+          let residual = Matrix(rows: b, columns: m, storage: workspace.residual.map { -$0 * Float(b) / 2 })
+          state.lastLoss.auxiliary = AuxiliaryKLoss.addLossAndGradient(
+            parameters: state.parameters, batch: Matrix(rows: b, columns: m, storage: batch), residual: residual, dead: dead, k: auxK,
+            coefficient: configuration.auxCoefficient, gradient: &gradient)
+        }
+      }
+      if architecture.unitNormDecoder { state.parameters.removeDecoderParallelComponent(of: &gradient) }
+      if let clip = configuration.gradientClipNorm { GradientClipping.clip(&gradient, to: clip) }
+      state.optimizer.learningRate = configuration.learningRate * configuration.schedule.multiplier(step: t, totalSteps: configuration.steps)
+      state.optimizer.update(&state.parameters.values, gradient: gradient)
+      if architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
+      state.architecture.record(minimumPositiveCode: workspace.minimumPositiveCode)
+      state.tracker.record(fired: workspace.fired)
+      state.step += 1
+      if let interval = configuration.resampleInterval, state.step % interval == 0 {
+        state.resampledLatents += Resampler.resampleDead(&state, notFiredFor: interval)
+      }
+      if let progress, state.step % max(1, progressInterval) == 0 || state.step == last {
+        progress(TrainingProgress(step: state.step, totalSteps: configuration.steps, loss: state.lastLoss,
+                                  seconds: Date().timeIntervalSince(start)))
+      }
     }
-    let seconds = Date().timeIntervalSince(start)
-    return TrainingResult(autoencoder: SparseAutoencoder(architecture: architecture, parameters: parameters), finalLoss: loss,
-                          tracker: tracker, seconds: seconds,
-                          samplesPerSecond: Double(configuration.steps * b) / seconds)
+  }
+
+  /// The mean Euclidean norm of the rows of `data`, accumulated in `Double`.
+  static func meanRowNorm(_ data: Matrix<Float>) -> Double {
+    guard data.rows > 0 else { return 0 }
+    var total = 0.0
+    for r in 0..<data.rows {
+      var s = 0.0
+      for j in 0..<data.columns { let v = Double(data.storage[r * data.columns + j]); s += v * v }
+      total += s.squareRoot()
+    }
+    return total / Double(data.rows)
   }
 }

@@ -15,6 +15,10 @@ public struct Workspace<Scalar: BinaryFloatingPoint> {
   public internal(set) var fired: [Bool]
   /// The number of nonzero codes in the last batch.
   public internal(set) var activeCount: Int = 0
+  /// The training codes of the last batch passed to the kernel, B×F row-major.
+  public var lastCodes: [Scalar] { codes }
+  /// The smallest positive code in the last batch (nil when no code fired).
+  public internal(set) var minimumPositiveCode: Double?
 
   /// Buffers for batches of `batchSize` rows of an SAE with input dimension m and width F.
   public init(batchSize: Int, inputDimension m: Int, width f: Int) {

@@ -8,19 +8,28 @@ import LabTraining
 /// `lab train`: train a float32 SAE with Adam on the rows of X and write it as a SAELens directory.
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a sparse autoencoder (relu-l1 or topk) with Adam on the rows of X; write a SAELens directory.",
+    abstract: "Train a sparse autoencoder with Adam on the rows of X; write a SAELens directory.",
     discussion: """
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
-      topk minimises the reconstruction term alone. Metrics are measured on all rows of X after training.
-      Prints one JSON line: samplesPerSecond, mse, explainedVariance, l0, deadLatents, deadLatentsTraining,
-      and mmcs with --truth; with --truth and an L1 penalty also stationarity (THEORY §9 at λ = C/2: the checks of
-      lab check --sae on the SAE's own codes and on exact codes, skipped beyond N·F = 4096).
+      relu-l1-unit uses C · mean_batch Σ_i z_i with unit-norm decoder rows; topk and batchtopk (top k·B over the
+      batch, saved as SAELens jumprelu at the learned threshold) minimise the reconstruction term alone; nsae is the
+      normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)²; deep is the
+      deep SAE (hidden tanh+LayerNorm encoder layers with a residual, TopK sparse layer, optional hidden ReLU decoder
+      layers, unit-norm final decoder, weight decay on hidden layers), written in our own sparselab_deep format.
+      Metrics are measured on all rows of X after training. Prints one JSON line: samplesPerSecond, mse,
+      explainedVariance, l0, deadLatents, deadLatentsTraining, and mmcs with --truth; with --truth and an L1
+      penalty also stationarity (THEORY §9 at λ = C/2: the checks of lab check --sae on the SAE's own codes and on
+      exact codes, skipped beyond N·F = 4096). --checkpoint DIR saves the
+      full training state (weights, Adam moments, step, generator states) at the end (and every
+      --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically. --aux-k adds the TopK
+      auxiliary loss on latents dead for more than --dead-window steps; --resample-every re-initialises them instead.
+      A progress line goes to stderr when it is a terminal, unless --quiet.
       """)
 
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
   var data: String
 
-  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureRegistry.kinds.joined(separator: " or ")).", valueName: "kind"))
+  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureRegistry.allKinds.joined(separator: ", ")).", valueName: "kind"))
   var arch: String
 
   @Option(name: .long, help: ArgumentHelp("Number of latents F.", valueName: "F"))
@@ -29,8 +38,27 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1).", valueName: "C"))
   var l1: Double?
 
-  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk).", valueName: "K"))
+  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk; mean per sample for batchtopk).", valueName: "K"))
   var k: Int?
+
+  @Option(name: .long, help: ArgumentHelp("NSAE sparsity α; β = α · mean(‖x‖)² (nsae).", valueName: "A"))
+  var alpha: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Standard deviation of the training noise (nsae; default 1).", valueName: "S"))
+  var noiseSigma: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Hidden encoder widths, comma-separated or 'none'; the last must be m (deep; default m).",
+                                          valueName: "W,..."))
+  var hiddenLayers: String?
+
+  @Option(name: .long, help: ArgumentHelp("Hidden decoder widths, comma-separated or 'none' (deep; default none).", valueName: "W,..."))
+  var decoderLayers: String?
+
+  @Option(name: .long, help: ArgumentHelp("Factor applied to the inputs (deep; default 1).", valueName: "S"))
+  var inputScale: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Weight decay of the hidden layers (deep; default 5e-4).", valueName: "W"))
+  var weightDecay: Double?
 
   @Option(name: .long, help: ArgumentHelp("Rows per step.", valueName: "B"))
   var batch: Int
@@ -50,6 +78,42 @@ struct Train: ParsableCommand {
   @Flag(name: .long, help: "Sparse Adam: update moments and weights only where the gradient is nonzero.")
   var sparseAdam = false
 
+  @Option(name: .long, help: ArgumentHelp("Learning-rate decay after the warm-up: constant, linear or cosine (to 0).", valueName: "kind"))
+  var lrSchedule: String = "constant"
+
+  @Option(name: .long, help: ArgumentHelp("Linear learning-rate warm-up steps.", valueName: "N"))
+  var lrWarmup: Int = 0
+
+  @Option(name: .long, help: ArgumentHelp("Linear warm-up steps of the sparsity coefficient.", valueName: "N"))
+  var l1Warmup: Int = 0
+
+  @Option(name: .long, help: ArgumentHelp("Clip the global gradient norm to this value.", valueName: "C"))
+  var clip: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Every N steps, re-initialise the latents that did not fire in them.", valueName: "N"))
+  var resampleEvery: Int?
+
+  @Option(name: .long, help: ArgumentHelp("AuxK on the dead latents with k_aux = K (topk, batchtopk).", valueName: "K"))
+  var auxK: Int?
+
+  @Option(name: .long, help: ArgumentHelp("AuxK coefficient.", valueName: "C"))
+  var auxCoefficient: Double = 1
+
+  @Option(name: .long, help: ArgumentHelp("Steps without firing after which a latent is dead (AuxK, deadLatentsTraining).", valueName: "N"))
+  var deadWindow: Int = 1000
+
+  @Option(name: .long, help: ArgumentHelp("Write a training checkpoint directory at the end of the run.", valueName: "dir"))
+  var checkpoint: String?
+
+  @Option(name: .long, help: ArgumentHelp("Also write the checkpoint every N steps.", valueName: "N"))
+  var checkpointEvery: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Resume from a checkpoint directory written by --checkpoint.", valueName: "dir"))
+  var resume: String?
+
+  @Flag(name: .long, help: "No progress line on stderr.")
+  var quiet = false
+
   @Option(name: .long, help: ArgumentHelp("Ground-truth dictionary, K×m .npy (rows are features), for MMCS.", valueName: "D.npy"))
   var truth: String?
 
@@ -59,10 +123,18 @@ struct Train: ParsableCommand {
   func run() throws {
     guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
     guard width >= 1 else { throw BadInput.fail("'--width' must be >= 1, got \(width)") }
-    let architecture: any SAEArchitecture
-    switch ArchitectureRegistry.make(kind: arch, l1: l1, k: k, width: width) {
-    case .success(let a): architecture = a
-    case .failure(let error): throw BadInput.fail(error.description)
+    let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma,
+                                      hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
+                                      decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
+                                      inputScale: inputScale, weightDecay: weightDecay)
+    let deep = arch == ArchitectureRegistry.deepKind
+    // The deep SAE's options are checked once the input dimension is known; its trainer ignores this one.
+    var architecture: any SAEArchitecture = TopKArchitecture(k: 1)
+    if !deep {
+      switch ArchitectureRegistry.make(kind: arch, options: options, width: width) {
+      case .success(let a): architecture = a
+      case .failure(let error): throw BadInput.fail(error.description)
+      }
     }
     let x: Matrix<Float>
     do { x = try NumPyArray(contentsOf: data).matrix(path: data, role: "the data X (N × m)") } catch { throw BadInput.fail("\(error)") }
@@ -76,24 +148,46 @@ struct Train: ParsableCommand {
       }
       dictionary = d
     }
-    let configuration = TrainingConfiguration(architecture: architecture, width: width, batchSize: batch, steps: steps,
-                                              learningRate: lr, seed: seed, sparseAdam: sparseAdam)
+    guard let decay = LearningRateSchedule.Decay(rawValue: lrSchedule) else {
+      throw BadInput.fail("'--lr-schedule' must be one of \(LearningRateSchedule.Decay.allCases.map(\.rawValue).joined(separator: ", ")), got '\(lrSchedule)'")
+    }
+    guard lrWarmup >= 0 else { throw BadInput.fail("'--lr-warmup' must be >= 0, got \(lrWarmup)") }
+    if let checkpointEvery, checkpointEvery < 1 { throw BadInput.fail("'--checkpoint-every' must be >= 1, got \(checkpointEvery)") }
+    if checkpointEvery != nil && checkpoint == nil { throw BadInput.fail("'--checkpoint-every' needs '--checkpoint DIR'") }
+    let configuration = TrainingConfiguration(
+      architecture: architecture, width: width, batchSize: batch, steps: steps, learningRate: lr, seed: seed, sparseAdam: sparseAdam,
+      deadWindow: deadWindow, schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: decay), l1WarmupSteps: l1Warmup,
+      gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: deep ? nil : auxK, auxCoefficient: auxCoefficient)
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(error.description) }
-    if FileManager.default.fileExists(atPath: out), !Self.isDirectory(out) {
-      throw BadInput.fail("'--out' \(out) exists and is not a directory")
+    for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
+      if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
+        throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
+      }
     }
     BLAS.setThreadCount(threads)
-    let result = Trainer.train(configuration, data: x)
+    if deep { return try runDeep(options: options, common: configuration, data: x, truth: dictionary) }
+    let start = Date()
+    var state: TrainingState
+    if let resume {
+      do { state = try TrainingCheckpoint.read(from: resume, configuration: configuration, data: x) } catch { throw BadInput.fail(error.description) }
+    } else {
+      state = Trainer.initialState(configuration, data: x)
+    }
+    let firstStep = state.step
+    let progress = TrainProgress.reporter(quiet: quiet)
+    while state.step < steps {
+      let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
+      Trainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
+      if let checkpoint, stop < steps { try TrainingCheckpoint.write(state, configuration: configuration, rows: x.rows, to: checkpoint) }
+    }
+    if let checkpoint { try TrainingCheckpoint.write(state, configuration: configuration, rows: x.rows, to: checkpoint) }
+    let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: Date().timeIntervalSince(start))
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out)
-    var fields: [(String, String)] = [
-      ("arch", "\"\(arch)\""), ("width", "\(width)"), ("batch", "\(batch)"), ("steps", "\(steps)"), ("threads", "\(threads)"),
-      ("seed", "\(seed)"), ("seconds", Self.number(result.seconds)), ("samplesPerSecond", Self.number(result.samplesPerSecond)),
-      ("finalLoss", Self.number(result.finalLoss.total)), ("mse", Self.number(metrics.meanSquaredError)),
-      ("explainedVariance", Self.number(metrics.explainedVariance)), ("l0", Self.number(metrics.l0)),
-      ("deadLatents", "\(metrics.deadLatents)"), ("deadLatentsTraining", "\(result.tracker.deadCount(window: configuration.deadWindow))"),
-    ]
-    if let mmcs = metrics.meanMaxCosineSimilarity { fields.append(("mmcs", Self.number(mmcs))) }
+    var extra: [(String, String)] = []
+    if firstStep > 0 { extra.append(("resumedAtStep", "\(firstStep)")) }
+    if resampleEvery != nil { extra.append(("resampledLatents", "\(result.resampledLatents)")) }
+    if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }
     if dictionary != nil, let lambda = SAEStationarity.lambda(of: architecture) {
       let samples = Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map(Double.init))
       let stationarity = try SAEStationarity.assess(result.autoencoder, samples: samples, lambda: lambda, source: out, dataSource: data,
@@ -101,8 +195,24 @@ struct Train: ParsableCommand {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-      fields.append(("stationarity", String(decoding: try encoder.encode(stationarity), as: UTF8.self)))
+      extra.append(("stationarity", String(decoding: try encoder.encode(stationarity), as: UTF8.self)))
     }
+    report(seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, finalLoss: result.finalLoss, metrics: metrics,
+           deadTraining: result.tracker.deadCount(window: configuration.deadWindow), extra: extra)
+  }
+
+  /// Prints the JSON line: the run's settings, speed, metrics and `extra` fields, then `out`.
+  func report(seconds: Double, samplesPerSecond: Double, finalLoss: BatchLoss, metrics: SAEMetrics, deadTraining: Int,
+              extra: [(String, String)]) {
+    var fields: [(String, String)] = [
+      ("arch", "\"\(arch)\""), ("width", "\(width)"), ("batch", "\(batch)"), ("steps", "\(steps)"), ("threads", "\(threads)"),
+      ("seed", "\(seed)"), ("seconds", Self.number(seconds)), ("samplesPerSecond", Self.number(samplesPerSecond)),
+      ("finalLoss", Self.number(finalLoss.total)), ("mse", Self.number(metrics.meanSquaredError)),
+      ("explainedVariance", Self.number(metrics.explainedVariance)), ("l0", Self.number(metrics.l0)),
+      ("deadLatents", "\(metrics.deadLatents)"), ("deadLatentsTraining", "\(deadTraining)"),
+    ]
+    if let mmcs = metrics.meanMaxCosineSimilarity { fields.append(("mmcs", Self.number(mmcs))) }
+    fields += extra
     fields.append(("out", Self.jsonString(out)))
     print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
   }
@@ -110,6 +220,17 @@ struct Train: ParsableCommand {
   /// The most codes N·F for which `lab train` runs the stationarity checks itself (a few seconds);
   /// beyond, its `stationarity` says skipped and `lab check --sae` runs them.
   static let stationarityCodes = 4096
+
+  /// Comma-separated layer widths, `none` for an empty list, nil when the option is absent.
+  static func widths(_ text: String?, option: String) throws -> [Int]? {
+    guard let text else { return nil }
+    if text == "none" { return [] }
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+      throw BadInput.fail("'\(option)' must be comma-separated widths >= 1 or 'none', got '\(text)'")
+    }
+    return parts.map { $0! }
+  }
 
   /// Whether `path` is an existing directory.
   static func isDirectory(_ path: String) -> Bool {

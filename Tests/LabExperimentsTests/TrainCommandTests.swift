@@ -85,4 +85,104 @@ struct TrainCommandTests {
     #expect(missing.status == 2 && missing.stderr.contains("none.npy"))
     #expect(!FileManager.default.fileExists(atPath: out))
   }
+
+  @Test("trains relu-l1-unit, batchtopk and nsae with the schedule options; batchtopk is saved as jumprelu")
+  func trainsNewArchitectures() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, truth) = try Self.data(in: directory)
+    let cases: [(String, [String], String)] = [
+      ("relu-l1-unit", ["--l1", "0.01", "--lr-schedule", "cosine", "--lr-warmup", "20", "--l1-warmup", "50"], "standard"),
+      ("batchtopk", ["--k", "1", "--clip", "1", "--resample-every", "100"], "jumprelu"),
+      ("topk", ["--k", "1", "--aux-k", "2", "--dead-window", "5"], "topk"),
+      ("nsae", ["--alpha", "0.01", "--noise-sigma", "0.5", "--lr-schedule", "linear"], "sparselab_nsae"),
+    ]
+    for (arch, options, saeLensName) in cases {
+      let out = directory.appendingPathComponent(arch).path
+      let result = try LabCommandTests.run(["train", "--data", x, "--arch", arch, "--width", "8"] + options +
+                                           ["--batch", "32", "--steps", "200", "--lr", "0.01", "--threads", "1", "--truth", truth, "--out", out])
+      #expect(result.status == 0, "\(arch) stderr: \(result.stderr)")
+      #expect(result.stderr.isEmpty, "no progress line when stderr is not a terminal")
+      let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+      for key in ["samplesPerSecond", "mse", "l0", "deadLatents", "mmcs"] { #expect(json?[key] != nil, "\(arch): missing \(key)") }
+      let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cfg.json"))) as? [String: Any]
+      #expect(config?["architecture"] as? String == saeLensName)
+      if arch == "batchtopk" { #expect((json?["threshold"] as? Double ?? 0) > 0) }
+    }
+  }
+
+  @Test("10 steps with --checkpoint, then --resume to 20, writes the same bytes as 20 straight steps")
+  func resumes() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, _) = try Self.data(in: directory)
+    let common = ["train", "--data", x, "--arch", "nsae", "--alpha", "0.01", "--width", "8", "--batch", "32", "--lr", "0.01",
+                  "--lr-warmup", "5", "--threads", "1", "--seed", "7"]
+    let straight = directory.appendingPathComponent("straight").path, split = directory.appendingPathComponent("split").path
+    let checkpoint = directory.appendingPathComponent("ckpt").path
+    let a = try LabCommandTests.run(common + ["--steps", "20", "--out", straight])
+    let b = try LabCommandTests.run(common + ["--steps", "10", "--checkpoint", checkpoint, "--out", split])
+    let c = try LabCommandTests.run(common + ["--steps", "20", "--resume", checkpoint, "--checkpoint", checkpoint, "--out", split])
+    for r in [a, b, c] { #expect(r.status == 0, "stderr: \(r.stderr)") }
+    let json = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any]
+    #expect(json?["resumedAtStep"] as? Int == 10)
+    for file in ["cfg.json", "sae_weights.safetensors"] {
+      #expect(try Data(contentsOf: URL(fileURLWithPath: straight + "/" + file)) == Data(contentsOf: URL(fileURLWithPath: split + "/" + file)), "\(file)")
+    }
+    let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint + "/state.json"))) as? [String: Any]
+    #expect(state?["step"] as? Int == 20)
+    let wrong = try LabCommandTests.run(["train", "--data", x, "--arch", "nsae", "--alpha", "0.01", "--width", "9", "--batch", "32",
+                                         "--lr", "0.01", "--steps", "20", "--resume", checkpoint, "--out", directory.appendingPathComponent("w").path])
+    #expect(wrong.status == 2 && wrong.stderr.contains("'width'"), "\(wrong.stderr)")
+  }
+
+  @Test("bad new options exit 2 and name the option")
+  func badNewOptions() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, _) = try Self.data(in: directory)
+    let out = directory.appendingPathComponent("out").path
+    let cases: [([String], String)] = [
+      (["--arch", "relu-l1", "--l1", "1", "--lr-schedule", "step"], "--lr-schedule"), (["--arch", "relu-l1", "--l1", "1", "--alpha", "1"], "--alpha"),
+      (["--arch", "nsae"], "--alpha"), (["--arch", "nsae", "--alpha", "1", "--noise-sigma", "-1"], "--noise-sigma"),
+      (["--arch", "topk", "--k", "1", "--clip", "0"], "--clip"), (["--arch", "relu-l1", "--l1", "1", "--aux-k", "2"], "--aux-k"), (["--arch", "topk", "--k", "1", "--checkpoint-every", "5"], "--checkpoint"),
+      (["--arch", "batchtopk", "--k", "1", "--resume", directory.appendingPathComponent("none").path], "state.json"),
+    ]
+    for (options, needle) in cases {
+      let result = try LabCommandTests.run(["train", "--data", x, "--width", "8", "--batch", "32", "--steps", "1", "--lr", "0.01", "--out", out] + options)
+      #expect(result.status == 2 && result.stderr.contains(needle), "\(options): \(result.status) \(result.stderr)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test("trains deep SAEs (encoder only and encoder + decoder), written as sparselab_deep; refuses shallow-only options")
+  func trainsDeep() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, truth) = try Self.data(in: directory)
+    for (name, layers) in [("encoder", ["--hidden-layers", "4"]), ("both", ["--hidden-layers", "6,4", "--decoder-layers", "5"])] {
+      let out = directory.appendingPathComponent(name).path
+      let result = try LabCommandTests.run(["train", "--data", x, "--arch", "deep", "--k", "1", "--width", "8", "--input-scale", "10"] + layers +
+                                           ["--batch", "32", "--steps", "100", "--lr", "0.004", "--sparse-adam", "--threads", "1", "--truth", truth,
+                                            "--out", out])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+      for key in ["samplesPerSecond", "mse", "l0", "deadLatents"] { #expect(json?[key] != nil, "missing \(key)") }
+      #expect((json?["mmcs"] != nil) == (name == "encoder"), "MMCS only when the decoder is linear")
+      #expect((json?["l0"] as? Double ?? 9) <= 1)
+      let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cfg.json"))) as? [String: Any]
+      #expect(config?["architecture"] as? String == "sparselab_deep")
+    }
+    let out = directory.appendingPathComponent("bad").path
+    let cases: [([String], String)] = [
+      (["--hidden-layers", "3"], "--hidden-layers"), (["--hidden-layers", "4,x"], "--hidden-layers"), (["--l1", "1"], "--l1"),
+      (["--checkpoint", out + "-ckpt"], "--checkpoint"), (["--aux-k", "2"], "--aux-k"), ([], "--k"),
+    ]
+    for (options, needle) in cases {
+      let k = options.isEmpty ? [] : ["--k", "1"]
+      let result = try LabCommandTests.run(["train", "--data", x, "--arch", "deep", "--width", "8", "--batch", "32", "--steps", "1",
+                                            "--lr", "0.01", "--out", out] + k + options)
+      #expect(result.status == 2 && result.stderr.contains(needle), "\(options): \(result.status) \(result.stderr)")
+    }
+    let relu = try LabCommandTests.run(["train", "--data", x, "--arch", "relu-l1", "--l1", "1", "--input-scale", "2", "--width", "8",
+                                        "--batch", "32", "--steps", "1", "--lr", "0.01", "--out", out])
+    #expect(relu.status == 2 && relu.stderr.contains("--input-scale"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
 }

@@ -25,6 +25,30 @@ import Testing
     #expect((config?["metadata"] as? [String: Any])?["sae_lens_version"] as? String == SAELensFormat.saeLensVersion)
   }
 
+  @Test("batchtopk is written as jumprelu at its threshold, nsae as sparselab_nsae, and both read back with the same codes",
+        arguments: [BatchTopKArchitecture(k: 2, threshold: 0.3) as any SAEArchitecture,
+                    NormalizedSAEArchitecture(alpha: 0.2, noiseSigma: 1, meanInputNorm: 2.5)])
+  func newArchitectures(architecture: any SAEArchitecture) throws {
+    let directory = try Self.scratch()
+    let sae = SparseAutoencoder(architecture: architecture, parameters: TestSupport.randomParameters(m: 5, f: 7, seed: 4).converted(to: Float.self))
+    try SAELensFormat.write(sae, to: directory)
+    let read = try SAELensFormat.read(from: directory)
+    #expect(read.parameters == sae.parameters)
+    let x = Matrix(rows: 9, columns: 5, storage: TestSupport.randomMatrix(rows: 9, columns: 5, seed: 5).storage.map { Float($0) })
+    #expect(read.encode(x) == sae.encode(x))
+    #expect(sae.encode(x).storage.contains { $0 > 0 } && sae.encode(x).storage.contains { $0 == 0 })
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/cfg.json"))) as? [String: Any]
+    #expect(config?["architecture"] as? String == architecture.saeLensArchitecture)
+    if architecture is BatchTopKArchitecture {
+      let weights = try SafeTensors(contentsOf: directory + "/sae_weights.safetensors")
+      #expect(weights.tensors["threshold"]?.values == Array(repeating: Double(Float(0.3)), count: 7))
+      #expect(read.architecture.inferenceActivation == .jumpReLU(Array(repeating: Double(Float(0.3)), count: 7)))
+    } else {
+      #expect(read.architecture as? NormalizedSAEArchitecture == architecture as? NormalizedSAEArchitecture)
+      #expect(config?["apply_b_dec_to_input"] as? Bool == false)
+    }
+  }
+
   @Test("a bad cfg.json is refused naming the field") func refusals() throws {
     let directory = try Self.scratch()
     let sae = SparseAutoencoder(architecture: TopKArchitecture(k: 2), parameters: TestSupport.randomParameters(m: 2, f: 3, seed: 1).converted(to: Float.self))

@@ -18,17 +18,22 @@ enum TestSupport {
     return Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in generator.nextNormal() })
   }
 
-  /// The kernel's loss and gradient of `architecture` at `parameters` on `x`.
-  static func lossAndGradient(_ architecture: any SAEArchitecture, _ parameters: SAEParameters<Double>, _ x: Matrix<Double>)
-    -> (loss: BatchLoss, gradient: [Double], fired: [Bool])
+  /// The kernel's loss and gradient of `architecture` at `parameters` on `x` (with the B×F training
+  /// noise `noise` added to the pre-activations, if given), and the training codes.
+  static func lossAndGradient(_ architecture: any SAEArchitecture, _ parameters: SAEParameters<Double>, _ x: Matrix<Double>,
+                              noise: [Double]? = nil)
+    -> (loss: BatchLoss, gradient: [Double], fired: [Bool], codes: [Double])
   {
     var gradient = [Double](repeating: .nan, count: parameters.values.count)
     var workspace = Workspace<Double>(batchSize: x.rows, inputDimension: parameters.inputDimension, width: parameters.width)
-    let loss = x.storage.withUnsafeBufferPointer {
-      SAEKernel.lossAndGradient(parameters: parameters, activation: architecture.activation, penalty: architecture.penalty,
-                                batch: $0.baseAddress!, gradient: &gradient, workspace: &workspace)
+    let loss = x.storage.withUnsafeBufferPointer { batch in
+      (noise ?? []).withUnsafeBufferPointer { e in
+        SAEKernel.lossAndGradient(parameters: parameters, activation: architecture.activation, penalty: architecture.penalty,
+                                  subtractsDecoderBias: architecture.subtractsDecoderBias, noise: noise == nil ? nil : e.baseAddress!,
+                                  batch: batch.baseAddress!, gradient: &gradient, workspace: &workspace)
+      }
     }
-    return (loss, gradient, workspace.fired)
+    return (loss, gradient, workspace.fired, workspace.lastCodes)
   }
 
   /// A small sparse world: `k` random unit features in `m` dimensions, each firing with probability

@@ -1,0 +1,102 @@
+import Foundation
+import LabChecks
+import LabGenerators
+import LabNumerics
+import LabRandom
+import LabTraining
+
+/// Runs the frontier experiment: the same TopK deep-SAE trainer with no hidden layer (shallow),
+/// one hidden encoder layer, and one hidden encoder plus one hidden decoder layer, at each k.
+public enum FrontierExperiment {
+  /// The three architectures, by name.
+  public static let architectures = ["shallow", "deep encoder", "deep encoder + decoder"]
+
+  /// One trained SAE.
+  public struct Point: Codable, Sendable {
+    public var architecture: String
+    public var k: Int
+    public var l0: Double
+    public var meanSquaredError: Double
+    /// 1 − explained variance (SAELens definition).
+    public var fractionOfVarianceUnexplained: Double
+    public var deadLatents: Int
+  }
+
+  /// The run record.
+  public struct Record: Codable, Sendable {
+    public var toy: FrontierToy
+    public var seeds: [String: UInt64]
+    public var points: [Point]
+    public var checks: [CheckResult]
+    public var provenance: Provenance?
+  }
+
+  /// The deep-SAE architecture named `name` at `k`.
+  static func architecture(_ name: String, k: Int, toy: FrontierToy) -> DeepSAEArchitecture {
+    let m = toy.world.embedding.inputDimension, t = toy.training
+    switch name {
+    case "shallow": return DeepSAEArchitecture(k: k, encoderHidden: [], decoderHidden: [], inputScale: t.inputScale, weightDecay: t.weightDecay)
+    case "deep encoder": return DeepSAEArchitecture(k: k, encoderHidden: [m], decoderHidden: [], inputScale: t.inputScale, weightDecay: t.weightDecay)
+    default:
+      return DeepSAEArchitecture(k: k, encoderHidden: [m], decoderHidden: [toy.decoderHiddenWidth], inputScale: t.inputScale,
+                                 weightDecay: t.weightDecay)
+    }
+  }
+
+  /// Trains every architecture at every k (same data, seed and batch order) and measures it on the data.
+  static func points(_ toy: FrontierToy, data: Matrix<Float>, trainingSeed: UInt64, progress: (String) -> Void) -> [Point] {
+    var points: [Point] = []
+    let t = toy.training
+    for k in toy.ks {
+      for name in architectures {
+        progress("\(name), k = \(k)")
+        let common = TrainingConfiguration(architecture: TopKArchitecture(k: k), width: t.width, batchSize: t.batchSize, steps: t.steps,
+                                           learningRate: t.learningRate, seed: trainingSeed, sparseAdam: t.sparseAdam)
+        let result = DeepTrainer.train(DeepTrainingConfiguration(architecture: architecture(name, k: k, toy: toy), common: common), data: data)
+        let metrics = SAEMetrics.evaluate(result.autoencoder, on: data)
+        points.append(Point(architecture: name, k: k, l0: metrics.l0, meanSquaredError: metrics.meanSquaredError,
+                            fractionOfVarianceUnexplained: 1 - metrics.explainedVariance, deadLatents: metrics.deadLatents))
+      }
+    }
+    return points
+  }
+
+  /// Runs `toy` and packages its report, run record and figure.
+  public static func product(_ toy: FrontierToy, progress: (String) -> Void) throws -> ExperimentProduct {
+    let tree = SeedTree(root: toy.seed)
+    let seeds = ["world": tree.seed(for: "world"), "training": tree.seed(for: "training")]
+    progress("generating \(toy.sampleCount) samples")
+    var generator = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
+    let samples = generator.dataset(count: toy.sampleCount).samples
+    let data = Matrix(rows: samples.rows, columns: samples.columns, storage: samples.storage.map { Float($0) })
+    let points = points(toy, data: data, trainingSeed: seeds["training"]!, progress: progress)
+    let checks = checks(toy, points: points)
+    let figureName = "\(toy.id).svg"
+    let figure = FrontierReport.figure(points, toy: toy)
+    return ExperimentProduct(checks: checks) { provenance, reproduce in
+      let record = Record(toy: toy, seeds: seeds, points: points, checks: checks, provenance: provenance)
+      return [("\(toy.id).md", Data(FrontierReport.markdown(record, figure: figureName, reproduce: reproduce).utf8)),
+              ("\(toy.id).json", try RecordEncoding.encode(record)), (figureName, Data(figure.utf8))]
+    }
+  }
+
+  static func checks(_ toy: FrontierToy, points: [Point]) -> [CheckResult] {
+    func point(_ name: String, _ k: Int) -> Point { points.first { $0.architecture == name && $0.k == k }! }
+    var checks: [CheckResult] = []
+    let matched = points.allSatisfy { $0.l0 <= Double($0.k) && $0.l0 >= 0.9 * Double($0.k) }
+    checks.append(CheckResult(id: "frontier/matched-l0", claim: "TopK matches the sparsity: every SAE has k·0.9 ≤ L0 ≤ k",
+                              measured: toy.ks.map { k in "k=\(k): " + architectures.map { Figures.format(point($0, k).l0, digits: 3) }.joined(separator: "/") }
+                                .joined(separator: "; "),
+                              threshold: "0.9k ≤ L0 ≤ k", holds: matched))
+    for name in architectures.dropFirst() {
+      let better = toy.ks.filter { point(name, $0).meanSquaredError < point("shallow", $0).meanSquaredError }
+      checks.append(CheckResult(
+        id: "frontier/\(name.replacingOccurrences(of: " + ", with: "-").replacingOccurrences(of: " ", with: "-"))-below-shallow",
+        claim: "Deep-SAE post: the \(name) SAE reaches a lower MSE than the shallow SAE at the same L0",
+        measured: toy.ks.map { k in "k=\(k): \(Figures.format(point(name, k).fractionOfVarianceUnexplained, digits: 3)) vs \(Figures.format(point("shallow", k).fractionOfVarianceUnexplained, digits: 3))" }
+          .joined(separator: "; ") + " (FVU)",
+        threshold: "lower at every k (\(better.count) of \(toy.ks.count))", holds: better.count == toy.ks.count))
+    }
+    return checks
+  }
+}

@@ -1,0 +1,63 @@
+import LabGenerators
+
+/// The declarative description of the frontier experiment (`toys/frontier.json`): the L0–MSE
+/// frontier of shallow, deep-encoder and deep-encoder + decoder SAEs at matched L0 (TopK with the
+/// same k), as in the deep-SAE post (seeds/000).
+public struct FrontierToy: ExperimentToy {
+  /// The training shared by the three architectures (the post: sparse Adam, learning rate 4e−3).
+  public struct Training: Codable, Equatable, Sendable {
+    public var width: Int
+    public var batchSize: Int
+    public var steps: Int
+    public var learningRate: Double
+    public var sparseAdam: Bool
+    public var inputScale: Double
+    public var weightDecay: Double
+  }
+
+  public var id: String
+  /// Registered experiment kind; `frontier`.
+  public var kind: String
+  public var title: String
+  public var claim: String
+  public var seed: UInt64
+  /// The generated world the SAEs are trained on.
+  public var world: IndependentWorld
+  public var sampleCount: Int
+  /// The sparsities compared (TopK k, hence L0 ≤ k for every architecture).
+  public var ks: [Int]
+  /// The width of the hidden decoder layer of the deep-encoder + decoder SAE (the hidden encoder
+  /// layer has the input's width, as the residual requires).
+  public var decoderHiddenWidth: Int
+  public var training: Training
+
+  public static let `default` = FrontierToy(
+    id: "frontier", kind: "frontier",
+    title: "The L0–MSE frontier of shallow and deep SAEs at matched L0",
+    claim: "Deep-SAE post (seeds/000, Fig. 1): adding hidden layers to an SAE — one hidden encoder layer (tanh, LayerNorm, residual), and optionally one hidden decoder layer (ReLU) before a unit-norm decoder — improves the L0–MSE frontier over the shallow SAE.",
+    seed: 20_261_205,
+    world: IndependentWorld(featureCount: 48, firing: .zipf(exponent: 1, max: 0.2, min: 0.02),
+                            magnitude: MagnitudeModel(mean: .constant(1), standardDeviation: .constant(0.2)),
+                            embedding: Embedding(inputDimension: 16)),
+    sampleCount: 4096, ks: [1, 2, 4, 8], decoderHiddenWidth: 32,
+    training: Training(width: 64, batchSize: 128, steps: 800, learningRate: 4e-3, sparseAdam: true, inputScale: 1, weightDecay: 5e-4))
+
+  public func problems() -> [String] {
+    var found: [String] = []
+    if kind != "frontier" { found.append("'kind' must be \"frontier\", got \"\(kind)\"") }
+    var check = ToyProblems()
+    check.count("sampleCount", sampleCount, 2...1_000_000)
+    check.count("decoderHiddenWidth", decoderHiddenWidth, 1...100_000)
+    check.count("training.width", training.width, 1...100_000)
+    check.count("training.batchSize", training.batchSize, 1...max(1, sampleCount))
+    check.count("training.steps", training.steps, 1...10_000_000)
+    check.positive("training.learningRate", training.learningRate)
+    check.positive("training.inputScale", training.inputScale)
+    if !(training.weightDecay >= 0 && training.weightDecay.isFinite) { found.append("'training.weightDecay' must be a finite number ≥ 0, got \(training.weightDecay)") }
+    if ks.isEmpty || !ks.allSatisfy({ (1...training.width).contains($0) }) || ks != ks.sorted() || Set(ks).count != ks.count {
+      found.append("'ks' must be increasing sizes in 1...\(training.width) (the width), got \(ks)")
+    }
+    found += world.problems().map { "world: \($0)" }
+    return check.found + found
+  }
+}
