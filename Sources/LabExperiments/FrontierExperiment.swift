@@ -27,6 +27,7 @@ public enum FrontierExperiment {
     public var toy: FrontierToy
     public var seeds: [String: UInt64]
     public var points: [Point]
+    public var findings: [SourceFinding]
     public var checks: [CheckResult]
     public var provenance: Provenance?
   }
@@ -74,29 +75,37 @@ public enum FrontierExperiment {
     let figureName = "\(toy.id).svg"
     let figure = FrontierReport.figure(points, toy: toy)
     return ExperimentProduct(checks: checks) { provenance, reproduce in
-      let record = Record(toy: toy, seeds: seeds, points: points, checks: checks, provenance: provenance)
+      let record = Record(toy: toy, seeds: seeds, points: points, findings: findings(toy, points: points), checks: checks, provenance: provenance)
       return [("\(toy.id).md", Data(FrontierReport.markdown(record, figure: figureName, reproduce: reproduce).utf8)),
               ("\(toy.id).json", try RecordEncoding.encode(record)), (figureName, Data(figure.utf8))]
     }
   }
 
+  /// Whether the measurement is sound: every SAE reconstructs better than the data mean.
   static func checks(_ toy: FrontierToy, points: [Point]) -> [CheckResult] {
+    let worst = points.map(\.fractionOfVarianceUnexplained).max() ?? .nan
+    return [CheckResult(id: "frontier/trained", claim: "Every SAE of the sweep learned something: its FVU is below 1 (better than the data mean)",
+                        measured: "largest FVU \(Figures.format(worst, digits: 3)) over \(points.count) SAEs", threshold: "< 1",
+                        holds: !points.isEmpty && worst < 1)]
+  }
+
+  /// The deep-SAE post's claims on this world.
+  static func findings(_ toy: FrontierToy, points: [Point]) -> [SourceFinding] {
     func point(_ name: String, _ k: Int) -> Point { points.first { $0.architecture == name && $0.k == k }! }
-    var checks: [CheckResult] = []
     let matched = points.allSatisfy { $0.l0 <= Double($0.k) && $0.l0 >= 0.9 * Double($0.k) }
-    checks.append(CheckResult(id: "frontier/matched-l0", claim: "TopK matches the sparsity: every SAE has k·0.9 ≤ L0 ≤ k",
-                              measured: toy.ks.map { k in "k=\(k): " + architectures.map { Figures.format(point($0, k).l0, digits: 3) }.joined(separator: "/") }
-                                .joined(separator: "; "),
-                              threshold: "0.9k ≤ L0 ≤ k", holds: matched))
+    var findings = [SourceFinding(
+      claim: "TopK fixes the sparsity, so the comparisons below are at (nearly) matched L0",
+      measured: toy.ks.map { k in "k=\(k): " + architectures.map { Figures.format(point($0, k).l0, digits: 3) }.joined(separator: "/") }
+        .joined(separator: "; ") + " (" + architectures.joined(separator: "/") + ")",
+      criterion: "0.9k ≤ L0 ≤ k for every SAE", reproduced: matched)]
     for name in architectures.dropFirst() {
       let better = toy.ks.filter { point(name, $0).meanSquaredError < point("shallow", $0).meanSquaredError }
-      checks.append(CheckResult(
-        id: "frontier/\(name.replacingOccurrences(of: " + ", with: "-").replacingOccurrences(of: " ", with: "-"))-below-shallow",
+      findings.append(SourceFinding(
         claim: "Deep-SAE post: the \(name) SAE reaches a lower MSE than the shallow SAE at the same L0",
         measured: toy.ks.map { k in "k=\(k): \(Figures.format(point(name, k).fractionOfVarianceUnexplained, digits: 3)) vs \(Figures.format(point("shallow", k).fractionOfVarianceUnexplained, digits: 3))" }
           .joined(separator: "; ") + " (FVU)",
-        threshold: "lower at every k (\(better.count) of \(toy.ks.count))", holds: better.count == toy.ks.count))
+        criterion: "lower at every k (here \(better.count) of \(toy.ks.count))", reproduced: better.count == toy.ks.count))
     }
-    return checks
+    return findings
   }
 }

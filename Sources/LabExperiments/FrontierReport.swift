@@ -8,6 +8,7 @@ enum FrontierReport {
     let toy = record.toy, t = toy.training
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
+    out += ReportSections.findings(record.findings)
     out += ReportSections.claim(toy.claim, source: "seeds/000_619d6c40b58f0525.txt (Deep sparse autoencoders for neural network interpretability, results section).")
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))

@@ -28,11 +28,6 @@ public enum UniversalityExperiment {
     public var correlationForward: Double?, correlationBackward: Double?
   }
 
-  /// One finding of the source study and whether it held here.
-  public struct Finding: Codable, Sendable {
-    public var claim: String, measured: String, criterion: String, reproduced: Bool
-  }
-
   /// The run record.
   public struct Record: Codable, Sendable {
     public var toy: UniversalityToy
@@ -46,7 +41,7 @@ public enum UniversalityExperiment {
     public var variants: [Comparison]
     /// Random-decoder baselines: seed 0 at each ratio against random unit rows of the same width.
     public var randomBaselines: [Comparison]
-    public var findings: [Finding]
+    public var findings: [SourceFinding]
     public var checks: [CheckResult]
     public var provenance: Provenance?
   }

@@ -5,10 +5,10 @@ import LabChecks
 enum UniversalityFindings {
   typealias Record = UniversalityExperiment.Record
 
-  static func findings(_ record: Record) -> [UniversalityExperiment.Finding] {
+  static func findings(_ record: Record) -> [SourceFinding] {
     let toy = record.toy
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
-    var out: [UniversalityExperiment.Finding] = []
+    var out: [SourceFinding] = []
 
     let smallToLarge = record.sizePairs.map(\.cosineForward), largeToSmall = record.sizePairs.map(\.cosineBackward)
     let largestRandom = record.randomBaselines.map(\.cosineForward).max() ?? .nan

@@ -11,12 +11,7 @@ enum UniversalityReport {
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
-    var findings = MarkdownTable("", "finding of the source", "measured here", "criterion")
-    for finding in record.findings { findings.add(finding.reproduced ? "reproduced" : "not reproduced", finding.claim, finding.measured, finding.criterion) }
-    let reproduced = record.findings.filter(\.reproduced).count
-    out += "## Findings of the source study\n\n**\(reproduced) of \(record.findings.count) findings reproduced.** "
-      + "The verdict above only says whether the measurement is sound; a finding that does not reproduce on this world is a result, not a failure.\n\n"
-      + findings.text + "\n"
+    out += ReportSections.findings(record.findings)
     out += ReportSections.claim(toy.claim, source: "seeds/002_648532fc9a35e5aa.txt (Sparse Autoencoder Universality)")
 
     var setup = MarkdownTable("parameter", "value")

@@ -14,13 +14,15 @@ import Testing
     toy.training.batchSize = 64
     #expect(toy.problems().isEmpty, "\(toy.problems())")
     let product = try FrontierExperiment.product(toy, progress: { _ in })
-    #expect(product.checks.map(\.id) == ["frontier/matched-l0", "frontier/deep-encoder-below-shallow", "frontier/deep-encoder-decoder-below-shallow"])
+    #expect(product.checks.map(\.id) == ["frontier/trained"])
     let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
     let files = try product.render(provenance, "lab run frontier")
     #expect(files.map(\.name) == ["frontier.md", "frontier.json", "frontier.svg"])
     let record = try JSONSerialization.jsonObject(with: files[1].contents) as? [String: Any]
     let points = record?["points"] as? [[String: Any]] ?? []
     #expect(points.count == 6)
+    let findings = record?["findings"] as? [[String: Any]] ?? []
+    #expect(findings.count == 3 && findings.allSatisfy { $0["reproduced"] is Bool })
     for point in points {
       let k = point["k"] as? Int ?? 0, l0 = point["l0"] as? Double ?? .nan
       #expect(l0 <= Double(k) && l0 > 0, "\(point)")
