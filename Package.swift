@@ -101,5 +101,11 @@ let package = Package(
       name: "LabExperimentsTests",
       dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab"],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "LabHostileInputTests",
+      dependencies: [
+        "LabExperiments", "LabFormats", "LabNumerics", "LabRandom", "LabTraining", "lab",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
   ]
 )
