@@ -127,3 +127,29 @@ struct ReaderFuzzTests {
     }
   }
 }
+
+@Suite("Hostile input: oversized files")
+struct OversizedFileTests {
+  @Test("Toy files over 1 MiB and run records over 32 MiB are refused before parsing, naming the file and the limit")
+  func refused() throws {
+    let directory = try Scratch.directory()
+    let toy = directory.appendingPathComponent("big-toy.json")
+    try Data(repeating: 0x20, count: ToyLoader.maximumFileSize + 1).write(to: toy)
+    #expect(throws: ToyFileError.self) { try ToyLoader.load(StarToy.self, path: toy.path) }
+    do {
+      _ = try WorldToyLoader.load(path: toy.path)
+      Issue.record("an oversized world toy was read")
+    } catch {
+      #expect("\(error)".contains("\(toy.path): file is \(ToyLoader.maximumFileSize + 1) bytes, larger than"))
+    }
+    let record = directory.appendingPathComponent("star.json")
+    try Data(repeating: 0x20, count: RunRecords.maximumFileSize + 1).write(to: record)
+    do {
+      _ = try RunRecords.summary(id: "star", in: directory.path)
+      Issue.record("an oversized record was read")
+    } catch {
+      #expect("\(error)".contains("\(record.path): record is \(RunRecords.maximumFileSize + 1) bytes, larger than"))
+    }
+    #expect(throws: RunRecordError.self) { try ExperimentRegistry.entry("star").get().rerender(record.path) }
+  }
+}
