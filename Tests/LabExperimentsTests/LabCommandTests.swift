@@ -111,9 +111,13 @@ struct LabCommandTests {
     toy.trained.sampleCount = 120
     let path = directory.appendingPathComponent("exclusive.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
-    let result = try Self.run(["run", "exclusive", "--toy", path, "--out", directory.path, "--quiet"])
+    let started = Date()
+    let result = try Self.run(["run", "exclusive", "--toy", path, "--out", directory.path])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("exclusive: 24 of 24 checks pass"))
+    // Standard error is a pipe: stage lines, and no progress bar although the run outlasts its 2 s delay.
+    let seconds = Date().timeIntervalSince(started)
+    #expect(result.stderr.contains("[exclusive] exact problem") && !result.stderr.contains("\r"), "after \(seconds) s: \(result.stderr)")
     try Self.expectReportReRenders("exclusive", in: directory)
   }
 
