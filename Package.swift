@@ -99,7 +99,8 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabExperimentsTests",
-      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab"],
+      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab",
+                     "LabChecks", "LabGenerators", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based")],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabHostileInputTests",

@@ -12,6 +12,9 @@ import LabSolvers
 ///
 /// By strong duality CERT = −value(LIN with ω = 1), so CERT = 0 iff a certificate exists, and at
 /// λ > 0 LP-R = −λ·CERT. It is solved as its own LP so that the identity is a real check.
+///
+/// Signed codes (§5.4): the equality rows have right-hand side sign z_nk, and an inactive entry
+/// also gets −d_kᵀν_n − t_kn ≤ 1 (one slack for both sides: at most one of them can bind).
 public enum CertificateProgram {
   /// Builds CERT for `problem`'s dictionary, codes and bias option, solves it with GLPK and verifies the answer.
   public static func solve(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0) throws -> LPTestResult {
@@ -24,13 +27,19 @@ public enum CertificateProgram {
     for point in 0..<n {
       for atom in 0..<k {
         var terms = (0..<m).map { (column: nuColumn(point, $0), value: d[atom, $0]) }
-        if z[point, atom] > tau {
+        if problem.isActive(point, atom, threshold: tau) {
           terms.append((program.addColumn(bounds: .nonnegative, cost: 1), 1))
           terms.append((program.addColumn(bounds: .nonnegative, cost: 1), -1))
-          program.addRow(terms, bounds: .fixed(1))
+          program.addRow(terms, bounds: .fixed(problem.isSigned && z[point, atom] < 0 ? -1 : 1))
         } else {
-          terms.append((program.addColumn(bounds: .nonnegative, cost: 1), -1))
+          let slack = program.addColumn(bounds: .nonnegative, cost: 1)
+          terms.append((slack, -1))
           program.addRow(terms, bounds: .atMost(1))
+          if problem.isSigned {
+            var opposite = (0..<m).map { (column: nuColumn(point, $0), value: -d[atom, $0]) }
+            opposite.append((slack, -1))
+            program.addRow(opposite, bounds: .atMost(1))
+          }
         }
       }
     }

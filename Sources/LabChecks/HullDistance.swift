@@ -5,7 +5,8 @@ import LabSolvers
 ///
 ///     min 𝟙ᵀ(s⁺ + s⁻)  s.t.  Σ_n μ_n p_n + s⁺ − s⁻ = q,  𝟙ᵀμ = 1 (hull only),  μ, s± ≥ 0.
 ///
-/// 0 iff q is inside; solved by GLPK and verified.
+/// 0 iff q is inside; solved by GLPK and verified. The zonotope Σ_n [−1, 1]·p_n of the signed
+/// conditions (THEORY Theorem 4.7) is the same program with μ_n ∈ [−1, 1] and no 𝟙ᵀμ row.
 public enum HullDistance {
   /// The distance and whether the LP answer passed verification.
   public struct Result: Sendable {
@@ -20,8 +21,18 @@ public enum HullDistance {
     if points.isEmpty {
       return Result(distance: conic ? q.reduce(0) { $0 + abs($1) } : .infinity, verified: true)
     }
+    return try solve(q, points, weights: .nonnegative, convex: !conic)
+  }
+
+  /// Distance from `q` to the zonotope Σ_n [−1, 1]·g_n of `generators` (each of q's dimension).
+  public static func distance(of q: [Double], toZonotope generators: [[Double]]) throws -> Result {
+    if generators.isEmpty { return Result(distance: q.reduce(0) { $0 + abs($1) }, verified: true) }
+    return try solve(q, generators, weights: .between(-1, 1), convex: false)
+  }
+
+  private static func solve(_ q: [Double], _ points: [[Double]], weights bounds: LinearProgram.Bounds, convex: Bool) throws -> Result {
     var program = LinearProgram(direction: .minimize)
-    let weights = program.addColumns(count: points.count, bounds: .nonnegative, cost: 0)
+    let weights = program.addColumns(count: points.count, bounds: bounds, cost: 0)
     let above = program.addColumns(count: q.count, bounds: .nonnegative, cost: 1)
     let below = program.addColumns(count: q.count, bounds: .nonnegative, cost: 1)
     for dimension in q.indices {
@@ -30,7 +41,7 @@ public enum HullDistance {
       terms.append((below.lowerBound + dimension, -1))
       program.addRow(terms, bounds: .fixed(q[dimension]))
     }
-    if !conic { program.addRow(weights.map { (column: $0, value: 1.0) }, bounds: .fixed(1)) }
+    if convex { program.addRow(weights.map { (column: $0, value: 1.0) }, bounds: .fixed(1)) }
     let result = try GLPK.solveVerified(program)
     return Result(distance: result.solution.status == .optimal ? result.solution.objective : .nan,
                   verified: result.solution.status == .optimal && result.verification.verified)
@@ -38,8 +49,17 @@ public enum HullDistance {
 
   /// The star condition of Theorem 4.4 as a membership test: with a bias,
   /// q_S = ((1 − c_ij) z̄_i)_{i∈S} against conv{(z_in)_{i∈S} : n ∈ B_j}; without, ((1 − c_ij) Z_i) against the cone.
+  /// Signed codes (Theorem 4.7): (−σ_j, (T_ij)_{i∈S}) against the zonotope Σ_{n∈B_j} [−1, 1]·(1, (z_in)_{i∈S}),
+  /// the first coordinate dropped without bias (σ_j, T_ij as in ``StarProgram``).
   public static func star(_ problem: SparseCodingProblem, receiver j: Int, donors: [Int],
                           activityThreshold tau: Double = 0) throws -> Result {
+    if problem.isSigned {
+      let (signSum, targets) = problem.signedTargets(receiver: j, donors: donors, threshold: tau)
+      let lead: [Double] = problem.hasBias ? [1] : []
+      let generators = (0..<problem.codes.rows).filter { !problem.isActive($0, j, threshold: tau) }
+        .map { point in lead + donors.map { problem.codes[point, $0] } }
+      return try distance(of: (problem.hasBias ? [-signSum] : []) + targets, toZonotope: generators)
+    }
     let z = problem.codes, d = problem.dictionary
     let n = z.rows
     let q = donors.map { i -> Double in

@@ -8,6 +8,10 @@ import LabSolvers
 ///     |Δ| ≤ 1, |δb| ≤ 1 (δb = 0 without bias), W_kn ∈ [−1, 1] if z_nk > τ else [0, 1],
 ///
 /// with G_D = −RZᵀ, g_b = −R𝟙, (G_Z)_kn = λ − d_kᵀr_n. Its value v_K ≤ 0 is 0 iff (K1)–(K3) hold.
+///
+/// Signed codes (P^±_λ): W_kn ∈ [−1, 1] costs λs_kn − d_kᵀr_n on active entries (|z_nk| > τ,
+/// s_kn = sign z_nk), and an inactive W_kn = W⁺ − W⁻ (W± ∈ [0, 1]) costs λ ∓ d_kᵀr_n; the value is
+/// 0 iff (K1±), (K2), (K3) hold (Theorem 3.2).
 public enum KKTLinearProgram {
   /// The closed form of THEORY §5.2 (weighted medians), an exact value independent of any LP solver.
   public static func closedFormValue(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0) -> Double {
@@ -18,8 +22,13 @@ public enum KKTLinearProgram {
     }
     if problem.hasBias { value -= g.bias.reduce(0) { $0 + abs($1) } }
     for index in 0..<g.codes.storage.count {
-      let c = g.codes.storage[index]
-      value -= problem.codes.storage[index] > tau ? abs(c) : max(-c, 0)
+      let c = g.codes.storage[index], code = problem.codes.storage[index]
+      if problem.isSigned {
+        let q = problem.lambda - c
+        value -= abs(code) > tau ? abs(problem.lambda * (code > 0 ? 1 : -1) - q) : max(abs(q) - problem.lambda, 0)
+      } else {
+        value -= code > tau ? abs(c) : max(-c, 0)
+      }
     }
     return value
   }
@@ -53,7 +62,7 @@ public enum KKTLinearProgram {
 
   static func build(_ problem: SparseCodingProblem, activityThreshold tau: Double) -> (LinearProgram, FirstOrderColumns) {
     let d = problem.dictionary, z = problem.codes
-    let layout = FirstOrderColumns(m: d.columns, k: d.rows, n: z.rows)
+    var layout = FirstOrderColumns(m: d.columns, k: d.rows, n: z.rows)
     let g = gradients(problem)
     var program = LinearProgram(direction: .minimize)
     for atom in 0..<layout.k {
@@ -64,7 +73,17 @@ public enum KKTLinearProgram {
     }
     for point in 0..<layout.n {
       for atom in 0..<layout.k {
-        program.addColumn(bounds: z[point, atom] > tau ? .between(-1, 1) : .between(0, 1), cost: g.codes[point, atom])
+        let active = problem.isActive(point, atom, threshold: tau)
+        let cost = problem.isSigned && active ? g.codes[point, atom] - problem.lambda * (1 - (z[point, atom] > 0 ? 1 : -1)) : g.codes[point, atom]
+        program.addColumn(bounds: active ? .between(-1, 1) : .between(0, 1), cost: cost)
+      }
+    }
+    if problem.isSigned {
+      for point in 0..<layout.n {
+        for atom in 0..<layout.k where !problem.isActive(point, atom, threshold: tau) {
+          // W⁻ costs λ + d_kᵀr_n = 2λ − (G_Z)_kn.
+          layout.negativeCodes[atom + layout.k * point] = program.addColumn(bounds: .between(0, 1), cost: 2 * problem.lambda - g.codes[point, atom])
+        }
       }
     }
     for atom in 0..<layout.k {

@@ -7,7 +7,8 @@ import LabSolvers
 /// stationarity cannot see this (a dead atom passes (K1)–(K3)); the test can.
 ///
 /// When the test says a new atom helps, it is applied: the atom r_n*/‖r_n*‖ is appended and the
-/// codes are re-solved exactly, and the measured loss is reported beside the prediction.
+/// codes are re-solved exactly, and the measured loss is reported beside the prediction. The same
+/// holds for signed codes (the new code may take either sign, so the change is Σ_n λ|s_n| − s_n eᵀr_n).
 public struct NewAtomTest: Codable, Sendable, Equatable {
   /// max_n ‖r_n‖.
   public var maxResidualNorm: Double
@@ -44,8 +45,9 @@ public struct NewAtomTest: Codable, Sendable, Equatable {
     guard improves else { return }
     var dictionary = Matrix<Double>(rows: problem.dictionary.rows + 1, columns: problem.dictionary.columns)
     dictionary.storage = problem.dictionary.storage + residual.row(point).map { $0 / best }
-    let codes = NonnegativeLasso(dictionary: dictionary, lambda: problem.lambda).codes(for: problem.samples, bias: problem.bias)
-    lossWithNewAtom = SparseCodingProblem(samples: problem.samples, dictionary: dictionary, bias: problem.bias,
-                                          codes: codes, lambda: problem.lambda).loss
+    var augmented = problem
+    augmented.dictionary = dictionary
+    augmented.codes = problem.exactCodes(dictionary: dictionary, bias: problem.bias)
+    lossWithNewAtom = augmented.loss
   }
 }

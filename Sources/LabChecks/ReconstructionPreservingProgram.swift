@@ -10,18 +10,30 @@ import LabSolvers
 /// with the bounds of LP-K. ω = 1 is LIN for the exact problem P⁺₀; ω = λ is LP-R at λ > 0, whose
 /// value is the slope of L_λ along the realised direction (Cor. 3.9). The test never uses X: it
 /// checks (D, b, Z) as a factorisation of its own reconstruction.
+///
+/// Signed codes (THEORY §5.3, Remark (iii) after Prop. 3.8): an active W_kn costs ω·sign z_nk, and an
+/// inactive W_kn = W⁺ − W⁻ (W± ∈ [0, 1]) costs ω(W⁺ + W⁻).
 public enum ReconstructionPreservingProgram {
   /// Builds the LP for `problem`'s dictionary, codes and bias option with cost weight `weight`
   /// (ω), solves it with GLPK and verifies the answer.
   public static func solve(_ problem: SparseCodingProblem, weight: Double, activityThreshold tau: Double = 0) throws -> LPTestResult {
     let d = problem.dictionary, z = problem.codes
-    let layout = FirstOrderColumns(m: d.columns, k: d.rows, n: z.rows)
+    var layout = FirstOrderColumns(m: d.columns, k: d.rows, n: z.rows)
     var program = LinearProgram(direction: .minimize)
     program.addColumns(count: layout.m * layout.k, bounds: .between(-1, 1), cost: 0)
     program.addColumns(count: layout.m, bounds: problem.hasBias ? .between(-1, 1) : .fixed(0), cost: 0)
     for point in 0..<layout.n {
       for atom in 0..<layout.k {
-        program.addColumn(bounds: z[point, atom] > tau ? .between(-1, 1) : .between(0, 1), cost: weight)
+        let active = problem.isActive(point, atom, threshold: tau)
+        program.addColumn(bounds: active ? .between(-1, 1) : .between(0, 1),
+                          cost: problem.isSigned && active && z[point, atom] < 0 ? -weight : weight)
+      }
+    }
+    if problem.isSigned {
+      for point in 0..<layout.n {
+        for atom in 0..<layout.k where !problem.isActive(point, atom, threshold: tau) {
+          layout.negativeCodes[atom + layout.k * point] = program.addColumn(bounds: .between(0, 1), cost: weight)
+        }
       }
     }
     for point in 0..<layout.n {
@@ -31,6 +43,7 @@ public enum ReconstructionPreservingProgram {
         for atom in 0..<layout.k {
           terms.append((layout.atom(i, atom), z[point, atom]))
           terms.append((layout.code(atom, point), d[atom, i]))
+          if let negative = layout.negativeCodes[atom + layout.k * point] { terms.append((negative, -d[atom, i])) }
         }
         program.addRow(terms, bounds: .fixed(0))
       }

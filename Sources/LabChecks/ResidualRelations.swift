@@ -5,7 +5,7 @@ import LabSolvers
 /// that holds for every dictionary with optimal codes.
 ///
 /// * Mop-up (THEORY Proposition 6.5, R1): Σ_n z_nk r_n = λ Z_k d_k for every used atom. Reported
-///   per atom as ‖Σ_n z_nk r_n − λ Z_k d_k‖ / (λ Z_k).
+///   per atom as ‖Σ_n z_nk r_n − λ Z_k d_k‖ / (λ Z_k) (Z_k = ‖z_k‖₁ for signed codes, Theorem 3.2).
 /// * Wide-limit bound (Theorem 8.3): ‖x̂_n − b‖ ≤ (‖x_n − b‖ − λ)₊ for every point.
 public struct ResidualRelations: Codable, Sendable, Equatable {
   /// Per atom (0-based), ‖Σ_n z_nk r_n − λ Z_k d_k‖ / (λ Z_k); `nil` for unused atoms.
@@ -28,7 +28,7 @@ public struct ResidualRelations: Codable, Sendable, Equatable {
     let z = problem.codes, d = problem.dictionary, lambda = problem.lambda
     let weighted = z.multiplied(by: residual, transposingSelf: true)  // K × m: Σ_n z_nk r_n
     mopUp = (0..<d.rows).map { atom in
-      let mass = z.column(atom).reduce(0, +)
+      let mass = problem.isSigned ? problem.mass(of: atom) : z.column(atom).reduce(0, +)
       guard mass > 0 else { return nil }
       let gap = zip(weighted.row(atom), d.row(atom)).map { $0 - lambda * mass * $1 }
       return gap.reduce(0) { $0 + $1 * $1 }.squareRoot() / (lambda * mass)

@@ -9,7 +9,7 @@ import LabSolvers
 /// Δ⊥_k = (I − d_k d_kᵀ)Δ_k; the bias moves to b + t·δb. At λ > 0 the codes are the first-order
 /// codes (Z + tW)₊, along which ΔL(t)/t → v (the LP value); the loss with re-optimised (exact
 /// lasso) codes is reported beside it. In the exact problem the codes are re-solved per point by
-/// LP and L is Σ z.
+/// LP and L is Σ z. Signed codes (P^±_λ) use Z + tW unclipped, signed exact lasso codes and L_λ with λ‖Z‖₁.
 public struct SelfVerification: Codable, Sendable, Equatable {
   /// One finite step.
   public struct Step: Codable, Sendable, Equatable {
@@ -58,13 +58,13 @@ public struct SelfVerification: Codable, Sendable, Equatable {
     for (index, t) in steps.enumerated() {
       let moved = moved(problem, along: direction, by: t)
       var stepped = moved
-      stepped.codes.storage = zip(problem.codes.storage, direction.codes.storage).map { max($0 + t * $1, 0) }
+      let signed = problem.isSigned
+      stepped.codes.storage = zip(problem.codes.storage, direction.codes.storage).map { signed ? $0 + t * $1 : max($0 + t * $1, 0) }
       let change = stepped.loss - initial
       var reoptimized: Double?
       if index < reoptimizedStepCount {
         var exact = moved
-        exact.codes = NonnegativeLasso(dictionary: moved.dictionary, lambda: problem.lambda)
-          .codes(for: moved.samples, bias: moved.bias)
+        exact.codes = problem.exactCodes(dictionary: moved.dictionary, bias: moved.bias)
         reoptimized = (exact.loss - initial) / t
       }
       measured.append(Step(t: t, lossChange: change, slope: change / t, reoptimizedSlope: reoptimized))

@@ -12,6 +12,9 @@ import LabSolvers
 /// keeps b + Σ_k z_nk d_k exactly for every n, so at λ > 0 only the penalty changes: ΔL_λ = λ·ΔΣz.
 /// With θ_i = τ s_ij a_i from the STAR LP and β = β_max(θ) = min_n (z_jn − Σ_i g_i z_in) (0 without a
 /// bias), ΔΣz/τ → −(STAR LP value) as τ → 0 (Theorem 4.4).
+///
+/// Signed codes (Theorem 4.7): the receiver's codes may change sign, so β = τ·β₁ with β₁ the LP's
+/// bias shift (`biasRate`), and the cost is ‖Z‖₁; every step is feasible.
 public enum StarMove {
   /// One measured step.
   public struct Step: Codable, Sendable, Equatable {
@@ -46,24 +49,24 @@ public enum StarMove {
 
   /// Applies the move for receiver j and donors with STAR LP rotations `a`, for each τ.
   public static func verify(_ problem: SparseCodingProblem, receiver j: Int, donors: [Int], rotations a: [Double],
-                            lpValue: Double, steps: [Double] = standardSteps) -> Verification {
-    let before = problem.codes.storage.reduce(0, +)
+                            biasRate: Double = 0, lpValue: Double, steps: [Double] = standardSteps) -> Verification {
+    let before = cost(problem)
     let reconstruction = reconstructed(problem)
     var measured: [Step] = []
     for tau in steps {
-      let moved = apply(problem, receiver: j, donors: donors, rotations: a, tau: tau)
-      let after = moved.codes.storage.reduce(0, +)
+      let moved = apply(problem, receiver: j, donors: donors, rotations: a, biasRate: biasRate, tau: tau)
+      let after = cost(moved)
       let error = zip(reconstructed(moved).storage, reconstruction.storage).reduce(0) { max($0, abs($1.0 - $1.1)) }
       measured.append(Step(tau: tau, costChange: after - before, slope: (after - before) / tau, reconstructionError: error,
-                           feasible: moved.codes.storage.allSatisfy { $0 >= 0 }))
+                           feasible: problem.isSigned || moved.codes.storage.allSatisfy { $0 >= 0 }))
     }
     let confirmed = measured.contains { $0.feasible && $0.costChange < 0 && abs($0.slope + lpValue) <= 0.1 * abs(lpValue) }
     return Verification(receiver: j, donors: donors, lpValue: lpValue, steps: measured, confirmed: confirmed)
   }
 
-  /// The moved candidate (D', b', Z') for step τ.
+  /// The moved candidate (D', b', Z') for step τ (`biasRate` β₁ is used by signed codes only).
   public static func apply(_ problem: SparseCodingProblem, receiver j: Int, donors: [Int], rotations a: [Double],
-                           tau: Double) -> SparseCodingProblem {
+                           biasRate: Double = 0, tau: Double) -> SparseCodingProblem {
     var result = problem
     let d = problem.dictionary, z = problem.codes
     let dj = d.row(j)
@@ -81,12 +84,17 @@ public enum StarMove {
     }
     var receiverCodes = (0..<z.rows).map { n in z[n, j] - zip(donors, gains).reduce(0) { $0 + $1.1 * z[n, $1.0] } }
     if let bias = problem.bias {
-      let beta = receiverCodes.min() ?? 0
+      let beta = problem.isSigned ? tau * biasRate : receiverCodes.min() ?? 0
       receiverCodes = receiverCodes.map { $0 - beta }
       result.bias = zip(bias, dj).map { $0 + beta * $1 }
     }
     for n in 0..<z.rows { result.codes[n, j] = receiverCodes[n] }
     return result
+  }
+
+  /// Σz, or ‖Z‖₁ for signed codes.
+  public static func cost(_ problem: SparseCodingProblem) -> Double {
+    problem.isSigned ? problem.codeMass : problem.codes.storage.reduce(0, +)
   }
 
   private static func reconstructed(_ problem: SparseCodingProblem) -> Matrix<Double> {

@@ -2,7 +2,9 @@ import LabNumerics
 import LabOptimization
 import LabSolvers
 
-/// Every check of THEORY §3–§8 on one candidate (X, D, b, Z) of P⁺_λ, as `lab check` reports it.
+/// Every check of THEORY §3–§8 on one candidate (X, D, b, Z) of P⁺_λ, as `lab check` reports it,
+/// or of the signed problem P^±_λ when the problem's codes are signed (THEORY §4.6: KKT (K1±),
+/// signed LP-K, LP-R and CERT, zonotope pairs and stars, λ‖Z‖₁ as the scale).
 ///
 /// The field names are a public contract (the JSON of `lab check`): keep them stable.
 public struct StationarityAssessment: Codable, Sendable {
@@ -123,13 +125,13 @@ public struct StationarityAssessment: Codable, Sendable {
   public var samples: Int, dimension: Int, atoms: Int
   /// L_λ at the candidate.
   public var loss: Double
-  /// The verdict scale λΣz.
+  /// The verdict scale λΣz (λ‖Z‖₁ for signed codes).
   public var scale: Double
   /// (K1)–(K3).
   public var kkt: KKT
-  /// Every ordered pair with both features used (Cor. 4.3).
+  /// Every ordered pair with both features used (Cor. 4.3; signed codes: the zonotope pair of Thm 4.7).
   public var pairs: [PairCondition]
-  /// Every full star with at least two donors (pairs are the one-donor stars).
+  /// Every full star with at least two donors (pairs are the one-donor stars); zonotope stars for signed codes.
   public var stars: [Star]
   /// LP-K (§5.2).
   public var lpK: LPKReport
@@ -151,6 +153,8 @@ public struct StationarityAssessment: Codable, Sendable {
   /// `in-memory` (every check), or `streaming` (one pass over the data; the LPs that need every
   /// code at once were not run, and the verdict rests on the exact closed form of LP-K).
   public var mode: String = "in-memory"
+  /// Whether the codes are signed (problem P^±_λ) and every check is in its signed form.
+  public var signed: Bool = false
 
   /// The largest LP-R / CERT (rows m·N + K) that is solved; larger candidates get LP-K alone.
   public static let maximumReconstructionRows = 60_000
@@ -184,7 +188,7 @@ public struct StationarityAssessment: Codable, Sendable {
                                 relativeTolerance: Double = Verdict.float64Tolerance) throws -> FirstOrder {
     let d = problem.dictionary, z = problem.codes
     let m = d.columns, k = d.rows, n = z.rows
-    let scale = Verdict.scale(lambda: problem.lambda, codeTotal: z.storage.reduce(0, +), loss: problem.loss)
+    let scale = Verdict.scale(lambda: problem.lambda, codeTotal: problem.codeMass, loss: problem.loss)
     let closedForm = KKTLinearProgram.closedFormValue(problem, activityThreshold: tau)
     let lpKColumns = m * k + m + k * n
     var lpK: LPTestResult?
@@ -251,23 +255,25 @@ public struct StationarityAssessment: Codable, Sendable {
 
     let pairs = PairCondition.all(in: problem, activityThreshold: tau)
     var starMoves: [StarMove.Verification] = []
-    for pair in pairs.filter({ !$0.pass && $0.cosine < 1 }).prefix(maximumVerifiedMoves) {
+    for pair in pairs.filter({ !$0.pass && problem.spansPlane($0.i, $0.j) }).prefix(maximumVerifiedMoves) {
       let lp = try StarProgram.solve(problem, receiver: pair.j, donors: [pair.i], activityThreshold: tau)
       guard lp.status == .optimal, lp.verification.verified, lp.fails else { continue }
-      starMoves.append(StarMove.verify(problem, receiver: pair.j, donors: [pair.i], rotations: lp.rotations, lpValue: lp.value))
+      starMoves.append(StarMove.verify(problem, receiver: pair.j, donors: [pair.i], rotations: lp.rotations, biasRate: lp.biasShift,
+                                       lpValue: lp.value))
     }
     var stars: [Star] = []
-    let used = (0..<k).filter { atom in (0..<n).contains { z[$0, atom] > 0 } }
+    let used = (0..<k).filter { atom in (0..<n).contains { problem.isSigned ? z[$0, atom] != 0 : z[$0, atom] > 0 } }
     if used.count >= 3 && k <= maximumStarAtoms {
       for j in used {
-        let donors = used.filter { i in i != j && zip(d.row(i), d.row(j)).reduce(0) { $0 + $1.0 * $1.1 } < 1 }
+        let donors = used.filter { i in i != j && problem.spansPlane(i, j) }
         guard donors.count >= 2 else { continue }
         let star = try StarProgram.solve(problem, receiver: j, donors: donors, activityThreshold: tau)
         let trusted = star.status == .optimal && star.verification.verified
         stars.append(Star(receiver: j, donors: donors, value: star.value.isFinite ? star.value : nil,
                           verified: trusted, pass: trusted && !star.fails))
         if trusted && star.fails {
-          starMoves.append(StarMove.verify(problem, receiver: j, donors: donors, rotations: star.rotations, lpValue: star.value))
+          starMoves.append(StarMove.verify(problem, receiver: j, donors: donors, rotations: star.rotations, biasRate: star.biasShift,
+                                           lpValue: star.value))
         }
       }
     }
@@ -279,6 +285,6 @@ public struct StationarityAssessment: Codable, Sendable {
       pairs: pairs, stars: stars,
       lpK: LPKReport(value: first.lpKValue, closedForm: closedForm, glpk: lpKReport),
       lpR: lpRReport, cert: certReport, descent: descent, starMoves: starMoves, newAtom: NewAtomTest(problem),
-      residualRelations: ResidualRelations(problem), verdict: verdict)
+      residualRelations: ResidualRelations(problem), verdict: verdict, signed: problem.isSigned)
   }
 }

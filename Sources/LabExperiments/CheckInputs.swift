@@ -3,7 +3,8 @@ import LabFormats
 import LabNumerics
 import LabSolvers
 
-/// The validated inputs of `lab check`: data, dictionary, optional bias and codes, λ.
+/// The validated inputs of `lab check`: data, dictionary, optional bias and codes, λ, and whether
+/// the codes are signed (problem P^±_λ, `--signed`).
 ///
 /// Every problem is reported as a ``FormatError`` naming the file and what is wrong with it; nothing
 /// is computed before all inputs have been read and checked.
@@ -22,14 +23,18 @@ public struct CheckInputs: Sendable {
   public var precision: NumPyArray.ElementType
   /// Whether the dictionary rows were rescaled to unit norm (`--normalize`).
   public var normalized: Bool
+  /// Nonnegative codes (P⁺_λ) or signed codes (P^±_λ, `--signed`).
+  public var constraint: CodeConstraint = .nonnegative
 
   /// Largest deviation of an atom's norm from 1 accepted without `--normalize`.
   public static let unitNormTolerance = 1e-6
 
   /// Reads and validates the inputs. With `normalize`, atoms are rescaled to unit norm and given
-  /// codes are scaled by the old norms so that the reconstruction is unchanged (THEORY §9).
+  /// codes are scaled by the old norms so that the reconstruction is unchanged (THEORY §9). With
+  /// `signed`, given codes may be negative and computed codes are signed; signed checks do not stream,
+  /// so a candidate above ``StationarityAssessment/maximumDenseCodes`` without codes is rejected.
   public static func load(data: String, dictionary: String, bias: String?, codes: String?, lambda: Double,
-                          normalize: Bool) throws -> CheckInputs {
+                          normalize: Bool, signed: Bool = false) throws -> CheckInputs {
     guard lambda.isFinite && lambda > 0 else {
       throw FormatError(path: "--lambda", "λ must be a finite number > 0, got \(lambda)")
     }
@@ -62,8 +67,8 @@ public struct CheckInputs: Sendable {
       guard matrix.rows == x.rows, matrix.columns == d.rows else {
         throw FormatError(path: codes, "has shape (\(matrix.rows), \(matrix.columns)) but N = \(x.rows) (\(data)) and K = \(d.rows) (\(dictionary))")
       }
-      if let (index, value) = matrix.storage.enumerated().first(where: { $0.element < 0 }) {
-        throw FormatError(path: codes, "element at row \(index / matrix.columns), column \(index % matrix.columns) is \(value); nonnegative codes are required")
+      if !signed, let (index, value) = matrix.storage.enumerated().first(where: { $0.element < 0 }) {
+        throw FormatError(path: codes, "element at row \(index / matrix.columns), column \(index % matrix.columns) is \(value); nonnegative codes are required (pass --signed for signed codes)")
       }
       z = matrix
     }
@@ -80,8 +85,12 @@ public struct CheckInputs: Sendable {
         throw FormatError(path: dictionary, "row \(atom) has norm \(norm); atoms must have unit norm within \(unitNormTolerance) (pass --normalize to rescale them)")
       }
     }
+    if signed, z == nil, x.rows * d.rows > StationarityAssessment.maximumDenseCodes {
+      throw FormatError(path: data, "N·K = \(x.rows * d.rows) is above \(StationarityAssessment.maximumDenseCodes); the signed checks hold every code in memory and do not stream")
+    }
     return CheckInputs(samples: x, dictionary: d, bias: b, givenCodes: z, lambda: lambda,
-                       precision: precisions.contains(.float32) ? .float32 : .float64, normalized: normalize)
+                       precision: precisions.contains(.float32) ? .float32 : .float64, normalized: normalize,
+                       constraint: signed ? .signed : .nonnegative)
   }
 
   /// Whether the codes came from `--codes`.
@@ -91,9 +100,11 @@ public struct CheckInputs: Sendable {
   /// ``StationarityAssessment/maximumDenseCodes``, codes not given): the checks then stream.
   public var streams: Bool { givenCodes == nil && samples.rows * dictionary.rows > StationarityAssessment.maximumDenseCodes }
 
-  /// The candidate with its codes: the given ones, or exact active-set lasso codes.
+  /// The candidate with its codes: the given ones, or exact active-set lasso codes (signed for P^±_λ).
   public func problem() -> SparseCodingProblem {
-    let codes = givenCodes ?? NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias)
-    return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda)
+    let codes = givenCodes ?? (constraint == .signed
+      ? ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: .signed)
+      : NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias))
+    return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, constraint: constraint)
   }
 }

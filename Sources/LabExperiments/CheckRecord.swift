@@ -28,7 +28,7 @@ public struct CheckRecord: Encodable, Sendable {
     }
   }
 
-  /// The verdict at τ_z = 10⁻⁶·max z, reported beside τ_z = 0 for codes from a trained model (THEORY §5.1).
+  /// The verdict at τ_z = 10⁻⁶·max z (max |z| for signed codes), reported beside τ_z = 0 for codes from a trained model (THEORY §5.1).
   public struct ThresholdSensitivity: Encodable, Sendable {
     public var activityThreshold: Double
     public var verdict: Verdict
@@ -99,7 +99,7 @@ public struct CheckRecord: Encodable, Sendable {
     let problem = inputs.problem()
     let assessment = try StationarityAssessment.assess(problem, activityThreshold: tau, relativeTolerance: tolerance)
     var sensitivity: ThresholdSensitivity?
-    let largest = problem.codes.storage.max() ?? 0
+    let largest = problem.codes.storage.map(abs).max() ?? 0
     if inputs.codesGiven, largest > 0 {
       let second = 1e-6 * largest
       let other = try StationarityAssessment.firstOrder(problem, activityThreshold: second, relativeTolerance: tolerance)

@@ -24,7 +24,7 @@ public enum CheckReport {
     setup.add("data X", "`\(record.inputs.data)` (N = \(a.samples), m = \(a.dimension))")
     setup.add("dictionary D", "`\(record.inputs.dictionary)` (K = \(a.atoms))\(record.inputs.normalized ? ", rows rescaled to unit norm" : "")")
     setup.add("bias b", record.inputs.bias.map { "`\($0)` (free bias)" } ?? "none (problem without bias)")
-    setup.add("codes Z", record.inputs.codes.map { "`\($0)` (as given)" } ?? "exact active-set lasso codes")
+    setup.add("codes Z", (record.inputs.codes.map { "`\($0)` (as given)" } ?? "exact active-set lasso codes") + (a.signed ? "; signed (P±_λ, THEORY §4.6)" : ""))
     setup.add("λ", Figures.format(a.lambda))
     setup.add("activity threshold τ_z", Figures.format(a.activityThreshold))
     setup.add("input precision", "\(record.inputs.precision.rawValue) (ε = \(Figures.format(a.relativeTolerance))·scale)")
@@ -45,7 +45,7 @@ public enum CheckReport {
     if a.mode == "streaming" {
       out += "**Streaming mode**: N·K = \(a.samples * a.atoms) is above \(StationarityAssessment.maximumDenseCodes), so the checks ran in passes over the data with exact codes that were not kept. LP-R, CERT, the star LPs and the exact star moves need every code at once and were not run; the verdict rests on the exact closed form of LP-K, and a descent is verified by a geodesic step along the normalised −grad with re-optimised codes.\n\n"
     }
-    if let problem, let selected = selectedPair(a.pairs) {
+    if let problem, !a.signed, let selected = selectedPair(a.pairs) {
       let name = "\(stem)-pair-\(selected.i)-\(selected.j).svg"
       figures.append((name, HullFigures.pair(problem, selected, activityThreshold: a.activityThreshold)))
     }
@@ -54,7 +54,7 @@ public enum CheckReport {
     if a.pairs.isEmpty {
       out += "No ordered pair has both features used.\n\n"
     } else {
-      out += "ẑ_in = 1 − z_in/z̄_i; H_{i|j} = [min, max] of ẑ_in over the points where j is silent. \(a.bias ? "With a bias, pass iff c_ij ∈ H_{i|j} (±10⁻⁹)." : "Without a bias, pass iff i fires somewhere j is silent (the ends are reported, not tested).")\n\n"
+      out += a.signed ? "Signed codes (Thm 4.7): pass iff the pair move's best first-order decrease rate of ‖Z‖₁ (the zonotope excess, in the JSON) is ≤ 10⁻⁹; no hull interval.\n\n" : "ẑ_in = 1 − z_in/z̄_i; H_{i|j} = [min, max] of ẑ_in over the points where j is silent. \(a.bias ? "With a bias, pass iff c_ij ∈ H_{i|j} (±10⁻⁹)." : "Without a bias, pass iff i fires somewhere j is silent (the ends are reported, not tested).")\n\n"
       var pairs = MarkdownTable("donor i", "silent j", "c_ij", "H_{i|j}", "pass")
       for pair in a.pairs.prefix(maximumPairRows) {
         pairs.add(String(pair.i), String(pair.j), Figures.format(pair.cosine, digits: 6), Figures.interval(pair.hullLow, pair.hullHigh, digits: 6), pair.pass ? "✓" : "✗")
@@ -74,7 +74,7 @@ public enum CheckReport {
       out += stars.text + "\n"
       let chosen = a.stars.first { !$0.pass } ?? a.stars[0]
       let donors = (chosen.donors[0], chosen.donors[1])
-      if let problem, let two = try? StarProgram.solve(problem, receiver: chosen.receiver, donors: [donors.0, donors.1], activityThreshold: a.activityThreshold) {
+      if let problem, !a.signed, let two = try? StarProgram.solve(problem, receiver: chosen.receiver, donors: [donors.0, donors.1], activityThreshold: a.activityThreshold) {
         let name = "\(stem)-star-\(chosen.receiver).svg"
         figures.append((name, HullFigures.star(problem, receiver: chosen.receiver, donors: donors, passes: !two.fails, activityThreshold: a.activityThreshold)))
         out += "The two-donor star (receiver \(chosen.receiver), donors \(donors.0) and \(donors.1)): STAR LP value \(Figures.format(two.value, digits: 6)) — \(two.fails ? "fails" : "holds").\n\n![Star figure](\(name))\n\n"
@@ -93,7 +93,7 @@ public enum CheckReport {
     }
     out += "## Descent direction and self-verification (§5.7)\n\n"
     if a.descent.found {
-      out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes (Z + tW)₊: **\(a.descent.outcome ?? "not measured")**.\n\n"
+      out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes \(a.signed ? "Z + tW" : "(Z + tW)₊"): **\(a.descent.outcome ?? "not measured")**.\n\n"
       var steps = MarkdownTable("t", "ΔL(t)", "ΔL/t", "ΔL/t re-optimised", "LP value")
       for step in a.descent.steps {
         steps.add(Figures.format(step.t), Figures.format(step.lossChange, digits: 6), Figures.format(step.slope, digits: 6), Figures.format(step.reoptimizedSlope, digits: 6), Figures.format(a.descent.lpValue, digits: 6))

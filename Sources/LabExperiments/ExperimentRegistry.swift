@@ -66,6 +66,7 @@ public enum ExperimentRegistry {
     .make(ExclusiveToy.self, record: ExclusiveExperiment.Record.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
     .make(WideLimitToy.self, record: WideLimitExperiment.Record.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
     .make(OneDToy.self, record: OneDExperiment.Record.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
+    .make(UniversalityToy.self, record: UniversalityExperiment.Record.self) { toy, progress in try UniversalityExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.

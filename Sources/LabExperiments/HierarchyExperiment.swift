@@ -26,8 +26,27 @@ public enum HierarchyExperiment {
       progress("exact problem: α = \(formatted(exact.childAngleDegrees))°, \(exact.bias ? "bias" : "no bias")")
       exactCases.append(try runExactCase(exact, toy: toy, generator: tree.generator(for: path)))
     }
+    progress("absorption path")
+    seeds["absorption"] = tree.seed(for: "absorption")
+    var absorptionRng = tree.generator(for: "absorption")
+    let absorptionRecord = try absorption(toy, &absorptionRng)
+    progress("mop-up and single-atom tilt")
+    seeds["mop-up"] = tree.seed(for: "mop-up")
+    var mopUpRng = tree.generator(for: "mop-up")
+    let mopUpRecord = mopUp(toy, &mopUpRng)
+    var random: [RandomDatasetRecord] = []
+    for index in 0..<toy.randomDatasets.count {
+      progress("random hierarchical dataset \(index + 1) of \(toy.randomDatasets.count)")
+      let path = "random/\(index)"
+      seeds[path] = tree.seed(for: path)
+      var rng = tree.generator(for: path)
+      random.append(try randomDataset(toy, index: index, &rng))
+    }
     let checks = HierarchyVerdict.checks(toy: toy, variants: variants, exactCases: exactCases)
-    let record = HierarchyRecord(toy: toy, seeds: seeds, variants: variants, exactCases: exactCases, checks: checks,
+      + HierarchyVerdict.absorptionChecks(absorptionRecord) + HierarchyVerdict.mopUpChecks(mopUpRecord)
+      + random.enumerated().flatMap { HierarchyVerdict.randomDatasetChecks($0.element, index: $0.offset) }
+    let record = HierarchyRecord(toy: toy, seeds: seeds, variants: variants, exactCases: exactCases,
+                                 absorption: absorptionRecord, mopUp: mopUpRecord, randomDatasets: random, checks: checks,
                                  provenance: Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 0,
                                                         startedAt: "", wallSeconds: 0, command: ""))
     return (record, checks)

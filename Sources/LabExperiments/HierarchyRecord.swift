@@ -12,6 +12,12 @@ public struct HierarchyRecord: Codable, Sendable {
   public var variants: [VariantRecord]
   /// One entry per exact-problem case.
   public var exactCases: [ExactCaseRecord]
+  /// Prediction 17: the absorption path.
+  public var absorption: AbsorptionRecord
+  /// Prediction 19: mop-up and single-atom tilt.
+  public var mopUp: MopUpRecord
+  /// Prediction 18: the random hierarchical datasets.
+  public var randomDatasets: [RandomDatasetRecord]
   /// The verdict table.
   public var checks: [CheckResult]
   /// Versions, thread count and timing: kept in the JSON, never in the Markdown.

@@ -18,10 +18,13 @@ public enum HierarchyReport {
     let command = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     var out = ReportSections.header(title: record.toy.title, id: record.toy.id)
     out += ReportSections.verdict(record.checks)
-    out += ReportSections.claim(record.toy.claim, source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Corollary 6.9); §10 predictions 16–18.")
+    out += ReportSections.claim(record.toy.claim, source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Corollary 6.9); §10 predictions 16–19.")
     out += setup(record)
     for variant in record.variants { out += variantSection(variant, lambda: record.toy.lambda) }
     if !record.exactCases.isEmpty { out += exactSection(record.exactCases) }
+    out += absorptionSection(record.absorption, toy: record.toy)
+    if !record.randomDatasets.isEmpty { out += randomSection(record.randomDatasets, toy: record.toy) }
+    out += mopUpSection(record.mopUp, toy: record.toy)
     out += definitions + "\n"
     out += ReportSections.reproduce(command)
     return out

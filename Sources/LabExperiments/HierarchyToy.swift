@@ -57,6 +57,12 @@ public struct HierarchyToy: Codable, Equatable, Sendable {
   public var exactCases: [ExactCase]
   /// Block-minimisation options.
   public var training: BlockMinimization.Configuration
+  /// Prediction 17's absorption path (default when absent from the file).
+  public var absorption = Absorption()
+  /// Prediction 19's mop-up and single-atom tilt (default when absent from the file).
+  public var mopUp = MopUp()
+  /// Prediction 18's random hierarchical datasets (default when absent from the file).
+  public var randomDatasets = RandomDatasets()
 
   /// The embedded default toy; `toys/hierarchy.json` holds the same values (a test keeps them equal).
   public static let `default` = HierarchyToy(
@@ -89,6 +95,31 @@ public struct HierarchyToy: Codable, Equatable, Sendable {
     where !(exact.childAngleDegrees.isFinite && exact.childAngleDegrees > 0 && exact.childAngleDegrees < 180) {
       found.append("'exactCases[\(index)].childAngleDegrees' must be in (0, 180), got \(exact.childAngleDegrees)")
     }
-    return found
+    return found + sectionProblems()
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, kind, title, claim, seed, lambda, world, variants, exactCases, training, absorption, mopUp, randomDatasets
+  }
+}
+
+extension HierarchyToy {
+  /// Decodes a toy; the sections added after the first format (`absorption`, `mopUp`,
+  /// `randomDatasets`) take their defaults when absent, so older toy files stay valid.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    id = try c.decode(String.self, forKey: .id)
+    kind = try c.decode(String.self, forKey: .kind)
+    title = try c.decode(String.self, forKey: .title)
+    claim = try c.decode(String.self, forKey: .claim)
+    seed = try c.decode(UInt64.self, forKey: .seed)
+    lambda = try c.decode(Double.self, forKey: .lambda)
+    world = try c.decode(HierarchyWorld.self, forKey: .world)
+    variants = try c.decode([Variant].self, forKey: .variants)
+    exactCases = try c.decode([ExactCase].self, forKey: .exactCases)
+    training = try c.decode(BlockMinimization.Configuration.self, forKey: .training)
+    absorption = try c.decodeIfPresent(Absorption.self, forKey: .absorption) ?? Absorption()
+    mopUp = try c.decodeIfPresent(MopUp.self, forKey: .mopUp) ?? MopUp()
+    randomDatasets = try c.decodeIfPresent(RandomDatasets.self, forKey: .randomDatasets) ?? RandomDatasets()
   }
 }

@@ -55,6 +55,15 @@ struct SVGPlot {
     elements.append("<polygon points=\"\(list)\" fill=\"\(fill)\" fill-opacity=\"0.3\" stroke=\"\(fill)\"/>")
   }
 
+  /// A line through `points` (data coordinates), with a legend entry in the top right corner.
+  mutating func polyline(_ points: [(Double, Double)], color: String, legend: String, legendRow: Int) {
+    let list = points.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
+    elements.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+    let y = margin.top + 16 + 16 * Double(legendRow), x = width - margin.right - 120
+    elements.append("<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 18))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+    elements.append(text(x + 24, y, legend, size: 12, anchor: "start", color: color))
+  }
+
   mutating func label(_ vx: Double, _ vy: Double, _ string: String, color: String) {
     elements.append(text(px(vx) + 6, py(vy) - 6, string, size: 12, anchor: "start", color: color))
   }

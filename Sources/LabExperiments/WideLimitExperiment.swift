@@ -129,15 +129,25 @@ public enum WideLimitExperiment {
     }
   }
 
-  static func splitting(_ t: WideLimitToy.Splitting, _ rng: inout Xoshiro256StarStar, progress: (String) -> Void) -> (bound: Double, sizes: [SizeRecord]) {
-    let directions = (0..<t.rays).map { r -> [Double] in
+  /// The unit directions of the splitting rays, at angles 0, π/2/(R − 1), …, π/2.
+  static func rayDirections(_ t: WideLimitToy.Splitting) -> [[Double]] {
+    (0..<t.rays).map { r -> [Double] in
       let angle = Double.pi / 2 * Double(r) / Double(t.rays - 1)
       return [cos(angle), sin(angle)]
     }
-    let x = Matrix(directions.flatMap { u in (0..<t.pointsPerRay).map { _ in
+  }
+
+  /// `pointsPerRay` points on each ray, magnitudes uniform on `magnitude`.
+  static func rayData(_ t: WideLimitToy.Splitting, _ rng: inout Xoshiro256StarStar) -> Matrix<Double> {
+    Matrix(rayDirections(t).flatMap { u in (0..<t.pointsPerRay).map { _ in
       let magnitude = rng.nextUniform(in: t.magnitude[0]...t.magnitude[1])
       return u.map { magnitude * $0 }
     } })
+  }
+
+  static func splitting(_ t: WideLimitToy.Splitting, _ rng: inout Xoshiro256StarStar, progress: (String) -> Void) -> (bound: Double, sizes: [SizeRecord]) {
+    let directions = rayDirections(t)
+    let x = rayData(t, &rng)
     let bound = WideLimit.bound(samples: x, bias: nil, lambda: t.lambda)
     func randomAtoms(_ k: Int, positive: Bool) -> Matrix<Double> {
       BlockMinimization.normalizedRows(Matrix((0..<k).map { _ in [rng.nextNormal(), rng.nextNormal()].map { positive ? abs($0) : $0 } }))

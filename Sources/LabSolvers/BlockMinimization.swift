@@ -15,6 +15,9 @@ import LabNumerics
 ///    is unchanged until the next sweep lowers it);
 /// 4. re-solve the codes exactly (``NonnegativeLasso``); every reported quantity uses them.
 ///
+/// With `constraint: .signed` it trains the signed problem P^±_λ the same way (soft thresholds in
+/// the sweeps, the same atom and bias updates, exact signed codes from ``ExactCodes`` at the end).
+///
 /// THEORY §5.8 stops on the loss instead. Near a stationary point the loss falls by about the
 /// square of the KKT residual per iteration, which drops below the rounding of the summed loss
 /// (≈ 10⁻¹⁶·L) while the KKT residual is still ≈ 10⁻⁸; the block moves shrink only linearly, so a
@@ -99,7 +102,8 @@ public enum BlockMinimization {
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
-                         lambda: Double, configuration: Configuration = Configuration()) -> Fit {
+                         lambda: Double, configuration: Configuration = Configuration(),
+                         constraint: CodeConstraint = .nonnegative) -> Fit {
     let clock = ContinuousClock(), started = clock.now
     var reseeded = 0
     var dictionary = normalizedRows(initialDictionary)
@@ -107,14 +111,14 @@ public enum BlockMinimization {
     var codes = Matrix<Double>(rows: samples.rows, columns: dictionary.rows)
     var residual = SparseCodingProblem.subtractingBias(bias, from: samples)
     CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
-                            maxSweeps: configuration.initialSweeps)
+                            maxSweeps: configuration.initialSweeps, constraint: constraint)
     var history = [loss(residual: residual, codes: codes, lambda: lambda)]
     var termination = Termination.iterationLimit
     var iterations = 0
     while iterations < configuration.maxIterations {
       iterations += 1
       CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
-                              maxSweeps: configuration.sweepsPerIteration)
+                              maxSweeps: configuration.sweepsPerIteration, constraint: constraint)
       var step = updateAtoms(dictionary: &dictionary, residual: &residual, codes: codes)
       if bias != nil { step = max(step, updateBias(&bias!, residual: &residual)) }
       if let interval = configuration.deadAtomInterval, iterations % interval == 0 {
@@ -124,7 +128,7 @@ public enum BlockMinimization {
       }
       history.append(loss(residual: residual, codes: codes, lambda: lambda))
       if iterations % configuration.kktCheckInterval == 0 {
-        let exact = exactProblem(samples, dictionary, bias, lambda)
+        let exact = exactProblem(samples, dictionary, bias, lambda, constraint)
         if KKTResiduals(exact).maximum < configuration.kktTolerance { termination = .kktTolerance; break }
       }
       if iterations >= configuration.minimumIterations && step <= configuration.stepTolerance {
@@ -136,7 +140,7 @@ public enum BlockMinimization {
         break
       }
     }
-    let final = exactProblem(samples, dictionary, bias, lambda)
+    let final = exactProblem(samples, dictionary, bias, lambda, constraint)
     return Fit(problem: final, lossHistory: history, iterations: iterations, termination: termination,
                kkt: KKTResiduals(final), reseededAtoms: reseeded)
   }
@@ -153,13 +157,15 @@ public enum BlockMinimization {
   }
 
   private static func exactProblem(_ samples: Matrix<Double>, _ dictionary: Matrix<Double>, _ bias: [Double]?,
-                                   _ lambda: Double) -> SparseCodingProblem {
-    let codes = NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias)
-    return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda)
+                                   _ lambda: Double, _ constraint: CodeConstraint) -> SparseCodingProblem {
+    let codes = constraint == .signed
+      ? ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: .signed)
+      : NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias)
+    return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, constraint: constraint)
   }
 
   private static func loss(residual: Matrix<Double>, codes: Matrix<Double>, lambda: Double) -> Double {
-    0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
+    0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0) { $0 + abs($1) }
   }
 
   /// Exact sphere-constrained minimiser for each atom in turn, residual kept current.

@@ -1,15 +1,16 @@
 import LabNumerics
 
-/// Exact nonnegative lasso codes for many points: the Gram-based active-set ``SparseEncoder``
-/// (the same exact solution as ``NonnegativeLasso``, which it uses itself for degenerate points),
+/// Exact lasso codes for many points, nonnegative or signed: the Gram-based active-set ``SparseEncoder``
+/// (the same exact solution as ``NonnegativeLasso``, which it uses itself for degenerate points;
+/// signed codes are the nonnegative ones over the doubled atoms [D; −D]),
 /// in chunks of rows so that no intermediate is larger than the `N × K` answer. Each point is solved
 /// on its own, so the answer does not depend on the thread count or the chunk size.
 public enum ExactCodes {
   /// Codes (`N × K`) for every row of `samples` (`N × m`) after subtracting `bias`.
   public static func codes(for samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
-                           threads: Int = 1, chunkRows: Int = 4096) -> Matrix<Double> {
+                           constraint: CodeConstraint = .nonnegative, threads: Int = 1, chunkRows: Int = 4096) -> Matrix<Double> {
     precondition(threads >= 1 && chunkRows >= 1, "Exact codes need threads ≥ 1 and chunkRows ≥ 1, got \(threads), \(chunkRows).")
-    let configuration = try? SparseEncoder.Configuration(method: .activeSet, lambda: lambda, constraint: .nonnegative, threads: threads)
+    let configuration = try? SparseEncoder.Configuration(method: .activeSet, lambda: lambda, constraint: constraint, threads: threads)
     let encoder = configuration.flatMap { try? SparseEncoder(dictionary: dictionary, configuration: $0) }
     let n = samples.rows, k = dictionary.rows, m = samples.columns
     var result: [Double] = []
@@ -18,11 +19,23 @@ public enum ExactCodes {
     while start < n {
       let count = min(chunkRows, n - start)
       let chunk = Matrix(rows: count, columns: m, storage: Array(samples.storage[(start * m)..<((start + count) * m)]))
-      let codes = (try? encoder?.encode(chunk, bias: bias).codes)
-        ?? NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: chunk, bias: bias)
+      let codes = (try? encoder?.encode(chunk, bias: bias).codes) ?? reference(chunk, dictionary: dictionary, bias: bias, lambda: lambda,
+                                                                                constraint: constraint)
       result.append(contentsOf: codes.storage)
       start += count
     }
     return Matrix(rows: n, columns: k, storage: result)
+  }
+
+  /// ``NonnegativeLasso`` codes, over [D; −D] with z = z⁺ − z⁻ for signed codes.
+  private static func reference(_ samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
+                                constraint: CodeConstraint) -> Matrix<Double> {
+    guard constraint == .signed else { return NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias) }
+    let k = dictionary.rows
+    let doubled = Matrix(rows: 2 * k, columns: dictionary.columns, storage: dictionary.storage + dictionary.storage.map { -$0 })
+    let split = NonnegativeLasso(dictionary: doubled, lambda: lambda).codes(for: samples, bias: bias)
+    var codes = Matrix<Double>(rows: samples.rows, columns: k)
+    for n in 0..<samples.rows { for a in 0..<k { codes[n, a] = split[n, a] - split[n, k + a] } }
+    return codes
   }
 }

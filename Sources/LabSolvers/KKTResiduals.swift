@@ -5,6 +5,9 @@ import LabNumerics
 /// * K1 = max( max_{z_nk > τ} |λ − d_kᵀr_n|,  max_{z_nk ≤ τ} (d_kᵀr_n − λ)₊ )  — codes;
 /// * K2 = max_{i,k} |(P_k Σ_n z_nk r_n)_i|, P_k = I − d_k d_kᵀ               — atoms;
 /// * K3 = max_i |Σ_n r_{n,i}|  (0 without a free bias)                          — bias.
+///
+/// For signed codes (P^±_λ, Theorem 3.2) K1 is (K1±): max( max_{|z_nk| > τ} |λ sign z_nk − d_kᵀr_n|,
+/// max_{|z_nk| ≤ τ} (|d_kᵀr_n| − λ)₊ ); K2 and K3 are unchanged.
 public struct KKTResiduals: Sendable, Equatable, Codable {
   /// Code condition (K1).
   public var codes: Double
@@ -29,8 +32,12 @@ public struct KKTResiduals: Sendable, Equatable, Codable {
     let correlations = residual.multiplied(by: d, transposingOther: true)  // N × K: d_kᵀ r_n
     var k1 = 0.0
     for index in 0..<z.storage.count {
-      let c = correlations.storage[index]
-      k1 = max(k1, z.storage[index] > tau ? abs(lambda - c) : max(c - lambda, 0))
+      let c = correlations.storage[index], code = z.storage[index]
+      if problem.isSigned {
+        k1 = max(k1, abs(code) > tau ? abs(lambda * (code > 0 ? 1 : -1) - c) : max(abs(c) - lambda, 0))
+      } else {
+        k1 = max(k1, code > tau ? abs(lambda - c) : max(c - lambda, 0))
+      }
     }
     let weighted = z.multiplied(by: residual, transposingSelf: true)  // K × m: Σ_n z_nk r_n
     var k2 = 0.0

@@ -6,8 +6,7 @@ import LabRandom
 /// full-batch block minimisation.
 ///
 /// Each epoch visits the points in a seeded random order, in mini-batches of `batchSize`:
-/// 1. codes of the batch for the current D and b by covariance coordinate descent to
-///    `codeTolerance` (``GramCoordinateDescent``);
+/// 1. exact codes of the batch for the current D and b (``ExactCodes``, the active-set lasso);
 /// 2. the statistics of ``SufficientStatistics`` are multiplied by the forgetting factor
 ///    β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η for t < η − 1 and θ = η² + t + 1 − η after
 ///    (η the batch size, t the step; as scikit-learn), and the batch is added at weight 1/η;
@@ -20,7 +19,7 @@ import LabRandom
 /// The run stops when the largest change of an atom or bias entry over an epoch is at most
 /// `stepTolerance` (stalled), after `epochs` epochs, or once `timeLimit` has passed (checked after
 /// every batch). ``fit(samples:initialDictionary:initialBias:lambda:seed:configuration:)`` then
-/// solves the codes of every point exactly (``ExactCodes``); ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:)``
+/// solves the codes of every point exactly (``ExactCodes``); ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:)``
 /// stops before that.
 ///
 /// Every random draw comes from `SeedTree(root: seed)` (path `"learn/online/epoch-<e>"`), and every
@@ -41,10 +40,6 @@ public enum OnlineDictionaryLearning {
     public var reseedsDeadAtoms: Bool
     /// Worker threads for the codes of a batch.
     public var threads: Int
-    /// Coordinate descent on a batch's codes stops when no code moves by more than this.
-    public var codeTolerance: Double
-    /// Upper limit on coordinate-descent sweeps per batch point.
-    public var maxCodeSweeps: Int
     /// Block-coordinate sweeps on the surrogate per batch.
     public var dictionarySweeps: Int
     /// Whether to start from exact codes of every point at the initial state: the statistics
@@ -55,7 +50,7 @@ public enum OnlineDictionaryLearning {
     /// Options; the defaults are those of the lab's W2 benchmark (batch 256).
     public init(epochs: Int = 10, batchSize: Int = 256, stepTolerance: Double = 1e-6, timeLimit: Double? = nil,
                 reseedsDeadAtoms: Bool = true, threads: Int = 1, continuesFromInitialState: Bool = false,
-                codeTolerance: Double = 1e-3, maxCodeSweeps: Int = 200, dictionarySweeps: Int = 3) {
+                dictionarySweeps: Int = 3) {
       self.epochs = epochs
       self.batchSize = batchSize
       self.stepTolerance = stepTolerance
@@ -63,8 +58,6 @@ public enum OnlineDictionaryLearning {
       self.reseedsDeadAtoms = reseedsDeadAtoms
       self.threads = threads
       self.continuesFromInitialState = continuesFromInitialState
-      self.codeTolerance = codeTolerance
-      self.maxCodeSweeps = maxCodeSweeps
       self.dictionarySweeps = dictionarySweeps
     }
 
@@ -72,12 +65,11 @@ public enum OnlineDictionaryLearning {
     public func problems() -> [String] {
       var found: [String] = []
       for (name, value) in [("epochs", epochs), ("batchSize", batchSize), ("threads", threads),
-                                ("maxCodeSweeps", maxCodeSweeps), ("dictionarySweeps", dictionarySweeps)] where value < 1 {
+                                ("dictionarySweeps", dictionarySweeps)] where value < 1 {
         found.append("'\(name)' must be at least 1, got \(value)")
       }
-      for (name, value) in [("stepTolerance", stepTolerance), ("codeTolerance", codeTolerance)]
-      where !(value.isFinite && value >= 0) {
-        found.append("'\(name)' must be a finite number ≥ 0, got \(value)")
+      if !(stepTolerance.isFinite && stepTolerance >= 0) {
+        found.append("'stepTolerance' must be a finite number ≥ 0, got \(stepTolerance)")
       }
       if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
         found.append("'timeLimit' must be a finite number > 0, got \(timeLimit)")
@@ -104,6 +96,21 @@ public enum OnlineDictionaryLearning {
     public var reseededAtoms: Int
   }
 
+  /// The state after a mini-batch's dictionary update, handed to the observer of
+  /// ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:)``.
+  public struct Progress: Sendable {
+    /// The epoch under way (1-based).
+    public var epoch: Int
+    /// Mini-batches done in this epoch.
+    public var batchesInEpoch: Int
+    /// Mini-batches per epoch.
+    public var batchesPerEpoch: Int
+    /// The unit-norm dictionary after this batch, `K × m`.
+    public var dictionary: Matrix<Double>
+    /// The bias after this batch, or `nil` without a free bias.
+    public var bias: [Double]?
+  }
+
   /// Trains, then solves the codes of every point exactly and measures the KKT residuals there.
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
                          lambda: Double, seed: UInt64, configuration: Configuration = Configuration()) -> LearningResult {
@@ -116,9 +123,11 @@ public enum OnlineDictionaryLearning {
                           termination: state.termination, kkt: KKTResiduals(problem), reseededAtoms: state.reseededAtoms)
   }
 
-  /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
+  /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias),
+  /// calling `observer` (if any) after every mini-batch; the observer cannot change the run.
   public static func train(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
-                           lambda: Double, seed: UInt64, configuration: Configuration = Configuration()) -> State {
+                           lambda: Double, seed: UInt64, configuration: Configuration = Configuration(),
+                           observer: ((Progress) -> Void)? = nil) -> State {
     precondition(configuration.problems().isEmpty, "Invalid online configuration: \(configuration.problems()).")
     precondition(samples.rows >= 1 && initialDictionary.columns == samples.columns,
                  "Online learning needs N ≥ 1 and D with m = \(samples.columns) columns, got N \(samples.rows), D \(initialDictionary.rows)×\(initialDictionary.columns).")
@@ -141,6 +150,7 @@ public enum OnlineDictionaryLearning {
     var termination = LearningTermination.iterationLimit
     var reseeded = 0
     var epochs = 0
+    let batchesPerEpoch = (n + eta - 1) / eta
     training: while epochs < configuration.epochs {
       epochs += 1
       var generator = seeds.generator(for: "learn/online/epoch-\(epochs)")
@@ -148,7 +158,7 @@ public enum OnlineDictionaryLearning {
       var used = [Bool](repeating: false, count: k)
       var epochLoss = 0.0, largestMove = 0.0
       var lastResidual = Matrix<Double>(rows: 0, columns: m)
-      var start = 0
+      var start = 0, batchesInEpoch = 0
       while start < n {
         let count = min(eta, n - start)
         var rows: [Double] = []
@@ -156,10 +166,7 @@ public enum OnlineDictionaryLearning {
         for point in order[start..<(start + count)] { rows.append(contentsOf: samples.storage[(point * m)..<((point + 1) * m)]) }
         let batch = Matrix(rows: count, columns: m, storage: rows)
         start += count
-        let correlations = SparseCodingProblem.subtractingBias(bias, from: batch).multiplied(by: dictionary, transposingOther: true)
-        let codes = GramCoordinateDescent.codes(correlations: correlations, gram: dictionary.rowGram(), lambda: lambda,
-                                                tolerance: configuration.codeTolerance,
-                                                maxSweeps: configuration.maxCodeSweeps, threads: threads)
+        let codes = ExactCodes.codes(for: batch, dictionary: dictionary, bias: bias, lambda: lambda, threads: threads)
         let residual = SparseCodingProblem.subtractingBias(bias, from: batch) - codes * dictionary
         epochLoss += 0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
         for (index, value) in codes.storage.enumerated() where value != 0 { used[index % k] = true }
@@ -175,6 +182,9 @@ public enum OnlineDictionaryLearning {
           }
         }
         lastResidual = residual
+        batchesInEpoch += 1
+        observer?(Progress(epoch: epochs, batchesInEpoch: batchesInEpoch, batchesPerEpoch: batchesPerEpoch,
+                           dictionary: dictionary, bias: bias))
         if let limit = configuration.timeLimit, clock.now - started >= .seconds(limit) {
           termination = .timeLimit
           history.append(epochLoss)

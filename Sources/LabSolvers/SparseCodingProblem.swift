@@ -8,6 +8,8 @@ import LabNumerics
 /// `samples` X is `N × m` (rows are samples), `dictionary` D is `K × m` (rows are unit-norm
 /// atoms), `codes` Z is `N × K`, and `bias` b has length `m` or is `nil` when the problem has no
 /// free bias. The loss is summed over points, not averaged (THEORY §5.2 conventions).
+/// With `constraint == .signed` it is the signed problem P^±_λ: Z is unrestricted and the penalty
+/// is λ Σ |z_nk|.
 public struct SparseCodingProblem: Sendable {
   /// The data X, `N × m`.
   public var samples: Matrix<Double>
@@ -19,9 +21,12 @@ public struct SparseCodingProblem: Sendable {
   public var codes: Matrix<Double>
   /// The L1 weight λ > 0.
   public var lambda: Double
+  /// Nonnegative codes (P⁺_λ, the default) or signed codes (P^±_λ).
+  public var constraint: CodeConstraint
 
   /// Creates the problem; shapes must agree.
-  public init(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>, lambda: Double) {
+  public init(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>, lambda: Double,
+              constraint: CodeConstraint = .nonnegative) {
     precondition(dictionary.columns == samples.columns && codes.rows == samples.rows && codes.columns == dictionary.rows
       && (bias?.count ?? samples.columns) == samples.columns,
       "Inconsistent shapes: X \(samples.rows)×\(samples.columns), D \(dictionary.rows)×\(dictionary.columns), Z \(codes.rows)×\(codes.columns), b \(bias?.count ?? 0).")
@@ -30,7 +35,14 @@ public struct SparseCodingProblem: Sendable {
     self.bias = bias
     self.codes = codes
     self.lambda = lambda
+    self.constraint = constraint
   }
+
+  /// Whether the codes are signed (problem P^±_λ).
+  public var isSigned: Bool { constraint == .signed }
+
+  /// ‖Z‖₁ = Σ |z_nk| (Σ z_nk for nonnegative codes), the penalty's sum and the verdict's mass.
+  public var codeMass: Double { codes.storage.reduce(0) { $0 + abs($1) } }
 
   /// Whether the bias is a free variable of the problem (THEORY §5.3: a supplied b, even 0, is free).
   public var hasBias: Bool { bias != nil }
@@ -41,10 +53,10 @@ public struct SparseCodingProblem: Sendable {
   /// The residuals r_n = x_n − b − Σ_k z_nk d_k, `N × m`.
   public var residual: Matrix<Double> { centredSamples - codes * dictionary }
 
-  /// L_λ(D, b, Z).
+  /// L_λ(D, b, Z) (penalty λΣ|z| for signed codes).
   public var loss: Double {
     let r = residual
-    return 0.5 * r.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
+    return 0.5 * r.storage.reduce(0) { $0 + $1 * $1 } + lambda * (isSigned ? codeMass : codes.storage.reduce(0, +))
   }
 
   /// `x_n − b` for every row; the samples themselves when `bias` is `nil`.

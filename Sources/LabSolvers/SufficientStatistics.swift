@@ -108,33 +108,45 @@ public struct SufficientStatistics: Sendable {
     precondition(k == codeGram.rows && m == codeSample.columns, "Dictionary \(k)×\(m) does not match statistics for K \(codeGram.rows), m \(codeSample.columns).")
     var pull = codeGram.multiplied(by: dictionary)  // row j: Σ_i A_ji d_i, kept current for rows after the atom being updated
     var step = 0.0
-    var v = [Double](repeating: 0, count: m)
-    var delta = [Double](repeating: 0, count: m)
-    let a = codeGram.storage, b = codeSample.storage
-    dictionary.storage.withUnsafeMutableBufferPointer { d in
-      pull.storage.withUnsafeMutableBufferPointer { g in
-        for atom in 0..<k {
-          let diagonal = a[atom * k + atom]
-          guard diagonal > 0 else { continue }
-          var squared = 0.0
-          for i in 0..<m {
-            var value = b[atom * m + i] - g[atom * m + i] + diagonal * d[atom * m + i]
-            if let bias { value -= codeSum[atom] * bias[i] }
-            v[i] = value
-            squared += value * value
-          }
-          guard squared > 0 else { continue }
-          let norm = squared.squareRoot()
-          for i in 0..<m {
-            let new = v[i] / norm
-            delta[i] = new - d[atom * m + i]
-            step = max(step, abs(delta[i]))
-            d[atom * m + i] = new
-          }
-          for j in (atom + 1)..<k {
-            let weight = a[j * k + atom]
-            guard weight != 0 else { continue }
-            for i in 0..<m { g[j * m + i] += weight * delta[i] }
+    // Raw buffers (no bounds or overflow checks) so that the rank-one updates below vectorise.
+    let v = UnsafeMutablePointer<Double>.allocate(capacity: m), delta = UnsafeMutablePointer<Double>.allocate(capacity: m)
+    defer {
+      v.deallocate()
+      delta.deallocate()
+    }
+    codeGram.storage.withUnsafeBufferPointer { aBuffer in
+      codeSample.storage.withUnsafeBufferPointer { bBuffer in
+        dictionary.storage.withUnsafeMutableBufferPointer { dBuffer in
+          pull.storage.withUnsafeMutableBufferPointer { gBuffer in
+            let a = aBuffer.baseAddress!, b = bBuffer.baseAddress!, d = dBuffer.baseAddress!, g = gBuffer.baseAddress!
+            for atom in 0..<k {
+              let diagonal = a[atom &* k &+ atom]
+              guard diagonal > 0 else { continue }
+              let target = b + atom &* m, current = d + atom &* m, pulled = g + atom &* m
+              var squared = 0.0
+              for i in 0..<m {
+                var value = target[i] - pulled[i] + diagonal * current[i]
+                if let bias { value -= codeSum[atom] * bias[i] }
+                v[i] = value
+                squared += value * value
+              }
+              guard squared > 0 else { continue }
+              let norm = squared.squareRoot()
+              for i in 0..<m {
+                let new = v[i] / norm
+                delta[i] = new - current[i]
+                step = max(step, abs(delta[i]))
+                current[i] = new
+              }
+              // A is symmetric, so row `atom` of A holds the weights A_j,atom of the later rows.
+              let weights = a + atom &* k
+              for j in (atom + 1)..<k {
+                let weight = weights[j]
+                guard weight != 0 else { continue }
+                let row = g + j &* m
+                for i in 0..<m { row[i] += weight * delta[i] }
+              }
+            }
           }
         }
       }

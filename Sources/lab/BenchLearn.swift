@@ -7,7 +7,9 @@ import LabSolvers
 /// `lab bench learn`: the peer workload W2 (online dictionary learning, fixed budget) for the lab's
 /// online learner and, in the same invocation, SPAMS `trainDL` and scikit-learn
 /// `MiniBatchDictionaryLearning` through the peers' own script; prints time, held-out objective
-/// and MMCS for each, and the ratios.
+/// and MMCS for each, and the ratios. The lab's learner is also scored on the held-out points
+/// `--evaluations-per-epoch` times per epoch (with the training clock stopped), which gives its
+/// time to reach each peer's final held-out objective.
 struct BenchLearn: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "learn", abstract: "W2: online dictionary learning against SPAMS trainDL and scikit-learn.")
@@ -23,8 +25,8 @@ struct BenchLearn: ParsableCommand {
   @Option(name: .customLong("n-train"), help: "Training points (the first rows).") var trainCount = 50_000
   @Option(name: .customLong("n-eval"), help: "Held-out points (the last rows).") var evalCount = 10_000
   @Option(name: .long, help: "Root seed.") var seed: UInt64 = 0
-  @Option(name: .customLong("code-tolerance"), help: "Coordinate-descent tolerance for the mini-batch codes.")
-  var codeTolerance = OnlineDictionaryLearning.Configuration().codeTolerance
+  @Option(name: .customLong("evaluations-per-epoch"), help: "Held-out scorings of the lab's learner per epoch (untimed).")
+  var evaluationsPerEpoch = 4
   @Option(name: .customLong("dictionary-sweeps"), help: "Block-coordinate sweeps on the surrogate per mini-batch.")
   var dictionarySweeps = OnlineDictionaryLearning.Configuration().dictionarySweeps
   @Option(name: .long, help: ArgumentHelp("Python with spams and scikit-learn.", valueName: "path"))
@@ -39,8 +41,10 @@ struct BenchLearn: ParsableCommand {
 
   func run() throws {
     guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
-    guard atoms >= 1, epochs >= 1, batch >= 1, trainCount >= 1, evalCount >= 1, repeats >= 1, lambda.isFinite, lambda > 0 else {
-      throw BadInput.fail("'--atoms', '--epochs', '--batch', '--n-train', '--n-eval', '--repeats' must be ≥ 1 and '--lambda' > 0")
+    guard atoms >= 1, epochs >= 1, batch >= 1, trainCount >= 1, evalCount >= 1, repeats >= 1, evaluationsPerEpoch >= 1,
+      lambda.isFinite, lambda > 0
+    else {
+      throw BadInput.fail("'--atoms', '--epochs', '--batch', '--n-train', '--n-eval', '--repeats', '--evaluations-per-epoch' must be ≥ 1 and '--lambda' > 0")
     }
     let x = try BenchSupport.matrix(dataDirectory, "independent_X.npy", role: "the data X (N × m)")
     let truth = try BenchSupport.matrix(dataDirectory, "independent_D.npy", role: "the true dictionary (K × m)")
@@ -79,26 +83,50 @@ struct BenchLearn: ParsableCommand {
     print(String(decoding: line, as: UTF8.self))
   }
 
-  /// Trains the online learner on `train` and scores it on `eval` with exact codes.
+  /// Trains the online learner on `train` and scores it on `eval` with exact codes, also at
+  /// `evaluationsPerEpoch` checkpoints per epoch whose scoring time is taken off the clock.
   private func runOurs(train: Matrix<Double>, eval: Matrix<Double>, truth: Matrix<Double>) -> [String: Any] {
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let initial = InitialDictionary.fromSamples(train, atoms: atoms, using: &generator)
     let configuration = OnlineDictionaryLearning.Configuration(epochs: epochs, batchSize: batch, stepTolerance: 0, threads: threads,
-                                                               codeTolerance: codeTolerance, dictionarySweeps: dictionarySweeps)
+                                                               dictionarySweeps: dictionarySweeps)
+    let clock = ContinuousClock()
+    var scoringTime = Duration.zero
+    var checkpoints: [[String: Double]] = []
+    let started = clock.now
     // Timed like trainDL: training only (lab learn also solves every training code exactly at the end).
     let fit = BenchSupport.timed {
       OnlineDictionaryLearning.train(samples: train, initialDictionary: initial, initialBias: nil, lambda: lambda, seed: seed,
-                                     configuration: configuration)
+                                     configuration: configuration) { progress in
+        let interval = max(1, (progress.batchesPerEpoch + evaluationsPerEpoch - 1) / evaluationsPerEpoch)
+        guard progress.batchesInEpoch % interval == 0 || progress.batchesInEpoch == progress.batchesPerEpoch else { return }
+        let scoringStarted = clock.now
+        let epochsDone = Double(progress.epoch - 1) + Double(progress.batchesInEpoch) / Double(progress.batchesPerEpoch)
+        checkpoints.append(["epochs": epochsDone, "training_s": Self.seconds(scoringStarted - started - scoringTime),
+                            "eval_objective": heldOut(eval, progress.dictionary).objective])
+        scoringTime += clock.now - scoringStarted
+      }
     }
+    let trainingSeconds = fit.seconds - Self.seconds(scoringTime)
     let dictionary = fit.value.dictionary
+    let (objective, meanL0) = heldOut(eval, dictionary)
+    return ["wall_s": trainingSeconds, "untimed_scoring_s": Self.seconds(scoringTime), "checkpoints": checkpoints,
+            "eval_objective": objective, "eval_L0": meanL0,
+            "mmcs": BenchSupport.meanMaxCosine(truth: truth, learned: dictionary), "termination": fit.value.termination.rawValue,
+            "epochs": fit.value.epochs, "dictionary_sweeps": dictionarySweeps, "reseeded_atoms": fit.value.reseededAtoms,
+            "peak_rss_mb": BenchSupport.peakResidentMegabytes]
+  }
+
+  private static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+  }
+
+  /// The mean objective and mean L0 of exact codes of `eval` for `dictionary`.
+  private func heldOut(_ eval: Matrix<Double>, _ dictionary: Matrix<Double>) -> (objective: Double, meanL0: Double) {
     let codes = ExactCodes.codes(for: eval, dictionary: dictionary, bias: nil, lambda: lambda, threads: threads)
     let scored = SparseCodingProblem(samples: eval, dictionary: dictionary, bias: nil, codes: codes, lambda: lambda)
     let activeCount = codes.storage.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-    return ["wall_s": fit.seconds,
-            "eval_objective": scored.loss / Double(eval.rows), "eval_L0": Double(activeCount) / Double(eval.rows),
-            "mmcs": BenchSupport.meanMaxCosine(truth: truth, learned: dictionary), "termination": fit.value.termination.rawValue,
-            "epochs": fit.value.epochs, "code_tolerance": codeTolerance, "dictionary_sweeps": dictionarySweeps, "reseeded_atoms": fit.value.reseededAtoms,
-            "peak_rss_mb": BenchSupport.peakResidentMegabytes]
+    return (scored.loss / Double(eval.rows), Double(activeCount) / Double(eval.rows))
   }
 
   /// Time, objective and MMCS of ours relative to a peer.
@@ -107,8 +135,16 @@ struct BenchLearn: ParsableCommand {
       let ourObjective = ours["eval_objective"] as? Double, let ourMMCS = ours["mmcs"] as? Double,
       let time = peer["wall_s"] as? Double, let objective = peer["eval_objective"] as? Double, let mmcs = peer["mmcs"] as? Double
     else { return [:] }
-    return ["time_ours_over_peer": ourTime / time,
-            "objective_ours_over_peer": ourObjective / objective, "mmcs_ours_minus_peer": ourMMCS - mmcs]
+    var result: [String: Any] = ["time_ours_over_peer": ourTime / time,
+                                 "objective_ours_over_peer": ourObjective / objective, "mmcs_ours_minus_peer": ourMMCS - mmcs]
+    let checkpoints = ours["checkpoints"] as? [[String: Double]] ?? []
+    if let reached = checkpoints.first(where: { ($0["eval_objective"] ?? .infinity) <= objective }), let seconds = reached["training_s"] {
+      result["time_to_peer_objective_ours_over_peer"] = seconds / time
+      result["epochs_to_peer_objective"] = reached["epochs"]
+    } else {
+      result["time_to_peer_objective_ours_over_peer"] = "not reached"
+    }
+    return result
   }
 
   private struct PeerFailure: Error { var message: String }

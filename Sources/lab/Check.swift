@@ -6,8 +6,8 @@ import LabFormats
 import LabNumerics
 import LabOptimization
 
-/// `lab check`: is a dictionary a first-order optimum of nonnegative L1 dictionary learning on
-/// the given data, and if not, which move lowers the loss? (THEORY §3–§8.)
+/// `lab check`: is a dictionary a first-order optimum of nonnegative (or, with `--signed`, signed)
+/// L1 dictionary learning on the given data, and if not, which move lowers the loss? (THEORY §3–§8, §4.6.)
 ///
 /// Exit codes: 0 when the verdict is stationary or descent-found with the descent confirmed (or
 /// too small to measure), 1 when an LP could not be verified (inconclusive) or a measurable
@@ -18,7 +18,9 @@ struct Check: ParsableCommand {
     discussion: """
       X is N×m (rows are samples), D is K×m (rows are unit-norm atoms), b has length m, Z is N×K; float32 or \
       float64 .npy in C order. Without --codes the codes are computed exactly (active-set lasso). A supplied \
-      bias makes the bias a free variable of the problem (THEORY §5.3). Prints one JSON summary line.
+      bias makes the bias a free variable of the problem (THEORY §5.3). With --signed the codes may take \
+      either sign (penalty λΣ|z|) and every check is in its signed (zonotope) form (THEORY §4.6). Prints one \
+      JSON summary line.
       """)
 
   @Option(name: .long, help: ArgumentHelp("The data X, N×m.", valueName: "X.npy")) var data: String
@@ -29,6 +31,7 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points).") var lambda: Double
   @Option(name: .long, help: ArgumentHelp("Activity threshold τ_z (THEORY §5.1).", valueName: "tau")) var activityThreshold: Double = 0
   @Flag(name: .long, help: "Rescale the atoms to unit norm (and given codes by the old norms) instead of rejecting them.") var normalize = false
+  @Flag(name: .long, help: "Signed codes (problem P±_λ, penalty λΣ|z|, THEORY §4.6): signed exact lasso codes (or signed --codes), KKT (K1±), signed LP-K / LP-R / CERT, zonotope pairs and stars.") var signed = false
   @Option(name: .long, help: ArgumentHelp("Write the full JSON record here.", valueName: "OUT.json")) var json: String?
   @Option(name: .long, help: ArgumentHelp("Write the Markdown report here (SVG figures beside it).", valueName: "OUT.md")) var report: String?
   @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n")) var threads: Int = 2
@@ -39,6 +42,7 @@ struct Check: ParsableCommand {
     if sae != nil, bias != nil || codes != nil || normalize {
       throw ValidationError("'--sae' brings its own atoms, bias and encoder codes: drop '--bias', '--codes' and '--normalize'.")
     }
+    if sae != nil && signed { throw ValidationError("'--signed' needs '--dictionary': an SAE's encoder codes are nonnegative.") }
     guard (1...64).contains(threads) else { throw ValidationError("'--threads' must be in 1...64, got \(threads).") }
     guard activityThreshold.isFinite && activityThreshold >= 0 else {
       throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")
@@ -56,7 +60,8 @@ struct Check: ParsableCommand {
       if let sae {
         (inputs, encoderInputs) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: lambda)
       } else {
-        inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda, normalize: normalize)
+        inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda, normalize: normalize,
+                                      signed: signed)
       }
     } catch { throw BadInput.fail("\(error)") }
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
@@ -90,7 +95,7 @@ struct Check: ParsableCommand {
     let a = record.assessment
     let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
     var summary: [String: Any] = ["verdict": a.verdict.rawValue, "lambda": a.lambda, "bias": a.bias,
-                                  "lpK": a.lpK.value ?? NSNull(), "lpR": a.lpR.value ?? NSNull(), "kkt": kkt, "mode": a.mode,
+                                  "lpK": a.lpK.value ?? NSNull(), "lpR": a.lpR.value ?? NSNull(), "kkt": kkt, "mode": a.mode, "signed": a.signed,
                                   "failingPairs": a.pairs.filter { !$0.pass }.count, "newAtomImproves": a.newAtom.improves]
     if let outcome = a.descent.outcome { summary["descentOutcome"] = outcome }
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
@@ -106,6 +111,7 @@ struct Check: ParsableCommand {
     parts.append("--lambda \(lambda)")
     if activityThreshold != 0 { parts.append("--activity-threshold \(activityThreshold)") }
     if normalize { parts.append("--normalize") }
+    if signed { parts.append("--signed") }
     if let json { parts.append("--json \(json)") }
     if let report { parts.append("--report \(report)") }
     return parts.joined(separator: " ")

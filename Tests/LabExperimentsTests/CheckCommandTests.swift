@@ -148,4 +148,82 @@ struct CheckCommandTests {
     let both = try LabCommandTests.run(["check", "--data", x, "--sae", sae, "--dictionary", x, "--lambda", "0.05"])
     #expect(both.status == 2 && both.stderr.contains("Give exactly one of '--dictionary' and '--sae'."))
   }
+
+  /// The hierarchy world with signs: dog and cat alternate in sign, labrador fires only with dog and
+  /// with dog's sign (a signed child, which fails the zonotope pair condition, THEORY §4.6).
+  static func signedHierarchyData() -> Matrix<Double> {
+    var codes = hierarchyData()
+    for n in 0..<codes.rows where n % 2 == 1 { codes.setRow(n, to: codes.row(n).map { -$0 }) }
+    return codes
+  }
+
+  /// Exclusive features on orthonormal atoms, each value paired with its negative: with b = 0 and the
+  /// exact signed codes (soft thresholds) every residual sum vanishes, so (K1±)–(K3) hold exactly.
+  static func signedExclusiveData() -> Matrix<Double> {
+    var codes = Matrix<Double>(rows: 60, columns: 3)
+    for n in 0..<60 where (n / 2) % 5 != 0 { codes[n, (n / 2) % 3] = (n % 2 == 0 ? 1 : -1) * (0.5 + Double((n / 2 * 37) % 100) / 100) }
+    return codes
+  }
+
+  @Test("--signed: a signed hierarchy gets descent-found with a confirmed descent and the zonotope pair labrador → dog failing")
+  func signedDescent() throws {
+    let directory = try LabCommandTests.scratch()
+    let x = try Self.write(Self.signedHierarchyData(), "X.npy", in: directory)
+    let d = try Self.write(.identity(3), "D.npy", in: directory)
+    let b = directory.appendingPathComponent("b.npy").path
+    try NumPyArray(vector: [0, 0, 0], as: .float64).encoded.write(to: URL(fileURLWithPath: b))
+    let json = directory.appendingPathComponent("check.json").path
+    let report = directory.appendingPathComponent("check.md").path
+    let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
+                                          "--json", json, "--report", report])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stdout.contains("\"signed\":true") && result.stdout.contains("\"verdict\":\"descent-found\""))
+    let record = try Self.json(json)
+    for key in ["lambda", "bias", "kkt", "pairs", "stars", "lpK", "lpR", "cert", "descent", "newAtom", "verdict", "signed"] {
+      #expect(record[key] != nil, "the JSON contract needs '\(key)'")
+    }
+    #expect((record["signed"] as! Bool) && (record["codes"] as! String) == "exact-lasso")
+    let pairs = record["pairs"] as! [[String: Any]]
+    #expect(pairs.count == 6 && pairs.allSatisfy { $0["hullLow"] == nil && $0["zonotopeExcess"] is Double })
+    let labToDog = pairs.first { ($0["i"] as! Int) == 1 && ($0["j"] as! Int) == 0 }!
+    #expect((labToDog["pass"] as! Bool) == false && (labToDog["zonotopeExcess"] as! Double) > 0)
+    let descent = record["descent"] as! [String: Any]
+    #expect((descent["found"] as! Bool) && (descent["outcome"] as! String) == "confirmed")
+    #expect((record["cert"] as! [String: Any])["dualityHolds"] as! Bool)
+    let markdown = try String(contentsOf: URL(fileURLWithPath: report), encoding: .utf8)
+    #expect(markdown.contains("signed (P±_λ, THEORY §4.6)") && markdown.contains("codes Z + tW: **confirmed**") && !markdown.contains("![Pair figure]"))
+  }
+
+  @Test("--signed: a sign-symmetric exclusive world is stationary, with exact or given signed codes; negative codes need --signed")
+  func signedStationary() throws {
+    let directory = try LabCommandTests.scratch()
+    let data = Self.signedExclusiveData()
+    let x = try Self.write(data, "X.npy", in: directory)
+    let d = try Self.write(.identity(3), "D.npy", in: directory)
+    let b = directory.appendingPathComponent("b.npy").path
+    try NumPyArray(vector: [0, 0, 0], as: .float64).encoded.write(to: URL(fileURLWithPath: b))
+    var soft = data
+    soft.storage = data.storage.map { $0 > 0.05 ? $0 - 0.05 : ($0 < -0.05 ? $0 + 0.05 : 0) }
+    let z = try Self.write(soft, "Z.npy", in: directory)
+    for codes in [[], ["--codes", z]] {
+      let json = directory.appendingPathComponent("check\(codes.count).json").path
+      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
+                                            "--json", json] + codes)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      let record = try Self.json(json)
+      #expect((record["signed"] as! Bool) && (record["verdict"] as! String) == "stationary", "LP-K \(record["lpK"] ?? "–")")
+      #expect((record["pairs"] as! [[String: Any]]).allSatisfy { ($0["pass"] as! Bool) })
+      #expect((record["stars"] as! [[String: Any]]).allSatisfy { ($0["pass"] as! Bool) })
+      #expect(((record["descent"] as! [String: Any])["found"] as! Bool) == false)
+      #expect((record["cert"] as! [String: Any])["dualityHolds"] as! Bool)
+    }
+    let unsigned = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--codes", z])
+    #expect(unsigned.status == 2 && unsigned.stderr.contains("\(z): element at row 3, column 1 is -0.82") && unsigned.stderr.contains("pass --signed"),
+            "stderr: \(unsigned.stderr)")
+    let plain = directory.appendingPathComponent("plain.json").path
+    #expect(try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json", plain]).status == 0)
+    #expect((try Self.json(plain)["signed"] as! Bool) == false)
+    let sae = try LabCommandTests.run(["check", "--data", x, "--sae", directory.path, "--lambda", "0.05", "--signed"])
+    #expect(sae.status == 2 && sae.stderr.contains("'--signed' needs '--dictionary'"))
+  }
 }

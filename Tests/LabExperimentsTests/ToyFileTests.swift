@@ -96,6 +96,20 @@ struct ToyFileTests {
     #expect(message == "\(path): missing field 'world.parentOnlyFraction'")
   }
 
+  @Test("A hierarchy toy written before the absorption, mop-up and random-dataset sections loads with their defaults")
+  func olderHierarchyToyLoads() throws {
+    var object = try JSONSerialization.jsonObject(with: ToyLoader.encode(HierarchyToy.default)) as! [String: Any]
+    for key in ["absorption", "mopUp", "randomDatasets"] { #expect(object.removeValue(forKey: key) != nil, "\(key) is a toy key") }
+    let path = try Self.file(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+    #expect(try ToyLoader.load(HierarchyToy.self, path: path) == HierarchyToy.default)
+  }
+
+  @Test("An invalid value in a new hierarchy section names the section, the field and the value")
+  func invalidHierarchySectionValue() throws {
+    let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"count\" : 6,", with: "\"count\" : -1,"))
+    #expect(message == "\(path): 'randomDatasets.count' must be in 0...100, got -1")
+  }
+
   @Test("An unknown key gets the nearest known name")
   func unknownKey() throws {
     let (path, message) = try Self.message(loading: try Self.defaultText(replacing: "\"lambda\"", with: "\"lamda\""))

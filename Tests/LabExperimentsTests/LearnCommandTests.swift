@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of `lab learn` on a small `.npy` data file.
+@Suite("lab learn", .serialized)
+struct LearnCommandTests {
+  /// A directory with X (N = 300, m = 4): nonnegative sparse combinations of five fixed directions
+  /// plus an offset, so that every learner has something to find and a bias something to fit.
+  static func fixture() throws -> URL {
+    let directory = try LabCommandTests.scratch()
+    let atoms: [[Double]] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0.5, 0.5, 0.5, 0.5]]
+    var samples: [Double] = []
+    for n in 0..<300 {
+      var point = [0.2, -0.1, 0.05, 0.1]
+      for (k, atom) in atoms.enumerated() where (n * 7 + k * 3) % 5 < 2 {
+        let magnitude = 0.5 + abs(sin(Double(n * 5 + k)))
+        for i in 0..<4 { point[i] += magnitude * atom[i] }
+      }
+      samples += point
+    }
+    try EncodeCommandTests.npy(samples, shape: [300, 4]).write(to: directory.appendingPathComponent("X.npy"))
+    return directory
+  }
+
+  static func learn(_ directory: URL, out: String, _ extra: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    try LabCommandTests.run(["learn", "--data", directory.appendingPathComponent("X.npy").path, "--atoms", "5",
+                             "--lambda", "0.05", "--out", directory.appendingPathComponent(out).path] + extra)
+  }
+
+  static func summary(_ directory: URL, _ out: String) throws -> [String: Any] {
+    let data = try Data(contentsOf: directory.appendingPathComponent(out).appendingPathComponent("summary.json"))
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+  }
+
+  @Test("Every method exits 0 and writes dictionary (K × m), codes (N × K) and a summary with history, KKT and termination",
+        arguments: ["online", "block", "mod"])
+  func learns(method: String) throws {
+    let directory = try Self.fixture()
+    let run = try Self.learn(directory, out: "fit", ["--method", method, "--epochs", "5"])
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    let line = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    #expect(line["termination"] is String)
+    let fit = directory.appendingPathComponent("fit")
+    let dictionary = try Data(contentsOf: fit.appendingPathComponent("dictionary.npy"))
+    #expect(String(decoding: dictionary.prefix(128), as: UTF8.self).contains("'shape': (5, 4), }"))
+    let codes = try Data(contentsOf: fit.appendingPathComponent("codes.npy"))
+    #expect(String(decoding: codes.prefix(128), as: UTF8.self).contains("'shape': (300, 5), }"))
+    #expect(!FileManager.default.fileExists(atPath: fit.appendingPathComponent("bias.npy").path))
+    let summary = try Self.summary(directory, "fit")
+    let history = try #require(summary["objectiveHistory"] as? [Double])
+    #expect(!history.isEmpty && history.allSatisfy(\.isFinite))
+    let kkt = try #require(summary["kkt"] as? [String: Double])
+    #expect(kkt["K1"] != nil && kkt["K2"] != nil && kkt["maximum"] != nil)
+    #expect(["converged", "stalled", "iteration-limit", "time-limit"].contains(summary["termination"] as? String ?? ""))
+    #expect(summary["method"] as? String == method && summary["bias"] as? Bool == false)
+  }
+
+  @Test("With --bias the full-batch learner writes bias.npy and reaches KKT (K1)–(K3) below 1e-6")
+  func fitsBias() throws {
+    let directory = try Self.fixture()
+    let run = try Self.learn(directory, out: "fit", ["--method", "block", "--bias", "--epochs", "2000"])
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    let bias = try Data(contentsOf: directory.appendingPathComponent("fit/bias.npy"))
+    #expect(String(decoding: bias.prefix(128), as: UTF8.self).contains("'shape': (4,), }"))
+    let summary = try Self.summary(directory, "fit")
+    #expect(summary["bias"] as? Bool == true)
+    let kkt = try #require(summary["kkt"] as? [String: Double])
+    #expect(try #require(kkt["maximum"]) < 1e-6, "KKT \(kkt), termination \(summary["termination"] ?? "?")")
+  }
+
+  @Test("The same seed gives the same dictionary bytes, for 1 and 2 threads; another seed a different start")
+  func deterministic() throws {
+    let directory = try Self.fixture()
+    for (out, extra) in [("a", ["--threads", "1"]), ("b", ["--threads", "2"]), ("c", ["--threads", "1", "--seed", "7"])] {
+      let run = try Self.learn(directory, out: out, ["--method", "online", "--epochs", "3"] + extra)
+      #expect(run.status == 0, "stderr: \(run.stderr)")
+    }
+    let bytes = { (out: String) in try Data(contentsOf: directory.appendingPathComponent(out).appendingPathComponent("dictionary.npy")) }
+    #expect(try bytes("a") == bytes("b"))
+    #expect(try bytes("a") != bytes("c"))
+  }
+
+  @Test("--init continues from a saved fit: its history starts at the saved state's loss and never ends above it")
+  func continues() throws {
+    let directory = try Self.fixture()
+    #expect(try Self.learn(directory, out: "first", ["--method", "block", "--epochs", "3"]).status == 0)
+    let saved = try #require(try Self.summary(directory, "first")["objective"] as? Double)
+    let run = try Self.learn(directory, out: "second", ["--method", "block", "--epochs", "3",
+                                                        "--init", directory.appendingPathComponent("first").path])
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    let summary = try Self.summary(directory, "second")
+    let history = try #require(summary["objectiveHistory"] as? [Double])
+    let objective = try #require(summary["objective"] as? Double)
+    #expect(abs(history[0] - saved) <= 1e-9 * saved, "history \(history.prefix(3)), saved \(saved)")
+    #expect(objective <= saved * (1 + 1e-12))
+  }
+
+  @Test("Bad options and files exit 2 with a message naming them, and write nothing",
+        arguments: [(["--method", "lars"], "'--method'"), (["--atoms", "0"], "'--atoms'"), (["--epochs", "0"], "'--epochs'"),
+                    (["--lambda=-1"], "'--lambda'"), (["--threads", "0"], "'--threads'")])
+  func rejects(extra: [String], named: String) throws {
+    let directory = try Self.fixture()
+    let run = try Self.learn(directory, out: "fit", extra)
+    #expect(run.status == 2)
+    #expect(run.stderr.contains(named), "stderr: \(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("fit").path))
+  }
+
+  @Test("A missing data file exits 2 naming the path")
+  func missingData() throws {
+    let directory = try LabCommandTests.scratch()
+    let run = try Self.learn(directory, out: "fit", [])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("X.npy"), "stderr: \(run.stderr)")
+  }
+}
