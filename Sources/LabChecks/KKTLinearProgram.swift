@@ -34,18 +34,25 @@ public enum KKTLinearProgram {
   }
 
   /// Builds LP-K, solves it with GLPK and verifies the answer.
+  ///
+  /// The costs are divided by the largest |cost| before GLPK sees them and the value is multiplied
+  /// back: near a stationary point the costs are ~1e-9, below GLPK's absolute optimality tolerance
+  /// (1e-7), and unscaled it returned positive values (impossible, 0 is feasible) that failed
+  /// verification. The scaled program has the same minimisers.
   public static func solve(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0) throws -> LPTestResult {
     let (program, layout) = build(problem, activityThreshold: tau)
-    let result = try GLPK.solveVerified(program)
+    let largest = program.objective.map(abs).max() ?? 0
+    var scaled = program
+    if largest > 0 { for column in program.objective.indices { scaled.setCost(column, program.objective[column] / largest) } }
+    let result = try GLPK.solveVerified(scaled)
     let solved = result.solution.status == .optimal
     var direction: PerturbationDirection?
     if solved {
       // §5.7 step 3: components with zero objective coefficient sit at arbitrary bounds; zero them.
-      let largest = program.objective.map(abs).max() ?? 0
       let cleaned = zip(result.solution.primal, program.objective).map { abs($1) <= 1e-12 * largest ? 0 : $0 }
       direction = layout.direction(from: cleaned)
     }
-    return LPTestResult(value: solved ? result.solution.objective : .nan, status: result.solution.status,
+    return LPTestResult(value: solved ? result.solution.objective * (largest > 0 ? largest : 1) : .nan, status: result.solution.status,
                         verification: result.verification, direction: direction,
                         size: (program.columnCount, program.rowCount))
   }
