@@ -102,5 +102,11 @@ let package = Package(
       dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab",
                      "LabChecks", "LabGenerators", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based")],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "LabHostileInputTests",
+      dependencies: [
+        "LabExperiments", "LabFormats", "LabNumerics", "LabRandom", "LabTraining", "lab",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
   ]
 )

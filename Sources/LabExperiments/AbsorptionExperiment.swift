@@ -11,7 +11,7 @@ import LabTraining
 /// all scored against the truth on fresh samples (``GroundTruthMetrics``).
 public enum AbsorptionExperiment {
   /// One trained candidate, scored on the evaluation samples.
-  public struct Candidate: Encodable, Sendable {
+  public struct Candidate: Codable, Sendable {
     /// `relu-l1`, `topk` or `dictionary-learning`.
     public var method: String
     /// λ of the per-feature shrinkage bound (C/2; 0 for TopK, whose penalty is outside the theory).
@@ -26,7 +26,7 @@ public enum AbsorptionExperiment {
   }
 
   /// One (rate, C) cell.
-  public struct Cell: Encodable, Sendable {
+  public struct Cell: Codable, Sendable {
     public var l1: Double, lambda: Double
     /// At the ground truth with exact codes (the dictionary-learning samples): LP-K by its closed form, the verdict scale λΣz and the loss.
     public var truthLPK: Double, truthScale: Double, truthLoss: Double
@@ -37,7 +37,7 @@ public enum AbsorptionExperiment {
   }
 
   /// One co-occurrence rate.
-  public struct Rate: Encodable, Sendable {
+  public struct Rate: Codable, Sendable {
     public var cooccurrence: Double
     /// P(child | parent) of the world, and its share of the evaluated (parent-active) samples.
     public var childGivenParent: Double, childShareOfEvaluated: Double
@@ -46,7 +46,7 @@ public enum AbsorptionExperiment {
   }
 
   /// The run record.
-  public struct Record: Encodable, Sendable {
+  public struct Record: Codable, Sendable {
     public var toy: AbsorptionToy
     public var seeds: [String: UInt64]
     public var rates: [Rate]
@@ -55,6 +55,8 @@ public enum AbsorptionExperiment {
     /// The stationarity checks of the heat-map cell's ReLU-L1 SAE on the first evaluation samples.
     public var saeStationarity: SAEStationarity?
     public var provenance: Provenance?
+    /// How the run was invoked (the reproduce command; quick or full).
+    public var invocation: RunInvocation?
   }
 
   /// A statement of the source document and whether this run reproduced it.
@@ -113,18 +115,17 @@ public enum AbsorptionExperiment {
     }
     let checks = AbsorptionVerdict.checks(toy: toy, rates: rates)
     return Record(toy: toy, seeds: seeds, rates: rates, checks: checks, findings: AbsorptionVerdict.findings(toy: toy, rates: rates),
-                  saeStationarity: stationarity, provenance: nil)
+                  saeStationarity: stationarity, provenance: nil, invocation: nil)
   }
 
   /// Runs `toy` and packages its report, run record and heat map.
   public static func product(_ toy: AbsorptionToy, progress: (String) -> Void) throws -> ExperimentProduct {
     let record = try run(toy, progress: progress)
-    return ExperimentProduct(checks: record.checks) { provenance, reproduce in
+    return ExperimentProduct(checks: record.checks) { provenance, invocation in
       var record = record
       record.provenance = provenance
-      return [("\(toy.id).md", Data(AbsorptionReport.markdown(record, reproduce: reproduce).utf8)),
-              ("\(toy.id).json", try RecordEncoding.encode(record)),
-              ("\(toy.id)-cosines.svg", Data(AbsorptionReport.heatMap(record).utf8))]
+      record.invocation = invocation
+      return try record.allFiles(id: toy.id)
     }
   }
 

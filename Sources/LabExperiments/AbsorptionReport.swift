@@ -2,7 +2,8 @@ import Foundation
 
 /// Renders the absorption experiment's record as Markdown and its decoder-vs-truth heat map as SVG.
 enum AbsorptionReport {
-  static func markdown(_ record: AbsorptionExperiment.Record, reproduce: String) -> String {
+  static func markdown(_ record: AbsorptionExperiment.Record) -> String {
+    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     let toy = record.toy, w = toy.world
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
@@ -124,5 +125,11 @@ enum AbsorptionReport {
       }
     }
     return svg + "</svg>\n"
+  }
+}
+
+extension AbsorptionExperiment.Record: ExperimentRecord {
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    [("\(toy.id).md", Data(AbsorptionReport.markdown(self).utf8)), ("\(toy.id)-cosines.svg", Data(AbsorptionReport.heatMap(self).utf8))]
   }
 }

@@ -38,7 +38,7 @@ public struct CheckRecord: Encodable, Sendable {
   }
 
   /// With `--sae`: the factorisation view, the same checks on the SAE's own encoder codes (THEORY §9).
-  public struct EncoderView: Encodable, Sendable {
+  public struct EncoderView: Codable, Sendable {
     public var verdict: Verdict
     public var lpK: Double?
     public var lpR: Double?

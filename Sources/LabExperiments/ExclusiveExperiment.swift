@@ -69,6 +69,8 @@ public enum ExclusiveExperiment {
     public var counterexamples: [CounterexampleCase]
     public var checks: [CheckResult]
     public var provenance: Provenance?
+    /// The command that reproduces the run; absent in records written before it was recorded.
+    public var invocation: RunInvocation?
   }
 
   /// Exclusive rays: ⌊emptyFraction·N⌋ empty points, each other point one atom chosen uniformly with
@@ -209,11 +211,10 @@ public enum ExclusiveExperiment {
     progress("counterexamples")
     let counterexamples = try toy.counterexamples.map(counterexample)
     let checks = checks(toy, exact: exact, trained: trained, counterexamples: counterexamples)
-    return ExperimentProduct(checks: checks) { provenance, reproduce in
+    return ExperimentProduct(checks: checks) { provenance, invocation in
       let record = Record(toy: toy, seeds: seeds, exact: exact, trained: trained, counterexamples: counterexamples,
-                          checks: checks, provenance: provenance)
-      return [("\(toy.id).md", Data(ExclusiveReport.markdown(record, reproduce: reproduce).utf8)),
-              ("\(toy.id).json", try RecordEncoding.encode(record))]
+                          checks: checks, provenance: provenance, invocation: invocation)
+      return try record.allFiles(id: toy.id)
     }
   }
 

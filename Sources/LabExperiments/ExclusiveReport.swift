@@ -1,8 +1,10 @@
+import Foundation
 import LabChecks
 
 /// Renders the exclusive experiment's record as Markdown.
 enum ExclusiveReport {
-  static func markdown(_ record: ExclusiveExperiment.Record, reproduce: String) -> String {
+  static func markdown(_ record: ExclusiveExperiment.Record) -> String {
+    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     let toy = record.toy
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
@@ -55,5 +57,11 @@ enum ExclusiveReport {
     }
     out += ReportSections.reproduce(reproduce)
     return out
+  }
+}
+
+extension ExclusiveExperiment.Record: ExperimentRecord {
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    [("\(toy.id).md", Data(ExclusiveReport.markdown(self).utf8))]
   }
 }

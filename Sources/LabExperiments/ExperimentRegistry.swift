@@ -3,44 +3,57 @@ import LabGenerators
 import LabChecks
 
 /// A finished experiment: its verdict table and a renderer for its files, which receives the
-/// provenance (known only after the run) and the command that reproduces it.
+/// provenance (known only after the run) and the invocation (the command that reproduces it).
 public struct ExperimentProduct {
   /// The verdict table.
   public var checks: [CheckResult]
   /// The files to write: `<id>.md`, `<id>.json` and any figures, as (file name, contents).
-  public var render: (_ provenance: Provenance, _ reproduce: String) throws -> [(name: String, contents: Data)]
+  public var render: (_ provenance: Provenance, _ invocation: RunInvocation) throws -> [(name: String, contents: Data)]
 
   /// A product from its checks and its renderer.
-  public init(checks: [CheckResult], render: @escaping (Provenance, String) throws -> [(name: String, contents: Data)]) {
+  public init(checks: [CheckResult], render: @escaping (Provenance, RunInvocation) throws -> [(name: String, contents: Data)]) {
     self.checks = checks
     self.render = render
   }
 }
 
-/// One experiment `lab run` and `lab show` know.
+/// One experiment `lab run`, `lab show`, `lab list` and `lab report` know.
 public struct ExperimentEntry: Sendable {
   /// The CLI name.
   public let id: String
-  /// Loads the toy (from `toyPath`, else the embedded default), applies the seed override,
-  /// and returns its canonical JSON; throws ``ToyFileError`` on a bad file.
-  public let resolvedToy: @Sendable (_ toyPath: String?, _ seed: UInt64?) throws -> Data
+  /// The one-line description (the default toy's title).
+  public let title: String
+  /// Loads the toy (from `toyPath`, else the embedded default), applies the seed override and,
+  /// when `quick`, ``ExperimentToy/quick()``, and returns its canonical JSON; throws
+  /// ``ToyFileError`` on a bad file.
+  public let resolvedToy: @Sendable (_ toyPath: String?, _ seed: UInt64?, _ quick: Bool) throws -> Data
   /// Runs the experiment on the resolved toy; `progress` receives one short line per stage.
-  public let run: @Sendable (_ toyPath: String?, _ seed: UInt64?, _ progress: (String) -> Void) throws -> (seed: UInt64, product: ExperimentProduct)
+  public let run: @Sendable (_ toyPath: String?, _ seed: UInt64?, _ quick: Bool, _ progress: (String) -> Void) throws -> (seed: UInt64, product: ExperimentProduct)
+  /// Re-renders the report files (Markdown and figures, not the record) from the run record
+  /// saved at the given path; throws ``RunRecordError`` on a record that cannot be used.
+  public let rerender: @Sendable (_ recordPath: String) throws -> [(name: String, contents: Data)]
 
-  /// An entry for the experiment whose toy type is `Toy` and whose runner is `runner`.
-  static func make<Toy: ExperimentToy>(_ type: Toy.Type, _ runner: @escaping @Sendable (Toy, (String) -> Void) throws -> ExperimentProduct) -> ExperimentEntry {
-    @Sendable func resolve(_ path: String?, _ seed: UInt64?) throws -> Toy {
+  /// An entry for the experiment whose toy type is `Toy`, whose run record is `Record` and whose
+  /// runner is `runner`.
+  static func make<Toy: ExperimentToy, Record: ExperimentRecord>(
+    _ type: Toy.Type, record: Record.Type, _ runner: @escaping @Sendable (Toy, (String) -> Void) throws -> ExperimentProduct
+  ) -> ExperimentEntry where Record.Toy == Toy {
+    @Sendable func resolve(_ path: String?, _ seed: UInt64?, _ quick: Bool) throws -> Toy {
       var toy = try path.map { try ToyLoader.load(Toy.self, path: $0) } ?? Toy.default
+      if quick { toy = toy.quick() }
       if let seed { toy.seed = seed }
       return toy
     }
+    let id = Toy.default.id
     return ExperimentEntry(
-      id: Toy.default.id,
-      resolvedToy: { path, seed in try ToyLoader.encode(resolve(path, seed)) },
-      run: { path, seed, progress in
-        let toy = try resolve(path, seed)
+      id: id,
+      title: Toy.default.title,
+      resolvedToy: { path, seed, quick in try ToyLoader.encode(resolve(path, seed, quick)) },
+      run: { path, seed, quick, progress in
+        let toy = try resolve(path, seed, quick)
         return (toy.seed, try runner(toy, progress))
-      })
+      },
+      rerender: { path in try RunRecords.load(Record.self, id: id, path: path).reportFiles() })
   }
 }
 
@@ -48,14 +61,14 @@ public struct ExperimentEntry: Sendable {
 public enum ExperimentRegistry {
   /// Every experiment, in the order `lab run --help` lists them.
   public static let all: [ExperimentEntry] = [
-    .make(HierarchyToy.self) { toy, progress in try HierarchyExperiment.product(toy, progress: progress) },
-    .make(StarToy.self) { toy, _ in try StarExperiment.product(toy) },
-    .make(ExclusiveToy.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
-    .make(WideLimitToy.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
-    .make(OneDToy.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
-    .make(UniversalityToy.self) { toy, progress in try UniversalityExperiment.product(toy, progress: progress) },
-    .make(AbsorptionToy.self) { toy, progress in try AbsorptionExperiment.product(toy, progress: progress) },
-    .make(FrontierToy.self) { toy, progress in try FrontierExperiment.product(toy, progress: progress) },
+    .make(HierarchyToy.self, record: HierarchyRecord.self) { toy, progress in try HierarchyExperiment.product(toy, progress: progress) },
+    .make(StarToy.self, record: StarExperiment.Record.self) { toy, _ in try StarExperiment.product(toy) },
+    .make(ExclusiveToy.self, record: ExclusiveExperiment.Record.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
+    .make(WideLimitToy.self, record: WideLimitExperiment.Record.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
+    .make(OneDToy.self, record: OneDExperiment.Record.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
+    .make(UniversalityToy.self, record: UniversalityExperiment.Record.self) { toy, progress in try UniversalityExperiment.product(toy, progress: progress) },
+    .make(AbsorptionToy.self, record: AbsorptionExperiment.Record.self) { toy, progress in try AbsorptionExperiment.product(toy, progress: progress) },
+    .make(FrontierToy.self, record: FrontierExperiment.Record.self) { toy, progress in try FrontierExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.
@@ -83,5 +96,12 @@ enum RecordEncoding {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
     return try encoder.encode(value) + Data("\n".utf8)
+  }
+
+  /// The decoder that reads what ``encode(_:)`` wrote, non-finite numbers included.
+  static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return try decoder.decode(type, from: data)
   }
 }

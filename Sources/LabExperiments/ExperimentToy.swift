@@ -12,6 +12,15 @@ public protocol ExperimentToy: Codable, Equatable, Sendable {
   static var `default`: Self { get }
   /// Problems with the toy, each naming the field and the bad value; empty when valid.
   func problems() -> [String]
+  /// The `--quick` configuration (see the extension below); recorded in the run record.
+  func quick() -> Self
 }
 
 extension HierarchyToy: ExperimentToy {}
+
+extension ExperimentToy {
+  /// The `--quick` configuration: the same claims tested on fewer random probes, for CI and a
+  /// first look. The default is the toy itself (an experiment that runs in seconds needs no
+  /// smaller form); experiments whose cost is dominated by random probes override it.
+  public func quick() -> Self { self }
+}

@@ -30,6 +30,8 @@ public enum FrontierExperiment {
     public var findings: [SourceFinding]
     public var checks: [CheckResult]
     public var provenance: Provenance?
+    /// How the run was invoked (the reproduce command; quick or full).
+    public var invocation: RunInvocation?
   }
 
   /// The deep-SAE architecture named `name` at `k`.
@@ -72,12 +74,10 @@ public enum FrontierExperiment {
     let data = Matrix(rows: samples.rows, columns: samples.columns, storage: samples.storage.map { Float($0) })
     let points = points(toy, data: data, trainingSeed: seeds["training"]!, progress: progress)
     let checks = checks(toy, points: points)
-    let figureName = "\(toy.id).svg"
-    let figure = FrontierReport.figure(points, toy: toy)
-    return ExperimentProduct(checks: checks) { provenance, reproduce in
-      let record = Record(toy: toy, seeds: seeds, points: points, findings: findings(toy, points: points), checks: checks, provenance: provenance)
-      return [("\(toy.id).md", Data(FrontierReport.markdown(record, figure: figureName, reproduce: reproduce).utf8)),
-              ("\(toy.id).json", try RecordEncoding.encode(record)), (figureName, Data(figure.utf8))]
+    return ExperimentProduct(checks: checks) { provenance, invocation in
+      let record = Record(toy: toy, seeds: seeds, points: points, findings: findings(toy, points: points), checks: checks,
+                          provenance: provenance, invocation: invocation)
+      return try record.allFiles(id: toy.id)
     }
   }
 

@@ -4,7 +4,8 @@ import Foundation
 enum FrontierReport {
   static let colors = ["shallow": "#1f77b4", "deep encoder": "#d62728", "deep encoder + decoder": "#2ca02c"]
 
-  static func markdown(_ record: FrontierExperiment.Record, figure: String, reproduce: String) -> String {
+  static func markdown(_ record: FrontierExperiment.Record, figure: String) -> String {
+    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     let toy = record.toy, t = toy.training
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
@@ -37,5 +38,13 @@ enum FrontierReport {
       plot.label(0.6 * max(1, maxL0), maxFVU * (1 - 0.08 * Double(i)), name, color: colors[name] ?? "#000")
     }
     return plot.document
+  }
+}
+
+extension FrontierExperiment.Record: ExperimentRecord {
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    let figure = "\(toy.id).svg"
+    return [("\(toy.id).md", Data(FrontierReport.markdown(self, figure: figure).utf8)),
+            (figure, Data(FrontierReport.figure(points, toy: toy).utf8))]
   }
 }

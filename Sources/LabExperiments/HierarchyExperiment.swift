@@ -55,11 +55,11 @@ public enum HierarchyExperiment {
   /// Runs `toy` and packages its report and run record.
   public static func product(_ toy: HierarchyToy, progress: (String) -> Void) throws -> ExperimentProduct {
     let (record, checks) = try run(toy, progress: progress)
-    return ExperimentProduct(checks: checks) { provenance, reproduce in
+    return ExperimentProduct(checks: checks) { provenance, invocation in
       var record = record
       record.provenance = provenance
-      return [("\(toy.id).md", Data(HierarchyReport.markdown(record, reproduce: reproduce).utf8)),
-              ("\(toy.id).json", try RecordEncoding.encode(record))]
+      record.invocation = invocation
+      return try record.allFiles(id: toy.id)
     }
   }
 

@@ -22,6 +22,8 @@ public struct HierarchyRecord: Codable, Sendable {
   public var checks: [CheckResult]
   /// Versions, thread count and timing: kept in the JSON, never in the Markdown.
   public var provenance: Provenance
+  /// The command that reproduces the run; absent in records written before it was recorded.
+  public var invocation: RunInvocation?
 }
 
 /// One LP test as recorded.

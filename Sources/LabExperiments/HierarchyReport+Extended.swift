@@ -46,7 +46,7 @@ extension HierarchyReport {
                 Figures.format(r.trained.kkt.maximum, digits: 2), Figures.format(r.trained.lpKClosedForm / r.trained.scale, digits: 3),
                 "\(Figures.format(r.trained.lpK.relativeValue, digits: 3)) (\(r.trained.lpK.verified ? "yes" : "no"))",
                 Figures.format(r.trained.lpR.relativeValue, digits: 3), r.trained.verdict,
-                r.supportInclusions.isEmpty ? "none" : r.supportInclusions.map { "\(names[$0[0]]) ⊆ \(names[$0[1]])" }.joined(separator: ", "))
+                r.supportInclusions.isEmpty ? "none" : r.supportInclusions.map { "\(name($0[ifPresent: 0])) ⊆ \(name($0[ifPresent: 1]))" }.joined(separator: ", "))
     }
     return out + table.text + "\n"
   }

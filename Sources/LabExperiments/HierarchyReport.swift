@@ -1,3 +1,4 @@
+import Foundation
 import LabChecks
 import LabGenerators
 import LabSolvers
@@ -7,8 +8,14 @@ import LabSolvers
 public enum HierarchyReport {
   static let names = HierarchyWorld.featureNames
 
+  /// The feature name of atom `index` ("atom 7" for an index the world does not have).
+  static func name(_ index: Int?) -> String {
+    index.flatMap { names[ifPresent: $0] } ?? "atom \(index.map(String.init) ?? "?")"
+  }
+
   /// The report text.
-  public static func markdown(_ record: HierarchyRecord, reproduce command: String) -> String {
+  public static func markdown(_ record: HierarchyRecord) -> String {
+    let command = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     var out = ReportSections.header(title: record.toy.title, id: record.toy.id)
     out += ReportSections.verdict(record.checks)
     out += ReportSections.claim(record.toy.claim, source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Corollary 6.9); §10 predictions 16–19.")
@@ -48,7 +55,7 @@ public enum HierarchyReport {
     out += "### Ground truth\n\n" + state(v.groundTruth)
     out += "### Training\n\n\(v.iterations) iterations, stopped by \(v.termination.rawValue).\n\n"
     var history = MarkdownTable("iteration", "L_λ")
-    for entry in v.lossHistory { history.add(String(Int(entry[0])), Figures.format(entry[1], digits: 10)) }
+    for entry in v.lossHistory { history.add(Figures.integer(entry[ifPresent: 0]), Figures.format(entry[ifPresent: 1], digits: 10)) }
     out += history.text + "\n"
     out += "### Trained end state\n\n" + state(v.trained)
     var table = MarkdownTable("quantity", "value")
@@ -58,7 +65,7 @@ public enum HierarchyReport {
     table.add("cos(d_dog, g_dog) after training", Figures.format(v.parentTruthCosineAfter, digits: 10))
     table.add("points where labrador fires", String(v.childActivePoints))
     table.add("… of which dog's code is 0 (absorbed)", String(v.childActiveWithoutParent))
-    table.add("support inclusions A_i ⊆ A_j", v.supportInclusions.isEmpty ? "none" : v.supportInclusions.map { "\(names[$0[0]]) ⊆ \(names[$0[1]])" }.joined(separator: ", "))
+    table.add("support inclusions A_i ⊆ A_j", v.supportInclusions.isEmpty ? "none" : v.supportInclusions.map { "\(name($0[ifPresent: 0])) ⊆ \(name($0[ifPresent: 1]))" }.joined(separator: ", "))
     table.add("wide lower bound Σ h_λ(‖x_n − b‖)", Figures.format(v.wideBound, digits: 10))
     out += table.text + "\n"
     return out
@@ -67,7 +74,7 @@ public enum HierarchyReport {
   static func state(_ s: StateRecord) -> String {
     var out = ""
     var dictionary = MarkdownTable("atom", "direction")
-    for (k, row) in s.dictionary.enumerated() { dictionary.add(names[k], "(" + row.map { Figures.format($0, digits: 6) }.joined(separator: ", ") + ")") }
+    for (k, row) in s.dictionary.enumerated() { dictionary.add(name(k), "(" + row.map { Figures.format($0, digits: 6) }.joined(separator: ", ") + ")") }
     if let bias = s.bias { dictionary.add("bias b", "(" + bias.map { Figures.format($0, digits: 6) }.joined(separator: ", ") + ")") }
     out += dictionary.text + "\n"
     var figures = MarkdownTable("quantity", "value")
@@ -89,7 +96,7 @@ public enum HierarchyReport {
 
   static func pairs(_ pairs: [PairCondition]) -> String {
     var table = MarkdownTable("donor i", "silent j", "c_ij", "H_{i|j}", "pass")
-    for p in pairs { table.add(names[p.i], names[p.j], Figures.format(p.cosine, digits: 6), Figures.interval(p.hullLow, p.hullHigh, digits: 6), p.pass ? "✓" : "✗") }
+    for p in pairs { table.add(name(p.i), name(p.j), Figures.format(p.cosine, digits: 6), Figures.interval(p.hullLow, p.hullHigh, digits: 6), p.pass ? "✓" : "✗") }
     return table.text + "\n"
   }
 
@@ -134,4 +141,10 @@ public enum HierarchyReport {
     - **Self-verification** (§5.7): atoms along geodesics, b + t·δb, codes (Z + tW)₊; confirmed iff some t lowers L_λ measurably with ΔL/t within 10 % of the LP value.
 
     """
+}
+
+extension HierarchyRecord: ExperimentRecord {
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    [("\(toy.id).md", Data(HierarchyReport.markdown(self).utf8))]
+  }
 }

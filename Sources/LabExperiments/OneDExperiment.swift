@@ -61,6 +61,8 @@ public enum OneDExperiment {
     public var arc: ArcRecord
     public var checks: [CheckResult]
     public var provenance: Provenance?
+    /// The command that reproduces the run; absent in records written before it was recorded.
+    public var invocation: RunInvocation?
   }
 
   // MARK: - Scalar solutions of THEORY §7
@@ -254,10 +256,10 @@ public enum OneDExperiment {
     var arcRng = tree.generator(for: "arc")
     let arcRecord = try arc(toy.arc, &arcRng)
     let checks = checks(toy, line: lineRecord, pStar: pStar, pStarSmall: pStarSmall, transitions: transitions, dead: dead, arc: arcRecord)
-    return ExperimentProduct(checks: checks) { provenance, reproduce in
+    return ExperimentProduct(checks: checks) { provenance, invocation in
       let record = Record(toy: toy, seeds: seeds, line: lineRecord, pStar: pStar, pStarSmall: pStarSmall, transition: transitions,
-                          deadAtom: dead, arc: arcRecord, checks: checks, provenance: provenance)
-      return [("\(toy.id).md", Data(OneDReport.markdown(record, reproduce: reproduce).utf8)), ("\(toy.id).json", try RecordEncoding.encode(record))]
+                          deadAtom: dead, arc: arcRecord, checks: checks, provenance: provenance, invocation: invocation)
+      return try record.allFiles(id: toy.id)
     }
   }
 

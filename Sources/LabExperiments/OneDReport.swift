@@ -1,6 +1,9 @@
+import Foundation
+
 /// Renders the one-dimensional experiment's record as Markdown.
 enum OneDReport {
-  static func markdown(_ record: OneDExperiment.Record, reproduce: String) -> String {
+  static func markdown(_ record: OneDExperiment.Record) -> String {
+    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     let toy = record.toy
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
@@ -19,8 +22,8 @@ enum OneDReport {
     let line = record.line
     var lineTable = MarkdownTable("quantity", "measured", "predicted")
     lineTable.add("L_λ, bias, K = 2", Figures.format(line.loss, digits: 12), Figures.format(line.predictedLoss, digits: 12))
-    lineTable.add("cos(d₊, u), cos(d₋, u)", "\(Figures.format(line.cosines[0], digits: 10)), \(Figures.format(line.cosines[1], digits: 10))", "1, −1")
-    lineTable.add("firing counts of u, −u", "\(line.firing[0]), \(line.firing[1])", "\(line.predictedFiring[0]), \(line.predictedFiring[1])")
+    lineTable.add("cos(d₊, u), cos(d₋, u)", "\(Figures.format(line.cosines[ifPresent: 0], digits: 10)), \(Figures.format(line.cosines[ifPresent: 1], digits: 10))", "1, −1")
+    lineTable.add("firing counts of u, −u", "\(pair(line.firing))", "\(pair(line.predictedFiring))")
     lineTable.add("L_λ, no bias, K = 2", Figures.format(line.noBiasLoss, digits: 12), Figures.format(line.noBiasPredicted, digits: 12))
     lineTable.add("L_λ, bias, K = 1", Figures.format(line.singleAtomLoss, digits: 12), Figures.format(line.singleAtomPredicted, digits: 12))
     out += "## Data on a line (predictions 22–23)\n\nHuber location β* = \(Figures.format(line.location, digits: 10)).\n\n" + lineTable.text + "\n"
@@ -33,9 +36,20 @@ enum OneDReport {
     let dead = record.deadAtom
     out += "## A dead atom (prediction 25)\n\nFrom (u, u × e₁) training stops at a KKT point (residual \(Figures.format(dead.kkt, digits: 2))) with L_λ = \(Figures.format(dead.loss, digits: 10)), above the optimum \(Figures.format(dead.optimum, digits: 10)); max_n ‖r_n‖ = \(Figures.format(dead.newAtom.maxResidualNorm, digits: 6)) > λ, and adding r_n/‖r_n‖ gives L_λ = \(Figures.format(dead.newAtom.lossWithNewAtom, digits: 10)).\n\n"
     var arc = MarkdownTable("K", "C(K)/N, equal spacing", "tan(Δ/2)/(Δ/2)")
-    for row in record.arc.costs { arc.add(String(Int(row[0])), Figures.format(row[1], digits: 10), Figures.format(row[2], digits: 10)) }
-    out += "## Data on an arc (prediction 26)\n\nPer-point formula vs LP: max difference \(Figures.format(record.arc.formulaError, digits: 2)). Optimised interior atoms: " + record.arc.spacingErrors.map { "K = \(Int($0[0])): max |α − α_equal| = \(Figures.format($0[1], digits: 3)) rad" }.joined(separator: "; ") + " (grid step \(Figures.format(record.arc.gridStep, digits: 3)) rad).\n\n" + arc.text + "\n"
+    for row in record.arc.costs { arc.add(Figures.integer(row[ifPresent: 0]), Figures.format(row[ifPresent: 1], digits: 10), Figures.format(row[ifPresent: 2], digits: 10)) }
+    out += "## Data on an arc (prediction 26)\n\nPer-point formula vs LP: max difference \(Figures.format(record.arc.formulaError, digits: 2)). Optimised interior atoms: " + record.arc.spacingErrors.map { "K = \(Figures.integer($0[ifPresent: 0])): max |α − α_equal| = \(Figures.format($0[ifPresent: 1], digits: 3)) rad" }.joined(separator: "; ") + " (grid step \(Figures.format(record.arc.gridStep, digits: 3)) rad).\n\n" + arc.text + "\n"
     out += ReportSections.reproduce(reproduce)
     return out
+  }
+
+  /// Two counts (for u and −u) as "a, b"; a record with fewer prints "—" for the missing ones.
+  static func pair(_ counts: [Int]) -> String {
+    [0, 1].map { counts[ifPresent: $0].map(String.init) ?? "—" }.joined(separator: ", ")
+  }
+}
+
+extension OneDExperiment.Record: ExperimentRecord {
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    [("\(toy.id).md", Data(OneDReport.markdown(self).utf8))]
   }
 }

@@ -44,7 +44,7 @@ public struct SAELensSyntheticModel {
     func path(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
     let configPath = path("synthetic_model_config.json")
     guard let data = FileManager.default.contents(atPath: configPath),
-          let config = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+          let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
       throw FormatError(path: configPath, "missing or not a JSON object")
     }
     guard let f = config["num_features"] as? Int, let h = config["hidden_dim"] as? Int, f >= 1, h >= 1 else {
@@ -73,7 +73,7 @@ public struct SAELensSyntheticModel {
     var exclusiveParents: Set<Int> = [], scaledParents: Set<Int> = []
     let hierarchyPath = path("hierarchy.json")
     if let data = FileManager.default.contents(atPath: hierarchyPath) {
-      guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any], let roots = root["roots"] as? [[String: Any]] else {
+      guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let roots = root["roots"] as? [[String: Any]] else {
         throw FormatError(path: hierarchyPath, "must be an object with a 'roots' list")
       }
       var seen = Set<Int>()

@@ -7,7 +7,7 @@ import LabTraining
 /// bias, with (a) its own norm-scaled encoder codes (factorisation view) and (b) re-optimised exact
 /// lasso codes (dictionary view). Each view gives the KKT residuals, LP-K and LP-R and the §5.1
 /// verdict; `descent-found` means a descent direction exists.
-public struct SAEStationarity: Encodable, Sendable {
+public struct SAEStationarity: Codable, Sendable {
   /// The λ of the dictionary problem the SAE's loss maps to.
   public var lambda: Double
   /// The checks on the SAE's own codes, τ_z = 10⁻⁶·max z (``CheckRecord/encoderView(_:)``).

@@ -41,6 +41,8 @@ public enum StarExperiment {
     public var cases: [Case]
     public var checks: [CheckResult]
     public var provenance: Provenance?
+    /// The command that reproduces the run; absent in records written before it was recorded.
+    public var invocation: RunInvocation?
   }
 
   /// The candidate: X = Z·D exactly, codes Z as given, b = 0 (free when `bias`).
@@ -119,18 +121,14 @@ public enum StarExperiment {
   public static func product(_ toy: StarToy) throws -> ExperimentProduct {
     let withBias = try measure(toy, bias: true), withoutBias = try measure(toy, bias: false)
     let checks = checks(toy, withBias: withBias, withoutBias: withoutBias)
-    let figureName = "\(toy.id)-polygon.svg"
-    let figure = HullFigures.star(candidate(toy, bias: true), receiver: toy.receiver, donors: (toy.donors[0], toy.donors[1]),
-                                  passes: withBias.starValue <= StarProgram.failureTolerance, activityThreshold: 0)
-    return ExperimentProduct(checks: checks) { provenance, reproduce in
-      let record = Record(toy: toy, cases: [withBias, withoutBias], checks: checks, provenance: provenance)
-      let markdown = report(record, figure: figureName, reproduce: reproduce)
-      return [("\(toy.id).md", Data(markdown.utf8)), ("\(toy.id).json", try RecordEncoding.encode(record)), (figureName, Data(figure.utf8))]
+    return ExperimentProduct(checks: checks) { provenance, invocation in
+      try Record(toy: toy, cases: [withBias, withoutBias], checks: checks, provenance: provenance, invocation: invocation).allFiles(id: toy.id)
     }
   }
 
-  static func report(_ record: Record, figure: String, reproduce: String) -> String {
+  static func report(_ record: Record, figure: String) -> String {
     let toy = record.toy
+    let reproduce = (record.invocation ?? .legacy(id: toy.id, seed: toy.seed)).reproduce
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
     out += ReportSections.claim(toy.claim, source: "THEORY.md §4.3 (Theorem 4.4), §4.7; §10 prediction 14 (check S9).")
@@ -153,7 +151,7 @@ public enum StarExperiment {
       out += values.text + "\n"
       var pairs = MarkdownTable("donor i", "silent j", "c_ij", "H_{i|j}", "pair LP value", "pass")
       for (pair, value) in zip(c.pairs, c.pairLPValues) {
-        pairs.add(String(pair.i), String(pair.j), Figures.format(pair.cosine), Figures.interval(pair.hullLow, pair.hullHigh), Figures.format(value[2], digits: 3), pair.pass ? "✓" : "✗")
+        pairs.add(String(pair.i), String(pair.j), Figures.format(pair.cosine), Figures.interval(pair.hullLow, pair.hullHigh), Figures.format(value[ifPresent: 2], digits: 3), pair.pass ? "✓" : "✗")
       }
       out += pairs.text + "\n"
       if let move = c.move {
@@ -172,5 +170,16 @@ public enum StarExperiment {
     out += "## Figure\n\nModified responses (ẑ_\(toy.donors[0]), ẑ_\(toy.donors[1])) on the points where \(toy.receiver) is silent, their convex hull, and the target (c_\(toy.donors[0])\(toy.receiver), c_\(toy.donors[1])\(toy.receiver)): the two-donor star condition with a bias holds iff the target is inside.\n\n![Star polygon](\(figure))\n\n"
     out += ReportSections.reproduce(reproduce)
     return out
+  }
+}
+
+extension StarExperiment.Record: ExperimentRecord {
+  /// The report and the star polygon of the biased case, both from the record.
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    let figureName = "\(toy.id)-polygon.svg"
+    guard let withBias = cases.first(where: \.bias) else { throw RunRecordError(path: "\(toy.id).json", "field 'cases' has no case with a bias") }
+    let figure = HullFigures.star(StarExperiment.candidate(toy, bias: true), receiver: toy.receiver, donors: (toy.donors[0], toy.donors[1]),
+                                  passes: withBias.starValue <= StarProgram.failureTolerance, activityThreshold: 0)
+    return [("\(toy.id).md", Data(StarExperiment.report(self, figure: figureName).utf8)), (figureName, Data(figure.utf8))]
   }
 }

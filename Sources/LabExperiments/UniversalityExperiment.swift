@@ -44,17 +44,18 @@ public enum UniversalityExperiment {
     public var findings: [SourceFinding]
     public var checks: [CheckResult]
     public var provenance: Provenance?
+    /// The command that reproduces the run; absent in records written before it was recorded.
+    public var invocation: RunInvocation?
   }
 
   /// The experiment's product (report, record and the frequency figure).
   public static func product(_ toy: UniversalityToy, progress: (String) -> Void) throws -> ExperimentProduct {
     let record = try measure(toy, progress: progress)
-    return ExperimentProduct(checks: record.checks) { provenance, reproduce in
+    return ExperimentProduct(checks: record.checks) { provenance, invocation in
       var record = record
       record.provenance = provenance
-      return [("\(toy.id).md", Data(UniversalityReport.markdown(record, reproduce: reproduce).utf8)),
-              ("\(toy.id).json", try RecordEncoding.encode(record)),
-              (UniversalityReport.figureName(toy), Data(UniversalityReport.frequencyFigure(record).utf8))]
+      record.invocation = invocation
+      return try record.allFiles(id: toy.id)
     }
   }
 

@@ -6,7 +6,8 @@ import LabGenerators
 enum UniversalityReport {
   static func figureName(_ toy: UniversalityToy) -> String { "\(toy.id)-frequencies.svg" }
 
-  static func markdown(_ record: UniversalityExperiment.Record, reproduce: String) -> String {
+  static func markdown(_ record: UniversalityExperiment.Record) -> String {
+    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     let toy = record.toy
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
     var out = ReportSections.header(title: toy.title, id: toy.id)
@@ -64,7 +65,7 @@ enum UniversalityReport {
       var counts = [Int](repeating: 0, count: bins)
       for value in live {
         let position = (log10(value) - low) / (high - low) * Double(bins)
-        counts[min(bins - 1, max(0, Int(position)))] += 1
+        counts[Int(min(Double(bins - 1), max(0, position)))] += 1
       }
       let total = Double(max(1, live.count))
       lines.append((ratio, counts.enumerated().map { (low + (Double($0.offset) + 0.5) * (high - low) / Double(bins), Double($0.element) / total) }))
@@ -76,5 +77,12 @@ enum UniversalityReport {
       plot.polyline(line.points, color: colors[row % colors.count], legend: "\(line.ratio)×", legendRow: row)
     }
     return plot.document
+  }
+}
+
+extension UniversalityExperiment.Record: ExperimentRecord {
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    [("\(toy.id).md", Data(UniversalityReport.markdown(self).utf8)),
+     (UniversalityReport.figureName(toy), Data(UniversalityReport.frequencyFigure(self).utf8))]
   }
 }

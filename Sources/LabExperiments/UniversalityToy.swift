@@ -84,3 +84,14 @@ extension UniversalityToy {
   /// The input dimension m.
   var dimension: Int { world.embedding.inputDimension }
 }
+
+extension UniversalityToy {
+  /// `--quick`: only the ratios up to the reference ratio (1×–8× by default; the 16× and 32× SAEs
+  /// are about two thirds of the training). Every SAE is seeded by its own path, so the ones kept
+  /// are exactly those of the full run; the recovery check and the findings see fewer sizes.
+  public func quick() -> UniversalityToy {
+    var toy = self
+    toy.ratios = ratios.filter { $0 <= referenceRatio }
+    return toy
+  }
+}

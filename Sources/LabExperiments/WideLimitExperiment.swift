@@ -65,6 +65,8 @@ public enum WideLimitExperiment {
     public var sizes: [SizeRecord]
     public var checks: [CheckResult]
     public var provenance: Provenance?
+    /// The command that reproduces the run; absent in records written before it was recorded.
+    public var invocation: RunInvocation?
   }
 
   static func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
@@ -193,9 +195,9 @@ public enum WideLimitExperiment {
     var splittingRng = tree.generator(for: "splitting")
     let (bound, sizes) = splitting(toy.splitting, &splittingRng, progress: progress)
     let checks = checks(toy, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes)
-    return ExperimentProduct(checks: checks) { provenance, reproduce in
-      let record = Record(toy: toy, seeds: seeds, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes, checks: checks, provenance: provenance)
-      return [("\(toy.id).md", Data(WideLimitReport.markdown(record, reproduce: reproduce).utf8)), ("\(toy.id).json", try RecordEncoding.encode(record))]
+    return ExperimentProduct(checks: checks) { provenance, invocation in
+      let record = Record(toy: toy, seeds: seeds, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes, checks: checks, provenance: provenance, invocation: invocation)
+      return try record.allFiles(id: toy.id)
     }
   }
 

@@ -1,6 +1,9 @@
+import Foundation
+
 /// Renders the wide-limit experiment's record as Markdown.
 enum WideLimitReport {
-  static func markdown(_ record: WideLimitExperiment.Record, reproduce: String) -> String {
+  static func markdown(_ record: WideLimitExperiment.Record) -> String {
+    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     let toy = record.toy
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
@@ -17,7 +20,7 @@ enum WideLimitReport {
 
     let rays = record.rays
     var rayTable = MarkdownTable("quantity", "value")
-    rayTable.add("b* (first start)", "(" + rays.minimisers[0].map { Figures.format($0, digits: 10) }.joined(separator: ", ") + ")")
+    rayTable.add("b* (first start)", "(" + (rays.minimisers.first ?? []).map { Figures.format($0, digits: 10) }.joined(separator: ", ") + ")")
     rayTable.add("spread of the \(rays.minimisers.count) minimisers", Figures.format(rays.minimiserSpread, digits: 3))
     rayTable.add("W_λ(b*) / L_λ of the ray dictionary (\(rays.atoms) atoms)", "\(Figures.format(rays.bound, digits: 12)) / \(Figures.format(rays.loss, digits: 12))")
     rayTable.add("max shrinkage-formula error; ‖Σ r_n‖", "\(Figures.format(rays.shrinkageError, digits: 3)); \(Figures.format(rays.residualSum, digits: 3))")
@@ -38,5 +41,11 @@ enum WideLimitReport {
     out += "## Splitting until every ray has an atom (prediction 29)\n\nW_λ(0) = \(Figures.format(record.bound, digits: 12)).\n\n" + sizeTable.text + "\n"
     out += ReportSections.reproduce(reproduce)
     return out
+  }
+}
+
+extension WideLimitExperiment.Record: ExperimentRecord {
+  public func reportFiles() throws -> [(name: String, contents: Data)] {
+    [("\(toy.id).md", Data(WideLimitReport.markdown(self).utf8))]
   }
 }

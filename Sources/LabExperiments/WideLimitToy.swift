@@ -91,3 +91,13 @@ public struct WideLimitToy: ExperimentToy {
     return check.found + found
   }
 }
+
+extension WideLimitToy {
+  /// `--quick`: a fifth of the random dictionaries per K below the number of rays (at least one
+  /// when the full run has any); rays, nets and the training runs are those of the full run.
+  public func quick() -> WideLimitToy {
+    var toy = self
+    toy.splitting.randomDictionaries = (splitting.randomDictionaries + 4) / 5
+    return toy
+  }
+}

@@ -99,8 +99,9 @@ public struct NumPyArray: Equatable, Sendable {
       throw FormatError(path: path, "field 'descr' is '\(descr)'; supported: float32 ('<f4') and float64 ('<f8'), either byte order")
     }
     let bigEndian = order == ">"
-    let count = header.shape.reduce(1, *)
-    let expected = count * size
+    guard let (count, expected) = ShapeArithmetic.byteCount(header.shape, elementSize: size) else {
+      throw FormatError(path: path, "shape \(header.shape) of '\(descr)' has more elements than memory can address")
+    }
     guard bytes.count - dataStart == expected else {
       throw FormatError(path: path, "shape \(header.shape) of '\(descr)' needs \(expected) data bytes, the file has \(bytes.count - dataStart)")
     }

@@ -3,9 +3,11 @@ import Foundation
 /// Writes a C-order `.npy` file whose shape is known in advance, row block by row block, so that
 /// arrays larger than memory can be written with flat memory use.
 ///
-/// The bytes go to `<path>.partial`; ``finish()`` checks that exactly `shape.product` values were
-/// appended and renames the file onto `path`, so a reader never sees a half-written array. The
-/// result is byte-identical to ``NumPyArray/encoded`` of the same array.
+/// The bytes go to `<path>.<pid>-<random>.partial` (a name of its own, so that two processes
+/// writing the same path do not share it); ``finish()`` checks that exactly `shape.product` values
+/// were appended and renames the file onto `path` in one step (`rename(2)`), so a reader — or a run
+/// killed at any moment — sees either the previous array or the new one, never a half-written
+/// one. The result is byte-identical to ``NumPyArray/encoded`` of the same array.
 public final class NumPyStreamWriter {
   /// The final path.
   public let path: String
@@ -17,12 +19,12 @@ public final class NumPyStreamWriter {
   private let handle: FileHandle
   private var written = 0
 
-  /// Creates `<path>.partial` and writes the header.
+  /// Creates the partial file and writes the header.
   public init(path: String, shape: [Int], elementType: NumPyArray.ElementType) throws {
     self.path = path
     self.shape = shape
     self.elementType = elementType
-    partial = path + ".partial"
+    partial = "\(path).\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).partial"
     guard FileManager.default.createFile(atPath: partial, contents: NumPyArray.fileHeader(shape: shape, elementType: elementType)),
           let handle = FileHandle(forWritingAtPath: partial) else {
       throw FormatError(path: path, "cannot create \(partial)")
@@ -41,12 +43,13 @@ public final class NumPyStreamWriter {
     written += values.count
   }
 
-  /// Closes the file and moves it onto ``path``.
+  /// Closes the file and renames it onto ``path``, replacing any previous file atomically.
   public func finish() throws {
     precondition(written == shape.reduce(1, *), "\(path): \(written) of \(shape.reduce(1, *)) values written.")
     try handle.close()
-    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-    try FileManager.default.moveItem(atPath: partial, toPath: path)
+    guard rename(partial, path) == 0 else {
+      throw FormatError(path: path, "cannot rename \(partial) onto it: \(String(cString: strerror(errno)))")
+    }
   }
 
   /// Closes and deletes the partial file (after a failure).

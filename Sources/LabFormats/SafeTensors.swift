@@ -91,9 +91,9 @@ public struct SafeTensors: Equatable, Sendable {
       }
       guard dtype == "F32" || dtype == "F64" else { throw FormatError(path: path, "tensor '\(name)' has dtype \(dtype); only F32 and F64 are supported") }
       let type: NumPyArray.ElementType = dtype == "F32" ? .float32 : .float64
-      let count = shape.reduce(1, *)
-      guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == count * type.size,
-            start + offsets[1] <= bytes.count else {
+      guard let (count, byteCount) = ShapeArithmetic.byteCount(shape, elementSize: type.size),
+            offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == byteCount,
+            offsets[1] <= bytes.count - start else {
         throw FormatError(path: path, "tensor '\(name)': data_offsets \(offsets) do not fit shape \(shape) of \(dtype) in a \(bytes.count - start)-byte buffer")
       }
       var values = [Double](repeating: 0, count: count)

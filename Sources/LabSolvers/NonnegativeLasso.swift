@@ -56,7 +56,10 @@ public struct NonnegativeLasso: Sendable {
         .min(by: { gradient[$0] < gradient[$1] }) else { break }
       let previous = (z, support)
       if let null = nullDirection(entering: entering, support: support) {
-        recessionStep(z: &z, support: &support, entering: entering, null: null)
+        guard recessionStep(z: &z, support: &support, entering: entering, null: null) else {
+          rejected.insert(entering)
+          continue
+        }
       } else {
         support.append(entering)
       }
@@ -94,19 +97,23 @@ public struct NonnegativeLasso: Sendable {
 
   /// Moves along z_entering += α, z_support −= α·u (fit unchanged, penalty falls) until a support
   /// entry reaches 0; that atom leaves and the entering one joins, keeping the support independent.
-  private func recessionStep(z: inout [Double], support: inout [Int], entering: Int, null u: [Double]) {
+  /// Returns false, changing nothing, when no entry blocks the move: impossible in exact arithmetic
+  /// (the penalty falls only if some u_i > 0), it happens by rounding on nearly dependent atoms of
+  /// extreme magnitude, and the entering atom is then rejected like a failed entry.
+  private func recessionStep(z: inout [Double], support: inout [Int], entering: Int, null u: [Double]) -> Bool {
     var alpha = Double.infinity
     var leaving = -1
     for (position, index) in support.enumerated() where u[position] > 0 {
       let limit = z[index] / u[position]
       if limit < alpha { alpha = limit; leaving = index }
     }
-    precondition(leaving >= 0, "Recession step without a blocking atom: the lasso objective would be unbounded below.")
+    guard leaving >= 0 else { return false }
     for (position, index) in support.enumerated() { z[index] = max(0, z[index] - alpha * u[position]) }
     z[leaving] = 0
     z[entering] = alpha
     support.removeAll { $0 == leaving }
     support.append(entering)
+    return true
   }
 
   /// The Lawson–Hanson inner loop: solves G_PP s = q_P and walks from z toward s while keeping

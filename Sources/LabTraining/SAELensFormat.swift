@@ -97,8 +97,11 @@ public enum SAELensFormat {
     func tensor(_ name: String, _ shape: [Int]) throws(TrainingError) -> [Float] {
       guard let t = weights.tensors[name] else { throw TrainingError("\(weightsPath): missing tensor '\(name)'") }
       guard t.shape == shape else { throw TrainingError("\(weightsPath): tensor '\(name)' has shape \(t.shape), expected \(shape)") }
-      guard t.values.allSatisfy({ $0.isFinite }) else { throw TrainingError("\(weightsPath): tensor '\(name)' has non-finite values") }
-      return t.values.map { Float($0) }
+      let values = t.values.map { Float($0) }
+      if let bad = values.firstIndex(where: { !$0.isFinite }) {
+        throw TrainingError("\(weightsPath): tensor '\(name)' element \(bad) is \(t.values[bad]), not a finite float32")
+      }
+      return values
     }
     var parameters = SAEParameters<Float>(
       encoderWeights: Matrix(rows: m, columns: f, storage: try tensor("W_enc", [m, f])), encoderBias: try tensor("b_enc", [f]),
@@ -112,6 +115,9 @@ public enum SAELensFormat {
         for i in 0..<m { parameters.values[i * f + j] *= norms[j] }
         parameters.values[parameters.encoderBiasOffset + j] *= norms[j]
         for i in 0..<m { parameters.values[parameters.decoderWeightsOffset + j * m + i] /= norms[j] }
+      }
+      guard parameters.values.allSatisfy({ $0.isFinite }) else {
+        throw TrainingError("\(weightsPath): folding the decoder norms into the encoder ('rescale_acts_by_decoder_norm') overflows float32")
       }
     }
     return SparseAutoencoder(architecture: architecture, parameters: parameters)

@@ -35,6 +35,7 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Write the full JSON record here.", valueName: "OUT.json")) var json: String?
   @Option(name: .long, help: ArgumentHelp("Write the Markdown report here (SVG figures beside it).", valueName: "OUT.md")) var report: String?
   @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n")) var threads: Int = 2
+  @Flag(name: .long, help: "Draw no progress bar on standard error (it is drawn only on a terminal, after two seconds).") var quiet = false
 
   func validate() throws {
     guard (dictionary == nil) != (sae == nil) else { throw ValidationError("Give exactly one of '--dictionary' and '--sae'.") }
@@ -50,6 +51,9 @@ struct Check: ParsableCommand {
 
   func run() throws {
     BLAS.setThreadCount(threads)
+    let bar = ProgressBar(total: sae == nil ? 3 : 4, enabled: ProgressBar.isWanted(quiet: quiet))
+    defer { bar.finish() }
+    bar.update(completed: 0, label: "reading inputs")
     let inputs: CheckInputs
     var encoderInputs: CheckInputs?
     do {
@@ -63,8 +67,13 @@ struct Check: ParsableCommand {
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
                                    codes: codes, precision: inputs.precision, normalized: normalize || sae != nil)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
+    bar.update(completed: 1, label: "KKT, pairs, stars, LP-K, LP-R, CERT, descent")
     var (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
-    if let encoderInputs { record.encoderCodes = try CheckRecord.encoderView(encoderInputs) }
+    if let encoderInputs {
+      bar.update(completed: 2, label: "the SAE's own codes")
+      record.encoderCodes = try CheckRecord.encoderView(encoderInputs)
+    }
+    bar.update(completed: sae == nil ? 2 : 3, label: "writing")
 
     var files: [(path: String, contents: Data)] = []
     if let json {

@@ -17,7 +17,7 @@ struct CommonOptions: ParsableArguments {
   }
 
   /// The experiment named `name`; an unknown name is bad input naming the nearest one.
-  func entry(_ name: String) throws -> ExperimentEntry {
+  static func entry(_ name: String) throws -> ExperimentEntry {
     switch ExperimentRegistry.entry(name) {
     case .success(let entry): return entry
     case .failure(let error): throw BadInput.fail(error.message)

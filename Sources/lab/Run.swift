@@ -5,35 +5,57 @@ import LabFormats
 import LabNumerics
 import LabOptimization
 
-/// `lab run <experiment>`: run an experiment and write its report and run record.
+/// `lab run <experiment>… | --all`: run experiments and write their reports, run records and
+/// the index.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run an experiment and write its report (Markdown) and run record (JSON).")
+    abstract: "Run experiments and write their reports (Markdown, SVG figures), run records (JSON) and index.md.",
+    discussion: """
+      Each experiment writes <id>.md, <id>.json and its figures atomically once it has finished; index.md lists \
+      every registered experiment with the verdict of its record. Exit code 0 when every check of every experiment \
+      passed, 1 when one failed or was inconclusive, 2 for bad input (nothing is run then).
+      """)
 
-  @Argument(help: "The experiment to run (known: \(ExperimentRegistry.names.joined(separator: ", "))).")
-  var experiment: String
+  @OptionGroup var selection: ExperimentSelection
 
   @OptionGroup var common: CommonOptions
 
-  @Option(name: .long, help: ArgumentHelp("Directory for the report and record.", valueName: "dir"))
-  var out: String = "notebooks-md"
+  @OptionGroup var output: ReportDirectoryOptions
 
-  @Flag(name: .long, help: "Print no progress lines on standard error.")
+  @Flag(name: .long, help: "Run each experiment's documented quick configuration (fewer random probes; recorded in the run record).")
+  var quick = false
+
+  @Flag(name: .long, help: "Print no progress (bar or stage lines) on standard error.")
   var quiet = false
 
-  @Flag(name: .long, help: "Print one JSON summary line on standard output instead of text.")
-  var json = false
-
   func run() throws {
-    let entry = try common.entry(experiment)
+    let entries = try selection.entries(allWhenEmpty: false)
+    if common.toy != nil && entries.count != 1 { throw BadInput.fail("'--toy' needs exactly one experiment, got \(entries.count).") }
     BLAS.setThreadCount(common.threads)
+    let bar = ProgressBar(total: entries.count, enabled: ProgressBar.isWanted(quiet: quiet))
+    defer { bar.finish() }
+    let stageLines = !quiet && !ProgressBar.isWanted(quiet: quiet)
+    var allPass = true
+    for (index, entry) in entries.enumerated() {
+      bar.update(completed: index, label: entry.id)
+      let passed = try run(entry) { line in
+        bar.update(completed: index, label: "\(entry.id): \(line)")
+        if stageLines { FileHandle.standardError.write(Data("[\(entry.id)] \(line)\n".utf8)) }
+      }
+      allPass = allPass && passed
+    }
+    bar.update(completed: entries.count, label: "index")
+    try output.writeIndex()
+    if !allPass { throw ExitCode.failure }
+  }
+
+  /// Runs one experiment, writes its files and prints its summary; returns whether every check passed.
+  private func run(_ entry: ExperimentEntry, progress: (String) -> Void) throws -> Bool {
     let started = Date()
-    let quiet = self.quiet, id = entry.id
+    let id = entry.id
     let (seed, product): (UInt64, ExperimentProduct)
     do {
-      (seed, product) = try entry.run(common.toy, common.seed) { line in
-        if !quiet { FileHandle.standardError.write(Data("[\(id)] \(line)\n".utf8)) }
-      }
+      (seed, product) = try entry.run(common.toy, common.seed, quick, progress)
     } catch let error as ToyFileError { throw BadInput.fail("\(error)") }
     let provenance = Provenance(
       labVersion: LabVersion.current, glpkVersion: GLPK.version, blasConfiguration: BLAS.configuration,
@@ -41,12 +63,13 @@ struct Run: ParsableCommand {
       wallSeconds: Date().timeIntervalSince(started), command: CommandLine.arguments.joined(separator: " "))
     var reproduce = "lab run \(id) --seed \(seed)"
     if let path = common.toy { reproduce += " --toy \(path)" }
-    try AtomicWriter.write(try product.render(provenance, reproduce), into: out)
+    if quick { reproduce += " --quick" }
+    try AtomicWriter.write(try product.render(provenance, RunInvocation(reproduce: reproduce, quick: quick)), into: output.out)
     let checks = product.checks
     let passed = checks.filter { $0.status == .pass }.count
-    let report = URL(fileURLWithPath: out).appendingPathComponent("\(id).md").path
-    if json {
-      let summary: [String: Any] = ["experiment": id, "checks": checks.count, "passed": passed,
+    let report = URL(fileURLWithPath: output.out).appendingPathComponent("\(id).md").path
+    if output.json {
+      let summary: [String: Any] = ["experiment": id, "checks": checks.count, "passed": passed, "quick": quick,
                                     "report": report, "wallSeconds": provenance.wallSeconds]
       let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
       print(String(decoding: line, as: UTF8.self))
@@ -56,6 +79,6 @@ struct Run: ParsableCommand {
       }
       print("\(id): \(passed) of \(checks.count) checks pass; report \(report) (\(String(format: "%.1f", provenance.wallSeconds)) s)")
     }
-    if passed != checks.count { throw ExitCode.failure }
+    return passed == checks.count
   }
 }

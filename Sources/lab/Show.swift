@@ -11,10 +11,13 @@ struct Show: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
+  @Flag(name: .long, help: "Show the quick configuration `lab run --quick` uses.")
+  var quick = false
+
   func run() throws {
-    let entry = try common.entry(experiment)
+    let entry = try CommonOptions.entry(experiment)
     let toy: Data
-    do { toy = try entry.resolvedToy(common.toy, common.seed) } catch { throw BadInput.fail("\(error)") }
+    do { toy = try entry.resolvedToy(common.toy, common.seed, quick) } catch { throw BadInput.fail("\(error)") }
     print(String(decoding: toy, as: UTF8.self), terminator: "")
   }
 }

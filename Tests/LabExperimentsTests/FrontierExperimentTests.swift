@@ -16,7 +16,7 @@ import Testing
     let product = try FrontierExperiment.product(toy, progress: { _ in })
     #expect(product.checks.map(\.id) == ["frontier/trained"])
     let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
-    let files = try product.render(provenance, "lab run frontier")
+    let files = try product.render(provenance, RunInvocation(reproduce: "lab run frontier", quick: false))
     #expect(files.map(\.name) == ["frontier.md", "frontier.json", "frontier.svg"])
     let record = try JSONSerialization.jsonObject(with: files[1].contents) as? [String: Any]
     let points = record?["points"] as? [[String: Any]] ?? []

@@ -58,6 +58,7 @@ struct LabCommandTests {
     let report = String(decoding: a, as: UTF8.self)
     #expect(report.contains("## Verdict") && report.contains("## Reproduce") && report.contains("lab run hierarchy --seed 20261122 --toy \(toy)"))
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("a/hierarchy.json").path))
+    try Self.expectReportReRenders("hierarchy", in: directory.appendingPathComponent("a"))
   }
 
   @Test("An unknown experiment exits with 2 and suggests the nearest name; nothing is written")
@@ -98,6 +99,7 @@ struct LabCommandTests {
     for name in ["star.md", "star.json", "star-polygon.svg"] {
       #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name)")
     }
+    try Self.expectReportReRenders("star", in: directory)
   }
 
   @Test("lab run exclusive on a smaller toy passes every check")
@@ -109,9 +111,14 @@ struct LabCommandTests {
     toy.trained.sampleCount = 120
     let path = directory.appendingPathComponent("exclusive.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
-    let result = try Self.run(["run", "exclusive", "--toy", path, "--out", directory.path, "--quiet"])
+    let started = Date()
+    let result = try Self.run(["run", "exclusive", "--toy", path, "--out", directory.path])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("exclusive: 24 of 24 checks pass"))
+    // Standard error is a pipe: stage lines, and no progress bar although the run outlasts its 2 s delay.
+    let seconds = Date().timeIntervalSince(started)
+    #expect(result.stderr.contains("[exclusive] exact problem") && !result.stderr.contains("\r"), "after \(seconds) s: \(result.stderr)")
+    try Self.expectReportReRenders("exclusive", in: directory)
   }
 
   @Test("lab run wide-limit on a smaller toy passes every check")
@@ -128,6 +135,7 @@ struct LabCommandTests {
     let result = try Self.run(["run", "wide-limit", "--toy", path, "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("wide-limit: 9 of 9 checks pass"))
+    try Self.expectReportReRenders("wide-limit", in: directory)
   }
 
   @Test("lab run one-d on a smaller toy passes every check")
@@ -147,6 +155,7 @@ struct LabCommandTests {
     let result = try Self.run(["run", "one-d", "--toy", path, "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("one-d: 13 of 13 checks pass"))
+    try Self.expectReportReRenders("one-d", in: directory)
   }
 
   @Test("lab show prints the embedded default toy")

@@ -24,7 +24,7 @@ struct ToyFileTests {
   func everyExperimentHasItsToy() throws {
     for entry in ExperimentRegistry.all {
       let path = Self.repository.appendingPathComponent("toys/\(entry.id).json").path
-      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == entry.resolvedToy(nil, nil), "toys/\(entry.id).json")
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == entry.resolvedToy(nil, nil, false), "toys/\(entry.id).json")
     }
   }
 

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import LabExperiments
+
+/// `lab list`: the registered experiments with their one-line descriptions and last verdicts.
+struct List: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the experiments with their one-line descriptions and the verdict of their saved run records.")
+
+  @OptionGroup var output: ReportDirectoryOptions
+
+  func run() throws {
+    let rows = ExperimentIndex.statuses(in: output.out)
+    if output.json {
+      let items: [[String: Any]] = rows.map { entry, status in
+        var item: [String: Any] = ["experiment": entry.id, "title": entry.title, "verdict": status.verdict]
+        if case .recorded(let summary) = status {
+          item["checks"] = summary.checks.count
+          item["passed"] = summary.checks.filter { $0.status == .pass }.count
+          item["quick"] = summary.invocation?.quick ?? false
+        }
+        if case .unreadable(let reason) = status { item["error"] = reason }
+        return item
+      }
+      print(String(decoding: try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+      return
+    }
+    let width = rows.map(\.entry.id.count).max() ?? 0
+    for (entry, status) in rows {
+      print(entry.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.title + "  [" + status.verdict + "]")
+      if case .unreadable(let reason) = status { print("  " + reason) }
+    }
+  }
+}

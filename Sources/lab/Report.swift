@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import LabExperiments
+import LabFormats
+
+/// `lab report [<experiment>… | --all]`: re-render reports from their saved run records.
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Re-render reports (Markdown and figures) and index.md from the saved run records, without re-running.",
+    discussion: """
+      Reads <id>.json in the directory and rewrites <id>.md and its figures: the report is a pure function of the \
+      record, so a current record gives the bytes `lab run` wrote. Without names (or with --all) every experiment \
+      that has a record is re-rendered. Exit code 0 when every re-rendered record's checks pass, 1 when one has a \
+      failed or inconclusive check, 2 for bad input (unknown name, missing or malformed record; nothing is written).
+      """)
+
+  @OptionGroup var selection: ExperimentSelection
+
+  @OptionGroup var output: ReportDirectoryOptions
+
+  func run() throws {
+    let named = !selection.all && !selection.experiments.isEmpty
+    let entries = try selection.entries(allWhenEmpty: true)
+    var files: [(name: String, contents: Data)] = []
+    var summaries: [(id: String, summary: RunRecords.Summary)] = []
+    do {
+      for entry in entries {
+        guard let summary = try RunRecords.summary(id: entry.id, in: output.out) else {
+          if named { throw RunRecordError(path: path(entry.id), "no such run record (run `lab run \(entry.id)` first)") }
+          continue
+        }
+        files += try entry.rerender(path(entry.id))
+        summaries.append((entry.id, summary))
+      }
+    } catch { throw BadInput.fail("\(error)") }
+    try AtomicWriter.write(files, into: output.out)
+    try output.writeIndex()
+    for (id, summary) in summaries {
+      if output.json {
+        let line: [String: Any] = ["experiment": id, "checks": summary.checks.count, "passed": summary.checks.filter { $0.status == .pass }.count,
+                                   "quick": summary.invocation?.quick ?? false, "report": path(id, extension: "md")]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+      } else {
+        print("\(id): \(summary.verdict); re-rendered \(path(id, extension: "md"))")
+      }
+    }
+    if summaries.isEmpty && !output.json { print("no run records in \(output.out); wrote \(path("index", extension: "md"))") }
+    if !summaries.allSatisfy({ $0.summary.allPass }) { throw ExitCode.failure }
+  }
+
+  private func path(_ id: String, extension ext: String = "json") -> String {
+    URL(fileURLWithPath: output.out).appendingPathComponent("\(id).\(ext)").path
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import LabExperiments
+import Testing
+
+/// Interrupted and concurrent runs never lose or corrupt an output: a run killed at any moment
+/// leaves the previous files intact, and two runs into one directory leave complete files.
+@Suite("Interrupted and concurrent runs", .serialized)
+struct InterruptionTests {
+  /// Starts `lab` with `arguments`, output discarded.
+  static func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = LabCommandTests.executable
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  static func contents(_ directory: URL, _ name: String) throws -> Data {
+    try Data(contentsOf: directory.appendingPathComponent(name))
+  }
+
+  @Test("SIGKILL while lab generate streams a large X.npy leaves the previous X.npy byte-identical")
+  func killDuringLargeWrite() throws {
+    let directory = try LabCommandTests.scratch()
+    let before = try LabCommandTests.run(["generate", "independent", "--out", directory.path, "--samples", "500", "--seed", "1"])
+    #expect(before.status == 0, "\(before.stderr)")
+    let previous = try Self.contents(directory, "X.npy")
+    let process = try Self.start(["generate", "independent", "--out", directory.path, "--samples", "5000000", "--seed", "2"])
+    // Wait until the new X.npy is being written (its partial file has grown past 1 MB), then kill.
+    let deadline = Date().addingTimeInterval(60)
+    var writing = false
+    while !writing && Date() < deadline && process.isRunning {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+      writing = names.contains { name in
+        name.hasPrefix("X.npy.") && name.hasSuffix(".partial")
+          && ((try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size] as? Int) ?? 0) > 1 << 20
+      }
+      if !writing { usleep(20_000) }
+    }
+    #expect(writing, "the large write never started")
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .uncaughtSignal)
+    #expect(try Self.contents(directory, "X.npy") == previous)
+  }
+
+  @Test("SIGKILL at random moments of lab run: every report file is the previous one or the new one, complete")
+  func killDuringRun() throws {
+    let directory = try LabCommandTests.scratch()
+    let first = try LabCommandTests.run(["run", "star", "--out", directory.path, "--seed", "1", "--quiet"])
+    #expect(first.status == 0)
+    let names = ["star.md", "star-polygon.svg"]
+    let old = try names.map { try Self.contents(directory, $0) }
+    // The new bytes, from a complete run elsewhere with the other seed.
+    let reference = try LabCommandTests.scratch()
+    let started = Date()
+    #expect(try LabCommandTests.run(["run", "star", "--out", reference.path, "--seed", "2", "--quiet"]).status == 0)
+    let duration = Date().timeIntervalSince(started)
+    let new = try names.map { try Self.contents(reference, $0) }
+    #expect(old[0] != new[0])
+    for attempt in 0..<8 {
+      let process = try Self.start(["run", "star", "--out", directory.path, "--seed", "2", "--quiet"])
+      usleep(useconds_t(duration * 1e6 * Double(attempt + 1) / 8))
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      for (index, name) in names.enumerated() {
+        let now = try Self.contents(directory, name)
+        #expect(now == old[index] || now == new[index], "attempt \(attempt): \(name) is neither the previous nor the new file")
+      }
+      let record = try Self.contents(directory, "star.json")
+      #expect(throws: Never.self) { try RunRecords.parse(StarExperiment.Record.self, id: "star", data: record, path: "star.json") }
+    }
+  }
+
+  @Test("Two lab generate runs into one directory leave exactly the bytes of one complete run")
+  func concurrentGenerate() throws {
+    let reference = try LabCommandTests.scratch()
+    #expect(try LabCommandTests.run(["generate", "independent", "--out", reference.path, "--samples", "40000", "--seed", "3"]).status == 0)
+    let directory = try LabCommandTests.scratch()
+    let runs = try (0..<2).map { _ in try Self.start(["generate", "independent", "--out", directory.path, "--samples", "40000", "--seed", "3"]) }
+    for run in runs { run.waitUntilExit() }
+    #expect(runs.allSatisfy { $0.terminationStatus == 0 })
+    for name in ["X.npy", "codes.npy", "dictionary.npy", "world.json"] {
+      #expect(try Self.contents(directory, name) == Self.contents(reference, name), "\(name)")
+    }
+    let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".partial") }
+    #expect(left.isEmpty, "partial files left: \(left)")
+  }
+
+  @Test("Two lab run processes into one directory leave complete reports that agree with the records")
+  func concurrentRuns() throws {
+    let directory = try LabCommandTests.scratch()
+    let toy = try LabCommandTests.smallToy(in: directory)
+    let out = directory.appendingPathComponent("out")
+    let runs = try (0..<2).map { _ in try Self.start(["run", "hierarchy", "--toy", toy, "--out", out.path, "--quiet"]) }
+    for run in runs { run.waitUntilExit() }
+    #expect(runs.allSatisfy { $0.terminationStatus == 0 })
+    let report = try Self.contents(out, "hierarchy.md")
+    #expect(String(decoding: report, as: UTF8.self).hasSuffix("```\n"))
+    // Whichever run's record survived, the report is what it renders to (both runs are identical).
+    let rerendered = try LabCommandTests.run(["report", "hierarchy", "--out", out.path])
+    #expect(rerendered.status == 0, "\(rerendered.stderr)")
+    #expect(try Self.contents(out, "hierarchy.md") == report)
+    #expect(String(decoding: try Self.contents(out, "index.md"), as: UTF8.self).contains("[`hierarchy`](hierarchy.md)"))
+  }
+}
