@@ -17,8 +17,8 @@ import Testing
     #expect(product.checks.map(\.id) == ["frontier/trained"])
     let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
     let files = try product.render(provenance, RunInvocation(reproduce: "lab run frontier", quick: false))
-    #expect(files.map(\.name) == ["frontier.md", "frontier.json", "frontier.svg"])
-    let record = try JSONSerialization.jsonObject(with: files[1].contents) as? [String: Any]
+    #expect(files.map(\.name) == ["frontier.md", "frontier.svg", "frontier.json"])
+    let record = try JSONSerialization.jsonObject(with: files[2].contents) as? [String: Any]
     let points = record?["points"] as? [[String: Any]] ?? []
     #expect(points.count == 6)
     let findings = record?["findings"] as? [[String: Any]] ?? []
@@ -27,7 +27,7 @@ import Testing
       let k = point["k"] as? Int ?? 0, l0 = point["l0"] as? Double ?? .nan
       #expect(l0 <= Double(k) && l0 > 0, "\(point)")
     }
-    #expect(String(decoding: files[2].contents, as: UTF8.self).hasPrefix("<svg"))
+    #expect(String(decoding: files[1].contents, as: UTF8.self).hasPrefix("<svg"))
   }
 
   @Test("a bad frontier toy is refused naming the field") func problems() {
