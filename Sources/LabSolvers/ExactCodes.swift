@@ -6,9 +6,11 @@ import LabNumerics
 /// in chunks of rows so that no intermediate is larger than the `N × K` answer. Each point is solved
 /// on its own, so the answer does not depend on the thread count or the chunk size.
 public enum ExactCodes {
-  /// Codes (`N × K`) for every row of `samples` (`N × m`) after subtracting `bias`.
+  /// Codes (`N × K`) for every row of `samples` (`N × m`) after subtracting `bias`; `blockSize` as
+  /// in ``SparseEncoder/encode(_:bias:blockSize:)``.
   public static func codes(for samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
-                           constraint: CodeConstraint = .nonnegative, threads: Int = 1, chunkRows: Int = 4096) -> Matrix<Double> {
+                           constraint: CodeConstraint = .nonnegative, threads: Int = 1, chunkRows: Int = 4096,
+                           blockSize: Int = SparseEncoder.blockSize) -> Matrix<Double> {
     precondition(threads >= 1 && chunkRows >= 1, "Exact codes need threads ≥ 1 and chunkRows ≥ 1, got \(threads), \(chunkRows).")
     let configuration = try? SparseEncoder.Configuration(method: .activeSet, lambda: lambda, constraint: constraint, threads: threads)
     let encoder = configuration.flatMap { try? SparseEncoder(dictionary: dictionary, configuration: $0) }
@@ -19,7 +21,7 @@ public enum ExactCodes {
     while start < n {
       let count = min(chunkRows, n - start)
       let chunk = Matrix(rows: count, columns: m, storage: Array(samples.storage[(start * m)..<((start + count) * m)]))
-      let codes = (try? encoder?.encode(chunk, bias: bias).codes) ?? reference(chunk, dictionary: dictionary, bias: bias, lambda: lambda,
+      let codes = (try? encoder?.encode(chunk, bias: bias, blockSize: blockSize).codes) ?? reference(chunk, dictionary: dictionary, bias: bias, lambda: lambda,
                                                                                 constraint: constraint)
       result.append(contentsOf: codes.storage)
       start += count

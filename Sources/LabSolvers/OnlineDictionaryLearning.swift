@@ -22,6 +22,7 @@ import LabRandom
 /// solves the codes of every point exactly (``ExactCodes``); ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:)``
 /// stops before that.
 ///
+/// BLAS runs single-threaded during training; `threads` workers share each batch's codes.
 /// Every random draw comes from `SeedTree(root: seed)` (path `"learn/online/epoch-<e>"`), and every
 /// batch code is solved point by point, so a seed gives the same dictionary bytes for every thread
 /// count (unless the time limit ends the run).
@@ -131,6 +132,10 @@ public enum OnlineDictionaryLearning {
     precondition(configuration.problems().isEmpty, "Invalid online configuration: \(configuration.problems()).")
     precondition(samples.rows >= 1 && initialDictionary.columns == samples.columns,
                  "Online learning needs N ≥ 1 and D with m = \(samples.columns) columns, got N \(samples.rows), D \(initialDictionary.rows)×\(initialDictionary.columns).")
+    // The mini-batch products are small: BLAS threads would only spin against the coding workers.
+    let previousBLASThreads = BLAS.threadCount
+    BLAS.setThreadCount(1)
+    defer { BLAS.setThreadCount(previousBLASThreads) }
     let clock = ContinuousClock(), started = clock.now
     let n = samples.rows, m = samples.columns, k = initialDictionary.rows, eta = configuration.batchSize
     let threads = configuration.threads
@@ -166,7 +171,8 @@ public enum OnlineDictionaryLearning {
         for point in order[start..<(start + count)] { rows.append(contentsOf: samples.storage[(point * m)..<((point + 1) * m)]) }
         let batch = Matrix(rows: count, columns: m, storage: rows)
         start += count
-        let codes = ExactCodes.codes(for: batch, dictionary: dictionary, bias: bias, lambda: lambda, threads: threads)
+        let codes = ExactCodes.codes(for: batch, dictionary: dictionary, bias: bias, lambda: lambda, threads: threads,
+                                     blockSize: Self.codeBlockSize)
         let residual = SparseCodingProblem.subtractingBias(bias, from: batch) - codes * dictionary
         epochLoss += 0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
         for (index, value) in codes.storage.enumerated() where value != 0 { used[index % k] = true }
@@ -206,6 +212,10 @@ public enum OnlineDictionaryLearning {
     return State(dictionary: dictionary, bias: bias, objectiveHistory: history, epochs: epochs, termination: termination,
                  reseededAtoms: reseeded)
   }
+
+  /// Points per worker task when coding a mini-batch: a batch of 256 is eight tasks, so that two or
+  /// more workers share it; fixed, so the codes do not depend on the thread count.
+  static let codeBlockSize = 32
 
   /// The forgetting factor β_t before step t (0-based) with batch size η (see the type's documentation).
   public static func forgetting(step t: Int, batchSize eta: Int) -> Double {

@@ -11,7 +11,8 @@ import LabNumerics
 /// the blocks are handed out to ``Configuration/threads`` workers as they become free, so the codes
 /// are the same bytes whatever the thread count. BLAS runs single-threaded during ``encode(_:bias:)``.
 public struct SparseEncoder: Sendable {
-  /// Points per BLAS block; fixed so that results do not depend on the thread count.
+  /// Points per BLAS block by default; fixed (never derived from the thread count) so that results
+  /// do not depend on the thread count.
   public static let blockSize = 256
 
   /// The dictionary D, `K × m`.
@@ -54,8 +55,10 @@ public struct SparseEncoder: Sendable {
 
   /// The codes of the rows of `samples` (`N × m`) after subtracting `bias` (length m, or `nil`).
   /// Throws when the shapes disagree (the message gives all of them) or, for exact L1 coding, when a
-  /// point has no verified exact code.
-  public func encode(_ samples: Matrix<Double>, bias: [Double]?) throws(EncodingError) -> Output {
+  /// point has no verified exact code. `blockSize` points share one BLAS call and one worker task;
+  /// small inputs (a mini-batch) need small blocks to keep every worker busy.
+  public func encode(_ samples: Matrix<Double>, bias: [Double]?, blockSize: Int = SparseEncoder.blockSize) throws(EncodingError) -> Output {
+    precondition(blockSize >= 1, "The block size must be at least 1, got \(blockSize).")
     guard samples.columns == dictionary.columns && (bias?.count ?? samples.columns) == samples.columns else {
       let shapes = "the samples X (\(samples.rows)×\(samples.columns))" + (bias == nil ? " and" : ",")
         + " the dictionary D (\(dictionary.rows)×\(dictionary.columns))" + (bias.map { " and the bias b (length \($0.count))" } ?? "")
@@ -71,7 +74,7 @@ public struct SparseEncoder: Sendable {
     let gram = dictionary.rowGram()
     let lipschitz = configuration.method == .fista ? try? gram.symmetricEigen().values.max() : nil
     let fallback = configuration.method == .activeSet ? ReferenceLasso(dictionary: dictionary, configuration: configuration) : nil
-    let blocks = (n + Self.blockSize - 1) / Self.blockSize
+    let blocks = (n + blockSize - 1) / blockSize
     let workers = max(1, min(configuration.threads, blocks))
     var tallies = [PointSolver.Tally](repeating: .init(), count: workers)
     let queue = BlockQueue(count: blocks)
@@ -86,7 +89,7 @@ public struct SparseEncoder: Sendable {
             let solver = PointSolver(problem: problem, configuration: configuration, supportCapacity: min(k, m),
                                      lipschitz: lipschitz.map { $0 * (1 + 1e-12) } ?? 1, fallback: fallback)
             while let block = queue.take() {
-              let first = block * Self.blockSize, last = min(n, first + Self.blockSize)
+              let first = block * blockSize, last = min(n, first + blockSize)
               let rows = Matrix(rows: last - first, columns: m, storage: Array(centred.storage[(first * m)..<(last * m)]))
               let correlations = rows.multiplied(by: dictionary, transposingOther: true)
               correlations.storage.withUnsafeBufferPointer { c in
