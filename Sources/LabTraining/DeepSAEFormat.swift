@@ -41,16 +41,9 @@ public enum DeepSAEFormat {
 
   /// Reads the deep SAE in `directory`; a failure names the file, field and value.
   public static func read(from directory: String) throws(TrainingError) -> DeepAutoencoder<Float> {
-    let configPath = URL(fileURLWithPath: directory).appendingPathComponent(SAELensFormat.configFile).path
-    let weightsPath = URL(fileURLWithPath: directory).appendingPathComponent(SAELensFormat.weightsFile).path
-    guard let data = FileManager.default.contents(atPath: configPath) else { throw TrainingError("\(configPath): cannot read the file") }
-    guard let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-      throw TrainingError("\(configPath): not a JSON object")
-    }
-    func integer(_ key: String) throws(TrainingError) -> Int {
-      guard let value = config[key] as? Int, value >= 1 else { throw TrainingError("\(configPath): '\(key)' must be an integer >= 1, got \(config[key] ?? "nothing")") }
-      return value
-    }
+    let config = try SAEConfigFile(directory: directory)
+    let configPath = config.configPath, weightsPath = config.weightsPath
+    let integer = config.integer
     func widths(_ key: String) throws(TrainingError) -> [Int] {
       guard let value = config[key] as? [Int] else { throw TrainingError("\(configPath): '\(key)' must be a list of integers, got \(config[key] ?? "nothing")") }
       return value

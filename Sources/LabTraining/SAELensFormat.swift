@@ -51,16 +51,9 @@ public enum SAELensFormat {
   /// exactly into the plain form (encoder column j and b_enc,j times ‖W_dec,j‖, decoder row j divided
   /// by it), which gives the same codes and reconstructions as SAELens's rescaled forward pass.
   public static func read(from directory: String) throws(TrainingError) -> SparseAutoencoder<Float> {
-    let configPath = URL(fileURLWithPath: directory).appendingPathComponent(configFile).path
-    let weightsPath = URL(fileURLWithPath: directory).appendingPathComponent(weightsFile).path
-    guard let data = FileManager.default.contents(atPath: configPath) else { throw TrainingError("\(configPath): cannot read the file") }
-    guard let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-      throw TrainingError("\(configPath): not a JSON object")
-    }
-    func integer(_ key: String) throws(TrainingError) -> Int {
-      guard let value = config[key] as? Int, value >= 1 else { throw TrainingError("\(configPath): '\(key)' must be an integer >= 1, got \(config[key] ?? "nothing")") }
-      return value
-    }
+    let config = try SAEConfigFile(directory: directory)
+    let configPath = config.configPath, weightsPath = config.weightsPath
+    let integer = config.integer
     let m = try integer("d_in"), f = try integer("d_sae")
     let architectureName = config["architecture"] as? String ?? "standard"
     let subtractsDecoderBias = architectureName != "sparselab_nsae"
