@@ -52,7 +52,7 @@ public enum KKTLinearProgram {
       let cleaned = zip(result.solution.primal, program.objective).map { abs($1) <= 1e-12 * largest ? 0 : $0 }
       direction = layout.direction(from: cleaned)
     }
-    return LPTestResult(value: solved ? result.solution.objective * (largest > 0 ? largest : 1) : .nan, status: result.solution.status,
+    return LPTestResult(value: solved ? result.solution.objective * largest : .nan, status: result.solution.status,
                         verification: result.verification, direction: direction,
                         size: (program.columnCount, program.rowCount))
   }

@@ -104,7 +104,7 @@ public enum UniversalityExperiment {
       let codes = sae.encode(evaluation)
       let model = Model(name: name, ratio: ratio, width: width, explainedVariance: metrics.explainedVariance, l0: metrics.l0,
                         deadLatents: metrics.deadLatents, truthMMCS: metrics.meanMaxCosineSimilarity ?? .nan,
-                        frequencies: LatentAgreement.firingFrequencies(codes))
+                        frequencies: FeatureFrequency(codes: codes).frequencies)
       return Trained(model: model, side: Side(name: name, decoder: sae.parameters.decoderWeights, codes: codes))
     }
 

@@ -36,13 +36,6 @@ public enum LatentAgreement {
     return Correlation(mean: total / Double(liveFrom), liveFrom: liveFrom, liveTo: liveTo)
   }
 
-  /// The fraction of the N inputs on which each latent is nonzero.
-  public static func firingFrequencies(_ codes: Matrix<Float>) -> [Double] {
-    var counts = [Int](repeating: 0, count: codes.columns)
-    for n in 0..<codes.rows { for i in 0..<codes.columns where codes.storage[n * codes.columns + i] != 0 { counts[i] += 1 } }
-    return counts.map { Double($0) / Double(max(1, codes.rows)) }
-  }
-
   /// The columns of `codes` that vary, centred and scaled to unit norm (in Double), as an
   /// N × live matrix, and their count.
   private static func standardisedLiveColumns(_ codes: Matrix<Float>) -> (Matrix<Double>, Int) {

@@ -102,23 +102,19 @@ struct BenchLearn: ParsableCommand {
         guard progress.batchesInEpoch % interval == 0 || progress.batchesInEpoch == progress.batchesPerEpoch else { return }
         let scoringStarted = clock.now
         let epochsDone = Double(progress.epoch - 1) + Double(progress.batchesInEpoch) / Double(progress.batchesPerEpoch)
-        checkpoints.append(["epochs": epochsDone, "training_s": Self.seconds(scoringStarted - started - scoringTime),
+        checkpoints.append(["epochs": epochsDone, "training_s": BenchSupport.seconds(scoringStarted - started - scoringTime),
                             "eval_objective": heldOut(eval, progress.dictionary).objective])
         scoringTime += clock.now - scoringStarted
       }
     }
-    let trainingSeconds = fit.seconds - Self.seconds(scoringTime)
+    let trainingSeconds = fit.seconds - BenchSupport.seconds(scoringTime)
     let dictionary = fit.value.dictionary
     let (objective, meanL0) = heldOut(eval, dictionary)
-    return ["wall_s": trainingSeconds, "untimed_scoring_s": Self.seconds(scoringTime), "checkpoints": checkpoints,
+    return ["wall_s": trainingSeconds, "untimed_scoring_s": BenchSupport.seconds(scoringTime), "checkpoints": checkpoints,
             "eval_objective": objective, "eval_L0": meanL0,
             "mmcs": BenchSupport.meanMaxCosine(truth: truth, learned: dictionary), "termination": fit.value.termination.rawValue,
             "epochs": fit.value.epochs, "dictionary_sweeps": dictionarySweeps, "reseeded_atoms": fit.value.reseededAtoms,
             "peak_rss_mb": BenchSupport.peakResidentMegabytes]
-  }
-
-  private static func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
   }
 
   /// The mean objective and mean L0 of exact codes of `eval` for `dictionary`.

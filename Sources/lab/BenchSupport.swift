@@ -38,7 +38,12 @@ enum BenchSupport {
     let clock = ContinuousClock()
     var value: T?
     let duration = try clock.measure { value = try body() }
-    return (Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18, value!)
+    return (seconds(duration), value!)
+  }
+
+  /// A duration in seconds.
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
   }
 
   private static func unitRows(_ matrix: Matrix<Double>) -> Matrix<Double> {

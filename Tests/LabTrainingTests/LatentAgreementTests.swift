@@ -45,12 +45,6 @@ import Testing
       #expect(LatentAgreement.meanMaxCosine(from: d, to: subset) <= 1 + 1e-6)
     }
   }
-
-  @Test("Firing frequencies count the nonzero codes of each latent")
-  func frequencies() {
-    let codes = Matrix<Float>([[0, 1, 2], [0, 0, 3], [0, 5, 0], [0, 0, 1]])
-    #expect(LatentAgreement.firingFrequencies(codes) == [0, 0.5, 0.75])
-  }
 }
 
 private extension Matrix where Scalar == Float {
