@@ -48,8 +48,12 @@ public enum StarMove {
   public static let standardSteps: [Double] = [1e-2, 1e-3, 1e-4]
 
   /// Applies the move for receiver j and donors with STAR LP rotations `a`, for each τ.
+  /// With signed codes the default steps are ``SelfVerification/standardSteps`` (down to 10⁻⁸):
+  /// ‖Z‖₁ has a kink wherever a moved code crosses zero, at τ ≈ |z|/rate, which can be arbitrarily
+  /// small, and the measured slope reaches the LP value only below every such τ.
   public static func verify(_ problem: SparseCodingProblem, receiver j: Int, donors: [Int], rotations a: [Double],
-                            biasRate: Double = 0, lpValue: Double, steps: [Double] = standardSteps) -> Verification {
+                            biasRate: Double = 0, lpValue: Double, steps: [Double]? = nil) -> Verification {
+    let steps = steps ?? (problem.isSigned ? SelfVerification.standardSteps : standardSteps)
     let before = cost(problem)
     let reconstruction = reconstructed(problem)
     var measured: [Step] = []
