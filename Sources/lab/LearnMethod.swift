@@ -43,7 +43,7 @@ enum LearnMethod: String, CaseIterable {
       return LearningResult(BlockMinimization.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
                                                   lambda: lambda, configuration: configuration))
     case .mod:
-      let configuration = MethodOfOptimalDirections.Configuration(maxIterations: settings.epochs, timeLimit: settings.timeLimit)
+      let configuration = MethodOfOptimalDirections.configuration(maxIterations: settings.epochs, timeLimit: settings.timeLimit)
       return MethodOfOptimalDirections.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
                                            lambda: lambda, configuration: configuration)
     }
