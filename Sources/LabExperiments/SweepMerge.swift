@@ -24,9 +24,15 @@ public enum SweepMerge {
   /// files are read), groups them by experiment and joins each group; with `only`, just those
   /// experiments, each of which must have shards. Throws ``SweepError`` or ``RunRecordError``.
   public static func merge(paths: [String], only: [ExperimentEntry]? = nil, command: String) throws -> [Merged] {
+    try merge(files: try shardFiles(paths).map { ($0, try RunRecords.read($0)) }, only: only, command: command,
+              searched: paths.joined(separator: ", "))
+  }
+
+  /// Joins shard records given as (path, contents); `searched` names where they came from in errors.
+  public static func merge(files: [(path: String, data: Data)], only: [ExperimentEntry]? = nil, command: String,
+                           searched: String) throws -> [Merged] {
     var groups: [String: [(path: String, data: Data)]] = [:]
-    for path in try shardFiles(paths) {
-      let data = try RunRecords.read(path)
+    for (path, data) in files {
       let header = try RunRecords.decode(ShardHeader.self, from: data, path: path)
       if let problem = header.shard.problem { throw RunRecordError(path: path, problem) }
       guard case .success(let entry) = ExperimentRegistry.entry(header.experiment), entry.sweep != nil else {
@@ -38,7 +44,7 @@ public enum SweepMerge {
     return try entries.map { entry in
       guard let sweep = entry.sweep else { throw SweepError("'\(entry.id)' has no sweep (experiments with a sweep: \(sweepNames))") }
       guard let files = groups[entry.id] else {
-        throw SweepError("no shard records of '\(entry.id)' in \(paths.joined(separator: ", "))")
+        throw SweepError("no shard records of '\(entry.id)' in \(searched)")
       }
       return try sweep.join(files, command)
     }
