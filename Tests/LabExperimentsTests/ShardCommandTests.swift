@@ -66,7 +66,8 @@ struct ShardCommandTests {
       let path = try Self.toyFile(toy, named: "\(id).json", in: directory)
       let full = directory.appendingPathComponent("full"), shards = directory.appendingPathComponent("shards")
       let merged = directory.appendingPathComponent("merged")
-      let unsharded = try LabCommandTests.run(["run", id, "--toy", path, "--out", full.path, "--quiet"])
+      // `--sweep` alone is the ordinary run (the other two experiments run without it).
+      let unsharded = try LabCommandTests.run(["run", id, "--toy", path, "--out", full.path, "--quiet"] + (id == "frontier" ? ["--sweep"] : []))
       #expect(unsharded.status != 2, "\(id): \(unsharded.stderr)")
       var shardSeconds = 0.0
       for i in 1...3 {
@@ -173,5 +174,15 @@ struct ShardCommandTests {
 
     let fine = try merge([one.deletingLastPathComponent().path])
     #expect(fine.status != 2 && FileManager.default.fileExists(atPath: out.appendingPathComponent("frontier.md").path), "\(fine.stderr)")
+
+    // Four shards of three points: the fourth holds none, and the merge is the same record.
+    let four = try (1...4).map { try shards("e", "\($0)/4") }
+    let beyond = try LabCommandTests.run(["report", "--merge", four[0].deletingLastPathComponent().path, "--out", directory.appendingPathComponent("e-out").path])
+    #expect(beyond.status == fine.status, "\(beyond.stderr)")
+    let threeRecord = try Self.splitProvenance(Data(contentsOf: out.appendingPathComponent("frontier.json")))
+    let fourRecord = try Self.splitProvenance(Data(contentsOf: directory.appendingPathComponent("e-out/frontier.json")))
+    #expect(threeRecord.rest == fourRecord.rest)
+    let lastShard = try JSONSerialization.jsonObject(with: Data(contentsOf: four[3])) as? [String: Any]
+    #expect((lastShard?["points"] as? [Any])?.isEmpty == true && lastShard?["pointCount"] as? Int == 3)
   }
 }
