@@ -98,6 +98,16 @@ struct ShardCommandTests {
     }
   }
 
+  @Test("lab show --sweep numbers the sweep points from 0; an experiment without a sweep exits 2")
+  func showSweep() throws {
+    let shown = try LabCommandTests.run(["show", "frontier", "--sweep"])
+    #expect(shown.status == 0, "\(shown.stderr)")
+    let lines = shown.stdout.split(separator: "\n")
+    #expect(lines.count == 12 && lines.first == "0 k=1/shallow" && lines.last == "11 k=8/deep encoder + decoder", "\(lines)")
+    let plain = try LabCommandTests.run(["show", "star", "--sweep"])
+    #expect(plain.status == 2 && plain.stderr.contains("'star' has no sweep"), "\(plain.stderr)")
+  }
+
   @Test("bad --shard values, --shard without --sweep and --sweep without a sweep exit 2 and write nothing")
   func badSpecs() throws {
     let directory = try LabCommandTests.scratch()
