@@ -46,39 +46,22 @@ public enum FrontierExperiment {
     }
   }
 
-  /// Trains every architecture at every k (same data, seed and batch order) and measures it on the data.
-  static func points(_ toy: FrontierToy, data: Matrix<Float>, trainingSeed: UInt64, progress: (String) -> Void) -> [Point] {
-    var points: [Point] = []
-    let t = toy.training
-    for k in toy.ks {
-      for name in architectures {
-        progress("\(name), k = \(k)")
-        let common = TrainingConfiguration(architecture: TopKArchitecture(k: k), width: t.width, batchSize: t.batchSize, steps: t.steps,
-                                           learningRate: t.learningRate, seed: trainingSeed, sparseAdam: t.sparseAdam)
-        let result = DeepTrainer.train(DeepTrainingConfiguration(architecture: architecture(name, k: k, toy: toy), common: common), data: data)
-        let metrics = SAEMetrics.evaluate(result.autoencoder, on: data)
-        points.append(Point(architecture: name, k: k, l0: metrics.l0, meanSquaredError: metrics.meanSquaredError,
-                            fractionOfVarianceUnexplained: 1 - metrics.explainedVariance, deadLatents: metrics.deadLatents))
-      }
-    }
-    return points
+  /// The named sub-seeds: the world's samples, and the training shared by every SAE.
+  static func seeds(_ toy: FrontierToy) -> [String: UInt64] {
+    let tree = SeedTree(root: toy.seed)
+    return ["world": tree.seed(for: "world"), "training": tree.seed(for: "training")]
   }
 
-  /// Runs `toy` and packages its report, run record and figure.
-  public static func product(_ toy: FrontierToy, progress: (String) -> Void) throws -> ExperimentProduct {
-    let tree = SeedTree(root: toy.seed)
-    let seeds = ["world": tree.seed(for: "world"), "training": tree.seed(for: "training")]
-    progress("generating \(toy.sampleCount) samples")
-    var generator = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
+  /// The samples every SAE is trained and measured on.
+  static func data(_ toy: FrontierToy) throws -> Matrix<Float> {
+    var generator = try WorldGenerator(world: toy.world, seed: seeds(toy)["world"]!)
     let samples = generator.dataset(count: toy.sampleCount).samples
-    let data = Matrix(rows: samples.rows, columns: samples.columns, storage: samples.storage.map { Float($0) })
-    let points = points(toy, data: data, trainingSeed: seeds["training"]!, progress: progress)
-    let checks = checks(toy, points: points)
-    return ExperimentProduct(checks: checks) { provenance, invocation in
-      let record = Record(toy: toy, seeds: seeds, points: points, findings: findings(toy, points: points), checks: checks,
-                          provenance: provenance, invocation: invocation)
-      return try record.allFiles(id: toy.id)
-    }
+    return Matrix(rows: samples.rows, columns: samples.columns, storage: samples.storage.map { Float($0) })
+  }
+
+  /// The (k, architecture) of sweep point `index`: every architecture at each k in turn.
+  static func point(_ index: Int, of toy: FrontierToy) -> (k: Int, architecture: String) {
+    (toy.ks[index / architectures.count], architectures[index % architectures.count])
   }
 
   /// Whether the measurement is sound: every SAE reconstructs better than the data mean.
@@ -109,3 +92,38 @@ public enum FrontierExperiment {
     return findings
   }
 }
+
+extension FrontierExperiment: SweepExperiment {
+  /// `k=K/ARCHITECTURE` for every k and, at each, every architecture.
+  public static func sweepPoints(_ toy: FrontierToy) -> [String] {
+    toy.ks.flatMap { k in architectures.map { "k=\(k)/\($0)" } }
+  }
+
+  /// Trains the point's architecture at its k (the same data, seed and batch order for every
+  /// point) and measures it on the data.
+  public static func runPoint(_ index: Int, of toy: FrontierToy, progress: (String) -> Void) throws -> Point {
+    let (k, name) = point(index, of: toy), t = toy.training
+    progress("\(name), k = \(k)")
+    let data = try data(toy)
+    let common = TrainingConfiguration(architecture: TopKArchitecture(k: k), width: t.width, batchSize: t.batchSize, steps: t.steps,
+                                       learningRate: t.learningRate, seed: seeds(toy)["training"]!, sparseAdam: t.sparseAdam)
+    let result = DeepTrainer.train(DeepTrainingConfiguration(architecture: architecture(name, k: k, toy: toy), common: common), data: data)
+    let metrics = SAEMetrics.evaluate(result.autoencoder, on: data)
+    return Point(architecture: name, k: k, l0: metrics.l0, meanSquaredError: metrics.meanSquaredError,
+                 fractionOfVarianceUnexplained: 1 - metrics.explainedVariance, deadLatents: metrics.deadLatents)
+  }
+
+  /// The record of the points, with the findings and checks judged on them.
+  public static func record(_ toy: FrontierToy, results: [Point]) throws -> Record {
+    for (index, result) in results.enumerated() {
+      let (k, name) = point(index, of: toy)
+      guard result.k == k && result.architecture == name else {
+        throw SweepPointError(index: index, "holds k = \(result.k), '\(result.architecture)', expected k = \(k), '\(name)'")
+      }
+    }
+    return Record(toy: toy, seeds: seeds(toy), points: results, findings: findings(toy, points: results),
+                  checks: checks(toy, points: results), provenance: nil, invocation: nil)
+  }
+}
+
+extension FrontierExperiment.Record: StampableRecord {}
