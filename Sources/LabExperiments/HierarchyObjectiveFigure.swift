@@ -1,0 +1,31 @@
+/// The objective history of block minimisation in the hierarchy experiment, as an SVG plot: per
+/// λ > 0 variant, L_λ above its value at the last recorded iteration, on a logarithmic axis (the
+/// last point, 0 by definition, is left out).
+enum HierarchyObjectiveFigure {
+  static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+
+  /// Per variant, its (iteration, L_λ − L_λ(last)) points with a positive excess.
+  static func excess(_ variant: VariantRecord) -> [(Double, Double)] {
+    guard let last = variant.lossHistory.last?[ifPresent: 1] else { return [] }
+    return variant.lossHistory.compactMap { entry in
+      guard let iteration = entry[ifPresent: 0], let loss = entry[ifPresent: 1], loss - last > 0 else { return nil }
+      return (iteration, loss - last)
+    }
+  }
+
+  /// The SVG document.
+  static func document(_ variants: [VariantRecord]) -> String {
+    let lines = variants.map { ($0.variant.name, excess($0)) }
+    let points = lines.flatMap(\.1)
+    let iterations = variants.compactMap { $0.lossHistory.last?[ifPresent: 0] }.max() ?? 1
+    let low = points.map(\.1).min() ?? 1e-12, high = points.map(\.1).max() ?? 1
+    var plot = SVGPlot(x: 0...max(1, iterations), y: low...high, title: "Block minimisation from the ground truth: objective history",
+                       xLabel: "outer iteration", yLabel: "L_λ − L_λ(last iteration)", logY: true)
+    for (row, line) in lines.enumerated() where !line.1.isEmpty {
+      let color = colors[row % colors.count]
+      plot.polyline(line.1, color: color, legend: line.0, legendRow: row, legendWidth: 200)
+      for (x, y) in line.1 { plot.dot(x, y, color: color, radius: 2.5) }
+    }
+    return plot.document
+  }
+}
