@@ -59,11 +59,10 @@ enum FrontierReport {
     let values = curves.flatMap { $0.1.map(\.1) }
     var plot = SVGPlot(x: 0...Double(toy.training.steps), y: values.min()!...values.max()!, title: "Training loss of every SAE",
                        xLabel: "step", yLabel: "batch loss", logY: true)
-    for (row, (point, curve)) in curves.enumerated() {
-      let dash = dashes[(toy.ks.firstIndex(of: point.k) ?? 0) % dashes.count]
-      plot.polyline(curve, color: colors[point.architecture] ?? "#000", dash: dash, legend: "\(point.architecture), k=\(point.k)",
-                    legendRow: row, legendWidth: 190)
-    }
+    func dash(_ k: Int) -> String? { dashes[(toy.ks.firstIndex(of: k) ?? 0) % dashes.count] }
+    for (point, curve) in curves { plot.polyline(curve, color: colors[point.architecture] ?? "#000", dash: dash(point.k), legend: nil) }
+    for (row, name) in FrontierExperiment.architectures.enumerated() { plot.legend(name, color: colors[name] ?? "#000", row: row, width: 270) }
+    for (row, k) in toy.ks.enumerated() { plot.legend("k = \(k)", color: "#555", dash: dash(k), row: row, width: 80) }
     return plot.document
   }
 

@@ -84,10 +84,15 @@ struct SVGPlot {
     let list = points.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
     let dashing = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
     elements.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dashing)/>")
-    guard let legend else { return }
-    let y = margin.top + 16 + 16 * Double(legendRow), x = width - margin.right - legendWidth
+    if let legend { self.legend(legend, color: color, dash: dash, row: legendRow, width: legendWidth) }
+  }
+
+  /// A legend entry (a short line and `string`) in row `row` of a column `width` from the right edge.
+  mutating func legend(_ string: String, color: String, dash: String? = nil, row: Int, width legendWidth: Double = 120) {
+    let dashing = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+    let y = margin.top + 16 + 16 * Double(row), x = width - margin.right - legendWidth
     elements.append("<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 18))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(dashing)/>")
-    elements.append(text(x + 24, y, legend, size: 12, anchor: "start", color: color))
+    elements.append(text(x + 24, y, string, size: 12, anchor: "start", color: color))
   }
 
   mutating func label(_ vx: Double, _ vy: Double, _ string: String, color: String) {
