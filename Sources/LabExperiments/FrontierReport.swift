@@ -52,7 +52,7 @@ enum FrontierReport {
   /// The training loss against the step of every SAE, log scale; nil when the record has no loss histories.
   static func lossFigure(_ points: [FrontierExperiment.Point], toy: FrontierToy) -> String? {
     let curves = points.compactMap { p in p.trainingLoss.map { (p, $0.compactMap { e -> (Double, Double)? in
-      guard let step = e[ifPresent: 0], let loss = e[ifPresent: 1], loss > 0, loss.isFinite else { return nil }
+      guard let step = e[ifPresent: 0], let loss = e[ifPresent: 1], step.isFinite, loss > 0, loss.isFinite else { return nil }
       return (step, loss)
     }) } }
     guard !curves.isEmpty, curves.contains(where: { !$0.1.isEmpty }) else { return nil }

@@ -1,23 +1,25 @@
 /// The objective history of block minimisation in the hierarchy experiment, as an SVG plot: per
 /// λ > 0 variant, L_λ above its value at the last recorded iteration, on a logarithmic axis (the
-/// last point, 0 by definition, is left out).
+/// last point, 0 by definition, is left out, and so is any entry that is not finite).
 enum HierarchyObjectiveFigure {
   static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
-  /// Per variant, its (iteration, L_λ − L_λ(last)) points with a positive excess.
-  static func excess(_ variant: VariantRecord) -> [(Double, Double)] {
-    guard let last = variant.lossHistory.last?[ifPresent: 1] else { return [] }
-    return variant.lossHistory.compactMap { entry in
-      guard let iteration = entry[ifPresent: 0], let loss = entry[ifPresent: 1], loss - last > 0 else { return nil }
-      return (iteration, loss - last)
+  /// The (iteration, L_λ − L_λ(last)) points of a history of [iteration, L_λ] entries with a
+  /// positive, finite excess.
+  static func excess(_ history: [[Double]]) -> [(Double, Double)] {
+    guard let last = history.last?[ifPresent: 1], last.isFinite else { return [] }
+    return history.compactMap { entry in
+      guard let iteration = entry[ifPresent: 0], let loss = entry[ifPresent: 1], iteration.isFinite else { return nil }
+      let excess = loss - last
+      return excess > 0 && excess.isFinite ? (iteration, excess) : nil
     }
   }
 
-  /// The SVG document.
-  static func document(_ variants: [VariantRecord]) -> String {
-    let lines = variants.map { ($0.variant.name, excess($0)) }
+  /// The SVG document for the named histories.
+  static func document(_ histories: [(name: String, history: [[Double]])]) -> String {
+    let lines = histories.map { ($0.name, excess($0.history)) }
     let points = lines.flatMap(\.1)
-    let iterations = variants.compactMap { $0.lossHistory.last?[ifPresent: 0] }.max() ?? 1
+    let iterations = points.map(\.0).max() ?? 1
     let low = points.map(\.1).min() ?? 1e-12, high = points.map(\.1).max() ?? 1
     var plot = SVGPlot(x: 0...max(1, iterations), y: low...high, title: "Block minimisation from the ground truth: objective history",
                        xLabel: "outer iteration", yLabel: "L_λ − L_λ(last iteration)", logY: true)

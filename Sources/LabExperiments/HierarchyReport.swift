@@ -153,7 +153,7 @@ public enum HierarchyReport {
 extension HierarchyRecord: ExperimentRecord {
   public func reportFiles() throws -> [(name: String, contents: Data)] {
     var files: [(name: String, contents: Data)] = [("\(toy.id).md", Data(HierarchyReport.markdown(self).utf8))]
-    if !variants.isEmpty { files.append((HierarchyReport.objectiveFigure(self), Data(HierarchyObjectiveFigure.document(variants).utf8))) }
+    if !variants.isEmpty { files.append((HierarchyReport.objectiveFigure(self), Data(HierarchyObjectiveFigure.document(variants.map { ($0.variant.name, $0.lossHistory) }).utf8))) }
     return files
   }
 }
