@@ -19,7 +19,7 @@ enum HierarchyObjectiveFigure {
   static func document(_ histories: [(name: String, history: [[Double]])]) -> String {
     let lines = histories.map { ($0.name, excess($0.history)) }
     let points = lines.flatMap(\.1)
-    let iterations = points.map(\.0).max() ?? 1
+    let iterations = histories.flatMap { $0.history.compactMap { $0[ifPresent: 0] } }.filter(\.isFinite).max() ?? 1
     let low = points.map(\.1).min() ?? 1e-12, high = points.map(\.1).max() ?? 1
     var plot = SVGPlot(x: 0...max(1, iterations), y: low...high, title: "Block minimisation from the ground truth: objective history",
                        xLabel: "outer iteration", yLabel: "L_λ − L_λ(last iteration)", logY: true)
