@@ -32,7 +32,7 @@ public struct TrainingConfiguration: Sendable {
   /// encoder bias 0, Adam moments zero), as mlsae re-initialises dead latents; nil for never.
   public var resampleInterval: Int?
   /// k_aux of the AuxK loss on the dead latents (those not fired for more than `deadWindow` steps;
-  /// topk and batchtopk only, see ``AuxiliaryKLoss``); nil for none.
+  /// topk, batchtopk and the deep SAE with a linear decoder, see ``AuxiliaryKLoss``); nil for none.
   public var auxK: Int?
   /// The AuxK coefficient c (SAELens `aux_loss_coefficient`, default 1).
   public var auxCoefficient: Double
