@@ -34,6 +34,14 @@ import Testing
     for svg in [files[1], files[2]] { #expect(String(decoding: svg.contents, as: UTF8.self).hasPrefix("<svg")) }
     let markdown = String(decoding: files[0].contents, as: UTF8.self)
     #expect(markdown.contains("](frontier-loss.svg)") && markdown.contains("## At matched L0"))
+    // A record written before the loss was recorded re-renders without the loss figure.
+    var old = try JSONSerialization.jsonObject(with: files[3].contents) as? [String: Any] ?? [:]
+    old["points"] = points.map { $0.filter { $0.key != "trainingLoss" } }
+    let oldRecord = try RunRecords.parse(FrontierExperiment.Record.self, id: "frontier", data: JSONSerialization.data(withJSONObject: old),
+                                         path: "frontier.json")
+    let oldFiles = try oldRecord.reportFiles()
+    #expect(oldFiles.map(\.name) == ["frontier.md", "frontier.svg"])
+    #expect(!String(decoding: oldFiles[0].contents, as: UTF8.self).contains("frontier-loss.svg"))
   }
 
   @Test("a bad frontier toy is refused naming the field") func problems() {
