@@ -23,6 +23,9 @@ public enum AbsorptionExperiment {
     public var supportInclusions: [Bool]
     /// Decoder-vs-truth cosines, F×K.
     public var cosines: [[Double]]
+    /// SAEs only: the training loss (the batch's full objective) every few steps, as [step, loss];
+    /// absent for dictionary learning and in records written before it was recorded.
+    public var trainingLoss: [[Double]]?
   }
 
   /// One (rate, C) cell.
@@ -121,7 +124,7 @@ public enum AbsorptionExperiment {
     if r == toy.heatMapRate && c == toy.heatMapL1 {
       progress("co-occurrence \(Figures.format(r)), C = \(Figures.format(c)): stationarity of the SAE")
       let rows = toy.stationaritySamples, m = eval.samples.columns
-      stationarity = try SAEStationarity.assess(autoencoder, samples: Matrix(rows: rows, columns: m, storage: Array(eval.samples.storage.prefix(rows * m))),
+      stationarity = try SAEStationarity.assess(autoencoder.autoencoder, samples: Matrix(rows: rows, columns: m, storage: Array(eval.samples.storage.prefix(rows * m))),
                                                 lambda: lambda, source: "the relu-l1 SAE", dataSource: "the evaluation samples")
     }
     let truthCodes = NonnegativeLasso(dictionary: train.dictionary, lambda: lambda).codes(for: learning, bias: nil)
@@ -138,21 +141,29 @@ public enum AbsorptionExperiment {
     return .cell(cell, saeStationarity: stationarity)
   }
 
-  static func trainSAE(_ architecture: any SAEArchitecture, toy: AbsorptionToy, data: SyntheticDataset, seed: UInt64) -> SparseAutoencoder<Float> {
+  /// A trained SAE and its training loss history.
+  typealias TrainedSAE = (autoencoder: SparseAutoencoder<Float>, trainingLoss: [[Double]])
+
+  static func trainSAE(_ architecture: any SAEArchitecture, toy: AbsorptionToy, data: SyntheticDataset, seed: UInt64) -> TrainedSAE {
     let configuration = TrainingConfiguration(architecture: architecture, width: toy.sae.width, batchSize: toy.sae.batchSize,
                                               steps: toy.sae.steps, learningRate: toy.sae.learningRate, seed: seed)
     let x = Matrix(rows: data.samples.rows, columns: data.samples.columns, storage: data.samples.storage.map(Float.init))
-    return Trainer.train(configuration, data: x).autoencoder
+    let history = LossHistoryRecorder(steps: toy.sae.steps)
+    let autoencoder = Trainer.train(configuration, data: x, progressInterval: history.interval, progress: history.record).autoencoder
+    return (autoencoder, history.entries)
   }
 
-  static func score(saeMethod method: String, _ autoencoder: SparseAutoencoder<Float>, lambda: Double, on eval: SyntheticDataset,
+  static func score(saeMethod method: String, _ trained: TrainedSAE, lambda: Double, on eval: SyntheticDataset,
                     toy: AbsorptionToy) -> Candidate {
+    let autoencoder = trained.autoencoder
     let x = Matrix(rows: eval.samples.rows, columns: eval.samples.columns, storage: eval.samples.storage.map(Float.init))
     let z = autoencoder.encode(x)
     func double(_ m: Matrix<Float>) -> Matrix<Double> { Matrix(rows: m.rows, columns: m.columns, storage: m.storage.map(Double.init)) }
-    return score(method: method, codes: double(z), decoder: double(autoencoder.parameters.decoderWeights),
-                 bias: autoencoder.parameters.decoderBias.map(Double.init), reconstructions: double(autoencoder.decode(z)),
-                 lambda: lambda, on: eval, toy: toy)
+    var candidate = score(method: method, codes: double(z), decoder: double(autoencoder.parameters.decoderWeights),
+                          bias: autoencoder.parameters.decoderBias.map(Double.init), reconstructions: double(autoencoder.decode(z)),
+                          lambda: lambda, on: eval, toy: toy)
+    candidate.trainingLoss = trained.trainingLoss
+    return candidate
   }
 
   static func score(method: String, codes: Matrix<Double>, decoder: Matrix<Double>, bias: [Double], reconstructions: Matrix<Double>?,
