@@ -74,6 +74,7 @@ public enum ExperimentRegistry {
     .sweep(UniversalityExperiment.self),
     .sweep(AbsorptionExperiment.self),
     .sweep(FrontierExperiment.self),
+    .make(SuppressionToy.self, record: SuppressionExperiment.Record.self) { toy, progress in try SuppressionExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.
