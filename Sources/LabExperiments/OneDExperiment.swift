@@ -106,6 +106,14 @@ public enum OneDExperiment {
     Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in rng.nextNormal() })
   }
 
+  /// `count` single-atom starts: a direction with N(0, 1) entries, then its negative, and so on, so
+  /// that every pair has a start on each side of any line.
+  static func signedPairs(_ count: Int, _ columns: Int, _ rng: inout Xoshiro256StarStar) -> [Matrix<Double>] {
+    var starts: [Matrix<Double>] = []
+    for index in 0..<count { starts.append(index % 2 == 0 ? gaussian(1, columns, &rng) : -1 * starts[index - 1]) }
+    return starts
+  }
+
   // MARK: - Parts
 
   static func line(_ toy: OneDToy, _ rng: inout Xoshiro256StarStar, progress: (String) -> Void) -> LineRecord {
@@ -132,7 +140,7 @@ public enum OneDExperiment {
     let noBias = best(through, starts: (0..<l.restartsWithoutBias).map { _ in gaussian(2, m, &rng) }, bias: nil, lambda: lambda, toy.training)
     let usedAtoms = (0..<2).filter { k in (0..<t.count).contains { noBias.problem.codes[$0, k] > 0 } }
     progress("line: K = 1 with a bias")
-    let single = best(x, starts: (0..<l.singleAtomRestarts).map { _ in gaussian(1, m, &rng) }, bias: mean(x), lambda: lambda, toy.training)
+    let single = best(x, starts: signedPairs(l.singleAtomRestarts, m, &rng), bias: mean(x), lambda: lambda, toy.training)
     return LineRecord(
       location: beta, predictedLoss: predicted, loss: fit.problem.loss, kkt: fit.kkt.maximum, cosines: [cosines[plus], cosines[minus]],
       biasError: biasError, codeError: codeError,

@@ -11,7 +11,7 @@ enum OneDReport {
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     let l = toy.line
-    setup.add("line (22–23)", "x_n = (\(l.offset.map { Figures.format($0) }.joined(separator: ", "))) + t_n·u, u ∝ (\(l.direction.map { Figures.format($0) }.joined(separator: ", "))), t = exp(\(Figures.format(l.logSigma))ξ), N = \(l.sampleCount), λ = \(Figures.format(l.lambda)); best of \(l.restarts) (bias, K = 2), \(l.restartsWithoutBias) (no bias, x = t·u), \(l.singleAtomRestarts) (bias, K = 1) runs from D⁽⁰⁾ with N(0, 1) entries and b⁽⁰⁾ = data mean")
+    setup.add("line (22–23)", "x_n = (\(l.offset.map { Figures.format($0) }.joined(separator: ", "))) + t_n·u, u ∝ (\(l.direction.map { Figures.format($0) }.joined(separator: ", "))), t = exp(\(Figures.format(l.logSigma))ξ), N = \(l.sampleCount), λ = \(Figures.format(l.lambda)); best of \(l.restarts) (bias, K = 2), \(l.restartsWithoutBias) (no bias, x = t·u), \(l.singleAtomRestarts) (bias, K = 1) runs from D⁽⁰⁾ with N(0, 1) entries (for K = 1: directions and their negatives) and b⁽⁰⁾ = data mean")
     let t = toy.transition
     setup.add("transition (24–25)", "the same line, t = 0 on n₀ = round(p·G/(1 − p)) points and the quantile grid t_i = \(Figures.format(t.gridRange[0])) + (i − ½)·\(Figures.format(t.gridRange[1] - t.gridRange[0]))/G, G = \(t.gridCount); λ = \(Figures.format(t.lambda)); p = p* ∓ \(Figures.format(t.offset)); runs from (u, −u) + \(Figures.format(t.initialNoise))ξ and \(t.randomRestarts) random restarts, b⁽⁰⁾ = data mean; dead atom: from (u, u × e₁) at p* − \(Figures.format(t.offset))")
     let a = toy.arc

@@ -38,7 +38,7 @@ struct OneDPredictionTests {
       let t = (0..<l.sampleCount).map { _ in exp(l.logSigma * rng.nextNormal()) }
       let x = Matrix(t.map { tn in zip(l.offset, u).map { $0 + tn * $1 } })
       let mean = OneDExperiment.mean(x)
-      let single = OneDExperiment.best(x, starts: (0..<l.singleAtomRestarts).map { _ in OneDExperiment.gaussian(1, 3, &rng) },
+      let single = OneDExperiment.best(x, starts: OneDExperiment.signedPairs(l.singleAtomRestarts, 3, &rng),
                                        bias: mean, lambda: l.lambda, Self.toy.training)
       let predicted = OneDExperiment.oneSidedLoss(t, lambda: l.lambda)
       #expect(abs(single.problem.loss - predicted) <= 1e-7 * predicted, "K = 1: \(single.problem.loss) vs \(predicted)")
