@@ -23,6 +23,32 @@ import Testing
     return program
   }
 
+  /// Exact L1 coding of one point against four nearly axis-aligned unit atoms and their diagonal
+  /// (the exclusive experiment's overcomplete dictionary after a random perturbation): the simplex
+  /// answer is primal infeasible by 4.5e-8, above the verifier's 1.7e-9.
+  static func borderlineCoding() -> LinearProgram {
+    let atoms: [[Double]] = [
+      [0.9999974798373976, -0.0016550616029971984, -0.0015169343900877153],
+      [-0.002240971774926159, 0.9999974798373976, -0.000135515156092392],
+      [-0.0010209485657223258, -0.001999495656333359, 0.9999974798373976],
+      [0.5767844120040491, 0.5791413950344818, 0.5761206354806758],
+    ]
+    let v = [0.714595619590654, -0.0009319398489401817, -0.0008346199903204408]
+    var program = LinearProgram(direction: .minimize)
+    let columns = program.addColumns(count: 4, bounds: .nonnegative, cost: 1)
+    for i in 0..<3 { program.addRow(columns.map { (column: $0, value: atoms[$0][i]) }, bounds: .fixed(v[i])) }
+    return program
+  }
+
+  @Test("A simplex answer that fails verification is re-solved with glp_exact, whose answer verifies")
+  func exactRetry() throws {
+    let program = Self.borderlineCoding()
+    let simplex = try GLPK.solve(program, method: .simplex)
+    #expect(!LPVerifier.verify(program, simplex).verified, "the fixture no longer fails the simplex check")
+    let result = try GLPK.solveVerified(program)
+    #expect(result.verification.verified && result.solution.method == .exact && result.solution.status == .optimal)
+  }
+
   @Test("GLPK reports its version")
   func version() {
     #expect(GLPK.version.first?.isNumber == true)
