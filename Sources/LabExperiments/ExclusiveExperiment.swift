@@ -211,11 +211,8 @@ public enum ExclusiveExperiment {
     progress("counterexamples")
     let counterexamples = try toy.counterexamples.map(counterexample)
     let checks = checks(toy, exact: exact, trained: trained, counterexamples: counterexamples)
-    return ExperimentProduct(checks: checks) { provenance, invocation in
-      let record = Record(toy: toy, seeds: seeds, exact: exact, trained: trained, counterexamples: counterexamples,
-                          checks: checks, provenance: provenance, invocation: invocation)
-      return try record.allFiles(id: toy.id)
-    }
+    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, exact: exact, trained: trained, counterexamples: counterexamples,
+                                            checks: checks, provenance: nil, invocation: nil))
   }
 
   static func checks(_ toy: ExclusiveToy, exact: [ExactCase], trained: [TrainedCase],
@@ -275,3 +272,5 @@ public enum ExclusiveExperiment {
     return checks
   }
 }
+
+extension ExclusiveExperiment.Record: StampableRecord {}

@@ -46,21 +46,13 @@ public enum HierarchyExperiment {
       + HierarchyVerdict.absorptionChecks(absorptionRecord) + HierarchyVerdict.mopUpChecks(mopUpRecord)
       + random.enumerated().flatMap { HierarchyVerdict.randomDatasetChecks($0.element, index: $0.offset) }
     let record = HierarchyRecord(toy: toy, seeds: seeds, variants: variants, exactCases: exactCases,
-                                 absorption: absorptionRecord, mopUp: mopUpRecord, randomDatasets: random, checks: checks,
-                                 provenance: Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 0,
-                                                        startedAt: "", wallSeconds: 0, command: ""))
+                                 absorption: absorptionRecord, mopUp: mopUpRecord, randomDatasets: random, checks: checks, provenance: nil)
     return (record, checks)
   }
 
   /// Runs `toy` and packages its report and run record.
   public static func product(_ toy: HierarchyToy, progress: (String) -> Void) throws -> ExperimentProduct {
-    let (record, checks) = try run(toy, progress: progress)
-    return ExperimentProduct(checks: checks) { provenance, invocation in
-      var record = record
-      record.provenance = provenance
-      record.invocation = invocation
-      return try record.allFiles(id: toy.id)
-    }
+    ExperimentProduct(record: try run(toy, progress: progress).record)
   }
 
   static func runVariant(_ variant: HierarchyToy.Variant, toy: HierarchyToy, generator: Xoshiro256StarStar,
@@ -149,3 +141,5 @@ public enum HierarchyExperiment {
     degrees == degrees.rounded() ? String(Int(degrees)) : String(degrees)
   }
 }
+
+extension HierarchyRecord: StampableRecord {}

@@ -20,8 +20,9 @@ public struct HierarchyRecord: Codable, Sendable {
   public var randomDatasets: [RandomDatasetRecord]
   /// The verdict table.
   public var checks: [CheckResult]
-  /// Versions, thread count and timing: kept in the JSON, never in the Markdown.
-  public var provenance: Provenance
+  /// Versions, thread count and timing: kept in the JSON, never in the Markdown (only the versions
+  /// row); `nil` until the run has finished.
+  public var provenance: Provenance?
   /// The command that reproduces the run; absent in records written before it was recorded.
   public var invocation: RunInvocation?
 }

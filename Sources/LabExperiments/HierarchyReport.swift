@@ -51,7 +51,7 @@ public enum HierarchyReport {
     let t = toy.training
     table.add("training", "exact block minimisation (THEORY §5.8) from the ground truth, b⁽⁰⁾ = 0: \(t.initialSweeps) initial CD sweeps, \(t.sweepsPerIteration) per iteration; stop at KKT < \(Figures.format(t.kktTolerance)) (checked every \(t.kktCheckInterval) iterations), atoms and bias moving by ≤ \(Figures.format(t.stepTolerance)) in an iteration after \(t.minimumIterations), or \(t.maxIterations) iterations; final codes by the exact active-set lasso")
     table.add("activity threshold τ_z", "0 (exact codes)")
-    table.add("versions", ReportSections.versions(record.provenance))
+    if let provenance = record.provenance { table.add("versions", ReportSections.versions(provenance)) }
     var seeds = MarkdownTable("sub-seed", "value")
     for name in record.seeds.keys.sorted() { seeds.add("`\(name)`", String(record.seeds[name]!)) }
     return "## Setup\n\n" + table.text + "\n" + seeds.text + "\n"

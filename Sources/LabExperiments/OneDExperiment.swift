@@ -264,11 +264,9 @@ public enum OneDExperiment {
     var arcRng = tree.generator(for: "arc")
     let arcRecord = try arc(toy.arc, &arcRng)
     let checks = checks(toy, line: lineRecord, pStar: pStar, pStarSmall: pStarSmall, transitions: transitions, dead: dead, arc: arcRecord)
-    return ExperimentProduct(checks: checks) { provenance, invocation in
-      let record = Record(toy: toy, seeds: seeds, line: lineRecord, pStar: pStar, pStarSmall: pStarSmall, transition: transitions,
-                          deadAtom: dead, arc: arcRecord, checks: checks, provenance: provenance, invocation: invocation)
-      return try record.allFiles(id: toy.id)
-    }
+    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, line: lineRecord, pStar: pStar, pStarSmall: pStarSmall,
+                                            transition: transitions, deadAtom: dead, arc: arcRecord, checks: checks, provenance: nil,
+                                            invocation: nil))
   }
 
   static func checks(_ toy: OneDToy, line l: LineRecord, pStar: Double, pStarSmall: Double, transitions: [TransitionRecord],
@@ -321,3 +319,5 @@ public enum OneDExperiment {
     return checks
   }
 }
+
+extension OneDExperiment.Record: StampableRecord {}

@@ -121,9 +121,7 @@ public enum StarExperiment {
   public static func product(_ toy: StarToy) throws -> ExperimentProduct {
     let withBias = try measure(toy, bias: true), withoutBias = try measure(toy, bias: false)
     let checks = checks(toy, withBias: withBias, withoutBias: withoutBias)
-    return ExperimentProduct(checks: checks) { provenance, invocation in
-      try Record(toy: toy, cases: [withBias, withoutBias], checks: checks, provenance: provenance, invocation: invocation).allFiles(id: toy.id)
-    }
+    return ExperimentProduct(record: Record(toy: toy, cases: [withBias, withoutBias], checks: checks, provenance: nil, invocation: nil))
   }
 
   static func report(_ record: Record, figure: String) -> String {
@@ -183,3 +181,5 @@ extension StarExperiment.Record: ExperimentRecord {
     return [("\(toy.id).md", Data(StarExperiment.report(self, figure: figureName).utf8)), (figureName, Data(figure.utf8))]
   }
 }
+
+extension StarExperiment.Record: StampableRecord {}

@@ -77,13 +77,7 @@ public enum SuppressionExperiment {
 
   /// Runs `toy` and packages its report, run record and figures.
   public static func product(_ toy: SuppressionToy, progress: (String) -> Void) throws -> ExperimentProduct {
-    let record = try run(toy, progress: progress)
-    return ExperimentProduct(checks: record.checks) { provenance, invocation in
-      var record = record
-      record.provenance = provenance
-      record.invocation = invocation
-      return try record.allFiles(id: toy.id)
-    }
+    ExperimentProduct(record: try run(toy, progress: progress))
   }
 
   /// The dataset with samples and true codes multiplied by `s`.
@@ -194,3 +188,5 @@ public enum SuppressionExperiment {
     return gap
   }
 }
+
+extension SuppressionExperiment.Record: StampableRecord {}

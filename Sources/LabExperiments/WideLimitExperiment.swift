@@ -195,10 +195,8 @@ public enum WideLimitExperiment {
     var splittingRng = tree.generator(for: "splitting")
     let (bound, sizes) = splitting(toy.splitting, &splittingRng, progress: progress)
     let checks = checks(toy, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes)
-    return ExperimentProduct(checks: checks) { provenance, invocation in
-      let record = Record(toy: toy, seeds: seeds, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes, checks: checks, provenance: provenance, invocation: invocation)
-      return try record.allFiles(id: toy.id)
-    }
+    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes,
+                                            checks: checks, provenance: nil, invocation: nil))
   }
 
   static func checks(_ toy: WideLimitToy, rays r: RaysRecord, nets: [NetRecord], bound: Double, sizes: [SizeRecord]) -> [CheckResult] {
@@ -243,3 +241,5 @@ public enum WideLimitExperiment {
     return checks
   }
 }
+
+extension WideLimitExperiment.Record: StampableRecord {}
