@@ -69,6 +69,7 @@ public enum ExperimentRegistry {
     .make(UniversalityToy.self, record: UniversalityExperiment.Record.self) { toy, progress in try UniversalityExperiment.product(toy, progress: progress) },
     .make(AbsorptionToy.self, record: AbsorptionExperiment.Record.self) { toy, progress in try AbsorptionExperiment.product(toy, progress: progress) },
     .make(FrontierToy.self, record: FrontierExperiment.Record.self) { toy, progress in try FrontierExperiment.product(toy, progress: progress) },
+    .make(NSAEToy.self, record: NSAEExperiment.Record.self) { toy, progress in try NSAEExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.
