@@ -9,36 +9,6 @@ enum NSAEFindings {
   /// The significance level of the permutation test of a positive L0–norm correlation.
   static let significance = 0.05
 
-  /// Pearson's r between `xs` and `ys`, and the exact one-sided permutation p-value: the fraction
-  /// of the n! orders of `ys` whose r is at least the observed one (within 1e−12). A constant
-  /// series has r = 0 and p = 1.
-  static func correlation(_ xs: [Double], _ ys: [Double]) -> (r: Double, p: Double) {
-    guard let r = pearson(xs, ys), xs.count <= 8 else { return (0, 1) }
-    var indices = Array(ys.indices), atLeast = 0, total = 0
-    func visit(_ k: Int) {
-      if k == indices.count {
-        total += 1
-        if (pearson(xs, indices.map { ys[$0] }) ?? 0) >= r - 1e-12 { atLeast += 1 }
-        return
-      }
-      for i in k..<indices.count {
-        indices.swapAt(k, i)
-        visit(k + 1)
-        indices.swapAt(k, i)
-      }
-    }
-    visit(0)
-    return (r, Double(atLeast) / Double(total))
-  }
-
-  private static func pearson(_ xs: [Double], _ ys: [Double]) -> Double? {
-    let n = Double(xs.count), mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
-    var sxy = 0.0, sxx = 0.0, syy = 0.0
-    for (x, y) in zip(xs, ys) { sxy += (x - mx) * (y - my); sxx += (x - mx) * (x - mx); syy += (y - my) * (y - my) }
-    guard sxx > 0, syy > 0 else { return nil }
-    return sxy / (sxx * syy).squareRoot()
-  }
-
   /// The relative gap |L1 − L0|/L0 of an SAE (NaN when L0 = 0).
   static func l1Gap(_ result: NSAEExperiment.SAEResult) -> Double { abs(result.l1 - result.l0) / result.l0 }
 
@@ -63,7 +33,7 @@ enum NSAEFindings {
       criterion: "lower on the highest-norm layer than on the lowest", reproduced: last < first))
 
     let norms = layers.map(\.meanInputNorm)
-    let base = correlation(norms, layers.map(\.baseline.l0)), normalised = correlation(norms, layers.map(\.nsae.l0))
+    let base = PermutationCorrelation.test(norms, layers.map(\.baseline.l0)), normalised = PermutationCorrelation.test(norms, layers.map(\.nsae.l0))
     out.append(.init(
       claim: "The baseline's L0 correlates positively with the layer's mean input norm",
       measured: "baseline L0 " + perLayer { f($0.baseline.l0) } + "; Pearson r = \(f(base.r)), permutation p = \(f(base.p))",

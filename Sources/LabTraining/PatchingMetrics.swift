@@ -31,8 +31,8 @@ public enum PatchingMetrics {
 
   /// The metrics of replacing the hidden layer of `model` on inputs `x` (N×n) by `patchedHidden`
   /// (N×m), with feature importances `importance` (all > 0).
-  public static func evaluate<Scalar: LinearAlgebraScalar>(
-    _ model: SuperpositionToyModel<Scalar>, inputs x: Matrix<Scalar>, patchedHidden: Matrix<Scalar>, importance: [Double]
+  public static func evaluate(
+    _ model: SuperpositionToyModel, inputs x: Matrix<Double>, patchedHidden: Matrix<Double>, importance: [Double]
   ) -> Result {
     let h = model.hidden(x)
     precondition(patchedHidden.rows == h.rows && patchedHidden.columns == h.columns,
@@ -47,7 +47,7 @@ public enum PatchingMetrics {
     let variances = importance.map { 1 / (2 * $0) }
     var kl = 0.0
     for t in 0..<x.rows {
-      kl += gaussianKL(clean.row(t).map(Double.init), patched.row(t).map(Double.init), variances: variances)
+      kl += gaussianKL(clean.row(t), patched.row(t), variances: variances)
     }
     return Result(cleanLoss: cleanLoss, zeroLoss: zeroLoss, patchedLoss: patchedLoss,
                   reconstructionScore: reconstructionScore(clean: cleanLoss, zero: zeroLoss, patched: patchedLoss),

@@ -27,9 +27,9 @@ public struct ToyModelTrainingConfiguration: Sendable, Equatable {
 }
 
 /// A trained toy model and its loss on the whole training data before and after training.
-public struct ToyModelTrainingResult<Scalar: LinearAlgebraScalar>: Sendable {
+public struct ToyModelTrainingResult: Sendable {
   /// The trained model.
-  public var model: SuperpositionToyModel<Scalar>
+  public var model: SuperpositionToyModel
   /// The loss of the initial model on the training data.
   public var initialLoss: Double
   /// The loss of the trained model on the training data.
@@ -43,18 +43,18 @@ public struct ToyModelTrainingResult<Scalar: LinearAlgebraScalar>: Sendable {
 public enum ToyModelTrainer {
   /// Trains on the rows of `data` (N×n, N ≥ batch size); the configuration must be valid
   /// (m ≥ 1, n importances, 1 ≤ B ≤ N, steps ≥ 1, learning rate > 0), which the caller checks.
-  public static func train<Scalar: LinearAlgebraScalar>(_ configuration: ToyModelTrainingConfiguration, data: Matrix<Scalar>)
-    -> ToyModelTrainingResult<Scalar>
+  public static func train(_ configuration: ToyModelTrainingConfiguration, data: Matrix<Double>)
+    -> ToyModelTrainingResult
   {
     let n = data.columns, b = configuration.batchSize
     precondition(configuration.importance.count == n && configuration.steps >= 1 && configuration.learningRate > 0,
                  "Invalid toy-model configuration for \(n) features: \(configuration).")
-    var model = SuperpositionToyModel<Scalar>.initialized(featureCount: n, hiddenDimension: configuration.hiddenDimension,
+    var model = SuperpositionToyModel.initialized(featureCount: n, hiddenDimension: configuration.hiddenDimension,
                                                           seed: configuration.seed)
     let initialLoss = SuperpositionToyModel.loss(data, model.output(data), importance: configuration.importance)
-    var optimizer = AdamOptimizer<Scalar>(parameterCount: model.values.count, learningRate: configuration.learningRate)
+    var optimizer = AdamOptimizer<Double>(parameterCount: model.values.count, learningRate: configuration.learningRate)
     var sampler = BatchSampler(rowCount: data.rows, batchSize: b, seed: configuration.seed)
-    var batch = Matrix<Scalar>(rows: b, columns: n)
+    var batch = Matrix<Double>(rows: b, columns: n)
     for _ in 0..<configuration.steps {
       for (slot, row) in sampler.next().enumerated() {
         for j in 0..<n { batch.storage[slot * n + j] = data.storage[row * n + j] }

@@ -49,7 +49,7 @@ import Testing
   /// L_patched = 0 + 0 = 0 (better than clean), so the score is (0.25 − 0)/(0.25 − 0.75) = −½, and
   /// KL = 1·(1.5 − 1)² + ½·(1 − 0)² = 0.75.
   @Test("a tiny case computed by hand") func tinyCase() {
-    var model = SuperpositionToyModel<Double>(featureCount: 2, hiddenDimension: 1)
+    var model = SuperpositionToyModel(featureCount: 2, hiddenDimension: 1)
     model.values = [1, 2, 0.5, -1]
     let x = Matrix<Double>([[1, 0]])
     let result = PatchingMetrics.evaluate(model, inputs: x, patchedHidden: Matrix([[0.5]]), importance: [1, 0.5])

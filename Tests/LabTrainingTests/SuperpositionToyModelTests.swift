@@ -14,9 +14,9 @@ import Testing
 /// 1e−6·(1 + |L| + |∂L|) is four orders above both. Coordinates whose ±h step changes the pattern
 /// (a ReLU kink) are skipped; at most a quarter may be.
 @Suite struct SuperpositionToyModelTests {
-  static func randomModel(n: Int, m: Int, seed: UInt64) -> SuperpositionToyModel<Double> {
+  static func randomModel(n: Int, m: Int, seed: UInt64) -> SuperpositionToyModel {
     var generator = SeedTree(root: seed).generator(for: "model")
-    var model = SuperpositionToyModel<Double>(featureCount: n, hiddenDimension: m)
+    var model = SuperpositionToyModel(featureCount: n, hiddenDimension: m)
     model.values = model.values.map { _ in generator.nextNormal() }
     return model
   }
@@ -28,7 +28,7 @@ import Testing
     return (x, (0..<n).map { _ in 0.1 + 0.9 * generator.nextUniform() })
   }
 
-  static func pattern(_ model: SuperpositionToyModel<Double>, _ x: Matrix<Double>) -> [Bool] {
+  static func pattern(_ model: SuperpositionToyModel, _ x: Matrix<Double>) -> [Bool] {
     let h = model.hidden(x), w = model.weights, b = model.bias
     return (0..<x.rows).flatMap { t in
       (0..<model.featureCount).map { i in b[i] + (0..<model.hiddenDimension).reduce(0.0) { $0 + h[t, $1] * w[$1, i] } > 0 }
