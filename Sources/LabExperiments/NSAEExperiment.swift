@@ -121,7 +121,7 @@ public enum NSAEExperiment {
         return train(ReLUL1Architecture(l1Coefficient: coefficient), coefficient: coefficient)
       }
       let scaled = Matrix(rows: evaluationHidden.rows, columns: evaluationHidden.columns, storage: evaluationHidden.storage.map { scale * $0 })
-      layers.append(Layer(scale: scale, meanInputNorm: meanRowNorm(layerTraining), baseline: baseline, nsae: nsae, sweep: sweep,
+      layers.append(Layer(scale: scale, meanInputNorm: Trainer.meanRowNorm(layerTraining), baseline: baseline, nsae: nsae, sweep: sweep,
                           matchedBaselineScore: interpolatedScore(at: nsae.l0, among: sweep + [baseline]),
                           identityPatch: patch(scaled), zeroPatch: patch(Matrix(rows: scaled.rows, columns: scaled.columns))))
     }
@@ -156,11 +156,6 @@ public enum NSAEExperiment {
                      shrinkage: statistics.shrinkage, normRatio: statistics.normRatioOfSums, explainedVariance: statistics.explainedVariance,
                      deadLatents: fired.filter { !$0 }.count,
                      patch: patch(Matrix(rows: reconstruction.rows, columns: reconstruction.columns, storage: reconstruction.storage.map(Double.init))))
-  }
-
-  /// The mean Euclidean norm of the rows of `x`, in `Double`.
-  private static func meanRowNorm(_ x: Matrix<Float>) -> Double {
-    (0..<x.rows).reduce(0.0) { sum, r in sum + x.row(r).reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() } / Double(max(1, x.rows))
   }
 
   /// The score at L0 `target` on the piecewise-linear curve through `results` sorted by L0; nil

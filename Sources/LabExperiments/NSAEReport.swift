@@ -63,11 +63,12 @@ enum NSAEReport {
       ("ReLU-L1 L0", "#1f77b4", layers.map(\.baseline.l0)), ("ReLU-L1 L1", "#9ecae1", layers.map(\.baseline.l1)),
       ("NSAE L0", "#d62728", layers.map(\.nsae.l0)), ("NSAE L1", "#fc9272", layers.map(\.nsae.l1)),
     ]
-    let values = series.flatMap(\.2).filter(\.isFinite)
-    var plot = SVGPlot(x: (xs.min() ?? 0)...(xs.max() ?? 1), y: 0...max(values.max() ?? 1, 0.01),
+    // A record read back may be hostile: only finite coordinates reach the plot's ranges.
+    let values = series.flatMap(\.2).filter(\.isFinite), finiteX = xs.filter(\.isFinite)
+    var plot = SVGPlot(x: (finiteX.min() ?? 0)...(finiteX.max() ?? 1), y: 0...max(values.max() ?? 1, 0.01),
                        title: "L0 and L1 of the codes on layers of growing input norm", xLabel: "log2(layer scale s)", yLabel: "mean per input")
     for (row, line) in series.enumerated() {
-      plot.polyline(Array(zip(xs, line.2)).filter { $0.1.isFinite }, color: line.1, legend: line.0, legendRow: row)
+      plot.polyline(Array(zip(xs, line.2)).filter { $0.0.isFinite && $0.1.isFinite }, color: line.1, legend: line.0, legendRow: row)
     }
     return plot.document
   }

@@ -10,12 +10,12 @@ import Testing
   static var small: NSAEToy {
     var toy = NSAEToy.default
     toy.trainingSamples = 1024
-    toy.evaluationSamples = 256
+    toy.evaluationSamples = 128
     toy.scales = [0.5, 2, 8]
-    toy.toyModel.steps = 300
-    toy.toyModel.batchSize = 256
+    toy.toyModel.steps = 150
+    toy.toyModel.batchSize = 128
     toy.sae.width = 12
-    toy.sae.steps = 150
+    toy.sae.steps = 80
     toy.sae.batchSize = 64
     toy.sae.sweepFactors = [0.5, 2]
     return toy
@@ -69,5 +69,8 @@ import Testing
     let found = toy.problems().joined(separator: " ")
     #expect(found.contains("'scales'") && found.contains("'sae.sweepFactors'") && found.contains("toyModel.importanceDecay") && found.contains("world.noise"))
     #expect(NSAEToy.default.problems().isEmpty && NSAEToy.default.quick().problems().isEmpty)
+    let quick = NSAEToy.default.quick()
+    #expect(quick.scales == [0.5, 1, 4, 16] && quick.sae.sweepFactors == [0.0625, 0.25, 1, 4, 16])
+    #expect(quick.sae.steps == NSAEToy.default.sae.steps && quick.toyModel.steps == NSAEToy.default.toyModel.steps / 2)
   }
 }
