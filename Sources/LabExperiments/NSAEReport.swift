@@ -37,6 +37,7 @@ enum NSAEReport {
       }
     }
     out += "## The SAEs on each layer\n\n" + table.text + "\n"
+      + "Shrinkage (SAELens) averages the per-input ratios ‖x̂‖/‖x‖ and can exceed 1: an input of small norm (one feature firing with a magnitude near 0) is reconstructed as about the decoder bias. The ratio of sums Σ‖x̂‖/Σ‖x‖ is the measure of seeds/004 and the one the findings use.\n\n"
     out += "![L0 and L1 of both SAEs against the layer's scale](\(figureName(toy)))\n\n"
 
     var matched = MarkdownTable("layer", "NSAE L0", "NSAE score", "ReLU-L1 sweep (λ: L0, score)", "ReLU-L1 score at the NSAE's L0")
