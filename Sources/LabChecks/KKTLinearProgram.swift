@@ -43,7 +43,14 @@ public enum KKTLinearProgram {
     let (program, layout) = build(problem, activityThreshold: tau)
     let largest = program.objective.map(abs).max() ?? 0
     var scaled = program
-    if largest > 0 { for column in program.objective.indices { scaled.setCost(column, program.objective[column] / largest) } }
+    // A scaled cost below GLPK's window (1e-30 of the largest, far below double resolution of the
+    // sum) is 0 for the LP; passing it on would be refused by the validator.
+    if largest > 0 {
+      for column in program.objective.indices {
+        let cost = program.objective[column] / largest
+        scaled.setCost(column, abs(cost) < LinearProgram.smallestMagnitude ? 0 : cost)
+      }
+    }
     let result = try GLPK.solveVerified(scaled)
     let solved = result.solution.status == .optimal
     var direction: PerturbationDirection?

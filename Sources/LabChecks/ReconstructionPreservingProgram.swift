@@ -16,7 +16,22 @@ import LabSolvers
 public enum ReconstructionPreservingProgram {
   /// Builds the LP for `problem`'s dictionary, codes and bias option with cost weight `weight`
   /// (ω), solves it with GLPK and verifies the answer.
+  ///
+  /// GLPK sees the program with ω = 1 and every row (i, n) divided by its largest |coefficient|;
+  /// the value is multiplied by ω. Both leave the minimisers unchanged. Unscaled, the simplex
+  /// rounding grew with the data (duality gap 1.4e-8 for X·10³, λ·10³ against 2e-13 at scale 1)
+  /// and crossed the verifier's 1e-9 floor at a value near 0, so the same problem in other units
+  /// was inconclusive.
   public static func solve(_ problem: SparseCodingProblem, weight: Double, activityThreshold tau: Double = 0) throws -> LPTestResult {
+    let result = try solveUnitWeight(problem, activityThreshold: tau)
+    var scaled = result
+    scaled.value = result.value * weight
+    return scaled
+  }
+
+  /// The program with ω = 1 and equilibrated point rows, solved and verified.
+  private static func solveUnitWeight(_ problem: SparseCodingProblem, activityThreshold tau: Double) throws -> LPTestResult {
+    let weight = 1.0
     let d = problem.dictionary, z = problem.codes
     var layout = FirstOrderColumns(m: d.columns, k: d.rows, n: z.rows)
     var program = LinearProgram(direction: .minimize)
@@ -45,7 +60,12 @@ public enum ReconstructionPreservingProgram {
           terms.append((layout.code(atom, point), d[atom, i]))
           if let negative = layout.negativeCodes[atom + layout.k * point] { terms.append((negative, -d[atom, i])) }
         }
-        program.addRow(terms, bounds: .fixed(0))
+        let largest = terms.map { abs($0.value) }.max() ?? 0
+        // A scaled coefficient below GLPK's window (1e-30 of the row's largest) is 0 for the LP.
+        program.addRow(terms.map { term in
+          let value = largest > 0 ? term.value / largest : term.value
+          return (term.column, abs(value) < LinearProgram.smallestMagnitude ? 0 : value)
+        }, bounds: .fixed(0))
       }
     }
     for atom in 0..<layout.k {

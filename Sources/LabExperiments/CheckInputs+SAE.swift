@@ -13,6 +13,7 @@ extension CheckInputs {
     }
     let array = try NumPyArray(contentsOf: data)
     let x: Matrix<Double> = try array.matrix(path: data, role: "the data X (N × m)")
+    try checkMagnitudes(x.storage, columns: x.columns, path: data)
     let autoencoder: SparseAutoencoder<Float>
     do { autoencoder = try SAELensFormat.read(from: sae) } catch { throw FormatError(path: sae, "\(error)") }
     return try views(of: autoencoder, samples: x, lambda: lambda, source: sae, dataSource: data)

@@ -28,6 +28,12 @@ public struct CheckInputs: Sendable {
 
   /// Largest deviation of an atom's norm from 1 accepted without `--normalize`.
   public static let unitNormTolerance = 1e-6
+  /// The largest magnitude accepted in the data, the bias and the codes. The checks' linear
+  /// programs take these values, and products and sums of them, as coefficients, and GLPK is only
+  /// given coefficients within [1e-30, 1e30] (``LinearProgram/largestMagnitude``); 1e12 keeps
+  /// squares and sums of up to 10⁶ squares inside that window. Rescale larger data (the problem
+  /// scales with λ: X → sX, λ → sλ).
+  public static let largestEntry = 1e12
 
   /// Reads and validates the inputs. With `normalize`, atoms are rescaled to unit norm and given
   /// codes are scaled by the old norms so that the reconstruction is unchanged (THEORY §9). With
@@ -40,6 +46,7 @@ public struct CheckInputs: Sendable {
     }
     let xArray = try NumPyArray(contentsOf: data)
     let x: Matrix<Double> = try xArray.matrix(path: data, role: "the data X (N × m)")
+    try checkMagnitudes(x.storage, columns: x.columns, path: data)
     let dArray = try NumPyArray(contentsOf: dictionary)
     var d: Matrix<Double> = try dArray.matrix(path: dictionary, role: "the dictionary D (K × m)")
     var precisions = [xArray.elementType, dArray.elementType]
@@ -57,6 +64,7 @@ public struct CheckInputs: Sendable {
       guard vector.count == x.columns else {
         throw FormatError(path: bias, "has length \(vector.count) but the data in \(data) have m = \(x.columns)")
       }
+      try checkMagnitudes(vector, columns: nil, path: bias)
       b = vector
     }
     var z: Matrix<Double>?
@@ -85,12 +93,22 @@ public struct CheckInputs: Sendable {
         throw FormatError(path: dictionary, "row \(atom) has norm \(norm); atoms must have unit norm within \(unitNormTolerance) (pass --normalize to rescale them)")
       }
     }
+    if let z { try checkMagnitudes(z.storage, columns: z.columns, path: codes!, after: normalize ? "rescaling by the atom norms" : nil) }
     if signed, z == nil, x.rows * d.rows > StationarityAssessment.maximumDenseCodes {
       throw FormatError(path: data, "N·K = \(x.rows * d.rows) is above \(StationarityAssessment.maximumDenseCodes); the signed checks hold every code in memory and do not stream")
     }
     return CheckInputs(samples: x, dictionary: d, bias: b, givenCodes: z, lambda: lambda,
                        precision: precisions.contains(.float32) ? .float32 : .float64, normalized: normalize,
                        constraint: signed ? .signed : .nonnegative)
+  }
+
+  /// Throws a ``FormatError`` naming the place of the first value whose magnitude is above
+  /// ``largestEntry``: row and column of a row-major matrix with `columns` columns, or the element of
+  /// a vector (`columns` nil); `after` says what produced the values, if not the file alone.
+  static func checkMagnitudes(_ values: [Double], columns: Int?, path: String, after: String? = nil) throws {
+    guard let index = values.firstIndex(where: { abs($0) > largestEntry }) else { return }
+    let place = columns.map { "row \(index / $0), column \(index % $0)" } ?? "element \(index)"
+    throw FormatError(path: path, "\(place) is \(values[index])\(after.map { " after \($0)" } ?? ""); magnitudes above 1e12 are refused because the checks' linear programs cannot take them (rescale the data and λ together)")
   }
 
   /// Whether the codes came from `--codes`.

@@ -32,28 +32,33 @@ public struct ExperimentEntry: Sendable {
   /// Re-renders the report files (Markdown and figures, not the record) from the run record
   /// saved at the given path; throws ``RunRecordError`` on a record that cannot be used.
   public let rerender: @Sendable (_ recordPath: String) throws -> [(name: String, contents: Data)]
+  /// The experiment's sweep (`lab run --sweep --shard`, `lab report --merge`); nil when it has none.
+  public internal(set) var sweep: ExperimentSweep? = nil
 
   /// An entry for the experiment whose toy type is `Toy`, whose run record is `Record` and whose
   /// runner is `runner`.
   static func make<Toy: ExperimentToy, Record: ExperimentRecord>(
     _ type: Toy.Type, record: Record.Type, _ runner: @escaping @Sendable (Toy, (String) -> Void) throws -> ExperimentProduct
   ) -> ExperimentEntry where Record.Toy == Toy {
-    @Sendable func resolve(_ path: String?, _ seed: UInt64?, _ quick: Bool) throws -> Toy {
-      var toy = try path.map { try ToyLoader.load(Toy.self, path: $0) } ?? Toy.default
-      if quick { toy = toy.quick() }
-      if let seed { toy.seed = seed }
-      return toy
-    }
     let id = Toy.default.id
     return ExperimentEntry(
       id: id,
       title: Toy.default.title,
-      resolvedToy: { path, seed, quick in try ToyLoader.encode(resolve(path, seed, quick)) },
+      resolvedToy: { path, seed, quick in try ToyLoader.encode(resolve(Toy.self, path, seed, quick)) },
       run: { path, seed, quick, progress in
-        let toy = try resolve(path, seed, quick)
+        let toy = try resolve(Toy.self, path, seed, quick)
         return (toy.seed, try runner(toy, progress))
       },
       rerender: { path in try RunRecords.load(Record.self, id: id, path: path).reportFiles() })
+  }
+
+  /// The toy from `path` (else the embedded default), reduced by ``ExperimentToy/quick()`` when
+  /// `quick`, with the seed override applied.
+  static func resolve<Toy: ExperimentToy>(_ type: Toy.Type, _ path: String?, _ seed: UInt64?, _ quick: Bool) throws -> Toy {
+    var toy = try path.map { try ToyLoader.load(Toy.self, path: $0) } ?? Toy.default
+    if quick { toy = toy.quick() }
+    if let seed { toy.seed = seed }
+    return toy
   }
 }
 
@@ -66,9 +71,10 @@ public enum ExperimentRegistry {
     .make(ExclusiveToy.self, record: ExclusiveExperiment.Record.self) { toy, progress in try ExclusiveExperiment.product(toy, progress: progress) },
     .make(WideLimitToy.self, record: WideLimitExperiment.Record.self) { toy, progress in try WideLimitExperiment.product(toy, progress: progress) },
     .make(OneDToy.self, record: OneDExperiment.Record.self) { toy, progress in try OneDExperiment.product(toy, progress: progress) },
-    .make(UniversalityToy.self, record: UniversalityExperiment.Record.self) { toy, progress in try UniversalityExperiment.product(toy, progress: progress) },
-    .make(AbsorptionToy.self, record: AbsorptionExperiment.Record.self) { toy, progress in try AbsorptionExperiment.product(toy, progress: progress) },
-    .make(FrontierToy.self, record: FrontierExperiment.Record.self) { toy, progress in try FrontierExperiment.product(toy, progress: progress) },
+    .sweep(UniversalityExperiment.self),
+    .sweep(AbsorptionExperiment.self),
+    .sweep(FrontierExperiment.self),
+    .make(SuppressionToy.self, record: SuppressionExperiment.Record.self) { toy, progress in try SuppressionExperiment.product(toy, progress: progress) },
     .make(NSAEToy.self, record: NSAEExperiment.Record.self) { toy, progress in try NSAEExperiment.product(toy, progress: progress) },
   ]
 

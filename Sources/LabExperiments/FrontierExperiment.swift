@@ -20,6 +20,9 @@ public enum FrontierExperiment {
     /// 1 − explained variance (SAELens definition).
     public var fractionOfVarianceUnexplained: Double
     public var deadLatents: Int
+    /// The training loss (the batch's MSE plus weight decay) every few steps, as [step, loss];
+    /// absent in records written before it was recorded.
+    public var trainingLoss: [[Double]]?
   }
 
   /// The run record.
@@ -46,39 +49,22 @@ public enum FrontierExperiment {
     }
   }
 
-  /// Trains every architecture at every k (same data, seed and batch order) and measures it on the data.
-  static func points(_ toy: FrontierToy, data: Matrix<Float>, trainingSeed: UInt64, progress: (String) -> Void) -> [Point] {
-    var points: [Point] = []
-    let t = toy.training
-    for k in toy.ks {
-      for name in architectures {
-        progress("\(name), k = \(k)")
-        let common = TrainingConfiguration(architecture: TopKArchitecture(k: k), width: t.width, batchSize: t.batchSize, steps: t.steps,
-                                           learningRate: t.learningRate, seed: trainingSeed, sparseAdam: t.sparseAdam)
-        let result = DeepTrainer.train(DeepTrainingConfiguration(architecture: architecture(name, k: k, toy: toy), common: common), data: data)
-        let metrics = SAEMetrics.evaluate(result.autoencoder, on: data)
-        points.append(Point(architecture: name, k: k, l0: metrics.l0, meanSquaredError: metrics.meanSquaredError,
-                            fractionOfVarianceUnexplained: 1 - metrics.explainedVariance, deadLatents: metrics.deadLatents))
-      }
-    }
-    return points
+  /// The named sub-seeds: the world's samples, and the training shared by every SAE.
+  static func seeds(_ toy: FrontierToy) -> [String: UInt64] {
+    let tree = SeedTree(root: toy.seed)
+    return ["world": tree.seed(for: "world"), "training": tree.seed(for: "training")]
   }
 
-  /// Runs `toy` and packages its report, run record and figure.
-  public static func product(_ toy: FrontierToy, progress: (String) -> Void) throws -> ExperimentProduct {
-    let tree = SeedTree(root: toy.seed)
-    let seeds = ["world": tree.seed(for: "world"), "training": tree.seed(for: "training")]
-    progress("generating \(toy.sampleCount) samples")
-    var generator = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
+  /// The samples every SAE is trained and measured on.
+  static func data(_ toy: FrontierToy) throws -> Matrix<Float> {
+    var generator = try WorldGenerator(world: toy.world, seed: seeds(toy)["world"]!)
     let samples = generator.dataset(count: toy.sampleCount).samples
-    let data = Matrix(rows: samples.rows, columns: samples.columns, storage: samples.storage.map { Float($0) })
-    let points = points(toy, data: data, trainingSeed: seeds["training"]!, progress: progress)
-    let checks = checks(toy, points: points)
-    return ExperimentProduct(checks: checks) { provenance, invocation in
-      let record = Record(toy: toy, seeds: seeds, points: points, findings: findings(toy, points: points), checks: checks,
-                          provenance: provenance, invocation: invocation)
-      return try record.allFiles(id: toy.id)
-    }
+    return Matrix(rows: samples.rows, columns: samples.columns, storage: samples.storage.map { Float($0) })
+  }
+
+  /// The (k, architecture) of sweep point `index`: every architecture at each k in turn.
+  static func point(_ index: Int, of toy: FrontierToy) -> (k: Int, architecture: String) {
+    (toy.ks[index / architectures.count], architectures[index % architectures.count])
   }
 
   /// Whether the measurement is sound: every SAE reconstructs better than the data mean.
@@ -89,23 +75,89 @@ public enum FrontierExperiment {
                         holds: !points.isEmpty && worst < 1)]
   }
 
-  /// The deep-SAE post's claims on this world.
+  /// The measured (L0, MSE) points of architecture `name`.
+  static func measurements(_ points: [Point], architecture name: String) -> [MatchedL0.Measurement] {
+    points.filter { $0.architecture == name }.map { MatchedL0.Measurement(l0: $0.l0, meanSquaredError: $0.meanSquaredError) }
+  }
+
+  /// The common L0 grid of the architectures: the ends of the L0 range that all of them measured
+  /// and the ks inside it (``MatchedL0/grid(ranges:anchors:)``).
+  static func matchedGrid(_ points: [Point], ks: [Int]) -> [Double] {
+    let ranges = architectures.map { MatchedL0.range(measurements(points, architecture: $0)) }
+    guard ranges.allSatisfy({ $0 != nil }) else { return [] }
+    return MatchedL0.grid(ranges: ranges.map { $0! }, anchors: ks.map(Double.init))
+  }
+
+  /// The deep-SAE post's claims on this world. The claim is judged at matched L0 (the MSE of
+  /// each architecture interpolated to a common L0 grid); the comparison at equal k is shown
+  /// beside it, since TopK's L0 falls short of k by different amounts.
   static func findings(_ toy: FrontierToy, points: [Point]) -> [SourceFinding] {
     func point(_ name: String, _ k: Int) -> Point { points.first { $0.architecture == name && $0.k == k }! }
     let matched = points.allSatisfy { $0.l0 <= Double($0.k) && $0.l0 >= 0.9 * Double($0.k) }
     var findings = [SourceFinding(
-      claim: "TopK fixes the sparsity, so the comparisons below are at (nearly) matched L0",
+      claim: "TopK fixes the sparsity, so the comparisons at equal k are at (nearly) matched L0",
       measured: toy.ks.map { k in "k=\(k): " + architectures.map { Figures.format(point($0, k).l0, digits: 3) }.joined(separator: "/") }
         .joined(separator: "; ") + " (" + architectures.joined(separator: "/") + ")",
       criterion: "0.9k ≤ L0 ≤ k for every SAE", reproduced: matched)]
+    let grid = matchedGrid(points, ks: toy.ks)
+    let shallow = measurements(points, architecture: "shallow")
+    for name in architectures.dropFirst() {
+      let deep = measurements(points, architecture: name)
+      let pairs = grid.map { l0 in (l0, MatchedL0.meanSquaredError(deep, at: l0)!, MatchedL0.meanSquaredError(shallow, at: l0)!) }
+      let better = pairs.filter { $0.1 < $0.2 }
+      findings.append(SourceFinding(
+        claim: "Deep-SAE post: the \(name) SAE reaches a lower MSE than the shallow SAE at the same L0 (judged at matched L0)",
+        measured: grid.isEmpty ? "no L0 measured by every architecture" : pairs.map { "L0=\(Figures.format($0.0, digits: 3)): \(Figures.format($0.1, digits: 3)) vs \(Figures.format($0.2, digits: 3))" }
+          .joined(separator: "; ") + " (MSE, interpolated linearly in log L0)",
+        criterion: "lower at every L0 of the common grid (here \(better.count) of \(grid.count))",
+        reproduced: !grid.isEmpty && better.count == grid.count))
+    }
     for name in architectures.dropFirst() {
       let better = toy.ks.filter { point(name, $0).meanSquaredError < point("shallow", $0).meanSquaredError }
       findings.append(SourceFinding(
-        claim: "Deep-SAE post: the \(name) SAE reaches a lower MSE than the shallow SAE at the same L0",
-        measured: toy.ks.map { k in "k=\(k): \(Figures.format(point(name, k).fractionOfVarianceUnexplained, digits: 3)) vs \(Figures.format(point("shallow", k).fractionOfVarianceUnexplained, digits: 3))" }
+        claim: "The same at equal k (for comparison; not used for the claim, as L0 < k by different amounts)",
+        measured: "\(name): " + toy.ks.map { k in "k=\(k): \(Figures.format(point(name, k).fractionOfVarianceUnexplained, digits: 3)) vs \(Figures.format(point("shallow", k).fractionOfVarianceUnexplained, digits: 3))" }
           .joined(separator: "; ") + " (FVU)",
         criterion: "lower at every k (here \(better.count) of \(toy.ks.count))", reproduced: better.count == toy.ks.count))
     }
     return findings
   }
 }
+
+extension FrontierExperiment: SweepExperiment {
+  /// `k=K/ARCHITECTURE` for every k and, at each, every architecture.
+  public static func sweepPoints(_ toy: FrontierToy) -> [String] {
+    toy.ks.flatMap { k in architectures.map { "k=\(k)/\($0)" } }
+  }
+
+  /// Trains the point's architecture at its k (the same data, seed and batch order for every
+  /// point) and measures it on the data.
+  public static func runPoint(_ index: Int, of toy: FrontierToy, progress: (String) -> Void) throws -> Point {
+    let (k, name) = point(index, of: toy), t = toy.training
+    progress("\(name), k = \(k)")
+    let data = try data(toy)
+    let common = TrainingConfiguration(architecture: TopKArchitecture(k: k), width: t.width, batchSize: t.batchSize, steps: t.steps,
+                                       learningRate: t.learningRate, seed: seeds(toy)["training"]!, sparseAdam: t.sparseAdam)
+    let history = LossHistoryRecorder(steps: t.steps)
+    let result = DeepTrainer.train(DeepTrainingConfiguration(architecture: architecture(name, k: k, toy: toy), common: common), data: data,
+                                   progressInterval: history.interval, progress: history.record)
+    let metrics = SAEMetrics.evaluate(result.autoencoder, on: data)
+    return Point(architecture: name, k: k, l0: metrics.l0, meanSquaredError: metrics.meanSquaredError,
+                 fractionOfVarianceUnexplained: 1 - metrics.explainedVariance, deadLatents: metrics.deadLatents,
+                 trainingLoss: history.entries)
+  }
+
+  /// The record of the points, with the findings and checks judged on them.
+  public static func record(_ toy: FrontierToy, results: [Point]) throws -> Record {
+    for (index, result) in results.enumerated() {
+      let (k, name) = point(index, of: toy)
+      guard result.k == k && result.architecture == name else {
+        throw SweepPointError(index: index, "holds k = \(result.k), '\(result.architecture)', expected k = \(k), '\(name)'")
+      }
+    }
+    return Record(toy: toy, seeds: seeds(toy), points: results, findings: findings(toy, points: results),
+                  checks: checks(toy, points: results), provenance: nil, invocation: nil)
+  }
+}
+
+extension FrontierExperiment.Record: StampableRecord {}

@@ -4,7 +4,7 @@ import Foundation
 enum FrontierReport {
   static let colors = ["shallow": "#1f77b4", "deep encoder": "#d62728", "deep encoder + decoder": "#2ca02c"]
 
-  static func markdown(_ record: FrontierExperiment.Record, figure: String) -> String {
+  static func markdown(_ record: FrontierExperiment.Record, figure: String, lossFigure: String?) -> String {
     let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
     let toy = record.toy, t = toy.training
     var out = ReportSections.header(title: toy.title, id: toy.id)
@@ -24,9 +24,46 @@ enum FrontierReport {
                 Figures.format(p.fractionOfVarianceUnexplained, digits: 4), String(p.deadLatents))
     }
     out += "## The frontier\n\n![L0 against FVU](\(figure))\n\n" + table.text + "\n"
+    out += matchedSection(record)
+    if let lossFigure {
+      out += "## Training loss\n\n![Training loss against step](\(lossFigure))\n\nThe loss of the training batch (MSE in the scaled input space plus the weight decay of the hidden layers) every \(record.points.first?.trainingLoss.flatMap { $0.first?.first }.map { Figures.format($0) } ?? "few") steps, per SAE (colour: architecture; dash: k; log scale).\n\n"
+    }
     out += "## Caveats\n\nOne seed per point, a small synthetic world (not a language model's activations), and a short training run: the comparison is of these runs, not of the architectures' best possible frontiers. The shallow SAE here is the deep trainer with no hidden layer (no pre-encoder b_dec subtraction), so that the three differ only in their hidden layers.\n\n"
     out += ReportSections.reproduce(reproduce)
     return out
+  }
+
+  /// The MSE of every architecture at the common L0 grid, interpolated; the claim is judged here.
+  static func matchedSection(_ record: FrontierExperiment.Record) -> String {
+    let grid = FrontierExperiment.matchedGrid(record.points, ks: record.toy.ks)
+    let out = "## At matched L0\n\nTopK keeps at most k latents, and the measured L0 falls short of k by different amounts for different architectures, so the claim is judged here: each architecture's MSE is interpolated to a common L0 grid, linearly in log L0 between its two measured points around it, and only inside the L0 range it measured (no extrapolation). The grid is the ends of the range every architecture measured and the k values inside it.\n\n"
+    guard !grid.isEmpty else { return out + "No L0 was measured by every architecture.\n\n" }
+    var table = MarkdownTable(header: ["L0"] + FrontierExperiment.architectures.map { "MSE \($0)" })
+    for l0 in grid {
+      table.add(row: [Figures.format(l0, digits: 4)] + FrontierExperiment.architectures.map { name in
+        Figures.format(MatchedL0.meanSquaredError(FrontierExperiment.measurements(record.points, architecture: name), at: l0), digits: 4)
+      })
+    }
+    return out + table.text + "\n"
+  }
+
+  static let dashes: [String?] = [nil, "7 4", "2 3", "9 3 2 3"]
+
+  /// The training loss against the step of every SAE, log scale; nil when the record has no loss histories.
+  static func lossFigure(_ points: [FrontierExperiment.Point], toy: FrontierToy) -> String? {
+    let curves = points.compactMap { p in p.trainingLoss.map { (p, $0.compactMap { e -> (Double, Double)? in
+      guard let step = e[ifPresent: 0], let loss = e[ifPresent: 1], step.isFinite, loss > 0, loss.isFinite else { return nil }
+      return (step, loss)
+    }) } }
+    guard !curves.isEmpty, curves.contains(where: { !$0.1.isEmpty }) else { return nil }
+    let values = curves.flatMap { $0.1.map(\.1) }
+    var plot = SVGPlot(x: 0...Double(toy.training.steps), y: values.min()!...values.max()!, title: "Training loss of every SAE",
+                       xLabel: "step", yLabel: "batch loss", logY: true)
+    func dash(_ k: Int) -> String? { dashes[(toy.ks.firstIndex(of: k) ?? 0) % dashes.count] }
+    for (point, curve) in curves { plot.polyline(curve, color: colors[point.architecture] ?? "#000", dash: dash(point.k), legend: nil) }
+    for (row, name) in FrontierExperiment.architectures.enumerated() { plot.legend(name, color: colors[name] ?? "#000", row: row, width: 270) }
+    for (row, k) in toy.ks.enumerated() { plot.legend("k = \(k)", color: "#555", dash: dash(k), row: row, width: 80) }
+    return plot.document
   }
 
   /// L0 (x) against FVU (y), one colour per architecture.
@@ -43,8 +80,13 @@ enum FrontierReport {
 
 extension FrontierExperiment.Record: ExperimentRecord {
   public func reportFiles() throws -> [(name: String, contents: Data)] {
-    let figure = "\(toy.id).svg"
-    return [("\(toy.id).md", Data(FrontierReport.markdown(self, figure: figure).utf8)),
-            (figure, Data(FrontierReport.figure(points, toy: toy).utf8))]
+    let figure = "\(toy.id).svg", lossFigure = "\(toy.id)-loss.svg"
+    let loss = FrontierReport.lossFigure(points, toy: toy)
+    var files: [(name: String, contents: Data)] = [
+      ("\(toy.id).md", Data(FrontierReport.markdown(self, figure: figure, lossFigure: loss.map { _ in lossFigure }).utf8)),
+      (figure, Data(FrontierReport.figure(points, toy: toy).utf8)),
+    ]
+    if let loss { files.append((lossFigure, Data(loss.utf8))) }
+    return files
   }
 }

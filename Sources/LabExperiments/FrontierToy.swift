@@ -54,7 +54,7 @@ public struct FrontierToy: ExperimentToy {
     check.positive("training.learningRate", training.learningRate)
     check.positive("training.inputScale", training.inputScale)
     if !(training.weightDecay >= 0 && training.weightDecay.isFinite) { found.append("'training.weightDecay' must be a finite number ≥ 0, got \(training.weightDecay)") }
-    if ks.isEmpty || !ks.allSatisfy({ (1...training.width).contains($0) }) || ks != ks.sorted() || Set(ks).count != ks.count {
+    if ks.isEmpty || !ks.allSatisfy({ (1...max(1, training.width)).contains($0) }) || ks != ks.sorted() || Set(ks).count != ks.count {
       found.append("'ks' must be increasing sizes in 1...\(training.width) (the width), got \(ks)")
     }
     found += world.problems().map { "world: \($0)" }

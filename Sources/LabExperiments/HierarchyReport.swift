@@ -13,6 +13,9 @@ public enum HierarchyReport {
     index.flatMap { names[ifPresent: $0] } ?? "atom \(index.map(String.init) ?? "?")"
   }
 
+  /// The file name of the objective-history figure of `record`.
+  static func objectiveFigure(_ record: HierarchyRecord) -> String { "\(record.toy.id)-objective.svg" }
+
   /// The report text.
   public static func markdown(_ record: HierarchyRecord) -> String {
     let command = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
@@ -20,6 +23,10 @@ public enum HierarchyReport {
     out += ReportSections.verdict(record.checks)
     out += ReportSections.claim(record.toy.claim, source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Corollary 6.9); §10 predictions 16–19.")
     out += setup(record)
+    if !record.variants.isEmpty {
+      out += "## Objective histories\n\n![L_λ above its last value against the iteration](\(objectiveFigure(record)))\n\n"
+      out += "Block minimisation from the ground truth, per λ > 0 variant: L_λ minus its value at the last recorded iteration (log scale; the last point, 0, is left out). The values are tabulated under each variant's training below.\n\n"
+    }
     for variant in record.variants { out += variantSection(variant, lambda: record.toy.lambda) }
     if !record.exactCases.isEmpty { out += exactSection(record.exactCases) }
     out += absorptionSection(record.absorption, toy: record.toy)
@@ -145,6 +152,8 @@ public enum HierarchyReport {
 
 extension HierarchyRecord: ExperimentRecord {
   public func reportFiles() throws -> [(name: String, contents: Data)] {
-    [("\(toy.id).md", Data(HierarchyReport.markdown(self).utf8))]
+    var files: [(name: String, contents: Data)] = [("\(toy.id).md", Data(HierarchyReport.markdown(self).utf8))]
+    if !variants.isEmpty { files.append((HierarchyReport.objectiveFigure(self), Data(HierarchyObjectiveFigure.document(variants.map { ($0.variant.name, $0.lossHistory) }).utf8))) }
+    return files
   }
 }

@@ -5,7 +5,13 @@ struct MarkdownTable {
 
   init(_ header: String...) { self.header = header }
 
+  /// A table whose columns are only known at run time.
+  init(header: [String]) { self.header = header }
+
   mutating func add(_ cells: String...) { rows.append(cells) }
+
+  /// Adds a row given as an array.
+  mutating func add(row cells: [String]) { rows.append(cells) }
 
   var text: String {
     func line(_ cells: [String]) -> String {

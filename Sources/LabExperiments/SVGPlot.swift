@@ -1,19 +1,32 @@
+import Foundation
+
 /// A minimal SVG plot: a rectangle of data coordinates mapped onto a fixed canvas, with axes.
 /// Coordinates are printed with fixed precision, so the same figure always gives the same bytes.
 struct SVGPlot {
   let width = 640.0, height = 360.0
   let margin = (left: 60.0, right: 20.0, top: 40.0, bottom: 50.0)
   let x: ClosedRange<Double>
+  /// The y range, in log₁₀ units when `logY`.
   let y: ClosedRange<Double>
+  /// Whether y is on a logarithmic axis.
+  let logY: Bool
   private var elements: [String] = []
 
-  /// A plot over the data rectangle `x` × `y` (each range widened if it is a single value).
-  init(x: ClosedRange<Double>, y: ClosedRange<Double>, title: String, xLabel: String, yLabel: String) {
+  /// A plot over the data rectangle `x` × `y` (each range widened if it is a single value). With
+  /// `logY` (y > 0), the y axis is logarithmic, widened to whole decades, with a tick at each.
+  init(x: ClosedRange<Double>, y: ClosedRange<Double>, title: String, xLabel: String, yLabel: String, logY: Bool = false) {
     func widened(_ r: ClosedRange<Double>) -> ClosedRange<Double> {
       r.lowerBound < r.upperBound ? r : (r.lowerBound - 0.5)...(r.upperBound + 0.5)
     }
     self.x = widened(x)
-    self.y = widened(y)
+    self.logY = logY
+    if logY {
+      precondition(y.lowerBound > 0, "A logarithmic axis needs y > 0, got \(y).")
+      let low = log10(y.lowerBound).rounded(.down), high = log10(y.upperBound).rounded(.up)
+      self.y = low...max(high, low + 1)
+    } else {
+      self.y = widened(y)
+    }
     elements.append(text(width / 2, 22, title, size: 15, anchor: "middle"))
     elements.append(text(width / 2, height - 12, xLabel, size: 13, anchor: "middle"))
     elements.append("<text x=\"16\" y=\"\(f(height / 2))\" font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(height / 2)))\">\(escaped(yLabel))</text>")
@@ -22,8 +35,16 @@ struct SVGPlot {
     for tick in 0...4 {
       let vx = self.x.lowerBound + Double(tick) / 4 * (self.x.upperBound - self.x.lowerBound)
       elements.append(text(px(vx), bottom + 18, Figures.format(vx, digits: 3), size: 11, anchor: "middle"))
+      guard !logY else { continue }
       let vy = self.y.lowerBound + Double(tick) / 4 * (self.y.upperBound - self.y.lowerBound)
       elements.append(text(left - 6, py(vy) + 4, Figures.format(vy, digits: 3), size: 11, anchor: "end"))
+    }
+    if logY {
+      let decades = Int(self.y.upperBound - self.y.lowerBound), every = max(1, (decades + 5) / 6)
+      for decade in stride(from: Int(self.y.lowerBound), through: Int(self.y.upperBound), by: every) {
+        let vy = pow(10, Double(decade))
+        elements.append(text(left - 6, py(vy) + 4, Figures.format(vy, digits: 3), size: 11, anchor: "end"))
+      }
     }
   }
 
@@ -34,7 +55,8 @@ struct SVGPlot {
 
   /// Canvas y of data y (upwards).
   func py(_ v: Double) -> Double {
-    height - margin.bottom - (v - y.lowerBound) / (y.upperBound - y.lowerBound) * (height - margin.top - margin.bottom)
+    let u = logY ? log10(v) : v
+    return height - margin.bottom - (u - y.lowerBound) / (y.upperBound - y.lowerBound) * (height - margin.top - margin.bottom)
   }
 
   mutating func band(x low: Double, _ high: Double, fill: String, label: String) {
@@ -55,13 +77,22 @@ struct SVGPlot {
     elements.append("<polygon points=\"\(list)\" fill=\"\(fill)\" fill-opacity=\"0.3\" stroke=\"\(fill)\"/>")
   }
 
-  /// A line through `points` (data coordinates), with a legend entry in the top right corner.
-  mutating func polyline(_ points: [(Double, Double)], color: String, legend: String, legendRow: Int) {
+  /// A line through `points` (data coordinates), dashed by `dash` (an SVG `stroke-dasharray`) when
+  /// given, with a legend entry in the top right corner (`legendWidth` wide) unless `legend` is nil.
+  mutating func polyline(_ points: [(Double, Double)], color: String, dash: String? = nil, legend: String?, legendRow: Int = 0,
+                         legendWidth: Double = 120) {
     let list = points.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
-    elements.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
-    let y = margin.top + 16 + 16 * Double(legendRow), x = width - margin.right - 120
-    elements.append("<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 18))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>")
-    elements.append(text(x + 24, y, legend, size: 12, anchor: "start", color: color))
+    let dashing = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+    elements.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dashing)/>")
+    if let legend { self.legend(legend, color: color, dash: dash, row: legendRow, width: legendWidth) }
+  }
+
+  /// A legend entry (a short line and `string`) in row `row` of a column `width` from the right edge.
+  mutating func legend(_ string: String, color: String, dash: String? = nil, row: Int, width legendWidth: Double = 120) {
+    let dashing = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+    let y = margin.top + 16 + 16 * Double(row), x = width - margin.right - legendWidth
+    elements.append("<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 18))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(dashing)/>")
+    elements.append(text(x + 24, y, string, size: 12, anchor: "start", color: color))
   }
 
   mutating func label(_ vx: Double, _ vy: Double, _ string: String, color: String) {

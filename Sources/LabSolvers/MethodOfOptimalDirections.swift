@@ -19,55 +19,22 @@ import LabNumerics
 /// Every step lowers L_λ or leaves it unchanged; the history is the loss after the initial codes
 /// and after every iteration.
 public enum MethodOfOptimalDirections {
-  /// Training options.
-  public struct Configuration: Codable, Equatable, Sendable {
-    /// Coordinate-descent sweeps for the first codes.
-    public var initialSweeps: Int
-    /// Warm-started sweeps per outer iteration.
-    public var sweepsPerIteration: Int
-    /// Upper limit on outer iterations.
-    public var maxIterations: Int
-    /// Fewest iterations before the stall rule may stop the run.
-    public var minimumIterations: Int
-    /// Largest change of an atom or bias entry in one iteration below which the run has stalled.
-    public var stepTolerance: Double
-    /// Stop once the KKT residual at exact codes is below this.
-    public var kktTolerance: Double
-    /// How often (in iterations) the KKT residual is measured.
-    public var kktCheckInterval: Int
-    /// Wall-clock limit in seconds, checked after every iteration; `nil` for none.
-    public var timeLimit: Double?
-    /// Iterations between dead-atom checks; `nil` never re-seeds.
-    public var deadAtomInterval: Int?
+  /// Training options: the fields and rules of ``BlockMinimization/Configuration``.
+  public typealias Configuration = BlockMinimization.Configuration
 
-    /// Options; tolerances as ``BlockMinimization/Configuration``.
-    public init(initialSweeps: Int = 100, sweepsPerIteration: Int = 20, maxIterations: Int = 1_000,
-                minimumIterations: Int = 10, stepTolerance: Double = 1e-14, kktTolerance: Double = 1e-9,
-                kktCheckInterval: Int = 20, timeLimit: Double? = nil, deadAtomInterval: Int? = 1) {
-      self.initialSweeps = initialSweeps
-      self.sweepsPerIteration = sweepsPerIteration
-      self.maxIterations = maxIterations
-      self.minimumIterations = minimumIterations
-      self.stepTolerance = stepTolerance
-      self.kktTolerance = kktTolerance
-      self.kktCheckInterval = kktCheckInterval
-      self.timeLimit = timeLimit
-      self.deadAtomInterval = deadAtomInterval
-    }
-
-    /// Problems with the options, each naming the field and value; empty when valid.
-    public func problems() -> [String] {
-      BlockMinimization.Configuration(
-        initialSweeps: initialSweeps, sweepsPerIteration: sweepsPerIteration, maxIterations: maxIterations,
-        minimumIterations: minimumIterations, stepTolerance: stepTolerance, kktTolerance: kktTolerance,
-        kktCheckInterval: kktCheckInterval, timeLimit: timeLimit, deadAtomInterval: deadAtomInterval
-      ).problems()
-    }
+  /// MOD's defaults, which take fewer sweeps and iterations than block minimisation's (each MOD
+  /// iteration moves every atom at once).
+  public static func configuration(initialSweeps: Int = 100, sweepsPerIteration: Int = 20, maxIterations: Int = 1_000,
+                                   minimumIterations: Int = 10, stepTolerance: Double = 1e-14, kktTolerance: Double = 1e-9,
+                                   kktCheckInterval: Int = 20, timeLimit: Double? = nil, deadAtomInterval: Int? = 1) -> Configuration {
+    Configuration(initialSweeps: initialSweeps, sweepsPerIteration: sweepsPerIteration, maxIterations: maxIterations,
+                  minimumIterations: minimumIterations, stepTolerance: stepTolerance, kktTolerance: kktTolerance,
+                  kktCheckInterval: kktCheckInterval, timeLimit: timeLimit, deadAtomInterval: deadAtomInterval)
   }
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
-                         lambda: Double, configuration: Configuration = Configuration()) -> LearningResult {
+                         lambda: Double, configuration: Configuration = MethodOfOptimalDirections.configuration()) -> LearningResult {
     precondition(configuration.problems().isEmpty, "Invalid MOD configuration: \(configuration.problems()).")
     let clock = ContinuousClock(), started = clock.now
     var dictionary = BlockMinimization.normalizedRows(initialDictionary)

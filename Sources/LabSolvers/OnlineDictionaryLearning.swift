@@ -112,11 +112,13 @@ public enum OnlineDictionaryLearning {
     public var bias: [Double]?
   }
 
-  /// Trains, then solves the codes of every point exactly and measures the KKT residuals there.
+  /// Trains, then solves the codes of every point exactly and measures the KKT residuals there;
+  /// `observer` sees every mini-batch of the training (see ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:)``).
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
-                         lambda: Double, seed: UInt64, configuration: Configuration = Configuration()) -> LearningResult {
+                         lambda: Double, seed: UInt64, configuration: Configuration = Configuration(),
+                         observer: ((Progress) -> Void)? = nil) -> LearningResult {
     let state = train(samples: samples, initialDictionary: initialDictionary, initialBias: initialBias, lambda: lambda,
-                      seed: seed, configuration: configuration)
+                      seed: seed, configuration: configuration, observer: observer)
     let codes = ExactCodes.codes(for: samples, dictionary: state.dictionary, bias: state.bias, lambda: lambda,
                                  threads: configuration.threads)
     let problem = SparseCodingProblem(samples: samples, dictionary: state.dictionary, bias: state.bias, codes: codes, lambda: lambda)

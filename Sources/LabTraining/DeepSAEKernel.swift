@@ -93,15 +93,33 @@ enum DeepSAEKernel {
     return DecoderPass(layerInputs: inputs, output: model.dense(d, layout.decoder))
   }
 
+  /// AuxK (``AuxiliaryKLoss``) on the latents flagged in `dead`, with `k` = k_aux and coefficient c.
+  /// Needs a linear decoder (no hidden decoder layers), whose rows are the latents' atoms.
+  struct Auxiliary {
+    var dead: [Bool]
+    var k: Int
+    var coefficient: Double
+  }
+
   /// The loss on the B rows of `batch` (unscaled, B×m) and its gradient (the layout's order), the
-  /// latents that fired, and the number of nonzero codes. The loss's `penalty` is the weight-decay term.
-  static func lossAndGradient<Scalar: LinearAlgebraScalar>(_ model: DeepAutoencoder<Scalar>, batch: Matrix<Scalar>)
+  /// latents that fired, and the number of nonzero codes. The loss's `penalty` is the weight-decay
+  /// term; with `auxiliary`, its `auxiliary` is L_aux in the scaled space (the residual
+  /// s·x − x̂ held fixed), whose gradient is added, through the hidden encoder layers too.
+  static func lossAndGradient<Scalar: LinearAlgebraScalar>(_ model: DeepAutoencoder<Scalar>, batch: Matrix<Scalar>,
+                                                           auxiliary: Auxiliary? = nil)
     -> (loss: BatchLoss, gradient: [Scalar], fired: [Bool], active: Int)
   {
     let layout = model.layout, b = batch.rows, f = model.width
+    precondition(auxiliary == nil || layout.decoderHidden.isEmpty, "AuxK needs a deep SAE without hidden decoder layers.")
     let encoder = forwardEncoder(model, batch)
     let decoder = forwardDecoder(model, encoder.codes)
     var gradient = [Scalar](repeating: 0, count: layout.parameterCount)
+    let aux = auxiliary.flatMap { a in
+      AuxiliaryKLoss.pass(input: encoder.sparseInput, encoderWeights: model.weights(layout.sparse),
+                          encoderBias: Array(model.values[layout.sparse.biasOffset..<(layout.sparse.biasOffset + f)]),
+                          decoderWeights: model.weights(layout.decoder), residual: encoder.scaledInput - decoder.output,
+                          dead: a.dead, k: a.k, coefficient: a.coefficient)
+    }
     // g = 2(x̂ − a₀)/B.
     var g = decoder.output
     var squaredError = 0.0
@@ -124,6 +142,9 @@ enum DeepSAEKernel {
       return needInput ? outputGradient.multiplied(by: model.weights(layer), transposingOther: true) : nil
     }
     var upstream = backward(layout.decoder, input: decoder.layerInputs.last!, outputGradient: g, decayed: false, needInput: true)!
+    if let aux {
+      for i in aux.decoderGradient.storage.indices { gradient[layout.decoder.weightOffset + i] += aux.decoderGradient.storage[i] }
+    }
     for (j, layer) in layout.decoderHidden.enumerated().reversed() {
       let output = decoder.layerInputs[j + 1]
       for i in upstream.storage.indices where output.storage[i] <= 0 { upstream.storage[i] = 0 }
@@ -136,6 +157,7 @@ enum DeepSAEKernel {
         if encoder.codes.storage[r * f + i] > 0 { fired[i] = true; active += 1 } else { upstream.storage[r * f + i] = 0 }
       }
     }
+    if let aux { for i in upstream.storage.indices { upstream.storage[i] += aux.preActivationGradient.storage[i] } }
     let hidden = layout.encoderHidden
     upstream = backward(layout.sparse, input: encoder.sparseInput, outputGradient: upstream, decayed: false, needInput: !hidden.isEmpty)
       ?? upstream
@@ -163,6 +185,7 @@ enum DeepSAEKernel {
     for layer in hidden + layout.decoderHidden {
       for i in 0..<(layer.inputs * layer.outputs) { let v = Double(model.values[layer.weightOffset + i]); decaySum += v * v }
     }
-    return (BatchLoss(meanSquaredError: squaredError / Double(b), penalty: model.architecture.weightDecay / 2 * decaySum), gradient, fired, active)
+    return (BatchLoss(meanSquaredError: squaredError / Double(b), penalty: model.architecture.weightDecay / 2 * decaySum,
+                      auxiliary: aux?.loss ?? 0), gradient, fired, active)
   }
 }

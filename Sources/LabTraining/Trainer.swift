@@ -32,7 +32,7 @@ public struct TrainingConfiguration: Sendable {
   /// encoder bias 0, Adam moments zero), as mlsae re-initialises dead latents; nil for never.
   public var resampleInterval: Int?
   /// k_aux of the AuxK loss on the dead latents (those not fired for more than `deadWindow` steps;
-  /// topk and batchtopk only, see ``AuxiliaryKLoss``); nil for none.
+  /// topk, batchtopk and the deep SAE with a linear decoder, see ``AuxiliaryKLoss``); nil for none.
   public var auxK: Int?
   /// The AuxK coefficient c (SAELens `aux_loss_coefficient`, default 1).
   public var auxCoefficient: Double
@@ -163,12 +163,14 @@ public enum Trainer {
       resampledLatents: 0)
   }
 
-  /// Trains on `data` from scratch; the configuration must pass ``validate(_:rows:)``.
-  public static func train(_ configuration: TrainingConfiguration, data: Matrix<Float>) -> TrainingResult {
+  /// Trains on `data` from scratch, calling `progress` every `progressInterval` steps and after the
+  /// last; the configuration must pass ``validate(_:rows:)``.
+  public static func train(_ configuration: TrainingConfiguration, data: Matrix<Float>, progressInterval: Int = 100,
+                           progress: ((TrainingProgress) -> Void)? = nil) -> TrainingResult {
     precondition(validate(configuration, rows: data.rows) == nil, "Invalid configuration: \(validate(configuration, rows: data.rows)!)")
     let start = Date()
     var state = initialState(configuration, data: data)
-    run(&state, configuration, data: data, until: configuration.steps)
+    run(&state, configuration, data: data, until: configuration.steps, progressInterval: progressInterval, progress: progress)
     return result(state, configuration, steps: configuration.steps, seconds: Date().timeIntervalSince(start))
   }
 
@@ -188,28 +190,16 @@ public enum Trainer {
   ) {
     precondition(state.parameters.inputDimension == data.columns && state.parameters.width == configuration.width,
                  "The training state does not fit the data or the configuration.")
-    let start = Date()
     let m = data.columns, f = configuration.width, b = configuration.batchSize
-    let last = min(step, configuration.steps)
     let sigma = state.architecture.trainingNoise
-    var gradient = [Float](repeating: 0, count: state.parameters.values.count)
     var workspace = Workspace<Float>(batchSize: b, inputDimension: m, width: f)
-    var batch = [Float](repeating: 0, count: b * m)
     var noise = [Float](repeating: 0, count: sigma > 0 ? b * f : 0)
-    while state.step < last {
-      let t = state.step
-      let indices = state.sampler.next()
-      data.storage.withUnsafeBufferPointer { x in
-        batch.withUnsafeMutableBufferPointer { out in
-          for (slot, row) in indices.enumerated() {
-            (out.baseAddress! + slot * m).update(from: x.baseAddress! + row * m, count: m)
-          }
-        }
-      }
+    TrainingLoop.run(&state, configuration, data: data, until: step, progressInterval: progressInterval, progress: progress) {
+      state, batch, t, dead, gradient in
       if sigma > 0 { for i in noise.indices { noise[i] = Float(sigma * state.noiseGenerator.nextNormal()) } }
       let warmup = configuration.l1WarmupSteps > 0 ? min(1, Double(t + 1) / Double(configuration.l1WarmupSteps)) : 1
       let architecture = state.architecture
-      state.lastLoss = batch.withUnsafeBufferPointer { x in
+      var loss = batch.storage.withUnsafeBufferPointer { x in
         noise.withUnsafeBufferPointer { e in
           SAEKernel.lossAndGradient(parameters: state.parameters, activation: architecture.activation,
                                     penalty: architecture.penalty.scaled(by: warmup), subtractsDecoderBias: architecture.subtractsDecoderBias,
@@ -217,31 +207,18 @@ public enum Trainer {
                                     workspace: &workspace)
         }
       }
-      if let auxK = configuration.auxK {
-        let dead = state.tracker.stepsSinceFired.map { $0 > configuration.deadWindow }
-        if dead.contains(true) {
-          // The kernel leaves g = 2(x̂ − x)/B in the residual buffer: e = x − x̂ = −(B/2) g.
-          let residual = Matrix(rows: b, columns: m, storage: workspace.residual.map { -$0 * Float(b) / 2 })
-          state.lastLoss.auxiliary = AuxiliaryKLoss.addLossAndGradient(
-            parameters: state.parameters, batch: Matrix(rows: b, columns: m, storage: batch), residual: residual, dead: dead, k: auxK,
-            coefficient: configuration.auxCoefficient, gradient: &gradient)
-        }
+      if let dead, let auxK = configuration.auxK {
+        // The kernel leaves g = 2(x̂ − x)/B in the residual buffer: e = x − x̂ = −(B/2) g.
+        let residual = Matrix(rows: b, columns: m, storage: workspace.residual.map { -$0 * Float(b) / 2 })
+        loss.auxiliary = AuxiliaryKLoss.addLossAndGradient(
+          parameters: state.parameters, batch: batch, residual: residual, dead: dead, k: auxK,
+          coefficient: configuration.auxCoefficient, gradient: &gradient)
       }
       if architecture.unitNormDecoder { state.parameters.removeDecoderParallelComponent(of: &gradient) }
-      if let clip = configuration.gradientClipNorm { GradientClipping.clip(&gradient, to: clip) }
-      state.optimizer.learningRate = configuration.learningRate * configuration.schedule.multiplier(step: t, totalSteps: configuration.steps)
-      state.optimizer.update(&state.parameters.values, gradient: gradient)
-      if architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
+      return (loss, workspace.fired)
+    } afterUpdate: { state in
+      if state.architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
       state.architecture.record(minimumPositiveCode: workspace.minimumPositiveCode)
-      state.tracker.record(fired: workspace.fired)
-      state.step += 1
-      if let interval = configuration.resampleInterval, state.step % interval == 0 {
-        state.resampledLatents += Resampler.resampleDead(&state, notFiredFor: interval)
-      }
-      if let progress, state.step % max(1, progressInterval) == 0 || state.step == last {
-        progress(TrainingProgress(step: state.step, totalSteps: configuration.steps, loss: state.lastLoss,
-                                  seconds: Date().timeIntervalSince(start)))
-      }
     }
   }
 

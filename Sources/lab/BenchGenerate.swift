@@ -29,7 +29,7 @@ struct BenchGenerate: ParsableCommand {
     let prepareSeconds = Date().timeIntervalSince(prepareStart)
     let quarter = samples / 4
     var active = 0
-    var peakAtQuarter = 0
+    var peakAtQuarter = 0.0
     let start = Date()
     var done = 0
     while done < samples {
@@ -37,20 +37,13 @@ struct BenchGenerate: ParsableCommand {
       let batch = generator.next(rows)
       active += batch.codes.storage.reduce(0) { $1 > 0 ? $0 + 1 : $0 }
       done += rows
-      if peakAtQuarter == 0 && done >= quarter { peakAtQuarter = Self.peakResidentMegabytes() }
+      if peakAtQuarter == 0 && done >= quarter { peakAtQuarter = BenchSupport.peakResidentMegabytes }
     }
     let seconds = Date().timeIntervalSince(start)
     let f = generator.dictionary.rows, m = generator.dictionary.columns
     print("\(loaded.id): F = \(f), m = \(m), batch \(generator.batchSize), BLAS threads \(BLAS.threadCount)")
     print(String(format: "prepare %.2f s; %d samples in %.2f s = %.0f samples/s; mean L0 %.2f", prepareSeconds, samples, seconds,
                  Double(samples) / seconds, Double(active) / Double(samples)))
-    print("peak RSS \(peakAtQuarter) MB after \(quarter) samples, \(Self.peakResidentMegabytes()) MB after \(samples)")
-  }
-
-  /// The process's peak resident set size in MB (`getrusage`, Linux reports kB).
-  static func peakResidentMegabytes() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_maxrss / 1024
+    print(String(format: "peak RSS %.0f MB after %d samples, %.0f MB after %d", peakAtQuarter, quarter, BenchSupport.peakResidentMegabytes, samples))
   }
 }

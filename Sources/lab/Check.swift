@@ -5,6 +5,7 @@ import LabExperiments
 import LabFormats
 import LabNumerics
 import LabOptimization
+import LabSolvers
 
 /// `lab check`: is a dictionary a first-order optimum of nonnegative (or, with `--signed`, signed)
 /// L1 dictionary learning on the given data, and if not, which move lowers the loss? (THEORY §3–§8, §4.6.)
@@ -68,10 +69,16 @@ struct Check: ParsableCommand {
                                    codes: codes, precision: inputs.precision, normalized: normalize || sae != nil)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
     bar.update(completed: 1, label: "KKT, pairs, stars, LP-K, LP-R, CERT, descent")
-    var (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
-    if let encoderInputs {
-      bar.update(completed: 2, label: "the SAE's own codes")
-      record.encoderCodes = try CheckRecord.encoderView(encoderInputs)
+    var record: CheckRecord, problem: SparseCodingProblem?
+    do {
+      (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
+      if let encoderInputs {
+        bar.update(completed: 2, label: "the SAE's own codes")
+        record.encoderCodes = try CheckRecord.encoderView(encoderInputs)
+      }
+    } catch let error as LPValidationError {
+      throw BadInput.fail("\(data) with \(paths.dictionary): a linear program of the checks cannot be built from these values (\(error)); "
+                          + "rescale the data and λ together")
     }
     bar.update(completed: sae == nil ? 2 : 3, label: "writing")
 

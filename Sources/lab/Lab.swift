@@ -17,6 +17,10 @@ struct Lab: ParsableCommand {
 
   /// Parses, runs and maps every kind of bad input to exit code 2.
   static func main() {
+    // Line-buffered standard output, so that a piped long run (a benchmark into `tee`, a
+    // killed sweep) has printed every finished line. Swift 6 refuses any reference to C's
+    // `stdout` global (shared mutable state), so the stream is looked up by its symbol.
+    if let symbol = dlsym(nil, "stdout") { setvbuf(symbol.load(as: UnsafeMutablePointer<FILE>.self), nil, _IOLBF, 0) }
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -47,6 +47,9 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Output directory.", valueName: "DIR"))
   var out: String
 
+  @Flag(name: .long, help: "No progress bar on standard error (it is drawn only on a terminal, after 2 s).")
+  var quiet = false
+
   func run() throws {
     let method = try validated()
     let input: LearnInput
@@ -60,8 +63,15 @@ struct Learn: ParsableCommand {
       ?? InitialDictionary.fromSamples(input.samples, atoms: atoms, using: &generator)
     let settings = LearnMethod.Settings(epochs: epochs, batch: batch, seed: seed, threads: threads, timeLimit: timeLimit,
                                         continuing: input.initialDictionary != nil)
+    // Online learning counts its mini-batches, then the exact codes; block and MOD show one step.
+    let bar = ProgressBar(total: 1, enabled: ProgressBar.isWanted(quiet: quiet))
+    defer { bar.finish() }
+    bar.update(completed: 0, label: "\(method.rawValue) learning")
     let result = method.fit(samples: input.samples, dictionary: dictionary, bias: input.initialBias, lambda: lambda,
-                            settings: settings)
+                            settings: settings) { done, total, label in
+      bar.update(completed: done, total: total + 1, label: done < total ? label : "exact codes and KKT residuals")
+    }
+    bar.update(completed: 1, total: 1, label: "writing")
     let summary = LearnSummary(command: self, method: method, result: result, wallSeconds: Date().timeIntervalSince(started))
     let files = try LearnSummary.files(result: result, codesType: input.elementType, summary: summary)
     do {

@@ -21,22 +21,29 @@ enum LearnMethod: String, CaseIterable {
   }
 
   /// Runs the learner; `epochs` is passes over the data (outer iterations for block and MOD).
+  /// `progress` receives the online learner's mini-batches done and their total, and a label.
   func fit(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
-           settings: Settings) -> LearningResult {
+           settings: Settings, progress: ((_ done: Int, _ total: Int, _ label: String) -> Void)? = nil) -> LearningResult {
     switch self {
     case .online:
       let configuration = OnlineDictionaryLearning.Configuration(
         epochs: settings.epochs, batchSize: settings.batch, timeLimit: settings.timeLimit, threads: settings.threads,
         continuesFromInitialState: settings.continuing)
+      let observer = progress.map { report in
+        { (state: OnlineDictionaryLearning.Progress) in
+          report((state.epoch - 1) * state.batchesPerEpoch + state.batchesInEpoch, settings.epochs * state.batchesPerEpoch,
+                 "epoch \(state.epoch)/\(settings.epochs), batch \(state.batchesInEpoch)/\(state.batchesPerEpoch)")
+        }
+      }
       return OnlineDictionaryLearning.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
-                                          lambda: lambda, seed: settings.seed, configuration: configuration)
+                                          lambda: lambda, seed: settings.seed, configuration: configuration, observer: observer)
     case .block:
       let configuration = BlockMinimization.Configuration(
         maxIterations: settings.epochs, timeLimit: settings.timeLimit, deadAtomInterval: 1)
       return LearningResult(BlockMinimization.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
                                                   lambda: lambda, configuration: configuration))
     case .mod:
-      let configuration = MethodOfOptimalDirections.Configuration(maxIterations: settings.epochs, timeLimit: settings.timeLimit)
+      let configuration = MethodOfOptimalDirections.configuration(maxIterations: settings.epochs, timeLimit: settings.timeLimit)
       return MethodOfOptimalDirections.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
                                            lambda: lambda, configuration: configuration)
     }

@@ -7,7 +7,7 @@ import Foundation
 /// commands print no bar at all. Callers report `completed` of `total` steps and a label; a timer
 /// redraws the elapsed time while a long step runs. ``finish()`` clears the line.
 final class ProgressBar: @unchecked Sendable {
-  private let total: Int
+  private var total: Int
   private let enabled: Bool
   private let delay: TimeInterval
   private let started = Date()
@@ -33,10 +33,12 @@ final class ProgressBar: @unchecked Sendable {
   /// Whether a bar should be drawn: not with `--quiet`, and only on a terminal.
   static func isWanted(quiet: Bool) -> Bool { !quiet && isatty(STDERR_FILENO) != 0 }
 
-  /// Records progress: `completed` of the total steps done, `label` the step now running.
-  func update(completed: Int, label: String) {
+  /// Records progress: `completed` of the total steps done (a new `total` if given, for work
+  /// whose size is known only once it runs), `label` the step now running.
+  func update(completed: Int, total: Int? = nil, label: String) {
     lock.lock()
-    self.completed = min(completed, total)
+    if let total { self.total = max(1, total) }
+    self.completed = min(completed, self.total)
     self.label = label
     lock.unlock()
     draw()

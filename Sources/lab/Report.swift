@@ -12,13 +12,24 @@ struct Report: ParsableCommand {
       record, so a current record gives the bytes `lab run` wrote. Without names (or with --all) every experiment \
       that has a record is re-rendered. Exit code 0 when every re-rendered record's checks pass, 1 when one has a \
       failed or inconclusive check, 2 for bad input (unknown name, missing or malformed record; nothing is written).
+
+      With --merge, joins the shard records that `lab run <id> --sweep --shard i/n` wrote (shards 1/n ... n/n, each \
+      exactly once, agreeing on the toy, the shard count, the invocation, the versions and the BLAS threads) into \
+      <id>.md, its figures and <id>.json in the --out directory: the files an unsharded run writes, with the same \
+      report bytes and a record that differs only in its provenance (earliest start, summed wall time, this command). \
+      Names restrict the merge to those experiments; put them before --merge.
       """)
 
   @OptionGroup var selection: ExperimentSelection
 
   @OptionGroup var output: ReportDirectoryOptions
 
+  @Option(name: .long, parsing: .upToNextOption,
+          help: ArgumentHelp("Shard records to join: directories (their <id>.shard-<i>-of-<n>.json files) or files.", valueName: "path"))
+  var merge: [String] = []
+
   func run() throws {
+    if !merge.isEmpty { return try mergeShards() }
     let named = !selection.all && !selection.experiments.isEmpty
     let entries = try selection.entries(allWhenEmpty: true)
     var files: [(name: String, contents: Data)] = []
@@ -46,6 +57,32 @@ struct Report: ParsableCommand {
     }
     if summaries.isEmpty && !output.json { print("no run records in \(output.out); wrote \(path("index", extension: "md"))") }
     if !summaries.allSatisfy({ $0.summary.allPass }) { throw ExitCode.failure }
+  }
+
+  /// Joins the shard records named by `--merge` and writes the unsharded run's files and the index.
+  private func mergeShards() throws {
+    let only = selection.all || selection.experiments.isEmpty ? nil : try selection.entries(allWhenEmpty: true)
+    var files: [(name: String, contents: Data)] = []
+    let merged: [SweepMerge.Merged]
+    do {
+      merged = try SweepMerge.merge(paths: merge, only: only, command: CommandLine.arguments.joined(separator: " "))
+      for run in merged { files += try run.product.render(run.provenance, run.invocation) }
+    } catch { throw BadInput.fail("\(error)") }
+    try AtomicWriter.write(files, into: output.out)
+    try output.writeIndex()
+    var allPass = true
+    for run in merged {
+      let passed = run.product.checks.filter { $0.status == .pass }.count, checks = run.product.checks.count
+      allPass = allPass && passed == checks
+      if output.json {
+        let line: [String: Any] = ["experiment": run.id, "checks": checks, "passed": passed, "quick": run.invocation.quick,
+                                   "report": path(run.id, extension: "md"), "shards": run.files]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+      } else {
+        print("\(run.id): \(passed) of \(checks) checks pass; merged \(run.files.count) shard\(run.files.count == 1 ? "" : "s") into \(path(run.id, extension: "md"))")
+      }
+    }
+    if !allPass { throw ExitCode.failure }
   }
 
   private func path(_ id: String, extension ext: String = "json") -> String {

@@ -14,6 +14,11 @@ struct Run: ParsableCommand {
       Each experiment writes <id>.md, <id>.json and its figures atomically once it has finished; index.md lists \
       every registered experiment with the verdict of its record. Exit code 0 when every check of every experiment \
       passed, 1 when one failed or was inconclusive, 2 for bad input (nothing is run then).
+
+      Sweeps (\(SweepMerge.sweepNames)): --sweep alone runs the whole sweep, which is the ordinary run. \
+      --sweep --shard i/n runs only the sweep points p (numbered from 0) with p mod n = i - 1 and writes just the shard \
+      record <id>.shard-<i>-of-<n>.json (no report, no index; exit 0 once written); `lab report --merge DIR` joins \
+      shards 1/n ... n/n into the files an unsharded run writes, with the same report bytes.
       """)
 
   @OptionGroup var selection: ExperimentSelection
@@ -28,9 +33,22 @@ struct Run: ParsableCommand {
   @Flag(name: .long, help: "Print no progress (bar or stage lines) on standard error.")
   var quiet = false
 
+  @Flag(name: .long, help: "Run the experiment's sweep (alone: the whole sweep, the ordinary run); needs an experiment with a sweep.")
+  var sweep = false
+
+  @Option(name: .long, help: ArgumentHelp("With --sweep: run only shard i of n (points p with p mod n = i - 1) and write <id>.shard-<i>-of-<n>.json.",
+                                          valueName: "i/n"))
+  var shard: String?
+
   func run() throws {
     let entries = try selection.entries(allWhenEmpty: false)
     if common.toy != nil && entries.count != 1 { throw BadInput.fail("'--toy' needs exactly one experiment, got \(entries.count).") }
+    let shard: SweepShard?
+    do { shard = try self.shard.map { try SweepShard(parsing: $0) } } catch { throw BadInput.fail("\(error)") }
+    if shard != nil && !sweep { throw BadInput.fail("'--shard' needs '--sweep'.") }
+    if sweep, let plain = entries.first(where: { $0.sweep == nil }) {
+      throw BadInput.fail("'--sweep': '\(plain.id)' has no sweep (experiments with a sweep: \(SweepMerge.sweepNames)).")
+    }
     BLAS.setThreadCount(common.threads)
     let bar = ProgressBar(total: entries.count, enabled: ProgressBar.isWanted(quiet: quiet))
     defer { bar.finish() }
@@ -38,12 +56,18 @@ struct Run: ParsableCommand {
     var allPass = true
     for (index, entry) in entries.enumerated() {
       bar.update(completed: index, label: entry.id)
-      let passed = try run(entry) { line in
+      let progress = { (line: String) in
         bar.update(completed: index, label: "\(entry.id): \(line)")
         if stageLines { FileHandle.standardError.write(Data("[\(entry.id)] \(line)\n".utf8)) }
       }
+      if let shard, let sweep = entry.sweep {
+        try run(entry.id, sweep, shard: shard, progress: progress)
+        continue
+      }
+      let passed = try run(entry, progress: progress)
       allPass = allPass && passed
     }
+    if shard != nil { return }
     bar.update(completed: entries.count, label: "index")
     try output.writeIndex()
     if !allPass { throw ExitCode.failure }
@@ -57,14 +81,8 @@ struct Run: ParsableCommand {
     do {
       (seed, product) = try entry.run(common.toy, common.seed, quick, progress)
     } catch let error as ToyFileError { throw BadInput.fail("\(error)") }
-    let provenance = Provenance(
-      labVersion: LabVersion.current, glpkVersion: GLPK.version, blasConfiguration: BLAS.configuration,
-      blasThreads: BLAS.threadCount, startedAt: ISO8601DateFormatter().string(from: started),
-      wallSeconds: Date().timeIntervalSince(started), command: CommandLine.arguments.joined(separator: " "))
-    var reproduce = "lab run \(id) --seed \(seed)"
-    if let path = common.toy { reproduce += " --toy \(path)" }
-    if quick { reproduce += " --quick" }
-    try AtomicWriter.write(try product.render(provenance, RunInvocation(reproduce: reproduce, quick: quick)), into: output.out)
+    let provenance = self.provenance(started: started)
+    try AtomicWriter.write(try product.render(provenance, invocation(id, seed: seed)), into: output.out)
     let checks = product.checks
     let passed = checks.filter { $0.status == .pass }.count
     let report = URL(fileURLWithPath: output.out).appendingPathComponent("\(id).md").path
@@ -80,5 +98,38 @@ struct Run: ParsableCommand {
       print("\(id): \(passed) of \(checks.count) checks pass; report \(report) (\(String(format: "%.1f", provenance.wallSeconds)) s)")
     }
     return passed == checks.count
+  }
+
+  /// Runs one shard of an experiment's sweep and writes its shard record.
+  private func run(_ id: String, _ sweep: ExperimentSweep, shard: SweepShard, progress: (String) -> Void) throws {
+    let started = Date()
+    let run: ShardRun
+    do { run = try sweep.runShard(common.toy, common.seed, quick, shard, progress) } catch let error as ToyFileError { throw BadInput.fail("\(error)") }
+    let provenance = self.provenance(started: started)
+    try AtomicWriter.write([(run.fileName, try run.render(provenance, invocation(id, seed: run.seed)))], into: output.out)
+    let path = URL(fileURLWithPath: output.out).appendingPathComponent(run.fileName).path
+    if output.json {
+      let summary: [String: Any] = ["experiment": id, "shard": shard.description, "points": run.points, "pointCount": run.pointCount,
+                                    "quick": quick, "record": path, "wallSeconds": provenance.wallSeconds]
+      print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+    } else {
+      print("\(id): shard \(shard), \(run.points.count) of \(run.pointCount) sweep points (\(run.points.joined(separator: ", "))); "
+        + "wrote \(path) (\(String(format: "%.1f", provenance.wallSeconds)) s)")
+    }
+  }
+
+  /// Where and with what a run that started at `started` was made.
+  private func provenance(started: Date) -> Provenance {
+    Provenance(labVersion: LabVersion.current, glpkVersion: GLPK.version, blasConfiguration: BLAS.configuration,
+               blasThreads: BLAS.threadCount, startedAt: ISO8601DateFormatter().string(from: started),
+               wallSeconds: Date().timeIntervalSince(started), command: CommandLine.arguments.joined(separator: " "))
+  }
+
+  /// The invocation of the unsharded run of `id`: its reproduce command and whether it is quick.
+  private func invocation(_ id: String, seed: UInt64) -> RunInvocation {
+    var reproduce = "lab run \(id) --seed \(seed)"
+    if let path = common.toy { reproduce += " --toy \(path)" }
+    if quick { reproduce += " --quick" }
+    return RunInvocation(reproduce: reproduce, quick: quick)
   }
 }

@@ -21,8 +21,9 @@ struct Train: ParsableCommand {
       penalty also stationarity (THEORY §9 at λ = C/2: the checks of lab check --sae on the SAE's own codes and on
       exact codes, skipped beyond N·F = 4096). --checkpoint DIR saves the
       full training state (weights, Adam moments, step, generator states) at the end (and every
-      --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically. --aux-k adds the TopK
-      auxiliary loss on latents dead for more than --dead-window steps; --resample-every re-initialises them instead.
+      --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically (every kind, deep
+      too). --aux-k adds the TopK auxiliary loss on latents dead for more than --dead-window steps (topk, batchtopk,
+      and deep without hidden decoder layers); --resample-every re-initialises them instead.
       A progress line goes to stderr when it is a terminal, unless --quiet.
       """)
 
@@ -93,7 +94,7 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Every N steps, re-initialise the latents that did not fire in them.", valueName: "N"))
   var resampleEvery: Int?
 
-  @Option(name: .long, help: ArgumentHelp("AuxK on the dead latents with k_aux = K (topk, batchtopk).", valueName: "K"))
+  @Option(name: .long, help: ArgumentHelp("AuxK on the dead latents with k_aux = K (topk, batchtopk, deep with a linear decoder).", valueName: "K"))
   var auxK: Int?
 
   @Option(name: .long, help: ArgumentHelp("AuxK coefficient.", valueName: "C"))
@@ -157,7 +158,7 @@ struct Train: ParsableCommand {
     let configuration = TrainingConfiguration(
       architecture: architecture, width: width, batchSize: batch, steps: steps, learningRate: lr, seed: seed, sparseAdam: sparseAdam,
       deadWindow: deadWindow, schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: decay), l1WarmupSteps: l1Warmup,
-      gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: deep ? nil : auxK, auxCoefficient: auxCoefficient)
+      gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient)
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(error.description) }
     for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
       if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
@@ -167,26 +168,17 @@ struct Train: ParsableCommand {
     BLAS.setThreadCount(threads)
     if deep { return try runDeep(options: options, common: configuration, data: x, truth: dictionary) }
     let start = Date()
-    var state: TrainingState
-    if let resume {
-      do { state = try TrainingCheckpoint.read(from: resume, configuration: configuration, data: x) } catch { throw BadInput.fail(error.description) }
-    } else {
-      state = Trainer.initialState(configuration, data: x)
-    }
+    var state = try resume.map { path in
+      do { return try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) } catch { throw BadInput.fail("\(error)") }
+    } ?? Trainer.initialState(configuration, data: x)
     let firstStep = state.step
-    let progress = TrainProgress.reporter(quiet: quiet)
-    while state.step < steps {
-      let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
+    try train(&state, configuration, rows: x.rows) { state, stop, progress in
       Trainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
-      if let checkpoint, stop < steps { try TrainingCheckpoint.write(state, configuration: configuration, rows: x.rows, to: checkpoint) }
     }
-    if let checkpoint { try TrainingCheckpoint.write(state, configuration: configuration, rows: x.rows, to: checkpoint) }
     let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: Date().timeIntervalSince(start))
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out)
-    var extra: [(String, String)] = []
-    if firstStep > 0 { extra.append(("resumedAtStep", "\(firstStep)")) }
-    if resampleEvery != nil { extra.append(("resampledLatents", "\(result.resampledLatents)")) }
+    var extra = resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents)
     if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }
     if dictionary != nil, let lambda = SAEStationarity.lambda(of: architecture) {
       let samples = Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map(Double.init))
@@ -199,6 +191,29 @@ struct Train: ParsableCommand {
     }
     report(seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, finalLoss: result.finalLoss, metrics: metrics,
            deadTraining: result.tracker.deadCount(window: configuration.deadWindow), extra: extra)
+  }
+
+  /// Runs `run` (which steps `state` to a given step, reporting progress) to `--steps`, writing the
+  /// checkpoint every `--checkpoint-every` steps and at the end when `--checkpoint` is given.
+  func train<State: ResumableTrainingState>(
+    _ state: inout State, _ configuration: TrainingConfiguration, rows: Int,
+    run: (inout State, Int, ((TrainingProgress) -> Void)?) -> Void
+  ) throws {
+    let progress = TrainProgress.reporter(quiet: quiet)
+    while state.step < steps {
+      let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
+      run(&state, stop, progress)
+      if let checkpoint, stop < steps { try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint) }
+    }
+    if let checkpoint { try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint) }
+  }
+
+  /// The JSON fields of a resumed run (`resumedAtStep`) and of resampling (`resampledLatents`).
+  func resumeFields(firstStep: Int, resampledLatents: Int) -> [(String, String)] {
+    var fields: [(String, String)] = []
+    if firstStep > 0 { fields.append(("resumedAtStep", "\(firstStep)")) }
+    if resampleEvery != nil { fields.append(("resampledLatents", "\(resampledLatents)")) }
+    return fields
   }
 
   /// Prints the JSON line: the run's settings, speed, metrics and `extra` fields, then `out`.

@@ -3,23 +3,31 @@ import LabNumerics
 import LabTraining
 
 extension Train {
-  /// `lab train --arch deep`: trains a ``DeepAutoencoder`` and writes it in our `sparselab_deep`
-  /// format. Checkpoints, resampling and the L1 warm-up apply to the shallow kinds only.
+  /// `lab train --arch deep`: trains a ``DeepAutoencoder`` (with checkpoints, resampling and AuxK
+  /// as the shallow kinds) and writes it in our `sparselab_deep` format. The deep SAE has no
+  /// sparsity coefficient, so `--l1-warmup` does not apply.
   func runDeep(options: ArchitectureOptions, common: TrainingConfiguration, data x: Matrix<Float>, truth: Matrix<Double>?) throws {
-    for (name, given) in [("--checkpoint", checkpoint != nil), ("--resume", resume != nil), ("--resample-every", resampleEvery != nil),
-                          ("--l1-warmup", l1Warmup != 0), ("--aux-k", auxK != nil)] where given {
-      throw BadInput.fail("'\(name)' applies to the shallow architectures only, not deep")
-    }
+    if l1Warmup != 0 { throw BadInput.fail("'--l1-warmup' applies to the shallow architectures only, not deep") }
     let architecture: DeepSAEArchitecture
     switch ArchitectureRegistry.makeDeep(options: options, inputDimension: x.columns, width: width) {
     case .success(let a): architecture = a
     case .failure(let error): throw BadInput.fail(error.description)
     }
     let configuration = DeepTrainingConfiguration(architecture: architecture, common: common)
-    let result = DeepTrainer.train(configuration, data: x, progressInterval: max(1, steps / 100), progress: TrainProgress.reporter(quiet: quiet))
+    if let error = DeepTrainer.validate(configuration, rows: x.rows, inputDimension: x.columns) { throw BadInput.fail(error.description) }
+    let start = Date()
+    var state = try resume.map { path in
+      do { return try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) } catch { throw BadInput.fail("\(error)") }
+    } ?? DeepTrainer.initialState(configuration, data: x)
+    let firstStep = state.step
+    try train(&state, common, rows: x.rows) { state, stop, progress in
+      DeepTrainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
+    }
+    let result = DeepTrainer.result(state, configuration, steps: steps - firstStep, seconds: Date().timeIntervalSince(start))
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: truth)
     try DeepSAEFormat.write(result.autoencoder, to: out)
     report(seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, finalLoss: result.finalLoss, metrics: metrics,
-           deadTraining: result.tracker.deadCount(window: common.deadWindow), extra: [])
+           deadTraining: result.tracker.deadCount(window: common.deadWindow),
+           extra: resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents))
   }
 }

@@ -30,6 +30,12 @@ import Testing
       #expect(candidate.metrics.absorption.count == Self.small.world.hierarchies)
       #expect((0...1).contains(candidate.metrics.meanAbsorptionFraction))
     }
+    for sae in [cell.sae, first.rates[0].topK] {
+      let loss = sae.trainingLoss ?? []
+      #expect(loss.map { $0[0] } == (1...40).map { Double(5 * $0) }, "every 200/40 = 5 steps")
+      #expect(loss.allSatisfy { $0[1].isFinite && $0[1] >= 0 })
+    }
+    #expect(cell.dictionary.trainingLoss == nil)
   }
 
   @Test("bad absorption toys name the field and the value")

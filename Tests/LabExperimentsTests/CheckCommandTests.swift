@@ -85,6 +85,63 @@ struct CheckCommandTests {
     #expect(((record["descent"] as! [String: Any])["found"] as! Bool) == false)
   }
 
+  @Test("The same problems in other units (X, b → sX, sb and λ → sλ) get the same verdicts and failing pairs", arguments: [1e-2, 1e3])
+  func unitsDoNotChangeVerdicts(scale: Double) throws {
+    let directory = try LabCommandTests.scratch()
+    let data = Self.hierarchyData()
+    let fit = BlockMinimization.fit(samples: data, initialDictionary: .identity(3), initialBias: [0, 0, 0], lambda: 0.05)
+    let x = try Self.write(scale * data, "X.npy", in: directory)
+    let truth = try Self.write(.identity(3), "D.npy", in: directory)
+    let trained = try Self.write(fit.problem.dictionary, "Dfit.npy", in: directory)
+    let zero = directory.appendingPathComponent("b0.npy").path, bias = directory.appendingPathComponent("b.npy").path
+    try NumPyArray(vector: [0, 0, 0], as: .float64).encoded.write(to: URL(fileURLWithPath: zero))
+    try NumPyArray(vector: fit.problem.bias!.map { scale * $0 }, as: .float64).encoded.write(to: URL(fileURLWithPath: bias))
+    for (dictionary, b, verdict, failing) in [(truth, zero, "descent-found", 1), (trained, bias, "stationary", 0)] {
+      let json = directory.appendingPathComponent("check-\(verdict).json").path
+      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", dictionary, "--bias", b, "--lambda", "\(0.05 * scale)",
+                                            "--json", json])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      let record = try Self.json(json)
+      #expect((record["verdict"] as! String) == verdict, "scale \(scale): \(result.stdout)")
+      #expect((record["pairs"] as! [[String: Any]]).filter { !($0["pass"] as! Bool) }.count == failing)
+    }
+  }
+
+  /// Four unit atoms in R³ (rows of `atoms`, normalised) and 20 points X = Z D with about half
+  /// the codes active: rounded draws of numpy's default_rng(0), on which LP-R once failed its
+  /// verification at X·10³ (its rounding grew with the data and crossed the verifier's 1e-9 floor).
+  static func randomFactorisation() -> (samples: Matrix<Double>, dictionary: Matrix<Double>) {
+    let atoms: [[Double]] = [[0.189, -0.198, 0.962], [0.16, -0.818, 0.552], [0.742, 0.539, -0.4], [-0.897, -0.442, 0.029]]
+    let codes: [[Double]] = [
+      [0, 0, 1.25, 0], [0, 0, 0.41, 1.04], [0, 0, 0.67, 0], [0.9, 0, 0.74, 0], [0, 0.22, 0, 0.21], [0, 0, 0, 0.36],
+      [0, 0.13, 0.78, 1.49], [0, 0, 1.35, 0.78], [0, 0.31, 1.46, 1.96], [0, 0, 0, 0], [0, 0.66, 0, 0], [0, 0.7, 0, 0],
+      [0, 1.17, 1.74, 0], [0.33, 0, 1.58, 0], [0.63, 2.2, 0.05, 0], [1, 0, 0, 1.32], [0, 0.94, 0.05, 2], [0.19, 0, 0, 1.09],
+      [1.28, 0, 0, 0], [0.75, 0, 0.29, 1.57],
+    ]
+    var d = Matrix<Double>(rows: 4, columns: 3)
+    for (k, row) in atoms.enumerated() {
+      let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      d.setRow(k, to: row.map { $0 / norm })
+    }
+    return (Matrix(rows: 20, columns: 4, storage: codes.flatMap { $0 }).multiplied(by: d), d)
+  }
+
+  @Test("A random factorisation in other units (X → sX, λ → sλ) gets the verdict it gets at s = 1", arguments: [1e3, 1e4])
+  func randomFactorisationUnits(scale: Double) throws {
+    let directory = try LabCommandTests.scratch()
+    let (data, atoms) = Self.randomFactorisation()
+    let d = try Self.write(atoms, "D.npy", in: directory)
+    var verdicts: [String] = []
+    for s in [1, scale] {
+      let x = try Self.write(s * data, "X.npy", in: directory)
+      let json = directory.appendingPathComponent("check.json").path
+      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "\(0.1 * s)", "--json", json])
+      #expect(result.status == 0, "scale \(s): \(result.stdout) \(result.stderr)")
+      verdicts.append(try Self.json(json)["verdict"] as! String)
+    }
+    #expect(verdicts == ["descent-found", "descent-found"], "verdicts at 1 and \(scale): \(verdicts)")
+  }
+
   @Test("Atoms off the unit sphere are rejected with the file and row, unless --normalize; nothing is written")
   func nonUnitAtoms() throws {
     let directory = try LabCommandTests.scratch()
@@ -102,7 +159,7 @@ struct CheckCommandTests {
     #expect(FileManager.default.fileExists(atPath: json))
   }
 
-  @Test("Shape mismatches, NaN, negative codes, a missing file and λ ≤ 0 exit with 2 and name the problem")
+  @Test("Shape mismatches, NaN, huge values, negative codes, a missing file and λ ≤ 0 exit with 2 and name the problem")
   func badInput() throws {
     let directory = try LabCommandTests.scratch()
     let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
@@ -112,12 +169,22 @@ struct CheckCommandTests {
     nan[7, 2] = .nan
     let xNaN = try Self.write(nan, "Xnan.npy", in: directory)
     let negative = try Self.write(-1 * Self.hierarchyData(), "Zneg.npy", in: directory)
+    var huge = Self.hierarchyData()
+    huge[5, 1] = -3e14
+    let xHuge = try Self.write(huge, "Xhuge.npy", in: directory)
+    let zHuge = try Self.write(1e13 * Self.hierarchyData(), "Zhuge.npy", in: directory)
+    let bHuge = directory.appendingPathComponent("bhuge.npy").path
+    try NumPyArray(vector: [0, 2e12, 0], as: .float64).encoded.write(to: URL(fileURLWithPath: bHuge))
     let cases: [([String], String)] = [
       (["--data", x, "--dictionary", wide, "--lambda", "0.05"], "\(wide): atoms have 4 entries but the data in \(x) have m = 3"),
       (["--data", xNaN, "--dictionary", d, "--lambda", "0.05"], "\(xNaN): element at row 7, column 2 is nan; every element must be finite"),
       (["--data", x, "--dictionary", d, "--codes", negative, "--lambda", "0.05"], "\(negative): element at row 40, column 0 is -"),
       (["--data", directory.appendingPathComponent("missing.npy").path, "--dictionary", d, "--lambda", "0.05"], "missing.npy: no such file"),
       (["--data", x, "--dictionary", d, "--lambda", "0"], "λ must be a finite number > 0, got 0.0"),
+      (["--data", xHuge, "--dictionary", d, "--lambda", "0.05"],
+       "\(xHuge): row 5, column 1 is -300000000000000.0; magnitudes above 1e12 are refused"),
+      (["--data", x, "--dictionary", d, "--bias", bHuge, "--lambda", "0.05"], "\(bHuge): element 1 is 2000000000000.0; magnitudes above 1e12"),
+      (["--data", x, "--dictionary", d, "--codes", zHuge, "--lambda", "0.05"], "\(zHuge): row 40, column 0 is "),
     ]
     for (arguments, message) in cases {
       let result = try LabCommandTests.run(["check"] + arguments)

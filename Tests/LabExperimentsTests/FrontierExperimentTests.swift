@@ -17,17 +17,31 @@ import Testing
     #expect(product.checks.map(\.id) == ["frontier/trained"])
     let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
     let files = try product.render(provenance, RunInvocation(reproduce: "lab run frontier", quick: false))
-    #expect(files.map(\.name) == ["frontier.md", "frontier.svg", "frontier.json"])
-    let record = try JSONSerialization.jsonObject(with: files[2].contents) as? [String: Any]
+    #expect(files.map(\.name) == ["frontier.md", "frontier.svg", "frontier-loss.svg", "frontier.json"])
+    let record = try JSONSerialization.jsonObject(with: files[3].contents) as? [String: Any]
     let points = record?["points"] as? [[String: Any]] ?? []
     #expect(points.count == 6)
     let findings = record?["findings"] as? [[String: Any]] ?? []
-    #expect(findings.count == 3 && findings.allSatisfy { $0["reproduced"] is Bool })
+    #expect(findings.count == 5 && findings.allSatisfy { $0["reproduced"] is Bool })
+    #expect((findings[1]["claim"] as? String ?? "").contains("matched L0"))
     for point in points {
       let k = point["k"] as? Int ?? 0, l0 = point["l0"] as? Double ?? .nan
       #expect(l0 <= Double(k) && l0 > 0, "\(point)")
+      let loss = point["trainingLoss"] as? [[Double]] ?? []
+      #expect(loss.count == 60 && loss.map { $0[0] } == (1...60).map(Double.init), "one entry per step (60 steps, 40 points requested)")
+      #expect(loss.allSatisfy { $0[1] > 0 && $0[1].isFinite })
     }
-    #expect(String(decoding: files[1].contents, as: UTF8.self).hasPrefix("<svg"))
+    for svg in [files[1], files[2]] { #expect(String(decoding: svg.contents, as: UTF8.self).hasPrefix("<svg")) }
+    let markdown = String(decoding: files[0].contents, as: UTF8.self)
+    #expect(markdown.contains("](frontier-loss.svg)") && markdown.contains("## At matched L0"))
+    // A record written before the loss was recorded re-renders without the loss figure.
+    var old = try JSONSerialization.jsonObject(with: files[3].contents) as? [String: Any] ?? [:]
+    old["points"] = points.map { $0.filter { $0.key != "trainingLoss" } }
+    let oldRecord = try RunRecords.parse(FrontierExperiment.Record.self, id: "frontier", data: JSONSerialization.data(withJSONObject: old),
+                                         path: "frontier.json")
+    let oldFiles = try oldRecord.reportFiles()
+    #expect(oldFiles.map(\.name) == ["frontier.md", "frontier.svg"])
+    #expect(!String(decoding: oldFiles[0].contents, as: UTF8.self).contains("frontier-loss.svg"))
   }
 
   @Test("a bad frontier toy is refused naming the field") func problems() {

@@ -58,6 +58,10 @@ struct LabCommandTests {
     let report = String(decoding: a, as: UTF8.self)
     #expect(report.contains("## Verdict") && report.contains("## Reproduce") && report.contains("lab run hierarchy --seed 20261122 --toy \(toy)"))
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("a/hierarchy.json").path))
+    #expect(report.contains("](hierarchy-objective.svg)"))
+    let figure = try Data(contentsOf: directory.appendingPathComponent("a/hierarchy-objective.svg"))
+    #expect(String(decoding: figure, as: UTF8.self).hasPrefix("<svg") && String(decoding: figure, as: UTF8.self).contains("<polyline"))
+    #expect(try Data(contentsOf: directory.appendingPathComponent("b/hierarchy-objective.svg")) == figure)
     try Self.expectReportReRenders("hierarchy", in: directory.appendingPathComponent("a"))
   }
 

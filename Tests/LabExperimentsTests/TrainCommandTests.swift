@@ -152,6 +152,35 @@ struct TrainCommandTests {
     #expect(!FileManager.default.fileExists(atPath: out))
   }
 
+  /// The first half runs with --steps 10, so the schedule is a warm-up only (a decay would differ between 10 and 20 steps).
+  @Test("deep: 10 steps with --checkpoint, then --resume to 20 (resampling, AuxK, clipping, warm-up), writes the same bytes as 20 straight steps")
+  func resumesDeep() throws {
+    let directory = try LabCommandTests.scratch()
+    let (x, _) = try Self.data(in: directory)
+    let common = ["train", "--data", x, "--arch", "deep", "--k", "1", "--width", "8", "--hidden-layers", "4", "--input-scale", "2",
+                  "--batch", "32", "--lr", "0.01", "--lr-warmup", "3", "--clip", "1", "--sparse-adam",
+                  "--resample-every", "4", "--aux-k", "2", "--dead-window", "1", "--threads", "1", "--seed", "7"]
+    let straight = directory.appendingPathComponent("straight").path, split = directory.appendingPathComponent("split").path
+    let checkpoint = directory.appendingPathComponent("ckpt").path
+    let a = try LabCommandTests.run(common + ["--steps", "20", "--out", straight])
+    let b = try LabCommandTests.run(common + ["--steps", "10", "--checkpoint", checkpoint, "--checkpoint-every", "4", "--out", split])
+    let c = try LabCommandTests.run(common + ["--steps", "20", "--resume", checkpoint, "--checkpoint", checkpoint, "--out", split])
+    for r in [a, b, c] { #expect(r.status == 0, "stderr: \(r.stderr)") }
+    let first = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any]
+    let json = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any]
+    #expect(json?["resumedAtStep"] as? Int == 10)
+    #expect((first?["resampledLatents"] as? Int ?? 0) > 0, "the run should exercise resampling")
+    for file in ["cfg.json", "sae_weights.safetensors"] {
+      #expect(try Data(contentsOf: URL(fileURLWithPath: straight + "/" + file)) == Data(contentsOf: URL(fileURLWithPath: split + "/" + file)), "\(file)")
+    }
+    let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint + "/state.json"))) as? [String: Any]
+    #expect(state?["step"] as? Int == 20 && state?["kind"] as? String == "deep")
+    var otherK = common
+    otherK[otherK.firstIndex(of: "--k")! + 1] = "2"
+    let wrong = try LabCommandTests.run(otherK + ["--steps", "20", "--resume", checkpoint, "--out", directory.appendingPathComponent("w").path])
+    #expect(wrong.status == 2 && wrong.stderr.contains("'k'"), "\(wrong.stderr)")
+  }
+
   @Test("trains deep SAEs (encoder only and encoder + decoder), written as sparselab_deep; refuses shallow-only options")
   func trainsDeep() throws {
     let directory = try LabCommandTests.scratch()
@@ -172,7 +201,8 @@ struct TrainCommandTests {
     let out = directory.appendingPathComponent("bad").path
     let cases: [([String], String)] = [
       (["--hidden-layers", "3"], "--hidden-layers"), (["--hidden-layers", "4,x"], "--hidden-layers"), (["--l1", "1"], "--l1"),
-      (["--checkpoint", out + "-ckpt"], "--checkpoint"), (["--aux-k", "2"], "--aux-k"), ([], "--k"),
+      (["--l1-warmup", "5"], "--l1-warmup"), (["--aux-k", "2", "--decoder-layers", "4"], "--aux-k"), (["--aux-k", "99"], "--aux-k"),
+      ([], "--k"),
     ]
     for (options, needle) in cases {
       let k = options.isEmpty ? [] : ["--k", "1"]

@@ -11,7 +11,7 @@ struct DictionaryLearningTests {
     await propertyCheck(count: 20, input: Gen.int(in: 2...5), Gen.int(in: 2...4), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
       let x = LearningWorlds.samples(points: 60, atoms: atoms, dimension: dimension, offset: withBias ? 0.3 : 0, &rng)
-      let configuration = MethodOfOptimalDirections.Configuration(initialSweeps: 50, sweepsPerIteration: 5, maxIterations: 60)
+      let configuration = MethodOfOptimalDirections.configuration(initialSweeps: 50, sweepsPerIteration: 5, maxIterations: 60)
       let fit = MethodOfOptimalDirections.fit(samples: x, initialDictionary: RandomProblems.gaussian(atoms, dimension, &rng),
                                               initialBias: withBias ? [Double](repeating: 0, count: dimension) : nil,
                                               lambda: 0.05, configuration: configuration)

@@ -65,7 +65,7 @@ import Testing
     #expect(after.meanSquaredError < 0.5 * before.meanSquaredError, "MSE \(before.meanSquaredError) → \(after.meanSquaredError)")
   }
 
-  @Test("resampling re-initialises a latent that never fires: bias 0, decoder row at the initial norm, encoder column its transpose")
+  @Test("resampling re-initialises a latent that never fires: bias 0, decoder row at the initial norm, encoder column its transpose; nothing else changes")
   func resampling() {
     let world = TestSupport.sparseWorld(n: 256, m: 5, k: 4, p: 0.3, seed: 2)
     let configuration = TrainingConfiguration(architecture: ReLUL1Architecture(l1Coefficient: 0.01), width: 6, batchSize: 32, steps: 3,
@@ -73,7 +73,16 @@ import Testing
     var state = Trainer.initialState(configuration, data: world.x)
     let p = state.parameters
     state.parameters.values[p.encoderBiasOffset] = -1e6  // latent 0 can never fire
+    var plain = state, withoutResampling = configuration
+    withoutResampling.resampleInterval = nil
+    Trainer.run(&plain, withoutResampling, data: world.x, until: 3)
     Trainer.run(&state, configuration, data: world.x, until: 3)
+    let dead = (0..<6).filter { plain.tracker.stepsSinceFired[$0] >= 3 }
+    #expect(dead.contains(0) && state.resampledLatents == dead.count)
+    let owned = Set(dead.flatMap { state.latentSlots.indices(of: $0, width: 6) })
+    for i in p.values.indices where !owned.contains(i) {
+      #expect(state.parameters.values[i] == plain.parameters.values[i], "weight \(i) of a live latent changed")
+    }
     let q = state.parameters
     #expect(state.resampledLatents >= 1)
     #expect(q.encoderBias[0] == 0)

@@ -1,0 +1,196 @@
+import Foundation
+import LabChecks
+import LabGenerators
+import LabNumerics
+import LabRandom
+import LabSolvers
+import LabTraining
+
+/// Runs the suppression experiment: at every input scale, the same samples multiplied by the scale;
+/// four SAEs (ReLU-L1 as SAELens, ReLU-L1 with a unit-norm decoder, TopK, normalised), exact
+/// dictionary learning at λ = C/2, and exact lasso codes on the ReLU-L1 SAE's normalised decoder,
+/// all measured on fresh samples: shrinkage by input norm (``InputNormShrinkage``) and every
+/// ground-truth metric, per-feature shrinkage included (``GroundTruthMetrics``).
+public enum SuppressionExperiment {
+  /// The SAE architectures trained at every scale, by method name.
+  public static let saeMethods = ["relu-l1", "relu-l1-unit", "topk", "nsae"]
+  /// The candidates with exact (optimal) codes of a unit-norm dictionary, to which Theorem 8.3 applies.
+  public static let exactMethods = ["dictionary-learning", "relu-l1-exact"]
+
+  /// One candidate, measured on the evaluation samples.
+  public struct Candidate: Codable, Sendable {
+    public var method: String
+    /// λ of its own L1 problem (C/2 for the ReLU-L1 SAEs and the exact candidates), or nil outside the theory (TopK, NSAE).
+    public var lambda: Double?
+    public var metrics: GroundTruthMetrics
+    /// Shrinkage by input norm, beside the bound at λ = C/2.
+    public var byNorm: InputNormShrinkage
+    /// Mean over samples of Σ_j z_j‖d_j‖ (the decoder-norm-weighted L1 of the codes).
+    public var meanWeightedL1: Double
+    /// For exact codes: max over samples of |‖x − b‖² − ‖x̂ − b‖² − ‖r‖² − 2λ‖z‖₁| / max(1, ‖x − b‖²) (Theorem 8.3's identity); nil otherwise.
+    public var normIdentityGap: Double?
+  }
+
+  /// One input scale.
+  public struct Scale: Codable, Sendable {
+    public var scale: Double
+    /// mean ‖x‖ of the training samples (the NSAE's β = α·mean(‖x‖)²).
+    public var meanInputNorm: Double
+    /// The edges of the input-norm bins (equally filled on the evaluation samples).
+    public var normEdges: [Double]
+    public var candidates: [Candidate]
+    /// Dictionary learning's end state on its samples.
+    public var dictionaryKKT: KKTResiduals, dictionaryIterations: Int, dictionaryTermination: String
+  }
+
+  /// The run record.
+  public struct Record: Codable, Sendable {
+    public var toy: SuppressionToy
+    public var seeds: [String: UInt64]
+    public var scales: [Scale]
+    public var checks: [CheckResult]
+    public var findings: [SourceFinding]
+    public var provenance: Provenance?
+    /// How the run was invoked (the reproduce command; quick or full).
+    public var invocation: RunInvocation?
+  }
+
+  /// λ = C/2 of the toy's L1 coefficient (THEORY §9).
+  static func lambda(_ toy: SuppressionToy) -> Double { toy.l1Coefficient / 2 }
+
+  /// Runs `toy`; `progress` receives one short line per stage.
+  public static func run(_ toy: SuppressionToy, progress: (String) -> Void = { _ in }) throws -> Record {
+    let tree = SeedTree(root: toy.seed)
+    var seeds = ["world": tree.seed(for: "world")]
+    for method in saeMethods { seeds["sae/\(method)"] = tree.seed(for: "sae/\(method)") }
+    progress("generating \(toy.trainingSamples) + \(toy.evaluationSamples) samples")
+    // One world (its directions come from the seed), one stream: the training samples, then the evaluation samples.
+    var generator = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
+    let train = generator.dataset(count: toy.trainingSamples), eval = generator.dataset(count: toy.evaluationSamples)
+    var scales: [Scale] = []
+    for s in toy.inputScales {
+      scales.append(measure(scale: s, toy: toy, train: scaled(train, by: s), eval: scaled(eval, by: s), seeds: seeds, progress: progress))
+    }
+    return Record(toy: toy, seeds: seeds, scales: scales, checks: SuppressionVerdict.checks(toy: toy, scales: scales),
+                  findings: SuppressionVerdict.findings(toy: toy, scales: scales), provenance: nil, invocation: nil)
+  }
+
+  /// Runs `toy` and packages its report, run record and figures.
+  public static func product(_ toy: SuppressionToy, progress: (String) -> Void) throws -> ExperimentProduct {
+    let record = try run(toy, progress: progress)
+    return ExperimentProduct(checks: record.checks) { provenance, invocation in
+      var record = record
+      record.provenance = provenance
+      record.invocation = invocation
+      return try record.allFiles(id: toy.id)
+    }
+  }
+
+  /// The dataset with samples and true codes multiplied by `s`.
+  static func scaled(_ data: SyntheticDataset, by s: Double) -> SyntheticDataset {
+    var data = data
+    data.samples.storage = data.samples.storage.map { $0 * s }
+    data.codes.storage = data.codes.storage.map { $0 * s }
+    return data
+  }
+
+  /// Every candidate at one scale.
+  static func measure(scale s: Double, toy: SuppressionToy, train: SyntheticDataset, eval: SyntheticDataset, seeds: [String: UInt64],
+                      progress: (String) -> Void) -> Scale {
+    let lambda = lambda(toy), c = toy.l1Coefficient
+    let trainNorms = InputNormShrinkage.norms(train.samples)
+    let meanNorm = trainNorms.reduce(0, +) / Double(trainNorms.count)
+    let edges = InputNormShrinkage.quantileEdges(of: InputNormShrinkage.norms(eval.samples), bins: toy.normBins)
+    let context = Context(toy: toy, eval: eval, edges: edges, magnitudeEdges: toy.magnitudeBins.map { $0 * s }, boundLambda: lambda)
+    let x = Matrix(rows: train.samples.rows, columns: train.samples.columns, storage: train.samples.storage.map(Float.init))
+    let architectures: [(String, any SAEArchitecture, Double?)] = [
+      ("relu-l1", ReLUL1Architecture(l1Coefficient: c), lambda), ("relu-l1-unit", UnitNormReLUL1Architecture(l1Coefficient: c), lambda),
+      ("topk", TopKArchitecture(k: toy.topK), nil), ("nsae", NormalizedSAEArchitecture(alpha: toy.nsaeAlpha, noiseSigma: toy.nsaeNoise), nil),
+    ]
+    var candidates: [Candidate] = []
+    var reluL1: SparseAutoencoder<Float>?
+    for (method, architecture, ownLambda) in architectures {
+      progress("scale \(Figures.format(s)): \(method) SAE")
+      let configuration = TrainingConfiguration(architecture: architecture, width: toy.training.width, batchSize: toy.training.batchSize,
+                                                steps: toy.training.steps, learningRate: toy.training.learningRate, seed: seeds["sae/\(method)"]!)
+      let autoencoder = Trainer.train(configuration, data: x).autoencoder
+      if method == "relu-l1" { reluL1 = autoencoder }
+      candidates.append(context.score(method: method, autoencoder, lambda: ownLambda))
+    }
+    progress("scale \(Figures.format(s)): dictionary learning")
+    let m = train.samples.columns
+    let learning = Matrix(rows: toy.dictionarySamples, columns: m, storage: Array(train.samples.storage.prefix(toy.dictionarySamples * m)))
+    let fit = BlockMinimization.fit(samples: learning, initialDictionary: train.dictionary, initialBias: nil, lambda: lambda,
+                                    configuration: toy.dictionaryLearning)
+    let zero = [Double](repeating: 0, count: m)
+    candidates.append(context.score(method: exactMethods[0], exactCodesFor: fit.problem.dictionary, bias: zero, lambda: lambda))
+    if let reluL1 {
+      let decoder = BlockMinimization.normalizedRows(double(reluL1.parameters.decoderWeights))
+      candidates.append(context.score(method: exactMethods[1], exactCodesFor: decoder, bias: reluL1.parameters.decoderBias.map(Double.init),
+                                      lambda: lambda))
+    }
+    return Scale(scale: s, meanInputNorm: meanNorm, normEdges: edges, candidates: candidates, dictionaryKKT: fit.kkt,
+                 dictionaryIterations: fit.iterations, dictionaryTermination: fit.termination.rawValue)
+  }
+
+  static func double(_ m: Matrix<Float>) -> Matrix<Double> { Matrix(rows: m.rows, columns: m.columns, storage: m.storage.map(Double.init)) }
+
+  /// What every candidate at one scale is measured on.
+  struct Context {
+    var toy: SuppressionToy
+    var eval: SyntheticDataset
+    var edges: [Double], magnitudeEdges: [Double]
+    /// λ = C/2 of the bound drawn beside every candidate.
+    var boundLambda: Double
+
+    /// An SAE with its own encoder's codes and its own reconstruction.
+    func score(method: String, _ autoencoder: SparseAutoencoder<Float>, lambda: Double?) -> Candidate {
+      let x = Matrix(rows: eval.samples.rows, columns: eval.samples.columns, storage: eval.samples.storage.map(Float.init))
+      let z = autoencoder.encode(x)
+      return score(method: method, codes: SuppressionExperiment.double(z), decoder: SuppressionExperiment.double(autoencoder.parameters.decoderWeights),
+                   bias: autoencoder.parameters.decoderBias.map(Double.init), reconstructions: SuppressionExperiment.double(autoencoder.decode(z)),
+                   lambda: lambda, identity: false)
+    }
+
+    /// Exact nonnegative lasso codes at λ for a unit-norm `decoder` and `bias`.
+    func score(method: String, exactCodesFor decoder: Matrix<Double>, bias: [Double], lambda: Double) -> Candidate {
+      let codes = NonnegativeLasso(dictionary: decoder, lambda: lambda).codes(for: eval.samples, bias: bias)
+      var xhat = codes.multiplied(by: decoder)
+      for t in 0..<xhat.rows { for d in 0..<xhat.columns { xhat[t, d] += bias[d] } }
+      return score(method: method, codes: codes, decoder: decoder, bias: bias, reconstructions: xhat, lambda: lambda, identity: true)
+    }
+
+    func score(method: String, codes: Matrix<Double>, decoder: Matrix<Double>, bias: [Double], reconstructions: Matrix<Double>,
+               lambda: Double?, identity: Bool) -> Candidate {
+      let metrics = GroundTruthMetrics.evaluate(inputs: eval.samples, codes: codes, decoder: decoder, bias: bias, reconstructions: reconstructions,
+                                                truth: eval.dictionary, trueCodes: eval.codes, parents: [], lambda: boundLambda,
+                                                binEdges: magnitudeEdges)
+      let byNorm = InputNormShrinkage.measure(inputs: eval.samples, reconstructions: reconstructions, bias: bias, lambda: boundLambda, edges: edges)
+      let norms = (0..<decoder.rows).map { decoder.row($0).reduce(0) { $0 + $1 * $1 }.squareRoot() }
+      var weighted = 0.0
+      for t in 0..<codes.rows { for j in 0..<codes.columns { weighted += codes[t, j] * norms[j] } }
+      return Candidate(method: method, lambda: lambda, metrics: metrics, byNorm: byNorm, meanWeightedL1: weighted / Double(codes.rows),
+                       normIdentityGap: identity ? SuppressionExperiment.normIdentityGap(inputs: eval.samples, reconstructions: reconstructions,
+                                                                                         codes: codes, bias: bias, lambda: lambda ?? 0) : nil)
+    }
+  }
+
+  /// max over rows of |‖x − b‖² − ‖x̂ − b‖² − ‖x − x̂‖² − 2λ‖z‖₁| / max(1, ‖x − b‖²): zero (to rounding) for optimal
+  /// codes of any unit-norm dictionary (Theorem 8.3, first identity; Proposition 2.2).
+  static func normIdentityGap(inputs: Matrix<Double>, reconstructions: Matrix<Double>, codes: Matrix<Double>, bias: [Double],
+                              lambda: Double) -> Double {
+    var gap = 0.0
+    for t in 0..<inputs.rows {
+      var (centred, centredOut, residual) = (0.0, 0.0, 0.0)
+      for d in 0..<inputs.columns {
+        let x = inputs[t, d] - bias[d], h = reconstructions[t, d] - bias[d]
+        centred += x * x
+        centredOut += h * h
+        residual += (x - h) * (x - h)
+      }
+      let l1 = codes.row(t).reduce(0) { $0 + abs($1) }
+      gap = max(gap, abs(centred - centredOut - residual - 2 * lambda * l1) / max(1, centred))
+    }
+    return gap
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import LabExperiments
+import PropertyBased
+import Testing
+
+/// `SweepShard`: parsing `--shard i/n` and dealing the sweep points out to the shards.
+@Suite struct SweepShardTests {
+  @Test("the shards of a sweep of any size cover every point exactly once, point p in shard (p mod n) + 1")
+  func partition() async {
+    await propertyCheck(count: 100, input: Gen.int(in: 0...300), Gen.int(in: 1...64)) { pointCount, n in
+      var seen = [Int](repeating: 0, count: pointCount)
+      for i in 1...n {
+        let points = SweepShard(index: i, count: n)!.points(of: pointCount)
+        #expect(points == points.sorted() && points.allSatisfy { $0 % n == i - 1 })
+        for p in points { seen[p] += 1 }
+      }
+      #expect(seen.allSatisfy { $0 == 1 })
+    }
+  }
+
+  @Test("--shard takes i/n with 1 ≤ i ≤ n; anything else is refused naming the value")
+  func parsing() throws {
+    #expect(try SweepShard(parsing: "2/4") == SweepShard(index: 2, count: 4))
+    #expect(try SweepShard(parsing: "1/1").points(of: 3) == [0, 1, 2])
+    for bad in ["0/4", "5/4", "2/0", "-1/3", "a/b", "2", "2/4/1", "", "/4", "2/"] {
+      #expect(throws: SweepError.self) { try SweepShard(parsing: bad) }
+      do { _ = try SweepShard(parsing: bad) } catch { #expect("\(error)".contains("'\(bad)'"), "\(error)") }
+    }
+    #expect(SweepShard(index: 0, count: 3) == nil && SweepShard(index: 4, count: 3) == nil && SweepShard(index: 1, count: 0) == nil)
+  }
+
+  @Test("the sweep experiments list their points; the others have no sweep")
+  func registry() throws {
+    #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier"])
+    let absorption = try #require(ExperimentRegistry.all.first { $0.id == "absorption" }?.sweep)
+    #expect(try absorption.points(nil, nil, false) == ["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=0.75/topk", "r=0.75/C=0.05",
+                                                       "r=0.75/C=0.2", "r=0.75/C=0.5", "r=0.5/topk", "r=0.5/C=0.05", "r=0.5/C=0.2", "r=0.5/C=0.5"])
+    let frontier = try #require(ExperimentRegistry.all.first { $0.id == "frontier" }?.sweep)
+    #expect(try frontier.points(nil, nil, false).count == 12)
+    let universality = try #require(ExperimentRegistry.all.first { $0.id == "universality" }?.sweep)
+    #expect(try universality.points(nil, nil, true) == ["1x-seed-0", "1x-seed-1", "2x-seed-0", "2x-seed-1", "4x-seed-0", "4x-seed-1",
+                                                        "8x-seed-0", "8x-seed-1", "8x-stream-b", "8x-shared-world", "8x-foreign-world"])
+  }
+
+  @Test("exact floats survive JSON bit for bit, NaN and signed zero included")
+  func exactFloats() async throws {
+    await propertyCheck(count: 50, input: Gen.uint32().array(of: 0...40)) { bits in
+      let values = bits.map(Float.init(bitPattern:)) + [-0.0, .nan, .infinity]
+      let decoded = try JSONDecoder().decode(ExactFloats.self, from: JSONEncoder().encode(ExactFloats(values)))
+      #expect(decoded.values.map(\.bitPattern) == values.map(\.bitPattern))
+    }
+  }
+}
