@@ -75,6 +75,7 @@ public enum ExperimentRegistry {
     .sweep(AbsorptionExperiment.self),
     .sweep(FrontierExperiment.self),
     .make(SuppressionToy.self, record: SuppressionExperiment.Record.self) { toy, progress in try SuppressionExperiment.product(toy, progress: progress) },
+    .make(NSAEToy.self, record: NSAEExperiment.Record.self) { toy, progress in try NSAEExperiment.product(toy, progress: progress) },
   ]
 
   /// The names.

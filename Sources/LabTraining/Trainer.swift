@@ -223,7 +223,7 @@ public enum Trainer {
   }
 
   /// The mean Euclidean norm of the rows of `data`, accumulated in `Double`.
-  static func meanRowNorm(_ data: Matrix<Float>) -> Double {
+  public static func meanRowNorm(_ data: Matrix<Float>) -> Double {
     guard data.rows > 0 else { return 0 }
     var total = 0.0
     for r in 0..<data.rows {

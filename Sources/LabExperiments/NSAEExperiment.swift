@@ -1,0 +1,170 @@
+import Foundation
+import LabChecks
+import LabGenerators
+import LabNumerics
+import LabRandom
+import LabTraining
+
+/// Runs the normalised-SAE experiment (seeds/004 on a toy model of superposition; see ``NSAEToy``).
+public enum NSAEExperiment {
+  /// One SAE trained on one layer and measured on the held-out inputs.
+  public struct SAEResult: Codable, Sendable {
+    /// `relu-l1` or `nsae`.
+    public var architecture: String
+    /// λ for `relu-l1`, α for `nsae`.
+    public var coefficient: Double
+    /// Mean number of nonzero codes.
+    public var l0: Double
+    /// Mean of the penalised sum: Σ_i z_i‖d_i‖ for `relu-l1` (the codes of unit-norm atoms), Σ_i c_i for `nsae`.
+    public var l1: Double
+    /// SAELens shrinkage mean_t ‖x̂_t‖/‖x_t‖ and the NSAE ratio of sums Σ‖x̂_t‖/Σ‖x_t‖.
+    public var shrinkage: Double, normRatio: Double
+    public var explainedVariance: Double
+    public var deadLatents: Int
+    /// The reconstruction patched into the toy model (divided by the layer's scale).
+    public var patch: PatchingMetrics.Result
+  }
+
+  /// One layer: the toy model's hidden layer scaled by `scale`.
+  public struct Layer: Codable, Sendable {
+    public var scale: Double
+    /// Mean ‖s·h‖ over the training rows.
+    public var meanInputNorm: Double
+    /// The ReLU-L1 SAE at the fixed λ and the NSAE at the fixed α.
+    public var baseline: SAEResult, nsae: SAEResult
+    /// The ReLU-L1 SAEs of the matching sweep.
+    public var sweep: [SAEResult]
+    /// The ReLU-L1 reconstruction score at the NSAE's L0, interpolated linearly in L0 between the
+    /// two ReLU-L1 SAEs of this layer (sweep and fixed λ) whose L0 bracket it; nil when none do.
+    public var matchedBaselineScore: Double?
+    /// The layer patched back unchanged (s·h, divided by s) and replaced by zeros.
+    public var identityPatch: PatchingMetrics.Result, zeroPatch: PatchingMetrics.Result
+  }
+
+  /// The trained toy model.
+  public struct ToyModelSummary: Codable, Sendable {
+    /// The loss on the training rows before and after training.
+    public var initialLoss: Double, finalLoss: Double
+    /// ‖W_i‖, the norm of each feature's hidden direction (feature i is represented when it is near 1).
+    public var featureNorms: [Double]
+    /// The held-out losses with the hidden layer clean and zero-ablated.
+    public var cleanLoss: Double, zeroLoss: Double
+  }
+
+  /// The run record.
+  public struct Record: Codable, Sendable {
+    public var toy: NSAEToy
+    public var seeds: [String: UInt64]
+    public var toyModel: ToyModelSummary
+    public var layers: [Layer]
+    public var findings: [SourceFinding]
+    public var checks: [CheckResult]
+    public var provenance: Provenance?
+    /// How the run was invoked (the reproduce command; quick or full).
+    public var invocation: RunInvocation?
+  }
+
+  /// The experiment's product (report, record and the L0 figure).
+  public static func product(_ toy: NSAEToy, progress: (String) -> Void) throws -> ExperimentProduct {
+    let record = try measure(toy, progress: progress)
+    return ExperimentProduct(checks: record.checks) { provenance, invocation in
+      var record = record
+      record.provenance = provenance
+      record.invocation = invocation
+      return try record.allFiles(id: toy.id)
+    }
+  }
+
+  static func measure(_ toy: NSAEToy, progress: (String) -> Void) throws -> Record {
+    let tree = SeedTree(root: toy.seed)
+    let seeds = ["world": tree.seed(for: "world"), "toy-model": tree.seed(for: "toy-model"), "sae": tree.seed(for: "sae")]
+    var world = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
+    let training = world.next(toy.trainingSamples).codes, evaluation = world.next(toy.evaluationSamples).codes
+    let importance = (0..<toy.world.featureCount).map { pow(toy.toyModel.importanceDecay, Double($0)) }
+
+    progress("training the toy model")
+    let t = toy.toyModel
+    let trained = ToyModelTrainer.train(
+      ToyModelTrainingConfiguration(hiddenDimension: t.hiddenDimension, importance: importance, batchSize: t.batchSize, steps: t.steps,
+                                    learningRate: t.learningRate, seed: seeds["toy-model"]!),
+      data: training)
+    let model = trained.model
+    let trainingHidden = model.hidden(training), evaluationHidden = model.hidden(evaluation)
+    let clean = PatchingMetrics.evaluate(model, inputs: evaluation, patchedHidden: evaluationHidden, importance: importance)
+    let w = model.weights
+    let summary = ToyModelSummary(initialLoss: trained.initialLoss, finalLoss: trained.finalLoss,
+                                  featureNorms: (0..<w.columns).map { i in w.column(i).reduce(0) { $0 + $1 * $1 }.squareRoot() },
+                                  cleanLoss: clean.cleanLoss, zeroLoss: clean.zeroLoss)
+
+    var layers: [Layer] = []
+    for scale in toy.scales {
+      let layerTraining = Matrix(rows: trainingHidden.rows, columns: trainingHidden.columns, storage: trainingHidden.storage.map { Float(scale * $0) })
+      let layerEvaluation = Matrix(rows: evaluationHidden.rows, columns: evaluationHidden.columns,
+                                   storage: evaluationHidden.storage.map { Float(scale * $0) })
+      func patch(_ layerValues: Matrix<Double>) -> PatchingMetrics.Result {
+        let unscaled = Matrix(rows: layerValues.rows, columns: layerValues.columns, storage: layerValues.storage.map { $0 / scale })
+        return PatchingMetrics.evaluate(model, inputs: evaluation, patchedHidden: unscaled, importance: importance)
+      }
+      func train(_ architecture: any SAEArchitecture, coefficient: Double) -> SAEResult {
+        let s = toy.sae
+        let configuration = TrainingConfiguration(architecture: architecture, width: s.width, batchSize: s.batchSize, steps: s.steps,
+                                                  learningRate: s.learningRate, seed: seeds["sae"]!)
+        let sae = Trainer.train(configuration, data: layerTraining).autoencoder
+        return measure(sae, coefficient: coefficient, on: layerEvaluation, patch: patch)
+      }
+      progress("layer ×\(Figures.format(scale)): ReLU-L1 and NSAE")
+      let baseline = train(ReLUL1Architecture(l1Coefficient: toy.sae.baselineL1), coefficient: toy.sae.baselineL1)
+      let nsae = train(NormalizedSAEArchitecture(alpha: toy.sae.nsaeAlpha, noiseSigma: toy.sae.noiseSigma), coefficient: toy.sae.nsaeAlpha)
+      progress("layer ×\(Figures.format(scale)): ReLU-L1 sweep")
+      let sweep = toy.sae.sweepFactors.map { factor in
+        let coefficient = toy.sae.baselineL1 * scale * factor
+        return train(ReLUL1Architecture(l1Coefficient: coefficient), coefficient: coefficient)
+      }
+      let scaled = Matrix(rows: evaluationHidden.rows, columns: evaluationHidden.columns, storage: evaluationHidden.storage.map { scale * $0 })
+      layers.append(Layer(scale: scale, meanInputNorm: Trainer.meanRowNorm(layerTraining), baseline: baseline, nsae: nsae, sweep: sweep,
+                          matchedBaselineScore: interpolatedScore(at: nsae.l0, among: sweep + [baseline]),
+                          identityPatch: patch(scaled), zeroPatch: patch(Matrix(rows: scaled.rows, columns: scaled.columns))))
+    }
+    var record = Record(toy: toy, seeds: seeds, toyModel: summary, layers: layers, findings: [], checks: [], provenance: nil, invocation: nil)
+    record.findings = NSAEFindings.findings(record)
+    record.checks = NSAEFindings.checks(record)
+    return record
+  }
+
+  /// The metrics of `sae` on the layer's held-out rows `x`; `patch` puts a reconstruction of the
+  /// layer into the toy model.
+  private static func measure(_ sae: SparseAutoencoder<Float>, coefficient: Double, on x: Matrix<Float>,
+                              patch: (Matrix<Double>) -> PatchingMetrics.Result) -> SAEResult {
+    let codes = sae.encode(x), reconstruction = sae.decode(codes)
+    var statistics = ReconstructionStatistics(dimension: x.columns)
+    statistics.add(inputs: x, reconstructions: reconstruction)
+    let f = codes.columns, decoder = sae.parameters.decoderWeights
+    let weights: [Double] = (0..<f).map { i in
+      if case .decoderNormWeightedL1 = sae.architecture.penalty { return decoder.row(i).reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+      return 1
+    }
+    var active = 0, l1 = 0.0, fired = [Bool](repeating: false, count: f)
+    for r in 0..<codes.rows {
+      for i in 0..<f where codes.storage[r * f + i] != 0 {
+        active += 1
+        fired[i] = true
+        l1 += Double(codes.storage[r * f + i]) * weights[i]
+      }
+    }
+    let n = Double(x.rows)
+    return SAEResult(architecture: sae.architecture.kind, coefficient: coefficient, l0: Double(active) / n, l1: l1 / n,
+                     shrinkage: statistics.shrinkage, normRatio: statistics.normRatioOfSums, explainedVariance: statistics.explainedVariance,
+                     deadLatents: fired.filter { !$0 }.count,
+                     patch: patch(Matrix(rows: reconstruction.rows, columns: reconstruction.columns, storage: reconstruction.storage.map(Double.init))))
+  }
+
+  /// The score at L0 `target` on the piecewise-linear curve through `results` sorted by L0; nil
+  /// when `target` lies outside their L0 range.
+  static func interpolatedScore(at target: Double, among results: [SAEResult]) -> Double? {
+    let points = results.map { ($0.l0, $0.patch.reconstructionScore) }.sorted { $0.0 < $1.0 }
+    for (a, b) in zip(points, points.dropFirst()) where a.0 <= target && target <= b.0 {
+      return b.0 == a.0 ? (a.1 + b.1) / 2 : a.1 + (target - a.0) / (b.0 - a.0) * (b.1 - a.1)
+    }
+    return nil
+  }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import LabChecks
+import LabExperiments
+import Testing
+
+/// The normalised-SAE experiment on a small toy: determinism, its files, the report as a function
+/// of the record, and the patch identities on every layer.
+@Suite struct NSAEExperimentTests {
+  /// The default toy with few rows and steps and three layers.
+  static var small: NSAEToy {
+    var toy = NSAEToy.default
+    toy.trainingSamples = 1024
+    toy.evaluationSamples = 128
+    toy.scales = [0.5, 2, 8]
+    toy.toyModel.steps = 150
+    toy.toyModel.batchSize = 128
+    toy.sae.width = 12
+    toy.sae.steps = 80
+    toy.sae.batchSize = 64
+    toy.sae.sweepFactors = [0.5, 2]
+    return toy
+  }
+
+  static let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
+
+  @Test("a small run is deterministic, writes report, figure and record, and re-renders from the record alone")
+  func smallRun() throws {
+    let toy = Self.small
+    #expect(toy.problems().isEmpty, "\(toy.problems())")
+    let invocation = RunInvocation(reproduce: "lab run nsae --toy small.json", quick: false)
+    let first = try NSAEExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
+    let second = try NSAEExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
+    #expect(first.map(\.name) == ["nsae.md", "nsae-l0.svg", "nsae.json"])
+    #expect(first.map(\.contents) == second.map(\.contents), "two runs of the same toy differ")
+
+    let directory = try LabCommandTests.scratch()
+    let path = directory.appendingPathComponent("nsae.json").path
+    try first[2].contents.write(to: URL(fileURLWithPath: path))
+    let rerendered = try ExperimentRegistry.entry("nsae").get().rerender(path)
+    #expect(rerendered.map(\.name) == ["nsae.md", "nsae-l0.svg"] && rerendered.map(\.contents) == Array(first.prefix(2).map(\.contents)))
+
+    let record = try #require(try JSONSerialization.jsonObject(with: first[2].contents) as? [String: Any])
+    let checks = (record["checks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    #expect(checks == ["toy-model/trained", "toy-model/zero-ablation", "toy-model/superposition", "patching/identities", "saes/learned"])
+    let identities = (record["checks"] as? [[String: Any]])?.first { $0["id"] as? String == "patching/identities" }
+    #expect(identities?["status"] as? String == "pass", "\(identities ?? [:])")
+    let layers = record["layers"] as? [[String: Any]] ?? []
+    #expect(layers.count == 3 && layers.allSatisfy { ($0["sweep"] as? [Any])?.count == 2 })
+    #expect((record["findings"] as? [[String: Any]] ?? []).count == 6)
+    #expect(String(decoding: first[1].contents, as: UTF8.self).hasPrefix("<svg"))
+  }
+
+  @Test("the exact permutation test: a perfectly ordered series of n has p = 1/n!, a constant one p = 1")
+  func permutationTest() {
+    let ordered = PermutationCorrelation.test([1, 2, 3, 4], [0.1, 0.5, 0.7, 3])
+    #expect(ordered.r > 0.8 && ordered.p == 1.0 / 24)
+    let reversed = PermutationCorrelation.test([1, 2, 3, 4], [4, 3, 2, 1])
+    #expect(abs(reversed.r + 1) < 1e-12 && reversed.p == 1)
+    let constant = PermutationCorrelation.test([1, 2, 3], [5, 5, 5])
+    #expect(constant.r == 0 && constant.p == 1)
+  }
+
+  @Test("a bad nsae toy is refused naming the field") func problems() {
+    var toy = NSAEToy.default
+    toy.scales = [4, 1, 2]
+    toy.sae.sweepFactors = [1]
+    toy.toyModel.importanceDecay = 2
+    toy.world.embedding.noise = 0.1
+    let found = toy.problems().joined(separator: " ")
+    #expect(found.contains("'scales'") && found.contains("'sae.sweepFactors'") && found.contains("toyModel.importanceDecay") && found.contains("world.noise"))
+    #expect(NSAEToy.default.problems().isEmpty && NSAEToy.default.quick().problems().isEmpty)
+    let quick = NSAEToy.default.quick()
+    #expect(quick.scales == [0.5, 1, 4, 16] && quick.sae.sweepFactors == [0.0625, 0.25, 1, 4, 16])
+    #expect(quick.sae.steps == NSAEToy.default.sae.steps && quick.toyModel.steps == NSAEToy.default.toyModel.steps / 2)
+  }
+}
