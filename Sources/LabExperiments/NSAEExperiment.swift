@@ -66,13 +66,7 @@ public enum NSAEExperiment {
 
   /// The experiment's product (report, record and the L0 figure).
   public static func product(_ toy: NSAEToy, progress: (String) -> Void) throws -> ExperimentProduct {
-    let record = try measure(toy, progress: progress)
-    return ExperimentProduct(checks: record.checks) { provenance, invocation in
-      var record = record
-      record.provenance = provenance
-      record.invocation = invocation
-      return try record.allFiles(id: toy.id)
-    }
+    ExperimentProduct(record: try measure(toy, progress: progress))
   }
 
   static func measure(_ toy: NSAEToy, progress: (String) -> Void) throws -> Record {
@@ -168,3 +162,5 @@ public enum NSAEExperiment {
     return nil
   }
 }
+
+extension NSAEExperiment.Record: StampableRecord {}
