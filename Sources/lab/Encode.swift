@@ -49,6 +49,9 @@ struct Encode: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Where to write the codes Z (N × K, float64), .npy.", valueName: "Z.npy"))
   var out: String
 
+  @Flag(name: .long, help: "No progress bar on standard error (it is drawn only on a terminal, after 2 s).")
+  var quiet = false
+
   func run() throws {
     guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads).") }
     guard lambda.isFinite && lambda > 0 else { throw BadInput.fail("'--lambda' must be a finite number > 0, got \(lambda).") }
@@ -69,11 +72,15 @@ struct Encode: ParsableCommand {
       encoder = try SparseEncoder(dictionary: input.dictionary, configuration: configuration)
     } catch { throw BadInput.fail("\(error)") }
 
+    let bar = ProgressBar(total: 2, enabled: ProgressBar.isWanted(quiet: quiet))
+    defer { bar.finish() }
+    bar.update(completed: 0, label: "coding \(input.samples.rows) points, then their KKT residuals")
     let run: EncodeRun
     do { run = try EncodeRun.measure(encoder, input) } catch {
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       throw ExitCode.failure
     }
+    bar.update(completed: 1, label: "writing \(out)")
     do { try NumPyArray(run.output.codes, as: .float64).encoded.write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
       throw BadInput.fail("\(out): cannot be written: \(error.localizedDescription)")
     }

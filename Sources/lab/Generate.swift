@@ -36,7 +36,13 @@ struct Generate: ParsableCommand {
   @Option(name: .long, help: "Stored precision: float32 or float64.")
   var precision: String = "float32"
 
+  @Flag(name: .long, help: "No progress bar on standard error (it is drawn only on a terminal, after 2 s).")
+  var quiet = false
+
   func run() throws {
+    let bar = ProgressBar(total: 1, enabled: ProgressBar.isWanted(quiet: quiet))
+    defer { bar.finish() }
+    bar.update(completed: 0, label: "sampling")
     guard let elementType = NumPyArray.ElementType(rawValue: precision) else {
       throw BadInput.fail("'--precision' must be float32 or float64, got '\(precision)'")
     }
