@@ -23,15 +23,6 @@ public enum ReconstructionPreservingProgram {
   /// and crossed the verifier's 1e-9 floor at a value near 0, so the same problem in other units
   /// was inconclusive.
   public static func solve(_ problem: SparseCodingProblem, weight: Double, activityThreshold tau: Double = 0) throws -> LPTestResult {
-    let result = try solveUnitWeight(problem, activityThreshold: tau)
-    var scaled = result
-    scaled.value = result.value * weight
-    return scaled
-  }
-
-  /// The program with ω = 1 and equilibrated point rows, solved and verified.
-  private static func solveUnitWeight(_ problem: SparseCodingProblem, activityThreshold tau: Double) throws -> LPTestResult {
-    let weight = 1.0
     let d = problem.dictionary, z = problem.codes
     var layout = FirstOrderColumns(m: d.columns, k: d.rows, n: z.rows)
     var program = LinearProgram(direction: .minimize)
@@ -41,13 +32,13 @@ public enum ReconstructionPreservingProgram {
       for atom in 0..<layout.k {
         let active = problem.isActive(point, atom, threshold: tau)
         program.addColumn(bounds: active ? .between(-1, 1) : .between(0, 1),
-                          cost: problem.isSigned && active && z[point, atom] < 0 ? -weight : weight)
+                          cost: problem.isSigned && active && z[point, atom] < 0 ? -1 : 1)
       }
     }
     if problem.isSigned {
       for point in 0..<layout.n {
         for atom in 0..<layout.k where !problem.isActive(point, atom, threshold: tau) {
-          layout.negativeCodes[atom + layout.k * point] = program.addColumn(bounds: .between(0, 1), cost: weight)
+          layout.negativeCodes[atom + layout.k * point] = program.addColumn(bounds: .between(0, 1), cost: 1)
         }
       }
     }
@@ -73,7 +64,7 @@ public enum ReconstructionPreservingProgram {
     }
     let result = try GLPK.solveVerified(program)
     let solved = result.solution.status == .optimal
-    return LPTestResult(value: solved ? result.solution.objective : .nan, status: result.solution.status,
+    return LPTestResult(value: solved ? result.solution.objective * weight : .nan, status: result.solution.status,
                         verification: result.verification,
                         direction: solved ? layout.direction(from: result.solution.primal) : nil,
                         size: (program.columnCount, program.rowCount))
