@@ -80,7 +80,9 @@ struct BenchTrain: ParsableCommand {
       } else {
         print(String(format: "threads %d  ours   %9.0f samples/s  final batch loss %.4f", threads, ours, last!.finalLoss.total))
       }
-      if let reference = references.sorted(by: { $0.samplesPerSecond < $1.samplesPerSecond }).dropFirst(references.count / 2).first {
+      if !references.isEmpty {
+        // The same order statistic as ours: the (count/2)-th fastest run.
+        let reference = references.sorted { $0.samplesPerSecond > $1.samplesPerSecond }[references.count / 2]
         let quality = config == .small
           ? String(format: "  eval MSE %.4f  L0 %.2f  dead %d  MMCS %.4f", reference.mse, reference.l0, reference.dead, reference.mmcs) : ""
         print(String(format: "threads %d  torch  %9.0f samples/s%@   ratio ours/torch %.2f",
