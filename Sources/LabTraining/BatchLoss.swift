@@ -32,98 +32,137 @@ public enum SAEKernel {
     parameters: SAEParameters<Scalar>, activation: ActivationRule, penalty: SparsityPenalty, subtractsDecoderBias: Bool = true,
     noise: UnsafePointer<Scalar>? = nil, batch: UnsafePointer<Scalar>, gradient: inout [Scalar], workspace: inout Workspace<Scalar>
   ) -> BatchLoss {
-    let m = parameters.inputDimension, f = parameters.width, b = workspace.batchSize
     precondition(gradient.count == parameters.values.count, "The gradient needs \(parameters.values.count) elements, got \(gradient.count).")
+    let b = workspace.batchSize
+    let squaredError = gradient.withUnsafeMutableBufferPointer { g in
+      accumulateBlock(parameters: parameters, activation: activation, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias,
+                      noise: noise, batch: batch, batchSize: b, gradient: g.baseAddress!, workspace: &workspace)
+    }
+    let penaltySum = finishGradient(parameters: parameters, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias, batchSize: b,
+                                    gradient: &gradient, workspace: workspace)
+    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: penalty.coefficient * penaltySum / Double(b))
+  }
+
+  /// The part of the loss and gradient that sums over rows, for the `workspace.batchSize` rows at
+  /// `batch` of a batch of `batchSize` rows (so every term is scaled by 1/`batchSize`): writes the
+  /// rows' terms of every gradient block to `gradient` (the `b_dec` term through the encoder and the
+  /// decoder-norm term still missing), and leaves in `workspace` the decoder norms w_i, the
+  /// per-latent code sums, the firing flags, the active count and the smallest positive code.
+  /// Returns the rows' sum of squared errors.
+  static func accumulateBlock<Scalar: LinearAlgebraScalar>(
+    parameters: SAEParameters<Scalar>, activation: ActivationRule, penalty: SparsityPenalty, subtractsDecoderBias: Bool,
+    noise: UnsafePointer<Scalar>?, batch: UnsafePointer<Scalar>, batchSize: Int, gradient g: UnsafeMutablePointer<Scalar>,
+    workspace: inout Workspace<Scalar>
+  ) -> Double {
+    let m = parameters.inputDimension, f = parameters.width, b = workspace.batchSize
     let (m32, f32, b32) = (int32(m), int32(f), int32(b))
     let l1 = Scalar(penalty.coefficient)
-    let normWeighted: Bool
-    if case .decoderNormWeightedL1 = penalty { normWeighted = true } else { normWeighted = false }
     let tanhDerivative = activation == .tanhReLU
-    let scale = 1 / Scalar(b)
-    var squaredError = 0.0, penaltySum = 0.0, active = 0
+    let scale = 1 / Scalar(batchSize)
+    var squaredError = 0.0, active = 0
     var minimumPositive = Scalar.infinity
     parameters.values.withUnsafeBufferPointer { p in
       let wEnc = p.baseAddress!, bEnc = wEnc + parameters.encoderBiasOffset
       let wDec = wEnc + parameters.decoderWeightsOffset, bDec = wEnc + parameters.decoderBiasOffset
-      gradient.withUnsafeMutableBufferPointer { g in
-        let gWEnc = g.baseAddress!, gBEnc = gWEnc + parameters.encoderBiasOffset
-        let gWDec = gWEnc + parameters.decoderWeightsOffset, gBDec = gWEnc + parameters.decoderBiasOffset
-        withBuffers(&workspace) { xc, r, z, dz, norms, sums, scratch, fired in
-          if l1 != 0 && normWeighted {
-            computeRowNorms(wDec, rows: f, columns: m, into: norms)
-          } else {
-            for i in 0..<f { norms[i] = 1 }
+      let gWEnc = g, gBEnc = gWEnc + parameters.encoderBiasOffset
+      let gWDec = gWEnc + parameters.decoderWeightsOffset, gBDec = gWEnc + parameters.decoderBiasOffset
+      withBuffers(&workspace) { xc, r, z, dz, norms, sums, scratch, fired in
+        if l1 != 0 && penalty.isNormWeighted {
+          computeRowNorms(wDec, rows: f, columns: m, into: norms)
+        } else {
+          for i in 0..<f { norms[i] = 1 }
+        }
+        for row in 0..<b {
+          for j in 0..<m { xc[row * m + j] = subtractsDecoderBias ? batch[row * m + j] - bDec[j] : batch[row * m + j] }
+        }
+        // h = xc W_enc, then z = act(h + b_enc).
+        Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: f32, k: m32, alpha: 1, a: xc, lda: m32,
+                        b: wEnc, ldb: f32, beta: 0, c: z, ldc: f32)
+        if let noise { for index in 0..<(b * f) { z[index] += noise[index] } }
+        // dz is free until its gemm below, so it is BatchTopK's B×F selection scratch.
+        applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: activation.needsBatchScratch ? dz : scratch)
+        // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
+        Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: m32, k: f32, alpha: 1, a: z, lda: f32,
+                        b: wDec, ldb: m32, beta: 0, c: r, ldc: m32)
+        for j in 0..<m { gBDec[j] = 0 }
+        let two = 2 * scale
+        for row in 0..<b {
+          var rowSum = 0.0
+          for j in 0..<m {
+            let e = r[row * m + j] + bDec[j] - batch[row * m + j]
+            rowSum += Double(e) * Double(e)
+            let ge = two * e
+            r[row * m + j] = ge
+            gBDec[j] += ge
           }
-          for row in 0..<b {
-            for j in 0..<m { xc[row * m + j] = subtractsDecoderBias ? batch[row * m + j] - bDec[j] : batch[row * m + j] }
-          }
-          // h = xc W_enc, then z = act(h + b_enc).
-          Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: f32, k: m32, alpha: 1, a: xc, lda: m32,
-                          b: wEnc, ldb: f32, beta: 0, c: z, ldc: f32)
-          if let noise { for index in 0..<(b * f) { z[index] += noise[index] } }
-          // dz is free until its gemm below, so it is BatchTopK's B×F selection scratch.
-          applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: activation.needsBatchScratch ? dz : scratch)
-          // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
-          Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: m32, k: f32, alpha: 1, a: z, lda: f32,
-                          b: wDec, ldb: m32, beta: 0, c: r, ldc: m32)
-          for j in 0..<m { gBDec[j] = 0 }
-          let two = 2 * scale
-          for row in 0..<b {
-            var rowSum = 0.0
-            for j in 0..<m {
-              let e = r[row * m + j] + bDec[j] - batch[row * m + j]
-              rowSum += Double(e) * Double(e)
-              let ge = two * e
-              r[row * m + j] = ge
-              gBDec[j] += ge
-            }
-            squaredError += rowSum
-          }
-          // ∂W_dec = zᵀ g;  ∂z = g W_decᵀ.
-          Scalar.blasGemm(transposingA: true, transposingB: false, m: f32, n: m32, k: b32, alpha: 1, a: z, lda: f32,
-                          b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
-          Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
-                          b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
-          // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing.
-          for i in 0..<f { gBEnc[i] = 0; sums[i] = 0; fired[i] = false }
-          let weightedNorm = l1 * scale
-          for row in 0..<b {
-            let zr = z + row * f, dr = dz + row * f
-            for i in 0..<f {
-              let code = zr[i]
-              if code > 0 {
-                var d = dr[i] + weightedNorm * norms[i]
-                if tanhDerivative { d *= 1 - code * code }
-                dr[i] = d
-                minimumPositive = min(minimumPositive, code)
-                gBEnc[i] += d
-                sums[i] += code
-                fired[i] = true
-                active += 1
-              } else {
-                dr[i] = 0
-              }
-            }
-          }
-          // ∂W_enc = xcᵀ ∂h;  ∂b_dec −= W_enc ∂b_enc.
-          Scalar.blasGemm(transposingA: true, transposingB: false, m: m32, n: f32, k: b32, alpha: 1, a: xc, lda: m32,
-                          b: dz, ldb: f32, beta: 0, c: gWEnc, ldc: f32)
-          if subtractsDecoderBias {
-            Scalar.blasGemv(transposing: false, m: m32, n: f32, alpha: -1, a: wEnc, lda: f32, x: gBEnc, beta: 1, y: gBDec)
-          }
-          for i in 0..<f where norms[i] > 0 {
-            penaltySum += Double(sums[i]) * Double(norms[i])
-            if l1 != 0 && normWeighted {
-              let coefficient = l1 * scale * sums[i] / norms[i]
-              for j in 0..<m { gWDec[i * m + j] += coefficient * wDec[i * m + j] }
+          squaredError += rowSum
+        }
+        // ∂W_dec = zᵀ g;  ∂z = g W_decᵀ.
+        Scalar.blasGemm(transposingA: true, transposingB: false, m: f32, n: m32, k: b32, alpha: 1, a: z, lda: f32,
+                        b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
+        Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
+                        b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
+        // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing.
+        for i in 0..<f { gBEnc[i] = 0; sums[i] = 0; fired[i] = false }
+        let weightedNorm = l1 * scale
+        for row in 0..<b {
+          let zr = z + row * f, dr = dz + row * f
+          for i in 0..<f {
+            let code = zr[i]
+            if code > 0 {
+              var d = dr[i] + weightedNorm * norms[i]
+              if tanhDerivative { d *= 1 - code * code }
+              dr[i] = d
+              minimumPositive = min(minimumPositive, code)
+              gBEnc[i] += d
+              sums[i] += code
+              fired[i] = true
+              active += 1
+            } else {
+              dr[i] = 0
             }
           }
         }
+        // ∂W_enc = xcᵀ ∂h.
+        Scalar.blasGemm(transposingA: true, transposingB: false, m: m32, n: f32, k: b32, alpha: 1, a: xc, lda: m32,
+                        b: dz, ldb: f32, beta: 0, c: gWEnc, ldc: f32)
       }
     }
     workspace.activeCount = active
     workspace.minimumPositiveCode = active > 0 ? Double(minimumPositive) : nil
-    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: penalty.coefficient * penaltySum / Double(b))
+    return squaredError
+  }
+
+  /// Completes a gradient whose row sums ``accumulateBlock(parameters:activation:penalty:subtractsDecoderBias:noise:batch:batchSize:gradient:workspace:)``
+  /// wrote, for a batch of `batchSize` rows whose decoder norms and code sums are in `workspace`:
+  /// ∂b_dec −= W_enc ∂b_enc, and the decoder-norm term of ∂W_dec. Returns Σ_i w_i Σ_b z_bi.
+  static func finishGradient<Scalar: LinearAlgebraScalar>(
+    parameters: SAEParameters<Scalar>, penalty: SparsityPenalty, subtractsDecoderBias: Bool, batchSize: Int, gradient: inout [Scalar],
+    workspace: Workspace<Scalar>
+  ) -> Double {
+    let m = parameters.inputDimension, f = parameters.width
+    let l1 = Scalar(penalty.coefficient), scale = 1 / Scalar(batchSize)
+    let normWeighted = l1 != 0 && penalty.isNormWeighted
+    var penaltySum = 0.0
+    parameters.values.withUnsafeBufferPointer { p in
+      let wEnc = p.baseAddress!, wDec = wEnc + parameters.decoderWeightsOffset
+      gradient.withUnsafeMutableBufferPointer { g in
+        let gBEnc = g.baseAddress! + parameters.encoderBiasOffset
+        let gWDec = g.baseAddress! + parameters.decoderWeightsOffset, gBDec = g.baseAddress! + parameters.decoderBiasOffset
+        if subtractsDecoderBias {
+          Scalar.blasGemv(transposing: false, m: int32(m), n: int32(f), alpha: -1, a: wEnc, lda: int32(f), x: gBEnc, beta: 1, y: gBDec)
+        }
+        let norms = workspace.decoderNorms, sums = workspace.codeSums
+        for i in 0..<f where norms[i] > 0 {
+          penaltySum += Double(sums[i]) * Double(norms[i])
+          if normWeighted {
+            let coefficient = l1 * scale * sums[i] / norms[i]
+            for j in 0..<m { gWDec[i * m + j] += coefficient * wDec[i * m + j] }
+          }
+        }
+      }
+    }
+    return penaltySum
   }
 
   /// `n` as a 32-bit BLAS integer; larger dimensions are a precondition failure.
@@ -197,6 +236,14 @@ public enum SAEKernel {
         }
       }
     }
+  }
+}
+
+extension SparsityPenalty {
+  /// Whether latent i's code is weighted by its decoder norm ‖W_dec,i‖ (SAELens's L1).
+  var isNormWeighted: Bool {
+    if case .decoderNormWeightedL1 = self { return true }
+    return false
   }
 }
 

@@ -36,12 +36,18 @@ public struct TrainingConfiguration: Sendable {
   public var auxK: Int?
   /// The AuxK coefficient c (SAELens `aux_loss_coefficient`, default 1).
   public var auxCoefficient: Double
+  /// S, the number of row blocks of each batch whose gradients are computed at once, one thread
+  /// each with single-threaded BLAS (``BlockedBatchKernel``); 1 computes the batch in one piece
+  /// with OpenBLAS's own threads. The numbers depend on S (the order of the sums), so a resumed run
+  /// must keep it. BatchTopK selects over the whole batch and the deep SAE has its own kernel:
+  /// both always use one piece.
+  public var batchBlocks: Int
 
   /// A configuration; see the properties.
   public init(architecture: any SAEArchitecture, width: Int, batchSize: Int, steps: Int, learningRate: Double, seed: UInt64 = 0,
               sparseAdam: Bool = false, deadWindow: Int = 1000, schedule: LearningRateSchedule = LearningRateSchedule(),
               l1WarmupSteps: Int = 0, gradientClipNorm: Double? = nil, resampleInterval: Int? = nil, auxK: Int? = nil,
-              auxCoefficient: Double = 1) {
+              auxCoefficient: Double = 1, batchBlocks: Int = 1) {
     self.architecture = architecture
     self.width = width
     self.batchSize = batchSize
@@ -56,7 +62,11 @@ public struct TrainingConfiguration: Sendable {
     self.resampleInterval = resampleInterval
     self.auxK = auxK
     self.auxCoefficient = auxCoefficient
+    self.batchBlocks = batchBlocks
   }
+
+  /// The row blocks the shallow trainer uses: ``batchBlocks``, or 1 for BatchTopK.
+  var effectiveBatchBlocks: Int { architecture.activation.needsBatchScratch ? 1 : batchBlocks }
 }
 
 /// Everything a training run carries from one step to the next, so that a run can stop, be saved
@@ -113,7 +123,7 @@ public struct TrainingResult: Sendable {
 }
 
 /// Trains a float32 SAE with Adam on the rows of a data matrix. The result is a function of the
-/// data, the configuration and the OpenBLAS thread count (the only multithreaded part).
+/// data and the configuration (its ``TrainingConfiguration/batchBlocks`` included).
 public enum Trainer {
   /// Checks `configuration` against `data` (N×m); the message names the option and its value.
   public static func validate(_ configuration: TrainingConfiguration, rows: Int) -> TrainingError? {
@@ -131,6 +141,9 @@ public enum Trainer {
     }
     if let interval = configuration.resampleInterval, interval < 1 {
       return TrainingError("'--resample-every' must be >= 1, got \(interval)")
+    }
+    if !(1...configuration.batchSize).contains(configuration.batchBlocks) {
+      return TrainingError("the batch blocks must be in 1...\(configuration.batchSize) (the batch size), got \(configuration.batchBlocks)")
     }
     if configuration.deadWindow < 0 { return TrainingError("'--dead-window' must be >= 0, got \(configuration.deadWindow)") }
     if let auxK = configuration.auxK {
@@ -192,7 +205,12 @@ public enum Trainer {
                  "The training state does not fit the data or the configuration.")
     let m = data.columns, f = configuration.width, b = configuration.batchSize
     let sigma = state.architecture.trainingNoise
-    var workspace = Workspace<Float>(batchSize: b, inputDimension: m, width: f)
+    let blocks = configuration.effectiveBatchBlocks
+    var kernel = BlockedBatchKernel<Float>(batchSize: b, blockCount: blocks, inputDimension: m, width: f,
+                                           parameterCount: state.parameters.values.count)
+    let previousBLASThreads = BLAS.threadCount
+    if blocks > 1 { BLAS.setThreadCount(1) }
+    defer { BLAS.setThreadCount(previousBLASThreads) }
     var noise = [Float](repeating: 0, count: sigma > 0 ? b * f : 0)
     TrainingLoop.run(&state, configuration, data: data, until: step, progressInterval: progressInterval, progress: progress) {
       state, batch, t, dead, gradient in
@@ -201,24 +219,23 @@ public enum Trainer {
       let architecture = state.architecture
       var loss = batch.storage.withUnsafeBufferPointer { x in
         noise.withUnsafeBufferPointer { e in
-          SAEKernel.lossAndGradient(parameters: state.parameters, activation: architecture.activation,
-                                    penalty: architecture.penalty.scaled(by: warmup), subtractsDecoderBias: architecture.subtractsDecoderBias,
-                                    noise: sigma > 0 ? e.baseAddress! : nil, batch: x.baseAddress!, gradient: &gradient,
-                                    workspace: &workspace)
+          kernel.lossAndGradient(parameters: state.parameters, activation: architecture.activation,
+                                 penalty: architecture.penalty.scaled(by: warmup), subtractsDecoderBias: architecture.subtractsDecoderBias,
+                                 noise: sigma > 0 ? e.baseAddress! : nil, batch: x.baseAddress!, gradient: &gradient)
         }
       }
       if let dead, let auxK = configuration.auxK {
         // The kernel leaves g = 2(x̂ − x)/B in the residual buffer: e = x − x̂ = −(B/2) g.
-        let residual = Matrix(rows: b, columns: m, storage: workspace.residual.map { -$0 * Float(b) / 2 })
+        let residual = Matrix(rows: b, columns: m, storage: kernel.lastResidualGradient.map { -$0 * Float(b) / 2 })
         loss.auxiliary = AuxiliaryKLoss.addLossAndGradient(
           parameters: state.parameters, batch: batch, residual: residual, dead: dead, k: auxK,
           coefficient: configuration.auxCoefficient, gradient: &gradient)
       }
       if architecture.unitNormDecoder { state.parameters.removeDecoderParallelComponent(of: &gradient) }
-      return (loss, workspace.fired)
+      return (loss, kernel.fired)
     } afterUpdate: { state in
       if state.architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
-      state.architecture.record(minimumPositiveCode: workspace.minimumPositiveCode)
+      state.architecture.record(minimumPositiveCode: kernel.minimumPositiveCode)
     }
   }
 

@@ -9,7 +9,8 @@ import LabRandom
 ///
 /// * `state.safetensors`: float32 `parameters` (all weights, in the model's layout),
 ///   `adam_first_moment`, `adam_second_moment`; float64 `batch_permutation` (row indices, exact).
-/// * `state.json`: `format` (1), `kind`, `input_dimension`, `width`, `batch_size`, `rows`, `seed`,
+/// * `state.json`: `format` (1), `kind`, `input_dimension`, `width`, `batch_size`, `batch_blocks`
+///   (absent in older checkpoints: 1), `rows`, `seed`,
 ///   `step`, `adam_step`, `batch_position`, `resampled_latents`, `steps_since_fired`, the generator
 ///   states `batch_rng`, `resample_rng` (four 16-digit hex words each), the last loss's parts
 ///   (`last_mse`, `last_penalty`, `last_auxiliary`) as hex bit patterns of `Double`, and the
@@ -94,7 +95,7 @@ public enum TrainingCheckpoint {
     ])
     let fields: [(String, String)] = [
       ("format", "1"), ("kind", "\"\(state.kind)\""), ("input_dimension", "\(state.inputDimension)"), ("width", "\(state.width)"),
-      ("batch_size", "\(configuration.batchSize)"), ("rows", "\(rows)"), ("seed", hexField(configuration.seed)),
+      ("batch_size", "\(configuration.batchSize)"), ("batch_blocks", "\(configuration.batchBlocks)"), ("rows", "\(rows)"), ("seed", hexField(configuration.seed)),
       ("step", "\(state.step)"), ("adam_step", "\(state.optimizer.step)"), ("batch_position", "\(state.sampler.position)"),
       ("resampled_latents", "\(state.resampledLatents)"),
       ("steps_since_fired", "[" + state.tracker.stepsSinceFired.map(String.init).joined(separator: ",") + "]"),
@@ -155,6 +156,9 @@ public enum TrainingCheckpoint {
     try fields.expect("input_dimension", "\(try fields.integer("input_dimension"))", "\(state.inputDimension)")
     try fields.expect("width", "\(try fields.integer("width"))", "\(state.width)")
     try fields.expect("batch_size", "\(try fields.integer("batch_size"))", "\(configuration.batchSize)")
+    // Checkpoints written before the batch blocks existed computed every batch in one piece.
+    let blocks = json["batch_blocks"] == nil ? 1 : try fields.integer("batch_blocks")
+    try fields.expect("batch_blocks", "\(blocks)", "\(configuration.batchBlocks)")
     try fields.expect("rows", "\(try fields.integer("rows"))", "\(rows)")
     try fields.expect("seed", "\(try fields.bits("seed"))", "\(configuration.seed)")
     let step = try fields.integer("step")

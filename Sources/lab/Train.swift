@@ -73,7 +73,7 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: "Root seed of the initialisation and the batch order.")
   var seed: UInt64 = 0
 
-  @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n"))
+  @Option(name: .long, help: ArgumentHelp("Threads: each batch is split into n row blocks computed at once on single-threaded BLAS (shallow kinds but batchtopk; resume with the same n); deep and batchtopk give them to OpenBLAS.", valueName: "n"))
   var threads: Int = 2
 
   @Flag(name: .long, help: "Sparse Adam: update moments and weights only where the gradient is nonzero.")
@@ -158,7 +158,8 @@ struct Train: ParsableCommand {
     let configuration = TrainingConfiguration(
       architecture: architecture, width: width, batchSize: batch, steps: steps, learningRate: lr, seed: seed, sparseAdam: sparseAdam,
       deadWindow: deadWindow, schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: decay), l1WarmupSteps: l1Warmup,
-      gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient)
+      gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient,
+      batchBlocks: max(1, min(threads, batch)))
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(error.description) }
     for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
       if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {

@@ -92,12 +92,13 @@ import Testing
   }
 
   /// S steps in one run against S/2 steps, a checkpoint written and read back, and S/2 more: the
-  /// SAELens files must be byte-identical, for every shallow architecture and every training option.
+  /// SAELens files must be byte-identical, for every shallow architecture and every training option,
+  /// with the batch in one piece and in three row blocks.
   @Test("a run resumed from a checkpoint gives byte-identical weights", arguments: [
     ReLUL1Architecture(l1Coefficient: 0.05) as any SAEArchitecture, UnitNormReLUL1Architecture(l1Coefficient: 0.05), TopKArchitecture(k: 2),
     BatchTopKArchitecture(k: 2), NormalizedSAEArchitecture(alpha: 0.01, noiseSigma: 0.5),
-  ])
-  func resume(architecture: any SAEArchitecture) throws {
+  ], [1, 3])
+  func resume(architecture: any SAEArchitecture, batchBlocks: Int) throws {
     let world = TestSupport.sparseWorld(n: 300, m: 6, k: 5, p: 0.2, seed: 8)
     let topK: Bool
     switch architecture.activation {
@@ -107,7 +108,7 @@ import Testing
     let configuration = TrainingConfiguration(
       architecture: architecture, width: 9, batchSize: 64, steps: 40, learningRate: 1e-2, seed: 3, sparseAdam: true, deadWindow: 2,
       schedule: LearningRateSchedule(warmupSteps: 5, decay: .cosine), l1WarmupSteps: 10, gradientClipNorm: 0.5, resampleInterval: 7,
-      auxK: topK ? 3 : nil)
+      auxK: topK ? 3 : nil, batchBlocks: batchBlocks)
     let straight = Trainer.train(configuration, data: world.x)
     var state = Trainer.initialState(configuration, data: world.x)
     Trainer.run(&state, configuration, data: world.x, until: 20)
@@ -123,6 +124,11 @@ import Testing
     var other = configuration
     other.width = 10
     #expect { try TrainingCheckpoint.read(from: directory, configuration: other, data: world.x) } throws: { "\($0)".contains("'width'") }
+    var otherBlocks = configuration
+    otherBlocks.batchBlocks = batchBlocks + 1
+    #expect { try TrainingCheckpoint.read(from: directory, configuration: otherBlocks, data: world.x) } throws: {
+      "\($0)".contains("'batch_blocks' is \(batchBlocks) but this run has \(batchBlocks + 1)")
+    }
   }
 
   /// AuxK in `Double` against its definition and central finite differences (the residual held
