@@ -110,7 +110,7 @@ struct TrainCommandTests {
     }
   }
 
-  @Test("10 steps with --checkpoint, then --resume to 20, writes the same bytes as 20 straight steps")
+  @Test("10 steps with --checkpoint, then --resume to 20, writes the same bytes as 20 straight steps; another --threads is refused")
   func resumes() throws {
     let directory = try LabCommandTests.scratch()
     let (x, _) = try Self.data(in: directory)
@@ -132,6 +132,11 @@ struct TrainCommandTests {
     let wrong = try LabCommandTests.run(["train", "--data", x, "--arch", "nsae", "--alpha", "0.01", "--width", "9", "--batch", "32",
                                          "--lr", "0.01", "--steps", "20", "--resume", checkpoint, "--out", directory.appendingPathComponent("w").path])
     #expect(wrong.status == 2 && wrong.stderr.contains("'width'"), "\(wrong.stderr)")
+    // --threads 2 splits each batch into two row blocks, which rounds differently: refused.
+    var otherThreads = common
+    otherThreads[otherThreads.firstIndex(of: "--threads")! + 1] = "2"
+    let threads = try LabCommandTests.run(otherThreads + ["--steps", "20", "--resume", checkpoint, "--out", directory.appendingPathComponent("t").path])
+    #expect(threads.status == 2 && threads.stderr.contains("'batch_blocks' is 1 but this run has 2"), "\(threads.stderr)")
   }
 
   @Test("bad new options exit 2 and name the option")
