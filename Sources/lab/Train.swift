@@ -168,15 +168,13 @@ struct Train: ParsableCommand {
     }
     BLAS.setThreadCount(threads)
     if deep { return try runDeep(options: options, common: configuration, data: x, truth: dictionary) }
-    let start = Date()
-    var state = try resume.map { path in
-      do { return try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) } catch { throw BadInput.fail("\(error)") }
-    } ?? Trainer.initialState(configuration, data: x)
-    let firstStep = state.step
-    try train(&state, configuration, rows: x.rows) { state, stop, progress in
+    let (state, firstStep, seconds) = try train(
+      configuration, rows: x.rows, initial: { Trainer.initialState(configuration, data: x) },
+      read: { path throws(TrainingError) in try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) }
+    ) { state, stop, progress in
       Trainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
     }
-    let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: Date().timeIntervalSince(start))
+    let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out)
     var extra = resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents)
@@ -194,12 +192,22 @@ struct Train: ParsableCommand {
            deadTraining: result.tracker.deadCount(window: configuration.deadWindow), extra: extra)
   }
 
-  /// Runs `run` (which steps `state` to a given step, reporting progress) to `--steps`, writing the
+  /// Starts from the `--resume` checkpoint (through `read`) or from `initial`, then runs `run`
+  /// (which steps the state to a given step, reporting progress) to `--steps`, writing the
   /// checkpoint every `--checkpoint-every` steps and at the end when `--checkpoint` is given.
+  /// Returns the final state, the step it started from and the wall seconds, reading included.
   func train<State: ResumableTrainingState>(
-    _ state: inout State, _ configuration: TrainingConfiguration, rows: Int,
+    _ configuration: TrainingConfiguration, rows: Int, initial: () -> State, read: (String) throws(TrainingError) -> State,
     run: (inout State, Int, ((TrainingProgress) -> Void)?) -> Void
-  ) throws {
+  ) throws -> (state: State, firstStep: Int, seconds: Double) {
+    let start = Date()
+    var state: State
+    if let resume {
+      do { state = try read(resume) } catch { throw BadInput.fail("\(error)") }
+    } else {
+      state = initial()
+    }
+    let firstStep = state.step
     let progress = TrainProgress.reporter(quiet: quiet)
     while state.step < steps {
       let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
@@ -207,6 +215,7 @@ struct Train: ParsableCommand {
       if let checkpoint, stop < steps { try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint) }
     }
     if let checkpoint { try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint) }
+    return (state, firstStep, Date().timeIntervalSince(start))
   }
 
   /// The JSON fields of a resumed run (`resumedAtStep`) and of resampling (`resampledLatents`).

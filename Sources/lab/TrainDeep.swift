@@ -15,15 +15,13 @@ extension Train {
     }
     let configuration = DeepTrainingConfiguration(architecture: architecture, common: common)
     if let error = DeepTrainer.validate(configuration, rows: x.rows, inputDimension: x.columns) { throw BadInput.fail(error.description) }
-    let start = Date()
-    var state = try resume.map { path in
-      do { return try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) } catch { throw BadInput.fail("\(error)") }
-    } ?? DeepTrainer.initialState(configuration, data: x)
-    let firstStep = state.step
-    try train(&state, common, rows: x.rows) { state, stop, progress in
+    let (state, firstStep, seconds) = try train(
+      common, rows: x.rows, initial: { DeepTrainer.initialState(configuration, data: x) },
+      read: { path throws(TrainingError) in try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) }
+    ) { state, stop, progress in
       DeepTrainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
     }
-    let result = DeepTrainer.result(state, configuration, steps: steps - firstStep, seconds: Date().timeIntervalSince(start))
+    let result = DeepTrainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: truth)
     try DeepSAEFormat.write(result.autoencoder, to: out)
     report(seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, finalLoss: result.finalLoss, metrics: metrics,
