@@ -54,17 +54,12 @@ public enum AbsorptionExperiment {
     public var seeds: [String: UInt64]
     public var rates: [Rate]
     public var checks: [CheckResult]
-    public var findings: [Finding]
+    public var findings: [SourceFinding]
     /// The stationarity checks of the heat-map cell's ReLU-L1 SAE on the first evaluation samples.
     public var saeStationarity: SAEStationarity?
     public var provenance: Provenance?
     /// How the run was invoked (the reproduce command; quick or full).
     public var invocation: RunInvocation?
-  }
-
-  /// A statement of the source document and whether this run reproduced it.
-  public struct Finding: Codable, Sendable, Equatable {
-    public var statement: String, measured: String, reproduced: Bool
   }
 
   /// What one sweep point computes.

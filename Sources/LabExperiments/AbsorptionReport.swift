@@ -7,11 +7,9 @@ enum AbsorptionReport {
     let toy = record.toy, w = toy.world
     var out = ReportSections.header(title: toy.title, id: toy.id)
     out += ReportSections.verdict(record.checks)
+    out += ReportSections.findings(record.findings)
+    out += "The source's claim, in its words where possible:\n\n> \(toy.sourceClaim)\n\n"
     out += ReportSections.claim(toy.claim, source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Remark 6.3).")
-    out += "## Source claim and whether it reproduced\n\n> \(toy.sourceClaim)\n\n"
-    var findings = MarkdownTable("statement", "measured", "reproduced")
-    for f in record.findings { findings.add(f.statement, f.measured, f.reproduced ? "yes" : "no") }
-    out += findings.text + "\n"
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("world", "\(w.hierarchies) parent–child pairs and \(w.independentFeatures) independent features on orthogonal axes of ℝ^\(w.inputDimension); child fires with p = \(Figures.format(w.childProbability)), parent with r when the child fires and \(Figures.format(w.parentProbability)) otherwise; magnitudes \(Figures.interval(w.magnitude[0], w.magnitude[1])); no bias, no noise")

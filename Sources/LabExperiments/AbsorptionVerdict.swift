@@ -38,22 +38,24 @@ enum AbsorptionVerdict {
     return checks
   }
 
-  static func findings(toy: AbsorptionToy, rates: [AbsorptionExperiment.Rate]) -> [AbsorptionExperiment.Finding] {
-    var findings: [AbsorptionExperiment.Finding] = []
+  static func findings(toy: AbsorptionToy, rates: [AbsorptionExperiment.Rate]) -> [SourceFinding] {
+    var findings: [SourceFinding] = []
     if let hierarchy = rates.first(where: { $0.cooccurrence == 1 }) {
       let fractions = hierarchy.cells.map(\.sae.metrics.meanAbsorptionFraction)
       let cosines = hierarchy.cells.flatMap(\.sae.childParentCosines)
       findings.append(.init(
-        statement: "r = 1: the ReLU-L1 SAE absorbs at every C (absorption fraction at least half the share of parent samples with the child, child decoder cos with the parent ≥ 0.3)",
+        claim: "r = 1: the ReLU-L1 SAE absorbs at every C",
         measured: "fractions \(fractions.map { Figures.format($0, digits: 3) }.joined(separator: ", ")) vs share \(Figures.format(hierarchy.childShareOfEvaluated, digits: 3)); cos \(cosines.map { Figures.format($0, digits: 3) }.joined(separator: ", "))",
+        criterion: "at every C, absorption fraction ≥ half the share of parent samples with the child, and child decoder cos with the parent ≥ 0.3",
         reproduced: fractions.allSatisfy { $0 >= 0.5 * hierarchy.childShareOfEvaluated } && cosines.allSatisfy { $0 >= 0.3 }))
     }
     for rate in rates where rate.cooccurrence < 1 {
       let fractions = rate.cells.map(\.sae.metrics.meanAbsorptionFraction)
       let strongest = rate.cells.max { $0.l1 < $1.l1 }!, weakest = rate.cells.min { $0.l1 < $1.l1 }!
       findings.append(.init(
-        statement: "r = \(Figures.format(rate.cooccurrence)): imperfect co-occurrence still yields absorption at high L1 (fraction at the largest C above 0.05 and above the smallest C's)",
+        claim: "r = \(Figures.format(rate.cooccurrence)): imperfect co-occurrence still yields absorption at high L1",
         measured: "fractions by C = \(rate.cells.map { Figures.format($0.l1) }.joined(separator: ", ")): \(fractions.map { Figures.format($0, digits: 3) }.joined(separator: ", "))",
+        criterion: "the absorption fraction at the largest C is above 0.05 and above the smallest C's",
         reproduced: strongest.sae.metrics.meanAbsorptionFraction > 0.05
           && strongest.sae.metrics.meanAbsorptionFraction > weakest.sae.metrics.meanAbsorptionFraction))
     }
