@@ -48,7 +48,9 @@ import Testing
       let split = Self.blocked(architecture, parameters, x, noise: noise, blocks: blocks)
       let label = "\(architecture.kind) m=\(m) F=\(f) B=\(b) S=\(blocks) seed \(seed)"
       #expect(split.fired == whole.fired && split.active == whole.codes.filter { $0 > 0 }.count, "\(label)")
-      #expect(split.minimum == whole.codes.filter { $0 > 0 }.min(), "\(label)")
+      // A block's product may round a code differently from the whole batch's, by an ulp.
+      let minimum = whole.codes.filter { $0 > 0 }.min()
+      #expect((split.minimum == nil) == (minimum == nil) && abs((split.minimum ?? 0) - (minimum ?? 0)) <= 1e-12 * (1 + (minimum ?? 0)), "\(label)")
       #expect(abs(split.loss.total - whole.loss.total) <= 1e-12 * (1 + abs(whole.loss.total)), "\(label)")
       for index in parameters.values.indices {
         #expect(abs(split.gradient[index] - whole.gradient[index]) <= 1e-12 * (1 + abs(whole.gradient[index])),
