@@ -74,8 +74,8 @@ public enum ExperimentRegistry {
     .sweep(UniversalityExperiment.self),
     .sweep(AbsorptionExperiment.self),
     .sweep(FrontierExperiment.self),
-    .make(SuppressionToy.self, record: SuppressionExperiment.Record.self) { toy, progress in try SuppressionExperiment.product(toy, progress: progress) },
-    .make(NSAEToy.self, record: NSAEExperiment.Record.self) { toy, progress in try NSAEExperiment.product(toy, progress: progress) },
+    .sweep(SuppressionExperiment.self),
+    .sweep(NSAEExperiment.self),
   ]
 
   /// The names.

@@ -37,8 +37,8 @@ extension ExperimentEntry {
         let toy = try resolve(Sweep.Toy.self, path, seed, quick)
         let names = Sweep.sweepPoints(toy)
         let indices = shard.points(of: names.count)
-        let points = try indices.map { ShardRecord<Sweep.Toy, Sweep.PointResult>.Point(
-          index: $0, name: names[$0], result: try Sweep.runPoint($0, of: toy, progress: progress)) }
+        let points = zip(indices, try Sweep.runPoints(indices, of: toy, progress: progress)).map {
+          ShardRecord<Sweep.Toy, Sweep.PointResult>.Point(index: $0, name: names[$0], result: $1) }
         return ShardRun(seed: toy.seed, points: indices.map { names[$0] }, pointCount: names.count,
                         fileName: ShardFileName.name(id: id, shard: shard)) { provenance, invocation in
           try RecordEncoding.encode(ShardRecord(experiment: id, shard: shard, pointCount: names.count, toy: toy, invocation: invocation,

@@ -64,65 +64,82 @@ public enum NSAEExperiment {
     public var invocation: RunInvocation?
   }
 
-  /// The experiment's product (report, record and the L0 figure).
-  public static func product(_ toy: NSAEToy, progress: (String) -> Void) throws -> ExperimentProduct {
-    ExperimentProduct(record: try measure(toy, progress: progress))
+  /// What one sweep point (a layer) computes: the layer, and the summary of the toy model it was
+  /// cut from, which every point trains alike and the record shows once.
+  public struct LayerResult: Codable, Sendable {
+    public var toyModel: ToyModelSummary
+    public var layer: Layer
   }
 
-  static func measure(_ toy: NSAEToy, progress: (String) -> Void) throws -> Record {
-    let tree = SeedTree(root: toy.seed)
-    let seeds = ["world": tree.seed(for: "world"), "toy-model": tree.seed(for: "toy-model"), "sae": tree.seed(for: "sae")]
-    var world = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
-    let training = world.next(toy.trainingSamples).codes, evaluation = world.next(toy.evaluationSamples).codes
-    let importance = (0..<toy.world.featureCount).map { pow(toy.toyModel.importanceDecay, Double($0)) }
+  /// The trained toy model every layer is cut from, with the held-out rows, the hidden layer on
+  /// the training and held-out rows, and the feature importance.
+  struct TrainedToyModel {
+    var model: SuperpositionToyModel
+    var summary: ToyModelSummary
+    var evaluation: Matrix<Double>, trainingHidden: Matrix<Double>, evaluationHidden: Matrix<Double>
+    var importance: [Double]
 
-    progress("training the toy model")
-    let t = toy.toyModel
-    let trained = ToyModelTrainer.train(
-      ToyModelTrainingConfiguration(hiddenDimension: t.hiddenDimension, importance: importance, batchSize: t.batchSize, steps: t.steps,
-                                    learningRate: t.learningRate, seed: seeds["toy-model"]!),
-      data: training)
-    let model = trained.model
-    let trainingHidden = model.hidden(training), evaluationHidden = model.hidden(evaluation)
-    let clean = PatchingMetrics.evaluate(model, inputs: evaluation, patchedHidden: evaluationHidden, importance: importance)
-    let w = model.weights
-    let summary = ToyModelSummary(initialLoss: trained.initialLoss, finalLoss: trained.finalLoss,
-                                  featureNorms: (0..<w.columns).map { i in w.column(i).reduce(0) { $0 + $1 * $1 }.squareRoot() },
-                                  cleanLoss: clean.cleanLoss, zeroLoss: clean.zeroLoss)
+    /// Draws the world's rows and trains the toy model on them (a function of the toy alone).
+    init(_ toy: NSAEToy, progress: (String) -> Void) throws {
+      let seeds = NSAEExperiment.seeds(toy)
+      var world = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
+      let training = world.next(toy.trainingSamples).codes
+      evaluation = world.next(toy.evaluationSamples).codes
+      importance = (0..<toy.world.featureCount).map { pow(toy.toyModel.importanceDecay, Double($0)) }
 
-    var layers: [Layer] = []
-    for scale in toy.scales {
-      let layerTraining = Matrix(rows: trainingHidden.rows, columns: trainingHidden.columns, storage: trainingHidden.storage.map { Float(scale * $0) })
-      let layerEvaluation = Matrix(rows: evaluationHidden.rows, columns: evaluationHidden.columns,
-                                   storage: evaluationHidden.storage.map { Float(scale * $0) })
-      func patch(_ layerValues: Matrix<Double>) -> PatchingMetrics.Result {
-        let unscaled = Matrix(rows: layerValues.rows, columns: layerValues.columns, storage: layerValues.storage.map { $0 / scale })
-        return PatchingMetrics.evaluate(model, inputs: evaluation, patchedHidden: unscaled, importance: importance)
-      }
-      func train(_ architecture: any SAEArchitecture, coefficient: Double) -> SAEResult {
-        let s = toy.sae
-        let configuration = TrainingConfiguration(architecture: architecture, width: s.width, batchSize: s.batchSize, steps: s.steps,
-                                                  learningRate: s.learningRate, seed: seeds["sae"]!)
-        let sae = Trainer.train(configuration, data: layerTraining).autoencoder
-        return measure(sae, coefficient: coefficient, on: layerEvaluation, patch: patch)
-      }
-      progress("layer ×\(Figures.format(scale)): ReLU-L1 and NSAE")
-      let baseline = train(ReLUL1Architecture(l1Coefficient: toy.sae.baselineL1), coefficient: toy.sae.baselineL1)
-      let nsae = train(NormalizedSAEArchitecture(alpha: toy.sae.nsaeAlpha, noiseSigma: toy.sae.noiseSigma), coefficient: toy.sae.nsaeAlpha)
-      progress("layer ×\(Figures.format(scale)): ReLU-L1 sweep")
-      let sweep = toy.sae.sweepFactors.map { factor in
-        let coefficient = toy.sae.baselineL1 * scale * factor
-        return train(ReLUL1Architecture(l1Coefficient: coefficient), coefficient: coefficient)
-      }
-      let scaled = Matrix(rows: evaluationHidden.rows, columns: evaluationHidden.columns, storage: evaluationHidden.storage.map { scale * $0 })
-      layers.append(Layer(scale: scale, meanInputNorm: Trainer.meanRowNorm(layerTraining), baseline: baseline, nsae: nsae, sweep: sweep,
-                          matchedBaselineScore: interpolatedScore(at: nsae.l0, among: sweep + [baseline]),
-                          identityPatch: patch(scaled), zeroPatch: patch(Matrix(rows: scaled.rows, columns: scaled.columns))))
+      progress("training the toy model")
+      let t = toy.toyModel
+      let trained = ToyModelTrainer.train(
+        ToyModelTrainingConfiguration(hiddenDimension: t.hiddenDimension, importance: importance, batchSize: t.batchSize, steps: t.steps,
+                                      learningRate: t.learningRate, seed: seeds["toy-model"]!),
+        data: training)
+      model = trained.model
+      trainingHidden = model.hidden(training)
+      evaluationHidden = model.hidden(evaluation)
+      let clean = PatchingMetrics.evaluate(model, inputs: evaluation, patchedHidden: evaluationHidden, importance: importance)
+      let w = model.weights
+      summary = ToyModelSummary(initialLoss: trained.initialLoss, finalLoss: trained.finalLoss,
+                                featureNorms: (0..<w.columns).map { i in w.column(i).reduce(0) { $0 + $1 * $1 }.squareRoot() },
+                                cleanLoss: clean.cleanLoss, zeroLoss: clean.zeroLoss)
     }
-    var record = Record(toy: toy, seeds: seeds, toyModel: summary, layers: layers, findings: [], checks: [], provenance: nil, invocation: nil)
-    record.findings = NSAEFindings.findings(record)
-    record.checks = NSAEFindings.checks(record)
-    return record
+  }
+
+  /// The named sub-seeds: the world's rows, the toy model's training and the SAEs' training.
+  static func seeds(_ toy: NSAEToy) -> [String: UInt64] {
+    let tree = SeedTree(root: toy.seed)
+    return ["world": tree.seed(for: "world"), "toy-model": tree.seed(for: "toy-model"), "sae": tree.seed(for: "sae")]
+  }
+
+  /// Layer `scale`: the toy model's hidden layer times `scale`, its SAEs and its patches.
+  static func layer(_ scale: Double, of toy: NSAEToy, _ trained: TrainedToyModel, progress: (String) -> Void) -> Layer {
+    let model = trained.model, evaluation = trained.evaluation, importance = trained.importance
+    let trainingHidden = trained.trainingHidden, evaluationHidden = trained.evaluationHidden, saeSeed = seeds(toy)["sae"]!
+    let layerTraining = Matrix(rows: trainingHidden.rows, columns: trainingHidden.columns, storage: trainingHidden.storage.map { Float(scale * $0) })
+    let layerEvaluation = Matrix(rows: evaluationHidden.rows, columns: evaluationHidden.columns,
+                                 storage: evaluationHidden.storage.map { Float(scale * $0) })
+    func patch(_ layerValues: Matrix<Double>) -> PatchingMetrics.Result {
+      let unscaled = Matrix(rows: layerValues.rows, columns: layerValues.columns, storage: layerValues.storage.map { $0 / scale })
+      return PatchingMetrics.evaluate(model, inputs: evaluation, patchedHidden: unscaled, importance: importance)
+    }
+    func train(_ architecture: any SAEArchitecture, coefficient: Double) -> SAEResult {
+      let s = toy.sae
+      let configuration = TrainingConfiguration(architecture: architecture, width: s.width, batchSize: s.batchSize, steps: s.steps,
+                                                learningRate: s.learningRate, seed: saeSeed)
+      let sae = Trainer.train(configuration, data: layerTraining).autoencoder
+      return measure(sae, coefficient: coefficient, on: layerEvaluation, patch: patch)
+    }
+    progress("layer ×\(Figures.format(scale)): ReLU-L1 and NSAE")
+    let baseline = train(ReLUL1Architecture(l1Coefficient: toy.sae.baselineL1), coefficient: toy.sae.baselineL1)
+    let nsae = train(NormalizedSAEArchitecture(alpha: toy.sae.nsaeAlpha, noiseSigma: toy.sae.noiseSigma), coefficient: toy.sae.nsaeAlpha)
+    progress("layer ×\(Figures.format(scale)): ReLU-L1 sweep")
+    let sweep = toy.sae.sweepFactors.map { factor in
+      let coefficient = toy.sae.baselineL1 * scale * factor
+      return train(ReLUL1Architecture(l1Coefficient: coefficient), coefficient: coefficient)
+    }
+    let scaled = Matrix(rows: evaluationHidden.rows, columns: evaluationHidden.columns, storage: evaluationHidden.storage.map { scale * $0 })
+    return Layer(scale: scale, meanInputNorm: Trainer.meanRowNorm(layerTraining), baseline: baseline, nsae: nsae, sweep: sweep,
+                 matchedBaselineScore: interpolatedScore(at: nsae.l0, among: sweep + [baseline]),
+                 identityPatch: patch(scaled), zeroPatch: patch(Matrix(rows: scaled.rows, columns: scaled.columns)))
   }
 
   /// The metrics of `sae` on the layer's held-out rows `x`; `patch` puts a reconstruction of the
@@ -160,6 +177,41 @@ public enum NSAEExperiment {
       return b.0 == a.0 ? (a.1 + b.1) / 2 : a.1 + (target - a.0) / (b.0 - a.0) * (b.1 - a.1)
     }
     return nil
+  }
+}
+
+extension NSAEExperiment: SweepExperiment {
+  /// One point per layer, `s=S` for every scale S.
+  public static func sweepPoints(_ toy: NSAEToy) -> [String] { toy.scales.map { "s=\(Figures.format($0))" } }
+
+  /// Trains the toy model and measures the point's layer.
+  public static func runPoint(_ index: Int, of toy: NSAEToy, progress: (String) -> Void) throws -> LayerResult {
+    try runPoints([index], of: toy, progress: progress)[0]
+  }
+
+  /// Trains the toy model once (it is the same for every layer) and measures each point's layer.
+  public static func runPoints(_ indices: [Int], of toy: NSAEToy, progress: (String) -> Void) throws -> [LayerResult] {
+    guard !indices.isEmpty else { return [] }
+    let trained = try TrainedToyModel(toy, progress: progress)
+    return indices.map { LayerResult(toyModel: trained.summary, layer: layer(toy.scales[$0], of: toy, trained, progress: progress)) }
+  }
+
+  /// The layers under the toy model's summary, with the findings and checks judged on them.
+  public static func record(_ toy: NSAEToy, results: [LayerResult]) throws -> Record {
+    let summary = try RecordEncoding.encode(results[0].toyModel)
+    for (index, result) in results.enumerated() {
+      guard result.layer.scale == toy.scales[index] else {
+        throw SweepPointError(index: index, "holds the layer ×\(result.layer.scale), expected ×\(toy.scales[index])")
+      }
+      guard try RecordEncoding.encode(result.toyModel) == summary else {
+        throw SweepPointError(index: index, "holds a different toy model from point 0's (field 'toyModel')")
+      }
+    }
+    var record = Record(toy: toy, seeds: seeds(toy), toyModel: results[0].toyModel, layers: results.map(\.layer), findings: [], checks: [],
+                        provenance: nil, invocation: nil)
+    record.findings = NSAEFindings.findings(record)
+    record.checks = NSAEFindings.checks(record)
+    return record
   }
 }
 

@@ -58,26 +58,62 @@ public enum SuppressionExperiment {
   /// λ = C/2 of the toy's L1 coefficient (THEORY §9).
   static func lambda(_ toy: SuppressionToy) -> Double { toy.l1Coefficient / 2 }
 
-  /// Runs `toy`; `progress` receives one short line per stage.
-  public static func run(_ toy: SuppressionToy, progress: (String) -> Void = { _ in }) throws -> Record {
+  /// What one sweep point computes.
+  public enum PointResult: Codable, Sendable {
+    /// An SAE, and for `relu-l1` the exact codes on its normalised decoder (`relu-l1-exact`).
+    case sae(Candidate, exactCodes: Candidate?)
+    /// Dictionary learning, with its end state on its samples.
+    case dictionary(Candidate, kkt: KKTResiduals, iterations: Int, termination: String)
+  }
+
+  /// The methods of the sweep points at each scale: the SAEs, then dictionary learning (the
+  /// `relu-l1` point also computes `relu-l1-exact`, which needs its SAE).
+  static let pointMethods = saeMethods + [exactMethods[0]]
+
+  /// The (scale, method) of sweep point `index`: every method at each scale in turn.
+  static func point(_ index: Int, of toy: SuppressionToy) -> (scale: Double, method: String) {
+    (toy.inputScales[index / pointMethods.count], pointMethods[index % pointMethods.count])
+  }
+
+  /// The named sub-seeds: the world's samples and each SAE's training.
+  static func seeds(_ toy: SuppressionToy) -> [String: UInt64] {
     let tree = SeedTree(root: toy.seed)
     var seeds = ["world": tree.seed(for: "world")]
     for method in saeMethods { seeds["sae/\(method)"] = tree.seed(for: "sae/\(method)") }
-    progress("generating \(toy.trainingSamples) + \(toy.evaluationSamples) samples")
-    // One world (its directions come from the seed), one stream: the training samples, then the evaluation samples.
-    var generator = try WorldGenerator(world: toy.world, seed: seeds["world"]!)
-    let train = generator.dataset(count: toy.trainingSamples), eval = generator.dataset(count: toy.evaluationSamples)
-    var scales: [Scale] = []
-    for s in toy.inputScales {
-      scales.append(measure(scale: s, toy: toy, train: scaled(train, by: s), eval: scaled(eval, by: s), seeds: seeds, progress: progress))
-    }
-    return Record(toy: toy, seeds: seeds, scales: scales, checks: SuppressionVerdict.checks(toy: toy, scales: scales),
-                  findings: SuppressionVerdict.findings(toy: toy, scales: scales), provenance: nil, invocation: nil)
+    return seeds
   }
 
-  /// Runs `toy` and packages its report, run record and figures.
-  public static func product(_ toy: SuppressionToy, progress: (String) -> Void) throws -> ExperimentProduct {
-    ExperimentProduct(record: try run(toy, progress: progress))
+  /// The SAE architecture of `method` and the λ of its own L1 problem (nil outside the theory).
+  static func architecture(_ method: String, toy: SuppressionToy) -> (any SAEArchitecture, Double?) {
+    let c = toy.l1Coefficient
+    switch method {
+    case "relu-l1": return (ReLUL1Architecture(l1Coefficient: c), lambda(toy))
+    case "relu-l1-unit": return (UnitNormReLUL1Architecture(l1Coefficient: c), lambda(toy))
+    case "topk": return (TopKArchitecture(k: toy.topK), nil)
+    default: return (NormalizedSAEArchitecture(alpha: toy.nsaeAlpha, noiseSigma: toy.nsaeNoise), nil)
+    }
+  }
+
+  /// The samples at one scale and what every candidate there is measured on. One world (its
+  /// directions come from the seed), one stream: the training samples, then the evaluation
+  /// samples, multiplied by the scale.
+  struct ScaleSamples {
+    var train: SyntheticDataset
+    /// mean ‖x‖ of the training samples.
+    var meanInputNorm: Double
+    var context: Context
+
+    init(_ toy: SuppressionToy, scale s: Double) throws {
+      var generator = try WorldGenerator(world: toy.world, seed: SuppressionExperiment.seeds(toy)["world"]!)
+      let train = generator.dataset(count: toy.trainingSamples), eval = generator.dataset(count: toy.evaluationSamples)
+      self.train = SuppressionExperiment.scaled(train, by: s)
+      let scaledEval = SuppressionExperiment.scaled(eval, by: s)
+      let trainNorms = InputNormShrinkage.norms(self.train.samples)
+      meanInputNorm = trainNorms.reduce(0, +) / Double(trainNorms.count)
+      let edges = InputNormShrinkage.quantileEdges(of: InputNormShrinkage.norms(scaledEval.samples), bins: toy.normBins)
+      context = Context(toy: toy, eval: scaledEval, edges: edges, magnitudeEdges: toy.magnitudeBins.map { $0 * s },
+                        boundLambda: SuppressionExperiment.lambda(toy))
+    }
   }
 
   /// The dataset with samples and true codes multiplied by `s`.
@@ -88,43 +124,31 @@ public enum SuppressionExperiment {
     return data
   }
 
-  /// Every candidate at one scale.
-  static func measure(scale s: Double, toy: SuppressionToy, train: SyntheticDataset, eval: SyntheticDataset, seeds: [String: UInt64],
-                      progress: (String) -> Void) -> Scale {
-    let lambda = lambda(toy), c = toy.l1Coefficient
-    let trainNorms = InputNormShrinkage.norms(train.samples)
-    let meanNorm = trainNorms.reduce(0, +) / Double(trainNorms.count)
-    let edges = InputNormShrinkage.quantileEdges(of: InputNormShrinkage.norms(eval.samples), bins: toy.normBins)
-    let context = Context(toy: toy, eval: eval, edges: edges, magnitudeEdges: toy.magnitudeBins.map { $0 * s }, boundLambda: lambda)
+  /// The SAE of `method` at scale `s`, measured; for `relu-l1` also the exact codes on its normalised decoder.
+  static func sae(_ method: String, scale s: Double, toy: SuppressionToy, _ samples: ScaleSamples, progress: (String) -> Void) -> PointResult {
+    progress("scale \(Figures.format(s)): \(method) SAE")
+    let (architecture, ownLambda) = architecture(method, toy: toy), train = samples.train
     let x = Matrix(rows: train.samples.rows, columns: train.samples.columns, storage: train.samples.storage.map(Float.init))
-    let architectures: [(String, any SAEArchitecture, Double?)] = [
-      ("relu-l1", ReLUL1Architecture(l1Coefficient: c), lambda), ("relu-l1-unit", UnitNormReLUL1Architecture(l1Coefficient: c), lambda),
-      ("topk", TopKArchitecture(k: toy.topK), nil), ("nsae", NormalizedSAEArchitecture(alpha: toy.nsaeAlpha, noiseSigma: toy.nsaeNoise), nil),
-    ]
-    var candidates: [Candidate] = []
-    var reluL1: SparseAutoencoder<Float>?
-    for (method, architecture, ownLambda) in architectures {
-      progress("scale \(Figures.format(s)): \(method) SAE")
-      let configuration = TrainingConfiguration(architecture: architecture, width: toy.training.width, batchSize: toy.training.batchSize,
-                                                steps: toy.training.steps, learningRate: toy.training.learningRate, seed: seeds["sae/\(method)"]!)
-      let autoencoder = Trainer.train(configuration, data: x).autoencoder
-      if method == "relu-l1" { reluL1 = autoencoder }
-      candidates.append(context.score(method: method, autoencoder, lambda: ownLambda))
-    }
+    let configuration = TrainingConfiguration(architecture: architecture, width: toy.training.width, batchSize: toy.training.batchSize,
+                                              steps: toy.training.steps, learningRate: toy.training.learningRate, seed: seeds(toy)["sae/\(method)"]!)
+    let autoencoder = Trainer.train(configuration, data: x).autoencoder
+    let candidate = samples.context.score(method: method, autoencoder, lambda: ownLambda)
+    guard method == "relu-l1" else { return .sae(candidate, exactCodes: nil) }
+    let decoder = BlockMinimization.normalizedRows(double(autoencoder.parameters.decoderWeights))
+    return .sae(candidate, exactCodes: samples.context.score(method: exactMethods[1], exactCodesFor: decoder,
+                                                             bias: autoencoder.parameters.decoderBias.map(Double.init), lambda: lambda(toy)))
+  }
+
+  /// Exact dictionary learning at λ = C/2 from the ground truth on the first training samples at scale `s`, measured.
+  static func dictionary(scale s: Double, toy: SuppressionToy, _ samples: ScaleSamples, progress: (String) -> Void) -> PointResult {
     progress("scale \(Figures.format(s)): dictionary learning")
-    let m = train.samples.columns
+    let train = samples.train, m = train.samples.columns, lambda = lambda(toy)
     let learning = Matrix(rows: toy.dictionarySamples, columns: m, storage: Array(train.samples.storage.prefix(toy.dictionarySamples * m)))
     let fit = BlockMinimization.fit(samples: learning, initialDictionary: train.dictionary, initialBias: nil, lambda: lambda,
                                     configuration: toy.dictionaryLearning)
-    let zero = [Double](repeating: 0, count: m)
-    candidates.append(context.score(method: exactMethods[0], exactCodesFor: fit.problem.dictionary, bias: zero, lambda: lambda))
-    if let reluL1 {
-      let decoder = BlockMinimization.normalizedRows(double(reluL1.parameters.decoderWeights))
-      candidates.append(context.score(method: exactMethods[1], exactCodesFor: decoder, bias: reluL1.parameters.decoderBias.map(Double.init),
-                                      lambda: lambda))
-    }
-    return Scale(scale: s, meanInputNorm: meanNorm, normEdges: edges, candidates: candidates, dictionaryKKT: fit.kkt,
-                 dictionaryIterations: fit.iterations, dictionaryTermination: fit.termination.rawValue)
+    let candidate = samples.context.score(method: exactMethods[0], exactCodesFor: fit.problem.dictionary, bias: [Double](repeating: 0, count: m),
+                                          lambda: lambda)
+    return .dictionary(candidate, kkt: fit.kkt, iterations: fit.iterations, termination: fit.termination.rawValue)
   }
 
   static func double(_ m: Matrix<Float>) -> Matrix<Double> { Matrix(rows: m.rows, columns: m.columns, storage: m.storage.map(Double.init)) }
@@ -186,6 +210,48 @@ public enum SuppressionExperiment {
       gap = max(gap, abs(centred - centredOut - residual - 2 * lambda * l1) / max(1, centred))
     }
     return gap
+  }
+}
+
+extension SuppressionExperiment: SweepExperiment {
+  /// `s=S/METHOD` for every input scale S and, at each, the four SAEs and dictionary learning.
+  public static func sweepPoints(_ toy: SuppressionToy) -> [String] {
+    toy.inputScales.flatMap { s in pointMethods.map { "s=\(Figures.format(s))/\($0)" } }
+  }
+
+  /// Trains the point's SAE (or runs dictionary learning) at its scale and measures it on the evaluation samples.
+  public static func runPoint(_ index: Int, of toy: SuppressionToy, progress: (String) -> Void) throws -> PointResult {
+    let (s, method) = point(index, of: toy), samples = try ScaleSamples(toy, scale: s)
+    return method == exactMethods[0] ? dictionary(scale: s, toy: toy, samples, progress: progress)
+      : sae(method, scale: s, toy: toy, samples, progress: progress)
+  }
+
+  /// Collects each scale's candidates (the SAEs, dictionary learning, then the ReLU-L1 SAE's exact
+  /// codes) and judges the checks and findings.
+  public static func record(_ toy: SuppressionToy, results: [PointResult]) throws -> Record {
+    var scales: [Scale] = []
+    for (position, s) in toy.inputScales.enumerated() {
+      let samples = try ScaleSamples(toy, scale: s)
+      var candidates: [Candidate] = [], exact: Candidate?, end: (kkt: KKTResiduals, iterations: Int, termination: String)?
+      for (offset, method) in pointMethods.enumerated() {
+        let index = position * pointMethods.count + offset
+        switch (results[index], method == exactMethods[0]) {
+        case (.sae(let candidate, let exactCodes), false)
+          where candidate.method == method && (method == "relu-l1" ? exactCodes?.method == exactMethods[1] : exactCodes == nil):
+          candidates.append(candidate)
+          exact = exact ?? exactCodes
+        case (.dictionary(let candidate, let kkt, let iterations, let termination), true) where candidate.method == method:
+          candidates.append(candidate)
+          end = (kkt, iterations, termination)
+        default:
+          throw SweepPointError(index: index, "does not hold the result of point '\(sweepPoints(toy)[index])'")
+        }
+      }
+      scales.append(Scale(scale: s, meanInputNorm: samples.meanInputNorm, normEdges: samples.context.edges, candidates: candidates + [exact!],
+                          dictionaryKKT: end!.kkt, dictionaryIterations: end!.iterations, dictionaryTermination: end!.termination))
+    }
+    return Record(toy: toy, seeds: seeds(toy), scales: scales, checks: SuppressionVerdict.checks(toy: toy, scales: scales),
+                  findings: SuppressionVerdict.findings(toy: toy, scales: scales), provenance: nil, invocation: nil)
   }
 }
 

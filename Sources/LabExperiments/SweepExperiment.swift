@@ -24,6 +24,12 @@ public protocol SweepExperiment: SendableMetatype {
   /// the toy and the point alone. `progress` receives one short line per stage.
   static func runPoint(_ index: Int, of toy: Toy, progress: (String) -> Void) throws -> PointResult
 
+  /// The results of the sweep points `indices` (increasing) of `toy`, in that order: by contract
+  /// `indices.map { runPoint($0, of: toy, progress: progress) }`, which the default implementation
+  /// does. An experiment whose points all measure one expensive, deterministic preparation of the
+  /// toy (nsae's trained toy model) implements it to prepare once for all of them.
+  static func runPoints(_ indices: [Int], of toy: Toy, progress: (String) -> Void) throws -> [PointResult]
+
   /// The run record (without provenance and invocation) from the results of every point, in the
   /// order of ``sweepPoints(_:)``, with the parts that are not swept; throws ``SweepPointError``
   /// when a result does not belong to its point.
@@ -31,10 +37,14 @@ public protocol SweepExperiment: SendableMetatype {
 }
 
 extension SweepExperiment {
+  /// Each point in turn.
+  public static func runPoints(_ indices: [Int], of toy: Toy, progress: (String) -> Void) throws -> [PointResult] {
+    try indices.map { try runPoint($0, of: toy, progress: progress) }
+  }
+
   /// The unsharded run: every point in order, then the record.
   public static func run(_ toy: Toy, progress: (String) -> Void = { _ in }) throws -> Record {
-    let results = try sweepPoints(toy).indices.map { try runPoint($0, of: toy, progress: progress) }
-    return try record(toy, results: results)
+    try record(toy, results: try runPoints(Array(sweepPoints(toy).indices), of: toy, progress: progress))
   }
 
   /// Runs `toy` and packages its report files and run record.

@@ -1,6 +1,6 @@
 import Foundation
 import LabChecks
-import LabExperiments
+@testable import LabExperiments
 import Testing
 
 /// The normalised-SAE experiment on a small toy: determinism, its files, the report as a function
@@ -48,6 +48,24 @@ import Testing
     #expect(layers.count == 3 && layers.allSatisfy { ($0["sweep"] as? [Any])?.count == 2 })
     #expect((record["findings"] as? [[String: Any]] ?? []).count == 6)
     #expect(String(decoding: first[1].contents, as: UTF8.self).hasPrefix("<svg"))
+  }
+
+  @Test("one point alone is that layer of the whole sweep; a layer in another's place or cut from another toy model is refused naming the point")
+  func points() throws {
+    let toy = Self.small
+    let results = try NSAEExperiment.runPoints([0, 1, 2], of: toy) { _ in }
+    #expect(try RecordEncoding.encode(NSAEExperiment.runPoint(1, of: toy) { _ in }) == RecordEncoding.encode(results[1]))
+    func refusal(_ edited: [NSAEExperiment.LayerResult]) -> SweepPointError? {
+      do { _ = try NSAEExperiment.record(toy, results: edited) } catch let error as SweepPointError { return error } catch {}
+      return nil
+    }
+    #expect(refusal(results) == nil)
+    var swapped = results
+    swapped.swapAt(0, 1)
+    #expect(refusal(swapped)?.index == 0 && refusal(swapped)?.message.contains("layer ×2.0, expected ×0.5") == true, "\(String(describing: refusal(swapped)))")
+    var other = results
+    other[2].toyModel.finalLoss += 1
+    #expect(refusal(other)?.index == 2 && refusal(other)?.message.contains("a different toy model") == true, "\(String(describing: refusal(other)))")
   }
 
   @Test("the exact permutation test: a perfectly ordered series of n has p = 1/n!, a constant one p = 1")

@@ -3,11 +3,11 @@ import LabExperiments
 import LabGenerators
 import Testing
 
-/// `lab run … --sweep --shard i/n` and `lab report --merge` on small toys of the three sweep
+/// `lab run … --sweep --shard i/n` and `lab report --merge` on small toys of the sweep
 /// experiments: the merged files are the unsharded run's, and bad specs or shard sets are refused.
 @Suite("lab run --sweep --shard and lab report --merge", .serialized)
 struct ShardCommandTests {
-  /// Small toys of the sweep experiments (4, 6 and 7 points; well under a second each in a debug build).
+  /// Small toys of the sweep experiments (4, 6, 7, 10 and 3 points; well under a second each in a debug build).
   static func smallToys() -> [(id: String, toy: Data)] {
     var absorption = AbsorptionToy.default
     absorption.trainingSamples = 128
@@ -35,7 +35,8 @@ struct ShardCommandTests {
     universality.training.steps = 20
     universality.training.batchSize = 64
     return [("absorption", try! ToyLoader.encode(absorption)), ("frontier", try! ToyLoader.encode(frontier)),
-            ("universality", try! ToyLoader.encode(universality))]
+            ("universality", try! ToyLoader.encode(universality)), ("suppression", try! ToyLoader.encode(SuppressionExperimentTests.small)),
+            ("nsae", try! ToyLoader.encode(NSAEExperimentTests.small))]
   }
 
   /// Writes `toy` into `directory` and returns its path.

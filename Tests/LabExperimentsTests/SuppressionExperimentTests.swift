@@ -55,6 +55,24 @@ import Testing
     for (again, original) in zip(rerendered, files) { #expect(again.contents == original.contents, "\(original.name) re-rendered differently") }
   }
 
+  @Test("a point result in another point's place, or the ReLU-L1 point without its exact codes, is refused naming the point")
+  func foreignPoints() throws {
+    let toy = Self.small, names = SuppressionExperiment.sweepPoints(toy)
+    let results = try SuppressionExperiment.runPoints(Array(names.indices), of: toy) { _ in }
+    #expect(try RecordEncoding.encode(SuppressionExperiment.record(toy, results: results)) == RecordEncoding.encode(SuppressionExperiment.run(toy)))
+    func refusal(_ edited: [SuppressionExperiment.PointResult]) -> SweepPointError? {
+      do { _ = try SuppressionExperiment.record(toy, results: edited) } catch let error as SweepPointError { return error } catch {}
+      return nil
+    }
+    var swapped = results
+    swapped.swapAt(2, 4)  // topk and dictionary learning at the first scale
+    #expect(refusal(swapped)?.index == 2 && refusal(swapped)?.message.contains("'\(names[2])'") == true, "\(String(describing: refusal(swapped)))")
+    var bare = results
+    guard case .sae(let candidate, _) = results[5] else { Issue.record("point 5 is not an SAE"); return }
+    bare[5] = .sae(candidate, exactCodes: nil)
+    #expect(refusal(bare)?.index == 5 && names[5].hasSuffix("/relu-l1"))
+  }
+
   @Test("the quick configuration keeps the scales and candidates and shrinks the work") func quick() {
     let full = SuppressionToy.default, quick = full.quick()
     #expect(quick.problems().isEmpty)
