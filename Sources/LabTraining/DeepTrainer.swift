@@ -152,11 +152,14 @@ public enum DeepTrainer {
     precondition(state.model.inputDimension == data.columns && state.model.width == configuration.common.width
                  && state.model.architecture == configuration.architecture, "The training state does not fit the data or the configuration.")
     let c = configuration.common
+    let previousBLASThreads = BLAS.threadCount
+    if c.batchBlocks > 1 { BLAS.setThreadCount(1) }
+    defer { BLAS.setThreadCount(previousBLASThreads) }
     TrainingLoop.run(&state, c, data: data, until: step, progressInterval: progressInterval, progress: progress) {
       state, batch, _, dead, gradient in
       var auxiliary: DeepSAEKernel.Auxiliary?
       if let dead, let k = c.auxK { auxiliary = DeepSAEKernel.Auxiliary(dead: dead, k: k, coefficient: c.auxCoefficient) }
-      let (loss, g, fired, _) = DeepSAEKernel.lossAndGradient(state.model, batch: batch, auxiliary: auxiliary)
+      let (loss, g, fired) = DeepSAEKernel.lossAndGradient(state.model, batch: batch, auxiliary: auxiliary, blocks: c.batchBlocks)
       gradient = g
       state.model.removeDecoderParallelComponent(of: &gradient)
       return (loss, fired)

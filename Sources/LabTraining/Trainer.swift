@@ -39,8 +39,8 @@ public struct TrainingConfiguration: Sendable {
   /// S, the number of row blocks of each batch whose gradients are computed at once, one thread
   /// each with single-threaded BLAS (``BlockedBatchKernel``); 1 computes the batch in one piece
   /// with OpenBLAS's own threads. The numbers depend on S (the order of the sums), so a resumed run
-  /// must keep it. BatchTopK selects over the whole batch and the deep SAE has its own kernel:
-  /// both always use one piece.
+  /// must keep it. The deep SAE splits its batch the same way (``DeepTrainer``); BatchTopK selects
+  /// over the whole batch and always uses one piece.
   public var batchBlocks: Int
 
   /// A configuration; see the properties.

@@ -73,7 +73,7 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: "Root seed of the initialisation and the batch order.")
   var seed: UInt64 = 0
 
-  @Option(name: .long, help: ArgumentHelp("Threads: each batch is split into n row blocks computed at once on single-threaded BLAS (shallow kinds but batchtopk; resume with the same n); deep and batchtopk give them to OpenBLAS.", valueName: "n"))
+  @Option(name: .long, help: ArgumentHelp("Threads: each batch is split into n row blocks computed at once on single-threaded BLAS (resume with the same n); batchtopk gives them to OpenBLAS.", valueName: "n"))
   var threads: Int = 2
 
   @Flag(name: .long, help: "Sparse Adam: update moments and weights only where the gradient is nonzero.")

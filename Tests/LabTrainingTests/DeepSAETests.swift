@@ -85,6 +85,33 @@ import Testing
     }
   }
 
+  /// The row blocks against the whole batch (the whole batch's kernel is checked against finite
+  /// differences below): the same firing, and loss and gradient equal up to the rounding of the
+  /// weighted sums, with AuxK when the decoder is linear.
+  @Test("deep: S row blocks give the whole batch's loss and gradient to rounding, and one block its bytes") func blocks() async {
+    await propertyCheck(count: 40, input: Gen.int(in: 1...4), Gen.int(in: 2...6), Gen.int(in: 1...9), Gen.uint64()) { m, f, b, seed in
+      let linear = seed % 2 == 0
+      let model = Self.randomModel(m: m, f: f, seed: seed, linearDecoder: linear)
+      let x = TestSupport.randomMatrix(rows: b, columns: m, seed: seed &+ 1)
+      let auxiliary = linear ? DeepSAEKernel.Auxiliary(dead: (0..<f).map { $0 % 2 == 0 }, k: 1, coefficient: 0.5) : nil
+      let whole = DeepSAEKernel.lossAndGradient(model, batch: x, auxiliary: auxiliary)
+      let one = DeepSAEKernel.lossAndGradient(model, batch: x, auxiliary: auxiliary, blocks: 1)
+      #expect(one.loss == whole.loss && one.gradient == whole.gradient && one.fired == whole.fired)
+      let blocks = 1 + Int((seed >> 8) % UInt64(b))
+      let split = DeepSAEKernel.lossAndGradient(model, batch: x, auxiliary: auxiliary, blocks: blocks)
+      let label = "\(model.architecture) B=\(b) S=\(blocks) seed \(seed)"
+      #expect(split.fired == whole.fired, "\(label)")
+      for (part, expected) in [(split.loss.meanSquaredError, whole.loss.meanSquaredError), (split.loss.penalty, whole.loss.penalty),
+                               (split.loss.auxiliary, whole.loss.auxiliary)] {
+        #expect(abs(part - expected) <= 1e-12 * (1 + abs(expected)), "\(label): loss part \(part) vs \(expected)")
+      }
+      for index in whole.gradient.indices {
+        #expect(abs(split.gradient[index] - whole.gradient[index]) <= 1e-12 * (1 + abs(whole.gradient[index])),
+                "\(label): parameter \(index) blocked \(split.gradient[index]), whole \(whole.gradient[index])")
+      }
+    }
+  }
+
   /// Step h = 1e−6 in `Double`. On a fixed activation pattern the loss is smooth (tanh, LayerNorm
   /// with ε > 0, polynomials), so the central difference is accurate to O(h²) + O(ε/h); the
   /// tolerance 1e−5·(1 + |L| + |∂L|) leaves room for LayerNorm's larger third derivatives.
@@ -178,21 +205,21 @@ import Testing
   }
 
   /// A deep configuration with every training option that a checkpoint must carry.
-  static func fullConfiguration(decoderHidden: [Int], k: Int = 2, steps: Int = 40) -> DeepTrainingConfiguration {
+  static func fullConfiguration(decoderHidden: [Int], k: Int = 2, steps: Int = 40, batchBlocks: Int = 1) -> DeepTrainingConfiguration {
     DeepTrainingConfiguration(
       architecture: DeepSAEArchitecture(k: k, encoderHidden: [6], decoderHidden: decoderHidden, inputScale: 2),
       common: TrainingConfiguration(
         architecture: TopKArchitecture(k: k), width: 16, batchSize: 64, steps: steps, learningRate: 1e-2, seed: 3, sparseAdam: true,
         deadWindow: 2, schedule: LearningRateSchedule(warmupSteps: 5, decay: .cosine), gradientClipNorm: 0.5, resampleInterval: 4,
-        auxK: decoderHidden.isEmpty ? 3 : nil))
+        auxK: decoderHidden.isEmpty ? 3 : nil, batchBlocks: batchBlocks))
   }
 
   /// S steps in one run against S/2 steps, a checkpoint written and read back, and S/2 more.
   @Test("a deep run resumed from a checkpoint gives byte-identical files, with resampling, AuxK, clipping and a schedule",
-        arguments: [[Int](), [5]])
-  func resume(decoderHidden: [Int]) throws {
+        arguments: [[Int](), [5]], [1, 3])
+  func resume(decoderHidden: [Int], batchBlocks: Int) throws {
     let world = TestSupport.sparseWorld(n: 300, m: 6, k: 5, p: 0.2, seed: 8)
-    let configuration = Self.fullConfiguration(decoderHidden: decoderHidden)
+    let configuration = Self.fullConfiguration(decoderHidden: decoderHidden, batchBlocks: batchBlocks)
     var auxiliarySteps = 0
     let straight = DeepTrainer.train(configuration, data: world.x, progressInterval: 1) { if $0.loss.auxiliary > 0 { auxiliarySteps += 1 } }
     #expect(straight.resampledLatents > 0, "the run should exercise resampling")
@@ -206,7 +233,7 @@ import Testing
     let split = DeepTrainer.result(resumed, configuration, steps: 20, seconds: 1)
     #expect(DeepSAEFormat.files(straight.autoencoder).map(\.contents) == DeepSAEFormat.files(split.autoencoder).map(\.contents))
     #expect(straight.tracker == split.tracker && straight.finalLoss == split.finalLoss && straight.resampledLatents == split.resampledLatents)
-    let otherK = Self.fullConfiguration(decoderHidden: decoderHidden, k: 3)
+    let otherK = Self.fullConfiguration(decoderHidden: decoderHidden, k: 3, batchBlocks: batchBlocks)
     #expect { try TrainingCheckpoint.read(from: directory, configuration: otherK, data: world.x) } throws: { "\($0)".contains("'k'") }
     var shallow = configuration.common
     shallow.architecture = TopKArchitecture(k: 2)
