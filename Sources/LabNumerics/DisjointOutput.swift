@@ -8,3 +8,22 @@ public struct DisjointOutput<Element>: @unchecked Sendable {
   /// Wraps `base`.
   public init(base: UnsafeMutablePointer<Element>) { self.base = base }
 }
+
+/// A buffer that several worker threads read at the same time and none writes (a batch, the
+/// operands of a product).
+public struct SharedInput<Element>: @unchecked Sendable {
+  /// The first element of the buffer; the owner keeps it alive for the workers' lifetime.
+  public let base: UnsafePointer<Element>
+
+  /// Wraps `base`.
+  public init(base: UnsafePointer<Element>) { self.base = base }
+}
+
+/// Contiguous row blocks for data-parallel work on the rows of a matrix.
+public enum RowBlocks {
+  /// The first row of each of `count` blocks of `rows` rows, then `rows`: block s holds rows
+  /// ⌊s·rows/count⌋ ..< ⌊(s+1)·rows/count⌋, so sizes differ by at most one.
+  public static func bounds(rows: Int, count: Int) -> [Int] {
+    (0...count).map { $0 * rows / count }
+  }
+}

@@ -2,9 +2,9 @@ import Foundation
 import LabNumerics
 
 /// The batch loss and gradient of ``SAEKernel`` computed data-parallel: the B rows are split into
-/// S contiguous blocks (block s holds rows ⌊sB/S⌋ ..< ⌊(s+1)B/S⌋), each block's row sums run on its
-/// own thread into its own gradient buffer, and the buffers are then added in block order before
-/// the terms that need the whole batch (``SAEKernel`` `finishGradient`). BLAS must run one thread
+/// S contiguous blocks (``RowBlocks``), each block's row sums run on its own thread into its own
+/// gradient buffer, and the buffers are then added in block order before the terms that need the
+/// whole batch (``SAEKernel`` `finishGradient`). BLAS must run one thread
 /// per call meanwhile (``Trainer`` sets it), so the numbers depend on S and never on the scheduling.
 ///
 /// The sum is the same as one block's up to the order of floating-point additions, so S = 1 gives
@@ -26,9 +26,9 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
   public init(batchSize: Int, blockCount: Int, inputDimension m: Int, width f: Int, parameterCount: Int) {
     precondition((1...max(1, batchSize)).contains(blockCount), "The block count must be in 1...\(batchSize), got \(blockCount).")
     self.batchSize = batchSize
-    boundaries = (0...blockCount).map { $0 * batchSize / blockCount }
-    workspaces = (0..<blockCount).map { s in Workspace(batchSize: (s + 1) * batchSize / blockCount - s * batchSize / blockCount,
-                                                        inputDimension: m, width: f) }
+    let bounds = RowBlocks.bounds(rows: batchSize, count: blockCount)
+    boundaries = bounds
+    workspaces = (0..<blockCount).map { s in Workspace(batchSize: bounds[s + 1] - bounds[s], inputDimension: m, width: f) }
     blockGradients = Array(repeating: 0, count: parameterCount * (blockCount - 1))
   }
 
@@ -60,12 +60,12 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
           squaredErrors.withUnsafeMutableBufferPointer { errors in
             let workspaceOut = DisjointOutput(base: ws.baseAddress!), errorOut = DisjointOutput(base: errors.baseAddress!)
             let first = DisjointOutput(base: g.baseAddress!), rest = others.baseAddress.map(DisjointOutput.init(base:))
-            let input = UnsafeInput(batch: batch, noise: noise)
+            let input = SharedInput(base: batch), noiseInput = noise.map(SharedInput.init(base:))
             let block: @Sendable (Int) -> Void = { s in
               let target = s == 0 ? first.base : rest!.base + (s - 1) * p
               errorOut.base[s] = SAEKernel.accumulateBlock(
                 parameters: parameters, activation: activation, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias,
-                noise: input.noise.map { $0 + bounds[s] * f }, batch: input.batch + bounds[s] * m, batchSize: b, gradient: target,
+                noise: noiseInput.map { $0.base + bounds[s] * f }, batch: input.base + bounds[s] * m, batchSize: b, gradient: target,
                 workspace: &workspaceOut.base[s])
             }
             if count == 1 { block(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: block) }
@@ -95,10 +95,4 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
 
   /// The residual gradient g = 2(x̂ − x)/B of the last batch, B×m row-major (blocks in order).
   public var lastResidualGradient: [Scalar] { workspaces.flatMap(\.residual) }
-}
-
-/// The read-only inputs the block threads share.
-private struct UnsafeInput<Scalar>: @unchecked Sendable {
-  let batch: UnsafePointer<Scalar>
-  let noise: UnsafePointer<Scalar>?
 }

@@ -18,15 +18,13 @@ extension DeepSAEKernel {
       let whole = lossAndGradient(model, batch: batch, auxiliary: auxiliary)
       return (whole.loss, whole.gradient, whole.fired)
     }
-    let bounds = (0...blocks).map { $0 * b / blocks }
+    let bounds = RowBlocks.bounds(rows: b, count: blocks)
     var parts = [(loss: BatchLoss, gradient: [Scalar], fired: [Bool])?](repeating: nil, count: blocks)
     parts.withUnsafeMutableBufferPointer { out in
       let output = DisjointOutput(base: out.baseAddress!)
-      let shared = SharedBlockInputs(model: model, batch: batch, auxiliary: auxiliary)
       DispatchQueue.concurrentPerform(iterations: blocks) { s in
-        let rows = Matrix(rows: bounds[s + 1] - bounds[s], columns: m,
-                          storage: Array(shared.batch.storage[(bounds[s] * m)..<(bounds[s + 1] * m)]))
-        let part = lossAndGradient(shared.model, batch: rows, auxiliary: shared.auxiliary)
+        let rows = Matrix(rows: bounds[s + 1] - bounds[s], columns: m, storage: Array(batch.storage[(bounds[s] * m)..<(bounds[s + 1] * m)]))
+        let part = lossAndGradient(model, batch: rows, auxiliary: auxiliary)
         output.base[s] = (part.loss, part.gradient, part.fired)
       }
     }
@@ -45,9 +43,3 @@ extension DeepSAEKernel {
   }
 }
 
-/// The read-only inputs the block threads share (value types that are only read).
-private struct SharedBlockInputs<Scalar: LinearAlgebraScalar>: @unchecked Sendable {
-  let model: DeepAutoencoder<Scalar>
-  let batch: Matrix<Scalar>
-  let auxiliary: DeepSAEKernel.Auxiliary?
-}

@@ -56,6 +56,7 @@ struct BenchTrain: ParsableCommand {
     print("W3 \(config.rawValue): m=\(m), F=\(width), batch \(batch), \(steps) steps, lr 1e-3, l1 1.0, \(workload.train.rows) training rows; median of \(repeats)")
     let kernelFlopPerStep = 8.0 * Double(batch * m * width) + 2.0 * Double(m * width)
     for threads in [1, 2] {
+      BLAS.setThreadCount(threads)
       configuration.batchBlocks = threads
       let rate = Self.sgemmRate(rows: batch, inner: m, columns: width, threads: threads)
       // Ours and the reference alternate, one run each per repeat, so that a change in the
@@ -122,7 +123,7 @@ struct BenchTrain: ParsableCommand {
   /// This machine's sgemm rate on `threads` cores for a `rows`×`inner` · `inner`×`columns` product,
   /// in GFLOP/s: the better of one call on `threads` OpenBLAS threads and `threads` concurrent
   /// single-threaded calls on contiguous row blocks (the way ``BlockedBatchKernel`` uses them),
-  /// each the best of five timings after one warm-up. Leaves OpenBLAS on `threads` threads.
+  /// each the best of five timings after one warm-up. Restores OpenBLAS's thread count.
   static func sgemmRate(rows: Int, inner: Int, columns: Int, threads: Int) -> (peak: Double, oneCall: Double, blocks: Double) {
     let a = [Float](repeating: 0.5, count: rows * inner), b = [Float](repeating: 0.25, count: inner * columns)
     var c = [Float](repeating: 0, count: rows * columns)
@@ -134,6 +135,8 @@ struct BenchTrain: ParsableCommand {
       }
       return 2 * Double(rows * inner * columns) / fastest / 1e9
     }
+    let previousBLASThreads = BLAS.threadCount
+    defer { BLAS.setThreadCount(previousBLASThreads) }
     BLAS.setThreadCount(threads)
     let oneCall = best {
       Float.blasGemm(transposingA: false, transposingB: false, m: Int32(rows), n: Int32(columns), k: Int32(inner), alpha: 1, a: a,
@@ -143,11 +146,11 @@ struct BenchTrain: ParsableCommand {
     let blocks = a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
         c.withUnsafeMutableBufferPointer { pc in
-          let input = (a: SharedPointer(base: pa.baseAddress!), b: SharedPointer(base: pb.baseAddress!))
-          let output = DisjointOutput(base: pc.baseAddress!)
+          let input = (a: SharedInput(base: pa.baseAddress!), b: SharedInput(base: pb.baseAddress!))
+          let output = DisjointOutput(base: pc.baseAddress!), bounds = RowBlocks.bounds(rows: rows, count: threads)
           return best {
             DispatchQueue.concurrentPerform(iterations: threads) { block in
-              let first = block * rows / threads, last = (block + 1) * rows / threads
+              let first = bounds[block], last = bounds[block + 1]
               Float.blasGemm(transposingA: false, transposingB: false, m: Int32(last - first), n: Int32(columns), k: Int32(inner),
                              alpha: 1, a: input.a.base + first * inner, lda: Int32(inner), b: input.b.base, ldb: Int32(columns),
                              beta: 0, c: output.base + first * columns, ldc: Int32(columns))
@@ -156,13 +159,7 @@ struct BenchTrain: ParsableCommand {
         }
       }
     }
-    BLAS.setThreadCount(threads)
     return (max(oneCall, blocks), oneCall, blocks)
-  }
-
-  /// A read-only buffer that the block threads share.
-  private struct SharedPointer: @unchecked Sendable {
-    let base: UnsafePointer<Float>
   }
 
   /// One run of the reference: samples/s and its held-out metrics (NaN / −1 for the large configuration).
