@@ -61,8 +61,8 @@ enum FrontierReport {
                        xLabel: "step", yLabel: "batch loss", logY: true)
     func dash(_ k: Int) -> String? { dashes[(toy.ks.firstIndex(of: k) ?? 0) % dashes.count] }
     for (point, curve) in curves { plot.polyline(curve, color: colors[point.architecture] ?? "#000", dash: dash(point.k), legend: nil) }
-    for (row, name) in FrontierExperiment.architectures.enumerated() { plot.legend(name, color: colors[name] ?? "#000", row: row, width: 270) }
-    for (row, k) in toy.ks.enumerated() { plot.legend("k = \(k)", color: "#555", dash: dash(k), row: row, width: 80) }
+    for name in FrontierExperiment.architectures { plot.legend(name, color: colors[name] ?? "#000") }
+    for k in toy.ks { plot.legend("k = \(k)", color: "#555", dash: dash(k)) }
     return plot.document
   }
 
@@ -71,9 +71,7 @@ enum FrontierReport {
     let maxL0 = points.map(\.l0).max() ?? 1, maxFVU = points.map(\.fractionOfVarianceUnexplained).max() ?? 1
     var plot = SVGPlot(x: 0...max(1, maxL0), y: 0...max(1e-6, maxFVU), title: "L0–FVU frontier", xLabel: "L0", yLabel: "FVU (1 − explained variance)")
     for p in points { plot.dot(p.l0, p.fractionOfVarianceUnexplained, color: colors[p.architecture] ?? "#000") }
-    for (i, name) in FrontierExperiment.architectures.enumerated() {
-      plot.label(0.6 * max(1, maxL0), maxFVU * (1 - 0.08 * Double(i)), name, color: colors[name] ?? "#000")
-    }
+    for name in FrontierExperiment.architectures { plot.legend(name, color: colors[name] ?? "#000") }
     return plot.document
   }
 }

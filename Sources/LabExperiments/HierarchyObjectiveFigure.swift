@@ -25,7 +25,7 @@ enum HierarchyObjectiveFigure {
                        xLabel: "outer iteration", yLabel: "L_λ − L_λ(last iteration)", logY: true)
     for (row, line) in lines.enumerated() where !line.1.isEmpty {
       let color = colors[row % colors.count]
-      plot.polyline(line.1, color: color, legend: line.0, legendRow: row, legendWidth: 200)
+      plot.polyline(line.1, color: color, legend: line.0)
       for (x, y) in line.1 { plot.dot(x, y, color: color, radius: 2.5) }
     }
     return plot.document

@@ -68,8 +68,8 @@ enum NSAEReport {
     let values = series.flatMap(\.2).filter(\.isFinite), finiteX = xs.filter(\.isFinite)
     var plot = SVGPlot(x: (finiteX.min() ?? 0)...(finiteX.max() ?? 1), y: 0...max(values.max() ?? 1, 0.01),
                        title: "L0 and L1 of the codes on layers of growing input norm", xLabel: "log2(layer scale s)", yLabel: "mean per input")
-    for (row, line) in series.enumerated() {
-      plot.polyline(Array(zip(xs, line.2)).filter { $0.0.isFinite && $0.1.isFinite }, color: line.1, legend: line.0, legendRow: row)
+    for line in series {
+      plot.polyline(Array(zip(xs, line.2)).filter { $0.0.isFinite && $0.1.isFinite }, color: line.1, legend: line.0)
     }
     return plot.document
   }

@@ -106,16 +106,16 @@ enum SuppressionReport {
     }
   }
 
-  /// One series per candidate through its bins, and the bound, on a plot whose x range leaves room for the legend.
+  /// One series per candidate through its bins, and the bound.
   static func plot(title: String, xLabel: String, yLabel: String, y: ClosedRange<Double> = 0...1.6,
                    series: [(name: String, points: [(Double, Double)])], bound: (name: String, points: [(Double, Double)])) -> String {
     let xs = (series.flatMap(\.points) + bound.points).map(\.0)
-    var plot = SVGPlot(x: 0...(1.5 * (xs.max() ?? 1)), y: y, title: title, xLabel: xLabel, yLabel: yLabel)
-    for (row, s) in series.enumerated() where !s.points.isEmpty {
-      plot.polyline(s.points, color: colors[s.name] ?? "#000", legend: legend[s.name] ?? s.name, legendRow: row)
+    var plot = SVGPlot(x: 0...(xs.max() ?? 1), y: y, title: title, xLabel: xLabel, yLabel: yLabel)
+    for s in series where !s.points.isEmpty {
+      plot.polyline(s.points, color: colors[s.name] ?? "#000", legend: legend[s.name] ?? s.name)
       for p in s.points { plot.dot(p.0, p.1, color: colors[s.name] ?? "#000", radius: 2.5) }
     }
-    plot.polyline(bound.points, color: "#000", legend: bound.name, legendRow: series.count)
+    plot.polyline(bound.points, color: "#000", legend: bound.name)
     return plot.document
   }
 

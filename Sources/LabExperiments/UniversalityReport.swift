@@ -74,7 +74,7 @@ enum UniversalityReport {
     var plot = SVGPlot(x: low...high, y: 0...max(top, 0.01), title: "Firing frequency of the latents on held-out samples",
                        xLabel: "log10(firing frequency)", yLabel: "fraction of live latents")
     for (row, line) in lines.enumerated() {
-      plot.polyline(line.points, color: colors[row % colors.count], legend: "\(line.ratio)×", legendRow: row)
+      plot.polyline(line.points, color: colors[row % colors.count], legend: "\(line.ratio)×")
     }
     return plot.document
   }

@@ -12,7 +12,7 @@ import Testing
     await propertyCheck(count: 100, input: Gen.double(in: -12...3), Gen.double(in: 0...8)) { low, span in
       let plot = SVGPlot(x: 0...1, y: pow(10, low)...pow(10, low + span), title: "", xLabel: "", yLabel: "", logY: true)
       #expect(plot.y.lowerBound == low.rounded(.down) && plot.y.upperBound >= plot.y.lowerBound + 1)
-      #expect(abs(plot.py(pow(10, plot.y.lowerBound)) - (plot.height - plot.margin.bottom)) <= 1e-9)
+      #expect(abs(plot.py(pow(10, plot.y.lowerBound)) - (SVGPlot.height - plot.margin.bottom)) <= 1e-9)
       #expect(abs(plot.py(pow(10, plot.y.upperBound)) - plot.margin.top) <= 1e-9)
       let v = pow(10, low + span / 2)
       #expect(abs((plot.py(v) - plot.py(10 * v)) - (plot.py(v / 10) - plot.py(v))) <= 1e-6)
