@@ -57,8 +57,9 @@ public struct SAELensSyntheticModel {
       guard t.shape == shape else { throw FormatError(path: weightsPath, "tensor '\(name)' has shape \(t.shape), expected \(shape)") }
       return t.values
     }
-    featureVectors = Matrix(rows: f, columns: h, storage: try tensor("feature_vectors", [f, h]))
-    bias = try tensor("bias", [h])
+    featureVectors = Matrix(rows: f, columns: h, storage: try Self.bounded(try tensor("feature_vectors", [f, h]), name: "feature_vectors",
+                                                                          columns: h, path: weightsPath))
+    bias = try Self.bounded(try tensor("bias", [h]), name: "bias", columns: nil, path: weightsPath)
     firingProbabilities = try tensor("firing_probabilities", [f])
     if let bad = firingProbabilities.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
       throw FormatError(path: weightsPath, "'firing_probabilities'[\(bad)] must be in [0, 1], got \(firingProbabilities[bad])")
@@ -67,7 +68,12 @@ public struct SAELensSyntheticModel {
       guard factor.shape.count == 2, factor.shape[0] == f else {
         throw FormatError(path: weightsPath, "tensor 'correlation_factor' has shape \(factor.shape), expected [\(f), rank]")
       }
-      correlation = (Matrix(rows: f, columns: factor.shape[1], storage: factor.values), try tensor("correlation_diag", [f]))
+      let values = try Self.bounded(factor.values, name: "correlation_factor", columns: factor.shape[1], path: weightsPath)
+      let diagonal = try Self.bounded(try tensor("correlation_diag", [f]), name: "correlation_diag", columns: nil, path: weightsPath)
+      if let bad = diagonal.firstIndex(where: { $0 < 0 }) {
+        throw FormatError(path: weightsPath, "'correlation_diag'[\(bad)] is a variance and must be >= 0, got \(diagonal[bad])")
+      }
+      correlation = (Matrix(rows: f, columns: factor.shape[1], storage: values), diagonal)
     }
     var parents = [Int?](repeating: nil, count: f)
     var exclusiveParents: Set<Int> = [], scaledParents: Set<Int> = []
@@ -99,14 +105,35 @@ public struct SAELensSyntheticModel {
     self.config = config
   }
 
+  /// The largest magnitude accepted for a tensor entry or a magnitude parameter: far above any
+  /// real model, and small enough that sums of products over 16k features in float64 stay finite.
+  public static let largestValue = 1e12
+
+  /// `values` when every entry is finite and at most ``largestValue`` in magnitude; otherwise an
+  /// error naming the tensor and the entry (row and column when `columns` is given).
+  static func bounded(_ values: [Double], name: String, columns: Int?, path: String) throws -> [Double] {
+    guard let bad = values.firstIndex(where: { !(abs($0) <= largestValue) }) else { return values }
+    let place = columns.map { "[\(bad / $0), \(bad % $0)]" } ?? "[\(bad)]"
+    throw FormatError(path: path, "'\(name)'\(place) is \(values[bad]); entries must be finite and at most \(String(format: "%g", largestValue)) in magnitude")
+  }
+
   /// A SAELens magnitude config (a number or `{"generator_name", …}`) as a profile.
   static func profile(_ value: Any, key: String, path: String) throws -> FeatureProfile {
-    if let number = value as? Double { return .constant(number) }
+    if let number = value as? Double {
+      guard number >= 0 && number <= largestValue else {
+        throw FormatError(path: path, "'\(key)' must be in [0, \(String(format: "%g", largestValue))], got \(number)")
+      }
+      return .constant(number)
+    }
     guard let d = value as? [String: Any], let name = d["generator_name"] as? String else {
       throw FormatError(path: path, "'\(key)' must be a number or an object with 'generator_name', got \(value)")
     }
-    func number(_ k: String) throws -> Double {
+    /// A parameter of the profile; only a folded normal's `mean` may be negative (|N(μ, σ²)|).
+    func number(_ k: String, signed: Bool = false) throws -> Double {
       guard let v = d[k] as? Double else { throw FormatError(path: path, "'\(key).\(k)' must be a number, got \(d[k] ?? "nothing")") }
+      guard abs(v) <= largestValue && (signed || v >= 0) else {
+        throw FormatError(path: path, "'\(key).\(k)' must be in [\(signed ? String(format: "%g", -largestValue) : "0"), \(String(format: "%g", largestValue))], got \(v)")
+      }
       return v
     }
     switch name {
@@ -114,7 +141,7 @@ public struct SAELensSyntheticModel {
     case "linear": return .linear(start: try number("start"), end: try number("end"))
     case "exponential": return .exponential(start: try number("start"), end: try number("end"))
     case "folded_normal":
-      return .foldedNormal(mean: try number("mean"), standardDeviation: try number("std"), min: d["min_value"] as? Double, max: d["max_value"] as? Double)
+      return .foldedNormal(mean: try number("mean", signed: true), standardDeviation: try number("std"), min: d["min_value"] as? Double, max: d["max_value"] as? Double)
     default:
       throw FormatError(path: path, "'\(key).generator_name' '\(name)' is not supported (known: constant, linear, exponential, folded_normal)")
     }
