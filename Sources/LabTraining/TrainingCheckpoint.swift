@@ -165,17 +165,22 @@ public enum TrainingCheckpoint {
     guard step <= configuration.steps else { throw TrainingError("\(statePath): 'step' is \(step), beyond '--steps' \(configuration.steps)") }
     let tensors: SafeTensors
     do { tensors = try SafeTensors(contentsOf: tensorsPath) } catch { throw TrainingError("\(error)") }
-    func tensor(_ name: String, count: Int) throws(TrainingError) -> [Double] {
+    /// The tensor's values, each in `allowed` (a tampered checkpoint must not resume into NaN weights
+    /// or trap converting a value it cannot hold).
+    func tensor(_ name: String, count: Int, allowed: ClosedRange<Double>) throws(TrainingError) -> [Double] {
       guard let t = tensors.tensors[name] else { throw TrainingError("\(tensorsPath): missing tensor '\(name)'") }
       guard t.values.count == count else { throw TrainingError("\(tensorsPath): tensor '\(name)' has \(t.values.count) values, expected \(count)") }
+      if let bad = t.values.firstIndex(where: { !allowed.contains($0) }) {
+        throw TrainingError("\(tensorsPath): tensor '\(name)'[\(bad)] is \(t.values[bad]), expected a value in \(allowed)")
+      }
       return t.values
     }
-    let n = state.weights.count
-    state.weights = try tensor("parameters", count: n).map { Float($0) }
-    state.optimizer.firstMoment = try tensor("adam_first_moment", count: n).map { Float($0) }
-    state.optimizer.secondMoment = try tensor("adam_second_moment", count: n).map { Float($0) }
+    let n = state.weights.count, float = -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
+    state.weights = try tensor("parameters", count: n, allowed: float).map { Float($0) }
+    state.optimizer.firstMoment = try tensor("adam_first_moment", count: n, allowed: float).map { Float($0) }
+    state.optimizer.secondMoment = try tensor("adam_second_moment", count: n, allowed: 0...float.upperBound).map { Float($0) }
     state.optimizer.step = try fields.integer("adam_step")
-    let permutation = try tensor("batch_permutation", count: rows).map { Int($0) }
+    let permutation = try tensor("batch_permutation", count: rows, allowed: 0...Double(max(rows - 1, 0))).map { Int($0) }
     guard permutation.sorted() == Array(0..<rows) else { throw TrainingError("\(tensorsPath): 'batch_permutation' is not a permutation of 0..<\(rows)") }
     state.sampler.permutation = permutation
     let position = try fields.integer("batch_position")
