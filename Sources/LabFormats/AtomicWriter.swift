@@ -1,21 +1,131 @@
 import Foundation
 
-/// Writes files so that a reader never sees a half-written one: each file goes to a temporary
-/// name in the same directory and is renamed over the target.
+/// Writes a set of files into a directory so that they commit together or not at all, and a run
+/// killed at any moment leaves either the previous files or the new ones.
+///
+/// The protocol (a small journal):
+/// 1. every file is written into a staging directory `<directory>/.lab-staging-<pid>-<tag>/`;
+/// 2. a ``commitMarker`` file listing the names is written there last: the staging is complete;
+/// 3. each file is renamed (`rename(2)`, atomic per file) onto its target, in the listed order;
+/// 4. the staging directory is removed.
+///
+/// A run killed before step 2 leaves the targets untouched; one killed during step 3 leaves a
+/// staging directory with its marker, which a reader detects and which ``recover(_:)`` completes
+/// (rolls forward). Every write starts by recovering the directory, so stale staging directories of
+/// dead processes are completed or removed; those of live processes are left to them. Files other
+/// than the written names are never touched.
 public enum AtomicWriter {
-  /// Writes every (file name, contents) pair into `directory`, creating it if needed. All
-  /// contents are prepared by the caller before the first write, so a failed run writes nothing.
+  /// The name prefix of staging directories.
+  public static let stagingPrefix = ".lab-staging-"
+  /// The file that marks a staging directory as complete; it lists the file names, one per line.
+  public static let commitMarker = "COMMIT"
+
+  /// Writes every (file name, contents) pair into `directory`, creating it if needed. Names must be
+  /// plain file names (no `/`, not `.` or `..`, not a staging name). All contents are prepared by
+  /// the caller before the first write, so a failed run changes nothing.
   public static func write(_ files: [(name: String, contents: Data)], into directory: String) throws {
-    let base = URL(fileURLWithPath: directory)
-    try write(files.map { (base.appendingPathComponent($0.name).path, $0.contents) })
+    try write(files, into: directory, afterRename: { _ in })
   }
 
-  /// Writes every (path, contents) pair, creating parent directories as needed.
+  /// Writes every (path, contents) pair, grouped by parent directory (each group commits
+  /// together; groups commit in the order their first file appears).
   public static func write(_ files: [(path: String, contents: Data)]) throws {
+    var order: [String] = [], groups: [String: [(name: String, contents: Data)]] = [:]
     for file in files {
       let url = URL(fileURLWithPath: file.path)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try file.contents.write(to: url, options: .atomic)
+      let parent = url.deletingLastPathComponent().path
+      if groups[parent] == nil { order.append(parent) }
+      groups[parent, default: []].append((url.lastPathComponent, file.contents))
     }
+    for parent in order { try write(groups[parent]!, into: parent) }
+  }
+
+  /// ``write(_:into:)`` with `afterRename(k)` called after the k-th rename (k from 1): the fault
+  /// injection point of the tests, which throw there to stand for a kill.
+  static func write(_ files: [(name: String, contents: Data)], into directory: String, afterRename: (Int) throws -> Void) throws {
+    for file in files { try validate(name: file.name, in: directory) }
+    try createDirectory(directory)
+    try recover(directory)
+    let staging = URL(fileURLWithPath: directory)
+      .appendingPathComponent("\(stagingPrefix)\(getpid())-\(UUID().uuidString.prefix(8))").path
+    try createDirectory(staging)
+    do {
+      for file in files { try writeFile(file.contents, to: staging + "/" + file.name) }
+      try writeFile(Data(files.map { $0.name + "\n" }.joined().utf8), to: staging + "/" + commitMarker)
+    } catch {
+      try? FileManager.default.removeItem(atPath: staging)
+      throw error
+    }
+    try rollForward(staging, into: directory, afterRename: afterRename)
+  }
+
+  /// Completes or removes the staging directories in `directory` left by processes that are no
+  /// longer running: one with its commit marker is rolled forward, one without is removed.
+  public static func recover(_ directory: String) throws {
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    for name in entries.sorted() where name.hasPrefix(stagingPrefix) {
+      let pid = pid_t(name.dropFirst(stagingPrefix.count).prefix { $0 != "-" }) ?? 0
+      if pid != getpid() && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) { continue }  // still writing
+      let staging = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+      if FileManager.default.fileExists(atPath: staging + "/" + commitMarker) {
+        try rollForward(staging, into: directory, afterRename: { _ in })
+      } else {
+        try? FileManager.default.removeItem(atPath: staging)
+      }
+    }
+  }
+
+  /// Renames the listed files of a complete staging directory onto their targets, then removes it.
+  private static func rollForward(_ staging: String, into directory: String, afterRename: (Int) throws -> Void) throws {
+    let marker = staging + "/" + commitMarker
+    guard let list = try? String(contentsOfFile: marker, encoding: .utf8) else {
+      throw FormatError(path: marker, "cannot read the commit marker of an interrupted write")
+    }
+    var renamed = 0
+    for name in list.split(separator: "\n").map(String.init) {
+      let source = staging + "/" + name, target = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+      guard FileManager.default.fileExists(atPath: source) else { continue }  // renamed before an interruption
+      guard rename(source, target) == 0 else {
+        throw FormatError(path: target, "cannot move the new file into place: \(String(cString: strerror(errno)))")
+      }
+      renamed += 1
+      try afterRename(renamed)
+    }
+    try? FileManager.default.removeItem(atPath: marker)
+    try? FileManager.default.removeItem(atPath: staging)
+  }
+
+  /// A name that stays inside its directory and is not the writer's own.
+  private static func validate(name: String, in directory: String) throws {
+    guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.hasPrefix(stagingPrefix) else {
+      throw FormatError(path: directory, "'\(name)' is not a plain file name")
+    }
+  }
+
+  private static func createDirectory(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else { throw FormatError(path: path, "exists and is not a directory") }
+      return
+    }
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw FormatError(path: path, "cannot create the directory: \(reason(error))")
+    }
+  }
+
+  private static func writeFile(_ contents: Data, to path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: contents) else {
+      throw FormatError(path: path, "cannot write the file: \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// The POSIX reason behind a Foundation error, without Foundation's domain and code.
+  private static func reason(_ error: Error) -> String {
+    if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+      return String(cString: strerror(Int32(underlying.code)))
+    }
+    return (error as NSError).localizedDescription
   }
 }

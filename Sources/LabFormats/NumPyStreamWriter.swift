@@ -24,6 +24,7 @@ public final class NumPyStreamWriter {
     self.path = path
     self.shape = shape
     self.elementType = elementType
+    NumPyStreamWriter.removeStalePartials(of: path)
     partial = "\(path).\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).partial"
     guard FileManager.default.createFile(atPath: partial, contents: NumPyArray.fileHeader(shape: shape, elementType: elementType)),
           let handle = FileHandle(forWritingAtPath: partial) else {
@@ -49,6 +50,19 @@ public final class NumPyStreamWriter {
     try handle.close()
     guard rename(partial, path) == 0 else {
       throw FormatError(path: path, "cannot rename \(partial) onto it: \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// Removes the partial files of `path` (`<path>.<pid>-<tag>.partial`) whose writing process is no
+  /// longer running: what a killed run left.
+  static func removeStalePartials(of path: String) {
+    let url = URL(fileURLWithPath: path)
+    let prefix = url.lastPathComponent + "."
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) else { return }
+    for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
+      let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0
+      if pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) { continue }
+      try? FileManager.default.removeItem(at: url.deletingLastPathComponent().appendingPathComponent(name))
     }
   }
 

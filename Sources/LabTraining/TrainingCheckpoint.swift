@@ -17,8 +17,9 @@ import LabRandom
 ///   model's own fields: for the shallow kinds `noise_rng`, the learned `threshold` (BatchTopK) and
 ///   `mean_input_norm` (NSAE); for `deep` its `k`, `encoder_hidden` and `decoder_hidden`.
 ///
-/// The directory is written atomically: both files go into a fresh sibling directory, which is then
-/// renamed over the target (an older checkpoint there is moved aside first and removed after).
+/// The two files commit together (``AtomicWriter``): a run killed while writing leaves the previous
+/// checkpoint or the new one, and reading completes an interrupted commit first. Other files in the
+/// directory are never touched.
 public enum TrainingCheckpoint {
   /// The tensor file name.
   public static let tensorsFile = "state.safetensors"
@@ -104,19 +105,7 @@ public enum TrainingCheckpoint {
       ("last_auxiliary", hexField(state.lastLoss.auxiliary)),
     ] + state.checkpointExtras.map { ($0.key, $0.json) }
     let json = "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
-    let target = URL(fileURLWithPath: directory).standardizedFileURL
-    let parent = target.deletingLastPathComponent()
-    let fresh = parent.appendingPathComponent(".\(target.lastPathComponent).writing-\(UUID().uuidString)")
-    try AtomicWriter.write([(tensorsFile, tensors.encoded), (stateFile, Data(json.utf8))], into: fresh.path)
-    let manager = FileManager.default
-    if manager.fileExists(atPath: target.path) {
-      let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString)")
-      try manager.moveItem(at: target, to: old)
-      try manager.moveItem(at: fresh, to: target)
-      try manager.removeItem(at: old)
-    } else {
-      try manager.moveItem(at: fresh, to: target)
-    }
+    try AtomicWriter.write([(tensorsFile, tensors.encoded), (stateFile, Data(json.utf8))], into: directory)
   }
 
   /// Reads the checkpoint in `directory` into the state of a run of `configuration` on `data`
@@ -144,6 +133,7 @@ public enum TrainingCheckpoint {
   /// checkpoint in `directory`.
   static func restore(_ state: inout some ResumableTrainingState, from directory: String, configuration: TrainingConfiguration,
                       rows: Int) throws(TrainingError) {
+    do { try AtomicWriter.recover(directory) } catch { throw TrainingError("\(error)") }
     let base = URL(fileURLWithPath: directory)
     let statePath = base.appendingPathComponent(stateFile).path, tensorsPath = base.appendingPathComponent(tensorsFile).path
     guard let bytes = FileManager.default.contents(atPath: statePath) else { throw TrainingError("\(statePath): cannot read the file") }
