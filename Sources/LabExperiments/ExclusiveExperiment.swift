@@ -215,38 +215,52 @@ public enum ExclusiveExperiment {
                                             checks: checks, provenance: nil, invocation: nil))
   }
 
+  /// Thm 6.8: the exact cost equals the wide bound Σ‖x_n‖, relatively.
+  static let wideBoundTolerance = Threshold.atMost(1e-8)
+  /// Thm 6.8: LIN is zero: not below −10⁻⁷·Σz (THEORY §5.1).
+  static let noDescent = Threshold.atLeast(-Verdict.float64Tolerance)
+  /// Thm 6.8 (global optimum): no perturbation of the exact problem lowers the cost by more than this, per unit Σz.
+  static let exactPerturbationTolerance = Threshold.atMost(1e-9)
+  /// Prediction 20: trained LP-K and LP-R, per unit scale, lie above this.
+  static let trainedLPThreshold = Threshold.above(-1e-5)
+  /// Prediction 20: no perturbation of the trained point lowers L_λ by more than this, per unit L_λ.
+  static let trainedPerturbationTolerance = Threshold.atMost(1e-12)
+  /// Thm 4.2(c): the exact move's ΔC equals the closed form to this, per unit max(1, |ΔC|).
+  static let closedFormTolerance = Threshold.atMost(1e-9)
+
   static func checks(_ toy: ExclusiveToy, exact: [ExactCase], trained: [TrainedCase],
                      counterexamples: [CounterexampleCase]) -> [CheckResult] {
-    var checks: [CheckResult] = []
+    var checks: [Check] = []
     for c in exact {
       let id = "exact/\(c.dictionary)/\(c.bias ? "bias" : "no-bias")"
       if !c.bias {
-        checks.append(CheckResult(id: "exact/\(c.dictionary)/cost", claim: "Thm 6.8: exclusive rays are coded at the wide bound, Σ_n γ⁺(x_n) = Σ_n ‖x_n‖",
-                                  measured: "\(Figures.format(c.cost, digits: 12)) vs \(Figures.format(c.sumOfNorms, digits: 12))", threshold: "relative ≤ 10⁻⁸",
-                                  holds: abs(c.cost - c.sumOfNorms) <= 1e-8 * c.sumOfNorms))
+        checks.append(Check("exact/\(c.dictionary)/cost", claim: "Thm 6.8: exclusive rays are coded at the wide bound, Σ_n γ⁺(x_n) = Σ_n ‖x_n‖",
+                            measured: "\(Figures.format(c.cost, digits: 12)) vs \(Figures.format(c.sumOfNorms, digits: 12))",
+                            [.relative(c.cost, c.sumOfNorms, wideBoundTolerance)]))
       }
-      checks.append(CheckResult(id: "\(id)/pairs-and-stars", claim: "Thm 6.4(a)–(c): every pair and full star condition holds",
-                                measured: "pairs \(c.pairsPass) of \(c.pairs); stars \(c.starsPass) of \(c.stars)", threshold: "all pass",
-                                holds: c.pairsPass == c.pairs && c.starsPass == c.stars))
-      checks.append(CheckResult(id: "\(id)/lin", claim: "Thm 6.8: no first-order descent: LIN (ω = 1) = 0",
-                                measured: "LIN \(Figures.format(c.lin.value, digits: 4)) (verified: \(c.lin.verified ? "yes" : "no"))", threshold: "≥ −10⁻⁷·Σz",
-                                holds: c.lin.verified && (c.lin.value ?? -.infinity) >= -Verdict.float64Tolerance * c.cost))
+      checks.append(Check("\(id)/pairs-and-stars", claim: "Thm 6.4(a)–(c): every pair and full star condition holds",
+                          measured: "pairs \(c.pairsPass) of \(c.pairs); stars \(c.starsPass) of \(c.stars)",
+                          [.stated("all pass", c.pairsPass == c.pairs && c.starsPass == c.stars)]))
+      checks.append(Check("\(id)/lin", claim: "Thm 6.8: no first-order descent: LIN (ω = 1) = 0",
+                          measured: "LIN \(Figures.format(c.lin.value, digits: 4)) (verified: \(c.lin.verified ? "yes" : "no"))",
+                          [.each(nil, c.lin.verified ? [c.lin.value ?? -.infinity] : [], noDescent, scale: c.cost, scaleName: "Σz")]))
       if c.bias {
-        checks.append(CheckResult(id: "\(id)/perturbations", claim: "Thm 6.8 (global optimum): no random perturbation of (D, b) lowers the LP-re-solved cost",
-                                  measured: "\(c.perturbations) perturbations, \(c.feasiblePerturbations) with every point still in the cone (the rest cost +∞); largest decrease \(Figures.format(c.largestDecrease, digits: 3))",
-                                  threshold: "≤ 10⁻⁹·Σz", holds: (c.largestDecrease ?? .nan) <= 1e-9 * c.cost))
+        checks.append(Check("\(id)/perturbations", claim: "Thm 6.8 (global optimum): no random perturbation of (D, b) lowers the LP-re-solved cost",
+                            measured: "\(c.perturbations) perturbations, \(c.feasiblePerturbations) with every point still in the cone (the rest cost +∞); largest decrease \(Figures.format(c.largestDecrease, digits: 3))",
+                            [.that(nil, c.largestDecrease ?? .nan, exactPerturbationTolerance, scale: c.cost, scaleName: "Σz")]))
       }
     }
     for c in trained {
       let s = c.state
-      checks.append(CheckResult(id: "trained/\(c.dictionary)/lp-values", claim: "Prediction 20: after training at λ = \(Figures.format(toy.trained.lambda)) with a bias, LP-K and LP-R ≈ 0",
-                                measured: "LP-K/scale \(Figures.format(s.lpK.relativeValue, digits: 3)), LP-R/scale \(Figures.format(s.lpR.relativeValue, digits: 3)); KKT \(Figures.format(s.kkt.maximum, digits: 3)) after \(c.iterations) iterations (\(c.termination.rawValue))",
-                                threshold: "> −10⁻⁵", holds: s.lpK.verified && s.lpR.verified && (s.lpK.relativeValue ?? -1) > -1e-5 && (s.lpR.relativeValue ?? -1) > -1e-5))
-      checks.append(CheckResult(id: "trained/\(c.dictionary)/pairs", claim: "Thm 4.6: every pair condition holds at the stationary point",
-                                measured: "\(s.pairs.filter(\.pass).count) of \(s.pairs.count) pass", threshold: "all pass", holds: s.pairs.allSatisfy(\.pass)))
-      checks.append(CheckResult(id: "trained/\(c.dictionary)/perturbations", claim: "Prediction 20: no random perturbation with exact lasso codes lowers L_λ",
-                                measured: "\(c.perturbations) perturbations; largest decrease \(Figures.format(c.largestDecrease, digits: 3))",
-                                threshold: "≤ 10⁻¹²·L_λ", holds: (c.largestDecrease ?? .nan) <= 1e-12 * s.loss))
+      let verified = s.lpK.verified && s.lpR.verified
+      checks.append(Check("trained/\(c.dictionary)/lp-values", claim: "Prediction 20: after training at λ = \(Figures.format(toy.trained.lambda)) with a bias, LP-K and LP-R ≈ 0",
+                          measured: "LP-K/scale \(Figures.format(s.lpK.relativeValue, digits: 3)), LP-R/scale \(Figures.format(s.lpR.relativeValue, digits: 3)); KKT \(Figures.format(s.kkt.maximum, digits: 3)) after \(c.iterations) iterations (\(c.termination.rawValue))",
+                          [.each(nil, verified ? [s.lpK.relativeValue ?? -1, s.lpR.relativeValue ?? -1] : [], trainedLPThreshold)]))
+      checks.append(Check("trained/\(c.dictionary)/pairs", claim: "Thm 4.6: every pair condition holds at the stationary point",
+                          measured: "\(s.pairs.filter(\.pass).count) of \(s.pairs.count) pass", [.stated("all pass", s.pairs.allSatisfy(\.pass))]))
+      checks.append(Check("trained/\(c.dictionary)/perturbations", claim: "Prediction 20: no random perturbation with exact lasso codes lowers L_λ",
+                          measured: "\(c.perturbations) perturbations; largest decrease \(Figures.format(c.largestDecrease, digits: 3))",
+                          [.that(nil, c.largestDecrease ?? .nan, trainedPerturbationTolerance, scale: s.loss, scaleName: "L_λ")]))
     }
     for (c, example) in zip(counterexamples, toy.counterexamples) {
       // Theorem 4.2(a) in its raw form, min_{B_1} z_0 ≤ (1 − c)·z̄_0 ≤ max_{B_1} z_0, whose ends THEORY names;
@@ -255,21 +269,21 @@ public enum ExclusiveExperiment {
       let silent = c.silentDonorCodes
       let target = (1 - (pair?.cosine ?? 1)) * c.donorMean
       let endFails = example.failingEnd == "lower" ? (silent.min() ?? 0) > target : (silent.max() ?? .infinity) < target
-      checks.append(CheckResult(id: "\(c.name)/\(example.failingEnd)-end-fails", claim: "Thm 6.4(b): with a bias the \(example.failingEnd) inequality of min_{B_1} z_0 ≤ (1 − c)z̄_0 ≤ max_{B_1} z_0 fails",
-                                measured: "[\(Figures.format(silent.min())), \(Figures.format(silent.max()))] vs (1 − c)z̄_0 = \(Figures.format(target)); modified form c = \(Figures.format(pair?.cosine)), H = \(Figures.interval(pair?.hullLow, pair?.hullHigh))",
-                                threshold: example.failingEnd == "lower" ? "min > (1 − c)z̄_0" : "max < (1 − c)z̄_0", holds: pair != nil && !pair!.pass && endFails))
+      checks.append(Check("\(c.name)/\(example.failingEnd)-end-fails", claim: "Thm 6.4(b): with a bias the \(example.failingEnd) inequality of min_{B_1} z_0 ≤ (1 − c)z̄_0 ≤ max_{B_1} z_0 fails",
+                          measured: "[\(Figures.format(silent.min())), \(Figures.format(silent.max()))] vs (1 − c)z̄_0 = \(Figures.format(target)); modified form c = \(Figures.format(pair?.cosine)), H = \(Figures.interval(pair?.hullLow, pair?.hullHigh))",
+                          [.stated(example.failingEnd == "lower" ? "min > (1 − c)z̄_0" : "max < (1 − c)z̄_0", pair != nil && !pair!.pass && endFails)]))
       let measured = c.move?.steps.map(\.costChange) ?? []
-      let agree = measured.count == c.closedForm.count && zip(measured, c.closedForm).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) }
-      checks.append(CheckResult(id: "\(c.name)/exact-move", claim: "Thm 4.2(c): the exact pair move lowers the cost by the closed form ΔC(θ)",
-                                measured: zip(c.angles, measured).map { "θ=\(Figures.format($0.0)): \(Figures.format($0.1, digits: 4))" }.joined(separator: ", ") + " (closed form " + c.closedForm.map { Figures.format($0, digits: 4) }.joined(separator: ", ") + ")",
-                                threshold: "every ΔC < 0; equal to the closed form (10⁻⁹)", holds: !measured.isEmpty && measured.allSatisfy { $0 < 0 } && agree))
-      checks.append(CheckResult(id: "\(c.name)/no-bias", claim: "Thm 6.4(a), 6.8: without a bias the pairs hold and LIN = 0",
-                                measured: "pairs \(c.pairsWithoutBias.filter(\.pass).count) of \(c.pairsWithoutBias.count); LIN \(Figures.format(c.linWithoutBias.value, digits: 4))",
-                                threshold: "all pass; LIN ≥ −10⁻⁷·Σz",
-                                holds: c.pairsWithoutBias.allSatisfy(\.pass) && c.linWithoutBias.verified
-                                  && (c.linWithoutBias.value ?? -.infinity) >= -Verdict.float64Tolerance * c.cost))
+      let differences = measured.count == c.closedForm.count ? zip(measured, c.closedForm).map { abs($0 - $1) / max(1, abs($1)) } : []
+      checks.append(Check("\(c.name)/exact-move", claim: "Thm 4.2(c): the exact pair move lowers the cost by the closed form ΔC(θ)",
+                          measured: zip(c.angles, measured).map { "θ=\(Figures.format($0.0)): \(Figures.format($0.1, digits: 4))" }.joined(separator: ", ") + " (closed form " + c.closedForm.map { Figures.format($0, digits: 4) }.joined(separator: ", ") + ")",
+                          [.stated("every ΔC < 0", !measured.isEmpty && measured.allSatisfy { $0 < 0 }),
+                           .each("|ΔC − closed form|/max(1, |closed form|)", differences, closedFormTolerance)]))
+      checks.append(Check("\(c.name)/no-bias", claim: "Thm 6.4(a), 6.8: without a bias the pairs hold and LIN = 0",
+                          measured: "pairs \(c.pairsWithoutBias.filter(\.pass).count) of \(c.pairsWithoutBias.count); LIN \(Figures.format(c.linWithoutBias.value, digits: 4))",
+                          [.stated("all pass", c.pairsWithoutBias.allSatisfy(\.pass)),
+                           .each("LIN", c.linWithoutBias.verified ? [c.linWithoutBias.value ?? -.infinity] : [], noDescent, scale: c.cost, scaleName: "Σz")]))
     }
-    return checks
+    return checks.map(\.result)
   }
 }
 

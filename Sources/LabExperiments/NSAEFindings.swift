@@ -60,6 +60,13 @@ enum NSAEFindings {
     return out
   }
 
+  /// Training at least halves the toy model's loss; the clean loss is below half the zero-ablation loss.
+  static let halved = Threshold.atMost(0.5)
+  /// The unchanged layer scores 1 with KL 0 and the zero patch 0, to this.
+  static let identityTolerance = Threshold.atMost(1e-9)
+  /// A fixed-coefficient SAE reconstructs its layer when its explained variance reaches this.
+  static let reconstructs = Threshold.atLeast(0.5)
+
   static func checks(_ record: NSAEExperiment.Record) -> [CheckResult] {
     let model = record.toyModel, m = record.toy.toyModel.hiddenDimension
     func f(_ v: Double) -> String { Figures.format(v, digits: 4) }
@@ -68,21 +75,17 @@ enum NSAEFindings {
     let fixed = record.layers.flatMap { [$0.baseline, $0.nsae] }
     let worst = fixed.map(\.explainedVariance).min() ?? .nan
     return [
-      CheckResult(id: "toy-model/trained", claim: "Training lowered the toy model's loss on its training rows",
-                  measured: "\(f(model.initialLoss)) → \(f(model.finalLoss))", threshold: "final ≤ ½ initial",
-                  holds: model.finalLoss <= model.initialLoss / 2),
-      CheckResult(id: "toy-model/zero-ablation", claim: "The hidden layer matters: the clean loss is below the zero-ablation loss (the score's denominator is positive)",
-                  measured: "L_clean \(f(model.cleanLoss)), L_zero \(f(model.zeroLoss)) (held out)", threshold: "L_clean < ½ L_zero",
-                  holds: model.cleanLoss < model.zeroLoss / 2),
-      CheckResult(id: "toy-model/superposition", claim: "The hidden layer carries more features than it has dimensions (‖W_i‖ > ½)",
-                  measured: "\(represented) of \(model.featureNorms.count) features in m = \(m)", threshold: "> m",
-                  holds: represented > m),
-      CheckResult(id: "patching/identities", claim: "On every layer the unchanged layer scores 1 with KL 0 and the zero patch scores 0",
-                  measured: "largest deviation \(Figures.format(identityError, digits: 3))", threshold: "≤ 1e−9",
-                  holds: !record.layers.isEmpty && identityError <= 1e-9),
-      CheckResult(id: "saes/learned", claim: "The fixed-coefficient SAEs (both architectures, every layer) reconstruct their layer",
-                  measured: "lowest explained variance \(f(worst)) over \(fixed.count) SAEs", threshold: "≥ 0.5",
-                  holds: !fixed.isEmpty && worst >= 0.5),
-    ]
+      Check("toy-model/trained", claim: "Training lowered the toy model's loss on its training rows",
+            measured: "\(f(model.initialLoss)) → \(f(model.finalLoss))", [.that("final", model.finalLoss, halved, scale: model.initialLoss, scaleName: "initial")]),
+      Check("toy-model/zero-ablation", claim: "The hidden layer matters: the clean loss is below the zero-ablation loss (the score's denominator is positive)",
+            measured: "L_clean \(f(model.cleanLoss)), L_zero \(f(model.zeroLoss)) (held out)",
+            [.that("L_clean", model.cleanLoss, Threshold.below(halved.value), scale: model.zeroLoss, scaleName: "L_zero")]),
+      Check("toy-model/superposition", claim: "The hidden layer carries more features than it has dimensions (‖W_i‖ > ½)",
+            measured: "\(represented) of \(model.featureNorms.count) features in m = \(m)", [.stated("> m", represented > m)]),
+      Check("patching/identities", claim: "On every layer the unchanged layer scores 1 with KL 0 and the zero patch scores 0",
+            measured: "largest deviation \(Figures.format(identityError, digits: 3))", [.each(nil, record.layers.isEmpty ? [] : [identityError], identityTolerance)]),
+      Check("saes/learned", claim: "The fixed-coefficient SAEs (both architectures, every layer) reconstruct their layer",
+            measured: "lowest explained variance \(f(worst)) over \(fixed.count) SAEs", [.each(nil, fixed.map(\.explainedVariance), reconstructs)]),
+    ].map(\.result)
   }
 }

@@ -269,54 +269,70 @@ public enum OneDExperiment {
                                             invocation: nil))
   }
 
+  /// Thm 7.1: the trained pair's atoms are ±u (cosines), and no-bias atoms are u.
+  static let cosineTolerance = Threshold.atLeast(oneMinus: 1e-6)
+  /// Thm 7.1, Claim 7.1′: trained losses equal their closed forms, relatively.
+  static let lossTolerance = Threshold.atMost(1e-7)
+  /// Thm 7.1: the bias and codes equal their closed forms.
+  static let solutionTolerance = Threshold.atMost(1e-5)
+  /// Prop 7.2: p*(small λ) is 1/2 (the median rule).
+  static let medianRuleTolerance = Threshold.atMost(1e-12)
+  /// Prop 6.7: the dead-atom run stops at a KKT point.
+  static let kktThreshold = Threshold.below(1e-6)
+  /// Prop 6.7: the dead-atom point lies above the optimum by more than this relative margin.
+  static let aboveOptimum = Threshold.above(1e-9)
+  /// Thm 7.3(i): formula and LP agree.
+  static let formulaTolerance = Threshold.atMost(1e-9)
+  /// Thm 7.3(iii): the equal-spacing cost equals tan(Δ/2)/(Δ/2), relatively.
+  static let arcCostTolerance = Threshold.atMost(1e-5)
+
   static func checks(_ toy: OneDToy, line l: LineRecord, pStar: Double, pStarSmall: Double, transitions: [TransitionRecord],
                      dead: DeadAtomRecord, arc a: ArcRecord) -> [CheckResult] {
-    var checks: [CheckResult] = []
-    checks.append(CheckResult(id: "line/antipodal-pair", claim: "Thm 7.1: with a bias and K = 2 the trained atoms are ±u",
-                              measured: "cos(d₊, u) = \(Figures.format(l.cosines[0], digits: 12)), cos(d₋, u) = \(Figures.format(l.cosines[1], digits: 12)); KKT \(Figures.format(l.kkt, digits: 2))",
-                              threshold: "|cos| ≥ 1 − 10⁻⁶", holds: l.cosines[0] >= 1 - 1e-6 && l.cosines[1] <= -1 + 1e-6))
-    checks.append(CheckResult(id: "line/loss", claim: "Thm 7.1: the optimum is Σ_n H_λ(t_n − β*), β* the Huber location",
-                              measured: "trained \(Figures.format(l.loss, digits: 12)) vs \(Figures.format(l.predictedLoss, digits: 12)) (β* = \(Figures.format(l.location, digits: 8)))",
-                              threshold: "relative ≤ 10⁻⁷", holds: abs(l.loss - l.predictedLoss) <= 1e-7 * l.predictedLoss))
-    checks.append(CheckResult(id: "line/bias-and-codes", claim: "Thm 7.1: b = b₀ + β*u, z₊ = (t − β* − λ)₊, z₋ = (β* − t − λ)₊",
-                              measured: "max |b − (b₀ + β*u)| = \(Figures.format(l.biasError, digits: 2)); max code error \(Figures.format(l.codeError, digits: 2))",
-                              threshold: "≤ 10⁻⁵", holds: l.biasError <= 1e-5 && l.codeError <= 1e-5))
-    checks.append(CheckResult(id: "line/firing-rates", claim: "Thm 7.1: u fires exactly on {t > β* + λ}, −u on {t < β* − λ}",
-                              measured: "\(l.firing[0]) and \(l.firing[1]) of \(toy.line.sampleCount) vs predicted \(l.predictedFiring[0]) and \(l.predictedFiring[1])",
-                              threshold: "equal counts", holds: l.firing == l.predictedFiring))
-    checks.append(CheckResult(id: "line/no-bias", claim: "Thm 7.1: without a bias (t > 0) every used atom is u, firing on {t > λ}, loss Σ h_λ(t_n)",
-                              measured: "cosines \(l.noBiasCosines.map { Figures.format($0, digits: 10) }.joined(separator: ", ")); fires on \(l.noBiasFiring) vs \(l.noBiasPredictedFiring); loss \(Figures.format(l.noBiasLoss, digits: 10)) vs \(Figures.format(l.noBiasPredicted, digits: 10))",
-                              threshold: "cos ≥ 1 − 10⁻⁶; equal counts; relative ≤ 10⁻⁷",
-                              holds: !l.noBiasCosines.isEmpty && l.noBiasCosines.allSatisfy { $0 >= 1 - 1e-6 } && l.noBiasFiring == l.noBiasPredictedFiring
-                                && abs(l.noBiasLoss - l.noBiasPredicted) <= 1e-7 * l.noBiasPredicted))
-    checks.append(CheckResult(id: "line/single-atom", claim: "Claim 7.1′: with K = 1 the optimum is the one-sided Huber loss, worse than the pair",
-                              measured: "trained \(Figures.format(l.singleAtomLoss, digits: 10)) vs predicted \(Figures.format(l.singleAtomPredicted, digits: 10)); K = 2: \(Figures.format(l.loss, digits: 8))",
-                              threshold: "relative ≤ 10⁻⁷; K = 2 lower", holds: abs(l.singleAtomLoss - l.singleAtomPredicted) <= 1e-7 * l.singleAtomPredicted && l.loss < l.singleAtomLoss))
-    checks.append(CheckResult(id: "transition/p-star", claim: "Prop 7.2: p*(λ) = e_λ/(λ + e_λ), and p* → 1/2 as λ → 0 (the median rule)",
-                              measured: "p*(\(Figures.format(toy.transition.lambda))) = \(Figures.format(pStar, digits: 6)); p*(\(Figures.format(toy.transition.smallLambda))) = \(Figures.format(pStarSmall, digits: 15))",
-                              threshold: "|p*(small λ) − 1/2| ≤ 10⁻¹²", holds: abs(pStarSmall - 0.5) <= 1e-12))
+    var checks: [Check] = []
+    checks.append(Check("line/antipodal-pair", claim: "Thm 7.1: with a bias and K = 2 the trained atoms are ±u",
+                        measured: "cos(d₊, u) = \(Figures.format(l.cosines[0], digits: 12)), cos(d₋, u) = \(Figures.format(l.cosines[1], digits: 12)); KKT \(Figures.format(l.kkt, digits: 2))",
+                        [.each("|cos|", [l.cosines[0], -l.cosines[1]], cosineTolerance)]))
+    checks.append(Check("line/loss", claim: "Thm 7.1: the optimum is Σ_n H_λ(t_n − β*), β* the Huber location",
+                        measured: "trained \(Figures.format(l.loss, digits: 12)) vs \(Figures.format(l.predictedLoss, digits: 12)) (β* = \(Figures.format(l.location, digits: 8)))",
+                        [.relative(l.loss, l.predictedLoss, lossTolerance)]))
+    checks.append(Check("line/bias-and-codes", claim: "Thm 7.1: b = b₀ + β*u, z₊ = (t − β* − λ)₊, z₋ = (β* − t − λ)₊",
+                        measured: "max |b − (b₀ + β*u)| = \(Figures.format(l.biasError, digits: 2)); max code error \(Figures.format(l.codeError, digits: 2))",
+                        [.each(nil, [l.biasError, l.codeError], solutionTolerance)]))
+    checks.append(Check("line/firing-rates", claim: "Thm 7.1: u fires exactly on {t > β* + λ}, −u on {t < β* − λ}",
+                        measured: "\(l.firing[0]) and \(l.firing[1]) of \(toy.line.sampleCount) vs predicted \(l.predictedFiring[0]) and \(l.predictedFiring[1])",
+                        [.stated("equal counts", l.firing == l.predictedFiring)]))
+    checks.append(Check("line/no-bias", claim: "Thm 7.1: without a bias (t > 0) every used atom is u, firing on {t > λ}, loss Σ h_λ(t_n)",
+                        measured: "cosines \(l.noBiasCosines.map { Figures.format($0, digits: 10) }.joined(separator: ", ")); fires on \(l.noBiasFiring) vs \(l.noBiasPredictedFiring); loss \(Figures.format(l.noBiasLoss, digits: 10)) vs \(Figures.format(l.noBiasPredicted, digits: 10))",
+                        [.each("cos", l.noBiasCosines, cosineTolerance), .stated("equal counts", l.noBiasFiring == l.noBiasPredictedFiring),
+                         .relative(l.noBiasLoss, l.noBiasPredicted, lossTolerance)]))
+    checks.append(Check("line/single-atom", claim: "Claim 7.1′: with K = 1 the optimum is the one-sided Huber loss, worse than the pair",
+                        measured: "trained \(Figures.format(l.singleAtomLoss, digits: 10)) vs predicted \(Figures.format(l.singleAtomPredicted, digits: 10)); K = 2: \(Figures.format(l.loss, digits: 8))",
+                        [.relative(l.singleAtomLoss, l.singleAtomPredicted, lossTolerance), .stated("K = 2 lower", l.loss < l.singleAtomLoss)]))
+    checks.append(Check("transition/p-star", claim: "Prop 7.2: p*(λ) = e_λ/(λ + e_λ), and p* → 1/2 as λ → 0 (the median rule)",
+                        measured: "p*(\(Figures.format(toy.transition.lambda))) = \(Figures.format(pStar, digits: 6)); p*(\(Figures.format(toy.transition.smallLambda))) = \(Figures.format(pStarSmall, digits: 15))",
+                        [.that("|p*(small λ) − 1/2|", abs(pStarSmall - 0.5), medianRuleTolerance)]))
     let below = transitions[0], above = transitions[1]
-    checks.append(CheckResult(id: "transition/below", claim: "Prop 7.2: below p* the atom −u fires, exactly on {t < β* − λ}",
-                              measured: "p = \(Figures.format(below.p, digits: 6)) (\(below.zeros) zeros): −u fires on \(below.negativeFiring), predicted \(below.predictedNegativeFiring)",
-                              threshold: "equal and > 0", holds: below.negativeFiring == below.predictedNegativeFiring && below.negativeFiring > 0))
-    checks.append(CheckResult(id: "transition/above", claim: "Prop 7.2: above p* the atom −u never fires",
-                              measured: "p = \(Figures.format(above.p, digits: 6)) (\(above.zeros) zeros): −u fires on \(above.negativeFiring), predicted \(above.predictedNegativeFiring)",
-                              threshold: "0", holds: above.negativeFiring == 0 && above.predictedNegativeFiring == 0))
-    checks.append(CheckResult(id: "dead-atom", claim: "Prop 6.7: a stationary point with a dead atom passes KKT, sits above the optimum, and the new-atom test finds it",
-                              measured: "KKT \(Figures.format(dead.kkt, digits: 2)); L_λ \(Figures.format(dead.loss, digits: 8)) vs optimum \(Figures.format(dead.optimum, digits: 8)); max ‖r_n‖ = \(Figures.format(dead.newAtom.maxResidualNorm, digits: 6)) vs λ = \(Figures.format(toy.transition.lambda)); with r/‖r‖ added: \(Figures.format(dead.newAtom.lossWithNewAtom, digits: 8))",
-                              threshold: "KKT < 10⁻⁶; above the optimum; max ‖r‖ > λ; the new atom lowers L_λ",
-                              holds: dead.kkt < 1e-6 && dead.loss > dead.optimum + 1e-9 * dead.optimum && dead.newAtom.improves && (dead.newAtom.lossWithNewAtom ?? .infinity) < dead.loss))
-    checks.append(CheckResult(id: "arc/formula", claim: "Thm 7.3(i): the per-point exact cost on the arc is cos(φ − mid)/cos(gap/2)",
-                              measured: "max |formula − LP| = \(Figures.format(a.formulaError, digits: 2))", threshold: "≤ 10⁻⁹", holds: a.formulaError <= 1e-9))
+    checks.append(Check("transition/below", claim: "Prop 7.2: below p* the atom −u fires, exactly on {t < β* − λ}",
+                        measured: "p = \(Figures.format(below.p, digits: 6)) (\(below.zeros) zeros): −u fires on \(below.negativeFiring), predicted \(below.predictedNegativeFiring)",
+                        [.stated("equal and > 0", below.negativeFiring == below.predictedNegativeFiring && below.negativeFiring > 0)]))
+    checks.append(Check("transition/above", claim: "Prop 7.2: above p* the atom −u never fires",
+                        measured: "p = \(Figures.format(above.p, digits: 6)) (\(above.zeros) zeros): −u fires on \(above.negativeFiring), predicted \(above.predictedNegativeFiring)",
+                        [.stated("0", above.negativeFiring == 0 && above.predictedNegativeFiring == 0)]))
+    checks.append(Check("dead-atom", claim: "Prop 6.7: a stationary point with a dead atom passes KKT, sits above the optimum, and the new-atom test finds it",
+                        measured: "KKT \(Figures.format(dead.kkt, digits: 2)); L_λ \(Figures.format(dead.loss, digits: 8)) vs optimum \(Figures.format(dead.optimum, digits: 8)); max ‖r_n‖ = \(Figures.format(dead.newAtom.maxResidualNorm, digits: 6)) vs λ = \(Figures.format(toy.transition.lambda)); with r/‖r‖ added: \(Figures.format(dead.newAtom.lossWithNewAtom, digits: 8))",
+                        [.that("KKT", dead.kkt, kktThreshold), .that("L_λ − optimum", dead.loss - dead.optimum, aboveOptimum, scale: dead.optimum, scaleName: "optimum"),
+                         .stated("max ‖r‖ > λ", dead.newAtom.improves), .stated("the new atom lowers L_λ", (dead.newAtom.lossWithNewAtom ?? .infinity) < dead.loss)]))
+    checks.append(Check("arc/formula", claim: "Thm 7.3(i): the per-point exact cost on the arc is cos(φ − mid)/cos(gap/2)",
+                        measured: "max |formula − LP| = \(Figures.format(a.formulaError, digits: 2))", [.that(nil, a.formulaError, formulaTolerance)]))
     let decreasing = zip(a.costs, a.costs.dropFirst()).allSatisfy { $1[1] < $0[1] }
     let worst = a.costs.map { abs($0[1] - $0[2]) / $0[2] }.max() ?? .infinity
-    checks.append(CheckResult(id: "arc/equal-spacing-cost", claim: "Thm 7.3(iii): with equal spacing C(K)/N = tan(Δ/2)/(Δ/2), strictly decreasing in K",
-                              measured: a.costs.map { "K=\(Int($0[0])): \(Figures.format($0[1], digits: 6))" }.joined(separator: ", ") + "; largest relative difference from the formula \(Figures.format(worst, digits: 2))",
-                              threshold: "relative ≤ 10⁻⁵; decreasing", holds: worst <= 1e-5 && decreasing))
-    checks.append(CheckResult(id: "arc/optimal-spacing", claim: "Thm 7.3(iii): numerically optimised interior atoms are equally spaced (within one grid step on a finite sample)",
-                              measured: a.spacingErrors.map { "K=\(Int($0[0])): max |α − α_equal| = \(Figures.format($0[1], digits: 3))" }.joined(separator: "; ") + " rad; grid step \(Figures.format(a.gridStep, digits: 3))",
-                              threshold: "≤ one grid step", holds: a.spacingErrors.allSatisfy { $0[1] <= a.gridStep }))
-    return checks
+    checks.append(Check("arc/equal-spacing-cost", claim: "Thm 7.3(iii): with equal spacing C(K)/N = tan(Δ/2)/(Δ/2), strictly decreasing in K",
+                        measured: a.costs.map { "K=\(Int($0[0])): \(Figures.format($0[1], digits: 6))" }.joined(separator: ", ") + "; largest relative difference from the formula \(Figures.format(worst, digits: 2))",
+                        [.that("relative", worst, arcCostTolerance), .stated("decreasing", decreasing)]))
+    checks.append(Check("arc/optimal-spacing", claim: "Thm 7.3(iii): numerically optimised interior atoms are equally spaced (within one grid step on a finite sample)",
+                        measured: a.spacingErrors.map { "K=\(Int($0[0])): max |α − α_equal| = \(Figures.format($0[1], digits: 3))" }.joined(separator: "; ") + " rad; grid step \(Figures.format(a.gridStep, digits: 3))",
+                        [.stated("≤ one grid step", a.spacingErrors.allSatisfy { $0[1] <= a.gridStep })]))
+    return checks.map(\.result)
   }
 }
 

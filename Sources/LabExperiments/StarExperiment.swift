@@ -84,37 +84,48 @@ public enum StarExperiment {
                 verified: verified, lin: StateAssessment.record(lin, scale: cost), move: move, linSteps: linSteps)
   }
 
+  /// §4.3, §4.7: an LP value or hull distance is zero up to this, and nonzero beyond it.
+  static let zeroTolerance = Threshold.atMost(StarProgram.failureTolerance)
+  /// §4.3: a failing star's LP value and hull distance exceed this.
+  static let failureMargin = Threshold.above(StarProgram.failureTolerance)
+  /// Thm 3.6: LIN finds descent when below −10⁻⁷·Σz (THEORY §5.1).
+  static let descent = Threshold.below(-Verdict.float64Tolerance)
+  /// Lemma 4.1: the star move keeps the reconstruction to this.
+  static let reconstructionTolerance = Threshold.below(1e-12)
+  /// Lemma 4.1: the last step's slope matches the STAR LP value to this fraction.
+  static let slopeTolerance = Threshold.atMost(percent: 0.01)
+
   static func checks(_ toy: StarToy, withBias b: Case, withoutBias n: Case) -> [CheckResult] {
     let star = "star (receiver \(toy.receiver), donors \(toy.donors.map(String.init).joined(separator: ", ")))"
     let largestPair = b.pairLPValues.map { abs($0[2]) }.max() ?? 0
-    var checks: [CheckResult] = []
-    checks.append(CheckResult(id: "bias/pairs", claim: "§4.3: with a bias every ordered pair condition holds (hull interval, and pair LP value 0)",
-                              measured: "\(b.pairs.filter(\.pass).count) of \(b.pairs.count) pass; largest |pair LP| \(Figures.format(largestPair, digits: 3))",
-                              threshold: "all pass; |value| ≤ 10⁻⁹", holds: b.verified && b.pairs.allSatisfy(\.pass) && largestPair <= 1e-9))
-    checks.append(CheckResult(id: "bias/star-fails", claim: "§4.3: the \(star) fails; STAR LP value and hull distance agree on it (prediction 9)",
-                              measured: "STAR LP \(Figures.format(b.starValue, digits: 6)) with a = (\(b.rotations.map { Figures.format($0) }.joined(separator: ", "))), β = \(Figures.format(b.biasShift)); hull distance \(Figures.format(b.hullDistance, digits: 4))",
-                              threshold: "both > 10⁻⁹", holds: b.verified && b.starValue > 1e-9 && b.hullDistance > 1e-9))
-    checks.append(CheckResult(id: "bias/lin", claim: "Thm 3.6: LIN (ω = 1) finds a first-order descent direction of P⁺₀",
-                              measured: "LIN \(Figures.format(b.lin.value, digits: 6)) (verified: \(b.lin.verified ? "yes" : "no"))",
-                              threshold: "< −10⁻⁷·Σz", holds: b.lin.verified && (b.lin.value ?? 0) < -Verdict.float64Tolerance * b.cost))
+    var checks: [Check] = []
+    checks.append(Check("bias/pairs", claim: "§4.3: with a bias every ordered pair condition holds (hull interval, and pair LP value 0)",
+                        measured: "\(b.pairs.filter(\.pass).count) of \(b.pairs.count) pass; largest |pair LP| \(Figures.format(largestPair, digits: 3))",
+                        [.stated("all pass", b.verified && b.pairs.allSatisfy(\.pass)), .that("|value|", largestPair, zeroTolerance)]))
+    checks.append(Check("bias/star-fails", claim: "§4.3: the \(star) fails; STAR LP value and hull distance agree on it (prediction 9)",
+                        measured: "STAR LP \(Figures.format(b.starValue, digits: 6)) with a = (\(b.rotations.map { Figures.format($0) }.joined(separator: ", "))), β = \(Figures.format(b.biasShift)); hull distance \(Figures.format(b.hullDistance, digits: 4))",
+                        [.each("both", b.verified ? [b.starValue, b.hullDistance] : [], failureMargin)]))
+    checks.append(Check("bias/lin", claim: "Thm 3.6: LIN (ω = 1) finds a first-order descent direction of P⁺₀",
+                        measured: "LIN \(Figures.format(b.lin.value, digits: 6)) (verified: \(b.lin.verified ? "yes" : "no"))",
+                        [.each(nil, b.lin.verified ? [b.lin.value ?? 0] : [], descent, scale: b.cost, scaleName: "Σz")]))
     if let move = b.move {
       let last = move.steps.last!
-      checks.append(CheckResult(id: "bias/star-move", claim: "Lemma 4.1: the exact star move keeps the reconstruction, lowers Σz, and ΔΣz/τ → −(STAR LP value)",
-                                measured: move.steps.map { "τ=\(Figures.format($0.tau)): \(Figures.format($0.slope, digits: 5))" }.joined(separator: ", ") + "; reconstruction change ≤ \(Figures.format(move.steps.map(\.reconstructionError).max(), digits: 2))",
-                                threshold: "every step feasible and lower; |slope + value| ≤ 1 % at τ = \(Figures.format(last.tau))",
-                                holds: move.steps.allSatisfy { $0.feasible && $0.costChange < 0 && $0.reconstructionError < 1e-12 }
-                                  && abs(last.slope + move.lpValue) <= 0.01 * move.lpValue))
+      checks.append(Check("bias/star-move", claim: "Lemma 4.1: the exact star move keeps the reconstruction, lowers Σz, and ΔΣz/τ → −(STAR LP value)",
+                          measured: move.steps.map { "τ=\(Figures.format($0.tau)): \(Figures.format($0.slope, digits: 5))" }.joined(separator: ", ") + "; reconstruction change ≤ \(Figures.format(move.steps.map(\.reconstructionError).max(), digits: 2))",
+                          [.stated("every step feasible and lower", move.steps.allSatisfy { $0.feasible && $0.costChange < 0 }),
+                           .each("reconstruction change", move.steps.map(\.reconstructionError), reconstructionTolerance),
+                           .that("|slope + value| at τ = \(Figures.format(last.tau))", abs(last.slope + move.lpValue), slopeTolerance, scale: move.lpValue, scaleName: "value")]))
     } else {
-      checks.append(CheckResult(id: "bias/star-move", claim: "Lemma 4.1: the exact star move lowers Σz", measured: "no move: the star did not fail",
-                                threshold: "a move", status: .fail))
+      checks.append(Check("bias/star-move", claim: "Lemma 4.1: the exact star move lowers Σz", measured: "no move: the star did not fail",
+                          [.stated("a move", false)]))
     }
-    checks.append(CheckResult(id: "bias/lin-step", claim: "§5.7: the LIN direction, applied with per-point LP re-solves, lowers the cost with ΔF/t → LIN",
-                              measured: b.linSteps.map { steps in steps.steps.map { "t=\(Figures.format($0.t)): \(Figures.format($0.slope, digits: 5))" }.joined(separator: ", ") + " (\(steps.outcome.rawValue))" } ?? "not applied",
-                              threshold: "confirmed", holds: b.linSteps?.outcome == .confirmed))
-    checks.append(CheckResult(id: "no-bias/star-holds", claim: "§4.7: the convex hull comes from the bias; without it the \(star) is the conic condition and holds",
-                              measured: "STAR LP \(Figures.format(n.starValue, digits: 4)); cone distance \(Figures.format(n.hullDistance, digits: 4)); LIN \(Figures.format(n.lin.value, digits: 4))",
-                              threshold: "values ≤ 10⁻⁹", holds: n.verified && n.starValue <= 1e-9 && n.hullDistance <= 1e-9))
-    return checks
+    checks.append(Check("bias/lin-step", claim: "§5.7: the LIN direction, applied with per-point LP re-solves, lowers the cost with ΔF/t → LIN",
+                        measured: b.linSteps.map { steps in steps.steps.map { "t=\(Figures.format($0.t)): \(Figures.format($0.slope, digits: 5))" }.joined(separator: ", ") + " (\(steps.outcome.rawValue))" } ?? "not applied",
+                        [.stated("confirmed", b.linSteps?.outcome == .confirmed)]))
+    checks.append(Check("no-bias/star-holds", claim: "§4.7: the convex hull comes from the bias; without it the \(star) is the conic condition and holds",
+                        measured: "STAR LP \(Figures.format(n.starValue, digits: 4)); cone distance \(Figures.format(n.hullDistance, digits: 4)); LIN \(Figures.format(n.lin.value, digits: 4))",
+                        [.each("values", n.verified ? [n.starValue, n.hullDistance] : [], zeroTolerance)]))
+    return checks.map(\.result)
   }
 
   /// Runs `toy` and packages its report, run record and figure.

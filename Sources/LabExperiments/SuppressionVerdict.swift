@@ -10,62 +10,66 @@ enum SuppressionVerdict {
 
   static func candidate(_ method: String, in scale: Scale) -> Candidate? { scale.candidates.first { $0.method == method } }
 
+  /// Theorem 8.3: the norm identity holds to this.
+  static let identityTolerance = Threshold.atMost(1e-9)
+  /// §8.3: an L1 SAE's shrinkage is below 1.
+  static let shrinks = Threshold.below(1)
+
   static func checks(toy: SuppressionToy, scales: [Scale]) -> [CheckResult] {
-    var checks: [CheckResult] = []
+    var checks: [Check] = []
     for scale in scales {
       let tag = "s=\(Figures.format(scale.scale))"
       for method in SuppressionExperiment.exactMethods {
         guard let c = candidate(method, in: scale) else { continue }
         let gap = c.normIdentityGap ?? .infinity
-        checks.append(CheckResult(
-          id: "\(tag)/\(method)/bound",
+        checks.append(Check(
+          "\(tag)/\(method)/bound",
           claim: "Theorem 8.3: optimal codes of a unit-norm dictionary obey ‖x̂ − b‖ ≤ (‖x − b‖ − λ)₊ at every point, and ‖x − b‖² − ‖x̂ − b‖² = ‖r‖² + 2λ‖z‖₁",
           measured: "largest ‖x̂ − b‖ − (‖x − b‖ − λ)₊ = \(Figures.format(c.byNorm.largestExcess, digits: 3)) over \(toy.evaluationSamples) points (\(c.byNorm.boundViolations) above 10⁻⁹·max(1, ‖x − b‖)); identity gap \(Figures.format(gap, digits: 3))",
-          threshold: "no point above the bound; identity gap ≤ 10⁻⁹",
-          holds: c.byNorm.boundViolations == 0 && gap <= 1e-9))
+          [.stated("no point above the bound", c.byNorm.boundViolations == 0), .that("identity gap", gap, identityTolerance)]))
       }
     }
     for method in ["relu-l1", "relu-l1-unit"] {
       let values = scales.compactMap { candidate(method, in: $0)?.metrics.shrinkage }
-      checks.append(CheckResult(
-        id: "\(method)/shrinks",
+      checks.append(Check(
+        "\(method)/shrinks",
         claim: "§8.3 and the L1 penalty: an L1 SAE's reconstruction is shorter than its input on average (SAELens shrinkage < 1) at every scale",
         measured: "shrinkage \(values.map { Figures.format($0, digits: 4) }.joined(separator: ", ")) at s = \(scales.map { Figures.format($0.scale) }.joined(separator: ", "))",
-        threshold: "< 1 at every scale", holds: values.count == scales.count && values.allSatisfy { $0 < 1 }))
+        [.each(nil, values.count == scales.count ? values : [], shrinks, qualifier: "at every scale")]))
     }
     for scale in scales {
       guard let c = candidate("relu-l1", in: scale), let low = c.byNorm.bins.first, let high = c.byNorm.bins.last, c.byNorm.bins.count >= 2 else { continue }
-      checks.append(CheckResult(
-        id: "s=\(Figures.format(scale.scale))/relu-l1/rises-with-norm",
+      checks.append(Check(
+        "s=\(Figures.format(scale.scale))/relu-l1/rises-with-norm",
         claim: "§8.3: the L1 shrinkage is an absolute λ per point, so the suppression ratio s(x) rises towards 1 with ‖x‖ (as the bound (1 − λ/‖x‖)₊ does)",
         measured: "mean s(x) \(Figures.format(low.meanSuppression, digits: 4)) in the lowest norm bin (mean ‖x‖ \(Figures.format(low.meanInputNorm, digits: 3))), \(Figures.format(high.meanSuppression, digits: 4)) in the highest (\(Figures.format(high.meanInputNorm, digits: 3)))",
-        threshold: "highest bin above the lowest", holds: high.meanSuppression > low.meanSuppression))
+        [.stated("highest bin above the lowest", high.meanSuppression > low.meanSuppression)]))
     }
     if scales.count >= 2 {
       let ordered = scales.sorted { $0.scale < $1.scale }
       let (small, large) = (ordered.first!, ordered.last!)
       let ratio = large.scale / small.scale
       if let a = candidate("relu-l1", in: small)?.byNorm.meanDeficit, let b = candidate("relu-l1", in: large)?.byNorm.meanDeficit {
-        checks.append(CheckResult(
-          id: "relu-l1/absolute-shrinkage",
+        checks.append(Check(
+          "relu-l1/absolute-shrinkage",
           claim: "§8.3: an L1 penalty shrinks by an absolute amount (≥ λ per point for optimal codes), not by a fraction of the input: scaling the inputs by \(Figures.format(ratio)) leaves the mean ‖x − b‖ − ‖x̂ − b‖ of the relu-l1 SAE about unchanged (a proportional suppression would multiply it by \(Figures.format(ratio)))",
           measured: "mean ‖x − b‖ − ‖x̂ − b‖ = \(Figures.format(a, digits: 4)) at s = \(Figures.format(small.scale)), \(Figures.format(b, digits: 4)) at s = \(Figures.format(large.scale)) (λ = \(Figures.format(SuppressionExperiment.lambda(toy))))",
-          threshold: "within a factor √\(Figures.format(ratio)) = \(Figures.format(ratio.squareRoot(), digits: 3)) of each other (the geometric midpoint of 1 and \(Figures.format(ratio)))",
-          holds: a > 0 && b > 0 && abs(log(b / a)) < 0.5 * log(ratio)))
+          [.stated("within a factor √\(Figures.format(ratio)) = \(Figures.format(ratio.squareRoot(), digits: 3)) of each other (the geometric midpoint of 1 and \(Figures.format(ratio)))",
+                   a > 0 && b > 0 && abs(log(b / a)) < 0.5 * log(ratio))]))
       }
     }
     let pairs = scales.compactMap { scale -> (Candidate, Candidate)? in
       guard let t = candidate("topk", in: scale), let r = candidate("relu-l1", in: scale) else { return nil }
       return (t, r)
     }
-    checks.append(CheckResult(
-      id: "topk/less-biased-than-l1",
+    checks.append(Check(
+      "topk/less-biased-than-l1",
       claim: "TopK has no L1 penalty, so its reconstructions are less biased towards short ones than the ReLU-L1 SAE's: |1 − γ| smaller at every scale (γ = mean‖x̂‖²/mean x·x̂ is blind to features TopK drops, which SAELens's shrinkage is not)",
       measured: pairs.map { "γ \(Figures.format($0.0.metrics.relativeReconstructionBias, digits: 4)) vs \(Figures.format($0.1.metrics.relativeReconstructionBias, digits: 4)), shrinkage \(Figures.format($0.0.metrics.shrinkage, digits: 4)) vs \(Figures.format($0.1.metrics.shrinkage, digits: 4)), L0 \(Figures.format($0.0.metrics.l0, digits: 3)) vs \(Figures.format($0.1.metrics.l0, digits: 3))" }
         .joined(separator: "; ") + " (topk vs relu-l1, s = " + scales.map { Figures.format($0.scale) }.joined(separator: ", ") + ")",
-      threshold: "|1 − γ_topk| < |1 − γ_relu-l1| at every scale",
-      holds: pairs.count == scales.count && pairs.allSatisfy { abs(1 - $0.0.metrics.relativeReconstructionBias) < abs(1 - $0.1.metrics.relativeReconstructionBias) }))
-    return checks
+      [.stated("|1 − γ_topk| < |1 − γ_relu-l1| at every scale",
+               pairs.count == scales.count && pairs.allSatisfy { abs(1 - $0.0.metrics.relativeReconstructionBias) < abs(1 - $0.1.metrics.relativeReconstructionBias) })]))
+    return checks.map(\.result)
   }
 
   static func findings(toy: SuppressionToy, scales: [Scale]) -> [SourceFinding] {

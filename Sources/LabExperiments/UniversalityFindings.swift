@@ -65,6 +65,9 @@ enum UniversalityFindings {
     return out
   }
 
+  /// An SAE recovers the world's features when their MMCS reaches this.
+  static let recovered = Threshold.atLeast(0.9)
+
   /// Whether the SAEs learned the world at all: every SAE at least as wide as the world's feature
   /// count must recover its features, else the comparisons say nothing about learned features.
   static func checks(_ record: Record) -> [CheckResult] {
@@ -72,9 +75,8 @@ enum UniversalityFindings {
     let wide = record.models.filter { $0.width >= features && $0.name.contains("seed") }
     let lowest = wide.map(\.truthMMCS).min() ?? .nan
     return [
-      CheckResult(id: "training/recovery", claim: "SAEs with at least as many latents as true features (\(features)) recover them (MMCS of the true features)",
-                  measured: "lowest MMCS \(Figures.format(lowest, digits: 4)) over \(wide.count) SAEs", threshold: "≥ 0.9",
-                  holds: !wide.isEmpty && lowest >= 0.9)
+      Check("training/recovery", claim: "SAEs with at least as many latents as true features (\(features)) recover them (MMCS of the true features)",
+            measured: "lowest MMCS \(Figures.format(lowest, digits: 4)) over \(wide.count) SAEs", [.each(nil, wide.map(\.truthMMCS), recovered)]).result
     ]
   }
 

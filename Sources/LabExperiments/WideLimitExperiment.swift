@@ -199,46 +199,62 @@ public enum WideLimitExperiment {
                                             checks: checks, provenance: nil, invocation: nil))
   }
 
+  /// Thm 8.2(iii): the ray dictionary's reconstructions equal the shrinkage formula.
+  static let shrinkageTolerance = Threshold.atMost(1e-10)
+  /// Thm 8.2(i): the ray dictionary's loss equals min_b W_λ(b), relatively.
+  static let rayBoundTolerance = Threshold.atMost(1e-10)
+  /// Thm 8.2(ii): the starts of the convex bias problem agree.
+  static let minimiserSpreadTolerance = Threshold.atMost(1e-6)
+  /// Thm 8.2(ii): Σ_n r_n vanishes at the ray dictionary.
+  static let residualSumTolerance = Threshold.atMost(1e-8)
+  /// Thm 8.2(iv): the median's residual (per point), its cost identity (relative) and the distance of b*(λ) at the smallest λ.
+  static let medianTolerance = Threshold.atMost(1e-9)
+  /// Thms 8.1 and 8.5: "strictly above the bound" and "strictly decreasing" mean by more than this relative margin.
+  static let strictMargin = Threshold.above(1e-9)
+  /// Thm 8.5: with enough atoms training reaches the bound, relatively.
+  static let attainedTolerance = Threshold.atMost(1e-7)
+
   static func checks(_ toy: WideLimitToy, rays r: RaysRecord, nets: [NetRecord], bound: Double, sizes: [SizeRecord]) -> [CheckResult] {
-    var checks: [CheckResult] = []
+    var checks: [Check] = []
     let n = Double(toy.rays.sampleCount)
-    checks.append(CheckResult(id: "rays/shrinkage", claim: "Thm 8.2(iii): the atom-per-ray dictionary gives x̂_n = b* + (1 − λ/‖x_n − b*‖)₊(x_n − b*)",
-                              measured: "max error \(Figures.format(r.shrinkageError, digits: 3)) over \(toy.rays.sampleCount) points (\(r.atoms) atoms); mean suppression \(Figures.format(r.meanSuppression, digits: 8)) vs predicted \(Figures.format(r.meanPredictedSuppression, digits: 8))",
-                              threshold: "≤ 10⁻¹⁰", holds: r.shrinkageError <= 1e-10))
-    checks.append(CheckResult(id: "rays/attains-bound", claim: "Thm 8.2(i): the ray dictionary attains min_b W_λ(b)",
-                              measured: "L_λ \(Figures.format(r.loss, digits: 12)) vs W_λ(b*) \(Figures.format(r.bound, digits: 12))",
-                              threshold: "relative ≤ 10⁻¹⁰", holds: abs(r.loss - r.bound) <= 1e-10 * r.bound))
-    checks.append(CheckResult(id: "rays/unique-minimiser", claim: "Thm 8.2(ii): the convex bias problem has one minimiser, where Σ_n r_n = 0",
-                              measured: "\(toy.rays.starts) starts agree to \(Figures.format(r.minimiserSpread, digits: 3)); ‖∇W_λ(b*)‖ = \(Figures.format(r.gradientNorm, digits: 3)); ‖Σ r_n‖ at the ray dictionary \(Figures.format(r.residualSum, digits: 3))",
-                              threshold: "spread ≤ 10⁻⁶; ‖Σ r_n‖ ≤ 10⁻⁸", holds: r.minimiserSpread <= 1e-6 && r.residualSum <= 1e-8))
+    checks.append(Check("rays/shrinkage", claim: "Thm 8.2(iii): the atom-per-ray dictionary gives x̂_n = b* + (1 − λ/‖x_n − b*‖)₊(x_n − b*)",
+                        measured: "max error \(Figures.format(r.shrinkageError, digits: 3)) over \(toy.rays.sampleCount) points (\(r.atoms) atoms); mean suppression \(Figures.format(r.meanSuppression, digits: 8)) vs predicted \(Figures.format(r.meanPredictedSuppression, digits: 8))",
+                        [.that(nil, r.shrinkageError, shrinkageTolerance)]))
+    checks.append(Check("rays/attains-bound", claim: "Thm 8.2(i): the ray dictionary attains min_b W_λ(b)",
+                        measured: "L_λ \(Figures.format(r.loss, digits: 12)) vs W_λ(b*) \(Figures.format(r.bound, digits: 12))",
+                        [.relative(r.loss, r.bound, rayBoundTolerance)]))
+    checks.append(Check("rays/unique-minimiser", claim: "Thm 8.2(ii): the convex bias problem has one minimiser, where Σ_n r_n = 0",
+                        measured: "\(toy.rays.starts) starts agree to \(Figures.format(r.minimiserSpread, digits: 3)); ‖∇W_λ(b*)‖ = \(Figures.format(r.gradientNorm, digits: 3)); ‖Σ r_n‖ at the ray dictionary \(Figures.format(r.residualSum, digits: 3))",
+                        [.that("spread", r.minimiserSpread, minimiserSpreadTolerance), .that("‖Σ r_n‖", r.residualSum, residualSumTolerance)]))
     // Once no point lies within λ of b, W_λ(b) = λ·Σ‖x_n − b‖ − const: b*(λ) is then the median itself.
     let nonincreasing = zip(r.medianDistances, r.medianDistances.dropFirst()).allSatisfy { $1 <= $0 }
     let scale = max(1, r.median.map(abs).max() ?? 0)
-    checks.append(CheckResult(id: "rays/geometric-median", claim: "Thm 8.2(iv): the exact limit is the geometric median, attained by atoms on the rays of x_n − b*; b*(λ) → median as λ → 0",
-                              measured: "median residual \(Figures.format(r.medianGradientNorm, digits: 3)); Σγ⁺ \(Figures.format(r.medianExactCost, digits: 12)) vs Σ‖x_n − b‖ \(Figures.format(r.medianValue, digits: 12)); ‖b*(λ) − median‖ = " + zip(toy.rays.medianLambdas, r.medianDistances).map { "\(Figures.format($0.1, digits: 3)) (λ = \(Figures.format($0.0)))" }.joined(separator: ", "),
-                              threshold: "residual ≤ 10⁻⁹·N; costs equal (10⁻⁹); distances non-increasing, ≤ 10⁻⁹ at the smallest λ",
-                              holds: r.medianGradientNorm <= 1e-9 * n && abs(r.medianExactCost - r.medianValue) <= 1e-9 * r.medianValue
-                                && nonincreasing && (r.medianDistances.last ?? 1) <= 1e-9 * scale))
-    checks.append(CheckResult(id: "nets/sandwich", claim: "Prop 8.4: with a δ-net, h_λ(‖x‖) ≤ ℓ_λ(x) ≤ h_{λ/cos δ}(‖x‖) for every point",
-                              measured: nets.map { "K=\($0.atoms): \($0.outside) outside, mean gap \(Figures.format($0.meanGap, digits: 3))" }.joined(separator: "; "),
-                              threshold: "no point outside", holds: nets.allSatisfy { $0.outside == 0 }))
+    checks.append(Check("rays/geometric-median", claim: "Thm 8.2(iv): the exact limit is the geometric median, attained by atoms on the rays of x_n − b*; b*(λ) → median as λ → 0",
+                        measured: "median residual \(Figures.format(r.medianGradientNorm, digits: 3)); Σγ⁺ \(Figures.format(r.medianExactCost, digits: 12)) vs Σ‖x_n − b‖ \(Figures.format(r.medianValue, digits: 12)); ‖b*(λ) − median‖ = " + zip(toy.rays.medianLambdas, r.medianDistances).map { "\(Figures.format($0.1, digits: 3)) (λ = \(Figures.format($0.0)))" }.joined(separator: ", "),
+                        [.that("residual", r.medianGradientNorm, medianTolerance, scale: n, scaleName: "N"),
+                         .relative(r.medianExactCost, r.medianValue, medianTolerance, subject: "costs equal, relative"),
+                         .stated("distances non-increasing", nonincreasing),
+                         .that("distance at the smallest λ", r.medianDistances.last ?? 1, medianTolerance, scale: scale, scaleName: "max(1, ‖median‖∞)")]))
+    checks.append(Check("nets/sandwich", claim: "Prop 8.4: with a δ-net, h_λ(‖x‖) ≤ ℓ_λ(x) ≤ h_{λ/cos δ}(‖x‖) for every point",
+                        measured: nets.map { "K=\($0.atoms): \($0.outside) outside, mean gap \(Figures.format($0.meanGap, digits: 3))" }.joined(separator: "; "),
+                        [.stated("no point outside", nets.allSatisfy { $0.outside == 0 })]))
     let rayCount = toy.splitting.rays
     let below = sizes.filter { $0.atoms < rayCount }
-    checks.append(CheckResult(id: "splitting/random-above-bound", claim: "Thm 8.5: every dictionary with K < \(rayCount) atoms is strictly above W_λ(0)",
-                              measured: below.map { "K=\($0.atoms): min (L − W)/W \(Figures.format($0.smallestRandomExcess, digits: 3))" }.joined(separator: "; ") + " over \(toy.splitting.randomDictionaries) random dictionaries each",
-                              threshold: "> 10⁻⁹", holds: below.allSatisfy { ($0.smallestRandomExcess ?? 0) > 1e-9 }))
+    checks.append(Check("splitting/random-above-bound", claim: "Thm 8.5: every dictionary with K < \(rayCount) atoms is strictly above W_λ(0)",
+                        measured: below.map { "K=\($0.atoms): min (L − W)/W \(Figures.format($0.smallestRandomExcess, digits: 3))" }.joined(separator: "; ") + " over \(toy.splitting.randomDictionaries) random dictionaries each",
+                        [.each("(L − W)/W", below.map { $0.smallestRandomExcess ?? 0 }, strictMargin, vacuous: true)]))
     let upTo = sizes.filter { $0.atoms <= rayCount }
-    checks.append(CheckResult(id: "splitting/strictly-decreasing", claim: "Thm 8.5: the trained loss L(K) strictly decreases until K = \(rayCount) (every added atom splits)",
-                              measured: upTo.map { "K=\($0.atoms): \(Figures.format($0.excess, digits: 4))" }.joined(separator: ", ") + " (L − W)",
-                              threshold: "L(K + 1) < L(K) − 10⁻⁹·W", holds: zip(upTo, upTo.dropFirst()).allSatisfy { $1.bestLoss < $0.bestLoss - 1e-9 * bound }))
+    checks.append(Check("splitting/strictly-decreasing", claim: "Thm 8.5: the trained loss L(K) strictly decreases until K = \(rayCount) (every added atom splits)",
+                        measured: upTo.map { "K=\($0.atoms): \(Figures.format($0.excess, digits: 4))" }.joined(separator: ", ") + " (L − W)",
+                        [.each("L(K) − L(K + 1)", zip(upTo, upTo.dropFirst()).map { $0.bestLoss - $1.bestLoss }, strictMargin, scale: bound, scaleName: "W", vacuous: true)]))
     let atOrAbove = sizes.filter { $0.atoms >= rayCount }
-    checks.append(CheckResult(id: "splitting/bound-attained", claim: "Thm 8.5: with K ≥ \(rayCount) atoms training reaches W_λ(0), one atom per ray",
-                              measured: atOrAbove.map { "K=\($0.atoms): (L − W)/W = \(Figures.format($0.excess / bound, digits: 3)), KKT \(Figures.format($0.kkt, digits: 2))" }.joined(separator: "; "),
-                              threshold: "relative ≤ 10⁻⁷", holds: !atOrAbove.isEmpty && atOrAbove.allSatisfy { abs($0.excess) <= 1e-7 * bound }))
-    checks.append(CheckResult(id: "splitting/trained-above-bound", claim: "Thm 8.1: every trained dictionary with K < \(rayCount) stays strictly above W_λ(0)",
-                              measured: below.map { "K=\($0.atoms): \(Figures.format($0.excess / bound, digits: 3))" }.joined(separator: ", ") + " ((L − W)/W)",
-                              threshold: "> 10⁻⁹", holds: below.allSatisfy { $0.excess > 1e-9 * bound }))
-    return checks
+    checks.append(Check("splitting/bound-attained", claim: "Thm 8.5: with K ≥ \(rayCount) atoms training reaches W_λ(0), one atom per ray",
+                        measured: atOrAbove.map { "K=\($0.atoms): (L − W)/W = \(Figures.format($0.excess / bound, digits: 3)), KKT \(Figures.format($0.kkt, digits: 2))" }.joined(separator: "; "),
+                        [.each("|L − W|", atOrAbove.map { abs($0.excess) }, attainedTolerance, scale: bound, scaleName: "W")]))
+    checks.append(Check("splitting/trained-above-bound", claim: "Thm 8.1: every trained dictionary with K < \(rayCount) stays strictly above W_λ(0)",
+                        measured: below.map { "K=\($0.atoms): \(Figures.format($0.excess / bound, digits: 3))" }.joined(separator: ", ") + " ((L − W)/W)",
+                        [.each("L − W", below.map(\.excess), strictMargin, scale: bound, scaleName: "W", vacuous: true)]))
+    return checks.map(\.result)
   }
 }
 
