@@ -48,19 +48,17 @@ public enum AbsorptionExperiment {
     public var cells: [Cell]
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: AbsorptionToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = AbsorptionToy
+    public static var hasFindings: Bool { true }
     public var rates: [Rate]
-    public var checks: [CheckResult]
-    public var findings: [SourceFinding]
     /// The stationarity checks of the heat-map cell's ReLU-L1 SAE on the first evaluation samples.
     public var saeStationarity: SAEStationarity?
-    public var provenance: Provenance?
-    /// How the run was invoked (the reproduce command; quick or full).
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   /// What one sweep point computes.
   public enum PointResult: Codable, Sendable {
@@ -213,9 +211,8 @@ extension AbsorptionExperiment: SweepExperiment {
         throw SweepPointError(index: index, "does not hold the result of point '\(sweepPoints(toy)[index])'")
       }
     }
-    return Record(toy: toy, seeds: seeds, rates: rates, checks: AbsorptionVerdict.checks(toy: toy, rates: rates),
-                  findings: AbsorptionVerdict.findings(toy: toy, rates: rates), saeStationarity: stationarity, provenance: nil, invocation: nil)
+    return Record(toy: toy, seeds: seeds, results: Results(rates: rates, saeStationarity: stationarity), checks: AbsorptionVerdict.checks(toy: toy, rates: rates),
+                  findings: AbsorptionVerdict.findings(toy: toy, rates: rates))
   }
 }
 
-extension AbsorptionExperiment.Record: StampableRecord {}

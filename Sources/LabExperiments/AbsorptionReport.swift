@@ -2,14 +2,12 @@ import Foundation
 
 /// Renders the absorption experiment's record as Markdown and its decoder-vs-truth heat map as SVG.
 enum AbsorptionReport {
-  static func markdown(_ record: AbsorptionExperiment.Record) -> String {
-    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
+  static func markdown(_ record: AbsorptionExperiment.Record) -> ReportParts {
     let toy = record.toy, w = toy.world
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.findings(record.findings)
+    var out = ""
     out += "The source's claim, in its words where possible:\n\n> \(toy.sourceClaim)\n\n"
-    out += ReportSections.claim(toy.claim, source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Remark 6.3).")
+    let preamble = out, source = "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Remark 6.3)."
+    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("world", "\(w.hierarchies) parent–child pairs and \(w.independentFeatures) independent features on orthogonal axes of ℝ^\(w.inputDimension); child fires with p = \(Figures.format(w.childProbability)), parent with r when the child fires and \(Figures.format(w.parentProbability)) otherwise; magnitudes \(Figures.interval(w.magnitude[0], w.magnitude[1])); no bias, no noise")
@@ -17,7 +15,6 @@ enum AbsorptionReport {
     setup.add("sweep", "r = \(toy.cooccurrenceRates.map { Figures.format($0) }.joined(separator: ", ")); C = \(toy.l1Coefficients.map { Figures.format($0) }.joined(separator: ", ")) (dictionary λ = C/2, THEORY §9)")
     setup.add("SAEs", "F = \(toy.sae.width), batch \(toy.sae.batchSize), \(toy.sae.steps) Adam steps at lr \(Figures.format(toy.sae.learningRate)); relu-l1 (loss of bench_w3_sae.py) per C, topk with k = \(toy.sae.topK) per r")
     setup.add("dictionary learning", "exact block minimisation from the ground truth on the first \(toy.dictionarySamples) training samples, no bias, at most \(toy.dictionaryLearning.maxIterations) iterations; evaluation codes are exact lasso codes")
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     out += """
     ## Definitions
@@ -82,8 +79,7 @@ enum AbsorptionReport {
       }
       out += table.text + "\n"
     }
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 
   /// The heat-map cell: (ReLU-L1 SAE, dictionary learning) at the toy's rate and C, and the TopK SAE at that rate.
@@ -126,8 +122,11 @@ enum AbsorptionReport {
   }
 }
 
-extension AbsorptionExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    [("\(toy.id).md", Data(AbsorptionReport.markdown(self).utf8)), ("\(toy.id)-cosines.svg", Data(AbsorptionReport.heatMap(self).utf8))]
+extension AbsorptionExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: AbsorptionExperiment.Record) throws -> ReportParts {
+    var parts = AbsorptionReport.markdown(record)
+    parts.figures = [("\(record.toy.id)-cosines.svg", Data(AbsorptionReport.heatMap(record).utf8))]
+    return parts
   }
 }

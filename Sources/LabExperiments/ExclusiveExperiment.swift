@@ -60,18 +60,16 @@ public enum ExclusiveExperiment {
     public var linWithoutBias: LPRecord
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: ExclusiveToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = ExclusiveToy
     public var exact: [ExactCase]
     public var trained: [TrainedCase]
     public var counterexamples: [CounterexampleCase]
-    public var checks: [CheckResult]
-    public var provenance: Provenance?
-    /// The command that reproduces the run; absent in records written before it was recorded.
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   /// Exclusive rays: ⌊emptyFraction·N⌋ empty points, each other point one atom chosen uniformly with
   /// a magnitude uniform on `magnitude`, plus Gaussian noise of standard deviation `noise`.
@@ -211,8 +209,8 @@ public enum ExclusiveExperiment {
     progress("counterexamples")
     let counterexamples = try toy.counterexamples.map(counterexample)
     let checks = checks(toy, exact: exact, trained: trained, counterexamples: counterexamples)
-    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, exact: exact, trained: trained, counterexamples: counterexamples,
-                                            checks: checks, provenance: nil, invocation: nil))
+    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, results: Results(exact: exact, trained: trained, counterexamples: counterexamples),
+                                            checks: checks))
   }
 
   /// Thm 6.8: the exact cost equals the wide bound Σ‖x_n‖, relatively.
@@ -287,4 +285,3 @@ public enum ExclusiveExperiment {
   }
 }
 
-extension ExclusiveExperiment.Record: StampableRecord {}

@@ -3,12 +3,11 @@ import LabChecks
 
 /// Renders the exclusive experiment's record as Markdown.
 enum ExclusiveReport {
-  static func markdown(_ record: ExclusiveExperiment.Record) -> String {
-    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
+  static func markdown(_ record: ExclusiveExperiment.Record) -> ReportParts {
     let toy = record.toy
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.claim(toy.claim, source: "THEORY.md §6.2 (Theorem 6.4), §6.4 (Theorem 6.8); §10 predictions 20–21 (checks X1–X4).")
+    var out = ""
+    let preamble = out, source = "THEORY.md §6.2 (Theorem 6.4), §6.4 (Theorem 6.8); §10 predictions 20–21 (checks X1–X4)."
+    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("dictionaries (rows normalised)", toy.dictionaries.map { "\($0.name): " + $0.atoms.map { "(" + $0.map { Figures.format($0) }.joined(separator: ", ") + ")" }.joined(separator: ", ") }.joined(separator: "; "))
@@ -17,7 +16,6 @@ enum ExclusiveReport {
     let t = toy.trained
     setup.add("λ > 0", "λ = \(Figures.format(t.lambda)), N = \(t.sampleCount), noise \(Figures.format(t.noise))·ξ, free bias b⁽⁰⁾ = 0, atoms initialised at truth + \(Figures.format(t.initialNoise))·ξ; exact block minimisation; \(t.perturbations) random perturbations (angle log-uniform on \(Figures.interval(t.perturbationScale[0], t.perturbationScale[1])) rad) with exact lasso codes")
     setup.add("counterexamples", toy.counterexamples.map { "\($0.name): atoms " + $0.atoms.map { "(" + $0.map { Figures.format($0) }.joined(separator: ", ") + ")" }.joined(separator: ", ") + "; types " + $0.activityTypes.map { "(" + $0.codes.map { Figures.format($0) }.joined(separator: ", ") + ")×\($0.count)" }.joined(separator: ", ") }.joined(separator: "; "))
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     out += "## Exact problem: exclusive rays\n\n"
     var exact = MarkdownTable("dictionary", "bias", "Σγ⁺(x_n − b)", "Σ‖x_n‖", "pairs pass", "stars pass", "LIN", "perturbations: largest decrease")
@@ -55,13 +53,13 @@ enum ExclusiveReport {
         out += steps.text + "\n"
       }
     }
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 }
 
-extension ExclusiveExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    [("\(toy.id).md", Data(ExclusiveReport.markdown(self).utf8))]
+extension ExclusiveExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: ExclusiveExperiment.Record) throws -> ReportParts {
+    ExclusiveReport.markdown(record)
   }
 }

@@ -25,17 +25,15 @@ public enum FrontierExperiment {
     public var trainingLoss: [[Double]]?
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: FrontierToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = FrontierToy
+    public static var hasFindings: Bool { true }
     public var points: [Point]
-    public var findings: [SourceFinding]
-    public var checks: [CheckResult]
-    public var provenance: Provenance?
-    /// How the run was invoked (the reproduce command; quick or full).
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   /// The deep-SAE architecture named `name` at `k`.
   static func architecture(_ name: String, k: Int, toy: FrontierToy) -> DeepSAEArchitecture {
@@ -158,9 +156,8 @@ extension FrontierExperiment: SweepExperiment {
         throw SweepPointError(index: index, "holds k = \(result.k), '\(result.architecture)', expected k = \(k), '\(name)'")
       }
     }
-    return Record(toy: toy, seeds: seeds(toy), points: results, findings: findings(toy, points: results),
-                  checks: checks(toy, points: results), provenance: nil, invocation: nil)
+    return Record(toy: toy, seeds: seeds(toy), results: Results(points: results), checks: checks(toy, points: results),
+                  findings: findings(toy, points: results))
   }
 }
 
-extension FrontierExperiment.Record: StampableRecord {}

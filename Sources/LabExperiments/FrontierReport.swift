@@ -4,20 +4,17 @@ import Foundation
 enum FrontierReport {
   static let colors = ["shallow": "#1f77b4", "deep encoder": "#d62728", "deep encoder + decoder": "#2ca02c"]
 
-  static func markdown(_ record: FrontierExperiment.Record, figure: String, lossFigure: String?) -> String {
-    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
+  static func markdown(_ record: FrontierExperiment.Record, figure: String, lossFigure: String?) -> ReportParts {
     let toy = record.toy, t = toy.training
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.findings(record.findings)
-    out += ReportSections.claim(toy.claim, source: "seeds/000_619d6c40b58f0525.txt (Deep sparse autoencoders for neural network interpretability, results section).")
+    var out = ""
+    let preamble = out, source = "seeds/000_619d6c40b58f0525.txt (Deep sparse autoencoders for neural network interpretability, results section)."
+    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("world", "independent: \(toy.world.featureCount) features in ℝ^\(toy.world.embedding.inputDimension), \(toy.sampleCount) samples")
     setup.add("architectures", "shallow: TopK(k) sparse layer, unit-norm decoder; deep encoder: + 1 hidden layer of width \(toy.world.embedding.inputDimension) (tanh, LayerNorm, residual); deep encoder + decoder: + 1 hidden ReLU decoder layer of width \(toy.decoderHiddenWidth)")
     setup.add("training", "\(t.width) latents, batch \(t.batchSize), \(t.steps) steps, \(t.sparseAdam ? "sparse " : "")Adam lr \(Figures.format(t.learningRate)), weight decay \(Figures.format(t.weightDecay)) on hidden layers, input scale \(Figures.format(t.inputScale)); same seed and batch order for all")
     setup.add("metrics", "L0 = mean number of nonzero codes; MSE = mean Σ_d (x̂ − x)²; FVU = 1 − explained variance (SAELens 6.54), all on the training samples")
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
     var table = MarkdownTable("k", "architecture", "L0", "MSE", "FVU", "dead latents")
     for p in record.points {
       table.add(String(p.k), p.architecture, Figures.format(p.l0, digits: 4), Figures.format(p.meanSquaredError, digits: 4),
@@ -29,8 +26,7 @@ enum FrontierReport {
       out += "## Training loss\n\n![Training loss against step](\(lossFigure))\n\nThe loss of the training batch (MSE in the scaled input space plus the weight decay of the hidden layers) every \(record.points.first?.trainingLoss.flatMap { $0.first?.first }.map { Figures.format($0) } ?? "few") steps, per SAE (colour: architecture; dash: k; log scale).\n\n"
     }
     out += "## Caveats\n\nOne seed per point, a small synthetic world (not a language model's activations), and a short training run: the comparison is of these runs, not of the architectures' best possible frontiers. The shallow SAE here is the deep trainer with no hidden layer (no pre-encoder b_dec subtraction), so that the three differ only in their hidden layers.\n\n"
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 
   /// The MSE of every architecture at the common L0 grid, interpolated; the claim is judged here.
@@ -78,15 +74,14 @@ enum FrontierReport {
   }
 }
 
-extension FrontierExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    let figure = "\(toy.id).svg", lossFigure = "\(toy.id)-loss.svg"
-    let loss = FrontierReport.lossFigure(points, toy: toy)
-    var files: [(name: String, contents: Data)] = [
-      ("\(toy.id).md", Data(FrontierReport.markdown(self, figure: figure, lossFigure: loss.map { _ in lossFigure }).utf8)),
-      (figure, Data(FrontierReport.figure(points, toy: toy).utf8)),
-    ]
-    if let loss { files.append((lossFigure, Data(loss.utf8))) }
-    return files
+extension FrontierExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: FrontierExperiment.Record) throws -> ReportParts {
+    let toy = record.toy, figure = "\(toy.id).svg", lossFigure = "\(toy.id)-loss.svg"
+    let loss = FrontierReport.lossFigure(record.points, toy: toy)
+    var parts = FrontierReport.markdown(record, figure: figure, lossFigure: loss.map { _ in lossFigure })
+    parts.figures = [(figure, Data(FrontierReport.figure(record.points, toy: toy).utf8))]
+    if let loss { parts.figures.append((lossFigure, Data(loss.utf8))) }
+    return parts
   }
 }

@@ -45,8 +45,8 @@ public enum HierarchyExperiment {
     let checks = HierarchyVerdict.checks(toy: toy, variants: variants, exactCases: exactCases)
       + HierarchyVerdict.absorptionChecks(absorptionRecord) + HierarchyVerdict.mopUpChecks(mopUpRecord)
       + random.enumerated().flatMap { HierarchyVerdict.randomDatasetChecks($0.element, index: $0.offset) }
-    let record = HierarchyRecord(toy: toy, seeds: seeds, variants: variants, exactCases: exactCases,
-                                 absorption: absorptionRecord, mopUp: mopUpRecord, randomDatasets: random, checks: checks, provenance: nil)
+    let record = HierarchyRecord(toy: toy, seeds: seeds, results: HierarchyResults(variants: variants, exactCases: exactCases,
+                                 absorption: absorptionRecord, mopUp: mopUpRecord, randomDatasets: random), checks: checks)
     return (record, checks)
   }
 
@@ -142,4 +142,3 @@ public enum HierarchyExperiment {
   }
 }
 
-extension HierarchyRecord: StampableRecord {}

@@ -2,12 +2,9 @@ import LabChecks
 import LabOptimization
 import LabSolvers
 
-/// Everything the hierarchy experiment measured; the Markdown report is a pure function of it.
-public struct HierarchyRecord: Codable, Sendable {
-  /// The toy as run (after any `--seed` override).
-  public var toy: HierarchyToy
-  /// Named sub-seeds derived from the root seed.
-  public var seeds: [String: UInt64]
+/// Everything the hierarchy experiment measured: the payload of its ``RunRecord``.
+public struct HierarchyResults: ExperimentResults {
+  public typealias Toy = HierarchyToy
   /// One entry per λ > 0 variant.
   public var variants: [VariantRecord]
   /// One entry per exact-problem case.
@@ -18,14 +15,10 @@ public struct HierarchyRecord: Codable, Sendable {
   public var mopUp: MopUpRecord
   /// Prediction 18: the random hierarchical datasets.
   public var randomDatasets: [RandomDatasetRecord]
-  /// The verdict table.
-  public var checks: [CheckResult]
-  /// Versions, thread count and timing: kept in the JSON, never in the Markdown (only the versions
-  /// row); `nil` until the run has finished.
-  public var provenance: Provenance?
-  /// The command that reproduces the run; absent in records written before it was recorded.
-  public var invocation: RunInvocation?
 }
+
+/// The hierarchy experiment's run record; the Markdown report is a pure function of it.
+public typealias HierarchyRecord = RunRecord<HierarchyResults>
 
 /// One LP test as recorded.
 public struct LPRecord: Codable, Sendable, Equatable {

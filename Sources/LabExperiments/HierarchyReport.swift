@@ -17,12 +17,8 @@ public enum HierarchyReport {
   static func objectiveFigure(_ record: HierarchyRecord) -> String { "\(record.toy.id)-objective.svg" }
 
   /// The report text.
-  public static func markdown(_ record: HierarchyRecord) -> String {
-    let command = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
-    var out = ReportSections.header(title: record.toy.title, id: record.toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.claim(record.toy.claim, source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Corollary 6.9); §10 predictions 16–19.")
-    out += setup(record)
+  static func markdown(_ record: HierarchyRecord) -> ReportParts {
+    var out = ""
     if !record.variants.isEmpty {
       out += "## Objective histories\n\n![L_λ above its last value against the iteration](\(objectiveFigure(record)))\n\n"
       out += "Block minimisation from the ground truth, per λ > 0 variant: L_λ minus its value at the last recorded iteration (log scale; the last point, 0, is left out). The values are tabulated under each variant's training below.\n\n"
@@ -33,11 +29,10 @@ public enum HierarchyReport {
     if !record.randomDatasets.isEmpty { out += randomSection(record.randomDatasets, toy: record.toy) }
     out += mopUpSection(record.mopUp, toy: record.toy)
     out += definitions + "\n"
-    out += ReportSections.reproduce(command)
-    return out
+    return ReportParts(source: "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Corollary 6.9); §10 predictions 16–19.", setup: setup(record), results: out)
   }
 
-  static func setup(_ record: HierarchyRecord) -> String {
+  static func setup(_ record: HierarchyRecord) -> MarkdownTable {
     let toy = record.toy, world = toy.world
     var table = MarkdownTable("parameter", "value")
     table.add("root seed", String(toy.seed))
@@ -51,10 +46,7 @@ public enum HierarchyReport {
     let t = toy.training
     table.add("training", "exact block minimisation (THEORY §5.8) from the ground truth, b⁽⁰⁾ = 0: \(t.initialSweeps) initial CD sweeps, \(t.sweepsPerIteration) per iteration; stop at KKT < \(Figures.format(t.kktTolerance)) (checked every \(t.kktCheckInterval) iterations), atoms and bias moving by ≤ \(Figures.format(t.stepTolerance)) in an iteration after \(t.minimumIterations), or \(t.maxIterations) iterations; final codes by the exact active-set lasso")
     table.add("activity threshold τ_z", "0 (exact codes)")
-    if let provenance = record.provenance { table.add("versions", ReportSections.versions(provenance)) }
-    var seeds = MarkdownTable("sub-seed", "value")
-    for name in record.seeds.keys.sorted() { seeds.add("`\(name)`", String(record.seeds[name]!)) }
-    return "## Setup\n\n" + table.text + "\n" + seeds.text + "\n"
+    return table
   }
 
   static func variantSection(_ v: VariantRecord, lambda: Double) -> String {
@@ -150,10 +142,13 @@ public enum HierarchyReport {
     """
 }
 
-extension HierarchyRecord: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    var files: [(name: String, contents: Data)] = [("\(toy.id).md", Data(HierarchyReport.markdown(self).utf8))]
-    if !variants.isEmpty { files.append((HierarchyReport.objectiveFigure(self), Data(HierarchyObjectiveFigure.document(variants.map { ($0.variant.name, $0.lossHistory) }).utf8))) }
-    return files
+extension HierarchyResults {
+  /// The report's parts and the objective-history figure, from the record alone.
+  public static func report(_ record: HierarchyRecord) throws -> ReportParts {
+    var parts = HierarchyReport.markdown(record)
+    if !record.variants.isEmpty {
+      parts.figures = [(HierarchyReport.objectiveFigure(record), Data(HierarchyObjectiveFigure.document(record.variants.map { ($0.variant.name, $0.lossHistory) }).utf8))]
+    }
+    return parts
   }
 }

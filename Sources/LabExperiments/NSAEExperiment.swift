@@ -51,18 +51,16 @@ public enum NSAEExperiment {
     public var cleanLoss: Double, zeroLoss: Double
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: NSAEToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = NSAEToy
+    public static var hasFindings: Bool { true }
     public var toyModel: ToyModelSummary
     public var layers: [Layer]
-    public var findings: [SourceFinding]
-    public var checks: [CheckResult]
-    public var provenance: Provenance?
-    /// How the run was invoked (the reproduce command; quick or full).
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   /// What one sweep point (a layer) computes: the layer, and the summary of the toy model it was
   /// cut from, which every point trains alike and the record shows once.
@@ -207,12 +205,10 @@ extension NSAEExperiment: SweepExperiment {
         throw SweepPointError(index: index, "holds a different toy model from point 0's (field 'toyModel')")
       }
     }
-    var record = Record(toy: toy, seeds: seeds(toy), toyModel: results[0].toyModel, layers: results.map(\.layer), findings: [], checks: [],
-                        provenance: nil, invocation: nil)
+    var record = Record(toy: toy, seeds: seeds(toy), results: Results(toyModel: results[0].toyModel, layers: results.map(\.layer)), checks: [])
     record.findings = NSAEFindings.findings(record)
     record.checks = NSAEFindings.checks(record)
     return record
   }
 }
 
-extension NSAEExperiment.Record: StampableRecord {}

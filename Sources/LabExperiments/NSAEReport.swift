@@ -5,13 +5,12 @@ import Foundation
 enum NSAEReport {
   static func figureName(_ toy: NSAEToy) -> String { "\(toy.id)-l0.svg" }
 
-  static func markdown(_ record: NSAEExperiment.Record) -> String {
-    let toy = record.toy, reproduce = (record.invocation ?? .legacy(id: toy.id, seed: toy.seed)).reproduce
+  static func markdown(_ record: NSAEExperiment.Record) -> ReportParts {
+    let toy = record.toy
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.findings(record.findings)
-    out += ReportSections.claim(toy.claim, source: "seeds/004_60b790290721bf05.txt (Normalizing Sparse Autoencoders)")
+    var out = ""
+    let preamble = out, source = "seeds/004_60b790290721bf05.txt (Normalizing Sparse Autoencoders)"
+    out = ""
 
     var setup = MarkdownTable("parameter", "value")
     let t = toy.toyModel, s = toy.sae
@@ -22,7 +21,6 @@ enum NSAEReport {
     setup.add("matching", "ReLU-L1 sweep λ = \(Figures.format(s.baselineL1))·s·f, f ∈ {\(s.sweepFactors.map { Figures.format($0) }.joined(separator: ", "))}; its score is interpolated linearly in L0 at the NSAE's L0")
     setup.add("metrics", "L1: Σ z_i‖d_i‖ (ReLU-L1, the codes of unit-norm atoms) or Σ c_i (NSAE); score (L_zero − L_recon)/(L_zero − L_clean); KL between the clean and patched Gaussian output distributions N(x̂_i, 1/(2I_i)), = Σ_i I_i (x̂_i − x̂'_i)², averaged over inputs")
     setup.add("root seed", String(toy.seed))
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     let model = record.toyModel
     out += "## The toy model\n\nLoss on the training rows \(f(model.initialLoss)) → \(f(model.finalLoss)); held out, L_clean = \(Figures.format(model.cleanLoss, digits: 4)) and L_zero = \(Figures.format(model.zeroLoss, digits: 4)). "
@@ -47,8 +45,7 @@ enum NSAEReport {
                   layer.matchedBaselineScore.map { f($0) } ?? "not matched")
     }
     out += "## Reconstruction score at matched L0\n\n" + matched.text + "\n"
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 
   private static func firing(_ toy: NSAEToy) -> String {
@@ -75,8 +72,11 @@ enum NSAEReport {
   }
 }
 
-extension NSAEExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    [("\(toy.id).md", Data(NSAEReport.markdown(self).utf8)), (NSAEReport.figureName(toy), Data(NSAEReport.figure(self).utf8))]
+extension NSAEExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: NSAEExperiment.Record) throws -> ReportParts {
+    var parts = NSAEReport.markdown(record)
+    parts.figures = [(NSAEReport.figureName(record.toy), Data(NSAEReport.figure(record).utf8))]
+    return parts
   }
 }

@@ -51,19 +51,18 @@ public enum OneDExperiment {
     public var gridStep: Double
   }
 
-  public struct Record: Codable, Sendable {
-    public var toy: OneDToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = OneDToy
     public var line: LineRecord
     public var pStar: Double, pStarSmall: Double
     public var transition: [TransitionRecord]
     public var deadAtom: DeadAtomRecord
     public var arc: ArcRecord
-    public var checks: [CheckResult]
-    public var provenance: Provenance?
-    /// The command that reproduces the run; absent in records written before it was recorded.
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   // MARK: - Scalar solutions of THEORY §7
 
@@ -264,9 +263,8 @@ public enum OneDExperiment {
     var arcRng = tree.generator(for: "arc")
     let arcRecord = try arc(toy.arc, &arcRng)
     let checks = checks(toy, line: lineRecord, pStar: pStar, pStarSmall: pStarSmall, transitions: transitions, dead: dead, arc: arcRecord)
-    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, line: lineRecord, pStar: pStar, pStarSmall: pStarSmall,
-                                            transition: transitions, deadAtom: dead, arc: arcRecord, checks: checks, provenance: nil,
-                                            invocation: nil))
+    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, results: Results(line: lineRecord, pStar: pStar, pStarSmall: pStarSmall,
+                                            transition: transitions, deadAtom: dead, arc: arcRecord), checks: checks))
   }
 
   /// Thm 7.1: the trained pair's atoms are ±u (cosines), and no-bias atoms are u.
@@ -336,4 +334,3 @@ public enum OneDExperiment {
   }
 }
 
-extension OneDExperiment.Record: StampableRecord {}

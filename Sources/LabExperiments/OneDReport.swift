@@ -2,12 +2,11 @@ import Foundation
 
 /// Renders the one-dimensional experiment's record as Markdown.
 enum OneDReport {
-  static func markdown(_ record: OneDExperiment.Record) -> String {
-    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
+  static func markdown(_ record: OneDExperiment.Record) -> ReportParts {
     let toy = record.toy
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.claim(toy.claim, source: "THEORY.md §7 (Theorem 7.1, Claim 7.1′, Proposition 7.2, Theorem 7.3), §6.3 (Proposition 6.7); §10 predictions 22–26 (checks D1–D5).")
+    var out = ""
+    let preamble = out, source = "THEORY.md §7 (Theorem 7.1, Claim 7.1′, Proposition 7.2, Theorem 7.3), §6.3 (Proposition 6.7); §10 predictions 22–26 (checks D1–D5)."
+    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     let l = toy.line
@@ -17,7 +16,6 @@ enum OneDReport {
     let a = toy.arc
     setup.add("arc (26)", "N = \(a.sampleCount) points evenly spread on an arc of \(Figures.format(a.angleDegrees))°, exact problem, no bias; K = \(a.sizes.map(String.init).joined(separator: ", ")); interior atoms optimised for K = \(a.optimisedSizes.map(String.init).joined(separator: ", "))")
     setup.add("training", "exact block minimisation (THEORY §5.8), at most \(toy.training.maxIterations) iterations, KKT tolerance \(Figures.format(toy.training.kktTolerance))")
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     let line = record.line
     var lineTable = MarkdownTable("quantity", "measured", "predicted")
@@ -38,8 +36,7 @@ enum OneDReport {
     var arc = MarkdownTable("K", "C(K)/N, equal spacing", "tan(Δ/2)/(Δ/2)")
     for row in record.arc.costs { arc.add(Figures.integer(row[ifPresent: 0]), Figures.format(row[ifPresent: 1], digits: 10), Figures.format(row[ifPresent: 2], digits: 10)) }
     out += "## Data on an arc (prediction 26)\n\nPer-point formula vs LP: max difference \(Figures.format(record.arc.formulaError, digits: 2)). Optimised interior atoms: " + record.arc.spacingErrors.map { "K = \(Figures.integer($0[ifPresent: 0])): max |α − α_equal| = \(Figures.format($0[ifPresent: 1], digits: 3)) rad" }.joined(separator: "; ") + " (grid step \(Figures.format(record.arc.gridStep, digits: 3)) rad).\n\n" + arc.text + "\n"
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 
   /// Two counts (for u and −u) as "a, b"; a record with fewer prints "—" for the missing ones.
@@ -48,8 +45,9 @@ enum OneDReport {
   }
 }
 
-extension OneDExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    [("\(toy.id).md", Data(OneDReport.markdown(self).utf8))]
+extension OneDExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: OneDExperiment.Record) throws -> ReportParts {
+    OneDReport.markdown(record)
   }
 }

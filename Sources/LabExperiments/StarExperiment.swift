@@ -35,15 +35,15 @@ public enum StarExperiment {
     public var linSteps: SelfVerification?
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: StarToy
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = StarToy
+    public static var hasSeeds: Bool { false }
     public var cases: [Case]
-    public var checks: [CheckResult]
-    public var provenance: Provenance?
-    /// The command that reproduces the run; absent in records written before it was recorded.
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   /// The candidate: X = Z·D exactly, codes Z as given, b = 0 (free when `bias`).
   static func candidate(_ toy: StarToy, bias: Bool) -> SparseCodingProblem {
@@ -132,15 +132,14 @@ public enum StarExperiment {
   public static func product(_ toy: StarToy) throws -> ExperimentProduct {
     let withBias = try measure(toy, bias: true), withoutBias = try measure(toy, bias: false)
     let checks = checks(toy, withBias: withBias, withoutBias: withoutBias)
-    return ExperimentProduct(record: Record(toy: toy, cases: [withBias, withoutBias], checks: checks, provenance: nil, invocation: nil))
+    return ExperimentProduct(record: Record(toy: toy, results: Results(cases: [withBias, withoutBias]), checks: checks))
   }
 
-  static func report(_ record: Record, figure: String) -> String {
+  static func report(_ record: Record, figure: String) -> ReportParts {
     let toy = record.toy
-    let reproduce = (record.invocation ?? .legacy(id: toy.id, seed: toy.seed)).reproduce
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.claim(toy.claim, source: "THEORY.md §4.3 (Theorem 4.4), §4.7; §10 prediction 14 (check S9).")
+    var out = ""
+    let preamble = out, source = "THEORY.md §4.3 (Theorem 4.4), §4.7; §10 prediction 14 (check S9)."
+    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("problem", "exact P⁺₀ (λ → 0): X = Z·D, cost Σz; with a free bias b = 0, and without")
     setup.add("atoms", toy.atoms.map { "(" + $0.map { Figures.format($0) }.joined(separator: ", ") + ")" }.joined(separator: ", "))
@@ -148,7 +147,6 @@ public enum StarExperiment {
     setup.add("star", "receiver \(toy.receiver), donors \(toy.donors.map(String.init).joined(separator: ", "))")
     setup.add("steps τ", toy.steps.map { Figures.format($0) }.joined(separator: ", "))
     setup.add("seed", "\(toy.seed) (the data are exact; nothing is drawn)")
-    out += ReportSections.setup(setup, seeds: [:], provenance: record.provenance)
     for c in record.cases {
       out += "## \(c.bias ? "With a free bias" : "Without a bias")\n\n"
       var values = MarkdownTable("quantity", "value")
@@ -177,20 +175,20 @@ public enum StarExperiment {
       }
     }
     out += "## Figure\n\nModified responses (ẑ_\(toy.donors[0]), ẑ_\(toy.donors[1])) on the points where \(toy.receiver) is silent, their convex hull, and the target (c_\(toy.donors[0])\(toy.receiver), c_\(toy.donors[1])\(toy.receiver)): the two-donor star condition with a bias holds iff the target is inside.\n\n![Star polygon](\(figure))\n\n"
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 }
 
-extension StarExperiment.Record: ExperimentRecord {
-  /// The report and the star polygon of the biased case, both from the record.
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    let figureName = "\(toy.id)-polygon.svg"
-    guard let withBias = cases.first(where: \.bias) else { throw RunRecordError(path: "\(toy.id).json", "field 'cases' has no case with a bias") }
+extension StarExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: StarExperiment.Record) throws -> ReportParts {
+    let toy = record.toy, figureName = "\(toy.id)-polygon.svg"
+    guard let withBias = record.cases.first(where: \.bias) else { throw RunRecordError(path: "\(toy.id).json", "field 'cases' has no case with a bias") }
     let figure = HullFigures.star(StarExperiment.candidate(toy, bias: true), receiver: toy.receiver, donors: (toy.donors[0], toy.donors[1]),
                                   passes: withBias.starValue <= StarProgram.failureTolerance, activityThreshold: 0)
-    return [("\(toy.id).md", Data(StarExperiment.report(self, figure: figureName).utf8)), (figureName, Data(figure.utf8))]
+    var parts = StarExperiment.report(record, figure: figureName)
+    parts.figures = [(figureName, Data(figure.utf8))]
+    return parts
   }
 }
 
-extension StarExperiment.Record: StampableRecord {}

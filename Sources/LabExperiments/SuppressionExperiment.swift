@@ -43,17 +43,15 @@ public enum SuppressionExperiment {
     public var dictionaryKKT: KKTResiduals, dictionaryIterations: Int, dictionaryTermination: String
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: SuppressionToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = SuppressionToy
+    public static var hasFindings: Bool { true }
     public var scales: [Scale]
-    public var checks: [CheckResult]
-    public var findings: [SourceFinding]
-    public var provenance: Provenance?
-    /// How the run was invoked (the reproduce command; quick or full).
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   /// λ = C/2 of the toy's L1 coefficient (THEORY §9).
   static func lambda(_ toy: SuppressionToy) -> Double { toy.l1Coefficient / 2 }
@@ -250,9 +248,8 @@ extension SuppressionExperiment: SweepExperiment {
       scales.append(Scale(scale: s, meanInputNorm: samples.meanInputNorm, normEdges: samples.context.edges, candidates: candidates + [exact!],
                           dictionaryKKT: end!.kkt, dictionaryIterations: end!.iterations, dictionaryTermination: end!.termination))
     }
-    return Record(toy: toy, seeds: seeds(toy), scales: scales, checks: SuppressionVerdict.checks(toy: toy, scales: scales),
-                  findings: SuppressionVerdict.findings(toy: toy, scales: scales), provenance: nil, invocation: nil)
+    return Record(toy: toy, seeds: seeds(toy), results: Results(scales: scales), checks: SuppressionVerdict.checks(toy: toy, scales: scales),
+                  findings: SuppressionVerdict.findings(toy: toy, scales: scales))
   }
 }
 
-extension SuppressionExperiment.Record: StampableRecord {}

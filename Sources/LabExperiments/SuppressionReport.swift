@@ -12,14 +12,12 @@ enum SuppressionReport {
   /// Legend names short enough for the plot's legend column.
   static let legend = ["dictionary-learning": "dict. learning"]
 
-  static func markdown(_ record: SuppressionExperiment.Record, figures: [String]) -> String {
-    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
+  static func markdown(_ record: SuppressionExperiment.Record, figures: [String]) -> ReportParts {
     let toy = record.toy, w = toy.world, lambda = SuppressionExperiment.lambda(toy)
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.findings(record.findings)
+    var out = ""
     out += "The source's claims, in its words where possible:\n\n> \(toy.sourceClaim)\n>\n> — seeds/004_60b790290721bf05.txt (Normalized sparse autoencoders, LessWrong).\n\n"
-    out += ReportSections.claim(toy.claim, source: "THEORY.md §8.3 (Theorem 8.3).")
+    let preamble = out, source = "THEORY.md §8.3 (Theorem 8.3)."
+    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("world", "independent: \(w.featureCount) features on \(w.embedding.directions.kind) directions of ℝ^\(w.embedding.inputDimension), firing \(describe(w.firing)), magnitudes \(w.magnitude.rule.rawValue) with mean \(describe(w.magnitude.mean)) and standard deviation \(describe(w.magnitude.standardDeviation)); bias \(Figures.format(w.embedding.bias)), noise \(Figures.format(w.embedding.noise))")
@@ -27,7 +25,6 @@ enum SuppressionReport {
     setup.add("input scales", toy.inputScales.map { Figures.format($0) }.joined(separator: ", ") + " (figures at s = \(Figures.format(toy.inputScales[0])))")
     setup.add("SAEs", "F = \(toy.training.width), batch \(toy.training.batchSize), \(toy.training.steps) Adam steps at lr \(Figures.format(toy.training.learningRate)), each seeded by its method: relu-l1 (SAELens `standard`, decoder-norm-weighted L1, C = \(Figures.format(toy.l1Coefficient))), relu-l1-unit (unit-norm decoder, L1 C), topk (k = \(toy.topK)), nsae (α = \(Figures.format(toy.nsaeAlpha)), σ = \(Figures.format(toy.nsaeNoise)), β = α·mean(‖x‖)² of the training samples)")
     setup.add("exact codes", "dictionary-learning: block minimisation from the ground truth on the first \(toy.dictionarySamples) training samples at λ = C/2 = \(Figures.format(lambda)), no bias, at most \(toy.dictionaryLearning.maxIterations) iterations, then exact lasso codes of the evaluation samples; relu-l1-exact: exact lasso codes at λ on the relu-l1 SAE's normalised decoder with its b_dec as bias (the dictionary view of THEORY §9)")
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
     out += """
     ## Definitions
 
@@ -79,8 +76,7 @@ enum SuppressionReport {
       out += "Mean per-feature ratio z_j‖d_j‖/c_i by true magnitude c_i (over all features):\n\n" + features.text + "\n"
     }
     out += "## Caveats\n\nOne seed per SAE, one small synthetic world with orthogonal features (not a language model's activations), short training runs and one L1 coefficient, α and k: the comparisons are of these runs. TopK and NSAE are compared at their own L0, not at a matched one. The post measured its ratio on GPT-2 activations and its suppression claims across layers of different norms; here the norm changes by the input scale only.\n\n"
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 
   /// A profile in words.
@@ -165,11 +161,13 @@ enum SuppressionReport {
   }
 }
 
-extension SuppressionExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    let norm = "\(toy.id)-norm.svg", deficit = "\(toy.id)-deficit.svg", features = "\(toy.id)-features.svg"
-    return [("\(toy.id).md", Data(SuppressionReport.markdown(self, figures: [norm, deficit, features]).utf8)),
-            (norm, Data(SuppressionReport.normFigure(self).utf8)), (deficit, Data(SuppressionReport.deficitFigure(self).utf8)),
-            (features, Data(SuppressionReport.featureFigure(self).utf8))]
+extension SuppressionExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: SuppressionExperiment.Record) throws -> ReportParts {
+    let toy = record.toy, norm = "\(toy.id)-norm.svg", deficit = "\(toy.id)-deficit.svg", features = "\(toy.id)-features.svg"
+    var parts = SuppressionReport.markdown(record, figures: [norm, deficit, features])
+    parts.figures = [(norm, Data(SuppressionReport.normFigure(record).utf8)), (deficit, Data(SuppressionReport.deficitFigure(record).utf8)),
+                     (features, Data(SuppressionReport.featureFigure(record).utf8))]
+    return parts
   }
 }

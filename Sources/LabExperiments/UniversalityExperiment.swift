@@ -28,10 +28,10 @@ public enum UniversalityExperiment {
     public var correlationForward: Double?, correlationBackward: Double?
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: UniversalityToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = UniversalityToy
+    public static var hasFindings: Bool { true }
     public var models: [Model]
     /// Seed-to-seed comparisons, one per ratio (seed 0 against seed 1).
     public var seedPairs: [Comparison]
@@ -41,12 +41,10 @@ public enum UniversalityExperiment {
     public var variants: [Comparison]
     /// Random-decoder baselines: seed 0 at each ratio against random unit rows of the same width.
     public var randomBaselines: [Comparison]
-    public var findings: [SourceFinding]
-    public var checks: [CheckResult]
-    public var provenance: Provenance?
-    /// The command that reproduces the run; absent in records written before it was recorded.
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   /// A trained SAE (one sweep point): its summary and its weights, which the record needs for the
   /// comparisons (its decoder, and its codes of the held-out samples).
@@ -213,13 +211,11 @@ extension UniversalityExperiment: SweepExperiment {
     }
     var sizePairs: [Comparison] = []
     for i in bySeed.indices { for j in bySeed.indices where j > i { sizePairs.append(compare(bySeed[i][0], bySeed[j][0])) } }
-    var record = Record(toy: toy, seeds: seeds(toy), models: results.map(\.model), seedPairs: bySeed.map { compare($0[0], $0[1]) },
-                        sizePairs: sizePairs, variants: variants.map { compare(reference, $0) }, randomBaselines: randomBaselines,
-                        findings: [], checks: [], provenance: nil)
+    var record = Record(toy: toy, seeds: seeds(toy), results: Results(models: results.map(\.model), seedPairs: bySeed.map { compare($0[0], $0[1]) },
+                        sizePairs: sizePairs, variants: variants.map { compare(reference, $0) }, randomBaselines: randomBaselines), checks: [])
     record.findings = UniversalityFindings.findings(record)
     record.checks = UniversalityFindings.checks(record)
     return record
   }
 }
 
-extension UniversalityExperiment.Record: StampableRecord {}

@@ -6,14 +6,12 @@ import LabGenerators
 enum UniversalityReport {
   static func figureName(_ toy: UniversalityToy) -> String { "\(toy.id)-frequencies.svg" }
 
-  static func markdown(_ record: UniversalityExperiment.Record) -> String {
-    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
+  static func markdown(_ record: UniversalityExperiment.Record) -> ReportParts {
     let toy = record.toy
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.findings(record.findings)
-    out += ReportSections.claim(toy.claim, source: "seeds/002_648532fc9a35e5aa.txt (Sparse Autoencoder Universality)")
+    var out = ""
+    let preamble = out, source = "seeds/002_648532fc9a35e5aa.txt (Sparse Autoencoder Universality)"
+    out = ""
 
     var setup = MarkdownTable("parameter", "value")
     let w = toy.world
@@ -23,7 +21,6 @@ enum UniversalityReport {
     setup.add("variants at \(toy.referenceRatio)×", "another sample stream of the same world; a world keeping \(Figures.format(toy.sharedFraction)) of the features (the rest re-drawn); a world with foreign directions")
     setup.add("metrics", "MCS: mean over one decoder's rows of the largest cosine with the other's rows; correlation: mean over one SAE's live latents of the largest Pearson correlation of held-out activations with the other's live latents")
     setup.add("root seed", String(toy.seed))
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     var models = MarkdownTable("SAE", "width", "explained variance", "L0", "dead", "MMCS to the truth")
     for model in record.models {
@@ -36,8 +33,7 @@ enum UniversalityReport {
     out += "## Random-decoder baselines\n\nEach seed-0 SAE against random Gaussian rows of its width (no activations).\n\n"
       + comparisonTable(record.randomBaselines).text + "\n"
     out += "## Feature frequencies\n\n![Histogram of the latents' firing frequencies on the held-out samples, one line per ratio](\(figureName(toy)))\n\n"
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 
   private static func comparisonTable(_ comparisons: [UniversalityExperiment.Comparison]) -> MarkdownTable {
@@ -80,9 +76,11 @@ enum UniversalityReport {
   }
 }
 
-extension UniversalityExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    [("\(toy.id).md", Data(UniversalityReport.markdown(self).utf8)),
-     (UniversalityReport.figureName(toy), Data(UniversalityReport.frequencyFigure(self).utf8))]
+extension UniversalityExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: UniversalityExperiment.Record) throws -> ReportParts {
+    var parts = UniversalityReport.markdown(record)
+    parts.figures = [(UniversalityReport.figureName(record.toy), Data(UniversalityReport.frequencyFigure(record).utf8))]
+    return parts
   }
 }

@@ -55,19 +55,17 @@ public enum WideLimitExperiment {
     public var smallestRandomExcess: Double?
   }
 
-  /// The run record.
-  public struct Record: Codable, Sendable {
-    public var toy: WideLimitToy
-    public var seeds: [String: UInt64]
+  /// What the run measured: the payload of its ``RunRecord``.
+  public struct Results: ExperimentResults {
+    public typealias Toy = WideLimitToy
     public var rays: RaysRecord
     public var nets: [NetRecord]
     public var bound: Double
     public var sizes: [SizeRecord]
-    public var checks: [CheckResult]
-    public var provenance: Provenance?
-    /// The command that reproduces the run; absent in records written before it was recorded.
-    public var invocation: RunInvocation?
   }
+
+  /// The run record: the shared envelope around ``Results``.
+  public typealias Record = RunRecord<Results>
 
   static func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
@@ -195,8 +193,8 @@ public enum WideLimitExperiment {
     var splittingRng = tree.generator(for: "splitting")
     let (bound, sizes) = splitting(toy.splitting, &splittingRng, progress: progress)
     let checks = checks(toy, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes)
-    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes,
-                                            checks: checks, provenance: nil, invocation: nil))
+    return ExperimentProduct(record: Record(toy: toy, seeds: seeds, results: Results(rays: raysRecord, nets: netRecords, bound: bound, sizes: sizes),
+                                            checks: checks))
   }
 
   /// Thm 8.2(iii): the ray dictionary's reconstructions equal the shrinkage formula.
@@ -258,4 +256,3 @@ public enum WideLimitExperiment {
   }
 }
 
-extension WideLimitExperiment.Record: StampableRecord {}

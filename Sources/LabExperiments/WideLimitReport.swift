@@ -2,12 +2,11 @@ import Foundation
 
 /// Renders the wide-limit experiment's record as Markdown.
 enum WideLimitReport {
-  static func markdown(_ record: WideLimitExperiment.Record) -> String {
-    let reproduce = (record.invocation ?? .legacy(id: record.toy.id, seed: record.toy.seed)).reproduce
+  static func markdown(_ record: WideLimitExperiment.Record) -> ReportParts {
     let toy = record.toy
-    var out = ReportSections.header(title: toy.title, id: toy.id)
-    out += ReportSections.verdict(record.checks)
-    out += ReportSections.claim(toy.claim, source: "THEORY.md §8 (Theorems 8.1, 8.2, 8.5, Proposition 8.4); §10 predictions 27–29 (checks W1–W4, W6).")
+    var out = ""
+    let preamble = out, source = "THEORY.md §8 (Theorems 8.1, 8.2, 8.5, Proposition 8.4); §10 predictions 27–29 (checks W1–W4, W6)."
+    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     let r = toy.rays
@@ -16,7 +15,6 @@ enum WideLimitReport {
     setup.add("δ-nets (28)", "N = \(n.sampleCount) points \(Figures.format(n.spread))·ξ in ℝ², λ = \(Figures.format(n.lambda)), no bias; K = \(n.sizes.map(String.init).joined(separator: ", ")) equally spaced atoms (δ = π/K)")
     let s = toy.splitting
     setup.add("splitting (29)", "\(s.rays) rays at equal angles in [0, π/2], \(s.pointsPerRay) points each with magnitude uniform on \(Figures.interval(s.magnitude[0], s.magnitude[1])), λ = \(Figures.format(s.lambda)), no bias; K = 1…\(s.maxAtoms); best of \(s.trueRayRuns) runs at distinct true rays and \(s.randomRuns) at normalised |ξ| (exact block minimisation, at most \(s.training.maxIterations) iterations); \(s.randomDictionaries) random dictionaries (normalised ξ) per K < \(s.rays)")
-    out += ReportSections.setup(setup, seeds: record.seeds, provenance: record.provenance)
 
     let rays = record.rays
     var rayTable = MarkdownTable("quantity", "value")
@@ -39,13 +37,13 @@ enum WideLimitReport {
       sizeTable.add(String(size.atoms), Figures.format(size.bestLoss, digits: 10), Figures.format(size.excess, digits: 4), Figures.format(size.kkt, digits: 2), Figures.format(size.smallestRandomExcess, digits: 3))
     }
     out += "## Splitting until every ray has an atom (prediction 29)\n\nW_λ(0) = \(Figures.format(record.bound, digits: 12)).\n\n" + sizeTable.text + "\n"
-    out += ReportSections.reproduce(reproduce)
-    return out
+    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 }
 
-extension WideLimitExperiment.Record: ExperimentRecord {
-  public func reportFiles() throws -> [(name: String, contents: Data)] {
-    [("\(toy.id).md", Data(WideLimitReport.markdown(self).utf8))]
+extension WideLimitExperiment.Results {
+  /// The report's parts and figures, from the record alone.
+  public static func report(_ record: WideLimitExperiment.Record) throws -> ReportParts {
+    WideLimitReport.markdown(record)
   }
 }
