@@ -4,9 +4,8 @@ import Foundation
 enum WideLimitReport {
   static func markdown(_ record: WideLimitExperiment.Record) -> ReportParts {
     let toy = record.toy
+    let source = "THEORY.md §8 (Theorems 8.1, 8.2, 8.5, Proposition 8.4); §10 predictions 27–29 (checks W1–W4, W6)."
     var out = ""
-    let preamble = out, source = "THEORY.md §8 (Theorems 8.1, 8.2, 8.5, Proposition 8.4); §10 predictions 27–29 (checks W1–W4, W6)."
-    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     let r = toy.rays
@@ -37,7 +36,7 @@ enum WideLimitReport {
       sizeTable.add(String(size.atoms), Figures.format(size.bestLoss, digits: 10), Figures.format(size.excess, digits: 4), Figures.format(size.kkt, digits: 2), Figures.format(size.smallestRandomExcess, digits: 3))
     }
     out += "## Splitting until every ray has an atom (prediction 29)\n\nW_λ(0) = \(Figures.format(record.bound, digits: 12)).\n\n" + sizeTable.text + "\n"
-    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
+    return ReportParts(source: source, setup: setup, results: out)
   }
 }
 

@@ -20,52 +20,6 @@ public struct HierarchyResults: ExperimentResults {
 /// The hierarchy experiment's run record; the Markdown report is a pure function of it.
 public typealias HierarchyRecord = RunRecord<HierarchyResults>
 
-/// One LP test as recorded.
-public struct LPRecord: Codable, Sendable, Equatable {
-  /// The LP value (≤ 0), or null when not solved.
-  public var value: Double?
-  /// The value divided by the verdict scale λΣz (THEORY §5.1).
-  public var relativeValue: Double?
-  /// The solver's status.
-  public var status: LPSolution.Status
-  /// Whether the independent verification accepted the answer.
-  public var verified: Bool
-  /// Duality gap recomputed by the verifier.
-  public var dualityGap: Double
-  /// LP size.
-  public var columns: Int
-  /// LP size.
-  public var rows: Int
-}
-
-/// A candidate (D, b, Z) at λ > 0 and what the checks say about it.
-public struct StateRecord: Codable, Sendable {
-  /// L_λ.
-  public var loss: Double
-  /// Verdict scale λΣz.
-  public var scale: Double
-  /// (K1)–(K3).
-  public var kkt: KKTResiduals
-  /// Every ordered pair with both features used.
-  public var pairs: [PairCondition]
-  /// LP-K by GLPK.
-  public var lpK: LPRecord
-  /// LP-K by its closed form (THEORY §5.2).
-  public var lpKClosedForm: Double
-  /// LP-R (ω = λ).
-  public var lpR: LPRecord
-  /// §5.1 verdict: `descent-found` or `stationary` (or `inconclusive`).
-  public var verdict: String
-  /// Self-verification of the LP-K direction, when it found descent.
-  public var lpKSteps: SelfVerification?
-  /// Self-verification of the LP-R direction, when it found descent.
-  public var lpRSteps: SelfVerification?
-  /// The dictionary, rows dog, labrador, cat.
-  public var dictionary: [[Double]]
-  /// The bias, when the problem has one.
-  public var bias: [Double]?
-}
-
 /// One λ > 0 variant: ground truth, training, trained end state.
 public struct VariantRecord: Codable, Sendable {
   /// The variant as run.
@@ -120,34 +74,4 @@ public struct ExactCaseRecord: Codable, Sendable {
   public var lin: LPRecord
   /// The LIN direction applied with per-point LP re-solves.
   public var linSteps: SelfVerification?
-}
-
-/// Where and with what a run was made. Lives only in the JSON record.
-public struct Provenance: Codable, Sendable {
-  /// SparseLab version.
-  public var labVersion: String
-  /// GLPK version.
-  public var glpkVersion: String
-  /// OpenBLAS build configuration.
-  public var blasConfiguration: String
-  /// BLAS threads.
-  public var blasThreads: Int
-  /// Start time, ISO 8601.
-  public var startedAt: String
-  /// Wall time of the run in seconds.
-  public var wallSeconds: Double
-  /// The command line.
-  public var command: String
-
-  /// Records where and with what a run was made.
-  public init(labVersion: String, glpkVersion: String, blasConfiguration: String, blasThreads: Int,
-              startedAt: String, wallSeconds: Double, command: String) {
-    self.labVersion = labVersion
-    self.glpkVersion = glpkVersion
-    self.blasConfiguration = blasConfiguration
-    self.blasThreads = blasThreads
-    self.startedAt = startedAt
-    self.wallSeconds = wallSeconds
-    self.command = command
-  }
 }

@@ -4,10 +4,8 @@ import Foundation
 enum AbsorptionReport {
   static func markdown(_ record: AbsorptionExperiment.Record) -> ReportParts {
     let toy = record.toy, w = toy.world
+    let preamble = "The source's claim, in its words where possible:\n\n> \(toy.sourceClaim)\n\n", source = "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Remark 6.3)."
     var out = ""
-    out += "The source's claim, in its words where possible:\n\n> \(toy.sourceClaim)\n\n"
-    let preamble = out, source = "THEORY.md §6.1 (Theorem 6.1, Proposition 6.2, Remark 6.3)."
-    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("world", "\(w.hierarchies) parent–child pairs and \(w.independentFeatures) independent features on orthogonal axes of ℝ^\(w.inputDimension); child fires with p = \(Figures.format(w.childProbability)), parent with r when the child fires and \(Figures.format(w.parentProbability)) otherwise; magnitudes \(Figures.interval(w.magnitude[0], w.magnitude[1])); no bias, no noise")

@@ -4,9 +4,8 @@ import Foundation
 enum OneDReport {
   static func markdown(_ record: OneDExperiment.Record) -> ReportParts {
     let toy = record.toy
+    let source = "THEORY.md §7 (Theorem 7.1, Claim 7.1′, Proposition 7.2, Theorem 7.3), §6.3 (Proposition 6.7); §10 predictions 22–26 (checks D1–D5)."
     var out = ""
-    let preamble = out, source = "THEORY.md §7 (Theorem 7.1, Claim 7.1′, Proposition 7.2, Theorem 7.3), §6.3 (Proposition 6.7); §10 predictions 22–26 (checks D1–D5)."
-    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     let l = toy.line
@@ -36,7 +35,7 @@ enum OneDReport {
     var arc = MarkdownTable("K", "C(K)/N, equal spacing", "tan(Δ/2)/(Δ/2)")
     for row in record.arc.costs { arc.add(Figures.integer(row[ifPresent: 0]), Figures.format(row[ifPresent: 1], digits: 10), Figures.format(row[ifPresent: 2], digits: 10)) }
     out += "## Data on an arc (prediction 26)\n\nPer-point formula vs LP: max difference \(Figures.format(record.arc.formulaError, digits: 2)). Optimised interior atoms: " + record.arc.spacingErrors.map { "K = \(Figures.integer($0[ifPresent: 0])): max |α − α_equal| = \(Figures.format($0[ifPresent: 1], digits: 3)) rad" }.joined(separator: "; ") + " (grid step \(Figures.format(record.arc.gridStep, digits: 3)) rad).\n\n" + arc.text + "\n"
-    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
+    return ReportParts(source: source, setup: setup, results: out)
   }
 
   /// Two counts (for u and −u) as "a, b"; a record with fewer prints "—" for the missing ones.

@@ -9,9 +9,8 @@ enum UniversalityReport {
   static func markdown(_ record: UniversalityExperiment.Record) -> ReportParts {
     let toy = record.toy
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
+    let source = "seeds/002_648532fc9a35e5aa.txt (Sparse Autoencoder Universality)"
     var out = ""
-    let preamble = out, source = "seeds/002_648532fc9a35e5aa.txt (Sparse Autoencoder Universality)"
-    out = ""
 
     var setup = MarkdownTable("parameter", "value")
     let w = toy.world
@@ -33,7 +32,7 @@ enum UniversalityReport {
     out += "## Random-decoder baselines\n\nEach seed-0 SAE against random Gaussian rows of its width (no activations).\n\n"
       + comparisonTable(record.randomBaselines).text + "\n"
     out += "## Feature frequencies\n\n![Histogram of the latents' firing frequencies on the held-out samples, one line per ratio](\(figureName(toy)))\n\n"
-    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
+    return ReportParts(source: source, setup: setup, results: out)
   }
 
   private static func comparisonTable(_ comparisons: [UniversalityExperiment.Comparison]) -> MarkdownTable {

@@ -14,10 +14,8 @@ enum SuppressionReport {
 
   static func markdown(_ record: SuppressionExperiment.Record, figures: [String]) -> ReportParts {
     let toy = record.toy, w = toy.world, lambda = SuppressionExperiment.lambda(toy)
+    let preamble = "The source's claims, in its words where possible:\n\n> \(toy.sourceClaim)\n>\n> — seeds/004_60b790290721bf05.txt (Normalized sparse autoencoders, LessWrong).\n\n", source = "THEORY.md §8.3 (Theorem 8.3)."
     var out = ""
-    out += "The source's claims, in its words where possible:\n\n> \(toy.sourceClaim)\n>\n> — seeds/004_60b790290721bf05.txt (Normalized sparse autoencoders, LessWrong).\n\n"
-    let preamble = out, source = "THEORY.md §8.3 (Theorem 8.3)."
-    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("world", "independent: \(w.featureCount) features on \(w.embedding.directions.kind) directions of ℝ^\(w.embedding.inputDimension), firing \(describe(w.firing)), magnitudes \(w.magnitude.rule.rawValue) with mean \(describe(w.magnitude.mean)) and standard deviation \(describe(w.magnitude.standardDeviation)); bias \(Figures.format(w.embedding.bias)), noise \(Figures.format(w.embedding.noise))")

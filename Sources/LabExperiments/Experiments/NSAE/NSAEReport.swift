@@ -8,9 +8,8 @@ enum NSAEReport {
   static func markdown(_ record: NSAEExperiment.Record) -> ReportParts {
     let toy = record.toy
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
+    let source = "seeds/004_60b790290721bf05.txt (Normalizing Sparse Autoencoders)"
     var out = ""
-    let preamble = out, source = "seeds/004_60b790290721bf05.txt (Normalizing Sparse Autoencoders)"
-    out = ""
 
     var setup = MarkdownTable("parameter", "value")
     let t = toy.toyModel, s = toy.sae
@@ -45,7 +44,7 @@ enum NSAEReport {
                   layer.matchedBaselineScore.map { f($0) } ?? "not matched")
     }
     out += "## Reconstruction score at matched L0\n\n" + matched.text + "\n"
-    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
+    return ReportParts(source: source, setup: setup, results: out)
   }
 
   private static func firing(_ toy: NSAEToy) -> String {

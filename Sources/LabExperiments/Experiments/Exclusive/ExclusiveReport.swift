@@ -5,9 +5,8 @@ import LabChecks
 enum ExclusiveReport {
   static func markdown(_ record: ExclusiveExperiment.Record) -> ReportParts {
     let toy = record.toy
+    let source = "THEORY.md §6.2 (Theorem 6.4), §6.4 (Theorem 6.8); §10 predictions 20–21 (checks X1–X4)."
     var out = ""
-    let preamble = out, source = "THEORY.md §6.2 (Theorem 6.4), §6.4 (Theorem 6.8); §10 predictions 20–21 (checks X1–X4)."
-    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("dictionaries (rows normalised)", toy.dictionaries.map { "\($0.name): " + $0.atoms.map { "(" + $0.map { Figures.format($0) }.joined(separator: ", ") + ")" }.joined(separator: ", ") }.joined(separator: "; "))
@@ -53,7 +52,7 @@ enum ExclusiveReport {
         out += steps.text + "\n"
       }
     }
-    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
+    return ReportParts(source: source, setup: setup, results: out)
   }
 }
 

@@ -6,9 +6,8 @@ enum FrontierReport {
 
   static func markdown(_ record: FrontierExperiment.Record, figure: String, lossFigure: String?) -> ReportParts {
     let toy = record.toy, t = toy.training
+    let source = "seeds/000_619d6c40b58f0525.txt (Deep sparse autoencoders for neural network interpretability, results section)."
     var out = ""
-    let preamble = out, source = "seeds/000_619d6c40b58f0525.txt (Deep sparse autoencoders for neural network interpretability, results section)."
-    out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     setup.add("world", "independent: \(toy.world.featureCount) features in ℝ^\(toy.world.embedding.inputDimension), \(toy.sampleCount) samples")
@@ -26,7 +25,7 @@ enum FrontierReport {
       out += "## Training loss\n\n![Training loss against step](\(lossFigure))\n\nThe loss of the training batch (MSE in the scaled input space plus the weight decay of the hidden layers) every \(record.points.first?.trainingLoss.flatMap { $0.first?.first }.map { Figures.format($0) } ?? "few") steps, per SAE (colour: architecture; dash: k; log scale).\n\n"
     }
     out += "## Caveats\n\nOne seed per point, a small synthetic world (not a language model's activations), and a short training run: the comparison is of these runs, not of the architectures' best possible frontiers. The shallow SAE here is the deep trainer with no hidden layer (no pre-encoder b_dec subtraction), so that the three differ only in their hidden layers.\n\n"
-    return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
+    return ReportParts(source: source, setup: setup, results: out)
   }
 
   /// The MSE of every architecture at the common L0 grid, interpolated; the claim is judged here.
