@@ -1,0 +1,49 @@
+import Foundation
+@testable import LabExperiments
+import Testing
+
+/// The run-record envelope keeps the JSON contract: every committed record reads back and writes
+/// the same bytes, and a record missing a field fails with a message naming it.
+@Suite struct RunRecordTests {
+  static let notebooks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("notebooks-md")
+
+  /// Reads `<id>.json` as `Record` and writes it again.
+  static func roundTrip<Results>(_ type: RunRecord<Results>.Type, _ id: String) throws -> (original: Data, written: Data) {
+    let path = notebooks.appendingPathComponent("\(id).json").path
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    return (data, try RecordEncoding.encode(try RunRecords.parse(type, id: id, data: data, path: path)))
+  }
+
+  @Test("every committed record reads into its RunRecord and writes back byte for byte")
+  func committedRecordsRoundTrip() throws {
+    let pairs = [
+      try Self.roundTrip(HierarchyRecord.self, "hierarchy"), try Self.roundTrip(StarExperiment.Record.self, "star"),
+      try Self.roundTrip(ExclusiveExperiment.Record.self, "exclusive"), try Self.roundTrip(WideLimitExperiment.Record.self, "wide-limit"),
+      try Self.roundTrip(OneDExperiment.Record.self, "one-d"), try Self.roundTrip(UniversalityExperiment.Record.self, "universality"),
+      try Self.roundTrip(AbsorptionExperiment.Record.self, "absorption"), try Self.roundTrip(FrontierExperiment.Record.self, "frontier"),
+      try Self.roundTrip(SuppressionExperiment.Record.self, "suppression"), try Self.roundTrip(NSAEExperiment.Record.self, "nsae"),
+    ]
+    #expect(pairs.count == ExperimentRegistry.all.count)
+    for (original, written) in pairs { #expect(written == original) }
+  }
+
+  @Test("a record without an envelope field or a results field fails naming the field")
+  func missingFieldIsNamed() throws {
+    let path = Self.notebooks.appendingPathComponent("one-d.json").path
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    for field in ["checks", "seeds", "toy", "line", "deadAtom"] {
+      var broken = object
+      broken[field] = nil
+      let data = try JSONSerialization.data(withJSONObject: broken)
+      #expect(throws: RunRecordError.self) { try RunRecords.parse(OneDExperiment.Record.self, id: "one-d", data: data, path: "one-d.json") }
+      do { _ = try RunRecords.parse(OneDExperiment.Record.self, id: "one-d", data: data, path: "one-d.json") } catch {
+        #expect("\(error)".contains("'\(field)'"), "\(error)")
+      }
+    }
+    var withoutInvocation = object
+    withoutInvocation["invocation"] = nil
+    let legacy = try RunRecords.parse(OneDExperiment.Record.self, id: "one-d", data: JSONSerialization.data(withJSONObject: withoutInvocation), path: "one-d.json")
+    #expect(legacy.reproduce == RunInvocation(reproduce: "lab run one-d --seed \(legacy.toy.seed)", quick: false))
+  }
+}
