@@ -46,4 +46,21 @@ import Testing
     let legacy = try RunRecords.parse(OneDExperiment.Record.self, id: "one-d", data: JSONSerialization.data(withJSONObject: withoutInvocation), path: "one-d.json")
     #expect(legacy.reproduce == RunInvocation(reproduce: "lab run one-d --seed \(legacy.toy.seed)", quick: false))
   }
+
+  @Test("a closed set read from a record (a suppression method, a frontier architecture) rejects an unknown name, naming the field")
+  func unknownNamesAreRejected() throws {
+    for (id, from, to) in [("suppression", "\"method\" : \"topk\"", "\"method\" : \"top-k\""),
+                           ("frontier", "\"architecture\" : \"shallow\"", "\"architecture\" : \"flat\"")] {
+      let text = try String(contentsOf: Self.notebooks.appendingPathComponent("\(id).json"), encoding: .utf8)
+      #expect(text.contains(from))
+      let data = Data(text.replacingOccurrences(of: from, with: to).utf8)
+      do {
+        if id == "suppression" { _ = try RunRecords.parse(SuppressionExperiment.Record.self, id: id, data: data, path: "\(id).json") }
+        else { _ = try RunRecords.parse(FrontierExperiment.Record.self, id: id, data: data, path: "\(id).json") }
+        Issue.record("\(id): an unknown name was accepted")
+      } catch {
+        #expect("\(error)".contains(id == "suppression" ? "method" : "architecture"), "\(error)")
+      }
+    }
+  }
 }

@@ -9,11 +9,11 @@ import LabTraining
 /// one hidden encoder layer, and one hidden encoder plus one hidden decoder layer, at each k.
 public enum FrontierExperiment {
   /// The three architectures, by name.
-  public static let architectures = ["shallow", "deep encoder", "deep encoder + decoder"]
+  public static let architectures = FrontierArchitecture.allCases
 
   /// One trained SAE.
   public struct Point: Codable, Sendable {
-    public var architecture: String
+    public var architecture: FrontierArchitecture
     public var k: Int
     public var l0: Double
     public var meanSquaredError: Double
@@ -36,12 +36,12 @@ public enum FrontierExperiment {
   public typealias Record = RunRecord<Results>
 
   /// The deep-SAE architecture named `name` at `k`.
-  static func architecture(_ name: String, k: Int, toy: FrontierToy) -> DeepSAEArchitecture {
+  static func architecture(_ name: FrontierArchitecture, k: Int, toy: FrontierToy) -> DeepSAEArchitecture {
     let m = toy.world.embedding.inputDimension, t = toy.training
     switch name {
-    case "shallow": return DeepSAEArchitecture(k: k, encoderHidden: [], decoderHidden: [], inputScale: t.inputScale, weightDecay: t.weightDecay)
-    case "deep encoder": return DeepSAEArchitecture(k: k, encoderHidden: [m], decoderHidden: [], inputScale: t.inputScale, weightDecay: t.weightDecay)
-    default:
+    case .shallow: return DeepSAEArchitecture(k: k, encoderHidden: [], decoderHidden: [], inputScale: t.inputScale, weightDecay: t.weightDecay)
+    case .deepEncoder: return DeepSAEArchitecture(k: k, encoderHidden: [m], decoderHidden: [], inputScale: t.inputScale, weightDecay: t.weightDecay)
+    case .deepEncoderDecoder:
       return DeepSAEArchitecture(k: k, encoderHidden: [m], decoderHidden: [toy.decoderHiddenWidth], inputScale: t.inputScale,
                                  weightDecay: t.weightDecay)
     }
@@ -61,7 +61,7 @@ public enum FrontierExperiment {
   }
 
   /// The (k, architecture) of sweep point `index`: every architecture at each k in turn.
-  static func point(_ index: Int, of toy: FrontierToy) -> (k: Int, architecture: String) {
+  static func point(_ index: Int, of toy: FrontierToy) -> (k: Int, architecture: FrontierArchitecture) {
     (toy.ks[index / architectures.count], architectures[index % architectures.count])
   }
 
@@ -77,7 +77,7 @@ public enum FrontierExperiment {
   }
 
   /// The measured (L0, MSE) points of architecture `name`.
-  static func measurements(_ points: [Point], architecture name: String) -> [MatchedL0.Measurement] {
+  static func measurements(_ points: [Point], architecture name: FrontierArchitecture) -> [MatchedL0.Measurement] {
     points.filter { $0.architecture == name }.map { MatchedL0.Measurement(l0: $0.l0, meanSquaredError: $0.meanSquaredError) }
   }
 
@@ -93,15 +93,15 @@ public enum FrontierExperiment {
   /// each architecture interpolated to a common L0 grid); the comparison at equal k is shown
   /// beside it, since TopK's L0 falls short of k by different amounts.
   static func findings(_ toy: FrontierToy, points: [Point]) -> [SourceFinding] {
-    func point(_ name: String, _ k: Int) -> Point { points.first { $0.architecture == name && $0.k == k }! }
+    func point(_ name: FrontierArchitecture, _ k: Int) -> Point { points.first { $0.architecture == name && $0.k == k }! }
     let matched = points.allSatisfy { $0.l0 <= Double($0.k) && $0.l0 >= 0.9 * Double($0.k) }
     var findings = [SourceFinding(
       claim: "TopK fixes the sparsity, so the comparisons at equal k are at (nearly) matched L0",
       measured: toy.ks.map { k in "k=\(k): " + architectures.map { Figures.format(point($0, k).l0, digits: 3) }.joined(separator: "/") }
-        .joined(separator: "; ") + " (" + architectures.joined(separator: "/") + ")",
+        .joined(separator: "; ") + " (" + architectures.map(\.rawValue).joined(separator: "/") + ")",
       criterion: "0.9k ≤ L0 ≤ k for every SAE", reproduced: matched)]
     let grid = matchedGrid(points, ks: toy.ks)
-    let shallow = measurements(points, architecture: "shallow")
+    let shallow = measurements(points, architecture: .shallow)
     for name in architectures.dropFirst() {
       let deep = measurements(points, architecture: name)
       let pairs = grid.map { l0 in (l0, MatchedL0.meanSquaredError(deep, at: l0)!, MatchedL0.meanSquaredError(shallow, at: l0)!) }
@@ -114,10 +114,10 @@ public enum FrontierExperiment {
         reproduced: !grid.isEmpty && better.count == grid.count))
     }
     for name in architectures.dropFirst() {
-      let better = toy.ks.filter { point(name, $0).meanSquaredError < point("shallow", $0).meanSquaredError }
+      let better = toy.ks.filter { point(name, $0).meanSquaredError < point(.shallow, $0).meanSquaredError }
       findings.append(SourceFinding(
         claim: "The same at equal k (for comparison; not used for the claim, as L0 < k by different amounts)",
-        measured: "\(name): " + toy.ks.map { k in "k=\(k): \(Figures.format(point(name, k).fractionOfVarianceUnexplained, digits: 3)) vs \(Figures.format(point("shallow", k).fractionOfVarianceUnexplained, digits: 3))" }
+        measured: "\(name): " + toy.ks.map { k in "k=\(k): \(Figures.format(point(name, k).fractionOfVarianceUnexplained, digits: 3)) vs \(Figures.format(point(.shallow, k).fractionOfVarianceUnexplained, digits: 3))" }
           .joined(separator: "; ") + " (FVU)",
         criterion: "lower at every k (here \(better.count) of \(toy.ks.count))", reproduced: better.count == toy.ks.count))
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders the frontier experiment's record as Markdown and its L0–FVU plot as SVG.
 enum FrontierReport {
-  static let colors = ["shallow": "#1f77b4", "deep encoder": "#d62728", "deep encoder + decoder": "#2ca02c"]
+  static let colors: [FrontierArchitecture: String] = [.shallow: "#1f77b4", .deepEncoder: "#d62728", .deepEncoderDecoder: "#2ca02c"]
 
   static func markdown(_ record: FrontierExperiment.Record, figure: String, lossFigure: String?) -> ReportParts {
     let toy = record.toy, t = toy.training
@@ -16,7 +16,7 @@ enum FrontierReport {
     setup.add("metrics", "L0 = mean number of nonzero codes; MSE = mean Σ_d (x̂ − x)²; FVU = 1 − explained variance (SAELens 6.54), all on the training samples")
     var table = MarkdownTable("k", "architecture", "L0", "MSE", "FVU", "dead latents")
     for p in record.points {
-      table.add(String(p.k), p.architecture, Figures.format(p.l0, digits: 4), Figures.format(p.meanSquaredError, digits: 4),
+      table.add(String(p.k), p.architecture.rawValue, Figures.format(p.l0, digits: 4), Figures.format(p.meanSquaredError, digits: 4),
                 Figures.format(p.fractionOfVarianceUnexplained, digits: 4), String(p.deadLatents))
     }
     out += "## The frontier\n\n![L0 against FVU](\(figure))\n\n" + table.text + "\n"
@@ -56,7 +56,7 @@ enum FrontierReport {
                        xLabel: "step", yLabel: "batch loss", logY: true)
     func dash(_ k: Int) -> String? { dashes[(toy.ks.firstIndex(of: k) ?? 0) % dashes.count] }
     for (point, curve) in curves { plot.polyline(curve, color: colors[point.architecture] ?? "#000", dash: dash(point.k), legend: nil) }
-    for (row, name) in FrontierExperiment.architectures.enumerated() { plot.legend(name, color: colors[name] ?? "#000", row: row, width: 270) }
+    for (row, name) in FrontierExperiment.architectures.enumerated() { plot.legend(name.rawValue, color: colors[name] ?? "#000", row: row, width: 270) }
     for (row, k) in toy.ks.enumerated() { plot.legend("k = \(k)", color: "#555", dash: dash(k), row: row, width: 80) }
     return plot.document
   }
@@ -67,7 +67,7 @@ enum FrontierReport {
     var plot = SVGPlot(x: 0...max(1, maxL0), y: 0...max(1e-6, maxFVU), title: "L0–FVU frontier", xLabel: "L0", yLabel: "FVU (1 − explained variance)")
     for p in points { plot.dot(p.l0, p.fractionOfVarianceUnexplained, color: colors[p.architecture] ?? "#000") }
     for (i, name) in FrontierExperiment.architectures.enumerated() {
-      plot.label(0.6 * max(1, maxL0), maxFVU * (1 - 0.08 * Double(i)), name, color: colors[name] ?? "#000")
+      plot.label(0.6 * max(1, maxL0), maxFVU * (1 - 0.08 * Double(i)), name.rawValue, color: colors[name] ?? "#000")
     }
     return plot.document
   }

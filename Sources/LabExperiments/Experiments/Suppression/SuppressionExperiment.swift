@@ -13,13 +13,13 @@ import LabTraining
 /// ground-truth metric, per-feature shrinkage included (``GroundTruthMetrics``).
 public enum SuppressionExperiment {
   /// The SAE architectures trained at every scale, by method name.
-  public static let saeMethods = ["relu-l1", "relu-l1-unit", "topk", "nsae"]
+  public static let saeMethods: [SuppressionMethod] = [.reluL1, .reluL1Unit, .topK, .nsae]
   /// The candidates with exact (optimal) codes of a unit-norm dictionary, to which Theorem 8.3 applies.
-  public static let exactMethods = ["dictionary-learning", "relu-l1-exact"]
+  public static let exactMethods: [SuppressionMethod] = [.dictionaryLearning, .reluL1Exact]
 
   /// One candidate, measured on the evaluation samples.
   public struct Candidate: Codable, Sendable {
-    public var method: String
+    public var method: SuppressionMethod
     /// λ of its own L1 problem (C/2 for the ReLU-L1 SAEs and the exact candidates), or nil outside the theory (TopK, NSAE).
     public var lambda: Double?
     public var metrics: GroundTruthMetrics
@@ -69,7 +69,7 @@ public enum SuppressionExperiment {
   static let pointMethods = saeMethods + [exactMethods[0]]
 
   /// The (scale, method) of sweep point `index`: every method at each scale in turn.
-  static func point(_ index: Int, of toy: SuppressionToy) -> (scale: Double, method: String) {
+  static func point(_ index: Int, of toy: SuppressionToy) -> (scale: Double, method: SuppressionMethod) {
     (toy.inputScales[index / pointMethods.count], pointMethods[index % pointMethods.count])
   }
 
@@ -81,14 +81,16 @@ public enum SuppressionExperiment {
     return seeds
   }
 
-  /// The SAE architecture of `method` and the λ of its own L1 problem (nil outside the theory).
-  static func architecture(_ method: String, toy: SuppressionToy) -> (any SAEArchitecture, Double?) {
+  /// The SAE architecture of `method` and the λ of its own L1 problem (nil outside the theory);
+  /// nil for the candidates that are not SAEs.
+  static func architecture(_ method: SuppressionMethod, toy: SuppressionToy) -> (architecture: any SAEArchitecture, lambda: Double?)? {
     let c = toy.l1Coefficient
     switch method {
-    case "relu-l1": return (ReLUL1Architecture(l1Coefficient: c), lambda(toy))
-    case "relu-l1-unit": return (UnitNormReLUL1Architecture(l1Coefficient: c), lambda(toy))
-    case "topk": return (TopKArchitecture(k: toy.topK), nil)
-    default: return (NormalizedSAEArchitecture(alpha: toy.nsaeAlpha, noiseSigma: toy.nsaeNoise), nil)
+    case .reluL1: return (ReLUL1Architecture(l1Coefficient: c), lambda(toy))
+    case .reluL1Unit: return (UnitNormReLUL1Architecture(l1Coefficient: c), lambda(toy))
+    case .topK: return (TopKArchitecture(k: toy.topK), nil)
+    case .nsae: return (NormalizedSAEArchitecture(alpha: toy.nsaeAlpha, noiseSigma: toy.nsaeNoise), nil)
+    case .dictionaryLearning, .reluL1Exact: return nil
     }
   }
 
@@ -123,15 +125,16 @@ public enum SuppressionExperiment {
   }
 
   /// The SAE of `method` at scale `s`, measured; for `relu-l1` also the exact codes on its normalised decoder.
-  static func sae(_ method: String, scale s: Double, toy: SuppressionToy, _ samples: ScaleSamples, progress: (String) -> Void) -> PointResult {
+  static func sae(_ method: SuppressionMethod, scale s: Double, toy: SuppressionToy, _ samples: ScaleSamples, progress: (String) -> Void) -> PointResult? {
+    guard let (architecture, ownLambda) = architecture(method, toy: toy) else { return nil }
     progress("scale \(Figures.format(s)): \(method) SAE")
-    let (architecture, ownLambda) = architecture(method, toy: toy), train = samples.train
+    let train = samples.train
     let x = Matrix(rows: train.samples.rows, columns: train.samples.columns, storage: train.samples.storage.map(Float.init))
     let configuration = TrainingConfiguration(architecture: architecture, width: toy.training.width, batchSize: toy.training.batchSize,
                                               steps: toy.training.steps, learningRate: toy.training.learningRate, seed: seeds(toy)["sae/\(method)"]!)
     let autoencoder = Trainer.train(configuration, data: x).autoencoder
     let candidate = samples.context.score(method: method, autoencoder, lambda: ownLambda)
-    guard method == "relu-l1" else { return .sae(candidate, exactCodes: nil) }
+    guard method == .reluL1 else { return .sae(candidate, exactCodes: nil) }
     let decoder = BlockMinimization.normalizedRows(double(autoencoder.parameters.decoderWeights))
     return .sae(candidate, exactCodes: samples.context.score(method: exactMethods[1], exactCodesFor: decoder,
                                                              bias: autoencoder.parameters.decoderBias.map(Double.init), lambda: lambda(toy)))
@@ -160,7 +163,7 @@ public enum SuppressionExperiment {
     var boundLambda: Double
 
     /// An SAE with its own encoder's codes and its own reconstruction.
-    func score(method: String, _ autoencoder: SparseAutoencoder<Float>, lambda: Double?) -> Candidate {
+    func score(method: SuppressionMethod, _ autoencoder: SparseAutoencoder<Float>, lambda: Double?) -> Candidate {
       let x = Matrix(rows: eval.samples.rows, columns: eval.samples.columns, storage: eval.samples.storage.map(Float.init))
       let z = autoencoder.encode(x)
       return score(method: method, codes: SuppressionExperiment.double(z), decoder: SuppressionExperiment.double(autoencoder.parameters.decoderWeights),
@@ -169,14 +172,14 @@ public enum SuppressionExperiment {
     }
 
     /// Exact nonnegative lasso codes at λ for a unit-norm `decoder` and `bias`.
-    func score(method: String, exactCodesFor decoder: Matrix<Double>, bias: [Double], lambda: Double) -> Candidate {
+    func score(method: SuppressionMethod, exactCodesFor decoder: Matrix<Double>, bias: [Double], lambda: Double) -> Candidate {
       let codes = NonnegativeLasso(dictionary: decoder, lambda: lambda).codes(for: eval.samples, bias: bias)
       var xhat = codes.multiplied(by: decoder)
       for t in 0..<xhat.rows { for d in 0..<xhat.columns { xhat[t, d] += bias[d] } }
       return score(method: method, codes: codes, decoder: decoder, bias: bias, reconstructions: xhat, lambda: lambda, identity: true)
     }
 
-    func score(method: String, codes: Matrix<Double>, decoder: Matrix<Double>, bias: [Double], reconstructions: Matrix<Double>,
+    func score(method: SuppressionMethod, codes: Matrix<Double>, decoder: Matrix<Double>, bias: [Double], reconstructions: Matrix<Double>,
                lambda: Double?, identity: Bool) -> Candidate {
       let metrics = GroundTruthMetrics.evaluate(inputs: eval.samples, codes: codes, decoder: decoder, bias: bias, reconstructions: reconstructions,
                                                 truth: eval.dictionary, trueCodes: eval.codes, parents: [], lambda: boundLambda,
@@ -220,8 +223,11 @@ extension SuppressionExperiment: SweepExperiment {
   /// Trains the point's SAE (or runs dictionary learning) at its scale and measures it on the evaluation samples.
   public static func runPoint(_ index: Int, of toy: SuppressionToy, progress: (String) -> Void) throws -> PointResult {
     let (s, method) = point(index, of: toy), samples = try ScaleSamples(toy, scale: s)
-    return method == exactMethods[0] ? dictionary(scale: s, toy: toy, samples, progress: progress)
-      : sae(method, scale: s, toy: toy, samples, progress: progress)
+    if method == .dictionaryLearning { return dictionary(scale: s, toy: toy, samples, progress: progress) }
+    guard let result = sae(method, scale: s, toy: toy, samples, progress: progress) else {
+      throw SweepPointError(index: index, "'\(method)' is neither an SAE nor dictionary learning")
+    }
+    return result
   }
 
   /// Collects each scale's candidates (the SAEs, dictionary learning, then the ReLU-L1 SAE's exact
@@ -235,7 +241,7 @@ extension SuppressionExperiment: SweepExperiment {
         let index = position * pointMethods.count + offset
         switch (results[index], method == exactMethods[0]) {
         case (.sae(let candidate, let exactCodes), false)
-          where candidate.method == method && (method == "relu-l1" ? exactCodes?.method == exactMethods[1] : exactCodes == nil):
+          where candidate.method == method && (method == .reluL1 ? exactCodes?.method == .reluL1Exact : exactCodes == nil):
           candidates.append(candidate)
           exact = exact ?? exactCodes
         case (.dictionary(let candidate, let kkt, let iterations, let termination), true) where candidate.method == method:

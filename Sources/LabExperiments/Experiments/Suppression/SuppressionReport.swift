@@ -7,10 +7,10 @@ import LabTraining
 enum SuppressionReport {
   /// Every candidate, in table and legend order.
   static let methods = SuppressionExperiment.saeMethods + SuppressionExperiment.exactMethods
-  static let colors = ["relu-l1": "#1f77b4", "relu-l1-unit": "#17becf", "topk": "#2ca02c", "nsae": "#d62728",
-                       "dictionary-learning": "#9467bd", "relu-l1-exact": "#8c564b"]
+  static let colors: [SuppressionMethod: String] = [.reluL1: "#1f77b4", .reluL1Unit: "#17becf", .topK: "#2ca02c", .nsae: "#d62728",
+                                                      .dictionaryLearning: "#9467bd", .reluL1Exact: "#8c564b"]
   /// Legend names short enough for the plot's legend column.
-  static let legend = ["dictionary-learning": "dict. learning"]
+  static let legend: [SuppressionMethod: String] = [.dictionaryLearning: "dict. learning"]
 
   static func markdown(_ record: SuppressionExperiment.Record, figures: [String]) -> ReportParts {
     let toy = record.toy, w = toy.world, lambda = SuppressionExperiment.lambda(toy)
@@ -46,7 +46,7 @@ enum SuppressionReport {
                                   "points above the bound", "largest excess")
       for c in scale.candidates {
         let m = c.metrics
-        summary.add(c.method, Figures.format(m.l0, digits: 3), Figures.format(c.meanWeightedL1, digits: 4), Figures.format(m.meanSquaredError, digits: 4),
+        summary.add(c.method.rawValue, Figures.format(m.l0, digits: 3), Figures.format(c.meanWeightedL1, digits: 4), Figures.format(m.meanSquaredError, digits: 4),
                     Figures.format(1 - m.explainedVariance, digits: 3), Figures.format(m.shrinkage, digits: 4),
                     Figures.format(m.relativeReconstructionBias, digits: 4), Figures.format(m.normRatioOfSums, digits: 4), Figures.format(c.byNorm.meanDeficit, digits: 4), Figures.format(m.mcc, digits: 3),
                     "\(c.byNorm.boundViolations) of \(toy.evaluationSamples)", Figures.format(c.byNorm.largestExcess, digits: 3))
@@ -54,7 +54,7 @@ enum SuppressionReport {
       out += summary.text + "\n"
       out += "Dictionary learning: \(scale.dictionaryIterations) iterations, \(scale.dictionaryTermination), max KKT residual \(Figures.format(scale.dictionaryKKT.maximum, digits: 2)).\n\n"
       var bins = MarkdownTable("‖x‖ bin", "samples", "mean ‖x‖", "bound", "relu-l1", "relu-l1-unit", "topk", "nsae", "dictionary-learning", "relu-l1-exact")
-      let reference = scale.candidates.first { $0.method == "dictionary-learning" } ?? scale.candidates[0]
+      let reference = scale.candidates.first { $0.method == .dictionaryLearning } ?? scale.candidates[0]
       for (index, bin) in reference.byNorm.bins.enumerated() {
         let values = methods.map { method -> String in
           guard let c = scale.candidates.first(where: { $0.method == method }), index < c.byNorm.bins.count else { return "—" }
@@ -102,12 +102,12 @@ enum SuppressionReport {
 
   /// One series per candidate through its bins, and the bound, on a plot whose x range leaves room for the legend.
   static func plot(title: String, xLabel: String, yLabel: String, y: ClosedRange<Double> = 0...1.6,
-                   series: [(name: String, points: [(Double, Double)])], bound: (name: String, points: [(Double, Double)])) -> String {
+                   series: [(method: SuppressionMethod, points: [(Double, Double)])], bound: (name: String, points: [(Double, Double)])) -> String {
     let xs = (series.flatMap(\.points) + bound.points).map(\.0)
     var plot = SVGPlot(x: 0...(1.5 * (xs.max() ?? 1)), y: y, title: title, xLabel: xLabel, yLabel: yLabel)
     for (row, s) in series.enumerated() where !s.points.isEmpty {
-      plot.polyline(s.points, color: colors[s.name] ?? "#000", legend: legend[s.name] ?? s.name, legendRow: row)
-      for p in s.points { plot.dot(p.0, p.1, color: colors[s.name] ?? "#000", radius: 2.5) }
+      plot.polyline(s.points, color: colors[s.method] ?? "#000", legend: legend[s.method] ?? s.method.rawValue, legendRow: row)
+      for p in s.points { plot.dot(p.0, p.1, color: colors[s.method] ?? "#000", radius: 2.5) }
     }
     plot.polyline(bound.points, color: "#000", legend: bound.name, legendRow: series.count)
     return plot.document
