@@ -63,4 +63,19 @@ import Testing
       }
     }
   }
+
+  @Test("a toy file naming an unknown end of the pair inequality fails naming the field and the known names")
+  func unknownEndInToy() throws {
+    let repository = Self.notebooks.deletingLastPathComponent()
+    let text = try String(contentsOf: repository.appendingPathComponent("toys/exclusive.json"), encoding: .utf8)
+    let broken = text.replacingOccurrences(of: "\"lower\"", with: "\"middle\"")
+    #expect(broken != text)
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("exclusive-\(UUID().uuidString).json")
+    try Data(broken.utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    #expect(throws: ToyFileError.self) { try ToyLoader.load(ExclusiveToy.self, path: url.path) }
+    do { _ = try ToyLoader.load(ExclusiveToy.self, path: url.path) } catch {
+      #expect("\(error)".contains("failingEnd") && "\(error)".contains("must be one of \"lower\", \"upper\", got \"middle\""), "\(error)")
+    }
+  }
 }

@@ -13,7 +13,7 @@ enum StateAssessment {
     let lpK = try KKTLinearProgram.solve(problem)
     let lpR = try ReconstructionPreservingProgram.solve(problem, weight: problem.lambda)
     let epsilon = verdictTolerance * scale
-    let verdict = Verdict.decide([lpK, lpR], scale: scale, relativeTolerance: verdictTolerance).rawValue
+    let verdict = Verdict.decide([lpK, lpR], scale: scale, relativeTolerance: verdictTolerance)
     func steps(_ test: LPTestResult) -> SelfVerification? {
       guard test.isTrusted, test.value < -epsilon, let direction = test.direction else { return nil }
       return SelfVerification.measure(problem, along: direction, predictedSlope: test.value)

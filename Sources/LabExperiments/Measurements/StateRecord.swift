@@ -37,7 +37,7 @@ public struct StateRecord: Codable, Sendable {
   /// LP-R (ω = λ).
   public var lpR: LPRecord
   /// §5.1 verdict: `descent-found` or `stationary` (or `inconclusive`).
-  public var verdict: String
+  public var verdict: Verdict
   /// Self-verification of the LP-K direction, when it found descent.
   public var lpKSteps: SelfVerification?
   /// Self-verification of the LP-R direction, when it found descent.

@@ -10,10 +10,19 @@ import LabTraining
 /// coefficient C a ReLU-L1 SAE and exact dictionary learning at λ = C/2 started from the ground truth,
 /// all scored against the truth on fresh samples (``GroundTruthMetrics``).
 public enum AbsorptionExperiment {
+  /// A candidate of the absorption experiment, by the name its record and report use.
+  public enum Method: String, NamedCase {
+    /// The SAELens `standard` ReLU-L1 SAE.
+    case reluL1 = "relu-l1"
+    /// TopK.
+    case topK = "topk"
+    /// Exact dictionary learning at λ = C/2.
+    case dictionaryLearning = "dictionary-learning"
+  }
+
   /// One trained candidate, scored on the evaluation samples.
   public struct Candidate: Codable, Sendable {
-    /// `relu-l1`, `topk` or `dictionary-learning`.
-    public var method: String
+    public var method: Method
     /// λ of the per-feature shrinkage bound (C/2; 0 for TopK, whose penalty is outside the theory).
     public var lambda: Double
     public var metrics: GroundTruthMetrics
@@ -93,7 +102,7 @@ public enum AbsorptionExperiment {
   static func rate(_ toy: AbsorptionToy, rate r: Double, progress: (String) -> Void) -> Rate {
     progress("co-occurrence \(Figures.format(r)): data and TopK SAE")
     let (train, eval) = samples(toy, rate: r)
-    let topK = score(saeMethod: "topk", trainSAE(TopKArchitecture(k: toy.sae.topK), toy: toy, data: train,
+    let topK = score(saeMethod: .topK, trainSAE(TopKArchitecture(k: toy.sae.topK), toy: toy, data: train,
                                                  seed: SeedTree(root: toy.seed).seed(for: "sae/\(tag(r))")),
                      lambda: 0, on: eval, toy: toy)
     let evaluated = toy.world.parents.map { p in (0..<eval.codes.rows).filter { eval.codes[$0, p] > 0 } }
@@ -112,7 +121,7 @@ public enum AbsorptionExperiment {
                           storage: Array(train.samples.storage.prefix(toy.dictionarySamples * train.samples.columns)))
     let lambda = c / 2
     let autoencoder = trainSAE(ReLUL1Architecture(l1Coefficient: c), toy: toy, data: train, seed: SeedTree(root: toy.seed).seed(for: saePath(r, c)))
-    let sae = score(saeMethod: "relu-l1", autoencoder, lambda: lambda, on: eval, toy: toy)
+    let sae = score(saeMethod: .reluL1, autoencoder, lambda: lambda, on: eval, toy: toy)
     var stationarity: SAEStationarity?
     if r == toy.heatMapRate && c == toy.heatMapL1 {
       progress("co-occurrence \(Figures.format(r)), C = \(Figures.format(c)): stationarity of the SAE")
@@ -125,7 +134,7 @@ public enum AbsorptionExperiment {
     let fit = BlockMinimization.fit(samples: learning, initialDictionary: train.dictionary, initialBias: nil, lambda: lambda,
                                     configuration: toy.dictionaryLearning)
     let evalCodes = NonnegativeLasso(dictionary: fit.problem.dictionary, lambda: lambda).codes(for: eval.samples, bias: nil)
-    let dictionary = score(method: "dictionary-learning", codes: evalCodes, decoder: fit.problem.dictionary,
+    let dictionary = score(method: .dictionaryLearning, codes: evalCodes, decoder: fit.problem.dictionary,
                            bias: Array(repeating: 0, count: eval.samples.columns), reconstructions: nil, lambda: lambda, on: eval, toy: toy)
     let cell = Cell(l1: c, lambda: lambda, truthLPK: KKTLinearProgram.closedFormValue(truth),
                     truthScale: Verdict.scale(lambda: lambda, codeTotal: truthCodes.storage.reduce(0, +), loss: truth.loss),
@@ -146,7 +155,7 @@ public enum AbsorptionExperiment {
     return (autoencoder, history.entries)
   }
 
-  static func score(saeMethod method: String, _ trained: TrainedSAE, lambda: Double, on eval: SyntheticDataset,
+  static func score(saeMethod method: Method, _ trained: TrainedSAE, lambda: Double, on eval: SyntheticDataset,
                     toy: AbsorptionToy) -> Candidate {
     let autoencoder = trained.autoencoder
     let x = Matrix(rows: eval.samples.rows, columns: eval.samples.columns, storage: eval.samples.storage.map(Float.init))
@@ -159,7 +168,7 @@ public enum AbsorptionExperiment {
     return candidate
   }
 
-  static func score(method: String, codes: Matrix<Double>, decoder: Matrix<Double>, bias: [Double], reconstructions: Matrix<Double>?,
+  static func score(method: Method, codes: Matrix<Double>, decoder: Matrix<Double>, bias: [Double], reconstructions: Matrix<Double>?,
                     lambda: Double, on eval: SyntheticDataset, toy: AbsorptionToy) -> Candidate {
     let metrics = GroundTruthMetrics.evaluate(inputs: eval.samples, codes: codes, decoder: decoder, bias: bias,
                                               reconstructions: reconstructions, truth: eval.dictionary, trueCodes: eval.codes,

@@ -33,7 +33,7 @@ enum AbsorptionReport {
       func add(_ c: AbsorptionExperiment.Candidate, _ l1: String) {
         let m = c.metrics
         let split = w.parents.map { "\(m.latentsPerFeature[$0])/\(m.latentsPerFeature[$0 + 1])" }.joined(separator: ", ")
-        table.add(c.method, l1, Figures.format(m.meanAbsorptionFraction, digits: 3), Figures.format(m.fullAbsorptionRate, digits: 3),
+        table.add(c.method.rawValue, l1, Figures.format(m.meanAbsorptionFraction, digits: 3), Figures.format(m.fullAbsorptionRate, digits: 3),
                   c.childParentCosines.map { Figures.format($0, digits: 3) }.joined(separator: ", "), Figures.format(m.mcc, digits: 3),
                   Figures.format(m.explainedVariance, digits: 3), Figures.format(m.l0, digits: 3), Figures.format(m.shrinkage, digits: 3), split)
       }
@@ -57,7 +57,7 @@ enum AbsorptionReport {
       for candidate in [cell.sae, cell.dictionary] {
         for shrink in candidate.metrics.featureShrinkage {
           for bin in shrink.bins {
-            table.add(candidate.method, w.featureNames[shrink.feature], String(bin.samples), Figures.format(bin.meanFeatureRatio, digits: 4),
+            table.add(candidate.method.rawValue, w.featureNames[shrink.feature], String(bin.samples), Figures.format(bin.meanFeatureRatio, digits: 4),
                       Figures.format(bin.meanSuppression, digits: 4), Figures.format(bin.meanBound, digits: 4), String(shrink.boundViolations))
           }
         }
@@ -100,7 +100,7 @@ enum AbsorptionReport {
     svg += "<text x=\"\(f(width / 2))\" y=\"22\" font-size=\"15\" text-anchor=\"middle\">cos(decoder row, true feature) at r = \(Figures.format(toy.heatMapRate)), C = \(Figures.format(toy.heatMapL1))</text>\n"
     for (index, panel) in panels.enumerated() {
       let x0 = left + Double(index) * (panelWidth + gap)
-      svg += "<text x=\"\(f(x0 + panelWidth / 2))\" y=\"\(f(top - 22))\" font-size=\"13\" text-anchor=\"middle\">\(panel.method)</text>\n"
+      svg += "<text x=\"\(f(x0 + panelWidth / 2))\" y=\"\(f(top - 22))\" font-size=\"13\" text-anchor=\"middle\">\(panel.method.rawValue)</text>\n"
       for (j, row) in panel.cosines.enumerated() {
         for (i, value) in row.enumerated() {
           let shade = Int((255 * (1 - min(1, abs(value)))).rounded())

@@ -266,10 +266,14 @@ public enum ExclusiveExperiment {
       let pair = c.pairsWithBias.first { $0.i == 0 && $0.j == 1 }
       let silent = c.silentDonorCodes
       let target = (1 - (pair?.cosine ?? 1)) * c.donorMean
-      let endFails = example.failingEnd == "lower" ? (silent.min() ?? 0) > target : (silent.max() ?? .infinity) < target
-      checks.append(Check("\(c.name)/\(example.failingEnd)-end-fails", claim: "Thm 6.4(b): with a bias the \(example.failingEnd) inequality of min_{B_1} z_0 ≤ (1 − c)z̄_0 ≤ max_{B_1} z_0 fails",
+      let endFails: Bool, failure: String
+      switch example.failingEnd {
+      case .lower: (endFails, failure) = ((silent.min() ?? 0) > target, "min > (1 − c)z̄_0")
+      case .upper: (endFails, failure) = ((silent.max() ?? .infinity) < target, "max < (1 − c)z̄_0")
+      }
+      checks.append(Check("\(c.name)/\(example.failingEnd.rawValue)-end-fails", claim: "Thm 6.4(b): with a bias the \(example.failingEnd.rawValue) inequality of min_{B_1} z_0 ≤ (1 − c)z̄_0 ≤ max_{B_1} z_0 fails",
                           measured: "[\(Figures.format(silent.min())), \(Figures.format(silent.max()))] vs (1 − c)z̄_0 = \(Figures.format(target)); modified form c = \(Figures.format(pair?.cosine)), H = \(Figures.interval(pair?.hullLow, pair?.hullHigh))",
-                          [.stated(example.failingEnd == "lower" ? "min > (1 − c)z̄_0" : "max < (1 − c)z̄_0", pair != nil && !pair!.pass && endFails)]))
+                          [.stated(failure, pair != nil && !pair!.pass && endFails)]))
       let measured = c.move?.steps.map(\.costChange) ?? []
       let differences = measured.count == c.closedForm.count ? zip(measured, c.closedForm).map { abs($0 - $1) / max(1, abs($1)) } : []
       checks.append(Check("\(c.name)/exact-move", claim: "Thm 4.2(c): the exact pair move lowers the cost by the closed form ΔC(θ)",

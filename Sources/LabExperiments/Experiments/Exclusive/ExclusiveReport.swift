@@ -30,7 +30,7 @@ enum ExclusiveReport {
     for c in record.trained {
       let s = c.state
       trained.add(c.dictionary, "\(c.iterations) (\(c.termination.rawValue))", Figures.format(s.loss, digits: 10), Figures.format(s.kkt.maximum, digits: 3),
-                  Figures.format(s.lpK.relativeValue, digits: 3), Figures.format(s.lpR.relativeValue, digits: 3), s.verdict,
+                  Figures.format(s.lpK.relativeValue, digits: 3), Figures.format(s.lpR.relativeValue, digits: 3), s.verdict.rawValue,
                   "\(s.pairs.filter(\.pass).count) / \(s.pairs.count)", "\(Figures.format(c.largestDecrease, digits: 3)) over \(c.perturbations)")
     }
     out += trained.text + "\n"

@@ -51,10 +51,18 @@ public struct ExclusiveToy: ExperimentToy {
     public var atoms: [[Double]]
     /// Activity types (codes, count), as in the star toy.
     public var activityTypes: [StarToy.ActivityType]
-    /// The end of H_{0|1} expected to fail: `lower` or `upper`.
-    public var failingEnd: String
+    /// The end of H_{0|1} expected to fail.
+    public var failingEnd: End
     /// Step lengths τ of the exact pair move.
     public var steps: [Double]
+
+    /// An end of the raw pair inequality min_{B_1} z_0 ≤ (1 − c)z̄_0 ≤ max_{B_1} z_0, as toy files name it.
+    public enum End: String, NamedCase {
+      /// min_{B_1} z_0 ≤ (1 − c)z̄_0.
+      case lower
+      /// (1 − c)z̄_0 ≤ max_{B_1} z_0.
+      case upper
+    }
   }
 
   public var id: String
@@ -84,10 +92,10 @@ public struct ExclusiveToy: ExperimentToy {
     counterexamples: [
       Counterexample(name: "covering-clusters", atoms: [[1, 0], [0, 1]],
                      activityTypes: [.init(codes: [1, 0], count: 20), .init(codes: [0, 1], count: 20)],
-                     failingEnd: "lower", steps: [0.05, 0.2, 0.5]),
+                     failingEnd: .lower, steps: [0.05, 0.2, 0.5]),
       Counterexample(name: "obtuse", atoms: [[1, 0], [-0.8, 0.6]],
                      activityTypes: [.init(codes: [1, 0], count: 30), .init(codes: [0, 1], count: 10), .init(codes: [0, 0], count: 10)],
-                     failingEnd: "upper", steps: [0.05, 0.2, 0.5]),
+                     failingEnd: .upper, steps: [0.05, 0.2, 0.5]),
     ])
 
   public func problems() -> [String] {
@@ -126,7 +134,6 @@ public struct ExclusiveToy: ExperimentToy {
       if !example.activityTypes.allSatisfy({ $0.codes.count == 2 && $0.codes.allSatisfy { $0.isFinite && $0 >= 0 } && (1...100_000).contains($0.count) }) {
         found.append("'\(place).activityTypes' must have two finite codes ≥ 0 and a count in 1...100000 each")
       }
-      if !["lower", "upper"].contains(example.failingEnd) { found.append("'\(place).failingEnd' must be \"lower\" or \"upper\", got \"\(example.failingEnd)\"") }
       if example.steps.isEmpty || !example.steps.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) { found.append("'\(place).steps' must be numbers in (0, 1), got \(example.steps)") }
     }
     return found

@@ -1,6 +1,6 @@
 /// The three deep-SAE architectures of the frontier sweep, by the name records and reports use
 /// (the raw value; an unknown name fails to decode, naming the field).
-public enum FrontierArchitecture: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+public enum FrontierArchitecture: String, NamedCase, CustomStringConvertible {
   /// TopK sparse layer, unit-norm decoder.
   case shallow
   /// One hidden encoder layer (tanh, LayerNorm, residual).

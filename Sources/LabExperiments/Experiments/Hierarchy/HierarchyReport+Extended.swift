@@ -45,7 +45,7 @@ extension HierarchyReport {
       table.add(String(index + 1), Figures.format(r.childAngleDegrees, digits: 6) + "°", r.bias ? "free" : "none", String(r.iterations),
                 Figures.format(r.trained.kkt.maximum, digits: 2), Figures.format(r.trained.lpKClosedForm / r.trained.scale, digits: 3),
                 "\(Figures.format(r.trained.lpK.relativeValue, digits: 3)) (\(r.trained.lpK.verified ? "yes" : "no"))",
-                Figures.format(r.trained.lpR.relativeValue, digits: 3), r.trained.verdict,
+                Figures.format(r.trained.lpR.relativeValue, digits: 3), r.trained.verdict.rawValue,
                 r.supportInclusions.isEmpty ? "none" : r.supportInclusions.map { "\(name($0[ifPresent: 0])) ⊆ \(name($0[ifPresent: 1]))" }.joined(separator: ", "))
     }
     return out + table.text + "\n"

@@ -82,7 +82,7 @@ public enum HierarchyReport {
     figures.add("LP-K (GLPK, verified: \(s.lpK.verified ? "yes" : "no"); \(s.lpK.columns) columns, \(s.lpK.rows) rows)", "\(Figures.format(s.lpK.value, digits: 8)) (duality gap \(Figures.format(s.lpK.dualityGap, digits: 2)))")
     figures.add("LP-K closed form (§5.2)", Figures.format(s.lpKClosedForm, digits: 8))
     figures.add("LP-R (GLPK, verified: \(s.lpR.verified ? "yes" : "no"); \(s.lpR.columns) columns, \(s.lpR.rows) rows)", "\(Figures.format(s.lpR.value, digits: 8)) (duality gap \(Figures.format(s.lpR.dualityGap, digits: 2)))")
-    figures.add("scale λΣz; verdict (§5.1)", "\(Figures.format(s.scale, digits: 6)); **\(s.verdict)**")
+    figures.add("scale λΣz; verdict (§5.1)", "\(Figures.format(s.scale, digits: 6)); **\(s.verdict.rawValue)**")
     out += figures.text + "\n"
     out += pairs(s.pairs)
     for (name, steps) in [("LP-K", s.lpKSteps), ("LP-R", s.lpRSteps)] {

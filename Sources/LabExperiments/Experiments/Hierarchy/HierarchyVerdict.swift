@@ -35,7 +35,7 @@ enum HierarchyVerdict {
     let id = v.variant.name
     let gt = v.groundTruth, tr = v.trained
     var checks: [CheckResult] = []
-    checks.append(verdictCheck(id: "\(id)/ground-truth/not-stationary", state: gt, expected: "descent-found",
+    checks.append(verdictCheck(id: "\(id)/ground-truth/not-stationary", state: gt, expected: .descentFound,
       claim: "Thm 6.1(b): the hierarchical ground truth is not stationary for P⁺_λ (§5.1 verdict: min(LP-K, LP-R) < −10⁻⁷·λΣz)"))
     let closedFormGap = abs((gt.lpK.value ?? .nan) - gt.lpKClosedForm)
     checks.append(Check("\(id)/ground-truth/lp-k-closed-form",
@@ -55,7 +55,7 @@ enum HierarchyVerdict {
       claim: "Prediction 18: the trained end state is stationary: LP-K and LP-R > −10⁻⁵·scale",
       measured: "LP-K/scale \(Figures.format(tr.lpK.relativeValue, digits: 3)), LP-R/scale \(Figures.format(tr.lpR.relativeValue, digits: 3))",
       [.that(nil, trainedLP, trainedLPThreshold)], conclusive: tr.lpK.verified && tr.lpR.verified).result)
-    checks.append(verdictCheck(id: "\(id)/trained/verdict", state: tr, expected: "stationary",
+    checks.append(verdictCheck(id: "\(id)/trained/verdict", state: tr, expected: .stationary,
       claim: "§5.1: the trained end state gets the verdict stationary (min(LP-K, LP-R) ≥ −10⁻⁷·λΣz)"))
     checks.append(Check("\(id)/trained/no-support-inclusion",
       claim: "Thm 6.1(b): no stationary point keeps a child–parent pair (∅ ≠ A_i ⊆ A_j)",
@@ -132,10 +132,10 @@ enum HierarchyVerdict {
                  [.stated(exactHull ? "lab→dog fails with H = [1, 1]; 5 of 5 pass" : "lab→dog fails; 5 of 5 pass", holds)]).result
   }
 
-  static func verdictCheck(id: String, state: StateRecord, expected: String, claim: String) -> CheckResult {
+  static func verdictCheck(id: String, state: StateRecord, expected: Verdict, claim: String) -> CheckResult {
     Check(id, claim: claim,
-      measured: "LP-K \(Figures.format(state.lpK.value, digits: 5)), LP-R \(Figures.format(state.lpR.value, digits: 5)), scale \(Figures.format(state.scale, digits: 5)) → \(state.verdict)",
-      [.stated(expected, state.verdict == expected)], conclusive: state.verdict != "inconclusive").result
+      measured: "LP-K \(Figures.format(state.lpK.value, digits: 5)), LP-R \(Figures.format(state.lpR.value, digits: 5)), scale \(Figures.format(state.scale, digits: 5)) → \(state.verdict.rawValue)",
+      [.stated(expected.rawValue, state.verdict == expected)], conclusive: state.verdict != .inconclusive).result
   }
 
   static func stepCheck(id: String, name: String, steps: SelfVerification?) -> CheckResult {

@@ -1,6 +1,6 @@
 /// A candidate of the suppression experiment, by the name its record, report and sub-seeds use
 /// (the raw value, which records keep; an unknown name fails to decode, naming the field).
-public enum SuppressionMethod: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+public enum SuppressionMethod: String, NamedCase, CustomStringConvertible {
   /// The SAELens `standard` ReLU-L1 SAE.
   case reluL1 = "relu-l1"
   /// ReLU-L1 with a unit-norm decoder.
