@@ -52,7 +52,7 @@ struct ExclusivePredictionTests {
   }
 
   /// A counterexample with one activity type per point (codes drawn per point).
-  static func counterexample(_ name: String, atoms: [[Double]], codes: [[Double]], failingEnd: String) -> ExclusiveToy.Counterexample {
+  static func counterexample(_ name: String, atoms: [[Double]], codes: [[Double]], failingEnd: ExclusiveToy.Counterexample.End) -> ExclusiveToy.Counterexample {
     ExclusiveToy.Counterexample(name: name, atoms: atoms, activityTypes: codes.map { .init(codes: $0, count: 1) },
                                 failingEnd: failingEnd, steps: [0.01, 0.05])
   }
@@ -71,8 +71,8 @@ struct ExclusivePredictionTests {
       let q = 4 + rng.nextInt(below: 17)
       let obtuse = (0..<(5 * q)).map { n in n < 3 * q ? [rng.nextUniform(in: 0.98...1.02), 0] : (n < 4 * q ? [0, rng.nextUniform(in: 0.5...1.5)] : [0, 0]) }
       let examples = [
-        Self.counterexample("covering-clusters", atoms: [[1, 0], [c, (1 - c * c).squareRoot()]], codes: covering, failingEnd: "lower"),
-        Self.counterexample("obtuse", atoms: [[1, 0], [-0.8, 0.6]], codes: obtuse, failingEnd: "upper"),
+        Self.counterexample("covering-clusters", atoms: [[1, 0], [c, (1 - c * c).squareRoot()]], codes: covering, failingEnd: .lower),
+        Self.counterexample("obtuse", atoms: [[1, 0], [-0.8, 0.6]], codes: obtuse, failingEnd: .upper),
       ]
       var toy = ExclusiveToy.default
       toy.counterexamples = examples

@@ -212,7 +212,7 @@ import Testing
       ("v1", [[0, 1e300], [5, 1]]),
     ]
     Self.expectLaidOut(HierarchyObjectiveFigure.document(histories), "objective")
-    let series = [(name: "relu-l1", points: [(0.5, 0.3), (5.3, 0.95)]), (name: "topk", points: [(5.3, 1.2)])]
+    let series: [(method: SuppressionMethod, points: [(Double, Double)])] = [(.reluL1, [(0.5, 0.3), (5.3, 0.95)]), (.topK, [(5.3, 1.2)])]
     Self.expectLaidOut(SuppressionReport.plot(title: "t", xLabel: "‖x‖", yLabel: "s(x)", series: series,
                                               bound: (name: "bound (1 − λ/‖x‖)₊", points: [(0.5, 0), (5.3, 0.95)])), "suppression")
     let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../notebooks-md").standardized

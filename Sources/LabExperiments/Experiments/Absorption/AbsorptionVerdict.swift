@@ -1,0 +1,65 @@
+import LabChecks
+
+/// The checks of the absorption experiment (the theory's predictions) and the findings (the source
+/// document's claims, reproduced or not).
+enum AbsorptionVerdict {
+  /// Theorem 6.1(b): the truth is not stationary when LP-K < −ε·scale, ε = 10⁻⁷ (THEORY §5.1).
+  static let descent = Threshold.below(-StateAssessment.verdictTolerance)
+  /// Proposition 6.2: the child's cosine with the parent is 1/√2, and the absorption fraction is the child's share, to this.
+  static let endStateTolerance = Threshold.atMost(0.01)
+
+  static func checks(toy: AbsorptionToy, rates: [AbsorptionExperiment.Rate]) -> [CheckResult] {
+    var checks: [Check] = []
+    for rate in rates where rate.cooccurrence == 1 {
+      for cell in rate.cells {
+        let c = Figures.format(cell.l1)
+        checks.append(Check(
+          "hierarchy/C=\(c)/truth-descent",
+          claim: "Theorem 6.1(b): the hierarchical ground truth (exact codes, λ = C/2) is not stationary: LP-K < 0",
+          measured: "LP-K = \(Figures.format(cell.truthLPK, digits: 4)) (scale λΣz = \(Figures.format(cell.truthScale, digits: 4)))",
+          [.that("LP-K", cell.truthLPK, descent, scale: cell.truthScale, scaleName: "scale")]))
+        let inclusions = cell.dictionary.supportInclusions.filter { $0 }.count
+        checks.append(Check(
+          "hierarchy/C=\(c)/dictionary-breaks-inclusion",
+          claim: "Theorem 6.1(b), Proposition 6.2: exact dictionary learning from the truth lowers the loss and ends with no child ⊆ parent support inclusion",
+          measured: "loss \(Figures.format(cell.truthLoss, digits: 6)) → \(Figures.format(cell.dictionaryLoss, digits: 6)); \(inclusions) of \(cell.dictionary.supportInclusions.count) inclusions left",
+          [.stated("lower loss", cell.dictionaryLoss < cell.truthLoss), .stated("0 inclusions", inclusions == 0)]))
+        if toy.world.magnitude[0] == toy.world.magnitude[1] {
+          let cosines = cell.dictionary.childParentCosines
+          let fraction = cell.dictionary.metrics.meanAbsorptionFraction
+          let worst = cosines.map { abs($0 - 0.5.squareRoot()) }.max() ?? .infinity
+          checks.append(Check(
+            "hierarchy/C=\(c)/dictionary-end-state",
+            claim: "Proposition 6.2, fixed ratio: the child atom ends on the parent + child ray (cos with the parent 1/√2) and the parent is silent on every child point (absorption fraction = share of parent samples with the child)",
+            measured: "cos = \(cosines.map { Figures.format($0, digits: 4) }.joined(separator: ", ")); fraction \(Figures.format(fraction, digits: 4)) vs share \(Figures.format(rate.childShareOfEvaluated, digits: 4))",
+            [.that("|cos − 1/√2|", worst, endStateTolerance), .that("|fraction − share|", abs(fraction - rate.childShareOfEvaluated), endStateTolerance)]))
+        }
+      }
+    }
+    return checks.map(\.result)
+  }
+
+  static func findings(toy: AbsorptionToy, rates: [AbsorptionExperiment.Rate]) -> [SourceFinding] {
+    var findings: [SourceFinding] = []
+    if let hierarchy = rates.first(where: { $0.cooccurrence == 1 }) {
+      let fractions = hierarchy.cells.map(\.sae.metrics.meanAbsorptionFraction)
+      let cosines = hierarchy.cells.flatMap(\.sae.childParentCosines)
+      findings.append(.init(
+        claim: "r = 1: the ReLU-L1 SAE absorbs at every C",
+        measured: "fractions \(fractions.map { Figures.format($0, digits: 3) }.joined(separator: ", ")) vs share \(Figures.format(hierarchy.childShareOfEvaluated, digits: 3)); cos \(cosines.map { Figures.format($0, digits: 3) }.joined(separator: ", "))",
+        criterion: "at every C, absorption fraction ≥ half the share of parent samples with the child, and child decoder cos with the parent ≥ 0.3",
+        reproduced: fractions.allSatisfy { $0 >= 0.5 * hierarchy.childShareOfEvaluated } && cosines.allSatisfy { $0 >= 0.3 }))
+    }
+    for rate in rates where rate.cooccurrence < 1 {
+      let fractions = rate.cells.map(\.sae.metrics.meanAbsorptionFraction)
+      let strongest = rate.cells.max { $0.l1 < $1.l1 }!, weakest = rate.cells.min { $0.l1 < $1.l1 }!
+      findings.append(.init(
+        claim: "r = \(Figures.format(rate.cooccurrence)): imperfect co-occurrence still yields absorption at high L1",
+        measured: "fractions by C = \(rate.cells.map { Figures.format($0.l1) }.joined(separator: ", ")): \(fractions.map { Figures.format($0, digits: 3) }.joined(separator: ", "))",
+        criterion: "the absorption fraction at the largest C is above 0.05 and above the smallest C's",
+        reproduced: strongest.sae.metrics.meanAbsorptionFraction > 0.05
+          && strongest.sae.metrics.meanAbsorptionFraction > weakest.sae.metrics.meanAbsorptionFraction))
+    }
+    return findings
+  }
+}
