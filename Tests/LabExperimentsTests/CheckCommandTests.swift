@@ -41,7 +41,7 @@ struct CheckCommandTests {
     try NumPyArray(vector: [0, 0, 0], as: .float64).encoded.write(to: URL(fileURLWithPath: b))
     let out = directory.appendingPathComponent("out")
     let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05",
-                                          "--json", out.appendingPathComponent("check.json").path,
+                                          "--json-out", out.appendingPathComponent("check.json").path,
                                           "--report", out.appendingPathComponent("check.md").path])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("\"verdict\":\"descent-found\""))
@@ -75,7 +75,7 @@ struct CheckCommandTests {
     let b = directory.appendingPathComponent("b.npy").path
     try NumPyArray(vector: fit.problem.bias!, as: .float64).encoded.write(to: URL(fileURLWithPath: b))
     let json = directory.appendingPathComponent("check.json").path
-    let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--json", json])
+    let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--json-out", json])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let record = try Self.json(json)
     #expect((record["verdict"] as! String) == "stationary", "KKT \(fit.kkt.maximum)")
@@ -99,7 +99,7 @@ struct CheckCommandTests {
     for (dictionary, b, verdict, failing) in [(truth, zero, "descent-found", 1), (trained, bias, "stationary", 0)] {
       let json = directory.appendingPathComponent("check-\(verdict).json").path
       let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", dictionary, "--bias", b, "--lambda", "\(0.05 * scale)",
-                                            "--json", json])
+                                            "--json-out", json])
       #expect(result.status == 0, "stderr: \(result.stderr)")
       let record = try Self.json(json)
       #expect((record["verdict"] as! String) == verdict, "scale \(scale): \(result.stdout)")
@@ -135,7 +135,7 @@ struct CheckCommandTests {
     for s in [1, scale] {
       let x = try Self.write(s * data, "X.npy", in: directory)
       let json = directory.appendingPathComponent("check.json").path
-      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "\(0.1 * s)", "--json", json])
+      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "\(0.1 * s)", "--json-out", json])
       #expect(result.status == 0, "scale \(s): \(result.stdout) \(result.stderr)")
       verdicts.append(try Self.json(json)["verdict"] as! String)
     }
@@ -150,11 +150,11 @@ struct CheckCommandTests {
     scaled[1, 1] = 2
     let d = try Self.write(scaled, "D.npy", in: directory)
     let json = directory.appendingPathComponent("out/check.json").path
-    let rejected = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json", json])
+    let rejected = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json-out", json])
     #expect(rejected.status == 2)
     #expect(rejected.stderr.contains("\(d): row 1 has norm 2.0; atoms must have unit norm within 1e-06 (pass --normalize to rescale them)"))
     #expect(!FileManager.default.fileExists(atPath: json))
-    let accepted = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--normalize", "--json", json])
+    let accepted = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--normalize", "--json-out", json])
     #expect(accepted.status == 0, "stderr: \(accepted.stderr)")
     #expect(FileManager.default.fileExists(atPath: json))
   }
@@ -202,7 +202,7 @@ struct CheckCommandTests {
                                            "--steps", "200", "--lr", "0.01", "--seed", "1", "--out", sae])
     #expect(trained.status == 0, "stderr: \(trained.stderr)")
     let json = directory.appendingPathComponent("check.json").path
-    let result = try LabCommandTests.run(["check", "--data", x, "--sae", sae, "--lambda", "0.05", "--json", json])
+    let result = try LabCommandTests.run(["check", "--data", x, "--sae", sae, "--lambda", "0.05", "--json-out", json])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let record = try Self.json(json)
     #expect((record["codes"] as! String) == "exact-lasso" && (record["bias"] as! Bool))
@@ -242,7 +242,7 @@ struct CheckCommandTests {
     let json = directory.appendingPathComponent("check.json").path
     let report = directory.appendingPathComponent("check.md").path
     let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
-                                          "--json", json, "--report", report])
+                                          "--json-out", json, "--report", report])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("\"signed\":true") && result.stdout.contains("\"verdict\":\"descent-found\""))
     let record = try Self.json(json)
@@ -275,7 +275,7 @@ struct CheckCommandTests {
     for codes in [[], ["--codes", z]] {
       let json = directory.appendingPathComponent("check\(codes.count).json").path
       let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
-                                            "--json", json] + codes)
+                                            "--json-out", json] + codes)
       #expect(result.status == 0, "stderr: \(result.stderr)")
       let record = try Self.json(json)
       #expect((record["signed"] as! Bool) && (record["verdict"] as! String) == "stationary", "LP-K \(record["lpK"] ?? "–")")
@@ -288,7 +288,7 @@ struct CheckCommandTests {
     #expect(unsigned.status == 2 && unsigned.stderr.contains("\(z): element at row 3, column 1 is -0.82") && unsigned.stderr.contains("pass --signed"),
             "stderr: \(unsigned.stderr)")
     let plain = directory.appendingPathComponent("plain.json").path
-    #expect(try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json", plain]).status == 0)
+    #expect(try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json-out", plain]).status == 0)
     #expect((try Self.json(plain)["signed"] as! Bool) == false)
     let sae = try LabCommandTests.run(["check", "--data", x, "--sae", directory.path, "--lambda", "0.05", "--signed"])
     #expect(sae.status == 2 && sae.stderr.contains("'--signed' needs '--dictionary'"))

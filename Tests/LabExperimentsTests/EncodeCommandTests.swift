@@ -35,7 +35,7 @@ struct EncodeCommandTests {
 
   static func encode(_ directory: URL, _ extra: [String], out: String = "Z.npy") throws -> (status: Int32, stdout: String, stderr: String) {
     let path = { (name: String) in directory.appendingPathComponent(name).path }
-    return try LabCommandTests.run(["encode", "--data", path("X.npy"), "--dictionary", path("D.npy"), "--out", path(out)] + extra)
+    return try LabCommandTests.run(["encode", "--data", path("X.npy"), "--dictionary", path("D.npy"), "--codes-out", path(out)] + extra)
   }
 
   @Test("Codes with bias: exit 0, one JSON line with the figures, a float64 N × K file; the same bytes for 1 and 2 threads")
@@ -85,7 +85,7 @@ struct EncodeCommandTests {
     let cases: [(arguments: [String], message: String)] = [
       (["--lambda", "0"], "'--lambda' must be a finite number > 0, got 0.0."),
       (["--lambda", "-1"], "'--lambda' must be a finite number > 0, got -1.0."),
-      (["--lambda", "0.1", "--method", "lars"], "'--method' must be one of active-set, cd, fista, omp, topk, threshold, exact-l1, got 'lars'."),
+      (["--lambda", "0.1", "--method", "lars"], "The value 'lars' is invalid for '--method <name>'. Please provide one of the following: - active-set - cd - fista - omp - topk - threshold - exact-l1"),
       (["--lambda", "0.1", "--bias", path("missing.npy")], "\(path("missing.npy")): no such file"),
       (["--lambda", "0.1", "--bias", path("b3.npy")], "\(path("b3.npy")): the bias b (m) has length 3 but the data X in \(path("X.npy")) has m = 4 columns"),
     ]
@@ -99,7 +99,7 @@ struct EncodeCommandTests {
       ("Xnan.npy", "D.npy", "\(path("Xnan.npy")): element at row 0, column 2 is nan; every element must be finite"),
     ]
     for (data, dictionary, message) in swapped {
-      let result = try LabCommandTests.run(["encode", "--data", path(data), "--dictionary", path(dictionary), "--lambda", "0.1", "--out", path("Z.npy")])
+      let result = try LabCommandTests.run(["encode", "--data", path(data), "--dictionary", path(dictionary), "--lambda", "0.1", "--codes-out", path("Z.npy")])
       #expect(result.status == 2 && result.stderr.contains(message), "\(data), \(dictionary): \(result.stderr)")
     }
     #expect(!FileManager.default.fileExists(atPath: path("Z.npy")))
@@ -111,7 +111,7 @@ struct EncodeCommandTests {
     let manager = FileManager.default
     try manager.copyItem(at: directory.appendingPathComponent("X.npy"), to: directory.appendingPathComponent("independent_X.npy"))
     try manager.copyItem(at: directory.appendingPathComponent("D.npy"), to: directory.appendingPathComponent("independent_D.npy"))
-    let result = try LabCommandTests.run(["bench", "encode", "--data-dir", directory.path, "--n", "40", "--repeats", "1", "--threads", "1,2",
+    let result = try LabCommandTests.run(["bench", "encode", "--data-dir", directory.path, "--samples", "40", "--repeats", "1", "--thread-counts", "1,2",
                                           "--python", directory.appendingPathComponent("no-python").path])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("scikit-learn is not importable"))

@@ -96,7 +96,7 @@ struct LearnCommandTests {
   }
 
   @Test("Bad options and files exit 2 with a message naming them, and write nothing",
-        arguments: [(["--method", "lars"], "'--method'"), (["--atoms", "0"], "'--atoms'"), (["--epochs", "0"], "'--epochs'"),
+        arguments: [(["--method", "lars"], "'--method <method>'"), (["--atoms", "0"], "'--atoms'"), (["--epochs", "0"], "'--epochs'"),
                     (["--lambda=-1"], "'--lambda'"), (["--threads", "0"], "'--threads'")])
   func rejects(extra: [String], named: String) throws {
     let directory = try Self.fixture()

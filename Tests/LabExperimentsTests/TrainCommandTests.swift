@@ -53,7 +53,7 @@ struct TrainCommandTests {
     let exact = try #require(stationarity["exactCodes"] as? [String: Any])
     #expect(["stationary", "descent-found", "inconclusive"].contains(exact["verdict"] as? String ?? ""))
     let checkJSON = directory.appendingPathComponent("check.json").path
-    let checked = try LabCommandTests.run(["check", "--data", x, "--sae", out, "--lambda", "0.01", "--json", checkJSON])
+    let checked = try LabCommandTests.run(["check", "--data", x, "--sae", out, "--lambda", "0.01", "--json-out", checkJSON])
     #expect(checked.status != 2, "stderr: \(checked.stderr)")
     let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkJSON))) as? [String: Any]
     let view = try #require(record?["encoderCodes"] as? [String: Any])

@@ -127,7 +127,7 @@ struct WorldToyTests {
     let unknown = try Self.lab(["generate", "tre", "--out", out])
     #expect(unknown.status == 2 && unknown.stderr.contains("Did you mean 'tree'?"))
     let precision = try Self.lab(["generate", "ray", "--out", out, "--precision", "float16"])
-    #expect(precision.status == 2 && precision.stderr.contains("'--precision' must be float32 or float64, got 'float16'"))
+    #expect(precision.status == 2 && precision.stderr.contains("The value 'float16' is invalid for '--precision <precision>'. Please provide one of 'float32' and 'float64'."))
   }
 
   @Test("lab generate reads and writes SAELens synthetic-model directories")
