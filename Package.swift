@@ -45,6 +45,9 @@ let package = Package(
     .target(
       name: "LabExperiments",
       dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks", "LabTraining"]),
+    /// What the test targets share: the `lab` executable and its runs, scratch directories,
+    /// seeded random matrices.
+    .target(name: "LabTestSupport", dependencies: ["LabNumerics", "LabRandom"]),
     /// The `lab` command.
     .executableTarget(
       name: "lab",
@@ -99,8 +102,14 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabExperimentsTests",
-      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab",
+      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab", "LabTestSupport",
                      "LabChecks", "LabGenerators", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based")],
+      exclude: ["Fixtures"]),
+    /// The `lab` command end to end: options, help, exit codes, outputs, interruptions.
+    .testTarget(
+      name: "LabCLITests",
+      dependencies: ["lab", "LabTestSupport", "LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "LabTraining",
+                     "LabRandom"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabHostileInputTests",

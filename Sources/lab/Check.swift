@@ -25,7 +25,8 @@ struct Check: ParsableCommand {
 
       Examples:
         lab check --data X.npy --dictionary D.npy --lambda 0.05
-        lab check --data X.npy --dictionary D.npy --bias b.npy --lambda 0.05 --json-out check.json --report check.md
+        lab check --data X.npy --dictionary D.npy --bias b.npy --lambda 0.05 --json-out check.json \\
+          --report check.md
         lab check --data X.npy --sae sae-dir --lambda 0.05 --json
       """)
 

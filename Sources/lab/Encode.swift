@@ -22,7 +22,8 @@ struct Encode: ParsableCommand {
 
       Examples:
         lab encode --data X.npy --dictionary D.npy --lambda 0.05 --codes-out Z.npy
-        lab encode --data X.npy --dictionary D.npy --lambda 0.05 --method topk --k 3 --signed --codes-out Z.npy
+        lab encode --data X.npy --dictionary D.npy --lambda 0.05 --method omp --k 3 --signed \\
+          --codes-out Z.npy
       """)
 
   @Option(name: .long, help: ArgumentHelp("The data X (N × m), .npy.", valueName: "X.npy"))

@@ -27,9 +27,13 @@ struct Train: ParsableCommand {
       A progress line goes to stderr when it is a terminal, unless --quiet.
 
       Examples:
-        lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 1000 --lr 0.01 --out sae
-        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 1000 --lr 0.01 --truth D.npy --out sae
-        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 2000 --lr 0.01 --resume ckpt --checkpoint ckpt --out sae
+        lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\
+          --out sae
+        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 500 --lr 0.01 --out sae
+        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 500 --lr 0.01 \\
+          --truth D.npy --out sae
+        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 900 --lr 0.01 \\
+          --resume ckpt --checkpoint ckpt --out sae
       """)
 
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
