@@ -78,7 +78,7 @@ let package = Package(
     .testTarget(
       name: "LabSolversTests",
       dependencies: [
-        "LabSolvers", "LabNumerics", "LabRandom",
+        "LabSolvers", "LabNumerics", "LabRandom", "LabTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(
@@ -96,7 +96,7 @@ let package = Package(
     .testTarget(
       name: "LabTrainingTests",
       dependencies: [
-        "LabTraining", "LabNumerics", "LabRandom", "LabFormats",
+        "LabTraining", "LabNumerics", "LabRandom", "LabFormats", "LabTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       exclude: ["Fixtures"]),
