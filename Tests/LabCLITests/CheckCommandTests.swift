@@ -294,4 +294,22 @@ struct CheckCommandTests {
     let sae = try LabExecutable.run(["check", "--data", x, "--sae", directory.path, "--lambda", "0.05", "--signed"])
     #expect(sae.status == 2 && sae.stderr.contains("'--signed' needs '--dictionary'"))
   }
+
+  @Test("--json prints the full record on stdout, the bytes --json-out writes; the old '--json PATH' still writes the file, with a note")
+  func jsonFlagAndFile() throws {
+    let directory = try Scratch.directory()
+    let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
+    let d = try Self.write(.identity(3), "D.npy", in: directory)
+    let file = directory.appendingPathComponent("check.json").path, old = directory.appendingPathComponent("old.json").path
+    let common = ["check", "--data", x, "--dictionary", d, "--lambda", "0.05"]
+    let printed = try LabExecutable.run(common + ["--json", "--json-out", file])
+    #expect(printed.status == 0, "\(printed.stderr)")
+    #expect(Data(printed.stdout.utf8) == (try Data(contentsOf: URL(fileURLWithPath: file))))
+    let summary = try LabExecutable.run(common)
+    #expect(summary.stdout.hasPrefix("{\"") && summary.stdout.split(separator: "\n").count == 1 && summary.stdout != printed.stdout)
+    let deprecated = try LabExecutable.run(common + ["--json", old])
+    #expect(deprecated.status == 0 && deprecated.stdout == summary.stdout)
+    #expect(deprecated.stderr.contains("'lab check --json' is deprecated") && deprecated.stderr.contains("use '--json-out'"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: old)) == Data(contentsOf: URL(fileURLWithPath: file)))
+  }
 }

@@ -122,4 +122,15 @@ struct EncodeCommandTests {
     #expect(runs.map { $0["threads"] as? Int } == [1, 2])
     #expect(runs.allSatisfy { ($0["points"] as? Int) == 40 && ($0["maxKKTViolation"] as? Double ?? 1) <= 1e-12 && $0["peers"] == nil })
   }
+
+  @Test("The old '--out Z.npy' still writes the codes, with a deprecation note naming --codes-out")
+  func deprecatedOut() throws {
+    let directory = try Self.fixture()
+    let path = { (name: String) in directory.appendingPathComponent(name).path }
+    let new = try Self.encode(directory, ["--lambda", "0.1"], out: "new.npy")
+    let old = try LabExecutable.run(["encode", "--data", path("X.npy"), "--dictionary", path("D.npy"), "--lambda", "0.1", "--out", path("old.npy")])
+    #expect(new.status == 0 && old.status == 0, "\(old.stderr)")
+    #expect(old.stderr.contains("'lab encode --out' is deprecated") && old.stderr.contains("use '--codes-out'"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path("old.npy"))) == Data(contentsOf: URL(fileURLWithPath: path("new.npy"))))
+  }
 }
