@@ -109,7 +109,7 @@ let package = Package(
     .testTarget(
       name: "LabCLITests",
       dependencies: ["lab", "LabTestSupport", "LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "LabTraining",
-                     "LabRandom"],
+                     "LabRandom", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabHostileInputTests",

@@ -24,7 +24,8 @@ struct Train: ParsableCommand {
       --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically (every kind, deep
       too). --aux-k adds the TopK auxiliary loss on latents dead for more than --dead-window steps (topk, batchtopk,
       and deep without hidden decoder layers); --resample-every re-initialises them instead.
-      A progress line goes to stderr when it is a terminal, unless --quiet.
+      --threads n splits each batch into n row blocks computed at once on single-threaded BLAS (resume with the same
+      n; batchtopk gives the threads to OpenBLAS). A progress line goes to stderr when it is a terminal, unless --quiet.
 
       Examples:
         lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\

@@ -1,17 +1,23 @@
+import ArgumentParser
 import Foundation
 import LabTestSupport
 import Testing
+
+@testable import lab
 
 /// The whole help screen of every command, pinned as golden files (as swift-argument-parser's
 /// own example tests do), so that a change to an option, a default or a text is a visible diff.
 /// After an intended change, regenerate with `LAB_UPDATE_HELP=1 swift test --filter HelpGoldenTests`.
 @Suite("Help screens")
 struct HelpGoldenTests {
-  /// Every command path, the root included.
-  static let commands: [[String]] = [
-    [], ["run"], ["show"], ["check"], ["encode"], ["learn"], ["train"], ["generate"], ["list"], ["report"], ["bench"],
-    ["bench", "encode"], ["bench", "learn"], ["bench", "scale"], ["bench", "train"], ["bench", "generate"],
-  ]
+  /// Every command path, the root included, read from the command tree: a new command is covered
+  /// (and needs its golden file) as soon as it is registered.
+  static let commands: [[String]] = paths(Lab.self)
+
+  /// `command`'s path below the root and those of every command under it.
+  static func paths(_ command: any ParsableCommand.Type, prefix: [String] = []) -> [[String]] {
+    [prefix] + command.configuration.subcommands.flatMap { paths($0, prefix: prefix + [$0._commandName]) }
+  }
 
   /// The golden files' directory, beside this source file.
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/help")
