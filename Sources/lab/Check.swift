@@ -90,10 +90,14 @@ struct Check: ParsableCommand {
     bar.update(completed: sae == nil ? 2 : 3, label: "writing")
 
     var files: [(path: String, contents: Data)] = []
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let fullRecord = try encoder.encode(record) + Data("\n".utf8)
-    if let jsonOut { files.append((jsonOut, fullRecord)) }
+    // The full record is encoded only when asked for, as before --json existed.
+    var fullRecord: Data?
+    if jsonOut != nil || format.json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      fullRecord = try encoder.encode(record) + Data("\n".utf8)
+    }
+    if let jsonOut, let fullRecord { files.append((jsonOut, fullRecord)) }
     if let report {
       let url = URL(fileURLWithPath: report)
       let stem = url.deletingPathExtension().lastPathComponent
@@ -112,7 +116,11 @@ struct Check: ParsableCommand {
                                   "failingPairs": a.pairs.filter { !$0.pass }.count, "newAtomImproves": a.newAtom.improves]
     if let outcome = a.descent.outcome { summary["descentOutcome"] = outcome }
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-    bar.print(format.json ? String(decoding: fullRecord.dropLast(), as: UTF8.self) : String(decoding: line, as: UTF8.self))
+    if format.json, let fullRecord {
+      bar.print(String(decoding: fullRecord.dropLast(), as: UTF8.self))
+    } else {
+      bar.print(String(decoding: line, as: UTF8.self))
+    }
     if a.verdict == .inconclusive || a.descent.outcome == "failed" { throw ExitCode.failure }
   }
 
