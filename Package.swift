@@ -45,6 +45,9 @@ let package = Package(
     .target(
       name: "LabExperiments",
       dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks", "LabTraining"]),
+    /// What the test targets share: the `lab` executable and its runs, scratch directories,
+    /// seeded random matrices.
+    .target(name: "LabTestSupport", dependencies: ["LabNumerics", "LabRandom"]),
     /// The `lab` command.
     .executableTarget(
       name: "lab",
@@ -75,7 +78,7 @@ let package = Package(
     .testTarget(
       name: "LabSolversTests",
       dependencies: [
-        "LabSolvers", "LabNumerics", "LabRandom",
+        "LabSolvers", "LabNumerics", "LabRandom", "LabTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(
@@ -93,14 +96,20 @@ let package = Package(
     .testTarget(
       name: "LabTrainingTests",
       dependencies: [
-        "LabTraining", "LabNumerics", "LabRandom", "LabFormats",
+        "LabTraining", "LabNumerics", "LabRandom", "LabFormats", "LabTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabExperimentsTests",
-      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab",
+      dependencies: ["LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "lab", "LabTestSupport",
                      "LabChecks", "LabGenerators", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based")],
+      exclude: ["Fixtures"]),
+    /// The `lab` command end to end: options, help, exit codes, outputs, interruptions.
+    .testTarget(
+      name: "LabCLITests",
+      dependencies: ["lab", "LabTestSupport", "LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "LabTraining",
+                     "LabRandom", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabHostileInputTests",

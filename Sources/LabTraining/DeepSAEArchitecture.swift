@@ -39,15 +39,20 @@ public struct DeepSAEArchitecture: Equatable, Sendable {
   /// `"sparselab_deep"`, our own `cfg.json` architecture.
   public var fileArchitecture: String { "sparselab_deep" }
 
-  /// Why this architecture cannot have inputs of dimension m and F latents (naming the option), or nil.
+  /// Why this architecture cannot have inputs of dimension m and F latents (naming the parameter
+  /// and its value), or nil.
   public func validate(inputDimension m: Int, width f: Int) -> TrainingError? {
-    if !(1...f).contains(k) { return TrainingError("'--k' must be in 1...\(f) (the width), got \(k)") }
-    if let bad = (encoderHidden + decoderHidden).first(where: { $0 < 1 }) { return TrainingError("hidden layer widths must be >= 1, got \(bad)") }
-    if let last = encoderHidden.last, last != m {
-      return TrainingError("'--hidden-layers': the last hidden encoder width must equal the input dimension \(m) (the residual), got \(last)")
+    func fail(_ name: String, _ requirement: String, _ value: Any) -> TrainingError {
+      .parameter(name, of: "DeepSAEArchitecture", mustBe: requirement, got: value)
     }
-    if !(inputScale > 0 && inputScale.isFinite) { return TrainingError("'--input-scale' must be finite and > 0, got \(inputScale)") }
-    if !(weightDecay >= 0 && weightDecay.isFinite) { return TrainingError("'--weight-decay' must be finite and >= 0, got \(weightDecay)") }
+    if !(1...f).contains(k) { return fail("k", "in 1...\(f) (the width)", k) }
+    if encoderHidden.contains(where: { $0 < 1 }) { return fail("encoderHidden", "widths ≥ 1", encoderHidden) }
+    if decoderHidden.contains(where: { $0 < 1 }) { return fail("decoderHidden", "widths ≥ 1", decoderHidden) }
+    if let last = encoderHidden.last, last != m {
+      return fail("encoderHidden", "widths whose last equals the input dimension \(m) (the residual)", encoderHidden)
+    }
+    if !(inputScale > 0 && inputScale.isFinite) { return fail("inputScale", "a finite number > 0", inputScale) }
+    if !(weightDecay >= 0 && weightDecay.isFinite) { return fail("weightDecay", "a finite number ≥ 0", weightDecay) }
     return nil
   }
 

@@ -99,7 +99,7 @@ public struct DeepTrainingResult: Sendable {
 /// schedule, clipping, resampling, AuxK and checkpoints); after each step the final decoder's rows
 /// are renormalised, their gradients having lost the component along the rows first.
 public enum DeepTrainer {
-  /// Checks `configuration` against the data shape; the message names the option and its value.
+  /// Checks `configuration` against the data shape; the message names the parameter and its value.
   public static func validate(_ configuration: DeepTrainingConfiguration, rows: Int, inputDimension: Int) -> TrainingError? {
     let architecture = configuration.architecture, width = configuration.common.width
     if let error = architecture.validate(inputDimension: inputDimension, width: width) { return error }
@@ -107,7 +107,8 @@ public enum DeepTrainer {
     common.architecture = TopKArchitecture(k: architecture.k)
     if let error = Trainer.validate(common, rows: rows) { return error }
     if common.auxK != nil && !architecture.decoderHidden.isEmpty {
-      return TrainingError("'--aux-k' needs a linear decoder (no '--decoder-layers'), got hidden decoder layers \(architecture.decoderHidden)")
+      return .parameter("auxK", of: "DeepTrainer", mustBe: "absent with hidden decoder layers \(architecture.decoderHidden) (AuxK needs a linear decoder)",
+                        got: common.auxK.map(String.init) ?? "nothing")
     }
     return nil
   }

@@ -125,35 +125,37 @@ public struct TrainingResult: Sendable {
 /// Trains a float32 SAE with Adam on the rows of a data matrix. The result is a function of the
 /// data and the configuration (its ``TrainingConfiguration/batchBlocks`` included).
 public enum Trainer {
-  /// Checks `configuration` against `data` (N×m); the message names the option and its value.
+  /// Checks `configuration` against `data` (N×m); the message names the parameter and its value
+  /// (``TrainingError/parameter(_:of:mustBe:got:)``).
   public static func validate(_ configuration: TrainingConfiguration, rows: Int) -> TrainingError? {
-    if configuration.width < 1 { return TrainingError("'--width' must be >= 1, got \(configuration.width)") }
+    func fail(_ name: String, _ requirement: String, _ value: Any) -> TrainingError {
+      .parameter(name, of: "Trainer", mustBe: requirement, got: value)
+    }
+    if configuration.width < 1 { return fail("width", "at least 1", configuration.width) }
     if !(1...max(1, rows)).contains(configuration.batchSize) || rows < 1 {
-      return TrainingError("'--batch' must be in 1...\(rows) (the number of data rows), got \(configuration.batchSize)")
+      return fail("batchSize", "in 1...\(rows) (the number of data rows)", configuration.batchSize)
     }
-    if configuration.steps < 1 { return TrainingError("'--steps' must be >= 1, got \(configuration.steps)") }
+    if configuration.steps < 1 { return fail("steps", "at least 1", configuration.steps) }
     if !(configuration.learningRate > 0 && configuration.learningRate.isFinite) {
-      return TrainingError("'--lr' must be finite and > 0, got \(configuration.learningRate)")
+      return fail("learningRate", "a finite number > 0", configuration.learningRate)
     }
-    if configuration.l1WarmupSteps < 0 { return TrainingError("'--l1-warmup' must be >= 0, got \(configuration.l1WarmupSteps)") }
+    if configuration.l1WarmupSteps < 0 { return fail("l1WarmupSteps", "at least 0", configuration.l1WarmupSteps) }
     if let clip = configuration.gradientClipNorm, !(clip > 0 && clip.isFinite) {
-      return TrainingError("'--clip' must be finite and > 0, got \(clip)")
+      return fail("gradientClipNorm", "a finite number > 0", clip)
     }
-    if let interval = configuration.resampleInterval, interval < 1 {
-      return TrainingError("'--resample-every' must be >= 1, got \(interval)")
-    }
+    if let interval = configuration.resampleInterval, interval < 1 { return fail("resampleInterval", "at least 1", interval) }
     if !(1...configuration.batchSize).contains(configuration.batchBlocks) {
-      return TrainingError("the batch blocks must be in 1...\(configuration.batchSize) (the batch size), got \(configuration.batchBlocks)")
+      return fail("batchBlocks", "in 1...\(configuration.batchSize) (the batch size)", configuration.batchBlocks)
     }
-    if configuration.deadWindow < 0 { return TrainingError("'--dead-window' must be >= 0, got \(configuration.deadWindow)") }
+    if configuration.deadWindow < 0 { return fail("deadWindow", "at least 0", configuration.deadWindow) }
     if let auxK = configuration.auxK {
       switch configuration.architecture.activation {
       case .topK, .batchTopK: break
-      default: return TrainingError("'--aux-k' applies to topk and batchtopk only, not \(configuration.architecture.kind)")
+      default: return fail("auxK", "absent for \(configuration.architecture.kind) (it applies to topk and batchtopk only)", auxK)
       }
-      if !(1...configuration.width).contains(auxK) { return TrainingError("'--aux-k' must be in 1...\(configuration.width) (the width), got \(auxK)") }
+      if !(1...configuration.width).contains(auxK) { return fail("auxK", "in 1...\(configuration.width) (the width)", auxK) }
       if !(configuration.auxCoefficient >= 0 && configuration.auxCoefficient.isFinite) {
-        return TrainingError("'--aux-coefficient' must be finite and >= 0, got \(configuration.auxCoefficient)")
+        return fail("auxCoefficient", "a finite number ≥ 0", configuration.auxCoefficient)
       }
     }
     return nil

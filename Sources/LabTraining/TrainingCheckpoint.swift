@@ -152,7 +152,7 @@ public enum TrainingCheckpoint {
     try fields.expect("rows", "\(try fields.integer("rows"))", "\(rows)")
     try fields.expect("seed", "\(try fields.bits("seed"))", "\(configuration.seed)")
     let step = try fields.integer("step")
-    guard step <= configuration.steps else { throw TrainingError("\(statePath): 'step' is \(step), beyond '--steps' \(configuration.steps)") }
+    guard step <= configuration.steps else { throw TrainingError("\(statePath): 'step' is \(step), beyond the run's \(configuration.steps) steps") }
     let tensors: SafeTensors
     do { tensors = try SafeTensors(contentsOf: tensorsPath) } catch { throw TrainingError("\(error)") }
     /// The tensor's values, each in `allowed` (a tampered checkpoint must not resume into NaN weights

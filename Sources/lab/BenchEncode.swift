@@ -18,25 +18,29 @@ struct BenchEncode: ParsableCommand {
       Data come from /work/shared/bench/gen_data.py (written to --data-dir). Throughputs are medians of --repeats \
       runs; a ratio counts as "at equal objective" when the relative objective difference is at most 1e-6. \
       Absolute figures drift between runs on a shared machine: compare the ratios of one invocation.
+
+      Examples:
+        lab bench encode
+        lab bench encode --samples 2000 --thread-counts 1 --repeats 1 --skip-peers
       """)
 
   @Option(name: .long, help: ArgumentHelp("Directory with independent_X.npy and independent_D.npy.", valueName: "dir"))
   var dataDir = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? "/tmp/benchdata"
 
-  @Option(name: .long, help: "Points to encode (the first N rows).")
-  var n = 20_000
+  @Option(name: .long, help: ArgumentHelp("Points to encode (the first N rows).", valueName: "n"))
+  var samples = 20_000
 
   @Option(name: .customLong("lambda"), help: "The L1 weight (the peers' alpha).")
   var lambda = 0.1
 
-  @Option(name: .long, help: ArgumentHelp("Thread counts to measure, comma-separated.", valueName: "list"))
-  var threads = "1,2"
+  @Option(name: .long, help: ArgumentHelp("Thread counts to measure, comma-separated (each as --threads elsewhere).", valueName: "list"))
+  var threadCounts = "1,2"
 
   @Option(name: .long, help: "Timed runs per measurement (the median is reported).")
   var repeats = 3
 
-  @Option(name: .long, help: ArgumentHelp("The lab's method.", valueName: "name"))
-  var method = SparseEncoder.Method.activeSet.rawValue
+  @Option(name: .long, help: ArgumentHelp("The lab's method: active-set, cd, fista or threshold.", valueName: "name"))
+  var method = SparseEncoder.Method.activeSet
 
   @Option(name: .long, help: ArgumentHelp("Python of the peer environment.", valueName: "path"))
   var python = "/tmp/benchenv/bin/python"
@@ -56,20 +60,31 @@ struct BenchEncode: ParsableCommand {
   @Flag(name: .long, help: "Measure the lab only.")
   var skipPeers = false
 
+  /// The counts of `--thread-counts`, or nil when the list is malformed.
+  var counts: [Int]? {
+    let parts = threadCounts.split(separator: ",", omittingEmptySubsequences: false)
+    let counts = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    return !counts.isEmpty && counts.count == parts.count && counts.allSatisfy(ThreadOptions.allowed.contains) ? counts : nil
+  }
+
+  func validate() throws {
+    guard counts != nil else {
+      throw ValidationError("'--thread-counts' must be a comma-separated list of counts in 1...64, got '\(threadCounts)'.")
+    }
+    guard samples >= 1 else { throw ValidationError("'--samples' must be at least 1, got \(samples).") }
+    guard repeats >= 1 else { throw ValidationError("'--repeats' must be at least 1, got \(repeats).") }
+    guard lambda.isFinite && lambda > 0 else { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda).") }
+    guard !method.needsActiveCount, method != .exactL1 else {
+      throw ValidationError("'--method' must be one of active-set, cd, fista, threshold, got '\(method.rawValue)'.")
+    }
+  }
+
   func run() throws {
-    let threadCounts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !threadCounts.isEmpty, threadCounts.count == threads.split(separator: ",").count, threadCounts.allSatisfy({ (1...64).contains($0) }) else {
-      throw BadInput.fail("'--threads' must be a comma-separated list of counts in 1...64, got '\(threads)'.")
-    }
-    guard n >= 1 else { throw BadInput.fail("'--n' must be at least 1, got \(n).") }
-    guard repeats >= 1 else { throw BadInput.fail("'--repeats' must be at least 1, got \(repeats).") }
-    guard lambda.isFinite && lambda > 0 else { throw BadInput.fail("'--lambda' must be a finite number > 0, got \(lambda).") }
-    guard let chosen = SparseEncoder.Method(rawValue: method), !chosen.needsActiveCount, chosen != .exactL1 else {
-      throw BadInput.fail("'--method' must be one of active-set, cd, fista, threshold, got '\(method)'.")
-    }
+    let threadCounts = counts ?? []
+    let chosen = method
     let input: EncodeInput
     do {
-      input = try EncodeInput.load(data: "\(dataDir)/independent_X.npy", dictionary: "\(dataDir)/independent_D.npy", bias: nil, rows: n)
+      input = try EncodeInput.load(data: "\(dataDir)/independent_X.npy", dictionary: "\(dataDir)/independent_D.npy", bias: nil, rows: samples)
     } catch {
       throw BadInput.fail("\(error) (generate the data with: /tmp/benchenv/bin/python /work/shared/bench/gen_data.py --out \(dataDir))")
     }

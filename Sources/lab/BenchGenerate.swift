@@ -8,7 +8,12 @@ import LabNumerics
 struct BenchGenerate: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "generate",
-    abstract: "Report samples/s of streaming generation (codes and data) and the peak memory after N/4 and N samples.")
+    abstract: "Report samples/s of streaming generation (codes and data) and the peak memory after N/4 and N samples.",
+    discussion: """
+      Examples:
+        lab bench generate
+        lab bench generate --toy tree --samples 100000
+      """)
 
   @Option(name: .long, help: ArgumentHelp("World toy file or name in toys/.", valueName: "toy"))
   var toy: String = "synth-sae-bench-16k"
@@ -16,14 +21,16 @@ struct BenchGenerate: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Number of samples N to generate.", valueName: "n"))
   var samples: Int = 8192
 
-  @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n"))
-  var threads: Int = 2
+  @OptionGroup var threading: ThreadOptions
+
+  func validate() throws {
+    guard samples >= 4 else { throw ValidationError("'--samples' must be >= 4, got \(samples)") }
+  }
 
   func run() throws {
-    guard samples >= 4 else { throw BadInput.fail("'--samples' must be >= 4, got \(samples)") }
     let loaded: WorldToy
     do { loaded = try WorldToyLoader.load(path: try Generate.resolve(toy)) } catch { throw BadInput.fail("\(error)") }
-    BLAS.setThreadCount(threads)
+    BLAS.setThreadCount(threading.threads)
     let prepareStart = Date()
     var generator = try WorldGenerator(world: loaded.world.world, seed: loaded.seed)
     let prepareSeconds = Date().timeIntervalSince(prepareStart)

@@ -12,19 +12,23 @@ import LabSolvers
 /// time to reach each peer's final held-out objective.
 struct BenchLearn: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "learn", abstract: "W2: online dictionary learning against SPAMS trainDL and scikit-learn.")
+    commandName: "learn", abstract: "W2: online dictionary learning against SPAMS trainDL and scikit-learn.",
+    discussion: """
+      Examples:
+        lab bench learn
+        lab bench learn --epochs 1 --train-samples 5000 --eval-samples 1000 --skip-peers
+      """)
 
   @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of gen_data.py's files.", valueName: "dir"))
   var dataDirectory = "/tmp/benchdata"
-  @Option(name: .long, help: "Worker and OpenBLAS threads (ours and the peers').")
-  var threads = 1
+  @OptionGroup var threading: ThreadOptions
   @Option(name: .long, help: "Atoms K.") var atoms = 256
   @Option(name: .customLong("lambda"), help: "L1 weight (the peers' alpha).") var lambda = 0.1
   @Option(name: .long, help: "Passes over the training points.") var epochs = 3
   @Option(name: .long, help: "Mini-batch size.") var batch = 256
-  @Option(name: .customLong("n-train"), help: "Training points (the first rows).") var trainCount = 50_000
-  @Option(name: .customLong("n-eval"), help: "Held-out points (the last rows).") var evalCount = 10_000
-  @Option(name: .long, help: "Root seed.") var seed: UInt64 = 0
+  @Option(name: .customLong("train-samples"), help: "Training points (the first rows).") var trainCount = 50_000
+  @Option(name: .customLong("eval-samples"), help: "Held-out points (the last rows).") var evalCount = 10_000
+  @OptionGroup var seeding: SeedOption
   @Option(name: .customLong("evaluations-per-epoch"), help: "Held-out scorings of the lab's learner per epoch (untimed).")
   var evaluationsPerEpoch = 4
   @Option(name: .customLong("dictionary-sweeps"), help: "Block-coordinate sweeps on the surrogate per mini-batch.")
@@ -37,27 +41,36 @@ struct BenchLearn: ParsableCommand {
   var peers = "spams_trainDL,sklearn_mbdl"
   @Option(name: .long, help: "Repeats of each timed peer run (the script's --repeats).")
   var repeats = 1
-  @Flag(name: .customLong("no-peers"), help: "Run only the lab's learner.") var noPeers = false
+  @Flag(name: .long, help: "Run only the lab's learner.") var skipPeers = false
 
-  func run() throws {
-    guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
+  /// The root seed (0 unless `--seed` is given).
+  var seed: UInt64 { seeding.seed ?? 0 }
+
+  /// The thread count of `--threads`, for ours and the peers'.
+  var threads: Int { threading.threads }
+
+  func validate() throws {
     guard atoms >= 1, epochs >= 1, batch >= 1, trainCount >= 1, evalCount >= 1, repeats >= 1, evaluationsPerEpoch >= 1,
       lambda.isFinite, lambda > 0
     else {
-      throw BadInput.fail("'--atoms', '--epochs', '--batch', '--n-train', '--n-eval', '--repeats', '--evaluations-per-epoch' must be ≥ 1 and '--lambda' > 0")
+      throw ValidationError(
+        "'--atoms', '--epochs', '--batch', '--train-samples', '--eval-samples', '--repeats', '--evaluations-per-epoch' must be ≥ 1 and '--lambda' > 0")
     }
+  }
+
+  func run() throws {
     let x = try BenchSupport.matrix(dataDirectory, "independent_X.npy", role: "the data X (N × m)")
     let truth = try BenchSupport.matrix(dataDirectory, "independent_D.npy", role: "the true dictionary (K × m)")
     guard trainCount + evalCount <= x.rows else {
-      throw BadInput.fail("'--n-train' \(trainCount) + '--n-eval' \(evalCount) exceed the \(x.rows) rows of independent_X.npy")
+      throw BadInput.fail("'--train-samples' \(trainCount) + '--eval-samples' \(evalCount) exceed the \(x.rows) rows of independent_X.npy")
     }
     BLAS.setThreadCount(threads)
     let ours = runOurs(train: BenchSupport.rows(x, 0..<trainCount), eval: BenchSupport.rows(x, (x.rows - evalCount)..<x.rows), truth: truth)
     var record: [String: Any] = ["bench": "w2_dictlearn", "threads": threads, "K": atoms, "alpha": lambda, "epochs": epochs,
                                  "batch": batch, "n_train": trainCount, "n_eval": evalCount, "ours_online_float64": ours]
     var table = [("ours_online_float64", ours)]
-    if noPeers {
-      record["peers"] = "not run (--no-peers)"
+    if skipPeers {
+      record["peers"] = "not run (--skip-peers)"
     } else {
       switch runPeers() {
       case .success(let peerRecord):

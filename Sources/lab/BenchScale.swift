@@ -9,21 +9,35 @@ import LabSolvers
 /// and reports the time of each part and the peak resident memory.
 struct BenchScale: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "scale", abstract: "Time and peak memory of an online fit on 10^5 × 64 points with 512 atoms.")
+    commandName: "scale", abstract: "Time and peak memory of an online fit on 10^5 × 64 points with 512 atoms.",
+    discussion: """
+      Examples:
+        lab bench scale
+        lab bench scale --atoms 128 --threads 1
+      """)
 
   @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of gen_data.py's files.", valueName: "dir"))
   var dataDirectory = "/tmp/benchdata"
-  @Option(name: .long, help: "Worker and OpenBLAS threads.") var threads = 1
+  @OptionGroup var threading: ThreadOptions
   @Option(name: .long, help: "Atoms K.") var atoms = 512
   @Option(name: .customLong("lambda"), help: "L1 weight.") var lambda = 0.1
   @Option(name: .long, help: "Passes over the data.") var epochs = 1
   @Option(name: .long, help: "Mini-batch size.") var batch = 256
-  @Option(name: .long, help: "Root seed.") var seed: UInt64 = 0
+  @OptionGroup var seeding: SeedOption
+
+  /// The root seed (0 unless `--seed` is given).
+  var seed: UInt64 { seeding.seed ?? 0 }
+
+  /// The thread count of `--threads`.
+  var threads: Int { threading.threads }
+
+  func validate() throws {
+    guard atoms >= 1, epochs >= 1, batch >= 1, lambda.isFinite, lambda > 0 else {
+      throw ValidationError("'--atoms', '--epochs', '--batch' must be ≥ 1 and '--lambda' > 0")
+    }
+  }
 
   func run() throws {
-    guard (1...64).contains(threads), atoms >= 1, epochs >= 1, batch >= 1, lambda.isFinite, lambda > 0 else {
-      throw BadInput.fail("'--threads' must be in 1...64, '--atoms', '--epochs', '--batch' ≥ 1 and '--lambda' > 0")
-    }
     let x = try BenchSupport.matrix(dataDirectory, "independent_X.npy", role: "the data X (N × m)")
     BLAS.setThreadCount(threads)
     let dataMegabytes = Double(x.storage.count * 8) / 1_048_576

@@ -19,6 +19,10 @@ struct BenchTrain: ParsableCommand {
       samples/s = steps · batch / median wall time (initialisation included); ours and the reference alternate, one run each per repeat. The sgemm peak is the best of five \
       4096×m·m×F products (the shape of the encoder product) in this process; the fraction counts the four gemms \
       and one gemv our kernel runs per step, 8·B·m·F + 2·m·F FLOP (the reference script counts 12·B·m·F for its six).
+
+      Examples:
+        lab bench train
+        lab bench train --config large --steps 10 --repeats 1
       """)
 
   /// The two configurations of bench_w3_sae.py.
@@ -30,7 +34,7 @@ struct BenchTrain: ParsableCommand {
   var config: Config = .small
 
   @Option(name: .long, help: ArgumentHelp("Directory of the bench data (gen_data.py); small only.", valueName: "dir"))
-  var data: String = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? "/tmp/benchdata"
+  var dataDir: String = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? "/tmp/benchdata"
 
   @Option(name: .long, help: "Optimiser steps per run (default 300 small, 20 large).")
   var steps: Int?
@@ -44,9 +48,14 @@ struct BenchTrain: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The reference script.", valueName: "path"))
   var script: String = "/work/shared/bench/bench_w3_sae.py"
 
+  func validate() throws {
+    guard (steps ?? 1) >= 1, repeats >= 1 else {
+      throw ValidationError("'--steps' and '--repeats' must be >= 1, got \(steps.map(String.init) ?? "the default") and \(repeats)")
+    }
+  }
+
   func run() throws {
     let steps = self.steps ?? (config == .small ? 300 : 20)
-    guard steps >= 1, repeats >= 1 else { throw BadInput.fail("'--steps' and '--repeats' must be >= 1, got \(steps) and \(repeats)") }
     let workload = try config == .small ? smallWorkload() : largeWorkload()
     let m = workload.train.columns, width = workload.width, batch = 4096
     var configuration = TrainingConfiguration(architecture: ReLUL1Architecture(l1Coefficient: 1), width: width, batchSize: batch,
@@ -99,12 +108,12 @@ struct BenchTrain: ParsableCommand {
 
   /// `independent_X.npy` split as the reference script splits it, with `independent_D.npy`.
   private func smallWorkload() throws -> Workload {
-    let xPath = data + "/independent_X.npy", dPath = data + "/independent_D.npy"
+    let xPath = dataDir + "/independent_X.npy", dPath = dataDir + "/independent_D.npy"
     let all: Matrix<Float>, truth: Matrix<Double>
     do {
       all = try NumPyArray(contentsOf: xPath).matrix(path: xPath, role: "the data X")
       truth = try NumPyArray(contentsOf: dPath).matrix(path: dPath, role: "the true dictionary D")
-    } catch { throw BadInput.fail("\(error) (run bench/gen_data.py or pass '--data DIR')") }
+    } catch { throw BadInput.fail("\(error) (run bench/gen_data.py or pass '--data-dir DIR')") }
     guard all.rows > 10_000 + 4096, truth.columns == all.columns else {
       throw BadInput.fail("\(xPath): expected more than 14096 rows and the dimension of D, got \(all.rows)×\(all.columns)")
     }
@@ -173,7 +182,7 @@ struct BenchTrain: ParsableCommand {
     process.executableURL = URL(fileURLWithPath: python)
     process.currentDirectoryURL = URL(fileURLWithPath: script).deletingLastPathComponent()
     process.arguments = [script, "--config", config.rawValue, "--backends", "torch", "--threads", "\(threads)", "--steps", "\(steps)",
-                         "--repeats", "1", "--data", data]
+                         "--repeats", "1", "--data", dataDir]
     var environment = ProcessInfo.processInfo.environment
     environment["BENCH_OUT"] = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-train").path
     process.environment = environment

@@ -21,7 +21,13 @@ struct Check: ParsableCommand {
       float64 .npy in C order. Without --codes the codes are computed exactly (active-set lasso). A supplied \
       bias makes the bias a free variable of the problem (THEORY §5.3). With --signed the codes may take \
       either sign (penalty λΣ|z|) and every check is in its signed (zonotope) form (THEORY §4.6). Prints one \
-      JSON summary line.
+      JSON summary line (with --json, the full JSON record instead).
+
+      Examples:
+        lab check --data X.npy --dictionary D.npy --lambda 0.05
+        lab check --data X.npy --dictionary D.npy --bias b.npy --lambda 0.05 --json-out check.json \\
+          --report check.md
+        lab check --data X.npy --sae sae-dir --lambda 0.05 --json
       """)
 
   @Option(name: .long, help: ArgumentHelp("The data X, N×m.", valueName: "X.npy")) var data: String
@@ -33,10 +39,11 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Activity threshold τ_z (THEORY §5.1).", valueName: "tau")) var activityThreshold: Double = 0
   @Flag(name: .long, help: "Rescale the atoms to unit norm (and given codes by the old norms) instead of rejecting them.") var normalize = false
   @Flag(name: .long, help: "Signed codes (problem P±_λ, penalty λΣ|z|, THEORY §4.6): signed exact lasso codes (or signed --codes), KKT (K1±), signed LP-K / LP-R / CERT, zonotope pairs and stars.") var signed = false
-  @Option(name: .long, help: ArgumentHelp("Write the full JSON record here.", valueName: "OUT.json")) var json: String?
+  @OptionGroup var format: JSONOutputOptions
+  @Option(name: .long, help: ArgumentHelp("Write the full JSON record here.", valueName: "OUT.json")) var jsonOut: String?
   @Option(name: .long, help: ArgumentHelp("Write the Markdown report here (SVG figures beside it).", valueName: "OUT.md")) var report: String?
-  @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n")) var threads: Int = 2
-  @Flag(name: .long, help: "Draw no progress bar on standard error (it is drawn only on a terminal, after two seconds).") var quiet = false
+  @OptionGroup var threading: ThreadOptions
+  @OptionGroup var progress: ProgressOptions
 
   func validate() throws {
     guard (dictionary == nil) != (sae == nil) else { throw ValidationError("Give exactly one of '--dictionary' and '--sae'.") }
@@ -44,15 +51,14 @@ struct Check: ParsableCommand {
       throw ValidationError("'--sae' brings its own atoms, bias and encoder codes: drop '--bias', '--codes' and '--normalize'.")
     }
     if sae != nil && signed { throw ValidationError("'--signed' needs '--dictionary': an SAE's encoder codes are nonnegative.") }
-    guard (1...64).contains(threads) else { throw ValidationError("'--threads' must be in 1...64, got \(threads).") }
     guard activityThreshold.isFinite && activityThreshold >= 0 else {
       throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")
     }
   }
 
   func run() throws {
-    BLAS.setThreadCount(threads)
-    let bar = ProgressBar(total: sae == nil ? 3 : 4, enabled: ProgressBar.isWanted(quiet: quiet))
+    BLAS.setThreadCount(threading.threads)
+    let bar = ProgressBar(total: sae == nil ? 3 : 4, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "reading inputs")
     let inputs: CheckInputs
@@ -71,7 +77,8 @@ struct Check: ParsableCommand {
     bar.update(completed: 1, label: "KKT, pairs, stars, LP-K, LP-R, CERT, descent")
     var record: CheckRecord, problem: SparseCodingProblem?
     do {
-      (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
+      (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threading.threads,
+                                          versions: versions)
       if let encoderInputs {
         bar.update(completed: 2, label: "the SAE's own codes")
         record.encoderCodes = try CheckRecord.encoderView(encoderInputs)
@@ -83,11 +90,14 @@ struct Check: ParsableCommand {
     bar.update(completed: sae == nil ? 2 : 3, label: "writing")
 
     var files: [(path: String, contents: Data)] = []
-    if let json {
+    // The full record is encoded only when asked for, as before --json existed.
+    var fullRecord: Data?
+    if jsonOut != nil || format.json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      files.append((json, try encoder.encode(record) + Data("\n".utf8)))
+      fullRecord = try encoder.encode(record) + Data("\n".utf8)
     }
+    if let jsonOut, let fullRecord { files.append((jsonOut, fullRecord)) }
     if let report {
       let url = URL(fileURLWithPath: report)
       let stem = url.deletingPathExtension().lastPathComponent
@@ -106,7 +116,11 @@ struct Check: ParsableCommand {
                                   "failingPairs": a.pairs.filter { !$0.pass }.count, "newAtomImproves": a.newAtom.improves]
     if let outcome = a.descent.outcome { summary["descentOutcome"] = outcome }
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-    print(String(decoding: line, as: UTF8.self))
+    if format.json, let fullRecord {
+      bar.print(String(decoding: fullRecord.dropLast(), as: UTF8.self))
+    } else {
+      bar.print(String(decoding: line, as: UTF8.self))
+    }
     if a.verdict == .inconclusive || a.descent.outcome == "failed" { throw ExitCode.failure }
   }
 
@@ -119,7 +133,7 @@ struct Check: ParsableCommand {
     if activityThreshold != 0 { parts.append("--activity-threshold \(activityThreshold)") }
     if normalize { parts.append("--normalize") }
     if signed { parts.append("--signed") }
-    if let json { parts.append("--json \(json)") }
+    if let jsonOut { parts.append("--json-out \(jsonOut)") }
     if let report { parts.append("--report \(report)") }
     return parts.joined(separator: " ")
   }

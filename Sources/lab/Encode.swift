@@ -19,6 +19,11 @@ struct Encode: ParsableCommand {
       (soft thresholding at λ), exact-l1 (the λ → 0 problem P₀ by GLPK, one point at a time; λ only enters \
       the reported objective). Exit codes: 0 success, 1 a point cannot be coded (exact-l1 outside the cone), \
       2 bad input; nothing is written unless the command succeeds.
+
+      Examples:
+        lab encode --data X.npy --dictionary D.npy --lambda 0.05 --codes-out Z.npy
+        lab encode --data X.npy --dictionary D.npy --lambda 0.05 --method omp --k 3 --signed \\
+          --codes-out Z.npy
       """)
 
   @Option(name: .long, help: ArgumentHelp("The data X (N × m), .npy.", valueName: "X.npy"))
@@ -36,43 +41,49 @@ struct Encode: ParsableCommand {
   @Flag(name: .long, help: "Signed codes (default: nonnegative codes).")
   var signed = false
 
-  @Option(name: .long, help: ArgumentHelp(
-    "The method: \(SparseEncoder.Method.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-  var method = SparseEncoder.Method.activeSet.rawValue
+  @Option(name: .long, help: ArgumentHelp("The method.", valueName: "name"))
+  var method = SparseEncoder.Method.activeSet
 
   @Option(name: .customLong("k"), help: ArgumentHelp("Atoms per point for omp and topk.", valueName: "n"))
   var activeCount: Int?
 
-  @Option(name: .long, help: ArgumentHelp("Worker threads; the codes are the same bytes for every count.", valueName: "T"))
-  var threads = 1
+  @OptionGroup var threading: ThreadOptions
 
   @Option(name: .long, help: ArgumentHelp("Where to write the codes Z (N × K, float64), .npy.", valueName: "Z.npy"))
-  var out: String
+  var codesOut: String
 
-  @Flag(name: .long, help: "No progress bar on standard error (it is drawn only on a terminal, after 2 s).")
-  var quiet = false
+  @OptionGroup var progress: ProgressOptions
 
-  func run() throws {
-    guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads).") }
-    guard lambda.isFinite && lambda > 0 else { throw BadInput.fail("'--lambda' must be a finite number > 0, got \(lambda).") }
-    guard let chosen = SparseEncoder.Method(rawValue: method) else {
-      throw BadInput.fail("'--method' must be one of \(SparseEncoder.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(method)'.")
-    }
-    let outDirectory = URL(fileURLWithPath: out).deletingLastPathComponent().path
+  /// The library's parameter names and this command's options for them.
+  static let flags: FlagNames = ["lambda": "--lambda", "activeCount": "--k", "threads": "--threads"]
+
+  func validate() throws {
+    guard lambda.isFinite && lambda > 0 else { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda).") }
+    let outDirectory = URL(fileURLWithPath: codesOut).deletingLastPathComponent().path
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: outDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw BadInput.fail("\(out): '--out' is in a directory that does not exist (\(outDirectory)).")
+      throw ValidationError("\(codesOut): '--codes-out' is in a directory that does not exist (\(outDirectory)).")
     }
+    do {
+      _ = try configuration()
+    } catch { throw ValidationError(Self.flags.rewrite(error)) }
+  }
+
+  /// The encoder's configuration from the options.
+  func configuration() throws(SparseEncoder.ConfigurationError) -> SparseEncoder.Configuration {
+    try SparseEncoder.Configuration(method: method, lambda: lambda, constraint: signed ? .signed : .nonnegative,
+                                    activeCount: activeCount, threads: threading.threads)
+  }
+
+  func run() throws {
     let input: EncodeInput
     do { input = try EncodeInput.load(data: data, dictionary: dictionary, bias: bias) } catch { throw BadInput.fail("\(error)") }
     let encoder: SparseEncoder
-    do {
-      let configuration = try SparseEncoder.Configuration(method: chosen, lambda: lambda, constraint: signed ? .signed : .nonnegative,
-                                                          activeCount: activeCount, threads: threads)
-      encoder = try SparseEncoder(dictionary: input.dictionary, configuration: configuration)
-    } catch { throw BadInput.fail("\(error)") }
+    do { encoder = try SparseEncoder(dictionary: input.dictionary, configuration: try configuration()) } catch {
+      throw BadInput.fail(Self.flags.rewrite(error))
+    }
 
-    let bar = ProgressBar(total: 2, enabled: ProgressBar.isWanted(quiet: quiet))
+    let bar = ProgressBar(total: 2, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "coding \(input.samples.rows) points, then their KKT residuals")
     let run: EncodeRun
@@ -80,15 +91,15 @@ struct Encode: ParsableCommand {
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       throw ExitCode.failure
     }
-    bar.update(completed: 1, label: "writing \(out)")
-    do { try NumPyArray(run.output.codes, as: .float64).encoded.write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
-      throw BadInput.fail("\(out): cannot be written: \(error.localizedDescription)")
+    bar.update(completed: 1, label: "writing \(codesOut)")
+    do { try NumPyArray(run.output.codes, as: .float64).encoded.write(to: URL(fileURLWithPath: codesOut), options: .atomic) } catch {
+      throw BadInput.fail("\(codesOut): cannot be written: \(error.localizedDescription)")
     }
     var summary = run.summary
-    summary["out"] = out
+    summary["out"] = codesOut
     summary["inputType"] = input.dataType.rawValue
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
-    print(String(decoding: line, as: UTF8.self))
+    bar.print(String(decoding: line, as: UTF8.self))
   }
 }
 

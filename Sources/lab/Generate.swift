@@ -13,6 +13,12 @@ struct Generate: ParsableCommand {
       lab generate <toy> --out DIR        X.npy, codes.npy, dictionary.npy, bias.npy (if any), world.json
       lab generate <toy> --saelens-out DIR   synthetic_model_config.json, synthetic_model.safetensors, hierarchy.json
       lab generate --from-saelens DIR --samples N --out OUT   X.npy (N×H), codes.npy (N×F), saelens-sample.json
+
+      Examples:
+        lab generate tree --out world
+        lab generate tree --samples 1000 --seed 7 --precision float64 --out world
+        lab generate tree --saelens-out tree-model
+        lab generate --from-saelens tree-model --samples 1000 --out sampled
       """)
 
   @Argument(help: ArgumentHelp("A world toy file, or the name of one in toys/ (e.g. 'tree').", valueName: "toy"))
@@ -30,40 +36,49 @@ struct Generate: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Number of samples N (default: the toy's sampleCount).", valueName: "n"))
   var samples: Int?
 
-  @Option(name: .long, help: "Root seed; overrides the toy's seed.")
-  var seed: UInt64?
+  @OptionGroup var seeding: SeedOption
 
-  @Option(name: .long, help: "Stored precision: float32 or float64.")
-  var precision: String = "float32"
+  @Option(name: .long, help: "Stored precision.")
+  var precision: NumPyArray.ElementType = .float32
 
-  @Flag(name: .long, help: "No progress bar on standard error (it is drawn only on a terminal, after 2 s).")
-  var quiet = false
+  @OptionGroup var progress: ProgressOptions
 
-  func run() throws {
-    let bar = ProgressBar(total: 1, enabled: ProgressBar.isWanted(quiet: quiet))
-    defer { bar.finish() }
-    bar.update(completed: 0, label: "sampling")
-    guard let elementType = NumPyArray.ElementType(rawValue: precision) else {
-      throw BadInput.fail("'--precision' must be float32 or float64, got '\(precision)'")
+  /// The sample counts `--samples` accepts.
+  static let sampleCounts = 1...100_000_000
+
+  /// The root seed of `--seed`, if given (else the toy's or the model's).
+  var seed: UInt64? { seeding.seed }
+
+  func validate() throws {
+    if let samples, !Self.sampleCounts.contains(samples) {
+      throw ValidationError("'--samples' must be in \(Self.sampleCounts.lowerBound)...\(Self.sampleCounts.upperBound), got \(samples)")
     }
-    if let samples, !(1...100_000_000).contains(samples) {
-      throw BadInput.fail("'--samples' must be in 1...100000000, got \(samples)")
-    }
-    if let fromSaelens {
-      guard toy == nil, saelensOut == nil else { throw BadInput.fail("'--from-saelens' takes no toy and no '--saelens-out'") }
-      guard let out, let samples else { throw BadInput.fail("'--from-saelens' needs '--out DIR' and '--samples N'") }
-      try sampleSAELens(fromSaelens, count: samples, precision: elementType, into: out)
+    if fromSaelens != nil {
+      guard toy == nil, saelensOut == nil else { throw ValidationError("'--from-saelens' takes no toy and no '--saelens-out'") }
+      guard out != nil, samples != nil else { throw ValidationError("'--from-saelens' needs '--out DIR' and '--samples N'") }
       return
     }
-    guard let toy else { throw BadInput.fail("give a toy (a file or a name in toys/), or '--from-saelens DIR'") }
-    guard out != nil || saelensOut != nil else { throw BadInput.fail("give '--out DIR', '--saelens-out DIR' or both") }
+    guard toy != nil else { throw ValidationError("give a toy (a file or a name in toys/), or '--from-saelens DIR'") }
+    guard out != nil || saelensOut != nil else { throw ValidationError("give '--out DIR', '--saelens-out DIR' or both") }
+  }
+
+  func run() throws {
+    let bar = ProgressBar(total: 1, enabled: progress.showsBar)
+    defer { bar.finish() }
+    bar.update(completed: 0, label: "sampling")
+    let elementType = precision
+    if let fromSaelens, let out, let samples {
+      try sampleSAELens(fromSaelens, count: samples, precision: elementType, bar: bar, into: out)
+      return
+    }
+    guard let toy else { preconditionFailure("validate() requires a toy without --from-saelens") }
     var loaded: WorldToy
     do { loaded = try WorldToyLoader.load(path: try Self.resolve(toy)) } catch { throw BadInput.fail("\(error)") }
     if let samples { loaded.sampleCount = samples }
     if let seed { loaded.seed = seed }
     if let saelensOut {
       do { try SAELensSyntheticModel(toy: loaded).write(to: saelensOut) } catch let error as WorldError { throw BadInput.fail("\(toy): \(error)") }
-      print("\(loaded.id): wrote a SAELens synthetic model to \(saelensOut) (seed \(loaded.seed))")
+      bar.print("\(loaded.id): wrote a SAELens synthetic model to \(saelensOut) (seed \(loaded.seed))")
     }
     if let out {
       let description: WorldExport.Description
@@ -71,12 +86,12 @@ struct Generate: ParsableCommand {
         throw BadInput.fail("\(toy): \(error)")
       }
       let shapes = description.files.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }
-      print("\(loaded.id): wrote \(shapes.joined(separator: ", ")) and world.json to \(out) (seed \(loaded.seed), \(precision))")
+      bar.print("\(loaded.id): wrote \(shapes.joined(separator: ", ")) and world.json to \(out) (seed \(loaded.seed), \(precision.rawValue))")
     }
   }
 
   /// Samples a SAELens directory with SAELens's semantics into `out`.
-  private func sampleSAELens(_ directory: String, count: Int, precision: NumPyArray.ElementType, into out: String) throws {
+  private func sampleSAELens(_ directory: String, count: Int, precision: NumPyArray.ElementType, bar: ProgressBar, into out: String) throws {
     let model: SAELensSyntheticModel
     var generator: WorldGenerator
     do {
@@ -90,7 +105,7 @@ struct Generate: ParsableCommand {
     ]
     let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try AtomicWriter.write([("saelens-sample.json", data + Data("\n".utf8))], into: out)
-    print("wrote X.npy \(count)×\(model.featureVectors.columns) and codes.npy \(count)×\(model.parents.count) sampled from \(directory) to \(out)")
+    bar.print("wrote X.npy \(count)×\(model.featureVectors.columns) and codes.npy \(count)×\(model.parents.count) sampled from \(directory) to \(out)")
   }
 
   /// A path as given if it exists, else `toys/<name>.json`; unknown names get the nearest toy.

@@ -1,19 +1,30 @@
 import ArgumentParser
 import Foundation
+import LabExperiments
+import LabGenerators
 
 /// The `lab` command: run experiments of the SparseLab theory lab and write their reports.
 ///
 /// Exit codes: 0 when every check passed, 1 when a check failed or was inconclusive, 2 for bad
-/// input (unknown experiment, malformed toy file, bad option).
+/// input (unknown command or experiment, malformed toy file, bad option), with one line on
+/// standard error naming the file, field or option and the value. Bare `lab` prints this help;
+/// experiments run only through `lab run`.
 @main
 struct Lab: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lab",
     abstract: "A lab for the theory of sparse autoencoders and dictionary learning.",
+    discussion: """
+      Examples:
+        lab list
+        lab run hierarchy --quick
+        lab generate tree --out world
+        lab learn --data world/X.npy --atoms 8 --lambda 0.05 --out learned
+        lab check --data world/X.npy --dictionary learned/dictionary.npy --lambda 0.05
+      """,
     version: LabVersion.current,
     subcommands: [Run.self, Show.self, Check.self, Encode.self, Learn.self, Train.self, Generate.self, Bench.self,
-                  List.self, Report.self],
-    defaultSubcommand: Run.self)
+                  List.self, Report.self])
 
   /// Parses, runs and maps every kind of bad input to exit code 2.
   static func main() {
@@ -21,8 +32,11 @@ struct Lab: ParsableCommand {
     // killed sweep) has printed every finished line. Swift 6 refuses any reference to C's
     // `stdout` global (shared mutable state), so the stream is looked up by its symbol.
     if let symbol = dlsym(nil, "stdout") { setvbuf(symbol.load(as: UnsafeMutablePointer<FILE>.self), nil, _IOLBF, 0) }
+    let (arguments, notes) = CommandLineRewrite.rewrite(Array(CommandLine.arguments.dropFirst()))
+    for note in notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+    if let problem = unknownCommand(arguments) { Glibc.exit(BadInput.fail(problem).rawValue) }
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(arguments)
       try command.run()
     } catch let code as ExitCode {
       Glibc.exit(code.rawValue)
@@ -32,9 +46,22 @@ struct Lab: ParsableCommand {
         print(fullMessage(for: error))  // --help, --version
         Glibc.exit(0)
       }
-      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-      Glibc.exit(BadInput.exitCode)
+      Glibc.exit(BadInput.fail(message(for: error)).rawValue)
     }
+  }
+
+  /// The message for a first argument that is not a command: an experiment's name points to
+  /// `lab run`, anything else gets the nearest command. Nil when the first argument is an option
+  /// or a command.
+  static func unknownCommand(_ arguments: [String]) -> String? {
+    guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+    let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+    if commands.contains(first) { return nil }
+    if ExperimentRegistry.names.contains(first) {
+      return "'\(first)' is an experiment, not a command; run it with 'lab run \(first)'."
+    }
+    return "Unknown command '\(first)'. Did you mean '\(Nearest.name(to: first, in: commands))'? "
+      + "Commands: \(commands.joined(separator: ", "))."
   }
 }
 
@@ -47,9 +74,11 @@ enum LabVersion {
 enum BadInput {
   static let exitCode: Int32 = 2
 
-  /// Prints `message` to standard error and exits with code 2.
+  /// Prints `message` to standard error on one line (a multi-line message, such as the parser's
+  /// list of allowed values, is joined) and returns exit code 2 to throw.
   static func fail(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    let line = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    FileHandle.standardError.write(Data("error: \(line)\n".utf8))
     return ExitCode(exitCode)
   }
 }

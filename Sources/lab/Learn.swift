@@ -9,7 +9,15 @@ import LabSolvers
 /// exact codes and a JSON summary (objective history, KKT residuals, termination reason).
 struct Learn: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Learn a unit-norm dictionary (nonnegative L1 codes) from X.npy and write DIR/dictionary.npy, bias.npy, codes.npy, summary.json.")
+    abstract: "Learn a unit-norm dictionary (nonnegative L1 codes) from X.npy and write DIR/dictionary.npy, bias.npy, codes.npy, summary.json.",
+    discussion: """
+      Prints the summary as one JSON line. A given seed and thread count give the same bytes.
+
+      Examples:
+        lab learn --data X.npy --atoms 8 --lambda 0.05 --out learned
+        lab learn --data X.npy --atoms 8 --lambda 0.05 --bias --method block --epochs 50 --out learned
+        lab learn --data X.npy --atoms 8 --lambda 0.05 --init learned --out learned-more
+      """)
 
   @Option(name: .long, help: ArgumentHelp("The data X, N×m float32/float64 .npy (rows are samples).", valueName: "path"))
   var data: String
@@ -23,8 +31,8 @@ struct Learn: ParsableCommand {
   @Flag(name: .long, help: "Fit a free decoder bias b.")
   var bias = false
 
-  @Option(name: .long, help: "Learner: \(LearnMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var method: String = LearnMethod.online.rawValue
+  @Option(name: .long, help: "Learner.")
+  var method: LearnMethod = .online
 
   @Option(name: .long, help: ArgumentHelp("Passes over the data (outer iterations for block and mod).", valueName: "E"))
   var epochs: Int = 10
@@ -32,11 +40,9 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Mini-batch size (online).", valueName: "B"))
   var batch: Int = 256
 
-  @Option(name: .long, help: ArgumentHelp("Root seed of every random draw.", valueName: "S"))
-  var seed: UInt64 = 0
+  @OptionGroup var seeding: SeedOption
 
-  @Option(name: .long, help: ArgumentHelp("Worker and OpenBLAS threads.", valueName: "T"))
-  var threads: Int = 1
+  @OptionGroup var threading: ThreadOptions
 
   @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds of training.", valueName: "seconds"))
   var timeLimit: Double?
@@ -47,11 +53,29 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Output directory.", valueName: "DIR"))
   var out: String
 
-  @Flag(name: .long, help: "No progress bar on standard error (it is drawn only on a terminal, after 2 s).")
-  var quiet = false
+  @OptionGroup var progress: ProgressOptions
+
+  /// The root seed (0 unless `--seed` is given).
+  var seed: UInt64 { seeding.seed ?? 0 }
+
+  /// The thread count of `--threads`.
+  var threads: Int { threading.threads }
+
+  func validate() throws {
+    if atoms < 1 { throw ValidationError("'--atoms' must be at least 1, got \(atoms)") }
+    if !(lambda.isFinite && lambda > 0) { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda)") }
+    if epochs < 1 { throw ValidationError("'--epochs' must be at least 1, got \(epochs)") }
+    if batch < 1 { throw ValidationError("'--batch' must be at least 1, got \(batch)") }
+    if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
+      throw ValidationError("'--time-limit' must be a finite number of seconds > 0, got \(timeLimit)")
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+      throw ValidationError("'--out' \(out) exists and is not a directory")
+    }
+  }
 
   func run() throws {
-    let method = try validated()
     let input: LearnInput
     do { input = try LearnInput.load(data: data, atoms: atoms, bias: bias, initDirectory: initDirectory) } catch {
       throw BadInput.fail("\(error)")
@@ -64,7 +88,7 @@ struct Learn: ParsableCommand {
     let settings = LearnMethod.Settings(epochs: epochs, batch: batch, seed: seed, threads: threads, timeLimit: timeLimit,
                                         continuing: input.initialDictionary != nil)
     // Online learning counts its mini-batches, then the exact codes; block and MOD show one step.
-    let bar = ProgressBar(total: 1, enabled: ProgressBar.isWanted(quiet: quiet))
+    let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "\(method.rawValue) learning")
     let result = method.fit(samples: input.samples, dictionary: dictionary, bias: input.initialBias, lambda: lambda,
@@ -82,26 +106,6 @@ struct Learn: ParsableCommand {
         try FileManager.default.removeItem(at: staleBias)
       }
     } catch { throw BadInput.fail("\(out): cannot be written: \(error.localizedDescription)") }
-    print(String(decoding: try summary.line(), as: UTF8.self))
-  }
-
-  /// Checks the options before any file is read; every failure names the option and its value.
-  private func validated() throws -> LearnMethod {
-    guard let method = LearnMethod(rawValue: method) else {
-      throw BadInput.fail("'--method' must be one of \(LearnMethod.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.method)'")
-    }
-    if atoms < 1 { throw BadInput.fail("'--atoms' must be at least 1, got \(atoms)") }
-    if !(lambda.isFinite && lambda > 0) { throw BadInput.fail("'--lambda' must be a finite number > 0, got \(lambda)") }
-    if epochs < 1 { throw BadInput.fail("'--epochs' must be at least 1, got \(epochs)") }
-    if batch < 1 { throw BadInput.fail("'--batch' must be at least 1, got \(batch)") }
-    if !(1...64).contains(threads) { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
-    if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
-      throw BadInput.fail("'--time-limit' must be a finite number of seconds > 0, got \(timeLimit)")
-    }
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
-      throw BadInput.fail("'--out' \(out) exists and is not a directory")
-    }
-    return method
+    bar.print(String(decoding: try summary.line(), as: UTF8.self))
   }
 }

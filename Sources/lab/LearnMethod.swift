@@ -1,8 +1,9 @@
+import ArgumentParser
 import LabNumerics
 import LabSolvers
 
 /// The learners `lab learn --method` knows.
-enum LearnMethod: String, CaseIterable {
+enum LearnMethod: String, CaseIterable, ExpressibleByArgument {
   /// Online mini-batch learning (``OnlineDictionaryLearning``), the default: scales to large N.
   case online
   /// Exact full-batch block minimisation (``BlockMinimization``, THEORY §5.8).

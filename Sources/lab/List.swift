@@ -5,13 +5,20 @@ import LabExperiments
 /// `lab list`: the registered experiments with their one-line descriptions and last verdicts.
 struct List: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "List the experiments with their one-line descriptions and the verdict of their saved run records.")
+    abstract: "List the experiments with their one-line descriptions and the verdict of their saved run records.",
+    discussion: """
+      Examples:
+        lab list
+        lab list --out /tmp/reports --json
+      """)
 
   @OptionGroup var output: ReportDirectoryOptions
 
+  @OptionGroup var format: JSONOutputOptions
+
   func run() throws {
     let rows = ExperimentIndex.statuses(in: output.out)
-    if output.json {
+    if format.json {
       let items: [[String: Any]] = rows.map { entry, status in
         var item: [String: Any] = ["experiment": entry.id, "title": entry.title, "verdict": status.verdict]
         if case .recorded(let summary) = status {

@@ -18,11 +18,18 @@ struct Report: ParsableCommand {
       <id>.md, its figures and <id>.json in the --out directory: the files an unsharded run writes, with the same \
       report bytes and a record that differs only in its provenance (earliest start, summed wall time, this command). \
       Names restrict the merge to those experiments; put them before --merge.
+
+      Examples:
+        lab report
+        lab report star --out /tmp/reports --json
+        lab report suppression --merge /tmp/shards --out /tmp/reports
       """)
 
   @OptionGroup var selection: ExperimentSelection
 
   @OptionGroup var output: ReportDirectoryOptions
+
+  @OptionGroup var format: JSONOutputOptions
 
   @Option(name: .long, parsing: .upToNextOption,
           help: ArgumentHelp("Shard records to join: directories (their <id>.shard-<i>-of-<n>.json files) or files.", valueName: "path"))
@@ -30,7 +37,7 @@ struct Report: ParsableCommand {
 
   func run() throws {
     if !merge.isEmpty { return try mergeShards() }
-    let named = !selection.all && !selection.experiments.isEmpty
+    let named = selection.isNamed
     let entries = try selection.entries(allWhenEmpty: true)
     var files: [(name: String, contents: Data)] = []
     var summaries: [(id: String, summary: RunRecords.Summary)] = []
@@ -47,7 +54,7 @@ struct Report: ParsableCommand {
     try AtomicWriter.write(files, into: output.out)
     try output.writeIndex()
     for (id, summary) in summaries {
-      if output.json {
+      if format.json {
         let line: [String: Any] = ["experiment": id, "checks": summary.checks.count, "passed": summary.checks.filter { $0.status == .pass }.count,
                                    "quick": summary.invocation?.quick ?? false, "report": path(id, extension: "md")]
         print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
@@ -55,13 +62,13 @@ struct Report: ParsableCommand {
         print("\(id): \(summary.verdict); re-rendered \(path(id, extension: "md"))")
       }
     }
-    if summaries.isEmpty && !output.json { print("no run records in \(output.out); wrote \(path("index", extension: "md"))") }
+    if summaries.isEmpty && !format.json { print("no run records in \(output.out); wrote \(path("index", extension: "md"))") }
     if !summaries.allSatisfy({ $0.summary.allPass }) { throw ExitCode.failure }
   }
 
   /// Joins the shard records named by `--merge` and writes the unsharded run's files and the index.
   private func mergeShards() throws {
-    let only = selection.all || selection.experiments.isEmpty ? nil : try selection.entries(allWhenEmpty: true)
+    let only = selection.isNamed ? try selection.entries(allWhenEmpty: true) : nil
     var files: [(name: String, contents: Data)] = []
     let merged: [SweepMerge.Merged]
     do {
@@ -74,7 +81,7 @@ struct Report: ParsableCommand {
     for run in merged {
       let passed = run.product.checks.filter { $0.status == .pass }.count, checks = run.product.checks.count
       allPass = allPass && passed == checks
-      if output.json {
+      if format.json {
         let line: [String: Any] = ["experiment": run.id, "checks": checks, "passed": passed, "quick": run.invocation.quick,
                                    "report": path(run.id, extension: "md"), "shards": run.files]
         print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
@@ -85,7 +92,5 @@ struct Report: ParsableCommand {
     if !allPass { throw ExitCode.failure }
   }
 
-  private func path(_ id: String, extension ext: String = "json") -> String {
-    URL(fileURLWithPath: output.out).appendingPathComponent("\(id).\(ext)").path
-  }
+  private func path(_ id: String, extension ext: String = "json") -> String { output.path(id, extension: ext) }
 }

@@ -19,52 +19,66 @@ struct Run: ParsableCommand {
       --sweep --shard i/n runs only the sweep points p (numbered from 0) with p mod n = i - 1 and writes just the shard \
       record <id>.shard-<i>-of-<n>.json (no report, no index; exit 0 once written); `lab report --merge DIR` joins \
       shards 1/n ... n/n into the files an unsharded run writes, with the same report bytes.
+
+      Examples:
+        lab run hierarchy
+        lab run --all --quick
+        lab run star --seed 7 --out /tmp/reports --json
+        lab run suppression --sweep --shard 1/2 --out /tmp/shards
       """)
 
   @OptionGroup var selection: ExperimentSelection
 
-  @OptionGroup var common: CommonOptions
+  @OptionGroup var toyFile: ToyOption
+
+  @OptionGroup var seeding: SeedOption
+
+  @OptionGroup var threading: ThreadOptions
 
   @OptionGroup var output: ReportDirectoryOptions
 
+  @OptionGroup var format: JSONOutputOptions
+
+  @OptionGroup var progress: ProgressOptions
+
   @Flag(name: .long, help: "Run each experiment's documented quick configuration (fewer random probes; recorded in the run record).")
   var quick = false
-
-  @Flag(name: .long, help: "Print no progress (bar or stage lines) on standard error.")
-  var quiet = false
 
   @Flag(name: .long, help: "Run the experiment's sweep (alone: the whole sweep, the ordinary run); needs an experiment with a sweep.")
   var sweep = false
 
   @Option(name: .long, help: ArgumentHelp("With --sweep: run only shard i of n (points p with p mod n = i - 1) and write <id>.shard-<i>-of-<n>.json.",
-                                          valueName: "i/n"))
-  var shard: String?
+                                          valueName: "i/n"),
+          transform: { try SweepShard(parsing: $0) })
+  var shard: SweepShard?
+
+  func validate() throws {
+    let entries = try selection.entries(allWhenEmpty: false)
+    if toyFile.toy != nil && entries.count != 1 { throw ValidationError("'--toy' needs exactly one experiment, got \(entries.count).") }
+    if shard != nil && !sweep { throw ValidationError("'--shard' needs '--sweep'.") }
+    if sweep, let plain = entries.first(where: { $0.sweep == nil }) {
+      throw ValidationError("'--sweep': '\(plain.id)' has no sweep (experiments with a sweep: \(SweepMerge.sweepNames)).")
+    }
+  }
 
   func run() throws {
     let entries = try selection.entries(allWhenEmpty: false)
-    if common.toy != nil && entries.count != 1 { throw BadInput.fail("'--toy' needs exactly one experiment, got \(entries.count).") }
-    let shard: SweepShard?
-    do { shard = try self.shard.map { try SweepShard(parsing: $0) } } catch { throw BadInput.fail("\(error)") }
-    if shard != nil && !sweep { throw BadInput.fail("'--shard' needs '--sweep'.") }
-    if sweep, let plain = entries.first(where: { $0.sweep == nil }) {
-      throw BadInput.fail("'--sweep': '\(plain.id)' has no sweep (experiments with a sweep: \(SweepMerge.sweepNames)).")
-    }
-    BLAS.setThreadCount(common.threads)
-    let bar = ProgressBar(total: entries.count, enabled: ProgressBar.isWanted(quiet: quiet))
+    BLAS.setThreadCount(threading.threads)
+    let bar = ProgressBar(total: entries.count, enabled: progress.showsBar)
     defer { bar.finish() }
-    let stageLines = !quiet && !ProgressBar.isWanted(quiet: quiet)
+    let stageLines = !progress.quiet && !progress.showsBar
     var allPass = true
     for (index, entry) in entries.enumerated() {
       bar.update(completed: index, label: entry.id)
-      let progress = { (line: String) in
+      let report = { (line: String) in
         bar.update(completed: index, label: "\(entry.id): \(line)")
         if stageLines { FileHandle.standardError.write(Data("[\(entry.id)] \(line)\n".utf8)) }
       }
       if let shard, let sweep = entry.sweep {
-        try run(entry.id, sweep, shard: shard, progress: progress)
+        try run(entry.id, sweep, shard: shard, bar: bar, progress: report)
         continue
       }
-      let passed = try run(entry, progress: progress)
+      let passed = try run(entry, bar: bar, progress: report)
       allPass = allPass && passed
     }
     if shard != nil { return }
@@ -74,46 +88,46 @@ struct Run: ParsableCommand {
   }
 
   /// Runs one experiment, writes its files and prints its summary; returns whether every check passed.
-  private func run(_ entry: ExperimentEntry, progress: (String) -> Void) throws -> Bool {
+  private func run(_ entry: ExperimentEntry, bar: ProgressBar, progress: (String) -> Void) throws -> Bool {
     let started = Date()
     let id = entry.id
     let (seed, product): (UInt64, ExperimentProduct)
     do {
-      (seed, product) = try entry.run(common.toy, common.seed, quick, progress)
+      (seed, product) = try entry.run(toyFile.toy, seeding.seed, quick, progress)
     } catch let error as ToyFileError { throw BadInput.fail("\(error)") }
     let provenance = self.provenance(started: started)
     try AtomicWriter.write(try product.render(provenance, invocation(id, seed: seed)), into: output.out)
     let checks = product.checks
     let passed = checks.filter { $0.status == .pass }.count
-    let report = URL(fileURLWithPath: output.out).appendingPathComponent("\(id).md").path
-    if output.json {
+    let report = output.path(id, extension: "md")
+    if format.json {
       let summary: [String: Any] = ["experiment": id, "checks": checks.count, "passed": passed, "quick": quick,
                                     "report": report, "wallSeconds": provenance.wallSeconds]
       let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-      print(String(decoding: line, as: UTF8.self))
+      bar.print(String(decoding: line, as: UTF8.self))
     } else {
       for check in checks where check.status != .pass {
-        print("\(check.status == .fail ? "FAIL" : "INCONCLUSIVE") \(check.id): \(check.measured) (expected \(check.threshold))")
+        bar.print("\(check.status == .fail ? "FAIL" : "INCONCLUSIVE") \(check.id): \(check.measured) (expected \(check.threshold))")
       }
-      print("\(id): \(passed) of \(checks.count) checks pass; report \(report) (\(String(format: "%.1f", provenance.wallSeconds)) s)")
+      bar.print("\(id): \(passed) of \(checks.count) checks pass; report \(report) (\(String(format: "%.1f", provenance.wallSeconds)) s)")
     }
     return passed == checks.count
   }
 
   /// Runs one shard of an experiment's sweep and writes its shard record.
-  private func run(_ id: String, _ sweep: ExperimentSweep, shard: SweepShard, progress: (String) -> Void) throws {
+  private func run(_ id: String, _ sweep: ExperimentSweep, shard: SweepShard, bar: ProgressBar, progress: (String) -> Void) throws {
     let started = Date()
     let run: ShardRun
-    do { run = try sweep.runShard(common.toy, common.seed, quick, shard, progress) } catch let error as ToyFileError { throw BadInput.fail("\(error)") }
+    do { run = try sweep.runShard(toyFile.toy, seeding.seed, quick, shard, progress) } catch let error as ToyFileError { throw BadInput.fail("\(error)") }
     let provenance = self.provenance(started: started)
     try AtomicWriter.write([(run.fileName, try run.render(provenance, invocation(id, seed: run.seed)))], into: output.out)
     let path = URL(fileURLWithPath: output.out).appendingPathComponent(run.fileName).path
-    if output.json {
+    if format.json {
       let summary: [String: Any] = ["experiment": id, "shard": shard.description, "points": run.points, "pointCount": run.pointCount,
                                     "quick": quick, "record": path, "wallSeconds": provenance.wallSeconds]
-      print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+      bar.print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     } else {
-      print("\(id): shard \(shard), \(run.points.count) of \(run.pointCount) sweep points (\(run.points.joined(separator: ", "))); "
+      bar.print("\(id): shard \(shard), \(run.points.count) of \(run.pointCount) sweep points (\(run.points.joined(separator: ", "))); "
         + "wrote \(path) (\(String(format: "%.1f", provenance.wallSeconds)) s)")
     }
   }
@@ -128,7 +142,7 @@ struct Run: ParsableCommand {
   /// The invocation of the unsharded run of `id`: its reproduce command and whether it is quick.
   private func invocation(_ id: String, seed: UInt64) -> RunInvocation {
     var reproduce = "lab run \(id) --seed \(seed)"
-    if let path = common.toy { reproduce += " --toy \(path)" }
+    if let path = toyFile.toy { reproduce += " --toy \(path)" }
     if quick { reproduce += " --quick" }
     return RunInvocation(reproduce: reproduce, quick: quick)
   }

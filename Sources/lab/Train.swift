@@ -24,7 +24,17 @@ struct Train: ParsableCommand {
       --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically (every kind, deep
       too). --aux-k adds the TopK auxiliary loss on latents dead for more than --dead-window steps (topk, batchtopk,
       and deep without hidden decoder layers); --resample-every re-initialises them instead.
-      A progress line goes to stderr when it is a terminal, unless --quiet.
+      --threads n splits each batch into n row blocks computed at once on single-threaded BLAS (resume with the same
+      n; batchtopk gives the threads to OpenBLAS). A progress line goes to stderr when it is a terminal, unless --quiet.
+
+      Examples:
+        lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\
+          --out sae
+        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 500 --lr 0.01 --out sae
+        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 500 --lr 0.01 \\
+          --truth D.npy --out sae
+        lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 900 --lr 0.01 \\
+          --resume ckpt --checkpoint ckpt --out sae
       """)
 
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
@@ -70,17 +80,15 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Adam learning rate.", valueName: "LR"))
   var lr: Double
 
-  @Option(name: .long, help: "Root seed of the initialisation and the batch order.")
-  var seed: UInt64 = 0
+  @OptionGroup var seeding: SeedOption
 
-  @Option(name: .long, help: ArgumentHelp("Threads: each batch is split into n row blocks computed at once on single-threaded BLAS (resume with the same n); batchtopk gives them to OpenBLAS.", valueName: "n"))
-  var threads: Int = 2
+  @OptionGroup var threading: ThreadOptions
 
   @Flag(name: .long, help: "Sparse Adam: update moments and weights only where the gradient is nonzero.")
   var sparseAdam = false
 
-  @Option(name: .long, help: ArgumentHelp("Learning-rate decay after the warm-up: constant, linear or cosine (to 0).", valueName: "kind"))
-  var lrSchedule: String = "constant"
+  @Option(name: .long, help: ArgumentHelp("Learning-rate decay after the warm-up (to 0).", valueName: "kind"))
+  var lrSchedule: LearningRateSchedule.Decay = .constant
 
   @Option(name: .long, help: ArgumentHelp("Linear learning-rate warm-up steps.", valueName: "N"))
   var lrWarmup: Int = 0
@@ -112,8 +120,7 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Resume from a checkpoint directory written by --checkpoint.", valueName: "dir"))
   var resume: String?
 
-  @Flag(name: .long, help: "No progress line on stderr.")
-  var quiet = false
+  @OptionGroup var progress: ProgressOptions
 
   @Option(name: .long, help: ArgumentHelp("Ground-truth dictionary, K×m .npy (rows are features), for MMCS.", valueName: "D.npy"))
   var truth: String?
@@ -121,9 +128,28 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Output SAELens directory (cfg.json, sae_weights.safetensors).", valueName: "dir"))
   var out: String
 
+  /// The root seed (0 unless `--seed` is given).
+  var seed: UInt64 { seeding.seed ?? 0 }
+
+  /// The thread count of `--threads`: each batch is split into that many row blocks computed at once
+  /// on single-threaded BLAS (resume with the same count); batchtopk gives them to OpenBLAS.
+  var threads: Int { threading.threads }
+
+  func validate() throws {
+    guard width >= 1 else { throw ValidationError("'--width' must be >= 1, got \(width)") }
+    _ = try Self.widths(hiddenLayers, option: "--hidden-layers")
+    _ = try Self.widths(decoderLayers, option: "--decoder-layers")
+    guard lrWarmup >= 0 else { throw ValidationError("'--lr-warmup' must be >= 0, got \(lrWarmup)") }
+    if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("'--checkpoint-every' must be >= 1, got \(checkpointEvery)") }
+    if checkpointEvery != nil && checkpoint == nil { throw ValidationError("'--checkpoint-every' needs '--checkpoint DIR'") }
+    for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
+      if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
+        throw ValidationError("'\(option)' \(path) exists and is not a directory")
+      }
+    }
+  }
+
   func run() throws {
-    guard (1...64).contains(threads) else { throw BadInput.fail("'--threads' must be in 1...64, got \(threads)") }
-    guard width >= 1 else { throw BadInput.fail("'--width' must be >= 1, got \(width)") }
     let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma,
                                       hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
                                       decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
@@ -149,23 +175,12 @@ struct Train: ParsableCommand {
       }
       dictionary = d
     }
-    guard let decay = LearningRateSchedule.Decay(rawValue: lrSchedule) else {
-      throw BadInput.fail("'--lr-schedule' must be one of \(LearningRateSchedule.Decay.allCases.map(\.rawValue).joined(separator: ", ")), got '\(lrSchedule)'")
-    }
-    guard lrWarmup >= 0 else { throw BadInput.fail("'--lr-warmup' must be >= 0, got \(lrWarmup)") }
-    if let checkpointEvery, checkpointEvery < 1 { throw BadInput.fail("'--checkpoint-every' must be >= 1, got \(checkpointEvery)") }
-    if checkpointEvery != nil && checkpoint == nil { throw BadInput.fail("'--checkpoint-every' needs '--checkpoint DIR'") }
     let configuration = TrainingConfiguration(
       architecture: architecture, width: width, batchSize: batch, steps: steps, learningRate: lr, seed: seed, sparseAdam: sparseAdam,
-      deadWindow: deadWindow, schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: decay), l1WarmupSteps: l1Warmup,
+      deadWindow: deadWindow, schedule: LearningRateSchedule(warmupSteps: lrWarmup, decay: lrSchedule), l1WarmupSteps: l1Warmup,
       gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient,
       batchBlocks: max(1, min(threads, batch)))
-    if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(error.description) }
-    for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
-      if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
-        throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
-      }
-    }
+    if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(Self.flags.rewrite(error)) }
     BLAS.setThreadCount(threads)
     if deep { return try runDeep(options: options, common: configuration, data: x, truth: dictionary) }
     let (state, firstStep, seconds) = try train(
@@ -208,7 +223,7 @@ struct Train: ParsableCommand {
       state = initial()
     }
     let firstStep = state.step
-    let progress = TrainProgress.reporter(quiet: quiet)
+    let progress = TrainProgress.reporter(quiet: self.progress.quiet)
     while state.step < steps {
       let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
       run(&state, stop, progress)
@@ -252,7 +267,7 @@ struct Train: ParsableCommand {
     if text == "none" { return [] }
     let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-      throw BadInput.fail("'\(option)' must be comma-separated widths >= 1 or 'none', got '\(text)'")
+      throw ValidationError("'\(option)' must be comma-separated widths >= 1 or 'none', got '\(text)'")
     }
     return parts.map { $0! }
   }

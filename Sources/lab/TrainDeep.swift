@@ -11,10 +11,10 @@ extension Train {
     let architecture: DeepSAEArchitecture
     switch ArchitectureRegistry.makeDeep(options: options, inputDimension: x.columns, width: width) {
     case .success(let a): architecture = a
-    case .failure(let error): throw BadInput.fail(error.description)
+    case .failure(let error): throw BadInput.fail(Self.flags.rewrite(error))
     }
     let configuration = DeepTrainingConfiguration(architecture: architecture, common: common)
-    if let error = DeepTrainer.validate(configuration, rows: x.rows, inputDimension: x.columns) { throw BadInput.fail(error.description) }
+    if let error = DeepTrainer.validate(configuration, rows: x.rows, inputDimension: x.columns) { throw BadInput.fail(Self.flags.rewrite(error)) }
     let (state, firstStep, seconds) = try train(
       common, rows: x.rows, initial: { DeepTrainer.initialState(configuration, data: x) },
       read: { path throws(TrainingError) in try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) }

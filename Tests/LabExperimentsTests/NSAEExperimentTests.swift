@@ -2,6 +2,7 @@ import Foundation
 import LabChecks
 @testable import LabExperiments
 import Testing
+import LabTestSupport
 
 /// The normalised-SAE experiment on a small toy: determinism, its files, the report as a function
 /// of the record, and the patch identities on every layer.
@@ -33,7 +34,7 @@ import Testing
     #expect(first.map(\.name) == ["nsae.md", "nsae-l0.svg", "nsae.json"])
     #expect(first.map(\.contents) == second.map(\.contents), "two runs of the same toy differ")
 
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let path = directory.appendingPathComponent("nsae.json").path
     try first[2].contents.write(to: URL(fileURLWithPath: path))
     let rerendered = try ExperimentRegistry.entry("nsae").get().rerender(path)

@@ -3,6 +3,7 @@ import LabExperiments
 import LabFormats
 import LabGenerators
 import Testing
+import LabTestSupport
 
 /// SAELens synthetic-model interop against a fixture written by sae-lens 6.54.12 itself
 /// (`Fixtures/make_saelens_fixture.py`): 14 features in 8 dimensions, a compensated depth-2
@@ -51,7 +52,7 @@ struct SAELensInteropTests {
   func roundTrip() throws {
     let toy = try WorldToyLoader.load(path: ToyFileTests.repository.appendingPathComponent("toys/tree.json").path)
     let written = try SAELensSyntheticModel(toy: toy)
-    let directory = try LabCommandTests.scratch().path
+    let directory = try Scratch.directory().path
     try written.write(to: directory)
     let read = try SAELensSyntheticModel(directory: directory)
     #expect(read.parents == written.parents && read.exclusiveParents == written.exclusiveParents && read.scaledParents == written.scaledParents)

@@ -3,6 +3,7 @@ import LabExperiments
 import LabFormats
 import LabGenerators
 import Testing
+import LabTestSupport
 
 @Suite("World toys", .serialized)
 struct WorldToyTests {
@@ -83,7 +84,7 @@ struct WorldToyTests {
       world.embedding.noise = 0
       noiseless.world = .tree(world)
     }
-    let a = try LabCommandTests.scratch().path, b = try LabCommandTests.scratch().path
+    let a = try Scratch.directory().path, b = try Scratch.directory().path
     try WorldExport.write(noiseless, precision: .float64, into: a)
     try WorldExport.write(noiseless, precision: .float64, into: b)
     let names = ["X.npy", "codes.npy", "dictionary.npy", "bias.npy", "world.json"]
@@ -103,7 +104,7 @@ struct WorldToyTests {
 
   static func lab(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = LabCommandTests.executable
+    process.executableURL = LabExecutable.url
     process.arguments = arguments
     process.currentDirectoryURL = repository
     let out = Pipe(), err = Pipe()
@@ -117,7 +118,7 @@ struct WorldToyTests {
 
   @Test("lab generate writes the files; bad input exits with 2 and names the problem")
   func command() throws {
-    let out = try LabCommandTests.scratch().path
+    let out = try Scratch.directory().path
     let ok = try Self.lab(["generate", "ray", "--out", out, "--samples", "25", "--seed", "3", "--precision", "float64"])
     #expect(ok.status == 0, "\(ok.stderr)")
     #expect(try NumPyArray(contentsOf: "\(out)/X.npy").shape == [25, 3])
@@ -127,12 +128,12 @@ struct WorldToyTests {
     let unknown = try Self.lab(["generate", "tre", "--out", out])
     #expect(unknown.status == 2 && unknown.stderr.contains("Did you mean 'tree'?"))
     let precision = try Self.lab(["generate", "ray", "--out", out, "--precision", "float16"])
-    #expect(precision.status == 2 && precision.stderr.contains("'--precision' must be float32 or float64, got 'float16'"))
+    #expect(precision.status == 2 && precision.stderr.contains("The value 'float16' is invalid for '--precision <precision>'. Please provide one of 'float32' and 'float64'."))
   }
 
   @Test("lab generate reads and writes SAELens synthetic-model directories")
   func saelensCommands() throws {
-    let out = try LabCommandTests.scratch().path
+    let out = try Scratch.directory().path
     let sampled = try Self.lab(["generate", "--from-saelens", SAELensInteropTests.fixture, "--samples", "50", "--out", out])
     #expect(sampled.status == 0, "\(sampled.stderr)")
     #expect(try NumPyArray(contentsOf: "\(out)/X.npy").shape == [50, 8])

@@ -3,6 +3,7 @@ import LabRandom
 import LabSolvers
 import PropertyBased
 import Testing
+import LabTestSupport
 
 @Suite("Exact block minimisation")
 struct BlockMinimizationTests {
@@ -10,12 +11,12 @@ struct BlockMinimizationTests {
   func monotoneAndNormalised() async {
     await propertyCheck(count: 25, input: Gen.int(in: 2...5), Gen.int(in: 2...4), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let truth = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
+      let truth = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
       var codes = Matrix<Double>(rows: 60, columns: atoms)
       for index in codes.storage.indices where rng.nextBernoulli(0.3) { codes.storage[index] = rng.nextUniform(in: 0.5...1.5) }
       let x = codes * truth
       let configuration = BlockMinimization.Configuration(initialSweeps: 100, sweepsPerIteration: 10, maxIterations: 200, kktCheckInterval: 50)
-      let fit = BlockMinimization.fit(samples: x, initialDictionary: RandomProblems.gaussian(atoms, dimension, &rng),
+      let fit = BlockMinimization.fit(samples: x, initialDictionary: RandomMatrices.gaussian(atoms, dimension, &rng),
                                       initialBias: withBias ? [Double](repeating: 0, count: dimension) : nil,
                                       lambda: 0.05, configuration: configuration)
       for (previous, next) in zip(fit.lossHistory, fit.lossHistory.dropFirst()) {

@@ -3,6 +3,7 @@ import LabRandom
 import LabSolvers
 import PropertyBased
 import Testing
+import LabTestSupport
 
 @Suite("Dead atoms and the new-atom test")
 struct DeadAtomsTests {
@@ -15,7 +16,7 @@ struct DeadAtomsTests {
       // The last atom points away from every sample, so it is usually unused; with nonnegative codes it
       // can still cancel the excess of the other atoms (CI drew such a case), so the claims below are
       // tested on whichever atoms the exact codes leave unused.
-      var d = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
+      var d = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
       d.setRow(atoms - 1, to: [Double](repeating: -1 / Double(dimension).squareRoot(), count: dimension))
       let codes = NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: x, bias: nil)
       let before = SparseCodingProblem(samples: x, dictionary: d, bias: nil, codes: codes, lambda: lambda)

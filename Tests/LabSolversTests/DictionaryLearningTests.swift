@@ -3,6 +3,7 @@ import LabRandom
 import LabSolvers
 import PropertyBased
 import Testing
+import LabTestSupport
 
 @Suite("Online learning and MOD")
 struct DictionaryLearningTests {
@@ -12,7 +13,7 @@ struct DictionaryLearningTests {
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
       let x = LearningWorlds.samples(points: 60, atoms: atoms, dimension: dimension, offset: withBias ? 0.3 : 0, &rng)
       let configuration = MethodOfOptimalDirections.configuration(initialSweeps: 50, sweepsPerIteration: 5, maxIterations: 60)
-      let fit = MethodOfOptimalDirections.fit(samples: x, initialDictionary: RandomProblems.gaussian(atoms, dimension, &rng),
+      let fit = MethodOfOptimalDirections.fit(samples: x, initialDictionary: RandomMatrices.gaussian(atoms, dimension, &rng),
                                               initialBias: withBias ? [Double](repeating: 0, count: dimension) : nil,
                                               lambda: 0.05, configuration: configuration)
       for (previous, next) in zip(fit.objectiveHistory, fit.objectiveHistory.dropFirst()) {
@@ -33,7 +34,7 @@ struct DictionaryLearningTests {
       // while the others keep a zero last coordinate) and one atom fewer than the world elsewhere.
       let world = LearningWorlds.samples(points: 50, atoms: atoms, dimension: dimension, &rng)
       let x = Matrix(world.nestedRows.map { $0 + [0] })
-      let live = RandomProblems.dictionary(atoms: atoms - 1, dimension: dimension, &rng)
+      let live = RandomMatrices.unitDictionary(atoms: atoms - 1, dimension: dimension, &rng)
       let start = Matrix([[Double](repeating: 0, count: dimension) + [1]] + live.nestedRows.map { $0 + [0] })
       let configuration = BlockMinimization.Configuration(initialSweeps: 50, sweepsPerIteration: 5, maxIterations: 40,
                                                           kktCheckInterval: 20, deadAtomInterval: 1)
@@ -53,7 +54,7 @@ struct DictionaryLearningTests {
     await propertyCheck(count: 15, input: Gen.int(in: 2...5), Gen.int(in: 2...5), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
       let x = LearningWorlds.samples(points: 200, atoms: atoms, dimension: dimension, offset: withBias ? 0.3 : 0, &rng)
-      let start = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
+      let start = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
       let bias: [Double]? = withBias ? [Double](repeating: 0, count: dimension) : nil
       let startLoss = SparseCodingProblem(samples: x, dictionary: start, bias: bias,
                                           codes: ExactCodes.codes(for: x, dictionary: start, bias: bias, lambda: 0.05), lambda: 0.05).loss

@@ -1,5 +1,6 @@
 import LabNumerics
 import LabRandom
+import LabTestSupport
 
 /// Small sparse worlds X = Z·D (+ offset) for the learner tests, drawn from a seed.
 enum LearningWorlds {
@@ -7,7 +8,7 @@ enum LearningWorlds {
   /// probability 0.3 at magnitudes U(0.5, 1.5), plus `offset` in every coordinate.
   static func samples(points: Int, atoms: Int, dimension: Int, offset: Double = 0,
                       _ rng: inout Xoshiro256StarStar) -> Matrix<Double> {
-    let truth = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
+    let truth = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
     var codes = Matrix<Double>(rows: points, columns: atoms)
     for index in codes.storage.indices where rng.nextBernoulli(0.3) { codes.storage[index] = rng.nextUniform(in: 0.5...1.5) }
     var x = codes * truth

@@ -3,6 +3,7 @@ import LabRandom
 import LabSolvers
 import PropertyBased
 import Testing
+import LabTestSupport
 
 @Suite("Nonnegative lasso (active set)")
 struct NonnegativeLassoTests {
@@ -15,8 +16,8 @@ struct NonnegativeLassoTests {
     await propertyCheck(count: 200, input: Gen.int(in: 1...10), Gen.int(in: 1...7), Gen.double(in: 0.01...1),
                         Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, lambda, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let d = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
-      let x = RandomProblems.gaussian(5, dimension, &rng)
+      let d = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
+      let x = RandomMatrices.gaussian(5, dimension, &rng)
       let bias = (0..<dimension).map { _ in 0.3 * rng.nextNormal() }
       let z = NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: x, bias: bias)
       #expect(z.storage.allSatisfy { $0 >= 0 })
@@ -29,8 +30,8 @@ struct NonnegativeLassoTests {
   func notWorseThanCoordinateDescent() async {
     await propertyCheck(count: 100, input: Gen.int(in: 1...8), Gen.int(in: 1...6), Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let d = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
-      let x = RandomProblems.gaussian(4, dimension, &rng)
+      let d = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
+      let x = RandomMatrices.gaussian(4, dimension, &rng)
       let lambda = 0.1
       let exact = SparseCodingProblem(samples: x, dictionary: d, bias: nil,
                                       codes: NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: x, bias: nil), lambda: lambda)

@@ -3,12 +3,13 @@ import LabRandom
 import LabSolvers
 import PropertyBased
 import Testing
+import LabTestSupport
 
 @Suite("Sparse encoder: OMP, TopK, exact L1, configuration")
 struct SparseEncoderPursuitTests {
   /// A K × m dictionary (K ≤ m) of unit rows near an orthonormal set: Q's first K rows plus ε·noise.
   static func nearOrthonormal(atoms: Int, dimension: Int, epsilon: Double, _ rng: inout Xoshiro256StarStar) throws -> Matrix<Double> {
-    let q = try RandomProblems.gaussian(dimension, dimension, &rng).singularValueDecomposition().u
+    let q = try RandomMatrices.gaussian(dimension, dimension, &rng).singularValueDecomposition().u
     var d = Matrix<Double>(rows: atoms, columns: dimension)
     for k in 0..<atoms {
       let row = q.row(k).map { $0 + epsilon * rng.nextNormal() }
@@ -81,7 +82,7 @@ struct SparseEncoderPursuitTests {
     await propertyCheck(count: 25, input: Gen.int(in: 2...4), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { dimension, signed, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
       let atoms = 3 * dimension
-      let d = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
+      let d = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
       // Points in the cone of the atoms (a nonnegative sparse combination), so P₀ is feasible.
       var truth = Matrix<Double>(rows: 3, columns: atoms)
       for n in 0..<3 { for a in 0..<atoms where rng.nextBernoulli(0.5) { truth[n, a] = rng.nextUniform() } }

@@ -3,6 +3,7 @@ import LabRandom
 import LabSolvers
 import PropertyBased
 import Testing
+import LabTestSupport
 
 /// A random coding instance drawn from a seed: a unit-norm dictionary, points and a bias.
 struct CodingInstance {
@@ -18,8 +19,8 @@ struct CodingInstance {
 
   init(atoms: Int, dimension: Int, points: Int, withBias: Bool, seed: Int) {
     var rng = Xoshiro256StarStar(seed: UInt64(seed))
-    dictionary = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
-    samples = RandomProblems.gaussian(points, dimension, &rng)
+    dictionary = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
+    samples = RandomMatrices.gaussian(points, dimension, &rng)
     bias = withBias ? (0..<dimension).map { _ in 0.3 * rng.nextNormal() } : nil
   }
 
@@ -119,7 +120,7 @@ struct SparseEncoderLassoTests {
   @Test("On sparse data from a well-conditioned overcomplete dictionary every point converges for CD and FISTA")
   func iterativeConverge() throws {
     var rng = Xoshiro256StarStar(seed: 11)
-    let d = RandomProblems.dictionary(atoms: 48, dimension: 24, &rng)
+    let d = RandomMatrices.unitDictionary(atoms: 48, dimension: 24, &rng)
     var truth = Matrix<Double>(rows: 40, columns: 48)
     for n in 0..<40 { for _ in 0..<3 { truth[n, rng.nextInt(below: 48)] = 2 * rng.nextUniform() } }
     let instance = CodingInstance(dictionary: d, samples: truth * d, bias: nil)
@@ -135,8 +136,8 @@ struct SparseEncoderLassoTests {
   @Test("With an orthonormal dictionary soft thresholding is the exact lasso code")
   func thresholdOrthonormal() throws {
     var rng = Xoshiro256StarStar(seed: 3)
-    let basis = try RandomProblems.gaussian(6, 6, &rng).singularValueDecomposition().u
-    let samples = RandomProblems.gaussian(20, 6, &rng)
+    let basis = try RandomMatrices.gaussian(6, 6, &rng).singularValueDecomposition().u
+    let samples = RandomMatrices.gaussian(20, 6, &rng)
     for constraint in CodeConstraint.allCases {
       let configure = { (method: SparseEncoder.Method) in try SparseEncoder.Configuration(method: method, lambda: 0.3, constraint: constraint) }
       let threshold = try SparseEncoder(dictionary: basis, configuration: configure(.threshold)).encode(samples, bias: nil).codes

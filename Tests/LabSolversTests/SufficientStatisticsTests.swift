@@ -3,6 +3,7 @@ import LabRandom
 import LabSolvers
 import PropertyBased
 import Testing
+import LabTestSupport
 
 @Suite("Surrogate statistics of online learning")
 struct SufficientStatisticsTests {
@@ -10,8 +11,8 @@ struct SufficientStatisticsTests {
   func surrogateIsTheLoss() async {
     await propertyCheck(count: 20, input: Gen.int(in: 1...5), Gen.int(in: 1...4), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let x = RandomProblems.gaussian(30, dimension, &rng)
-      let d = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
+      let x = RandomMatrices.gaussian(30, dimension, &rng)
+      let d = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
       var z = Matrix<Double>(rows: 30, columns: atoms)
       for index in z.storage.indices where rng.nextBernoulli(0.5) { z.storage[index] = rng.nextUniform() }
       let bias: [Double]? = withBias ? (0..<dimension).map { _ in rng.nextNormal() } : nil
@@ -26,11 +27,11 @@ struct SufficientStatisticsTests {
   func stepsDescend() async {
     await propertyCheck(count: 25, input: Gen.int(in: 1...6), Gen.int(in: 1...5), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      var d = RandomProblems.dictionary(atoms: atoms, dimension: dimension, &rng)
+      var d = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
       var bias: [Double]? = withBias ? [Double](repeating: 0, count: dimension) : nil
       var statistics = SufficientStatistics(atoms: atoms, dimension: dimension)
       for step in 0..<6 {
-        let x = RandomProblems.gaussian(16, dimension, &rng)
+        let x = RandomMatrices.gaussian(16, dimension, &rng)
         var z = Matrix<Double>(rows: 16, columns: atoms)
         for index in z.storage.indices where rng.nextBernoulli(0.4) { z.storage[index] = rng.nextUniform() }
         statistics.decay(by: OnlineDictionaryLearning.forgetting(step: step, batchSize: 16))

@@ -85,6 +85,6 @@ import Testing
     let batchTopK = BatchTopKArchitecture(k: 2)
     #expect(run(batchTopK, blocks: 2) == run(batchTopK, blocks: 1))
     let invalid = TrainingConfiguration(architecture: relu, width: 8, batchSize: 64, steps: 1, learningRate: 1e-2, batchBlocks: 65)
-    #expect(Trainer.validate(invalid, rows: 512)?.description.contains("batch blocks must be in 1...64") == true)
+    #expect(Trainer.validate(invalid, rows: 512)?.description.contains("The 'batchBlocks' parameter of Trainer must be in 1...64") == true)
   }
 }

@@ -1,5 +1,6 @@
 import LabNumerics
 import LabRandom
+import LabTestSupport
 import LabTraining
 
 /// Random problems shared by the training tests.
@@ -15,7 +16,7 @@ enum TestSupport {
   /// A `rows`×`m` matrix of standard normal entries.
   static func randomMatrix(rows: Int, columns: Int, seed: UInt64) -> Matrix<Double> {
     var generator = SeedTree(root: seed).generator(for: "matrix")
-    return Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in generator.nextNormal() })
+    return RandomMatrices.gaussian(rows, columns, &generator)
   }
 
   /// The kernel's loss and gradient of `architecture` at `parameters` on `x` (with the B×F training

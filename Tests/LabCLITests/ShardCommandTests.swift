@@ -2,6 +2,7 @@ import Foundation
 import LabExperiments
 import LabGenerators
 import Testing
+import LabTestSupport
 
 /// `lab run … --sweep --shard i/n` and `lab report --merge` on small toys of the sweep
 /// experiments: the merged files are the unsharded run's, and bad specs or shard sets are refused.
@@ -35,8 +36,8 @@ struct ShardCommandTests {
     universality.training.steps = 20
     universality.training.batchSize = 64
     return [("absorption", try! ToyLoader.encode(absorption)), ("frontier", try! ToyLoader.encode(frontier)),
-            ("universality", try! ToyLoader.encode(universality)), ("suppression", try! ToyLoader.encode(SuppressionExperimentTests.small)),
-            ("nsae", try! ToyLoader.encode(NSAEExperimentTests.small))]
+            ("universality", try! ToyLoader.encode(universality)), ("suppression", try! ToyLoader.encode(SmallToys.suppression)),
+            ("nsae", try! ToyLoader.encode(SmallToys.nsae))]
   }
 
   /// Writes `toy` into `directory` and returns its path.
@@ -63,22 +64,22 @@ struct ShardCommandTests {
   @Test("merged shards 1/3, 2/3, 3/3 write the unsharded run's report and figures byte for byte, and its record but for the provenance")
   func mergedEqualsUnsharded() throws {
     for (id, toy) in Self.smallToys() {
-      let directory = try LabCommandTests.scratch()
+      let directory = try Scratch.directory()
       let path = try Self.toyFile(toy, named: "\(id).json", in: directory)
       let full = directory.appendingPathComponent("full"), shards = directory.appendingPathComponent("shards")
       let merged = directory.appendingPathComponent("merged")
       // `--sweep` alone is the ordinary run (the other two experiments run without it).
-      let unsharded = try LabCommandTests.run(["run", id, "--toy", path, "--out", full.path, "--quiet"] + (id == "frontier" ? ["--sweep"] : []))
+      let unsharded = try LabExecutable.run(["run", id, "--toy", path, "--out", full.path, "--quiet"] + (id == "frontier" ? ["--sweep"] : []))
       #expect(unsharded.status != 2, "\(id): \(unsharded.stderr)")
       var shardSeconds = 0.0
       for i in 1...3 {
-        let shard = try LabCommandTests.run(["run", id, "--sweep", "--shard", "\(i)/3", "--toy", path, "--out", shards.path, "--quiet", "--json"])
+        let shard = try LabExecutable.run(["run", id, "--sweep", "--shard", "\(i)/3", "--toy", path, "--out", shards.path, "--quiet", "--json"])
         #expect(shard.status == 0, "\(id) shard \(i): \(shard.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(shard.stdout.utf8)) as? [String: Any]
         shardSeconds += summary?["wallSeconds"] as? Double ?? .nan
       }
       #expect(try FileManager.default.contentsOfDirectory(atPath: shards.path).sorted() == (1...3).map { "\(id).shard-\($0)-of-3.json" })
-      let merge = try LabCommandTests.run(["report", "--merge", shards.path, "--out", merged.path])
+      let merge = try LabExecutable.run(["report", "--merge", shards.path, "--out", merged.path])
       #expect(merge.status == unsharded.status, "\(id): \(merge.stderr)")
       #expect(merge.stdout.contains("\(id): ") && merge.stdout.contains("merged 3 shards into"), "\(merge.stdout)")
 
@@ -101,28 +102,28 @@ struct ShardCommandTests {
 
   @Test("lab show --sweep numbers the sweep points from 0; an experiment without a sweep exits 2")
   func showSweep() throws {
-    let shown = try LabCommandTests.run(["show", "frontier", "--sweep"])
+    let shown = try LabExecutable.run(["show", "frontier", "--sweep"])
     #expect(shown.status == 0, "\(shown.stderr)")
     let lines = shown.stdout.split(separator: "\n")
     #expect(lines.count == 12 && lines.first == "0 k=1/shallow" && lines.last == "11 k=8/deep encoder + decoder", "\(lines)")
-    let plain = try LabCommandTests.run(["show", "star", "--sweep"])
+    let plain = try LabExecutable.run(["show", "star", "--sweep"])
     #expect(plain.status == 2 && plain.stderr.contains("'star' has no sweep"), "\(plain.stderr)")
   }
 
   @Test("bad --shard values, --shard without --sweep and --sweep without a sweep exit 2 and write nothing")
   func badSpecs() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let out = directory.appendingPathComponent("out").path
     for (value, message) in [("0/3", "'--shard' must be i/n with 1 ≤ i ≤ n, got '0/3'"), ("4/3", "got '4/3'"), ("2/0", "got '2/0'"),
                              ("two/3", "'--shard' must be i/n with integers 1 ≤ i ≤ n (e.g. 2/4), got 'two/3'")] {
-      let result = try LabCommandTests.run(["run", "frontier", "--sweep", "--shard", value, "--out", out])
+      let result = try LabExecutable.run(["run", "frontier", "--sweep", "--shard", value, "--out", out])
       #expect(result.status == 2 && result.stderr.contains(message), "\(value): \(result.stderr)")
     }
-    let noSweep = try LabCommandTests.run(["run", "frontier", "--shard", "1/2", "--out", out])
+    let noSweep = try LabExecutable.run(["run", "frontier", "--shard", "1/2", "--out", out])
     #expect(noSweep.status == 2 && noSweep.stderr.contains("'--shard' needs '--sweep'"), "\(noSweep.stderr)")
-    let plain = try LabCommandTests.run(["run", "star", "--sweep", "--out", out])
+    let plain = try LabExecutable.run(["run", "star", "--sweep", "--out", out])
     #expect(plain.status == 2 && plain.stderr.contains("'star' has no sweep") && plain.stderr.contains("absorption"), "\(plain.stderr)")
-    let plainShard = try LabCommandTests.run(["run", "frontier", "star", "--sweep", "--shard", "1/2", "--out", out])
+    let plainShard = try LabExecutable.run(["run", "frontier", "star", "--sweep", "--shard", "1/2", "--out", out])
     #expect(plainShard.status == 2 && plainShard.stderr.contains("'star' has no sweep"), "\(plainShard.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out))
   }
@@ -136,18 +137,18 @@ struct ShardCommandTests {
     toy.training.width = 4
     toy.training.steps = 5
     toy.training.batchSize = 16
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let path = try Self.toyFile(try ToyLoader.encode(toy), named: "frontier.json", in: directory)
     func shards(_ name: String, _ spec: String, _ extra: [String] = []) throws -> URL {
       let url = directory.appendingPathComponent(name)
-      let result = try LabCommandTests.run(["run", id, "--sweep", "--shard", spec, "--toy", path, "--out", url.path, "--quiet"] + extra)
+      let result = try LabExecutable.run(["run", id, "--sweep", "--shard", spec, "--toy", path, "--out", url.path, "--quiet"] + extra)
       #expect(result.status == 0, "\(result.stderr)")
       return url.appendingPathComponent("\(id).shard-\(spec.replacingOccurrences(of: "/", with: "-of-")).json")
     }
     let one = try shards("a", "1/3"), two = try shards("a", "2/3"), three = try shards("a", "3/3")
     let out = directory.appendingPathComponent("out")
-    func merge(_ paths: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-      try LabCommandTests.run(["report", "--merge"] + paths + ["--out", out.path])
+    func merge(_ paths: [String]) throws -> LabExecutable.Run {
+      try LabExecutable.run(["report", "--merge"] + paths + ["--out", out.path])
     }
 
     let missing = try merge([one.path, three.path])
@@ -179,7 +180,7 @@ struct ShardCommandTests {
     #expect(swapped.status == 2 && swapped.stderr.contains("\(edited.path): field 'points[0].result' holds k = 1, 'shallow'"), "\(swapped.stderr)")
     let empty = try merge([directory.path])
     #expect(empty.status == 2 && empty.stderr.contains("no shard records"), "\(empty.stderr)")
-    let none = try LabCommandTests.run(["report", "absorption", "--merge", one.deletingLastPathComponent().path, "--out", out.path])
+    let none = try LabExecutable.run(["report", "absorption", "--merge", one.deletingLastPathComponent().path, "--out", out.path])
     #expect(none.status == 2 && none.stderr.contains("no shard records of 'absorption'"), "\(none.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
 
@@ -188,7 +189,7 @@ struct ShardCommandTests {
 
     // Four shards of three points: the fourth holds none, and the merge is the same record.
     let four = try (1...4).map { try shards("e", "\($0)/4") }
-    let beyond = try LabCommandTests.run(["report", "--merge", four[0].deletingLastPathComponent().path, "--out", directory.appendingPathComponent("e-out").path])
+    let beyond = try LabExecutable.run(["report", "--merge", four[0].deletingLastPathComponent().path, "--out", directory.appendingPathComponent("e-out").path])
     #expect(beyond.status == fine.status, "\(beyond.stderr)")
     let threeRecord = try Self.splitProvenance(Data(contentsOf: out.appendingPathComponent("frontier.json")))
     let fourRecord = try Self.splitProvenance(Data(contentsOf: directory.appendingPathComponent("e-out/frontier.json")))

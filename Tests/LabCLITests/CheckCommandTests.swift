@@ -3,6 +3,7 @@ import LabFormats
 import LabNumerics
 import LabSolvers
 import Testing
+import LabTestSupport
 
 /// End-to-end tests of `lab check` on small dog / labrador / cat worlds written as .npy files.
 @Suite("lab check", .serialized)
@@ -34,14 +35,14 @@ struct CheckCommandTests {
 
   @Test("The hierarchical ground truth gets descent-found, a confirmed descent and the failing pair labrador → dog")
   func hierarchyGroundTruth() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
     let d = try Self.write(.identity(3), "D.npy", in: directory)
     let b = directory.appendingPathComponent("b.npy").path
     try NumPyArray(vector: [0, 0, 0], as: .float64).encoded.write(to: URL(fileURLWithPath: b))
     let out = directory.appendingPathComponent("out")
-    let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05",
-                                          "--json", out.appendingPathComponent("check.json").path,
+    let result = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05",
+                                          "--json-out", out.appendingPathComponent("check.json").path,
                                           "--report", out.appendingPathComponent("check.md").path])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("\"verdict\":\"descent-found\""))
@@ -67,7 +68,7 @@ struct CheckCommandTests {
 
   @Test("A dictionary trained to a KKT point gets stationary, every pair passes, and CERT = −LP-R/λ")
   func trainedStationary() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let data = Self.hierarchyData()
     let fit = BlockMinimization.fit(samples: data, initialDictionary: .identity(3), initialBias: [0, 0, 0], lambda: 0.05)
     let x = try Self.write(data, "X.npy", in: directory)
@@ -75,7 +76,7 @@ struct CheckCommandTests {
     let b = directory.appendingPathComponent("b.npy").path
     try NumPyArray(vector: fit.problem.bias!, as: .float64).encoded.write(to: URL(fileURLWithPath: b))
     let json = directory.appendingPathComponent("check.json").path
-    let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--json", json])
+    let result = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--json-out", json])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let record = try Self.json(json)
     #expect((record["verdict"] as! String) == "stationary", "KKT \(fit.kkt.maximum)")
@@ -87,7 +88,7 @@ struct CheckCommandTests {
 
   @Test("The same problems in other units (X, b → sX, sb and λ → sλ) get the same verdicts and failing pairs", arguments: [1e-2, 1e3])
   func unitsDoNotChangeVerdicts(scale: Double) throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let data = Self.hierarchyData()
     let fit = BlockMinimization.fit(samples: data, initialDictionary: .identity(3), initialBias: [0, 0, 0], lambda: 0.05)
     let x = try Self.write(scale * data, "X.npy", in: directory)
@@ -98,8 +99,8 @@ struct CheckCommandTests {
     try NumPyArray(vector: fit.problem.bias!.map { scale * $0 }, as: .float64).encoded.write(to: URL(fileURLWithPath: bias))
     for (dictionary, b, verdict, failing) in [(truth, zero, "descent-found", 1), (trained, bias, "stationary", 0)] {
       let json = directory.appendingPathComponent("check-\(verdict).json").path
-      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", dictionary, "--bias", b, "--lambda", "\(0.05 * scale)",
-                                            "--json", json])
+      let result = try LabExecutable.run(["check", "--data", x, "--dictionary", dictionary, "--bias", b, "--lambda", "\(0.05 * scale)",
+                                            "--json-out", json])
       #expect(result.status == 0, "stderr: \(result.stderr)")
       let record = try Self.json(json)
       #expect((record["verdict"] as! String) == verdict, "scale \(scale): \(result.stdout)")
@@ -128,14 +129,14 @@ struct CheckCommandTests {
 
   @Test("A random factorisation in other units (X → sX, λ → sλ) gets the verdict it gets at s = 1", arguments: [1e3, 1e4])
   func randomFactorisationUnits(scale: Double) throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let (data, atoms) = Self.randomFactorisation()
     let d = try Self.write(atoms, "D.npy", in: directory)
     var verdicts: [String] = []
     for s in [1, scale] {
       let x = try Self.write(s * data, "X.npy", in: directory)
       let json = directory.appendingPathComponent("check.json").path
-      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "\(0.1 * s)", "--json", json])
+      let result = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--lambda", "\(0.1 * s)", "--json-out", json])
       #expect(result.status == 0, "scale \(s): \(result.stdout) \(result.stderr)")
       verdicts.append(try Self.json(json)["verdict"] as! String)
     }
@@ -144,24 +145,24 @@ struct CheckCommandTests {
 
   @Test("Atoms off the unit sphere are rejected with the file and row, unless --normalize; nothing is written")
   func nonUnitAtoms() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
     var scaled = Matrix<Double>.identity(3)
     scaled[1, 1] = 2
     let d = try Self.write(scaled, "D.npy", in: directory)
     let json = directory.appendingPathComponent("out/check.json").path
-    let rejected = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json", json])
+    let rejected = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json-out", json])
     #expect(rejected.status == 2)
     #expect(rejected.stderr.contains("\(d): row 1 has norm 2.0; atoms must have unit norm within 1e-06 (pass --normalize to rescale them)"))
     #expect(!FileManager.default.fileExists(atPath: json))
-    let accepted = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--normalize", "--json", json])
+    let accepted = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--normalize", "--json-out", json])
     #expect(accepted.status == 0, "stderr: \(accepted.stderr)")
     #expect(FileManager.default.fileExists(atPath: json))
   }
 
   @Test("Shape mismatches, NaN, huge values, negative codes, a missing file and λ ≤ 0 exit with 2 and name the problem")
   func badInput() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
     let d = try Self.write(.identity(3), "D.npy", in: directory)
     let wide = try Self.write(.identity(4), "D4.npy", in: directory)
@@ -187,7 +188,7 @@ struct CheckCommandTests {
       (["--data", x, "--dictionary", d, "--codes", zHuge, "--lambda", "0.05"], "\(zHuge): row 40, column 0 is "),
     ]
     for (arguments, message) in cases {
-      let result = try LabCommandTests.run(["check"] + arguments)
+      let result = try LabExecutable.run(["check"] + arguments)
       #expect(result.status == 2)
       #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
     }
@@ -195,14 +196,14 @@ struct CheckCommandTests {
 
   @Test("--sae checks a SAELens SAE written by lab train, with re-optimised codes and its own codes beside; a d_in mismatch exits 2")
   func saeDirectory() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
     let sae = directory.appendingPathComponent("sae").path
-    let trained = try LabCommandTests.run(["train", "--data", x, "--arch", "relu-l1", "--width", "4", "--l1", "0.05", "--batch", "25",
+    let trained = try LabExecutable.run(["train", "--data", x, "--arch", "relu-l1", "--width", "4", "--l1", "0.05", "--batch", "25",
                                            "--steps", "200", "--lr", "0.01", "--seed", "1", "--out", sae])
     #expect(trained.status == 0, "stderr: \(trained.stderr)")
     let json = directory.appendingPathComponent("check.json").path
-    let result = try LabCommandTests.run(["check", "--data", x, "--sae", sae, "--lambda", "0.05", "--json", json])
+    let result = try LabExecutable.run(["check", "--data", x, "--sae", sae, "--lambda", "0.05", "--json-out", json])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let record = try Self.json(json)
     #expect((record["codes"] as! String) == "exact-lasso" && (record["bias"] as! Bool))
@@ -210,9 +211,9 @@ struct CheckCommandTests {
     #expect(["stationary", "descent-found", "inconclusive"].contains(view["verdict"] as! String))
     #expect((record["pairs"] as! [[String: Any]]).count <= 12)
     let wide = try Self.write(Matrix<Double>(rows: 5, columns: 4, repeating: 1), "X4.npy", in: directory)
-    let mismatch = try LabCommandTests.run(["check", "--data", wide, "--sae", sae, "--lambda", "0.05"])
+    let mismatch = try LabExecutable.run(["check", "--data", wide, "--sae", sae, "--lambda", "0.05"])
     #expect(mismatch.status == 2 && mismatch.stderr.contains("the SAE has d_in = 3 but the data in \(wide) have m = 4"))
-    let both = try LabCommandTests.run(["check", "--data", x, "--sae", sae, "--dictionary", x, "--lambda", "0.05"])
+    let both = try LabExecutable.run(["check", "--data", x, "--sae", sae, "--dictionary", x, "--lambda", "0.05"])
     #expect(both.status == 2 && both.stderr.contains("Give exactly one of '--dictionary' and '--sae'."))
   }
 
@@ -234,15 +235,15 @@ struct CheckCommandTests {
 
   @Test("--signed: a signed hierarchy gets descent-found with a confirmed descent and the zonotope pair labrador → dog failing")
   func signedDescent() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let x = try Self.write(Self.signedHierarchyData(), "X.npy", in: directory)
     let d = try Self.write(.identity(3), "D.npy", in: directory)
     let b = directory.appendingPathComponent("b.npy").path
     try NumPyArray(vector: [0, 0, 0], as: .float64).encoded.write(to: URL(fileURLWithPath: b))
     let json = directory.appendingPathComponent("check.json").path
     let report = directory.appendingPathComponent("check.md").path
-    let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
-                                          "--json", json, "--report", report])
+    let result = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
+                                          "--json-out", json, "--report", report])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("\"signed\":true") && result.stdout.contains("\"verdict\":\"descent-found\""))
     let record = try Self.json(json)
@@ -263,7 +264,7 @@ struct CheckCommandTests {
 
   @Test("--signed: a sign-symmetric exclusive world is stationary, with exact or given signed codes; negative codes need --signed")
   func signedStationary() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let data = Self.signedExclusiveData()
     let x = try Self.write(data, "X.npy", in: directory)
     let d = try Self.write(.identity(3), "D.npy", in: directory)
@@ -274,8 +275,8 @@ struct CheckCommandTests {
     let z = try Self.write(soft, "Z.npy", in: directory)
     for codes in [[], ["--codes", z]] {
       let json = directory.appendingPathComponent("check\(codes.count).json").path
-      let result = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
-                                            "--json", json] + codes)
+      let result = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
+                                            "--json-out", json] + codes)
       #expect(result.status == 0, "stderr: \(result.stderr)")
       let record = try Self.json(json)
       #expect((record["signed"] as! Bool) && (record["verdict"] as! String) == "stationary", "LP-K \(record["lpK"] ?? "–")")
@@ -284,13 +285,31 @@ struct CheckCommandTests {
       #expect(((record["descent"] as! [String: Any])["found"] as! Bool) == false)
       #expect((record["cert"] as! [String: Any])["dualityHolds"] as! Bool)
     }
-    let unsigned = try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--codes", z])
+    let unsigned = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--codes", z])
     #expect(unsigned.status == 2 && unsigned.stderr.contains("\(z): element at row 3, column 1 is -0.82") && unsigned.stderr.contains("pass --signed"),
             "stderr: \(unsigned.stderr)")
     let plain = directory.appendingPathComponent("plain.json").path
-    #expect(try LabCommandTests.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json", plain]).status == 0)
+    #expect(try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--lambda", "0.05", "--json-out", plain]).status == 0)
     #expect((try Self.json(plain)["signed"] as! Bool) == false)
-    let sae = try LabCommandTests.run(["check", "--data", x, "--sae", directory.path, "--lambda", "0.05", "--signed"])
+    let sae = try LabExecutable.run(["check", "--data", x, "--sae", directory.path, "--lambda", "0.05", "--signed"])
     #expect(sae.status == 2 && sae.stderr.contains("'--signed' needs '--dictionary'"))
+  }
+
+  @Test("--json prints the full record on stdout, the bytes --json-out writes; the old '--json PATH' still writes the file, with a note")
+  func jsonFlagAndFile() throws {
+    let directory = try Scratch.directory()
+    let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
+    let d = try Self.write(.identity(3), "D.npy", in: directory)
+    let file = directory.appendingPathComponent("check.json").path, old = directory.appendingPathComponent("old.json").path
+    let common = ["check", "--data", x, "--dictionary", d, "--lambda", "0.05"]
+    let printed = try LabExecutable.run(common + ["--json", "--json-out", file])
+    #expect(printed.status == 0, "\(printed.stderr)")
+    #expect(Data(printed.stdout.utf8) == (try Data(contentsOf: URL(fileURLWithPath: file))))
+    let summary = try LabExecutable.run(common)
+    #expect(summary.stdout.hasPrefix("{\"") && summary.stdout.split(separator: "\n").count == 1 && summary.stdout != printed.stdout)
+    let deprecated = try LabExecutable.run(common + ["--json", old])
+    #expect(deprecated.status == 0 && deprecated.stdout == summary.stdout)
+    #expect(deprecated.stderr.contains("'lab check --json' is deprecated") && deprecated.stderr.contains("use '--json-out'"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: old)) == Data(contentsOf: URL(fileURLWithPath: file)))
   }
 }

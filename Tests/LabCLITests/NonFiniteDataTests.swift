@@ -1,6 +1,7 @@
 import Foundation
 import LabFormats
 import Testing
+import LabTestSupport
 
 /// Non-finite values in the data of every command that reads `.npy` data are bad input: exit 2,
 /// a message naming the file, row and column, and nothing written.
@@ -8,7 +9,7 @@ import Testing
 struct NonFiniteDataTests {
   @Test("check, encode, learn and train reject NaN and ±∞ in X naming the row and column")
   func rejected() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     func write(_ name: String, _ values: [Double], shape: [Int]) throws -> String {
       let path = directory.appendingPathComponent(name).path
       try NumPyArray(shape: shape, elementType: .float64, values: values).encoded.write(to: URL(fileURLWithPath: path))
@@ -22,12 +23,12 @@ struct NonFiniteDataTests {
       let out = directory.appendingPathComponent("out-\(row)").path, codes = directory.appendingPathComponent("Z-\(row).npy").path
       let commands: [[String]] = [
         ["check", "--data", data, "--dictionary", d, "--lambda", "0.1"],
-        ["encode", "--data", data, "--dictionary", d, "--lambda", "0.1", "--out", codes],
+        ["encode", "--data", data, "--dictionary", d, "--lambda", "0.1", "--codes-out", codes],
         ["learn", "--data", data, "--atoms", "2", "--lambda", "0.1", "--out", out],
         ["train", "--data", data, "--arch", "relu-l1", "--width", "4", "--l1", "1", "--batch", "2", "--steps", "1", "--lr", "0.001", "--out", out],
       ]
       for command in commands {
-        let result = try LabCommandTests.run(command)
+        let result = try LabExecutable.run(command)
         #expect(result.status == 2, "\(command[0]): \(result.stderr)")
         #expect(result.stderr.contains("\(data): element at row \(row), column \(column) is \(value)"), "\(command[0]): \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out) && !FileManager.default.fileExists(atPath: codes), "\(command[0]) wrote a file")

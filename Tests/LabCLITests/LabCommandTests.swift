@@ -1,19 +1,11 @@
 import Foundation
 import LabExperiments
 import Testing
+import LabTestSupport
 
 /// End-to-end tests of the `lab` executable on a small hierarchy toy (N = 40, fewer exact cases).
 @Suite("lab command", .serialized)
 struct LabCommandTests {
-  /// The `lab` binary built beside the test bundle.
-  static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lab")
-
-  static func scratch() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lab-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-
   /// A quick toy: the default world with N = 40 and one exact case.
   static func smallToy(in directory: URL) throws -> String {
     var toy = HierarchyToy.default
@@ -24,32 +16,18 @@ struct LabCommandTests {
     return path
   }
 
-  static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-  }
-
   @Test("The executable exists next to the tests")
   func executableBuilt() {
-    #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "expected \(Self.executable.path)")
+    #expect(FileManager.default.isExecutableFile(atPath: LabExecutable.url.path), "expected \(LabExecutable.url.path)")
   }
 
   @Test("Every check passes on a small toy, and a second run with the same seed writes a byte-identical report")
   func reproducibleReport() throws {
-    let directory = try Self.scratch()
+    let directory = try Scratch.directory()
     let toy = try Self.smallToy(in: directory)
-    let first = try Self.run(["run", "hierarchy", "--toy", toy, "--out", directory.appendingPathComponent("a").path, "--quiet"])
+    let first = try LabExecutable.run(["run", "hierarchy", "--toy", toy, "--out", directory.appendingPathComponent("a").path, "--quiet"])
     #expect(first.status == 0, "stdout: \(first.stdout)\nstderr: \(first.stderr)")
-    let second = try Self.run(["run", "hierarchy", "--toy", toy, "--out", directory.appendingPathComponent("b").path, "--quiet", "--json"])
+    let second = try LabExecutable.run(["run", "hierarchy", "--toy", toy, "--out", directory.appendingPathComponent("b").path, "--quiet", "--json"])
     #expect(second.status == 0)
     #expect(second.stdout.hasPrefix("{\"checks\":"))
     let a = try Data(contentsOf: directory.appendingPathComponent("a/hierarchy.md"))
@@ -67,8 +45,8 @@ struct LabCommandTests {
 
   @Test("An unknown experiment exits with 2 and suggests the nearest name; nothing is written")
   func unknownExperiment() throws {
-    let directory = try Self.scratch()
-    let result = try Self.run(["run", "hierachy", "--out", directory.appendingPathComponent("out").path])
+    let directory = try Scratch.directory()
+    let result = try LabExecutable.run(["run", "hierachy", "--out", directory.appendingPathComponent("out").path])
     #expect(result.status == 2)
     #expect(result.stderr.contains("Unknown experiment 'hierachy'. Did you mean 'hierarchy'?"))
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
@@ -76,11 +54,11 @@ struct LabCommandTests {
 
   @Test("A malformed toy file exits with 2, names the file and field, and writes nothing")
   func malformedToy() throws {
-    let directory = try Self.scratch()
+    let directory = try Scratch.directory()
     let path = directory.appendingPathComponent("bad.json").path
     let text = String(decoding: try ToyLoader.encode(HierarchyToy.default), as: UTF8.self).replacingOccurrences(of: "\"lambda\" : 0.05", with: "\"lambda\" : 0")
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    let result = try Self.run(["run", "hierarchy", "--toy", path, "--out", directory.appendingPathComponent("out").path])
+    let result = try LabExecutable.run(["run", "hierarchy", "--toy", path, "--out", directory.appendingPathComponent("out").path])
     #expect(result.status == 2)
     #expect(result.stderr.contains("\(path): 'lambda' must be a finite number > 0, got 0.0"))
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
@@ -88,16 +66,16 @@ struct LabCommandTests {
 
   @Test("A missing toy file and a bad option exit with 2")
   func badInput() throws {
-    let missing = try Self.run(["run", "hierarchy", "--toy", "/nonexistent/toy.json"])
+    let missing = try LabExecutable.run(["run", "hierarchy", "--toy", "/nonexistent/toy.json"])
     #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/toy.json: no such file"))
-    let threads = try Self.run(["run", "hierarchy", "--threads", "0"])
+    let threads = try LabExecutable.run(["run", "hierarchy", "--threads", "0"])
     #expect(threads.status == 2 && threads.stderr.contains("'--threads' must be in 1...64, got 0."))
   }
 
   @Test("lab run star passes every check and writes its report, record and figure")
   func starExperiment() throws {
-    let directory = try Self.scratch()
-    let result = try Self.run(["run", "star", "--out", directory.path, "--quiet"])
+    let directory = try Scratch.directory()
+    let result = try LabExecutable.run(["run", "star", "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("star: 6 of 6 checks pass"))
     for name in ["star.md", "star.json", "star-polygon.svg"] {
@@ -108,7 +86,7 @@ struct LabCommandTests {
 
   @Test("lab run exclusive on a smaller toy passes every check")
   func exclusiveExperiment() throws {
-    let directory = try Self.scratch()
+    let directory = try Scratch.directory()
     var toy = ExclusiveToy.default
     toy.exact.perturbations = 20
     toy.trained.perturbations = 10
@@ -116,7 +94,7 @@ struct LabCommandTests {
     let path = directory.appendingPathComponent("exclusive.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
     let started = Date()
-    let result = try Self.run(["run", "exclusive", "--toy", path, "--out", directory.path])
+    let result = try LabExecutable.run(["run", "exclusive", "--toy", path, "--out", directory.path])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("exclusive: 24 of 24 checks pass"))
     // Standard error is a pipe: stage lines, and no progress bar although the run outlasts its 2 s delay.
@@ -127,7 +105,7 @@ struct LabCommandTests {
 
   @Test("lab run wide-limit on a smaller toy passes every check")
   func wideLimitExperiment() throws {
-    let directory = try Self.scratch()
+    let directory = try Scratch.directory()
     var toy = WideLimitToy.default
     toy.rays.sampleCount = 60
     toy.nets.sampleCount = 50
@@ -136,7 +114,7 @@ struct LabCommandTests {
     toy.splitting.randomRuns = 1
     let path = directory.appendingPathComponent("wide.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
-    let result = try Self.run(["run", "wide-limit", "--toy", path, "--out", directory.path, "--quiet"])
+    let result = try LabExecutable.run(["run", "wide-limit", "--toy", path, "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("wide-limit: 9 of 9 checks pass"))
     try Self.expectReportReRenders("wide-limit", in: directory)
@@ -144,7 +122,7 @@ struct LabCommandTests {
 
   @Test("lab run one-d on a smaller toy passes every check")
   func oneDExperiment() throws {
-    let directory = try Self.scratch()
+    let directory = try Scratch.directory()
     var toy = OneDToy.default
     toy.line.sampleCount = 150
     toy.line.restarts = 4
@@ -156,7 +134,7 @@ struct LabCommandTests {
     toy.arc.optimisedSizes = [4]
     let path = directory.appendingPathComponent("one-d.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
-    let result = try Self.run(["run", "one-d", "--toy", path, "--out", directory.path, "--quiet"])
+    let result = try LabExecutable.run(["run", "one-d", "--toy", path, "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")
     #expect(result.stdout.contains("one-d: 13 of 13 checks pass"))
     try Self.expectReportReRenders("one-d", in: directory)
@@ -164,7 +142,7 @@ struct LabCommandTests {
 
   @Test("lab show prints the embedded default toy")
   func show() throws {
-    let result = try Self.run(["show", "hierarchy"])
+    let result = try LabExecutable.run(["show", "hierarchy"])
     #expect(result.status == 0)
     #expect(result.stdout == String(decoding: try ToyLoader.encode(HierarchyToy.default), as: UTF8.self))
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LabTestSupport
 
 /// End-to-end tests of `lab encode` on small `.npy` files.
 @Suite("lab encode", .serialized)
@@ -24,7 +25,7 @@ struct EncodeCommandTests {
 
   /// A directory with X (N = 300 > one BLAS block of 256, m = 4), D (K = 6 unit atoms) and b.
   static func fixture() throws -> URL {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let atoms: [[Double]] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0.6, 0.8, 0, 0], [0, 0, 0.8, -0.6]]
     let samples = (0..<1200).map { index in sin(Double(index) * 0.7) + 0.5 * cos(Double(index * index % 97)) }
     try npy(atoms.flatMap { $0 }, shape: [6, 4]).write(to: directory.appendingPathComponent("D.npy"))
@@ -33,9 +34,9 @@ struct EncodeCommandTests {
     return directory
   }
 
-  static func encode(_ directory: URL, _ extra: [String], out: String = "Z.npy") throws -> (status: Int32, stdout: String, stderr: String) {
+  static func encode(_ directory: URL, _ extra: [String], out: String = "Z.npy") throws -> LabExecutable.Run {
     let path = { (name: String) in directory.appendingPathComponent(name).path }
-    return try LabCommandTests.run(["encode", "--data", path("X.npy"), "--dictionary", path("D.npy"), "--out", path(out)] + extra)
+    return try LabExecutable.run(["encode", "--data", path("X.npy"), "--dictionary", path("D.npy"), "--codes-out", path(out)] + extra)
   }
 
   @Test("Codes with bias: exit 0, one JSON line with the figures, a float64 N × K file; the same bytes for 1 and 2 threads")
@@ -85,7 +86,7 @@ struct EncodeCommandTests {
     let cases: [(arguments: [String], message: String)] = [
       (["--lambda", "0"], "'--lambda' must be a finite number > 0, got 0.0."),
       (["--lambda", "-1"], "'--lambda' must be a finite number > 0, got -1.0."),
-      (["--lambda", "0.1", "--method", "lars"], "'--method' must be one of active-set, cd, fista, omp, topk, threshold, exact-l1, got 'lars'."),
+      (["--lambda", "0.1", "--method", "lars"], "The value 'lars' is invalid for '--method <name>'. Please provide one of the following: - active-set - cd - fista - omp - topk - threshold - exact-l1"),
       (["--lambda", "0.1", "--bias", path("missing.npy")], "\(path("missing.npy")): no such file"),
       (["--lambda", "0.1", "--bias", path("b3.npy")], "\(path("b3.npy")): the bias b (m) has length 3 but the data X in \(path("X.npy")) has m = 4 columns"),
     ]
@@ -99,7 +100,7 @@ struct EncodeCommandTests {
       ("Xnan.npy", "D.npy", "\(path("Xnan.npy")): element at row 0, column 2 is nan; every element must be finite"),
     ]
     for (data, dictionary, message) in swapped {
-      let result = try LabCommandTests.run(["encode", "--data", path(data), "--dictionary", path(dictionary), "--lambda", "0.1", "--out", path("Z.npy")])
+      let result = try LabExecutable.run(["encode", "--data", path(data), "--dictionary", path(dictionary), "--lambda", "0.1", "--codes-out", path("Z.npy")])
       #expect(result.status == 2 && result.stderr.contains(message), "\(data), \(dictionary): \(result.stderr)")
     }
     #expect(!FileManager.default.fileExists(atPath: path("Z.npy")))
@@ -111,7 +112,7 @@ struct EncodeCommandTests {
     let manager = FileManager.default
     try manager.copyItem(at: directory.appendingPathComponent("X.npy"), to: directory.appendingPathComponent("independent_X.npy"))
     try manager.copyItem(at: directory.appendingPathComponent("D.npy"), to: directory.appendingPathComponent("independent_D.npy"))
-    let result = try LabCommandTests.run(["bench", "encode", "--data-dir", directory.path, "--n", "40", "--repeats", "1", "--threads", "1,2",
+    let result = try LabExecutable.run(["bench", "encode", "--data-dir", directory.path, "--samples", "40", "--repeats", "1", "--thread-counts", "1,2",
                                           "--python", directory.appendingPathComponent("no-python").path])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("scikit-learn is not importable"))
@@ -120,5 +121,16 @@ struct EncodeCommandTests {
     let runs = try #require(record["runs"] as? [[String: Any]])
     #expect(runs.map { $0["threads"] as? Int } == [1, 2])
     #expect(runs.allSatisfy { ($0["points"] as? Int) == 40 && ($0["maxKKTViolation"] as? Double ?? 1) <= 1e-12 && $0["peers"] == nil })
+  }
+
+  @Test("The old '--out Z.npy' still writes the codes, with a deprecation note naming --codes-out")
+  func deprecatedOut() throws {
+    let directory = try Self.fixture()
+    let path = { (name: String) in directory.appendingPathComponent(name).path }
+    let new = try Self.encode(directory, ["--lambda", "0.1"], out: "new.npy")
+    let old = try LabExecutable.run(["encode", "--data", path("X.npy"), "--dictionary", path("D.npy"), "--lambda", "0.1", "--out", path("old.npy")])
+    #expect(new.status == 0 && old.status == 0, "\(old.stderr)")
+    #expect(old.stderr.contains("'lab encode --out' is deprecated") && old.stderr.contains("use '--codes-out'"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path("old.npy"))) == Data(contentsOf: URL(fileURLWithPath: path("new.npy"))))
   }
 }

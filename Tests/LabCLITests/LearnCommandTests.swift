@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LabTestSupport
 
 /// End-to-end tests of `lab learn` on a small `.npy` data file.
 @Suite("lab learn", .serialized)
@@ -7,7 +8,7 @@ struct LearnCommandTests {
   /// A directory with X (N = 300, m = 4): nonnegative sparse combinations of five fixed directions
   /// plus an offset, so that every learner has something to find and a bias something to fit.
   static func fixture() throws -> URL {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let atoms: [[Double]] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0.5, 0.5, 0.5, 0.5]]
     var samples: [Double] = []
     for n in 0..<300 {
@@ -22,8 +23,8 @@ struct LearnCommandTests {
     return directory
   }
 
-  static func learn(_ directory: URL, out: String, _ extra: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    try LabCommandTests.run(["learn", "--data", directory.appendingPathComponent("X.npy").path, "--atoms", "5",
+  static func learn(_ directory: URL, out: String, _ extra: [String]) throws -> LabExecutable.Run {
+    try LabExecutable.run(["learn", "--data", directory.appendingPathComponent("X.npy").path, "--atoms", "5",
                              "--lambda", "0.05", "--out", directory.appendingPathComponent(out).path] + extra)
   }
 
@@ -96,7 +97,7 @@ struct LearnCommandTests {
   }
 
   @Test("Bad options and files exit 2 with a message naming them, and write nothing",
-        arguments: [(["--method", "lars"], "'--method'"), (["--atoms", "0"], "'--atoms'"), (["--epochs", "0"], "'--epochs'"),
+        arguments: [(["--method", "lars"], "'--method <method>'"), (["--atoms", "0"], "'--atoms'"), (["--epochs", "0"], "'--epochs'"),
                     (["--lambda=-1"], "'--lambda'"), (["--threads", "0"], "'--threads'")])
   func rejects(extra: [String], named: String) throws {
     let directory = try Self.fixture()
@@ -108,7 +109,7 @@ struct LearnCommandTests {
 
   @Test("A missing data file exits 2 naming the path")
   func missingData() throws {
-    let directory = try LabCommandTests.scratch()
+    let directory = try Scratch.directory()
     let run = try Self.learn(directory, out: "fit", [])
     #expect(run.status == 2)
     #expect(run.stderr.contains("X.npy"), "stderr: \(run.stderr)")

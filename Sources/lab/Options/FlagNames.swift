@@ -1,0 +1,25 @@
+
+/// One command's options by the library parameter each one sets, so that an error raised by a
+/// library names the option the user typed: the libraries' messages have the form
+/// "The 'activeCount' parameter of SparseEncoder must be … Got … instead.", which becomes
+/// "'--k' must be … Got … instead." A parameter the command does not map is left as it is.
+struct FlagNames: ExpressibleByDictionaryLiteral {
+  /// Option (with its dashes) by parameter name.
+  var flags: [String: String]
+
+  init(dictionaryLiteral elements: (String, String)...) {
+    flags = Dictionary(elements, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The message of `error` with every mapped parameter named by its option.
+  func rewrite(_ error: any Error) -> String {
+    rewrite("\(error)")
+  }
+
+  /// `message` with every mapped parameter named by its option.
+  func rewrite(_ message: String) -> String {
+    message.replacing(#/The '(\w+)' parameter of [\w.]+ /#) { match in
+      flags[String(match.output.1)].map { "'\($0)' " } ?? String(match.output.0)
+    }
+  }
+}
