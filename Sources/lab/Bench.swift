@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `lab bench`: the lab's components against the peer tools on the shared benchmark workloads
-/// (`../shared/bench/README.md`), run in the same invocation on the same machine.
+/// (`scripts/bench/`, the project's own peer scripts), run in the same invocation on the same machine.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Benchmark the lab's components against the peer tools (SPAMS, scikit-learn, PyTorch, SAELens) on the same machine.",

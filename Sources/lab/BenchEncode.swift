@@ -3,7 +3,7 @@ import Foundation
 import LabNumerics
 import LabSolvers
 
-/// `lab bench encode`: workload W1 of /work/shared/bench — nonnegative lasso codes of the first N
+/// `lab bench encode`: workload W1 (`scripts/bench`) — nonnegative lasso codes of the first N
 /// points of the `independent` data set with its true dictionary — for the lab's encoder and, in
 /// the same invocation, for SPAMS `lasso` and scikit-learn `lasso_cd` when their Python
 /// environment is usable. The lab is measured again right after each peer run, so that both
@@ -15,7 +15,7 @@ struct BenchEncode: ParsableCommand {
     commandName: "encode",
     abstract: "W1: the lab's sparse coding against SPAMS lasso and scikit-learn lasso_cd (points/s at equal objective).",
     discussion: """
-      Data come from /work/shared/bench/gen_data.py (written to --data-dir). Throughputs are medians of --repeats \
+      Data come from scripts/bench/bench_data.py (written to --data-dir). Throughputs are medians of --repeats \
       runs; a ratio counts as "at equal objective" when the relative objective difference is at most 1e-6. \
       Absolute figures drift between runs on a shared machine: compare the ratios of one invocation.
 
@@ -46,7 +46,7 @@ struct BenchEncode: ParsableCommand {
   var python = "/tmp/benchenv/bin/python"
 
   @Option(name: .long, help: ArgumentHelp("The peer script.", valueName: "path"))
-  var script = "/work/shared/bench/bench_w1_sparse_coding.py"
+  var script = BenchSupport.peerScript("peer_w1_sparse_coding.py")
 
   @Option(name: .long, help: ArgumentHelp("The peer environment's setup log.", valueName: "path"))
   var setupLog = "/tmp/benchenv-setup.log"
@@ -86,7 +86,7 @@ struct BenchEncode: ParsableCommand {
     do {
       input = try EncodeInput.load(data: "\(dataDir)/independent_X.npy", dictionary: "\(dataDir)/independent_D.npy", bias: nil, rows: samples)
     } catch {
-      throw BadInput.fail("\(error) (generate the data with: /tmp/benchenv/bin/python /work/shared/bench/gen_data.py --out \(dataDir))")
+      throw BadInput.fail("\(error) (\(BenchSupport.dataHint))")
     }
     let peers = PeerBenchmark(python: python, script: script, setupLog: setupLog)
     // The peer runs: (script method, precisions). The script needs scikit-learn even for SPAMS.
@@ -117,7 +117,7 @@ struct BenchEncode: ParsableCommand {
         do {
           let figures = try peers.measure(
             ["--threads", "\(count)", "--n", "\(input.samples.rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
-             "--methods", run.method, "--dtypes", run.dtypes],
+             "--methods", run.method, "--dtypes", run.dtypes, "--data", dataDir],
             dataDirectory: dataDir, outDirectory: outDirectory)
           // The lab again, right after the peer, so that both sides saw about the same machine load.
           let adjacent = try measureOurs(chosen, threads: count, input: input)

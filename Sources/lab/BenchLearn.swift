@@ -19,7 +19,7 @@ struct BenchLearn: ParsableCommand {
         lab bench learn --epochs 1 --train-samples 5000 --eval-samples 1000 --skip-peers
       """)
 
-  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of gen_data.py's files.", valueName: "dir"))
+  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of scripts/bench/bench_data.py's files.", valueName: "dir"))
   var dataDirectory = "/tmp/benchdata"
   @OptionGroup var threading: ThreadOptions
   @Option(name: .long, help: "Atoms K.") var atoms = 256
@@ -36,7 +36,7 @@ struct BenchLearn: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Python with spams and scikit-learn.", valueName: "path"))
   var python = "/tmp/benchenv/bin/python"
   @Option(name: .long, help: ArgumentHelp("The peers' W2 script.", valueName: "path"))
-  var script = "/work/shared/bench/bench_w2_dictlearn.py"
+  var script = BenchSupport.peerScript("peer_w2_dictionary_learning.py")
   @Option(name: .long, help: "Peer methods, comma-separated (the script's --methods).")
   var peers = "spams_trainDL,sklearn_mbdl"
   @Option(name: .long, help: "Repeats of each timed peer run (the script's --repeats).")
@@ -167,7 +167,7 @@ struct BenchLearn: ParsableCommand {
     process.currentDirectoryURL = URL(fileURLWithPath: script).deletingLastPathComponent()
     process.arguments = [script, "--threads", "\(threads)", "--n-train", "\(trainCount)", "--n-eval", "\(evalCount)",
                          "--K", "\(atoms)", "--alpha", "\(lambda)", "--epochs", "\(epochs)", "--batch", "\(batch)",
-                         "--repeats", "\(repeats)", "--slow-repeats", "1", "--dtypes", "float64", "--methods", peers,
+                         "--repeats", "\(repeats)", "--dtypes", "float64", "--methods", peers,
                          "--seed", "\(seed)", "--data", dataDirectory]
     let output = Pipe()
     process.standardOutput = output

@@ -16,7 +16,7 @@ struct BenchScale: ParsableCommand {
         lab bench scale --atoms 128 --threads 1
       """)
 
-  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of gen_data.py's files.", valueName: "dir"))
+  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of scripts/bench/bench_data.py's files.", valueName: "dir"))
   var dataDirectory = "/tmp/benchdata"
   @OptionGroup var threading: ThreadOptions
   @Option(name: .long, help: "Atoms K.") var atoms = 512

@@ -4,11 +4,22 @@ import LabNumerics
 
 /// Helpers shared by the benchmark commands.
 enum BenchSupport {
+  /// The project's peer benchmarks, `scripts/bench/` of the package this binary was built from
+  /// (found from this source file's path, so a clone's own scripts run, not a copy elsewhere).
+  static let peerScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("scripts/bench")
+
+  /// The path of the peer script `name`.
+  static func peerScript(_ name: String) -> String { peerScripts.appendingPathComponent(name).path }
+
+  /// How to make the benchmark data, for error messages.
+  static let dataHint = "generate the data with: /tmp/benchenv/bin/python \(peerScript("bench_data.py")) --out DIR"
+
   /// A float matrix from `directory/name`, or exit 2 naming the file.
   static func matrix(_ directory: String, _ name: String, role: String) throws -> Matrix<Double> {
     let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
     do { return try NumPyArray(contentsOf: path).matrix(path: path, role: role) } catch {
-      throw BadInput.fail("\(error) (generate the data with ../shared/bench/gen_data.py)")
+      throw BadInput.fail("\(error) (\(dataHint))")
     }
   }
 

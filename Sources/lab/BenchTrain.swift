@@ -33,7 +33,7 @@ struct BenchTrain: ParsableCommand {
   @Option(name: .long, help: "small (m=64, F=512, real data) or large (m=512, F=4096, Gaussian data).")
   var config: Config = .small
 
-  @Option(name: .long, help: ArgumentHelp("Directory of the bench data (gen_data.py); small only.", valueName: "dir"))
+  @Option(name: .long, help: ArgumentHelp("Directory of the bench data (scripts/bench/bench_data.py); small only.", valueName: "dir"))
   var dataDir: String = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? "/tmp/benchdata"
 
   @Option(name: .long, help: "Optimiser steps per run (default 300 small, 20 large).")
@@ -46,7 +46,7 @@ struct BenchTrain: ParsableCommand {
   var python: String = "/tmp/benchenv/bin/python"
 
   @Option(name: .long, help: ArgumentHelp("The reference script.", valueName: "path"))
-  var script: String = "/work/shared/bench/bench_w3_sae.py"
+  var script: String = BenchSupport.peerScript("peer_w3_sae.py")
 
   func validate() throws {
     guard (steps ?? 1) >= 1, repeats >= 1 else {
@@ -113,7 +113,7 @@ struct BenchTrain: ParsableCommand {
     do {
       all = try NumPyArray(contentsOf: xPath).matrix(path: xPath, role: "the data X")
       truth = try NumPyArray(contentsOf: dPath).matrix(path: dPath, role: "the true dictionary D")
-    } catch { throw BadInput.fail("\(error) (run bench/gen_data.py or pass '--data-dir DIR')") }
+    } catch { throw BadInput.fail("\(error) (\(BenchSupport.dataHint), or pass '--data-dir DIR')") }
     guard all.rows > 10_000 + 4096, truth.columns == all.columns else {
       throw BadInput.fail("\(xPath): expected more than 14096 rows and the dimension of D, got \(all.rows)×\(all.columns)")
     }

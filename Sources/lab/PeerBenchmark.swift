@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Python peer benchmark of /work/shared/bench (`bench_w1_sparse_coding.py`): whether its
+/// The Python peer benchmark of workload W1 (`scripts/bench/peer_w1_sparse_coding.py`): whether its
 /// environment is usable, and one run of it, parsed from the JSON line it prints.
 struct PeerBenchmark {
   /// The Python interpreter of the benchmark environment.
