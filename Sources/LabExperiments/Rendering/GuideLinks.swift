@@ -58,6 +58,9 @@ public enum GuideLinks {
     Term(name: "permutation p", anchor: "permutation-test", patterns: ["permutation"]),
     Term(name: "findings", anchor: "finding", patterns: ["reproduced", "refuted"]),
     Term(name: "checks and findings", anchor: "checks-vs-findings", patterns: ["checks pass", "checks fail"]),
+    Term(name: "numbered results", anchor: "numbered-results",
+         patterns: ["Thm ", "Theorem ", "Prop ", "Proposition ", "Cor ", "Corollary ", "Lemma ", "§"]),
+    Term(name: "predictions", anchor: "predictions", patterns: ["Prediction ", "prediction "]),
   ]
 
   /// The terms `markdown` uses, in the guide's order.

@@ -28,6 +28,6 @@ enum ReportTemplate {
     out += ReportSections.setup(parts.setup, seeds: record.seeds, provenance: record.provenance)
     out += parts.results
     out += ReportSections.reproduce(record.reproduce.reproduce)
-    return out
+    return GuideLinks.annotated(out)
   }
 }
