@@ -51,7 +51,7 @@ extension HierarchyVerdict {
   }
 
   static func randomDatasetChecks(_ r: RandomDatasetRecord, index: Int) -> [CheckResult] {
-    let id = "random-\(index + 1)"
+    let id = "random-\(index)"
     // LP-K by its exact closed form (§5.2): at KKT ≈ 10⁻⁹ the LP's costs fall below GLPK's dual
     // tolerance and its answer may fail verification although the value is known exactly.
     let lpK = r.trained.lpKClosedForm / r.trained.scale
