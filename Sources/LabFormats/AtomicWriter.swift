@@ -12,8 +12,9 @@ import Foundation
 /// A run killed before step 2 leaves the targets untouched; one killed during step 3 leaves a
 /// staging directory with its marker, which a reader detects and which ``recover(_:)`` completes
 /// (rolls forward). Every write starts by recovering the directory, so stale staging directories of
-/// dead processes are completed or removed; those of live processes are left to them. Files other
-/// than the written names are never touched.
+/// dead processes are completed or removed; those of live processes are left to them. The renames of
+/// step 3 hold an exclusive `flock` on the directory, so concurrent writers commit one after the
+/// other. Files other than the written names are never touched.
 public enum AtomicWriter {
   /// The name prefix of staging directories.
   public static let stagingPrefix = ".lab-staging-"
@@ -75,9 +76,14 @@ public enum AtomicWriter {
     }
   }
 
-  /// Renames the listed files of a complete staging directory onto their targets, then removes it.
+  /// Renames the listed files of a complete staging directory onto their targets, then removes it,
+  /// holding an exclusive lock on the directory, so that two writers' renames never interleave.
   private static func rollForward(_ staging: String, into directory: String, afterRename: (Int) throws -> Void) throws {
+    let lock = open(directory, O_RDONLY)
+    if lock >= 0 { flock(lock, LOCK_EX) }
+    defer { if lock >= 0 { close(lock) } }
     let marker = staging + "/" + commitMarker
+    guard FileManager.default.fileExists(atPath: staging) else { return }  // another process completed it meanwhile
     guard let list = try? String(contentsOfFile: marker, encoding: .utf8) else {
       throw FormatError(path: marker, "cannot read the commit marker of an interrupted write")
     }

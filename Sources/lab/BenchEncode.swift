@@ -45,8 +45,10 @@ struct BenchEncode: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Python of the peer environment.", valueName: "path"))
   var python = "/tmp/benchenv/bin/python"
 
-  @Option(name: .long, help: ArgumentHelp("The peer script.", valueName: "path"))
-  var script = BenchSupport.peerScript("peer_w1_sparse_coding.py")
+  @Option(name: .customLong("script"), help: ArgumentHelp("The peer script (default: scripts/bench/peer_w1_sparse_coding.py of this package).", valueName: "path"))
+  var scriptOption: String?
+  /// The peer script: `--script`, or the package's own.
+  var script: String { scriptOption ?? BenchSupport.peerScript("peer_w1_sparse_coding.py") }
 
   @Option(name: .long, help: ArgumentHelp("The peer environment's setup log.", valueName: "path"))
   var setupLog = "/tmp/benchenv-setup.log"

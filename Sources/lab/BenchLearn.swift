@@ -35,8 +35,10 @@ struct BenchLearn: ParsableCommand {
   var dictionarySweeps = OnlineDictionaryLearning.Configuration().dictionarySweeps
   @Option(name: .long, help: ArgumentHelp("Python with spams and scikit-learn.", valueName: "path"))
   var python = "/tmp/benchenv/bin/python"
-  @Option(name: .long, help: ArgumentHelp("The peers' W2 script.", valueName: "path"))
-  var script = BenchSupport.peerScript("peer_w2_dictionary_learning.py")
+  @Option(name: .customLong("script"), help: ArgumentHelp("The peers' W2 script (default: scripts/bench/peer_w2_dictionary_learning.py of this package).", valueName: "path"))
+  var scriptOption: String?
+  /// The peer script: `--script`, or the package's own.
+  var script: String { scriptOption ?? BenchSupport.peerScript("peer_w2_dictionary_learning.py") }
   @Option(name: .long, help: "Peer methods, comma-separated (the script's --methods).")
   var peers = "spams_trainDL,sklearn_mbdl"
   @Option(name: .long, help: "Repeats of each timed peer run (the script's --repeats).")

@@ -45,8 +45,10 @@ struct BenchTrain: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Python with torch for the reference run.", valueName: "path"))
   var python: String = "/tmp/benchenv/bin/python"
 
-  @Option(name: .long, help: ArgumentHelp("The reference script.", valueName: "path"))
-  var script: String = BenchSupport.peerScript("peer_w3_sae.py")
+  @Option(name: .customLong("script"), help: ArgumentHelp("The reference script (default: scripts/bench/peer_w3_sae.py of this package).", valueName: "path"))
+  var scriptOption: String?
+  /// The peer script: `--script`, or the package's own.
+  var script: String { scriptOption ?? BenchSupport.peerScript("peer_w3_sae.py") }
 
   func validate() throws {
     guard (steps ?? 1) >= 1, repeats >= 1 else {

@@ -20,7 +20,9 @@ struct List: ParsableCommand {
     let rows = ExperimentIndex.statuses(in: output.out)
     if format.json {
       let items: [[String: Any]] = rows.map { entry, status in
-        var item: [String: Any] = ["experiment": entry.id, "title": entry.title, "verdict": status.verdict]
+        let counts = status.findingCounts
+        var item: [String: Any] = ["experiment": entry.id, "title": entry.title, "verdict": status.verdict,
+                                   "findings": ["reproduced": counts.reproduced, "refuted": counts.refuted, "inconclusive": counts.inconclusive]]
         if case .recorded(let summary) = status {
           item["checks"] = summary.checks.count
           item["passed"] = summary.checks.filter { $0.status == .pass }.count

@@ -88,7 +88,9 @@ struct InterruptionTests {
     for run in runs { run.waitUntilExit() }
     #expect(runs.allSatisfy { $0.terminationStatus == 0 })
     let report = try Self.contents(out, "hierarchy.md")
-    #expect(String(decoding: report, as: UTF8.self).hasSuffix("```\n"))
+    // A complete report ends with its line of links to the theory guide.
+    let lastLine = String(decoding: report, as: UTF8.self).split(separator: "\n").last ?? ""
+    #expect(lastLine.hasPrefix("Defined in the project's [guide to the theory]") && lastLine.hasSuffix(")."))
     // Whichever run's record survived, the report is what it renders to (both runs are identical).
     let rerendered = try LabExecutable.run(["report", "hierarchy", "--out", out.path])
     #expect(rerendered.status == 0, "\(rerendered.stderr)")

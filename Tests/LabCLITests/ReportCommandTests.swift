@@ -33,6 +33,7 @@ struct ReportCommandTests {
     let json = try LabExecutable.run(["list", "--out", directory.path, "--json"])
     let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
     #expect(items.map { $0["experiment"] as? String } == ExperimentRegistry.names)
+    for item in items { #expect(item["findings"] as? [String: Int] == ["reproduced": 0, "refuted": 0, "inconclusive": 0]) }
   }
 
   @Test("A quick run is recorded: its record, reproduce line, list and index say so, and report re-renders it")
@@ -47,7 +48,7 @@ struct ReportCommandTests {
     let list = try LabExecutable.run(["list", "--out", directory.path])
     #expect(list.stdout.contains("[6 of 6 checks pass (quick)]"))
     let index = String(decoding: try Data(contentsOf: directory.appendingPathComponent("index.md")), as: UTF8.self)
-    #expect(index.contains("| [`star`](star.md) | \(StarToy.default.title) | ✓ 6 of 6 checks pass (quick) |"))
+    #expect(index.contains("| [`star`](star.md) | \(StarToy.default.title) | ✓ 6 of 6 checks pass (quick) | — |"))
     #expect(index.contains("| `hierarchy` |") && index.contains("not run"))
     try LabCommandTests.expectReportReRenders("star", in: directory)
   }

@@ -78,4 +78,24 @@ import Testing
       #expect("\(error)".contains("failingEnd") && "\(error)".contains("must be one of \"lower\", \"upper\", got \"middle\""), "\(error)")
     }
   }
+
+  @Test("the index counts each committed record's findings by outcome beside its checks, and '—' where an experiment has none")
+  func indexCountsFindings() throws {
+    let rows = ExperimentIndex.statuses(in: Self.notebooks.path)
+    let page = ExperimentIndex.markdown(rows)
+    #expect(page.contains("| experiment | claim | checks | findings |"))
+    var withFindings = 0
+    for (entry, status) in rows {
+      guard case .recorded(let summary) = status else { Issue.record("\(entry.id) has no committed record"); continue }
+      let counts = status.findingCounts
+      if let findings = summary.findings {
+        withFindings += 1
+        #expect(counts.reproduced == findings.filter(\.reproduced).count && counts.refuted + counts.reproduced == findings.count && counts.inconclusive == 0)
+        #expect(page.contains("| \(status.findings) |") && status.findings == "\(counts.reproduced) reproduced, \(counts.refuted) refuted, 0 inconclusive")
+      } else {
+        #expect(counts == FindingCounts([]) && status.findings == "—", "\(entry.id)")
+      }
+    }
+    #expect(withFindings == 5)
+  }
 }

@@ -13,6 +13,11 @@ public enum RunRecords {
     public var checks: [CheckResult]
     /// How the run was asked for; absent in records written before it was recorded.
     public var invocation: RunInvocation?
+    /// The findings of a source study; absent for the theory experiments.
+    public var findings: [SourceFinding]?
+
+    /// The findings counted by outcome (all zero when there are none).
+    public var findingCounts: FindingCounts { FindingCounts(findings ?? []) }
 
     /// "k of n checks pass" with "(quick)" for a quick run.
     public var verdict: String {

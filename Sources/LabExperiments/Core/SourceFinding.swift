@@ -20,6 +20,28 @@ public struct SourceFinding: Codable, Sendable, Equatable {
   }
 }
 
+/// How the findings of a run record came out, counted. A finding judged on one run is reproduced
+/// or not; one that did not reproduce counts as refuted, and none is inconclusive until findings
+/// are decided over seeds with a margin.
+public struct FindingCounts: Codable, Sendable, Equatable {
+  /// Findings that reproduced.
+  public var reproduced: Int
+  /// Findings that did not.
+  public var refuted: Int
+  /// Findings the measurement could not decide.
+  public var inconclusive: Int
+
+  /// The counts of `findings`.
+  public init(_ findings: [SourceFinding]) {
+    reproduced = findings.filter(\.reproduced).count
+    refuted = findings.count - reproduced
+    inconclusive = 0
+  }
+
+  /// "2 reproduced, 4 refuted, 0 inconclusive".
+  public var text: String { "\(reproduced) reproduced, \(refuted) refuted, \(inconclusive) inconclusive" }
+}
+
 extension ReportSections {
   /// "N of M findings reproduced" and the findings table.
   static func findings(_ findings: [SourceFinding]) -> String {

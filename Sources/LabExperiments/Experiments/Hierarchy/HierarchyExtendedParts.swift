@@ -49,6 +49,9 @@ public struct RandomDatasetRecord: Codable, Sendable {
 }
 
 extension HierarchyExperiment {
+  /// Along the absorption path a code this small counts as zero (a labrador point coded by the labrador atom alone).
+  static let zeroCode = Threshold.atMost(1e-12)
+
   /// ΔC(θ) of the absorption move in closed form (Prop 6.2): −Z_lab·2 sin(θ/2)[cos(θ/2) − cos(φ − θ/2)]/sin(φ − θ).
   static func absorptionClosedForm(mass: Double, phi: Double, theta: Double) -> Double {
     -mass * 2 * sin(theta / 2) * (cos(theta / 2) - cos(phi - theta / 2)) / sin(phi - theta)
@@ -82,7 +85,7 @@ extension HierarchyExperiment {
       path.append(.init(theta: theta, closedForm: absorptionClosedForm(mass: mass, phi: phi, theta: theta),
                         explicitCodes: moved.codes.storage.reduce(0, +) - before,
                         lpResolve: lp.unverifiedPoints == 0 ? lp.cost - before : .nan))
-      if s == toy.absorption.angles { childAlone = childPoints.filter { abs(moved.codes[$0, 0]) <= 1e-12 }.count }
+      if s == toy.absorption.angles { childAlone = childPoints.filter { zeroCode.admits(abs(moved.codes[$0, 0])) }.count }
     }
     // Fixed ratio: every child point has r = 1, θmax = φ/2, and the labrador atom ends on the child ray.
     world.childMagnitude = .equalToParent
@@ -91,7 +94,7 @@ extension HierarchyExperiment {
     let fixedMax = absorptionLimit(ratio: 1, phi: phi)
     var end = absorbed(fixedProblem, phi: phi, theta: fixedMax)
     // At θmax the dog codes on child points are zero up to rounding; the endpoint's codes are exact.
-    end.codes.storage = end.codes.storage.map { abs($0) <= 1e-12 ? 0 : $0 }
+    end.codes.storage = end.codes.storage.map { zeroCode.admits(abs($0)) ? 0 : $0 }
     let ray = normalized(zip(fixed.dictionary.row(0), fixed.dictionary.row(1)).map { $0 + $1 })
     let endCost = end.codes.storage.reduce(0, +)
     let norms = (0..<fixed.samples.rows).reduce(0.0) { $0 + dot(fixed.samples.row($1), fixed.samples.row($1)).squareRoot() }

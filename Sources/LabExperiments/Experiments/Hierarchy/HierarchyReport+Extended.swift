@@ -37,12 +37,12 @@ extension HierarchyReport {
   static func randomSection(_ records: [RandomDatasetRecord], toy: HierarchyToy) -> String {
     let s = toy.randomDatasets
     var out = "## Random hierarchical datasets (prediction 18)\n\n"
-    out += "> Prediction 18: training from the ground truth reaches a stationary point (LP-K, LP-R > −10⁻⁵·scale) without support inclusion, also on random hierarchical datasets.\n\n"
-    out += "The toy world (N = \(toy.world.sampleCount)) with α ~ U\(Figures.interval(s.angleDegrees[0], s.angleDegrees[1]))°, independent labrador magnitudes, noise \(Figures.format(s.noise))ξ, a bias on datasets 1, 3, 5, …; λ = \(Figures.format(toy.lambda)); trained from the ground truth with b⁽⁰⁾ = 0.\n\n"
+    out += "> Prediction 18: training from the ground truth reaches a stationary point (LP-K, LP-R \(HierarchyVerdict.trainedLPThreshold.text(scale: "scale"))) without support inclusion, also on random hierarchical datasets.\n\n"
+    out += "The toy world (N = \(toy.world.sampleCount)) with α ~ U\(Figures.interval(s.angleDegrees[0], s.angleDegrees[1]))°, independent labrador magnitudes, noise \(Figures.format(s.noise))ξ, a bias on datasets 0, 2, 4, …; λ = \(Figures.format(toy.lambda)); trained from the ground truth with b⁽⁰⁾ = 0.\n\n"
     out += "LP-K is given by its exact closed form (§5.2) and by GLPK; near KKT ≈ 10⁻⁹ its costs fall below GLPK's dual tolerance, so GLPK's answer may fail the independent verification (the §5.1 verdict is then inconclusive) while the closed form stays exact.\n\n"
     var table = MarkdownTable("dataset", "α", "bias", "iterations", "KKT", "LP-K/scale (closed form)", "LP-K/scale (GLPK, verified)", "LP-R/scale", "verdict", "support inclusions")
     for (index, r) in records.enumerated() {
-      table.add(String(index + 1), Figures.format(r.childAngleDegrees, digits: 6) + "°", r.bias ? "free" : "none", String(r.iterations),
+      table.add(String(index), Figures.format(r.childAngleDegrees, digits: 6) + "°", r.bias ? "free" : "none", String(r.iterations),
                 Figures.format(r.trained.kkt.maximum, digits: 2), Figures.format(r.trained.lpKClosedForm / r.trained.scale, digits: 3),
                 "\(Figures.format(r.trained.lpK.relativeValue, digits: 3)) (\(r.trained.lpK.verified ? "yes" : "no"))",
                 Figures.format(r.trained.lpR.relativeValue, digits: 3), r.trained.verdict.rawValue,

@@ -26,7 +26,7 @@ extension HierarchyVerdict {
       [.stated("ΔC < 0, strictly decreasing", decreasing)]).result)
     checks.append(Check("absorption/endpoint",
       claim: "Prediction 17: at θmax a labrador point is coded by the labrador atom alone (its dog code is 0)",
-      measured: "\(a.childAlonePoints) labrador point\(a.childAlonePoints == 1 ? "" : "s") with dog code ≤ 10⁻¹²",
+      measured: "\(a.childAlonePoints) labrador point\(a.childAlonePoints == 1 ? "" : "s") with dog code \(HierarchyExperiment.zeroCode.text())",
       [.stated("≥ 1", a.childAlonePoints >= 1)]).result)
     let costGap = abs(a.fixedRatioCost - a.sumOfNorms) / a.sumOfNorms
     let linValue = a.fixedRatioLIN.value ?? -.infinity
@@ -51,7 +51,7 @@ extension HierarchyVerdict {
   }
 
   static func randomDatasetChecks(_ r: RandomDatasetRecord, index: Int) -> [CheckResult] {
-    let id = "random-\(index + 1)"
+    let id = "random-\(index)"
     // LP-K by its exact closed form (§5.2): at KKT ≈ 10⁻⁹ the LP's costs fall below GLPK's dual
     // tolerance and its answer may fail verification although the value is known exactly.
     let lpK = r.trained.lpKClosedForm / r.trained.scale

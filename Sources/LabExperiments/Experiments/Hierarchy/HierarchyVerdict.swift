@@ -36,7 +36,7 @@ enum HierarchyVerdict {
     let gt = v.groundTruth, tr = v.trained
     var checks: [CheckResult] = []
     checks.append(verdictCheck(id: "\(id)/ground-truth/not-stationary", state: gt, expected: .descentFound,
-      claim: "Thm 6.1(b): the hierarchical ground truth is not stationary for P⁺_λ (§5.1 verdict: min(LP-K, LP-R) < −10⁻⁷·λΣz)"))
+      claim: "Thm 6.1(b): the hierarchical ground truth is not stationary for P⁺_λ (§5.1 verdict: min(LP-K, LP-R) \(descent.text(scale: "λΣz")))"))
     let closedFormGap = abs((gt.lpK.value ?? .nan) - gt.lpKClosedForm)
     checks.append(Check("\(id)/ground-truth/lp-k-closed-form",
       claim: "§5.2: GLPK's verified LP-K value equals the closed form (weighted medians)",
@@ -52,11 +52,11 @@ enum HierarchyVerdict {
       [.that(nil, tr.kkt.maximum, kktThreshold)]).result)
     let trainedLP = min(tr.lpK.relativeValue ?? -.infinity, tr.lpR.relativeValue ?? -.infinity)
     checks.append(Check("\(id)/trained/lp-values",
-      claim: "Prediction 18: the trained end state is stationary: LP-K and LP-R > −10⁻⁵·scale",
+      claim: "Prediction 18: the trained end state is stationary: LP-K and LP-R \(trainedLPThreshold.text(scale: "scale"))",
       measured: "LP-K/scale \(Figures.format(tr.lpK.relativeValue, digits: 3)), LP-R/scale \(Figures.format(tr.lpR.relativeValue, digits: 3))",
       [.that(nil, trainedLP, trainedLPThreshold)], conclusive: tr.lpK.verified && tr.lpR.verified).result)
     checks.append(verdictCheck(id: "\(id)/trained/verdict", state: tr, expected: .stationary,
-      claim: "§5.1: the trained end state gets the verdict stationary (min(LP-K, LP-R) ≥ −10⁻⁷·λΣz)"))
+      claim: "§5.1: the trained end state gets the verdict stationary (min(LP-K, LP-R) \(noDescent.text(scale: "λΣz")))"))
     checks.append(Check("\(id)/trained/no-support-inclusion",
       claim: "Thm 6.1(b): no stationary point keeps a child–parent pair (∅ ≠ A_i ⊆ A_j)",
       measured: v.supportInclusions.isEmpty ? "none" : v.supportInclusions.map { "\(names[$0[0]])⊆\(names[$0[1]])" }.joined(separator: ", "),

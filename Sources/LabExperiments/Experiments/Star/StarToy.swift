@@ -33,7 +33,7 @@ public struct StarToy: ExperimentToy {
   public static let `default` = StarToy(
     id: "star", kind: "star",
     title: "A star condition can fail although every pair condition holds",
-    claim: "Theorem 4.4 and §4.3: with a free bias, the star moves (j, S) admit no first-order descent iff ((1 − c_ij) z̄_i)_{i∈S} ∈ conv{(z_in)_{i∈S} : n ∈ B_j}. The star condition is strictly stronger than the collection of its pair conditions: on the five-type data set all six ordered pair conditions hold, but for the receiver j = 3 the target (0.7, 0.7) lies outside the triangle conv{(0,0), (1,0), (0,1)}; the star move (rotate d₁ and d₂ toward d₃, shift the bias by −d₃) lowers the exact cost with slope −40.",
+    claim: "Theorem 4.4 and §4.3: with a free bias, the star moves (j, S) admit no first-order descent iff ((1 − c_ij) z̄_i)_{i∈S} ∈ conv{(z_in)_{i∈S} : n ∈ B_j}. The star condition is strictly stronger than the collection of its pair conditions: on the five-type data set all six ordered pair conditions hold, but for the receiver j = 2 the target (0.7, 0.7) lies outside the triangle conv{(0,0), (1,0), (0,1)}; the star move (rotate d₀ and d₁ toward d₂, shift the bias by −d₂) lowers the exact cost with slope −40. (Atoms are numbered from 0, as everywhere in the lab; THEORY numbers them from 1.)",
     seed: 0,
     atoms: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
     activityTypes: [

@@ -1,0 +1,61 @@
+import Foundation
+import LabChecks
+@testable import LabExperiments
+import Testing
+
+/// A check is a pure function of the measurements a record keeps: judging every committed
+/// record's payload again with today's checks gives the recorded ids, measured texts and
+/// verdicts, and every threshold text today's code writes is the one a new run would record.
+@Suite struct CheckRejudgingTests {
+  static func record<Results>(_ type: RunRecord<Results>.Type, _ id: String) throws -> RunRecord<Results> {
+    let path = RunRecordTests.notebooks.appendingPathComponent("\(id).json").path
+    return try RunRecords.parse(type, id: id, data: Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+  }
+
+  /// Every committed record's checks, as recorded and as judged again from its payload.
+  static func rejudged() throws -> [(id: String, recorded: [CheckResult], judged: [CheckResult])] {
+    let h = try record(HierarchyRecord.self, "hierarchy")
+    let star = try record(StarExperiment.Record.self, "star")
+    let x = try record(ExclusiveExperiment.Record.self, "exclusive")
+    let w = try record(WideLimitExperiment.Record.self, "wide-limit")
+    let d = try record(OneDExperiment.Record.self, "one-d")
+    let u = try record(UniversalityExperiment.Record.self, "universality")
+    let a = try record(AbsorptionExperiment.Record.self, "absorption")
+    let f = try record(FrontierExperiment.Record.self, "frontier")
+    let s = try record(SuppressionExperiment.Record.self, "suppression")
+    let n = try record(NSAEExperiment.Record.self, "nsae")
+    return [
+      ("hierarchy", h.checks, HierarchyVerdict.checks(toy: h.toy, variants: h.variants, exactCases: h.exactCases)
+        + HierarchyVerdict.absorptionChecks(h.absorption) + HierarchyVerdict.mopUpChecks(h.mopUp)
+        + h.randomDatasets.enumerated().flatMap { HierarchyVerdict.randomDatasetChecks($0.element, index: $0.offset) }),
+      ("star", star.checks, StarExperiment.checks(star.toy, withBias: star.cases[0], withoutBias: star.cases[1])),
+      ("exclusive", x.checks, ExclusiveExperiment.checks(x.toy, exact: x.exact, trained: x.trained, counterexamples: x.counterexamples)),
+      ("wide-limit", w.checks, WideLimitExperiment.checks(w.toy, rays: w.rays, nets: w.nets, bound: w.bound, sizes: w.sizes)),
+      ("one-d", d.checks, OneDExperiment.checks(d.toy, line: d.line, pStar: d.pStar, pStarSmall: d.pStarSmall, transitions: d.transition,
+                                                dead: d.deadAtom, arc: d.arc)),
+      ("universality", u.checks, UniversalityFindings.checks(u)),
+      ("absorption", a.checks, AbsorptionVerdict.checks(toy: a.toy, rates: a.rates)),
+      ("frontier", f.checks, FrontierExperiment.checks(f.toy, points: f.points)),
+      ("suppression", s.checks, SuppressionVerdict.checks(toy: s.toy, scales: s.scales)),
+      ("nsae", n.checks, NSAEFindings.checks(n)),
+    ]
+  }
+
+  @Test("judging every committed record again gives its recorded check ids, measured texts and verdicts")
+  func sameVerdicts() throws {
+    let all = try Self.rejudged()
+    #expect(all.count == ExperimentRegistry.all.count)
+    for (id, recorded, judged) in all {
+      #expect(recorded.map(\.id) == judged.map(\.id), "\(id)")
+      #expect(recorded.map(\.measured) == judged.map(\.measured), "\(id)")
+      #expect(recorded.map(\.status) == judged.map(\.status), "\(id)")
+    }
+  }
+
+  @Test("the records regenerated with today's code (the theory experiments) are judged again to the same rows, claims and threshold texts included")
+  func regeneratedRecordsAreCurrent() throws {
+    for (id, recorded, judged) in try Self.rejudged() where ["hierarchy", "star", "exclusive", "wide-limit", "one-d"].contains(id) {
+      #expect(recorded == judged, "\(id)")
+    }
+  }
+}
