@@ -107,7 +107,7 @@ let package = Package(
     .testTarget(
       name: "LabTransformerTests",
       dependencies: [
-        "LabTransformer", "LabFormats", "LabNumerics", "lab",
+        "LabTransformer", "LabFormats", "LabNumerics", "LabRandom", "lab",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       exclude: ["Fixtures"]),
