@@ -5,5 +5,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Benchmark the lab's components against the peer tools (SPAMS, scikit-learn, PyTorch, SAELens) on the same machine.",
-    subcommands: [BenchEncode.self, BenchLearn.self, BenchScale.self, BenchTrain.self, BenchGenerate.self])
+    subcommands: [BenchEncode.self, BenchLearn.self, BenchScale.self, BenchTrain.self, BenchGenerate.self, BenchActivations.self])
 }
