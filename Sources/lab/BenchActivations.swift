@@ -15,7 +15,8 @@ struct BenchActivations: ParsableCommand {
     discussion: """
       Each repeat runs `lab activations` and the reference once each, alternating, as separate processes timed from start \
       to exit (model loading and imports included); tokens/s = rows written (tokens other than [CLS] and [SEP]) / the \
-      median wall time. The reference batches --batch-size documents padded to the longest. The sgemm rate is the best \
+      median wall time; the CPU time (all threads, from getrusage of the finished child) is shown beside it, since a \
+      loaded machine stretches wall times. The reference batches --batch-size documents padded to the longest. The sgemm rate is the best \
       of five 4096×384·384×1536 products (a feed-forward layer's shape) in this process; our fraction counts the FLOP \
       of the linear layers and attention of every sequence up to --layer over our whole-process time. \
       The model and text default to the folder and corpus that scripts/fetch-minilm.sh fetches.
@@ -78,7 +79,7 @@ struct BenchActivations: ParsableCommand {
       let rate = BenchTrain.sgemmRate(rows: 4096, inner: c.hiddenSize, columns: c.intermediateSize, threads: threads)
       let ours = scratch.appendingPathComponent("ours-\(threads).npy").path, tokens = scratch.appendingPathComponent("tokens-\(threads).json").path
       let reference = scratch.appendingPathComponent("reference-\(threads).npy").path, ids = scratch.appendingPathComponent("ids-\(threads).npy").path
-      var ourTimes: [Double] = [], referenceTimes: [Double] = []
+      var ourTimes: [Timing] = [], referenceTimes: [Timing] = []
       for _ in 0..<repeats {
         ourTimes.append(try Self.timedRun(lab, ["activations", "--model", model, "--text", text, "--layer", "\(layer)", "--seq-len", "\(sequenceLength)",
                                                 "--max-tokens", "\(maxTokens)", "--out", ours, "--tokens", tokens, "--threads", "\(threads)"]))
@@ -88,15 +89,17 @@ struct BenchActivations: ParsableCommand {
                                                            "--batch-size", "\(batchSize)"], environment: ["OMP_NUM_THREADS": "\(threads)"]))
         }
       }
-      let ourMedian = ourTimes.sorted()[repeats / 2], ourRate = Double(flop.rows) / ourMedian
-      let achieved = flop.total / ourMedian / 1e9
-      print(String(format: "threads %d  sgemm %.1f GFLOP/s (4096×%d·%d×%d, best of 5)  ours %8.0f tokens/s, %.1f s, %.1f GFLOP/s = %.0f%% of sgemm",
-                   threads, rate.peak, c.hiddenSize, c.hiddenSize, c.intermediateSize, ourRate, ourMedian, achieved, 100 * achieved / rate.peak))
+      let ourMedian = ourTimes.sorted { $0.wall < $1.wall }[repeats / 2], ourRate = Double(flop.rows) / ourMedian.wall
+      let achieved = flop.total / ourMedian.wall / 1e9
+      print(String(format: "threads %d  sgemm %.1f GFLOP/s (4096×%d·%d×%d, best of 5)  ours %8.0f tokens/s, %.1f s (CPU %.1f s), %.1f GFLOP/s = %.0f%% of sgemm",
+                   threads, rate.peak, c.hiddenSize, c.hiddenSize, c.intermediateSize, ourRate, ourMedian.wall, ourMedian.cpu, achieved,
+                   100 * achieved / rate.peak))
       guard hasReference else { continue }
-      let referenceMedian = referenceTimes.sorted()[repeats / 2], referenceRate = Double(flop.rows) / referenceMedian
+      let referenceMedian = referenceTimes.sorted { $0.wall < $1.wall }[repeats / 2], referenceRate = Double(flop.rows) / referenceMedian.wall
       let comparison = try Self.compare(ours: ours, tokens: tokens, reference: reference, ids: ids)
-      print(String(format: "threads %d  transformers %8.0f tokens/s, %.1f s   ratio ours/transformers %.2f   ids %@, largest |difference| %.2e",
-                   threads, referenceRate, referenceMedian, ourRate / referenceRate, comparison.idsEqual ? "equal" : "DIFFER", comparison.largest))
+      print(String(format: "threads %d  transformers %8.0f tokens/s, %.1f s (CPU %.1f s)   ratio ours/transformers %.2f (CPU time %.2f)   ids %@, largest |difference| %.2e",
+                   threads, referenceRate, referenceMedian.wall, referenceMedian.cpu, ourRate / referenceRate, referenceMedian.cpu / ourMedian.cpu,
+                   comparison.idsEqual ? "equal" : "DIFFER", comparison.largest))
     }
   }
 
@@ -140,8 +143,22 @@ struct BenchActivations: ParsableCommand {
     }
   }
 
-  /// Runs `executable` to its exit and returns the wall time; a failure is bad input naming the command.
-  private static func timedRun(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Double {
+  /// Wall and CPU seconds of one run.
+  private struct Timing {
+    var wall: Double, cpu: Double
+  }
+
+  /// User plus system seconds of this process's finished children so far.
+  private static var childrenCPUSeconds: Double {
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+  }
+
+  /// Runs `executable` to its exit and returns its wall time and CPU time (all threads); a failure
+  /// is bad input naming the command.
+  private static func timedRun(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Timing {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -151,14 +168,16 @@ struct BenchActivations: ParsableCommand {
     defer { try? FileManager.default.removeItem(at: log) }
     process.standardOutput = FileHandle.nullDevice
     process.standardError = try FileHandle(forWritingTo: log)
+    let cpuBefore = childrenCPUSeconds
     let (seconds, _) = try BenchSupport.timed {
       try process.run()
       process.waitUntilExit()
     }
+    let cpu = childrenCPUSeconds - cpuBefore
     guard process.terminationStatus == 0 else {
       let tail = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(400)
       throw BadInput.fail("\(executable) \(arguments.prefix(2).joined(separator: " ")) … exited with \(process.terminationStatus): \(tail)")
     }
-    return seconds
+    return Timing(wall: seconds, cpu: cpu)
   }
 }
