@@ -65,7 +65,7 @@ struct Activations: ParsableCommand {
     guard FileManager.default.fileExists(atPath: text) else { throw BadInput.fail("'--text': \(text) does not exist") }
     BLAS.setThreadCount(1)
     let clock = ContinuousClock(), start = clock.now
-    // Pass 1 counts the rows (tokenising is about a thousandth of encoding) and checks the text,
+    // Pass 1 counts the rows (tokenising costs a few per cent of encoding) and checks the text,
     // so that the .npy header is right and a bad line fails before any output exists.
     var rows = 0
     do {
