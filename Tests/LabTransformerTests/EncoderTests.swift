@@ -14,6 +14,7 @@ import Testing
   /// from one padded batch: ids exactly; for each layer, the rows `rows` of the packed states
   /// (all of them when nil) against `expected` [layers + 1, rows, hidden].
   static func compare(model: BertModelFolder, fixture: String, expected: NumPyArray, rows: [Int]?, threads: Int) throws -> [Float] {
+    BLAS.setThreadCount(1)  // as hiddenStates(_:afterLayer:threads:) asks of its caller
     let documents = try Fixtures.documents(fixture), ids = try Fixtures.expectedIDs(fixture)
     let sequences = documents.map { model.tokenizer.sequence($0, length: ids.seq_len) }
     #expect(sequences == ids.ids)
@@ -72,6 +73,7 @@ import Testing
   func packingIsolation() async throws {
     let model = try BertModelFolder(path: Fixtures.path("tiny-bert"))
     let vocabulary = model.encoder.configuration.vocabularySize, h = model.encoder.configuration.hiddenSize
+    BLAS.setThreadCount(1)
     await propertyCheck(count: 30, input: Gen.uint64()) { seed in
       var generator = Xoshiro256StarStar(seed: seed)
       let sequences = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
