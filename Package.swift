@@ -41,6 +41,8 @@ let package = Package(
     .target(name: "LabChecks", dependencies: ["LabNumerics", "LabOptimization", "LabSolvers"]),
     /// Sparse autoencoder training on CBLAS: architectures, gradients, Adam, metrics, SAELens files.
     .target(name: "LabTraining", dependencies: ["LabNumerics", "LabRandom", "LabFormats"]),
+    /// A BERT encoder on CBLAS and its WordPiece tokenizer: real activations from a model folder.
+    .target(name: "LabTransformer", dependencies: ["LabNumerics", "LabFormats"]),
     /// Toy specifications, experiment runners, run records and Markdown reports.
     .target(
       name: "LabExperiments",
@@ -53,7 +55,7 @@ let package = Package(
       name: "lab",
       dependencies: [
         "LabChecks", "LabExperiments", "LabFormats", "LabNumerics", "LabOptimization", "LabRandom", "LabSolvers", "LabTraining",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "LabTransformer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
@@ -110,6 +112,13 @@ let package = Package(
       name: "LabCLITests",
       dependencies: ["lab", "LabTestSupport", "LabExperiments", "LabFormats", "LabNumerics", "LabSolvers", "LabTraining",
                      "LabRandom", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "LabTransformerTests",
+      dependencies: [
+        "LabTransformer", "LabFormats", "LabNumerics", "LabRandom", "lab",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabHostileInputTests",

@@ -6,8 +6,8 @@ import Foundation
 /// `"__metadata__"`) padded with spaces to a multiple of 8, then the raw little-endian C-order
 /// tensor bytes, offsets relative to the start of the data.
 ///
-/// Only `F32` and `F64` tensors are read and written; values are kept as `Double` (float32
-/// converts exactly). Written files follow the `safetensors` package: header keys sorted by name,
+/// `F32` and `F64` tensors are read and written; values are kept as `Double` (float32 converts
+/// exactly). `I64` tensors are skipped by this reader and read through ``header(of:path:)``. Written files follow the `safetensors` package: header keys sorted by name,
 /// data ordered by decreasing alignment then name, no gaps, no metadata.
 public struct SafeTensors: Equatable, Sendable {
   /// One tensor.
@@ -71,44 +71,16 @@ public struct SafeTensors: Equatable, Sendable {
     try self.init(decoding: data, path: path)
   }
 
-  /// Decodes the bytes of a safetensors file; `path` names the file in errors.
+  /// Decodes the bytes of a safetensors file; `path` names the file in errors. `I64` tensors (a
+  /// BERT checkpoint's `position_ids`) are skipped: read them with ``header(of:path:)`` and ``integers(_:in:)``.
   public init(decoding data: Data, path: String) throws(FormatError) {
-    let bytes = [UInt8](data)
-    guard bytes.count >= 8 else { throw FormatError(path: path, "is \(bytes.count) bytes, too short for a safetensors header") }
-    let length = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-    guard length <= UInt64(bytes.count - 8), length <= 100_000_000 else {
-      throw FormatError(path: path, "header length \(length) exceeds the file (\(bytes.count) bytes)")
-    }
-    let start = 8 + Int(length)
-    guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<start])) as? [String: Any] else {
-      throw FormatError(path: path, "header is not a JSON object")
-    }
     var tensors: [String: Tensor] = [:]
-    for (name, value) in header where name != "__metadata__" {
-      guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String, let shape = entry["shape"] as? [Int],
-            let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
-        throw FormatError(path: path, "tensor '\(name)' needs 'dtype', 'shape' and two 'data_offsets'")
+    for (name, entry) in try Self.header(of: data, path: path) {
+      switch entry.dataType {
+      case .float32: tensors[name] = Tensor(elementType: .float32, shape: entry.shape, values: Self.floats(entry, in: data).map(Double.init))
+      case .float64: tensors[name] = Tensor(elementType: .float64, shape: entry.shape, values: Self.doubles(entry, in: data))
+      case .int64: continue
       }
-      guard dtype == "F32" || dtype == "F64" else { throw FormatError(path: path, "tensor '\(name)' has dtype \(dtype); only F32 and F64 are supported") }
-      let type: NumPyArray.ElementType = dtype == "F32" ? .float32 : .float64
-      guard let (count, byteCount) = ShapeArithmetic.byteCount(shape, elementSize: type.size),
-            offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == byteCount,
-            offsets[1] <= bytes.count - start else {
-        throw FormatError(path: path, "tensor '\(name)': data_offsets \(offsets) do not fit shape \(shape) of \(dtype) in a \(bytes.count - start)-byte buffer")
-      }
-      var values = [Double](repeating: 0, count: count)
-      let base = start + offsets[0]
-      for k in 0..<count {
-        let o = base + k * type.size
-        if type == .float32 {
-          let bits = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[o + $1]) << (8 * UInt32($1)) }
-          values[k] = Double(Float(bitPattern: bits))
-        } else {
-          let bits = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) }
-          values[k] = Double(bitPattern: bits)
-        }
-      }
-      tensors[name] = Tensor(elementType: type, shape: shape, values: values)
     }
     self.tensors = tensors
   }

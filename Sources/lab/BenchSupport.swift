@@ -4,10 +4,13 @@ import LabNumerics
 
 /// Helpers shared by the benchmark commands.
 enum BenchSupport {
-  /// The project's peer benchmarks, `scripts/bench/` of the package this binary was built from
-  /// (found from this source file's path, so a clone's own scripts run, not a copy elsewhere).
-  static let peerScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("scripts/bench")
+  /// The project's peer benchmarks, `scripts/bench/` of the package this binary was built from,
+  /// so a clone's own scripts run, not a copy elsewhere.
+  static let peerScripts = packageRoot.appendingPathComponent("scripts/bench")
+
+  /// The root of the package this binary was built from (found from this source file's path).
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   /// The path of the peer script `name`.
   static func peerScript(_ name: String) -> String { peerScripts.appendingPathComponent(name).path }

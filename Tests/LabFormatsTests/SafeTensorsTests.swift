@@ -28,4 +28,23 @@ import Testing
     bad.append(contentsOf: Array(#"{"t":{"dtype":"I8","shape":[1],"data_offsets":[0,1]}}"#.utf8.prefix(16)))
     #expect(throws: FormatError.self) { try SafeTensors(decoding: bad, path: "x") }
   }
+
+  @Test("I64 tensors: the header reads them, the Double-valued reader skips them")
+  func int64() throws {
+    let json = #"{"__metadata__":{"format":"pt"},"ids":{"dtype":"I64","shape":[1,3],"data_offsets":[0,24]},"w":{"dtype":"F32","shape":[2],"data_offsets":[24,32]}}"#
+    var data = Data()
+    withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+    data.append(contentsOf: Array(json.utf8))
+    for value: Int64 in [0, -1, 1 << 40] { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+    for value: Float in [1.5, -2] { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+    let header = try SafeTensors.header(of: data, path: "p.safetensors")
+    #expect(header.keys.sorted() == ["ids", "w"])
+    #expect(SafeTensors.integers(header["ids"]!, in: data) == [0, -1, 1 << 40])
+    #expect(SafeTensors.floats(header["w"]!, in: data) == [1.5, -2])
+    #expect(try SafeTensors(decoding: data, path: "p.safetensors") == SafeTensors(tensors: ["w": .init(elementType: .float32, shape: [2], values: [1.5, -2])]))
+    // A slice that does not start at index 0 reads the same.
+    let slice = (Data([7, 7, 7]) + data).dropFirst(3)
+    let sliceHeader = try SafeTensors.header(of: slice, path: "p.safetensors")
+    #expect(sliceHeader == header && SafeTensors.floats(sliceHeader["w"]!, in: slice) == [1.5, -2])
+  }
 }
