@@ -47,18 +47,10 @@ struct ShardCommandTests {
     return url.path
   }
 
-  /// The record's text without its `provenance` object (the only part a merge may change), and
-  /// that object parsed.
-  static func splitProvenance(_ record: Data) throws -> (rest: String, provenance: [String: Any]) {
-    var rest: [Substring] = [], inside = false, found = 0
-    for line in String(decoding: record, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-      if line == "  \"provenance\" : {" { inside = true; found += 1; continue }
-      if inside { if line == "  }," || line == "  }" { inside = false }; continue }
-      rest.append(line)
-    }
-    #expect(found == 1, "expected one provenance object")
-    let object = try JSONSerialization.jsonObject(with: record) as? [String: Any]
-    return (rest.joined(separator: "\n"), object?["provenance"] as? [String: Any] ?? [:])
+  /// A run's provenance, from the file beside its record.
+  static func provenance(_ directory: URL, id: String) throws -> [String: Any] {
+    let data = try Data(contentsOf: directory.appendingPathComponent(Provenance.sidecarName(id: id)))
+    return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
   }
 
   @Test("merged shards 1/3, 2/3, 3/3 write the unsharded run's report and figures byte for byte, and its record but for the provenance")
@@ -86,17 +78,17 @@ struct ShardCommandTests {
       let names = try FileManager.default.contentsOfDirectory(atPath: full.path).sorted()
       #expect(names.contains("\(id).md") && names.contains("index.md") && names.contains(where: { $0.hasSuffix(".svg") }), "\(names)")
       #expect(try FileManager.default.contentsOfDirectory(atPath: merged.path).sorted() == names)
-      for name in names where name != "\(id).json" {
+      // The record keeps no provenance (it lives beside it), so it too is the unsharded run's, byte for byte.
+      #expect(names.contains(Provenance.sidecarName(id: id)), "\(names)")
+      for name in names where name != Provenance.sidecarName(id: id) {
         #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: full.appendingPathComponent(name)), "\(id): \(name)")
       }
-      let a = try Self.splitProvenance(Data(contentsOf: full.appendingPathComponent("\(id).json")))
-      let b = try Self.splitProvenance(Data(contentsOf: merged.appendingPathComponent("\(id).json")))
-      #expect(a.rest == b.rest, "\(id).json differs outside its provenance")
+      let a = try Self.provenance(full, id: id), b = try Self.provenance(merged, id: id)
       for key in ["labVersion", "glpkVersion", "blasConfiguration", "blasThreads"] {
-        #expect(a.provenance[key] as? NSObject == b.provenance[key] as? NSObject, "\(id): provenance.\(key)")
+        #expect(a[key] as? NSObject == b[key] as? NSObject, "\(id): provenance.\(key)")
       }
-      #expect(abs((b.provenance["wallSeconds"] as? Double ?? .nan) - shardSeconds) < 1e-9, "\(id): merged wall time is the shards' sum")
-      #expect((b.provenance["command"] as? String ?? "").contains("report --merge"))
+      #expect(abs((b["wallSeconds"] as? Double ?? .nan) - shardSeconds) < 1e-9, "\(id): merged wall time is the shards' sum")
+      #expect((b["command"] as? String ?? "").contains("report --merge"))
     }
   }
 
@@ -191,9 +183,9 @@ struct ShardCommandTests {
     let four = try (1...4).map { try shards("e", "\($0)/4") }
     let beyond = try LabExecutable.run(["report", "--merge", four[0].deletingLastPathComponent().path, "--out", directory.appendingPathComponent("e-out").path])
     #expect(beyond.status == fine.status, "\(beyond.stderr)")
-    let threeRecord = try Self.splitProvenance(Data(contentsOf: out.appendingPathComponent("frontier.json")))
-    let fourRecord = try Self.splitProvenance(Data(contentsOf: directory.appendingPathComponent("e-out/frontier.json")))
-    #expect(threeRecord.rest == fourRecord.rest)
+    let threeRecord = try Data(contentsOf: out.appendingPathComponent("frontier.json"))
+    let fourRecord = try Data(contentsOf: directory.appendingPathComponent("e-out/frontier.json"))
+    #expect(threeRecord == fourRecord)
     let lastShard = try JSONSerialization.jsonObject(with: Data(contentsOf: four[3])) as? [String: Any]
     #expect((lastShard?["points"] as? [Any])?.isEmpty == true && lastShard?["pointCount"] as? Int == 3)
   }

@@ -17,7 +17,7 @@ import Testing
     #expect(product.checks.map(\.id) == ["frontier/trained"])
     let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
     let files = try product.render(provenance, RunInvocation(reproduce: "lab run frontier", quick: false))
-    #expect(files.map(\.name) == ["frontier.md", "frontier.svg", "frontier-loss.svg", "frontier.json"])
+    #expect(files.map(\.name) == ["frontier.md", "frontier.svg", "frontier-loss.svg", "frontier.json", Provenance.sidecarName(id: "frontier")])
     let record = try JSONSerialization.jsonObject(with: files[3].contents) as? [String: Any]
     let points = record?["points"] as? [[String: Any]] ?? []
     #expect(points.count == 6)

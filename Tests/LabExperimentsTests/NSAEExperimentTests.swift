@@ -31,7 +31,7 @@ import LabTestSupport
     let invocation = RunInvocation(reproduce: "lab run nsae --toy small.json", quick: false)
     let first = try NSAEExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
     let second = try NSAEExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
-    #expect(first.map(\.name) == ["nsae.md", "nsae-l0.svg", "nsae.json"])
+    #expect(first.map(\.name) == ["nsae.md", "nsae-l0.svg", "nsae.json", Provenance.sidecarName(id: "nsae")])
     #expect(first.map(\.contents) == second.map(\.contents), "two runs of the same toy differ")
 
     let directory = try Scratch.directory()

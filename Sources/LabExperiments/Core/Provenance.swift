@@ -1,4 +1,6 @@
-/// Where and with what a run was made. Lives only in the JSON record.
+/// Where, when and with what a run was made. Written beside the record as `<id>.provenance.json`
+/// (``sidecarName(id:)``), which git does not track: it changes with every run (start time, wall time,
+/// command line, the CPU OpenBLAS chose kernels for). The record keeps only ``RecordVersions``.
 public struct Provenance: Codable, Sendable {
   /// SparseLab version.
   public var labVersion: String
@@ -25,5 +27,35 @@ public struct Provenance: Codable, Sendable {
     self.startedAt = startedAt
     self.wallSeconds = wallSeconds
     self.command = command
+  }
+}
+
+extension Provenance {
+  /// The file beside `<id>.json` that holds a run's provenance.
+  public static func sidecarName(id: String) -> String { "\(id).provenance.json" }
+
+  /// The BLAS library and its version, without the build options and CPU (the first two words
+  /// of ``blasConfiguration``, e.g. "OpenBLAS 0.3.21").
+  public var blasLibrary: String { blasConfiguration.split(separator: " ").prefix(2).joined(separator: " ") }
+}
+
+/// What made a record's numbers, kept in the record itself: the same for every run of one build
+/// of the lab with one thread count, on any machine and at any time.
+public struct RecordVersions: Codable, Sendable, Equatable {
+  /// SparseLab version.
+  public var labVersion: String
+  /// GLPK version.
+  public var glpkVersion: String
+  /// The BLAS library and its version.
+  public var blas: String
+  /// BLAS threads.
+  public var blasThreads: Int
+
+  /// The versions of a run's provenance.
+  public init(_ provenance: Provenance) {
+    labVersion = provenance.labVersion
+    glpkVersion = provenance.glpkVersion
+    blas = provenance.blasLibrary
+    blasThreads = provenance.blasThreads
   }
 }

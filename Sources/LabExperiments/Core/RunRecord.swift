@@ -35,8 +35,11 @@ public struct RunRecord<Results: ExperimentResults>: Sendable {
   public var checks: [CheckResult]
   /// The findings of the source study (empty, and not written, when the experiment has none).
   public var findings: [SourceFinding]
-  /// Versions, thread count and timing; `nil` until the run has finished.
+  /// Versions, thread count and timing; `nil` until the run has finished. Written to its own file
+  /// (``Provenance/sidecarName(id:)``), not into the record; read from records written before.
   public var provenance: Provenance?
+  /// The versions read from the record (``recordVersions`` is what a report shows).
+  public var versions: RecordVersions?
   /// The command that reproduces the run; absent in records written before it was recorded.
   public var invocation: RunInvocation?
 
@@ -52,13 +55,16 @@ public struct RunRecord<Results: ExperimentResults>: Sendable {
   /// The results' fields, read as the record's own (`record.line` for `record.results.line`).
   public subscript<Value>(dynamicMember path: KeyPath<Results, Value>) -> Value { results[keyPath: path] }
 
+  /// The versions that made the numbers: from the provenance when the run is known, else as read.
+  public var recordVersions: RecordVersions? { provenance.map(RecordVersions.init) ?? versions }
+
   /// How the run was asked for; a record written before invocations were recorded was a full
   /// run of the embedded toy with its own seed.
   public var reproduce: RunInvocation { invocation ?? .legacy(id: toy.id, seed: toy.seed) }
 }
 
 extension RunRecord: Codable {
-  private enum Field: String, CodingKey { case toy, seeds, checks, findings, provenance, invocation }
+  private enum Field: String, CodingKey { case toy, seeds, checks, findings, provenance, versions, invocation }
 
   public init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: Field.self)
@@ -67,6 +73,7 @@ extension RunRecord: Codable {
     checks = try container.decode([CheckResult].self, forKey: .checks)
     findings = Results.hasFindings ? try container.decode([SourceFinding].self, forKey: .findings) : []
     provenance = try container.decodeIfPresent(Provenance.self, forKey: .provenance)
+    versions = try container.decodeIfPresent(RecordVersions.self, forKey: .versions)
     invocation = try container.decodeIfPresent(RunInvocation.self, forKey: .invocation)
     results = try Results(from: decoder)
   }
@@ -77,7 +84,7 @@ extension RunRecord: Codable {
     if Results.hasSeeds { try container.encode(seeds, forKey: .seeds) }
     try container.encode(checks, forKey: .checks)
     if Results.hasFindings { try container.encode(findings, forKey: .findings) }
-    try container.encodeIfPresent(provenance, forKey: .provenance)
+    try container.encodeIfPresent(recordVersions, forKey: .versions)
     try container.encodeIfPresent(invocation, forKey: .invocation)
     try results.encode(to: encoder)
   }

@@ -72,7 +72,7 @@ extension ExperimentProduct {
       var record = record
       record.provenance = provenance
       record.invocation = invocation
-      return try record.allFiles(id: record.toy.id)
+      return try record.allFiles(id: record.toy.id) + [(Provenance.sidecarName(id: record.toy.id), try RecordEncoding.encode(provenance))]
     }
   }
 }

@@ -24,15 +24,15 @@ enum ReportSections {
   }
 
   /// The versions row of a setup table.
-  static func versions(_ p: Provenance) -> String {
-    "SparseLab \(p.labVersion); GLPK \(p.glpkVersion); \(p.blasConfiguration), \(p.blasThreads) BLAS thread\(p.blasThreads == 1 ? "" : "s")"
+  static func versions(_ v: RecordVersions) -> String {
+    "SparseLab \(v.labVersion); GLPK \(v.glpkVersion); \(v.blas), \(v.blasThreads) BLAS thread\(v.blasThreads == 1 ? "" : "s")"
   }
 
-  /// The setup section: the parameter table (with the versions row when the provenance is known)
+  /// The setup section: the parameter table (with the versions row when the versions are known)
   /// and the table of named sub-seeds.
-  static func setup(_ parameters: MarkdownTable, seeds: [String: UInt64], provenance: Provenance?) -> String {
+  static func setup(_ parameters: MarkdownTable, seeds: [String: UInt64], versions known: RecordVersions?) -> String {
     var parameters = parameters
-    if let provenance { parameters.add("versions", versions(provenance)) }
+    if let known { parameters.add("versions", versions(known)) }
     var table = MarkdownTable("sub-seed", "value")
     for name in seeds.keys.sorted() { table.add("`\(name)`", String(seeds[name]!)) }
     return "## Setup\n\n" + parameters.text + "\n" + (seeds.isEmpty ? "" : table.text + "\n")

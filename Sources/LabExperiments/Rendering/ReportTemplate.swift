@@ -25,7 +25,7 @@ enum ReportTemplate {
     if Results.hasFindings { out += ReportSections.findings(record.findings) }
     out += parts.preamble
     out += ReportSections.claim(record.toy.claim, source: parts.source)
-    out += ReportSections.setup(parts.setup, seeds: record.seeds, provenance: record.provenance)
+    out += ReportSections.setup(parts.setup, seeds: record.seeds, versions: record.recordVersions)
     out += parts.results
     out += ReportSections.reproduce(record.reproduce.reproduce)
     return GuideLinks.annotated(out)
