@@ -11,7 +11,7 @@ struct Lab: ParsableCommand {
     commandName: "lab",
     abstract: "A lab for the theory of sparse autoencoders and dictionary learning.",
     version: LabVersion.current,
-    subcommands: [Run.self, Show.self, Check.self, Encode.self, Learn.self, Train.self, Generate.self, Bench.self,
+    subcommands: [Run.self, Show.self, Check.self, Encode.self, Learn.self, Train.self, Eval.self, Generate.self, Bench.self,
                   List.self, Report.self],
     defaultSubcommand: Run.self)
 

@@ -23,7 +23,9 @@ struct Train: ParsableCommand {
       full training state (weights, Adam moments, step, generator states) at the end (and every
       --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically (every kind, deep
       too). --aux-k adds the TopK auxiliary loss on latents dead for more than --dead-window steps (topk, batchtopk,
-      and deep without hidden decoder layers); --resample-every re-initialises them instead.
+      and deep without hidden decoder layers); --resample-every re-initialises them instead. --truth-model DIR (a SAELens
+      synthetic model) writes lab eval's metrics.json into --out: the SAE as saved, on --eval-samples fresh held-out
+      samples of --seed (for batchtopk also the training-time encoder's figures, as trainingEncoder).
       A progress line goes to stderr when it is a terminal, unless --quiet.
       """)
 
@@ -118,6 +120,12 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Ground-truth dictionary, K×m .npy (rows are features), for MMCS.", valueName: "D.npy"))
   var truth: String?
 
+  @Option(name: .long, help: ArgumentHelp("A SAELens synthetic-model directory: write metrics.json (lab eval's) into --out, on fresh held-out samples of --seed.", valueName: "dir"))
+  var truthModel: String?
+
+  @Option(name: .long, help: ArgumentHelp("Held-out samples for --truth-model's metrics.", valueName: "N"))
+  var evalSamples: Int = SynthBenchRun.defaultSamples
+
   @Option(name: .long, help: ArgumentHelp("Output SAELens directory (cfg.json, sae_weights.safetensors).", valueName: "dir"))
   var out: String
 
@@ -166,6 +174,14 @@ struct Train: ParsableCommand {
         throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
       }
     }
+    if let truthModel {
+      guard !deep else { throw BadInput.fail("'--truth-model' applies to the SAELens kinds, not deep") }
+      guard (1...100_000_000).contains(evalSamples) else { throw BadInput.fail("'--eval-samples' must be in 1...100000000, got \(evalSamples)") }
+      let model = try SynthBenchRun.readModel(truthModel)
+      guard model.featureVectors.columns == x.columns else {
+        throw BadInput.fail("\(truthModel): the synthetic model's 'hidden_dim' \(model.featureVectors.columns) does not match the data's \(x.columns) columns")
+      }
+    }
     BLAS.setThreadCount(threads)
     if deep { return try runDeep(options: options, common: configuration, data: x, truth: dictionary) }
     let (state, firstStep, seconds) = try train(
@@ -177,6 +193,7 @@ struct Train: ParsableCommand {
     let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out)
+    if let truthModel { try writeSynthBenchMetrics(truthModel: truthModel, trained: result.autoencoder) }
     var extra = resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents)
     if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }
     if dictionary != nil, let lambda = SAEStationarity.lambda(of: architecture) {
@@ -216,6 +233,22 @@ struct Train: ParsableCommand {
     }
     if let checkpoint { try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint) }
     return (state, firstStep, Date().timeIntervalSince(start))
+  }
+
+  /// Writes `metrics.json` into `--out`: the SAE as saved (read back, as sae-lens loads it) on
+  /// `--eval-samples` fresh samples of `--seed`'s held-out stream; for batchtopk also the training-time
+  /// encoder's figures.
+  func writeSynthBenchMetrics(truthModel: String, trained: SparseAutoencoder<Float>) throws {
+    let saved = try SynthBenchRun.readSAE(out)
+    let source = SynthBenchRun.Source.fresh(samples: evalSamples, seed: seed)
+    var record = try SynthBenchRun.evaluate(saved, sae: out, truthModel: truthModel, source: source)
+    if let batchTopK = trained.architecture as? BatchTopKArchitecture {
+      let encoder = SparseAutoencoder(architecture: BatchTopKTrainingEncoder(k: batchTopK.k), parameters: trained.parameters)
+      record.trainingEncoder = try SynthBenchRun.evaluation(encoder, sae: out, model: try SynthBenchRun.readModel(truthModel),
+                                                            truthModel: truthModel, source: source, chunkRows: batch).metrics
+    }
+    let path = URL(fileURLWithPath: out).appendingPathComponent("metrics.json").path
+    try AtomicWriter.write([(path, try SynthBenchRun.encoded(record))])
   }
 
   /// The JSON fields of a resumed run (`resumedAtStep`) and of resampling (`resampledLatents`).
