@@ -44,20 +44,29 @@ public struct ArchitectureOptions: Equatable, Sendable {
   }
 }
 
-/// The architectures `lab train --arch` accepts, by kind, with the options each one needs: the
-/// shallow ``SAEArchitecture`` kinds and `deep` (``DeepSAEArchitecture``).
-public enum ArchitectureRegistry {
-  /// The shallow kinds, in the order shown to users.
-  public static let kinds = ["relu-l1", "relu-l1-unit", "topk", "batchtopk", "nsae"]
-  /// The deep SAE's kind.
-  public static let deepKind = "deep"
-  /// Every kind `lab train` accepts.
-  public static var allKinds: [String] { kinds + [deepKind] }
+/// The architectures `lab train --arch` accepts, by their command-line names: the shallow
+/// ``SAEArchitecture`` kinds and `deep` (``DeepSAEArchitecture``).
+public enum ArchitectureKind: String, CaseIterable, Codable, Sendable {
+  /// ``ReLUL1Architecture``.
+  case reluL1 = "relu-l1"
+  /// ``UnitNormReLUL1Architecture``.
+  case reluL1Unit = "relu-l1-unit"
+  /// ``TopKArchitecture``.
+  case topK = "topk"
+  /// ``BatchTopKArchitecture``.
+  case batchTopK = "batchtopk"
+  /// ``NormalizedSAEArchitecture``.
+  case nsae
+  /// ``DeepSAEArchitecture``.
+  case deep
+}
 
+/// Builds the architecture of an ``ArchitectureKind`` from its options, checking each option.
+public enum ArchitectureRegistry {
   /// The deep SAE from its options: `k` (1…`width`), `hiddenLayers` (default [m]; the last width
   /// must be m), `decoderLayers` (default none), `inputScale` (default 1), `weightDecay` (default 5e−4).
   public static func makeDeep(options: ArchitectureOptions, inputDimension m: Int, width: Int) -> Result<DeepSAEArchitecture, TrainingError> {
-    if let error = options.refuseAllBut(["k", "hidden-layers", "decoder-layers", "input-scale", "weight-decay"], kind: deepKind) {
+    if let error = options.refuseAllBut(["k", "hidden-layers", "decoder-layers", "input-scale", "weight-decay"], kind: ArchitectureKind.deep.rawValue) {
       return .failure(error)
     }
     guard let k = options.k else { return .failure(TrainingError("deep needs '--k K'")) }
@@ -67,32 +76,40 @@ public enum ArchitectureRegistry {
     return .success(architecture)
   }
 
-  /// The architecture of `kind` from its options: `relu-l1` and `relu-l1-unit` need `l1` (≥ 0);
-  /// `topk` and `batchtopk` need `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes `noiseSigma`
-  /// (≥ 0, default 1). An option the kind does not take is refused. A failure message names the
+  /// The shallow architecture of `kind` from its options: `relu-l1` and `relu-l1-unit` need `l1`
+  /// (≥ 0); `topk` and `batchtopk` need `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes
+  /// `noiseSigma` (≥ 0, default 1); `deep` is built by ``makeDeep(options:inputDimension:width:)``
+  /// and refused here. An option the kind does not take is refused. A failure message names the
   /// option and its value.
-  public static func make(kind: String, options: ArchitectureOptions, width: Int) -> Result<any SAEArchitecture, TrainingError> {
-    func only(_ allowed: [String]) -> TrainingError? { options.refuseAllBut(allowed, kind: kind) }
-    switch kind {
-    case "relu-l1", "relu-l1-unit":
-      if let error = only(["l1"]) { return .failure(error) }
-      guard let l1 = options.l1 else { return .failure(TrainingError("\(kind) needs '--l1 C'")) }
-      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
-      return .success(kind == "relu-l1" ? ReLUL1Architecture(l1Coefficient: l1) : UnitNormReLUL1Architecture(l1Coefficient: l1))
-    case "topk", "batchtopk":
-      if let error = only(["k"]) { return .failure(error) }
-      guard let k = options.k else { return .failure(TrainingError("\(kind) needs '--k K'")) }
+  public static func make(kind: ArchitectureKind, options: ArchitectureOptions, width: Int) -> Result<any SAEArchitecture, TrainingError> {
+    let name = kind.rawValue
+    func only(_ allowed: [String]) -> TrainingError? { options.refuseAllBut(allowed, kind: name) }
+    func k() -> Result<Int, TrainingError> {
+      guard let k = options.k else { return .failure(TrainingError("\(name) needs '--k K'")) }
       guard (1...width).contains(k) else { return .failure(TrainingError("'--k' must be in 1...\(width) (the width), got \(k)")) }
-      return .success(kind == "topk" ? TopKArchitecture(k: k) : BatchTopKArchitecture(k: k))
-    case "nsae":
+      return .success(k)
+    }
+    switch kind {
+    case .reluL1, .reluL1Unit:
+      if let error = only(["l1"]) { return .failure(error) }
+      guard let l1 = options.l1 else { return .failure(TrainingError("\(name) needs '--l1 C'")) }
+      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
+      return .success(kind == .reluL1 ? ReLUL1Architecture(l1Coefficient: l1) : UnitNormReLUL1Architecture(l1Coefficient: l1))
+    case .topK:
+      if let error = only(["k"]) { return .failure(error) }
+      return k().map { TopKArchitecture(k: $0) }
+    case .batchTopK:
+      if let error = only(["k"]) { return .failure(error) }
+      return k().map { BatchTopKArchitecture(k: $0) }
+    case .nsae:
       if let error = only(["alpha", "noise-sigma"]) { return .failure(error) }
       guard let alpha = options.alpha else { return .failure(TrainingError("nsae needs '--alpha A'")) }
       guard alpha.isFinite && alpha >= 0 else { return .failure(TrainingError("'--alpha' must be finite and >= 0, got \(alpha)")) }
       let sigma = options.noiseSigma ?? 1
       guard sigma.isFinite && sigma >= 0 else { return .failure(TrainingError("'--noise-sigma' must be finite and >= 0, got \(sigma)")) }
       return .success(NormalizedSAEArchitecture(alpha: alpha, noiseSigma: sigma))
-    default:
-      return .failure(TrainingError("unknown architecture '\(kind)'; known: \(allKinds.joined(separator: ", "))"))
+    case .deep:
+      return .failure(TrainingError("deep is built with its input dimension (ArchitectureRegistry.makeDeep)"))
     }
   }
 }

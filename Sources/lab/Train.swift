@@ -32,8 +32,8 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
   var data: String
 
-  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureRegistry.allKinds.joined(separator: ", ")).", valueName: "kind"))
-  var arch: String
+  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
+  var arch: ArchitectureKind
 
   @Option(name: .long, help: ArgumentHelp("Number of latents F.", valueName: "F"))
   var width: Int
@@ -136,7 +136,7 @@ struct Train: ParsableCommand {
                                       hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
                                       decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
                                       inputScale: inputScale, weightDecay: weightDecay)
-    let deep = arch == ArchitectureRegistry.deepKind
+    let deep = arch == .deep
     // The deep SAE's options are checked once the input dimension is known; its trainer ignores this one.
     var architecture: any SAEArchitecture = TopKArchitecture(k: 1)
     if !deep {
@@ -263,7 +263,7 @@ struct Train: ParsableCommand {
   func report(seconds: Double, samplesPerSecond: Double, finalLoss: BatchLoss, metrics: SAEMetrics, deadTraining: Int,
               extra: [(String, String)]) {
     var fields: [(String, String)] = [
-      ("arch", "\"\(arch)\""), ("width", "\(width)"), ("batch", "\(batch)"), ("steps", "\(steps)"), ("threads", "\(threads)"),
+      ("arch", "\"\(arch.rawValue)\""), ("width", "\(width)"), ("batch", "\(batch)"), ("steps", "\(steps)"), ("threads", "\(threads)"),
       ("seed", "\(seed)"), ("seconds", Self.number(seconds)), ("samplesPerSecond", Self.number(samplesPerSecond)),
       ("finalLoss", Self.number(finalLoss.total)), ("mse", Self.number(metrics.meanSquaredError)),
       ("explainedVariance", Self.number(metrics.explainedVariance)), ("l0", Self.number(metrics.l0)),
@@ -307,3 +307,6 @@ struct Train: ParsableCommand {
     return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
   }
 }
+
+/// `--arch` parses the ``ArchitectureKind`` names; anything else is refused with exit 2 listing them.
+extension ArchitectureKind: ExpressibleByArgument {}
