@@ -1,8 +1,8 @@
 /// The sparsity options of `lab train` that select an architecture's hyperparameters; nil when not given.
 public struct ArchitectureOptions: Equatable, Sendable {
-  /// `--l1 C` (relu-l1, relu-l1-unit).
+  /// `--l1 C` (relu-l1, relu-l1-unit; with `--k`, the starting coefficient of relu-l1 and jumprelu).
   public var l1: Double?
-  /// `--k K` (topk, batchtopk, deep).
+  /// `--k K` (topk, batchtopk, deep; the target L0 of relu-l1 and jumprelu).
   public var k: Int?
   /// `--alpha A` (nsae).
   public var alpha: Double?
@@ -55,6 +55,8 @@ public enum ArchitectureKind: String, CaseIterable, Codable, Sendable {
   case topK = "topk"
   /// ``BatchTopKArchitecture``.
   case batchTopK = "batchtopk"
+  /// ``JumpReLUTrainingArchitecture``.
+  case jumpReLU = "jumprelu"
   /// ``NormalizedSAEArchitecture``.
   case nsae
   /// ``DeepSAEArchitecture``.
@@ -76,8 +78,10 @@ public enum ArchitectureRegistry {
     return .success(architecture)
   }
 
-  /// The shallow architecture of `kind` from its options: `relu-l1` and `relu-l1-unit` need `l1`
-  /// (≥ 0); `topk` and `batchtopk` need `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes
+  /// The shallow architecture of `kind` from its options: `relu-l1` needs `l1` (≥ 0) or a target
+  /// L0 `k` (1…`width`, reached by a ``TargetL0Controller`` starting at `l1` if given); `jumprelu`
+  /// needs the target `k` the same way; `relu-l1-unit` needs `l1` (≥ 0); `topk` and `batchtopk` need
+  /// `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes
   /// `noiseSigma` (≥ 0, default 1); `deep` is built by ``makeDeep(options:inputDimension:width:)``
   /// and refused here. An option the kind does not take is refused. A failure message names the
   /// option and its value.
@@ -89,12 +93,31 @@ public enum ArchitectureRegistry {
       guard (1...width).contains(k) else { return .failure(TrainingError("'--k' must be in 1...\(width) (the width), got \(k)")) }
       return .success(k)
     }
+    /// The target-L0 controller of `--k K`, starting at `--l1 C` if given.
+    func controller() -> Result<TargetL0Controller, TrainingError> {
+      k().flatMap { k in
+        let start = options.l1 ?? TargetL0Controller.defaultInitialCoefficient
+        guard start.isFinite && start > 0 else {
+          return .failure(TrainingError("'--l1' (the starting coefficient with '--k') must be finite and > 0, got \(start)"))
+        }
+        return .success(TargetL0Controller(target: k, initialCoefficient: start))
+      }
+    }
     switch kind {
-    case .reluL1, .reluL1Unit:
+    case .reluL1:
+      if let error = only(["l1", "k"]) { return .failure(error) }
+      if options.k != nil { return controller().map { ReLUL1Architecture(controller: $0) } }
+      guard let l1 = options.l1 else { return .failure(TrainingError("relu-l1 needs '--l1 C' or a target L0 '--k K'")) }
+      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
+      return .success(ReLUL1Architecture(l1Coefficient: l1))
+    case .jumpReLU:
+      if let error = only(["l1", "k"]) { return .failure(error) }
+      return controller().map { JumpReLUTrainingArchitecture(width: width, coefficient: $0.coefficient, controller: $0) }
+    case .reluL1Unit:
       if let error = only(["l1"]) { return .failure(error) }
       guard let l1 = options.l1 else { return .failure(TrainingError("\(name) needs '--l1 C'")) }
       guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
-      return .success(kind == .reluL1 ? ReLUL1Architecture(l1Coefficient: l1) : UnitNormReLUL1Architecture(l1Coefficient: l1))
+      return .success(UnitNormReLUL1Architecture(l1Coefficient: l1))
     case .topK:
       if let error = only(["k"]) { return .failure(error) }
       return k().map { TopKArchitecture(k: $0) }

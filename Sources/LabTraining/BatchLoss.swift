@@ -40,7 +40,8 @@ public enum SAEKernel {
     }
     let penaltySum = finishGradient(parameters: parameters, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias, batchSize: b,
                                     gradient: &gradient, workspace: workspace)
-    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: penalty.coefficient * penaltySum / Double(b))
+    return BatchLoss(meanSquaredError: squaredError / Double(b),
+                     penalty: penalty.value(penaltySum: penaltySum, activeCount: workspace.activeCount, batchSize: b))
   }
 
   /// The part of the loss and gradient that sums over rows, for the `workspace.batchSize` rows at
@@ -56,11 +57,22 @@ public enum SAEKernel {
   ) -> Double {
     let m = parameters.inputDimension, f = parameters.width, b = workspace.batchSize
     let (m32, f32, b32) = (int32(m), int32(f), int32(b))
-    let l1 = Scalar(penalty.coefficient)
+    let l1 = Scalar(penalty.codeGradientCoefficient)
     let tanhDerivative = activation == .tanhReLU
+    var trainedThresholds: (values: [Double], bandwidth: Double)?
+    if case .trainedJumpReLU(let thresholds, let bandwidth) = activation { trainedThresholds = (thresholds, bandwidth) }
+    if trainedThresholds != nil && workspace.preActivations.count != b * f {
+      workspace.preActivations = Array(repeating: 0, count: b * f)
+    }
+    var thresholdGradient = [Double](repeating: 0, count: trainedThresholds == nil ? 0 : f)
+    let stepCoefficient = penalty.isL0 ? penalty.coefficient / Double(batchSize) : 0
     let scale = 1 / Scalar(batchSize)
     var squaredError = 0.0, active = 0
     var minimumPositive = Scalar.infinity
+    // Moved out (no copy) while the other buffers are lent; put back at the end.
+    var preActivations: [Scalar] = []
+    swap(&preActivations, &workspace.preActivations)
+    defer { swap(&preActivations, &workspace.preActivations) }
     parameters.values.withUnsafeBufferPointer { p in
       let wEnc = p.baseAddress!, bEnc = wEnc + parameters.encoderBiasOffset
       let wDec = wEnc + parameters.decoderWeightsOffset, bDec = wEnc + parameters.decoderBiasOffset
@@ -79,6 +91,7 @@ public enum SAEKernel {
         Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: f32, k: m32, alpha: 1, a: xc, lda: m32,
                         b: wEnc, ldb: f32, beta: 0, c: z, ldc: f32)
         if let noise { for index in 0..<(b * f) { z[index] += noise[index] } }
+        if trainedThresholds != nil { preActivations.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: z, count: b * f) } }
         // dz is free until its gemm below, so it is BatchTopK's B×F selection scratch.
         applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: activation.needsBatchScratch ? dz : scratch)
         // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
@@ -102,6 +115,19 @@ public enum SAEKernel {
                         b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
         Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
                         b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
+        // The thresholds' pseudo-gradient needs ∂z before it is masked (rectangle kernel of width ε around θ).
+        if let (thresholds, epsilon) = trainedThresholds {
+          preActivations.withUnsafeBufferPointer { pre in
+            for row in 0..<b {
+              for i in 0..<f {
+                let u = (Double(pre[row * f + i]) + Double(bEnc[i]) - thresholds[i]) / epsilon
+                if u > -0.5 && u < 0.5 {
+                  thresholdGradient[i] -= (thresholds[i] / epsilon) * Double(dz[row * f + i]) + stepCoefficient / epsilon
+                }
+              }
+            }
+          }
+        }
         // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing.
         for i in 0..<f { gBEnc[i] = 0; sums[i] = 0; fired[i] = false }
         let weightedNorm = l1 * scale
@@ -130,6 +156,7 @@ public enum SAEKernel {
     }
     workspace.activeCount = active
     workspace.minimumPositiveCode = active > 0 ? Double(minimumPositive) : nil
+    workspace.thresholdGradient = thresholdGradient
     return squaredError
   }
 
@@ -141,7 +168,7 @@ public enum SAEKernel {
     workspace: Workspace<Scalar>
   ) -> Double {
     let m = parameters.inputDimension, f = parameters.width
-    let l1 = Scalar(penalty.coefficient), scale = 1 / Scalar(batchSize)
+    let l1 = Scalar(penalty.codeGradientCoefficient), scale = 1 / Scalar(batchSize)
     let normWeighted = l1 != 0 && penalty.isNormWeighted
     var penaltySum = 0.0
     parameters.values.withUnsafeBufferPointer { p in
@@ -188,7 +215,7 @@ public enum SAEKernel {
       for row in 0..<rows { TopKArchitecture.keepTopK(h + row * width, count: width, k: k, scratch: scratch) }
     case .batchTopK(let k):
       TopKArchitecture.keepTopK(h, count: rows * width, k: min(k * rows, rows * width), scratch: scratch)
-    case .jumpReLU(let thresholds):
+    case .jumpReLU(let thresholds), .trainedJumpReLU(let thresholds, _):
       for row in 0..<rows {
         let hr = h + row * width
         for i in 0..<width {
@@ -244,6 +271,17 @@ extension SparsityPenalty {
   var isNormWeighted: Bool {
     if case .decoderNormWeightedL1 = self { return true }
     return false
+  }
+
+  /// Whether this is the step L0 loss.
+  var isL0: Bool {
+    if case .l0 = self { return true }
+    return false
+  }
+
+  /// The penalty of a batch of `batchSize` rows from the kernel's Σ_i w_i Σ_b z_bi and its count of nonzero codes.
+  func value(penaltySum: Double, activeCount: Int, batchSize: Int) -> Double {
+    isL0 ? coefficient * Double(activeCount) / Double(batchSize) : coefficient * penaltySum / Double(batchSize)
   }
 }
 

@@ -41,6 +41,8 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
   public private(set) var minimumPositiveCode: Double?
   /// The number of nonzero codes in the last batch.
   public private(set) var activeCount = 0
+  /// The thresholds' pseudo-gradient of the last batch (empty unless the rule trains thresholds).
+  public private(set) var thresholdGradient: [Double] = []
 
   /// The kernel's loss and gradient on the `batchSize` rows at `batch` (row-major B×m), with the
   /// B×F training noise at `noise` if given; the gradient is written to `gradient`. `activation`
@@ -82,6 +84,7 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
         total.fired[i] = total.fired[i] || workspaces[s].fired[i]
       }
       total.activeCount += workspaces[s].activeCount
+      for i in total.thresholdGradient.indices { total.thresholdGradient[i] += workspaces[s].thresholdGradient[i] }
       if let code = workspaces[s].minimumPositiveCode { total.minimumPositiveCode = min(total.minimumPositiveCode ?? code, code) }
     }
     let penaltySum = SAEKernel.finishGradient(parameters: parameters, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias,
@@ -89,8 +92,10 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
     fired = total.fired
     minimumPositiveCode = total.minimumPositiveCode
     activeCount = total.activeCount
+    thresholdGradient = total.thresholdGradient
     let squaredError = squaredErrors.reduce(0, +)
-    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: penalty.coefficient * penaltySum / Double(b))
+    return BatchLoss(meanSquaredError: squaredError / Double(b),
+                     penalty: penalty.value(penaltySum: penaltySum, activeCount: total.activeCount, batchSize: b))
   }
 
   /// The residual gradient g = 2(x̂ − x)/B of the last batch, B×m row-major (blocks in order).

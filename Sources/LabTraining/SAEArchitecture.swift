@@ -14,6 +14,12 @@ public enum ActivationRule: Equatable, Sendable {
   /// `z = ReLU(h) · [h > θ_i]` with one threshold per latent, or a single threshold for every
   /// latent (SAELens `jumprelu` at inference).
   case jumpReLU([Double])
+  /// ``jumpReLU(_:)`` in training with learned per-latent thresholds θ ≥ 0: the codes are the same,
+  /// and the kernel also returns the thresholds' pseudo-gradient by the rectangle-kernel straight-
+  /// through estimator of bandwidth ε (sae-lens `JumpReLU` and `Step` backward):
+  /// ∂θ_i = Σ_b −(θ_i/ε) · 1[|h_bi − θ_i| < ε/2] · ∂L/∂z_bi, plus the ``SparsityPenalty/l0(_:)`` term
+  /// Σ_b −(c/(Bε)) · 1[|h_bi − θ_i| < ε/2].
+  case trainedJumpReLU(thresholds: [Double], bandwidth: Double)
   /// `z = tanh(ReLU(h))`, codes in [0, 1) (the normalised SAE).
   case tanhReLU
 }
@@ -26,11 +32,22 @@ public enum SparsityPenalty: Equatable, Sendable {
   case decoderNormWeightedL1(Double)
   /// `λ · mean_batch Σ_i z_i` (codes are nonnegative), for unit-norm decoders and the normalised SAE.
   case l1(Double)
+  /// `c · mean_batch #{i : z_i ≠ 0}`, the "step" L0 loss of sae-lens JumpReLU: it has no gradient on
+  /// the weights, only the thresholds' pseudo-gradient (``ActivationRule/trainedJumpReLU(thresholds:bandwidth:)``).
+  case l0(Double)
 
   /// The coefficient λ (0 for ``none``).
   public var coefficient: Double {
     switch self {
     case .none: 0
+    case .decoderNormWeightedL1(let c), .l1(let c), .l0(let c): c
+    }
+  }
+
+  /// The coefficient of the penalty's gradient on the codes (0 for ``none`` and ``l0(_:)``).
+  var codeGradientCoefficient: Double {
+    switch self {
+    case .none, .l0: 0
     case .decoderNormWeightedL1(let c), .l1(let c): c
     }
   }
@@ -41,6 +58,7 @@ public enum SparsityPenalty: Equatable, Sendable {
     case .none: .none
     case .decoderNormWeightedL1(let c): .decoderNormWeightedL1(c * factor)
     case .l1(let c): .l1(c * factor)
+    case .l0(let c): .l0(c * factor)
     }
   }
 }
@@ -77,8 +95,29 @@ public protocol SAEArchitecture: Sendable {
   /// The architecture fitted to the training data before the first step (default: unchanged);
   /// `meanInputNorm` is the mean Euclidean norm of the data rows.
   func prepared(meanInputNorm: Double) -> any SAEArchitecture
-  /// Records the smallest positive code of a training batch (nil when none fired); default: nothing.
-  mutating func record(minimumPositiveCode: Double?)
+  /// Learns from a finished training step (after the weights' update); default: nothing.
+  mutating func record(_ step: TrainingStepRecord)
+}
+
+/// What a training step tells its architecture after the weights' update.
+public struct TrainingStepRecord: Sendable {
+  /// The smallest positive code of the batch (nil when none fired).
+  public var minimumPositiveCode: Double?
+  /// The number of nonzero codes in the batch, and B.
+  public var activeCount: Int, batchSize: Int
+  /// The thresholds' pseudo-gradient (``ActivationRule/trainedJumpReLU(thresholds:bandwidth:)``), else nil.
+  public var thresholdGradient: [Double]?
+  /// The step's scheduled learning rate.
+  public var learningRate: Double
+
+  /// A record; see the properties.
+  public init(minimumPositiveCode: Double?, activeCount: Int, batchSize: Int, thresholdGradient: [Double]?, learningRate: Double) {
+    self.minimumPositiveCode = minimumPositiveCode
+    self.activeCount = activeCount
+    self.batchSize = batchSize
+    self.thresholdGradient = thresholdGradient
+    self.learningRate = learningRate
+  }
 }
 
 extension SAEArchitecture {
@@ -97,5 +136,5 @@ extension SAEArchitecture {
   /// Unchanged.
   public func prepared(meanInputNorm: Double) -> any SAEArchitecture { self }
   /// Nothing.
-  public mutating func record(minimumPositiveCode: Double?) {}
+  public mutating func record(_ step: TrainingStepRecord) {}
 }

@@ -145,6 +145,9 @@ public enum Trainer {
     if !(1...configuration.batchSize).contains(configuration.batchBlocks) {
       return TrainingError("the batch blocks must be in 1...\(configuration.batchSize) (the batch size), got \(configuration.batchBlocks)")
     }
+    if configuration.gradientClipNorm != nil, case .trainedJumpReLU = configuration.architecture.activation {
+      return TrainingError("'--clip' does not apply to jumprelu: its thresholds learn outside the clipped gradient")
+    }
     if configuration.deadWindow < 0 { return TrainingError("'--dead-window' must be >= 0, got \(configuration.deadWindow)") }
     if let auxK = configuration.auxK {
       switch configuration.architecture.activation {
@@ -235,7 +238,9 @@ public enum Trainer {
       return (loss, kernel.fired)
     } afterUpdate: { state in
       if state.architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
-      state.architecture.record(minimumPositiveCode: kernel.minimumPositiveCode)
+      state.architecture.record(TrainingStepRecord(
+        minimumPositiveCode: kernel.minimumPositiveCode, activeCount: kernel.activeCount, batchSize: b,
+        thresholdGradient: kernel.thresholdGradient.isEmpty ? nil : kernel.thresholdGradient, learningRate: state.optimizer.learningRate))
     }
   }
 

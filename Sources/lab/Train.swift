@@ -11,6 +11,9 @@ struct Train: ParsableCommand {
     abstract: "Train a sparse autoencoder with Adam on the rows of X; write a SAELens directory.",
     discussion: """
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
+      with --k K instead of a fixed --l1, C follows an integral controller to mean L0 = K (starting at --l1 if given).
+      jumprelu --k K is sae-lens's JumpReLU with the step L0 loss c · mean_batch #{z_i ≠ 0}, thresholds learned by the
+      rectangle-kernel straight-through estimator (bandwidth 0.05, initial 0.01), c steered to mean L0 = K the same way;
       relu-l1-unit uses C · mean_batch Σ_i z_i with unit-norm decoder rows; topk and batchtopk (top k·B over the
       batch, saved as SAELens jumprelu at the learned threshold) minimise the reconstruction term alone; nsae is the
       normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)²; deep is the
@@ -38,10 +41,10 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Number of latents F.", valueName: "F"))
   var width: Int
 
-  @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1).", valueName: "C"))
+  @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1, relu-l1-unit); with --k, the starting coefficient (relu-l1, jumprelu).", valueName: "C"))
   var l1: Double?
 
-  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk; mean per sample for batchtopk).", valueName: "K"))
+  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk; mean per sample for batchtopk; target mean L0 for relu-l1 and jumprelu).", valueName: "K"))
   var k: Int?
 
   @Option(name: .long, help: ArgumentHelp("NSAE sparsity α; β = α · mean(‖x‖)² (nsae).", valueName: "A"))
@@ -174,6 +177,9 @@ struct Train: ParsableCommand {
         throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
       }
     }
+    if checkpoint != nil || resume != nil, architecture is JumpReLUTrainingArchitecture || (architecture as? ReLUL1Architecture)?.controller != nil {
+      throw BadInput.fail("'--checkpoint' and '--resume' do not support \(arch.rawValue) with '--k' yet: the learned thresholds and coefficient are not saved")
+    }
     if let truthModel {
       guard !deep else { throw BadInput.fail("'--truth-model' applies to the SAELens kinds, not deep") }
       guard (1...100_000_000).contains(evalSamples) else { throw BadInput.fail("'--eval-samples' must be in 1...100000000, got \(evalSamples)") }
@@ -196,6 +202,12 @@ struct Train: ParsableCommand {
     if let truthModel { try writeSynthBenchMetrics(truthModel: truthModel, trained: result.autoencoder) }
     var extra = resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents)
     if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }
+    if let jumpReLU = result.autoencoder.architecture as? JumpReLUTrainingArchitecture {
+      extra.append(("sparsityCoefficient", Self.number(jumpReLU.coefficient)))
+    }
+    if let reluL1 = result.autoencoder.architecture as? ReLUL1Architecture, reluL1.controller != nil {
+      extra.append(("sparsityCoefficient", Self.number(reluL1.l1Coefficient)))
+    }
     if dictionary != nil, let lambda = SAEStationarity.lambda(of: architecture) {
       let samples = Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map(Double.init))
       let stationarity = try SAEStationarity.assess(result.autoencoder, samples: samples, lambda: lambda, source: out, dataSource: data,
