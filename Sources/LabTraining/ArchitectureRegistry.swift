@@ -16,10 +16,12 @@ public struct ArchitectureOptions: Equatable, Sendable {
   public var inputScale: Double?
   /// `--weight-decay W` (deep; default 5e−4).
   public var weightDecay: Double?
+  /// `--prefixes a,b,…` (matryoshka: the inner widths, strictly increasing, below the width).
+  public var prefixes: [Int]?
 
   /// Options; see the properties.
   public init(l1: Double? = nil, k: Int? = nil, alpha: Double? = nil, noiseSigma: Double? = nil, hiddenLayers: [Int]? = nil,
-              decoderLayers: [Int]? = nil, inputScale: Double? = nil, weightDecay: Double? = nil) {
+              decoderLayers: [Int]? = nil, inputScale: Double? = nil, weightDecay: Double? = nil, prefixes: [Int]? = nil) {
     self.l1 = l1
     self.k = k
     self.alpha = alpha
@@ -28,12 +30,14 @@ public struct ArchitectureOptions: Equatable, Sendable {
     self.decoderLayers = decoderLayers
     self.inputScale = inputScale
     self.weightDecay = weightDecay
+    self.prefixes = prefixes
   }
 
   /// The options that were given, by their `lab train` names.
   var given: [String] {
     [("l1", l1 != nil), ("k", k != nil), ("alpha", alpha != nil), ("noise-sigma", noiseSigma != nil), ("hidden-layers", hiddenLayers != nil),
-     ("decoder-layers", decoderLayers != nil), ("input-scale", inputScale != nil), ("weight-decay", weightDecay != nil)]
+     ("decoder-layers", decoderLayers != nil), ("input-scale", inputScale != nil), ("weight-decay", weightDecay != nil),
+     ("prefixes", prefixes != nil)]
       .filter(\.1).map(\.0)
   }
 
@@ -55,6 +59,8 @@ public enum ArchitectureKind: String, CaseIterable, Codable, Sendable {
   case topK = "topk"
   /// ``BatchTopKArchitecture``.
   case batchTopK = "batchtopk"
+  /// ``MatryoshkaBatchTopKArchitecture``.
+  case matryoshka
   /// ``JumpReLUTrainingArchitecture``.
   case jumpReLU = "jumprelu"
   /// ``NormalizedSAEArchitecture``.
@@ -81,7 +87,7 @@ public enum ArchitectureRegistry {
   /// The shallow architecture of `kind` from its options: `relu-l1` needs `l1` (≥ 0) or a target
   /// L0 `k` (1…`width`, reached by a ``TargetL0Controller`` starting at `l1` if given); `jumprelu`
   /// needs the target `k` the same way; `relu-l1-unit` needs `l1` (≥ 0); `topk` and `batchtopk` need
-  /// `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes
+  /// `k` (1…`width`); `matryoshka` needs `k` and `prefixes` (strictly increasing, below `width`); `nsae` needs `alpha` (≥ 0) and takes
   /// `noiseSigma` (≥ 0, default 1); `deep` is built by ``makeDeep(options:inputDimension:width:)``
   /// and refused here. An option the kind does not take is refused. A failure message names the
   /// option and its value.
@@ -124,6 +130,15 @@ public enum ArchitectureRegistry {
     case .batchTopK:
       if let error = only(["k"]) { return .failure(error) }
       return k().map { BatchTopKArchitecture(k: $0) }
+    case .matryoshka:
+      if let error = only(["k", "prefixes"]) { return .failure(error) }
+      guard let prefixes = options.prefixes, !prefixes.isEmpty else {
+        return .failure(TrainingError("matryoshka needs '--prefixes a,b,...' (the inner widths; the full width is implied)"))
+      }
+      guard prefixes[0] >= 1, zip(prefixes, prefixes.dropFirst()).allSatisfy({ $0 < $1 }), prefixes.last! < width else {
+        return .failure(TrainingError("'--prefixes' must be strictly increasing widths in 1...\(width - 1) (below the width), got \(prefixes.map(String.init).joined(separator: ","))"))
+      }
+      return k().map { MatryoshkaBatchTopKArchitecture(k: $0, prefixes: prefixes) }
     case .nsae:
       if let error = only(["alpha", "noise-sigma"]) { return .failure(error) }
       guard let alpha = options.alpha else { return .failure(TrainingError("nsae needs '--alpha A'")) }

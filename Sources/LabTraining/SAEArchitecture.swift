@@ -88,6 +88,8 @@ public protocol SAEArchitecture: Sendable {
   var trainingNoise: Double { get }
   /// The norm of every decoder row at initialisation (default 0.1, SAELens `decoder_init_norm`).
   var initialDecoderNorm: Double { get }
+  /// Matryoshka's inner widths w_1 < … < w_{L−1} < F, each adding a nested reconstruction loss (default none).
+  var nestedPrefixes: [Int] { get }
   /// Architecture-specific `cfg.json` keys as (key, JSON text) pairs, in order.
   var saeLensExtraConfig: [(key: String, json: String)] { get }
   /// Extra float32 tensors of `sae_weights.safetensors` for an SAE of `width` latents (default none).
@@ -131,6 +133,8 @@ extension SAEArchitecture {
   public var trainingNoise: Double { 0 }
   /// 0.1.
   public var initialDecoderNorm: Double { 0.1 }
+  /// None.
+  public var nestedPrefixes: [Int] { [] }
   /// None.
   public func saeLensExtraTensors(width: Int) -> [(name: String, values: [Float])] { [] }
   /// Unchanged.

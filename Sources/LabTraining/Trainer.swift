@@ -224,6 +224,7 @@ public enum Trainer {
         noise.withUnsafeBufferPointer { e in
           kernel.lossAndGradient(parameters: state.parameters, activation: architecture.activation,
                                  penalty: architecture.penalty.scaled(by: warmup), subtractsDecoderBias: architecture.subtractsDecoderBias,
+                                 nestedPrefixes: architecture.nestedPrefixes,
                                  noise: sigma > 0 ? e.baseAddress! : nil, batch: x.baseAddress!, gradient: &gradient)
         }
       }

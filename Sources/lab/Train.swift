@@ -14,6 +14,8 @@ struct Train: ParsableCommand {
       with --k K instead of a fixed --l1, C follows an integral controller to mean L0 = K (starting at --l1 if given).
       jumprelu --k K is sae-lens's JumpReLU with the step L0 loss c · mean_batch #{z_i ≠ 0}, thresholds learned by the
       rectangle-kernel straight-through estimator (bandwidth 0.05, initial 0.01), c steered to mean L0 = K the same way;
+      matryoshka --k K --prefixes a,b,c is Matryoshka BatchTopK: batchtopk plus one nested reconstruction loss per inner
+      width (the full width implied), saved as jumprelu at the learned threshold;
       relu-l1-unit uses C · mean_batch Σ_i z_i with unit-norm decoder rows; topk and batchtopk (top k·B over the
       batch, saved as SAELens jumprelu at the learned threshold) minimise the reconstruction term alone; nsae is the
       normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)²; deep is the
@@ -65,6 +67,9 @@ struct Train: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Weight decay of the hidden layers (deep; default 5e-4).", valueName: "W"))
   var weightDecay: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Inner widths of the nested losses, strictly increasing, below --width (matryoshka).", valueName: "a,b,..."))
+  var prefixes: String?
 
   @Option(name: .long, help: ArgumentHelp("Rows per step.", valueName: "B"))
   var batch: Int
@@ -138,7 +143,8 @@ struct Train: ParsableCommand {
     let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma,
                                       hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
                                       decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
-                                      inputScale: inputScale, weightDecay: weightDecay)
+                                      inputScale: inputScale, weightDecay: weightDecay,
+                                      prefixes: try Self.widths(prefixes, option: "--prefixes"))
     let deep = arch == .deep
     // The deep SAE's options are checked once the input dimension is known; its trainer ignores this one.
     var architecture: any SAEArchitecture = TopKArchitecture(k: 1)
@@ -177,8 +183,9 @@ struct Train: ParsableCommand {
         throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
       }
     }
-    if checkpoint != nil || resume != nil, architecture is JumpReLUTrainingArchitecture || (architecture as? ReLUL1Architecture)?.controller != nil {
-      throw BadInput.fail("'--checkpoint' and '--resume' do not support \(arch.rawValue) with '--k' yet: the learned thresholds and coefficient are not saved")
+    if checkpoint != nil || resume != nil, architecture is JumpReLUTrainingArchitecture || architecture is MatryoshkaBatchTopKArchitecture
+      || (architecture as? ReLUL1Architecture)?.controller != nil {
+      throw BadInput.fail("'--checkpoint' and '--resume' do not support \(arch.rawValue) yet: its learned state (thresholds, coefficient or inner losses) is not saved")
     }
     if let truthModel {
       guard !deep else { throw BadInput.fail("'--truth-model' applies to the SAELens kinds, not deep") }
@@ -202,6 +209,9 @@ struct Train: ParsableCommand {
     if let truthModel { try writeSynthBenchMetrics(truthModel: truthModel, trained: result.autoencoder) }
     var extra = resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents)
     if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }
+    if let matryoshka = result.autoencoder.architecture as? MatryoshkaBatchTopKArchitecture {
+      extra.append(("threshold", Self.number(matryoshka.batchTopK.threshold)))
+    }
     if let jumpReLU = result.autoencoder.architecture as? JumpReLUTrainingArchitecture {
       extra.append(("sparsityCoefficient", Self.number(jumpReLU.coefficient)))
     }
@@ -254,7 +264,8 @@ struct Train: ParsableCommand {
     let saved = try SynthBenchRun.readSAE(out)
     let source = SynthBenchRun.Source.fresh(samples: evalSamples, seed: seed)
     var record = try SynthBenchRun.evaluate(saved, sae: out, truthModel: truthModel, source: source)
-    if let batchTopK = trained.architecture as? BatchTopKArchitecture {
+    let batchTopK = (trained.architecture as? BatchTopKArchitecture) ?? (trained.architecture as? MatryoshkaBatchTopKArchitecture)?.batchTopK
+    if let batchTopK {
       let encoder = SparseAutoencoder(architecture: BatchTopKTrainingEncoder(k: batchTopK.k), parameters: trained.parameters)
       record.trainingEncoder = try SynthBenchRun.evaluation(encoder, sae: out, model: try SynthBenchRun.readModel(truthModel),
                                                             truthModel: truthModel, source: source, chunkRows: batch).metrics

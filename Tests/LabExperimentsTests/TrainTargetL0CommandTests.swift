@@ -25,6 +25,29 @@ struct TrainTargetL0CommandTests {
     }
   }
 
+  @Test("matryoshka trains with --prefixes, is saved as jumprelu with its threshold, and reports the training-time encoder")
+  func matryoshka() throws {
+    let directory = try LabCommandTests.scratch()
+    let model = EvalCommandTests.path("model")
+    let data = directory.appendingPathComponent("data").path
+    _ = try LabCommandTests.run(["generate", "--from-saelens", model, "--samples", "1000", "--seed", "1", "--out", data, "--quiet"])
+    let out = directory.appendingPathComponent("m").path
+    let common = ["train", "--data", data + "/X.npy", "--arch", "matryoshka", "--k", "2", "--width", "16", "--batch", "100", "--steps", "100",
+                  "--lr", "0.003", "--threads", "1", "--quiet"]
+    let trained = try LabCommandTests.run(common + ["--prefixes", "2,6", "--truth-model", model, "--eval-samples", "500", "--out", out])
+    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cfg.json"))) as? [String: Any])
+    #expect(config["architecture"] as? String == "jumprelu")
+    let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))) as? [String: Any])
+    #expect((metrics["trainingEncoder"] as? [String: Any])?["l0"] as? Double == 2)
+    for bad in ["6,2", "0,4", "4,16"] {
+      let refused = try LabCommandTests.run(common + ["--prefixes", bad, "--out", out + "x"])
+      #expect(refused.status == 2 && refused.stderr.contains("'--prefixes'"), "\(bad): \(refused.stderr)")
+    }
+    let missing = try LabCommandTests.run(common + ["--out", out + "x"])
+    #expect(missing.status == 2 && missing.stderr.contains("'--prefixes"), "\(missing.stderr)")
+  }
+
   @Test("jumprelu without --k, and --checkpoint with a controller, exit with 2 naming the option")
   func refusals() throws {
     let directory = try LabCommandTests.scratch()
