@@ -61,6 +61,8 @@ public enum ArchitectureKind: String, CaseIterable, Codable, Sendable {
   case batchTopK = "batchtopk"
   /// ``MatryoshkaBatchTopKArchitecture``.
   case matryoshka
+  /// ``MatchingPursuitArchitecture``.
+  case matchingPursuit = "matching-pursuit"
   /// ``JumpReLUTrainingArchitecture``.
   case jumpReLU = "jumprelu"
   /// ``NormalizedSAEArchitecture``.
@@ -139,6 +141,9 @@ public enum ArchitectureRegistry {
         return .failure(TrainingError("'--prefixes' must be strictly increasing widths in 1...\(width - 1) (below the width), got \(prefixes.map(String.init).joined(separator: ","))"))
       }
       return k().map { MatryoshkaBatchTopKArchitecture(k: $0, prefixes: prefixes) }
+    case .matchingPursuit:
+      if let error = only(["k"]) { return .failure(error) }
+      return k().map { MatchingPursuitArchitecture(maxIterations: $0) }
     case .nsae:
       if let error = only(["alpha", "noise-sigma"]) { return .failure(error) }
       guard let alpha = options.alpha else { return .failure(TrainingError("nsae needs '--alpha A'")) }

@@ -250,6 +250,8 @@ public enum SAEKernel {
       }
     case .tanhReLU:
       for index in 0..<(rows * width) { h[index] = Scalar(tanh(Double(max(0, h[index])))) }
+    case .matchingPursuit:
+      preconditionFailure("Matching pursuit encodes from the decoder (MatchingPursuit), not from pre-activations.")
     }
   }
 

@@ -22,6 +22,9 @@ public enum ActivationRule: Equatable, Sendable {
   case trainedJumpReLU(thresholds: [Double], bandwidth: Double)
   /// `z = tanh(ReLU(h))`, codes in [0, 1) (the normalised SAE).
   case tanhReLU
+  /// ``MatchingPursuit`` from the decoder (no pre-activations): at most `maxIterations` greedy steps,
+  /// stopping below `residualThreshold`. Encoded and trained by ``MatchingPursuit``, not ``SAEKernel``.
+  case matchingPursuit(maxIterations: Int, residualThreshold: Double)
 }
 
 /// The sparsity term added to the reconstruction loss, averaged over the batch.
@@ -88,6 +91,8 @@ public protocol SAEArchitecture: Sendable {
   var trainingNoise: Double { get }
   /// The norm of every decoder row at initialisation (default 0.1, SAELens `decoder_init_norm`).
   var initialDecoderNorm: Double { get }
+  /// Whether the SAELens folder holds `W_enc` and `b_enc` (default true; false for a tied encoder).
+  var writesEncoder: Bool { get }
   /// Matryoshka's inner widths w_1 < … < w_{L−1} < F, each adding a nested reconstruction loss (default none).
   var nestedPrefixes: [Int] { get }
   /// Architecture-specific `cfg.json` keys as (key, JSON text) pairs, in order.
@@ -135,6 +140,8 @@ extension SAEArchitecture {
   public var initialDecoderNorm: Double { 0.1 }
   /// None.
   public var nestedPrefixes: [Int] { [] }
+  /// True.
+  public var writesEncoder: Bool { true }
   /// None.
   public func saeLensExtraTensors(width: Int) -> [(name: String, values: [Float])] { [] }
   /// Unchanged.
