@@ -5,8 +5,9 @@ import LabNumerics
 /// Reads and writes SAELens SAE directories (ANCHORS §4): `cfg.json` plus `sae_weights.safetensors`
 /// holding float32 `W_enc` [d_in, d_sae], `W_dec` [d_sae, d_in], `b_enc` [d_sae], `b_dec` [d_in]
 /// without `__metadata__`. Architectures `standard` (read as `relu-l1` with coefficient 0: the file
-/// holds no training coefficient), `topk`, `jumprelu` (plus `threshold` [d_sae]; a trained BatchTopK
-/// SAE is written in this form) and our own `sparselab_nsae` (the normalised SAE: the four standard
+/// holds no training coefficient), `topk`, `jumprelu` (plus `threshold` [d_sae]; trained BatchTopK,
+/// Matryoshka and JumpReLU SAEs are written in this form), `matching_pursuit` (`W_dec` and `b_dec`
+/// only, keys `residual_threshold`, `max_iterations`, `stop_on_duplicate_support`) and our own `sparselab_nsae` (the normalised SAE: the four standard
 /// tensors, `apply_b_dec_to_input` false, extra keys `alpha`, `noise_sigma`, `mean_input_norm`;
 /// encoding `tanh(ReLU(x W_enc + b_enc))`), an architecture name SAELens refuses instead of misreading.
 public enum SAELensFormat {

@@ -15,7 +15,8 @@ struct Train: ParsableCommand {
       jumprelu --k K is sae-lens's JumpReLU with the step L0 loss c · mean_batch #{z_i ≠ 0}, thresholds learned by the
       rectangle-kernel straight-through estimator (bandwidth 0.05, initial 0.01), c steered to mean L0 = K the same way;
       matryoshka --k K --prefixes a,b,c is Matryoshka BatchTopK: batchtopk plus one nested reconstruction loss per inner
-      width (the full width implied), saved as jumprelu at the learned threshold;
+      width (the full width implied), saved as jumprelu at the learned threshold; matching-pursuit --k K is sae-lens's
+      matching-pursuit SAE (tied encoder, at most K greedy residual-pursuit steps, trained through the pursuit);
       relu-l1-unit uses C · mean_batch Σ_i z_i with unit-norm decoder rows; topk and batchtopk (top k·B over the
       batch, saved as SAELens jumprelu at the learned threshold) minimise the reconstruction term alone; nsae is the
       normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)²; deep is the
