@@ -44,7 +44,11 @@ struct BenchTrain: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The reference script.", valueName: "path"))
   var script: String = "/work/shared/bench/bench_w3_sae.py"
 
+  @Option(name: .long, help: ArgumentHelp("jumprelu, matryoshka or matching-pursuit instead of W3: ours vs scripts/bench_train_archs.py (sae-lens's classes).", valueName: "kind"))
+  var arch: ArchitectureKind?
+
   func run() throws {
+    if let arch { return try runArchitecture(arch) }
     let steps = self.steps ?? (config == .small ? 300 : 20)
     guard steps >= 1, repeats >= 1 else { throw BadInput.fail("'--steps' and '--repeats' must be >= 1, got \(steps) and \(repeats)") }
     let workload = try config == .small ? smallWorkload() : largeWorkload()
