@@ -15,30 +15,40 @@ import LabNumerics
 ///
 /// The encoder weights and bias are unused (their gradient is 0).
 public enum MatchingPursuit {
-  /// One sample's pursuit: the codes added to `codes` (F entries, zero on entry), the residual left in
-  /// `residual` (m entries, r₀ on entry); with `trace`, each step with v_t > 0 as (latent, v_t, r_{t−1}).
+  /// The pursuit of `n` samples at once: each iteration correlates every residual with every atom in
+  /// one gemm (R W_decᵀ), then each sample not yet stopped takes its step. `residual` holds the n×m
+  /// r₀ on entry and r_T on return; the codes are added to `codes` (n×F, zero on entry);
+  /// `correlations` is n×F scratch. With `trace`, each step with v_t > 0 is reported as
+  /// (sample, latent, v_t, r_{t−1}).
   static func pursue<Scalar: LinearAlgebraScalar>(
-    residual: UnsafeMutablePointer<Scalar>, decoder: UnsafePointer<Scalar>, inputDimension m: Int, width f: Int, maxIterations: Int,
-    residualThreshold: Double, codes: UnsafeMutablePointer<Scalar>, correlations: UnsafeMutablePointer<Scalar>,
-    trace: ((Int, Scalar, [Scalar]) -> Void)? = nil
+    residual: UnsafeMutablePointer<Scalar>, decoder: UnsafePointer<Scalar>, rows n: Int, inputDimension m: Int, width f: Int,
+    maxIterations: Int, residualThreshold: Double, codes: UnsafeMutablePointer<Scalar>, correlations: UnsafeMutablePointer<Scalar>,
+    trace: ((Int, Int, Scalar, [Scalar]) -> Void)? = nil
   ) {
-    for _ in 0..<maxIterations {
-      Scalar.blasGemv(transposing: false, m: SAEKernel.int32(f), n: SAEKernel.int32(m), alpha: 1, a: decoder, lda: SAEKernel.int32(m),
-                      x: residual, beta: 0, y: correlations)
-      var best = 0
-      for j in 1..<max(1, f) where max(0, correlations[j]) > max(0, correlations[best]) { best = j }
-      let value = max(0, correlations[best])
-      if value > 0 {
-        trace?(best, value, Array(UnsafeBufferPointer(start: residual, count: m)))
-        let d = decoder + best * m
-        for j in 0..<m { residual[j] -= value * d[j] }
+    var done = [Bool](repeating: false, count: n), remaining = n
+    for _ in 0..<maxIterations where remaining > 0 {
+      Scalar.blasGemm(transposingA: false, transposingB: true, m: SAEKernel.int32(n), n: SAEKernel.int32(f), k: SAEKernel.int32(m), alpha: 1,
+                      a: residual, lda: SAEKernel.int32(m), b: decoder, ldb: SAEKernel.int32(m), beta: 0, c: correlations, ldc: SAEKernel.int32(f))
+      for row in 0..<n where !done[row] {
+        let c = correlations + row * f, r = residual + row * m, z = codes + row * f
+        var best = 0
+        for j in 1..<max(1, f) where max(0, c[j]) > max(0, c[best]) { best = j }
+        let value = max(0, c[best])
+        if value > 0 {
+          trace?(row, best, value, Array(UnsafeBufferPointer(start: r, count: m)))
+          let d = decoder + best * m
+          for j in 0..<m { r[j] -= value * d[j] }
+        }
+        let wasZero = z[best] == 0
+        z[best] += value
+        let unchanged = !(wasZero && z[best] != 0)  // codes only grow, so the support changes only here
+        var norm = 0.0
+        for j in 0..<m { norm += Double(r[j]) * Double(r[j]) }
+        if unchanged || (residualThreshold > 0 && norm.squareRoot() < residualThreshold) {
+          done[row] = true
+          remaining -= 1
+        }
       }
-      let wasZero = codes[best] == 0
-      codes[best] += value
-      let unchanged = !(wasZero && codes[best] != 0)  // codes only grow, so the support changes only here
-      var norm = 0.0
-      for j in 0..<m { norm += Double(residual[j]) * Double(residual[j]) }
-      if unchanged || (residualThreshold > 0 && norm.squareRoot() < residualThreshold) { break }
     }
   }
 
@@ -48,16 +58,15 @@ public enum MatchingPursuit {
   ) -> Matrix<Scalar> {
     let m = decoder.columns, f = decoder.rows, n = centred.rows
     var codes = [Scalar](repeating: 0, count: n * f)
+    guard n > 0 else { return Matrix(rows: 0, columns: f, storage: []) }
     var residual = centred.storage
-    var correlations = [Scalar](repeating: 0, count: f)
+    var correlations = [Scalar](repeating: 0, count: n * f)
     decoder.storage.withUnsafeBufferPointer { d in
       residual.withUnsafeMutableBufferPointer { r in
         codes.withUnsafeMutableBufferPointer { z in
           correlations.withUnsafeMutableBufferPointer { c in
-            for row in 0..<n {
-              pursue(residual: r.baseAddress! + row * m, decoder: d.baseAddress!, inputDimension: m, width: f, maxIterations: maxIterations,
-                     residualThreshold: residualThreshold, codes: z.baseAddress! + row * f, correlations: c.baseAddress!)
-            }
+            pursue(residual: r.baseAddress!, decoder: d.baseAddress!, rows: n, inputDimension: m, width: f, maxIterations: maxIterations,
+                   residualThreshold: residualThreshold, codes: z.baseAddress!, correlations: c.baseAddress!)
           }
         }
       }
@@ -77,28 +86,27 @@ public enum MatchingPursuit {
     let decoder = parameters.decoderWeights, bias = parameters.decoderBias
     var fired = [Bool](repeating: false, count: f)
     var active = 0, squaredError = 0.0
-    var codes = [Scalar](repeating: 0, count: f), correlations = [Scalar](repeating: 0, count: f)
-    var residual = [Scalar](repeating: 0, count: m)
-    let scale = 2 / Scalar(b)
-    for row in 0..<b {
-      for j in 0..<m { residual[j] = batch.storage[row * m + j] - bias[j] }
-      for i in 0..<f { codes[i] = 0 }
-      var steps: [(latent: Int, value: Scalar, before: [Scalar])] = []
-      decoder.storage.withUnsafeBufferPointer { d in
-        residual.withUnsafeMutableBufferPointer { r in
-          codes.withUnsafeMutableBufferPointer { z in
-            correlations.withUnsafeMutableBufferPointer { c in
-              pursue(residual: r.baseAddress!, decoder: d.baseAddress!, inputDimension: m, width: f, maxIterations: maxIterations,
-                     residualThreshold: residualThreshold, codes: z.baseAddress!, correlations: c.baseAddress!) { steps.append(($0, $1, $2)) }
-            }
+    var codes = [Scalar](repeating: 0, count: b * f), correlations = [Scalar](repeating: 0, count: b * f)
+    var residual = [Scalar](repeating: 0, count: b * m)
+    for row in 0..<b { for j in 0..<m { residual[row * m + j] = batch.storage[row * m + j] - bias[j] } }
+    var steps = [[(latent: Int, value: Scalar, before: [Scalar])]](repeating: [], count: b)
+    decoder.storage.withUnsafeBufferPointer { d in
+      residual.withUnsafeMutableBufferPointer { r in
+        codes.withUnsafeMutableBufferPointer { z in
+          correlations.withUnsafeMutableBufferPointer { c in
+            pursue(residual: r.baseAddress!, decoder: d.baseAddress!, rows: b, inputDimension: m, width: f, maxIterations: maxIterations,
+                   residualThreshold: residualThreshold, codes: z.baseAddress!, correlations: c.baseAddress!) { steps[$0].append(($1, $2, $3)) }
           }
         }
       }
-      for i in 0..<f where codes[i] != 0 { fired[i] = true; active += 1 }
+    }
+    let scale = 2 / Scalar(b)
+    for row in 0..<b {
+      for i in 0..<f where codes[row * f + i] != 0 { fired[i] = true; active += 1 }
       // Back through the pursuit.
-      var upstream = residual.map { $0 * scale }
-      for j in 0..<m { squaredError += Double(residual[j]) * Double(residual[j]) }
-      for step in steps.reversed() {
+      var upstream = (0..<m).map { residual[row * m + $0] * scale }
+      for j in 0..<m { squaredError += Double(residual[row * m + j]) * Double(residual[row * m + j]) }
+      for step in steps[row].reversed() {
         let offset = parameters.decoderWeightsOffset + step.latent * m
         var along: Scalar = 0
         for j in 0..<m { along += upstream[j] * decoder.storage[step.latent * m + j] }

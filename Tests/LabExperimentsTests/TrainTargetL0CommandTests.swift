@@ -48,6 +48,24 @@ struct TrainTargetL0CommandTests {
     #expect(missing.status == 2 && missing.stderr.contains("'--prefixes"), "\(missing.stderr)")
   }
 
+  @Test("matching-pursuit --k K keeps at most K codes per sample, is saved as matching_pursuit and read back by lab eval")
+  func matchingPursuit() throws {
+    let directory = try LabCommandTests.scratch()
+    let model = EvalCommandTests.path("model")
+    let data = directory.appendingPathComponent("data").path
+    _ = try LabCommandTests.run(["generate", "--from-saelens", model, "--samples", "1000", "--seed", "1", "--out", data, "--quiet"])
+    let out = directory.appendingPathComponent("mp").path
+    let trained = try LabCommandTests.run(["train", "--data", data + "/X.npy", "--arch", "matching-pursuit", "--k", "2", "--width", "16",
+                                           "--batch", "100", "--steps", "100", "--lr", "0.003", "--threads", "1", "--quiet",
+                                           "--truth-model", model, "--eval-samples", "500", "--out", out])
+    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cfg.json"))) as? [String: Any])
+    #expect(config["architecture"] as? String == "matching_pursuit" && config["max_iterations"] as? Int == 2)
+    let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))) as? [String: Any])
+    let l0 = try #require(metrics["l0"] as? Double)
+    #expect(l0 > 0 && l0 <= 2)
+  }
+
   @Test("jumprelu without --k, and --checkpoint with a controller, exit with 2 naming the option")
   func refusals() throws {
     let directory = try LabCommandTests.scratch()
