@@ -1,6 +1,6 @@
 /// The sparsity options of `lab train` that select an architecture's hyperparameters; nil when not given.
 public struct ArchitectureOptions: Equatable, Sendable {
-  /// `--l1 C` (relu-l1, relu-l1-unit; with `--k`, the starting coefficient of relu-l1 and jumprelu).
+  /// `--l1 C` (relu-l1, relu-l1-unit).
   public var l1: Double?
   /// `--k K` (topk, batchtopk, deep; the target L0 of relu-l1 and jumprelu).
   public var k: Int?
@@ -87,7 +87,7 @@ public enum ArchitectureRegistry {
   }
 
   /// The shallow architecture of `kind` from its options: `relu-l1` needs `l1` (≥ 0) or a target
-  /// L0 `k` (1…`width`, reached by a ``TargetL0Controller`` starting at `l1` if given); `jumprelu`
+  /// L0 `k` (1…`width`, reached by a ``TargetL0Controller``), not both; `jumprelu`
   /// needs the target `k` the same way; `relu-l1-unit` needs `l1` (≥ 0); `topk` and `batchtopk` need
   /// `k` (1…`width`); `matryoshka` needs `k` and `prefixes` (strictly increasing, below `width`); `nsae` needs `alpha` (≥ 0) and takes
   /// `noiseSigma` (≥ 0, default 1); `deep` is built by ``makeDeep(options:inputDimension:width:)``
@@ -101,25 +101,20 @@ public enum ArchitectureRegistry {
       guard (1...width).contains(k) else { return .failure(TrainingError("'--k' must be in 1...\(width) (the width), got \(k)")) }
       return .success(k)
     }
-    /// The target-L0 controller of `--k K`, starting at `--l1 C` if given.
-    func controller() -> Result<TargetL0Controller, TrainingError> {
-      k().flatMap { k in
-        let start = options.l1 ?? TargetL0Controller.defaultInitialCoefficient
-        guard start.isFinite && start > 0 else {
-          return .failure(TrainingError("'--l1' (the starting coefficient with '--k') must be finite and > 0, got \(start)"))
-        }
-        return .success(TargetL0Controller(target: k, initialCoefficient: start))
-      }
-    }
+    /// The target-L0 controller of `--k K`.
+    func controller() -> Result<TargetL0Controller, TrainingError> { k().map { TargetL0Controller(target: $0) } }
     switch kind {
     case .reluL1:
       if let error = only(["l1", "k"]) { return .failure(error) }
+      if options.l1 != nil && options.k != nil {
+        return .failure(TrainingError("relu-l1 takes a fixed '--l1 C' or a target L0 '--k K', not both"))
+      }
       if options.k != nil { return controller().map { ReLUL1Architecture(controller: $0) } }
       guard let l1 = options.l1 else { return .failure(TrainingError("relu-l1 needs '--l1 C' or a target L0 '--k K'")) }
       guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
       return .success(ReLUL1Architecture(l1Coefficient: l1))
     case .jumpReLU:
-      if let error = only(["l1", "k"]) { return .failure(error) }
+      if let error = only(["k"]) { return .failure(error) }
       return controller().map { JumpReLUTrainingArchitecture(width: width, coefficient: $0.coefficient, controller: $0) }
     case .reluL1Unit:
       if let error = only(["l1"]) { return .failure(error) }

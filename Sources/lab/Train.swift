@@ -11,7 +11,7 @@ struct Train: ParsableCommand {
     abstract: "Train a sparse autoencoder with Adam on the rows of X; write a SAELens directory.",
     discussion: """
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
-      with --k K instead of a fixed --l1, C follows an integral controller to mean L0 = K (starting at --l1 if given).
+      with --k K instead of a fixed --l1, C follows an integral controller to mean L0 = K (starting at 0.01).
       jumprelu --k K is sae-lens's JumpReLU with the step L0 loss c · mean_batch #{z_i ≠ 0}, thresholds learned by the
       rectangle-kernel straight-through estimator (bandwidth 0.05, initial 0.01), c steered to mean L0 = K the same way;
       matryoshka --k K --prefixes a,b,c is Matryoshka BatchTopK: batchtopk plus one nested reconstruction loss per inner
@@ -44,7 +44,7 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Number of latents F.", valueName: "F"))
   var width: Int
 
-  @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1, relu-l1-unit); with --k, the starting coefficient (relu-l1, jumprelu).", valueName: "C"))
+  @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1, relu-l1-unit).", valueName: "C"))
   var l1: Double?
 
   @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk; mean per sample for batchtopk; target mean L0 for relu-l1 and jumprelu).", valueName: "K"))
