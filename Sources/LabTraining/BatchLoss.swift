@@ -141,13 +141,15 @@ public enum SAEKernel {
         }
         // The thresholds' pseudo-gradient needs ∂z before it is masked (rectangle kernel of width ε around θ).
         if let (thresholds, epsilon) = trainedThresholds {
+          // h_bi − θ_i ∈ (−ε/2, ε/2) ⟺ pre_bi ∈ (θ_i − b_enc,i − ε/2, θ_i − b_enc,i + ε/2): one compare per entry.
+          let low = (0..<f).map { Double(thresholds[$0]) - Double(bEnc[$0]) - epsilon / 2 }
+          let high = (0..<f).map { low[$0] + epsilon }
+          let weights = thresholds.map { $0 / epsilon }, stepTerm = stepCoefficient / epsilon
           preActivations.withUnsafeBufferPointer { pre in
             for row in 0..<b {
               for i in 0..<f {
-                let u = (Double(pre[row * f + i]) + Double(bEnc[i]) - thresholds[i]) / epsilon
-                if u > -0.5 && u < 0.5 {
-                  thresholdGradient[i] -= (thresholds[i] / epsilon) * Double(dz[row * f + i]) + stepCoefficient / epsilon
-                }
+                let h = Double(pre[row * f + i])
+                if h > low[i] && h < high[i] { thresholdGradient[i] -= weights[i] * Double(dz[row * f + i]) + stepTerm }
               }
             }
           }
@@ -241,11 +243,11 @@ public enum SAEKernel {
     case .batchTopK(let k):
       TopKArchitecture.keepTopK(h, count: rows * width, k: min(k * rows, rows * width), scratch: scratch)
     case .jumpReLU(let thresholds), .trainedJumpReLU(let thresholds, _):
-      for row in 0..<rows {
-        let hr = h + row * width
-        for i in 0..<width {
-          let threshold = Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[i])
-          hr[i] = hr[i] > threshold ? max(0, hr[i]) : 0
+      let levels = (0..<width).map { Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[$0]) }
+      levels.withUnsafeBufferPointer { t in
+        for row in 0..<rows {
+          let hr = h + row * width
+          for i in 0..<width { hr[i] = hr[i] > t[i] ? max(0, hr[i]) : 0 }
         }
       }
     case .tanhReLU:
