@@ -2,7 +2,7 @@
 public struct ArchitectureOptions: Equatable, Sendable {
   /// `--l1 C` (relu-l1, relu-l1-unit).
   public var l1: Double?
-  /// `--k K` (topk, batchtopk, deep).
+  /// `--k K` (topk, batchtopk, deep; the target L0 of relu-l1 and jumprelu).
   public var k: Int?
   /// `--alpha A` (nsae).
   public var alpha: Double?
@@ -16,10 +16,12 @@ public struct ArchitectureOptions: Equatable, Sendable {
   public var inputScale: Double?
   /// `--weight-decay W` (deep; default 5e−4).
   public var weightDecay: Double?
+  /// `--prefixes a,b,…` (matryoshka: the inner widths, strictly increasing, below the width).
+  public var prefixes: [Int]?
 
   /// Options; see the properties.
   public init(l1: Double? = nil, k: Int? = nil, alpha: Double? = nil, noiseSigma: Double? = nil, hiddenLayers: [Int]? = nil,
-              decoderLayers: [Int]? = nil, inputScale: Double? = nil, weightDecay: Double? = nil) {
+              decoderLayers: [Int]? = nil, inputScale: Double? = nil, weightDecay: Double? = nil, prefixes: [Int]? = nil) {
     self.l1 = l1
     self.k = k
     self.alpha = alpha
@@ -28,12 +30,14 @@ public struct ArchitectureOptions: Equatable, Sendable {
     self.decoderLayers = decoderLayers
     self.inputScale = inputScale
     self.weightDecay = weightDecay
+    self.prefixes = prefixes
   }
 
   /// The options that were given, by their `lab train` names.
   var given: [String] {
     [("l1", l1 != nil), ("k", k != nil), ("alpha", alpha != nil), ("noise-sigma", noiseSigma != nil), ("hidden-layers", hiddenLayers != nil),
-     ("decoder-layers", decoderLayers != nil), ("input-scale", inputScale != nil), ("weight-decay", weightDecay != nil)]
+     ("decoder-layers", decoderLayers != nil), ("input-scale", inputScale != nil), ("weight-decay", weightDecay != nil),
+     ("prefixes", prefixes != nil)]
       .filter(\.1).map(\.0)
   }
 
@@ -44,20 +48,35 @@ public struct ArchitectureOptions: Equatable, Sendable {
   }
 }
 
-/// The architectures `lab train --arch` accepts, by kind, with the options each one needs: the
-/// shallow ``SAEArchitecture`` kinds and `deep` (``DeepSAEArchitecture``).
-public enum ArchitectureRegistry {
-  /// The shallow kinds, in the order shown to users.
-  public static let kinds = ["relu-l1", "relu-l1-unit", "topk", "batchtopk", "nsae"]
-  /// The deep SAE's kind.
-  public static let deepKind = "deep"
-  /// Every kind `lab train` accepts.
-  public static var allKinds: [String] { kinds + [deepKind] }
+/// The architectures `lab train --arch` accepts, by their command-line names: the shallow
+/// ``SAEArchitecture`` kinds and `deep` (``DeepSAEArchitecture``).
+public enum ArchitectureKind: String, CaseIterable, Codable, Sendable {
+  /// ``ReLUL1Architecture``.
+  case reluL1 = "relu-l1"
+  /// ``UnitNormReLUL1Architecture``.
+  case reluL1Unit = "relu-l1-unit"
+  /// ``TopKArchitecture``.
+  case topK = "topk"
+  /// ``BatchTopKArchitecture``.
+  case batchTopK = "batchtopk"
+  /// ``MatryoshkaBatchTopKArchitecture``.
+  case matryoshka
+  /// ``MatchingPursuitArchitecture``.
+  case matchingPursuit = "matching-pursuit"
+  /// ``JumpReLUTrainingArchitecture``.
+  case jumpReLU = "jumprelu"
+  /// ``NormalizedSAEArchitecture``.
+  case nsae
+  /// ``DeepSAEArchitecture``.
+  case deep
+}
 
+/// Builds the architecture of an ``ArchitectureKind`` from its options, checking each option.
+public enum ArchitectureRegistry {
   /// The deep SAE from its options: `k` (1…`width`), `hiddenLayers` (default [m]; the last width
   /// must be m), `decoderLayers` (default none), `inputScale` (default 1), `weightDecay` (default 5e−4).
   public static func makeDeep(options: ArchitectureOptions, inputDimension m: Int, width: Int) -> Result<DeepSAEArchitecture, TrainingError> {
-    if let error = options.refuseAllBut(["k", "hidden-layers", "decoder-layers", "input-scale", "weight-decay"], kind: deepKind) {
+    if let error = options.refuseAllBut(["k", "hidden-layers", "decoder-layers", "input-scale", "weight-decay"], kind: ArchitectureKind.deep.rawValue) {
       return .failure(error)
     }
     guard let k = options.k else { return .failure(TrainingError("deep needs '--k K'")) }
@@ -67,32 +86,68 @@ public enum ArchitectureRegistry {
     return .success(architecture)
   }
 
-  /// The architecture of `kind` from its options: `relu-l1` and `relu-l1-unit` need `l1` (≥ 0);
-  /// `topk` and `batchtopk` need `k` (1…`width`); `nsae` needs `alpha` (≥ 0) and takes `noiseSigma`
-  /// (≥ 0, default 1). An option the kind does not take is refused. A failure message names the
+  /// The shallow architecture of `kind` from its options: `relu-l1` needs `l1` (≥ 0) or a target
+  /// L0 `k` (1…`width`, reached by a ``TargetL0Controller``), not both; `jumprelu`
+  /// needs the target `k` the same way; `relu-l1-unit` needs `l1` (≥ 0); `topk` and `batchtopk` need
+  /// `k` (1…`width`); `matryoshka` needs `k` and `prefixes` (strictly increasing, below `width`); `nsae` needs `alpha` (≥ 0) and takes
+  /// `noiseSigma` (≥ 0, default 1); `deep` is built by ``makeDeep(options:inputDimension:width:)``
+  /// and refused here. An option the kind does not take is refused. A failure message names the
   /// option and its value.
-  public static func make(kind: String, options: ArchitectureOptions, width: Int) -> Result<any SAEArchitecture, TrainingError> {
-    func only(_ allowed: [String]) -> TrainingError? { options.refuseAllBut(allowed, kind: kind) }
-    switch kind {
-    case "relu-l1", "relu-l1-unit":
-      if let error = only(["l1"]) { return .failure(error) }
-      guard let l1 = options.l1 else { return .failure(TrainingError("\(kind) needs '--l1 C'")) }
-      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
-      return .success(kind == "relu-l1" ? ReLUL1Architecture(l1Coefficient: l1) : UnitNormReLUL1Architecture(l1Coefficient: l1))
-    case "topk", "batchtopk":
-      if let error = only(["k"]) { return .failure(error) }
-      guard let k = options.k else { return .failure(TrainingError("\(kind) needs '--k K'")) }
+  public static func make(kind: ArchitectureKind, options: ArchitectureOptions, width: Int) -> Result<any SAEArchitecture, TrainingError> {
+    let name = kind.rawValue
+    func only(_ allowed: [String]) -> TrainingError? { options.refuseAllBut(allowed, kind: name) }
+    func k() -> Result<Int, TrainingError> {
+      guard let k = options.k else { return .failure(TrainingError("\(name) needs '--k K'")) }
       guard (1...width).contains(k) else { return .failure(TrainingError("'--k' must be in 1...\(width) (the width), got \(k)")) }
-      return .success(kind == "topk" ? TopKArchitecture(k: k) : BatchTopKArchitecture(k: k))
-    case "nsae":
+      return .success(k)
+    }
+    /// The target-L0 controller of `--k K`.
+    func controller() -> Result<TargetL0Controller, TrainingError> { k().map { TargetL0Controller(target: $0) } }
+    switch kind {
+    case .reluL1:
+      if let error = only(["l1", "k"]) { return .failure(error) }
+      if options.l1 != nil && options.k != nil {
+        return .failure(TrainingError("relu-l1 takes a fixed '--l1 C' or a target L0 '--k K', not both"))
+      }
+      if options.k != nil { return controller().map { ReLUL1Architecture(controller: $0) } }
+      guard let l1 = options.l1 else { return .failure(TrainingError("relu-l1 needs '--l1 C' or a target L0 '--k K'")) }
+      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
+      return .success(ReLUL1Architecture(l1Coefficient: l1))
+    case .jumpReLU:
+      if let error = only(["k"]) { return .failure(error) }
+      return controller().map { JumpReLUTrainingArchitecture(width: width, coefficient: $0.coefficient, controller: $0) }
+    case .reluL1Unit:
+      if let error = only(["l1"]) { return .failure(error) }
+      guard let l1 = options.l1 else { return .failure(TrainingError("\(name) needs '--l1 C'")) }
+      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
+      return .success(UnitNormReLUL1Architecture(l1Coefficient: l1))
+    case .topK:
+      if let error = only(["k"]) { return .failure(error) }
+      return k().map { TopKArchitecture(k: $0) }
+    case .batchTopK:
+      if let error = only(["k"]) { return .failure(error) }
+      return k().map { BatchTopKArchitecture(k: $0) }
+    case .matryoshka:
+      if let error = only(["k", "prefixes"]) { return .failure(error) }
+      guard let prefixes = options.prefixes, !prefixes.isEmpty else {
+        return .failure(TrainingError("matryoshka needs '--prefixes a,b,...' (the inner widths; the full width is implied)"))
+      }
+      guard prefixes[0] >= 1, zip(prefixes, prefixes.dropFirst()).allSatisfy({ $0 < $1 }), prefixes.last! < width else {
+        return .failure(TrainingError("'--prefixes' must be strictly increasing widths in 1...\(width - 1) (below the width), got \(prefixes.map(String.init).joined(separator: ","))"))
+      }
+      return k().map { MatryoshkaBatchTopKArchitecture(k: $0, prefixes: prefixes) }
+    case .matchingPursuit:
+      if let error = only(["k"]) { return .failure(error) }
+      return k().map { MatchingPursuitArchitecture(maxIterations: $0) }
+    case .nsae:
       if let error = only(["alpha", "noise-sigma"]) { return .failure(error) }
       guard let alpha = options.alpha else { return .failure(TrainingError("nsae needs '--alpha A'")) }
       guard alpha.isFinite && alpha >= 0 else { return .failure(TrainingError("'--alpha' must be finite and >= 0, got \(alpha)")) }
       let sigma = options.noiseSigma ?? 1
       guard sigma.isFinite && sigma >= 0 else { return .failure(TrainingError("'--noise-sigma' must be finite and >= 0, got \(sigma)")) }
       return .success(NormalizedSAEArchitecture(alpha: alpha, noiseSigma: sigma))
-    default:
-      return .failure(TrainingError("unknown architecture '\(kind)'; known: \(allKinds.joined(separator: ", "))"))
+    case .deep:
+      return .failure(TrainingError("deep is built with its input dimension (ArchitectureRegistry.makeDeep)"))
     }
   }
 }

@@ -9,8 +9,10 @@ public struct BatchLoss: Equatable, Sendable {
   public var penalty: Double
   /// The auxiliary (AuxK) term, 0 when not used.
   public var auxiliary: Double = 0
-  /// `meanSquaredError + penalty + auxiliary`.
-  public var total: Double { meanSquaredError + penalty + auxiliary }
+  /// Matryoshka's inner levels: Σ over the inner widths of mean_batch ‖x̂_ℓ − x‖² (0 without them).
+  public var innerReconstruction: Double = 0
+  /// `meanSquaredError + penalty + auxiliary + innerReconstruction`.
+  public var total: Double { meanSquaredError + penalty + auxiliary + innerReconstruction }
 }
 
 /// The batch loss and its exact gradient for every shallow architecture, on CBLAS `?gemm` (five
@@ -30,17 +32,21 @@ public enum SAEKernel {
   /// (row-major B×m) and writes its gradient (same layout as `parameters.values`) to `gradient`.
   public static func lossAndGradient<Scalar: LinearAlgebraScalar>(
     parameters: SAEParameters<Scalar>, activation: ActivationRule, penalty: SparsityPenalty, subtractsDecoderBias: Bool = true,
-    noise: UnsafePointer<Scalar>? = nil, batch: UnsafePointer<Scalar>, gradient: inout [Scalar], workspace: inout Workspace<Scalar>
+    nestedPrefixes: [Int] = [], noise: UnsafePointer<Scalar>? = nil, batch: UnsafePointer<Scalar>, gradient: inout [Scalar],
+    workspace: inout Workspace<Scalar>
   ) -> BatchLoss {
     precondition(gradient.count == parameters.values.count, "The gradient needs \(parameters.values.count) elements, got \(gradient.count).")
     let b = workspace.batchSize
     let squaredError = gradient.withUnsafeMutableBufferPointer { g in
       accumulateBlock(parameters: parameters, activation: activation, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias,
-                      noise: noise, batch: batch, batchSize: b, gradient: g.baseAddress!, workspace: &workspace)
+                      nestedPrefixes: nestedPrefixes, noise: noise, batch: batch, batchSize: b, gradient: g.baseAddress!,
+                      workspace: &workspace)
     }
     let penaltySum = finishGradient(parameters: parameters, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias, batchSize: b,
                                     gradient: &gradient, workspace: workspace)
-    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: penalty.coefficient * penaltySum / Double(b))
+    return BatchLoss(meanSquaredError: squaredError / Double(b),
+                     penalty: penalty.value(penaltySum: penaltySum, activeCount: workspace.activeCount, batchSize: b),
+                     innerReconstruction: workspace.innerSquaredError / Double(b))
   }
 
   /// The part of the loss and gradient that sums over rows, for the `workspace.batchSize` rows at
@@ -48,19 +54,37 @@ public enum SAEKernel {
   /// rows' terms of every gradient block to `gradient` (the `b_dec` term through the encoder and the
   /// decoder-norm term still missing), and leaves in `workspace` the decoder norms w_i, the
   /// per-latent code sums, the firing flags, the active count and the smallest positive code.
-  /// Returns the rows' sum of squared errors.
+  /// Returns the rows' sum of squared errors (of the full reconstruction; Matryoshka's inner levels,
+  /// with `nestedPrefixes`, leave theirs in the workspace).
   static func accumulateBlock<Scalar: LinearAlgebraScalar>(
     parameters: SAEParameters<Scalar>, activation: ActivationRule, penalty: SparsityPenalty, subtractsDecoderBias: Bool,
-    noise: UnsafePointer<Scalar>?, batch: UnsafePointer<Scalar>, batchSize: Int, gradient g: UnsafeMutablePointer<Scalar>,
+    nestedPrefixes: [Int] = [], noise: UnsafePointer<Scalar>?, batch: UnsafePointer<Scalar>, batchSize: Int, gradient g: UnsafeMutablePointer<Scalar>,
     workspace: inout Workspace<Scalar>
   ) -> Double {
     let m = parameters.inputDimension, f = parameters.width, b = workspace.batchSize
     let (m32, f32, b32) = (int32(m), int32(f), int32(b))
-    let l1 = Scalar(penalty.coefficient)
+    let l1 = Scalar(penalty.codeGradientCoefficient)
     let tanhDerivative = activation == .tanhReLU
+    var trainedThresholds: (values: [Double], bandwidth: Double)?
+    if case .trainedJumpReLU(let thresholds, let bandwidth) = activation { trainedThresholds = (thresholds, bandwidth) }
+    if trainedThresholds != nil && workspace.preActivations.count != b * f {
+      workspace.preActivations = Array(repeating: 0, count: b * f)
+    }
+    var thresholdGradient = [Double](repeating: 0, count: trainedThresholds == nil ? 0 : f)
+    let stepCoefficient = penalty.isL0 ? penalty.coefficient / Double(batchSize) : 0
     let scale = 1 / Scalar(batchSize)
     var squaredError = 0.0, active = 0
     var minimumPositive = Scalar.infinity
+    // Moved out (no copy) while the other buffers are lent; put back at the end.
+    var preActivations: [Scalar] = []
+    swap(&preActivations, &workspace.preActivations)
+    defer { swap(&preActivations, &workspace.preActivations) }
+    let nestedSize = nestedPrefixes.isEmpty ? 0 : (nestedPrefixes.count + 1) * b * m
+    if workspace.nestedLevels.count != nestedSize { workspace.nestedLevels = Array(repeating: 0, count: nestedSize) }
+    var nestedLevels: [Scalar] = []
+    swap(&nestedLevels, &workspace.nestedLevels)
+    defer { swap(&nestedLevels, &workspace.nestedLevels) }
+    var innerSquaredError = 0.0
     parameters.values.withUnsafeBufferPointer { p in
       let wEnc = p.baseAddress!, bEnc = wEnc + parameters.encoderBiasOffset
       let wDec = wEnc + parameters.decoderWeightsOffset, bDec = wEnc + parameters.decoderBiasOffset
@@ -79,29 +103,57 @@ public enum SAEKernel {
         Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: f32, k: m32, alpha: 1, a: xc, lda: m32,
                         b: wEnc, ldb: f32, beta: 0, c: z, ldc: f32)
         if let noise { for index in 0..<(b * f) { z[index] += noise[index] } }
+        if trainedThresholds != nil { preActivations.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: z, count: b * f) } }
         // dz is free until its gemm below, so it is BatchTopK's B×F selection scratch.
         applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: activation.needsBatchScratch ? dz : scratch)
-        // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
-        Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: m32, k: f32, alpha: 1, a: z, lda: f32,
-                        b: wDec, ldb: m32, beta: 0, c: r, ldc: m32)
-        for j in 0..<m { gBDec[j] = 0 }
-        let two = 2 * scale
-        for row in 0..<b {
-          var rowSum = 0.0
-          for j in 0..<m {
-            let e = r[row * m + j] + bDec[j] - batch[row * m + j]
-            rowSum += Double(e) * Double(e)
-            let ge = two * e
-            r[row * m + j] = ge
-            gBDec[j] += ge
+        if !nestedPrefixes.isEmpty {
+          nestedLevels.withUnsafeMutableBufferPointer { levels in
+            let base = levels.baseAddress!
+            let errors = nestedReconstruction(
+              prefixes: nestedPrefixes, codes: z, decoder: wDec, decoderBias: bDec, batch: batch, rows: b, inputDimension: m, width: f,
+              scale: scale, residualGradient: r, codeGradient: dz, decoderGradient: gWDec, decoderBiasGradient: gBDec,
+              levels: base, accumulated: base + nestedPrefixes.count * b * m)
+            squaredError += errors.full
+            innerSquaredError += errors.inner
           }
-          squaredError += rowSum
+        } else {
+          // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
+          Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: m32, k: f32, alpha: 1, a: z, lda: f32,
+                          b: wDec, ldb: m32, beta: 0, c: r, ldc: m32)
+          for j in 0..<m { gBDec[j] = 0 }
+          let two = 2 * scale
+          for row in 0..<b {
+            var rowSum = 0.0
+            for j in 0..<m {
+              let e = r[row * m + j] + bDec[j] - batch[row * m + j]
+              rowSum += Double(e) * Double(e)
+              let ge = two * e
+              r[row * m + j] = ge
+              gBDec[j] += ge
+            }
+            squaredError += rowSum
+          }
+          // ∂W_dec = zᵀ g;  ∂z = g W_decᵀ.
+          Scalar.blasGemm(transposingA: true, transposingB: false, m: f32, n: m32, k: b32, alpha: 1, a: z, lda: f32,
+                          b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
+          Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
+                          b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
         }
-        // ∂W_dec = zᵀ g;  ∂z = g W_decᵀ.
-        Scalar.blasGemm(transposingA: true, transposingB: false, m: f32, n: m32, k: b32, alpha: 1, a: z, lda: f32,
-                        b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
-        Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
-                        b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
+        // The thresholds' pseudo-gradient needs ∂z before it is masked (rectangle kernel of width ε around θ).
+        if let (thresholds, epsilon) = trainedThresholds {
+          // h_bi − θ_i ∈ (−ε/2, ε/2) ⟺ pre_bi ∈ (θ_i − b_enc,i − ε/2, θ_i − b_enc,i + ε/2): one compare per entry.
+          let low = (0..<f).map { Double(thresholds[$0]) - Double(bEnc[$0]) - epsilon / 2 }
+          let high = (0..<f).map { low[$0] + epsilon }
+          let weights = thresholds.map { $0 / epsilon }, stepTerm = stepCoefficient / epsilon
+          preActivations.withUnsafeBufferPointer { pre in
+            for row in 0..<b {
+              for i in 0..<f {
+                let h = Double(pre[row * f + i])
+                if h > low[i] && h < high[i] { thresholdGradient[i] -= weights[i] * Double(dz[row * f + i]) + stepTerm }
+              }
+            }
+          }
+        }
         // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing.
         for i in 0..<f { gBEnc[i] = 0; sums[i] = 0; fired[i] = false }
         let weightedNorm = l1 * scale
@@ -130,6 +182,8 @@ public enum SAEKernel {
     }
     workspace.activeCount = active
     workspace.minimumPositiveCode = active > 0 ? Double(minimumPositive) : nil
+    workspace.thresholdGradient = thresholdGradient
+    workspace.innerSquaredError = innerSquaredError
     return squaredError
   }
 
@@ -141,7 +195,7 @@ public enum SAEKernel {
     workspace: Workspace<Scalar>
   ) -> Double {
     let m = parameters.inputDimension, f = parameters.width
-    let l1 = Scalar(penalty.coefficient), scale = 1 / Scalar(batchSize)
+    let l1 = Scalar(penalty.codeGradientCoefficient), scale = 1 / Scalar(batchSize)
     let normWeighted = l1 != 0 && penalty.isNormWeighted
     var penaltySum = 0.0
     parameters.values.withUnsafeBufferPointer { p in
@@ -188,16 +242,18 @@ public enum SAEKernel {
       for row in 0..<rows { TopKArchitecture.keepTopK(h + row * width, count: width, k: k, scratch: scratch) }
     case .batchTopK(let k):
       TopKArchitecture.keepTopK(h, count: rows * width, k: min(k * rows, rows * width), scratch: scratch)
-    case .jumpReLU(let thresholds):
-      for row in 0..<rows {
-        let hr = h + row * width
-        for i in 0..<width {
-          let threshold = Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[i])
-          hr[i] = hr[i] > threshold ? max(0, hr[i]) : 0
+    case .jumpReLU(let thresholds), .trainedJumpReLU(let thresholds, _):
+      let levels = (0..<width).map { Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[$0]) }
+      levels.withUnsafeBufferPointer { t in
+        for row in 0..<rows {
+          let hr = h + row * width
+          for i in 0..<width { hr[i] = hr[i] > t[i] ? max(0, hr[i]) : 0 }
         }
       }
     case .tanhReLU:
       for index in 0..<(rows * width) { h[index] = Scalar(tanh(Double(max(0, h[index])))) }
+    case .matchingPursuit:
+      preconditionFailure("Matching pursuit encodes from the decoder (MatchingPursuit), not from pre-activations.")
     }
   }
 
@@ -244,6 +300,17 @@ extension SparsityPenalty {
   var isNormWeighted: Bool {
     if case .decoderNormWeightedL1 = self { return true }
     return false
+  }
+
+  /// Whether this is the step L0 loss.
+  var isL0: Bool {
+    if case .l0 = self { return true }
+    return false
+  }
+
+  /// The penalty of a batch of `batchSize` rows from the kernel's Σ_i w_i Σ_b z_bi and its count of nonzero codes.
+  func value(penaltySum: Double, activeCount: Int, batchSize: Int) -> Double {
+    isL0 ? coefficient * Double(activeCount) / Double(batchSize) : coefficient * penaltySum / Double(batchSize)
   }
 }
 

@@ -38,8 +38,8 @@ public struct BatchTopKArchitecture: SAEArchitecture, Equatable {
     [("threshold", Array(repeating: Float(threshold), count: width))]
   }
   /// The SAELens update of θ.
-  public mutating func record(minimumPositiveCode: Double?) {
-    if let minimumPositiveCode { threshold = (1 - thresholdLearningRate) * threshold + thresholdLearningRate * minimumPositiveCode }
+  public mutating func record(_ step: TrainingStepRecord) {
+    if let minimumPositiveCode = step.minimumPositiveCode { threshold = (1 - thresholdLearningRate) * threshold + thresholdLearningRate * minimumPositiveCode }
   }
 }
 

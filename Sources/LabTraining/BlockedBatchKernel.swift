@@ -41,13 +41,15 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
   public private(set) var minimumPositiveCode: Double?
   /// The number of nonzero codes in the last batch.
   public private(set) var activeCount = 0
+  /// The thresholds' pseudo-gradient of the last batch (empty unless the rule trains thresholds).
+  public private(set) var thresholdGradient: [Double] = []
 
   /// The kernel's loss and gradient on the `batchSize` rows at `batch` (row-major B×m), with the
   /// B×F training noise at `noise` if given; the gradient is written to `gradient`. `activation`
   /// must not be BatchTopK unless S = 1.
   public mutating func lossAndGradient(
     parameters: SAEParameters<Scalar>, activation: ActivationRule, penalty: SparsityPenalty, subtractsDecoderBias: Bool,
-    noise: UnsafePointer<Scalar>?, batch: UnsafePointer<Scalar>, gradient: inout [Scalar]
+    nestedPrefixes: [Int] = [], noise: UnsafePointer<Scalar>?, batch: UnsafePointer<Scalar>, gradient: inout [Scalar]
   ) -> BatchLoss {
     precondition(gradient.count == parameters.values.count, "The gradient needs \(parameters.values.count) elements, got \(gradient.count).")
     precondition(blockCount == 1 || !activation.needsBatchScratch, "BatchTopK selects over the whole batch and cannot be split into blocks.")
@@ -65,7 +67,7 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
               let target = s == 0 ? first.base : rest!.base + (s - 1) * p
               errorOut.base[s] = SAEKernel.accumulateBlock(
                 parameters: parameters, activation: activation, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias,
-                noise: noiseInput.map { $0.base + bounds[s] * f }, batch: input.base + bounds[s] * m, batchSize: b, gradient: target,
+                nestedPrefixes: nestedPrefixes, noise: noiseInput.map { $0.base + bounds[s] * f }, batch: input.base + bounds[s] * m, batchSize: b, gradient: target,
                 workspace: &workspaceOut.base[s])
             }
             if count == 1 { block(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: block) }
@@ -82,6 +84,8 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
         total.fired[i] = total.fired[i] || workspaces[s].fired[i]
       }
       total.activeCount += workspaces[s].activeCount
+      total.innerSquaredError += workspaces[s].innerSquaredError
+      for i in total.thresholdGradient.indices { total.thresholdGradient[i] += workspaces[s].thresholdGradient[i] }
       if let code = workspaces[s].minimumPositiveCode { total.minimumPositiveCode = min(total.minimumPositiveCode ?? code, code) }
     }
     let penaltySum = SAEKernel.finishGradient(parameters: parameters, penalty: penalty, subtractsDecoderBias: subtractsDecoderBias,
@@ -89,8 +93,11 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
     fired = total.fired
     minimumPositiveCode = total.minimumPositiveCode
     activeCount = total.activeCount
+    thresholdGradient = total.thresholdGradient
     let squaredError = squaredErrors.reduce(0, +)
-    return BatchLoss(meanSquaredError: squaredError / Double(b), penalty: penalty.coefficient * penaltySum / Double(b))
+    return BatchLoss(meanSquaredError: squaredError / Double(b),
+                     penalty: penalty.value(penaltySum: penaltySum, activeCount: total.activeCount, batchSize: b),
+                     innerReconstruction: total.innerSquaredError / Double(b))
   }
 
   /// The residual gradient g = 2(x̂ − x)/B of the last batch, B×m row-major (blocks in order).

@@ -14,8 +14,17 @@ public enum ActivationRule: Equatable, Sendable {
   /// `z = ReLU(h) · [h > θ_i]` with one threshold per latent, or a single threshold for every
   /// latent (SAELens `jumprelu` at inference).
   case jumpReLU([Double])
+  /// ``jumpReLU(_:)`` in training with learned per-latent thresholds θ ≥ 0: the codes are the same,
+  /// and the kernel also returns the thresholds' pseudo-gradient by the rectangle-kernel straight-
+  /// through estimator of bandwidth ε (sae-lens `JumpReLU` and `Step` backward):
+  /// ∂θ_i = Σ_b −(θ_i/ε) · 1[|h_bi − θ_i| < ε/2] · ∂L/∂z_bi, plus the ``SparsityPenalty/l0(_:)`` term
+  /// Σ_b −(c/(Bε)) · 1[|h_bi − θ_i| < ε/2].
+  case trainedJumpReLU(thresholds: [Double], bandwidth: Double)
   /// `z = tanh(ReLU(h))`, codes in [0, 1) (the normalised SAE).
   case tanhReLU
+  /// ``MatchingPursuit`` from the decoder (no pre-activations): at most `maxIterations` greedy steps,
+  /// stopping below `residualThreshold`. Encoded and trained by ``MatchingPursuit``, not ``SAEKernel``.
+  case matchingPursuit(maxIterations: Int, residualThreshold: Double)
 }
 
 /// The sparsity term added to the reconstruction loss, averaged over the batch.
@@ -26,11 +35,22 @@ public enum SparsityPenalty: Equatable, Sendable {
   case decoderNormWeightedL1(Double)
   /// `λ · mean_batch Σ_i z_i` (codes are nonnegative), for unit-norm decoders and the normalised SAE.
   case l1(Double)
+  /// `c · mean_batch #{i : z_i ≠ 0}`, the "step" L0 loss of sae-lens JumpReLU: it has no gradient on
+  /// the weights, only the thresholds' pseudo-gradient (``ActivationRule/trainedJumpReLU(thresholds:bandwidth:)``).
+  case l0(Double)
 
   /// The coefficient λ (0 for ``none``).
   public var coefficient: Double {
     switch self {
     case .none: 0
+    case .decoderNormWeightedL1(let c), .l1(let c), .l0(let c): c
+    }
+  }
+
+  /// The coefficient of the penalty's gradient on the codes (0 for ``none`` and ``l0(_:)``).
+  var codeGradientCoefficient: Double {
+    switch self {
+    case .none, .l0: 0
     case .decoderNormWeightedL1(let c), .l1(let c): c
     }
   }
@@ -41,6 +61,7 @@ public enum SparsityPenalty: Equatable, Sendable {
     case .none: .none
     case .decoderNormWeightedL1(let c): .decoderNormWeightedL1(c * factor)
     case .l1(let c): .l1(c * factor)
+    case .l0(let c): .l0(c * factor)
     }
   }
 }
@@ -70,6 +91,10 @@ public protocol SAEArchitecture: Sendable {
   var trainingNoise: Double { get }
   /// The norm of every decoder row at initialisation (default 0.1, SAELens `decoder_init_norm`).
   var initialDecoderNorm: Double { get }
+  /// Whether the SAELens folder holds `W_enc` and `b_enc` (default true; false for a tied encoder).
+  var writesEncoder: Bool { get }
+  /// Matryoshka's inner widths w_1 < … < w_{L−1} < F, each adding a nested reconstruction loss (default none).
+  var nestedPrefixes: [Int] { get }
   /// Architecture-specific `cfg.json` keys as (key, JSON text) pairs, in order.
   var saeLensExtraConfig: [(key: String, json: String)] { get }
   /// Extra float32 tensors of `sae_weights.safetensors` for an SAE of `width` latents (default none).
@@ -77,8 +102,29 @@ public protocol SAEArchitecture: Sendable {
   /// The architecture fitted to the training data before the first step (default: unchanged);
   /// `meanInputNorm` is the mean Euclidean norm of the data rows.
   func prepared(meanInputNorm: Double) -> any SAEArchitecture
-  /// Records the smallest positive code of a training batch (nil when none fired); default: nothing.
-  mutating func record(minimumPositiveCode: Double?)
+  /// Learns from a finished training step (after the weights' update); default: nothing.
+  mutating func record(_ step: TrainingStepRecord)
+}
+
+/// What a training step tells its architecture after the weights' update.
+public struct TrainingStepRecord: Sendable {
+  /// The smallest positive code of the batch (nil when none fired).
+  public var minimumPositiveCode: Double?
+  /// The number of nonzero codes in the batch, and B.
+  public var activeCount: Int, batchSize: Int
+  /// The thresholds' pseudo-gradient (``ActivationRule/trainedJumpReLU(thresholds:bandwidth:)``), else nil.
+  public var thresholdGradient: [Double]?
+  /// The step's scheduled learning rate.
+  public var learningRate: Double
+
+  /// A record; see the properties.
+  public init(minimumPositiveCode: Double?, activeCount: Int, batchSize: Int, thresholdGradient: [Double]?, learningRate: Double) {
+    self.minimumPositiveCode = minimumPositiveCode
+    self.activeCount = activeCount
+    self.batchSize = batchSize
+    self.thresholdGradient = thresholdGradient
+    self.learningRate = learningRate
+  }
 }
 
 extension SAEArchitecture {
@@ -93,9 +139,13 @@ extension SAEArchitecture {
   /// 0.1.
   public var initialDecoderNorm: Double { 0.1 }
   /// None.
+  public var nestedPrefixes: [Int] { [] }
+  /// True.
+  public var writesEncoder: Bool { true }
+  /// None.
   public func saeLensExtraTensors(width: Int) -> [(name: String, values: [Float])] { [] }
   /// Unchanged.
   public func prepared(meanInputNorm: Double) -> any SAEArchitecture { self }
   /// Nothing.
-  public mutating func record(minimumPositiveCode: Double?) {}
+  public mutating func record(_ step: TrainingStepRecord) {}
 }

@@ -5,8 +5,9 @@ import LabNumerics
 /// Reads and writes SAELens SAE directories (ANCHORS §4): `cfg.json` plus `sae_weights.safetensors`
 /// holding float32 `W_enc` [d_in, d_sae], `W_dec` [d_sae, d_in], `b_enc` [d_sae], `b_dec` [d_in]
 /// without `__metadata__`. Architectures `standard` (read as `relu-l1` with coefficient 0: the file
-/// holds no training coefficient), `topk`, `jumprelu` (plus `threshold` [d_sae]; a trained BatchTopK
-/// SAE is written in this form) and our own `sparselab_nsae` (the normalised SAE: the four standard
+/// holds no training coefficient), `topk`, `jumprelu` (plus `threshold` [d_sae]; trained BatchTopK,
+/// Matryoshka and JumpReLU SAEs are written in this form), `matching_pursuit` (`W_dec` and `b_dec`
+/// only, keys `residual_threshold`, `max_iterations`, `stop_on_duplicate_support`) and our own `sparselab_nsae` (the normalised SAE: the four standard
 /// tensors, `apply_b_dec_to_input` false, extra keys `alpha`, `noise_sigma`, `mean_input_norm`;
 /// encoding `tanh(ReLU(x W_enc + b_enc))`), an architecture name SAELens refuses instead of misreading.
 public enum SAELensFormat {
@@ -32,11 +33,13 @@ public enum SAELensFormat {
       SafeTensors.Tensor(elementType: .float32, shape: shape, values: values.map(Double.init))
     }
     var tensors = [
-      "W_enc": tensor([p.inputDimension, p.width], p.encoderWeights.storage),
-      "b_enc": tensor([p.width], p.encoderBias),
       "W_dec": tensor([p.width, p.inputDimension], p.decoderWeights.storage),
       "b_dec": tensor([p.inputDimension], p.decoderBias),
     ]
+    if a.writesEncoder {
+      tensors["W_enc"] = tensor([p.inputDimension, p.width], p.encoderWeights.storage)
+      tensors["b_enc"] = tensor([p.width], p.encoderBias)
+    }
     for extra in a.saeLensExtraTensors(width: p.width) { tensors[extra.name] = tensor([extra.values.count], extra.values) }
     let weights = SafeTensors(tensors: tensors)
     return [(configFile, Data(config.utf8)), (weightsFile, weights.encoded)]
@@ -79,11 +82,18 @@ public enum SAELensFormat {
       architecture = TopKArchitecture(k: k)
       rescale = config["rescale_acts_by_decoder_norm"] as? Bool ?? false
     case "jumprelu": architecture = JumpReLUArchitecture(thresholds: [])
+    case "matching_pursuit":
+      let threshold = try number("residual_threshold")
+      let iterations = config["max_iterations"] == nil || config["max_iterations"] is NSNull ? m : try integer("max_iterations")
+      guard config["stop_on_duplicate_support"] as? Bool ?? true else {
+        throw TrainingError("\(configPath): 'stop_on_duplicate_support' false is not supported")
+      }
+      architecture = MatchingPursuitArchitecture(maxIterations: iterations, residualThreshold: threshold)
     case "sparselab_nsae":
       architecture = NormalizedSAEArchitecture(alpha: try number("alpha"), noiseSigma: try number("noise_sigma"),
                                                meanInputNorm: try number("mean_input_norm"))
     default:
-      throw TrainingError("\(configPath): 'architecture' '\(architectureName)' is not supported (standard, topk, jumprelu, sparselab_nsae)")
+      throw TrainingError("\(configPath): 'architecture' '\(architectureName)' is not supported (standard, topk, jumprelu, matching_pursuit, sparselab_nsae)")
     }
     let weights: SafeTensors
     do { weights = try SafeTensors(contentsOf: weightsPath) } catch { throw TrainingError("\(error)") }
@@ -96,9 +106,13 @@ public enum SAELensFormat {
       }
       return values
     }
+    let decoder = Matrix(rows: f, columns: m, storage: try tensor("W_dec", [f, m]))
+    // A tied encoder (matching pursuit) is not stored: W_enc = W_decᵀ, b_enc = 0, both unused.
+    let tied = !architecture.writesEncoder
     var parameters = SAEParameters<Float>(
-      encoderWeights: Matrix(rows: m, columns: f, storage: try tensor("W_enc", [m, f])), encoderBias: try tensor("b_enc", [f]),
-      decoderWeights: Matrix(rows: f, columns: m, storage: try tensor("W_dec", [f, m])), decoderBias: try tensor("b_dec", [m]))
+      encoderWeights: tied ? Matrix(rows: m, columns: f, storage: (0..<(m * f)).map { decoder.storage[($0 % f) * m + $0 / f] }) : Matrix(rows: m, columns: f, storage: try tensor("W_enc", [m, f])),
+      encoderBias: tied ? Array(repeating: 0, count: f) : try tensor("b_enc", [f]),
+      decoderWeights: decoder, decoderBias: try tensor("b_dec", [m]))
     if architecture is JumpReLUArchitecture {
       architecture = JumpReLUArchitecture(thresholds: try tensor("threshold", [f]).map(Double.init))
     }

@@ -24,6 +24,9 @@ public struct SparseAutoencoder<Scalar: LinearAlgebraScalar>: Sendable {
       for r in 0..<x.rows { for j in 0..<m { centered.storage[r * m + j] -= bDec[j] } }
     }
     let rule = architecture.inferenceActivation
+    if case .matchingPursuit(let maxIterations, let threshold) = rule {
+      return MatchingPursuit.encode(centred: centered, decoder: parameters.decoderWeights, maxIterations: maxIterations, residualThreshold: threshold)
+    }
     var codes = centered.multiplied(by: parameters.encoderWeights).storage
     let bias = parameters.encoderBias
     var scratch = [Scalar](repeating: 0, count: rule.needsBatchScratch ? x.rows * f : f)

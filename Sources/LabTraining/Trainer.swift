@@ -147,6 +147,9 @@ public enum Trainer {
     if !(1...configuration.batchSize).contains(configuration.batchBlocks) {
       return fail("batchBlocks", "in 1...\(configuration.batchSize) (the batch size)", configuration.batchBlocks)
     }
+    if let clip = configuration.gradientClipNorm, case .trainedJumpReLU = configuration.architecture.activation {
+      return fail("gradientClipNorm", "unset for jumprelu (its thresholds learn outside the clipped gradient)", clip)
+    }
     if configuration.deadWindow < 0 { return fail("deadWindow", "at least 0", configuration.deadWindow) }
     if let auxK = configuration.auxK {
       switch configuration.architecture.activation {
@@ -214,15 +217,23 @@ public enum Trainer {
     if blocks > 1 { BLAS.setThreadCount(1) }
     defer { BLAS.setThreadCount(previousBLASThreads) }
     var noise = [Float](repeating: 0, count: sigma > 0 ? b * f : 0)
+    var pursuitActive: Int?
     TrainingLoop.run(&state, configuration, data: data, until: step, progressInterval: progressInterval, progress: progress) {
       state, batch, t, dead, gradient in
       if sigma > 0 { for i in noise.indices { noise[i] = Float(sigma * state.noiseGenerator.nextNormal()) } }
       let warmup = configuration.l1WarmupSteps > 0 ? min(1, Double(t + 1) / Double(configuration.l1WarmupSteps)) : 1
       let architecture = state.architecture
+      if case .matchingPursuit(let iterations, let threshold) = architecture.activation {
+        let result = MatchingPursuit.lossAndGradient(parameters: state.parameters, maxIterations: iterations, residualThreshold: threshold,
+                                                     batch: batch, gradient: &gradient)
+        pursuitActive = result.activeCount
+        return (result.loss, result.fired)
+      }
       var loss = batch.storage.withUnsafeBufferPointer { x in
         noise.withUnsafeBufferPointer { e in
           kernel.lossAndGradient(parameters: state.parameters, activation: architecture.activation,
                                  penalty: architecture.penalty.scaled(by: warmup), subtractsDecoderBias: architecture.subtractsDecoderBias,
+                                 nestedPrefixes: architecture.nestedPrefixes,
                                  noise: sigma > 0 ? e.baseAddress! : nil, batch: x.baseAddress!, gradient: &gradient)
         }
       }
@@ -237,7 +248,9 @@ public enum Trainer {
       return (loss, kernel.fired)
     } afterUpdate: { state in
       if state.architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
-      state.architecture.record(minimumPositiveCode: kernel.minimumPositiveCode)
+      state.architecture.record(TrainingStepRecord(
+        minimumPositiveCode: kernel.minimumPositiveCode, activeCount: pursuitActive ?? kernel.activeCount, batchSize: b,
+        thresholdGradient: kernel.thresholdGradient.isEmpty ? nil : kernel.thresholdGradient, learningRate: state.optimizer.learningRate))
     }
   }
 

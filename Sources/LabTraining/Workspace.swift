@@ -19,6 +19,15 @@ public struct Workspace<Scalar: BinaryFloatingPoint> {
   public var lastCodes: [Scalar] { codes }
   /// The smallest positive code in the last batch (nil when no code fired).
   public internal(set) var minimumPositiveCode: Double?
+  /// Matryoshka's inner levels' residual gradients and their running sum ((L − 1)·B·m + B·m); empty until needed.
+  var nestedLevels: [Scalar] = []
+  /// Σ over the inner levels of the rows' squared errors in the last batch (0 without nested levels).
+  public internal(set) var innerSquaredError = 0.0
+  /// The pre-activations without b_enc (B×F), kept for the threshold pseudo-gradient; empty until needed.
+  var preActivations: [Scalar] = []
+  /// The thresholds' pseudo-gradient of the last batch (F; empty unless the rule is
+  /// ``ActivationRule/trainedJumpReLU(thresholds:bandwidth:)``).
+  public internal(set) var thresholdGradient: [Double] = []
 
   /// Buffers for batches of `batchSize` rows of an SAE with input dimension m and width F.
   public init(batchSize: Int, inputDimension m: Int, width f: Int) {

@@ -56,7 +56,11 @@ struct BenchTrain: ParsableCommand {
     }
   }
 
+  @Option(name: .long, help: ArgumentHelp("jumprelu, matryoshka or matching-pursuit instead of W3: ours vs scripts/bench_train_archs.py (sae-lens's classes).", valueName: "kind"))
+  var arch: ArchitectureKind?
+
   func run() throws {
+    if let arch { return try runArchitecture(arch) }
     let steps = self.steps ?? (config == .small ? 300 : 20)
     let workload = try config == .small ? smallWorkload() : largeWorkload()
     let m = workload.train.columns, width = workload.width, batch = 4096

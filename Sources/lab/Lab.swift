@@ -23,7 +23,7 @@ struct Lab: ParsableCommand {
         lab check --data world/X.npy --dictionary learned/dictionary.npy --lambda 0.05
       """,
     version: LabVersion.current,
-    subcommands: [Run.self, Show.self, Check.self, Encode.self, Learn.self, Train.self, Generate.self, Bench.self, Activations.self,
+    subcommands: [Run.self, Show.self, Check.self, Encode.self, Learn.self, Train.self, Eval.self, Generate.self, Bench.self, Activations.self,
                   List.self, Report.self])
 
   /// Parses, runs and maps every kind of bad input to exit code 2.

@@ -11,6 +11,12 @@ struct Train: ParsableCommand {
     abstract: "Train a sparse autoencoder with Adam on the rows of X; write a SAELens directory.",
     discussion: """
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
+      with --k K instead of a fixed --l1, C follows an integral controller to mean L0 = K (starting at 0.01).
+      jumprelu --k K is sae-lens's JumpReLU with the step L0 loss c · mean_batch #{z_i ≠ 0}, thresholds learned by the
+      rectangle-kernel straight-through estimator (bandwidth 0.05, initial 0.01), c steered to mean L0 = K the same way;
+      matryoshka --k K --prefixes a,b,c is Matryoshka BatchTopK: batchtopk plus one nested reconstruction loss per inner
+      width (the full width implied), saved as jumprelu at the learned threshold; matching-pursuit --k K is sae-lens's
+      matching-pursuit SAE (tied encoder, at most K greedy residual-pursuit steps, trained through the pursuit);
       relu-l1-unit uses C · mean_batch Σ_i z_i with unit-norm decoder rows; topk and batchtopk (top k·B over the
       batch, saved as SAELens jumprelu at the learned threshold) minimise the reconstruction term alone; nsae is the
       normalised SAE tanh(ReLU(x W_enc + b_enc + ε)), ε ~ N(0, σ²) in training, with β = α · mean(‖x‖)²; deep is the
@@ -23,7 +29,9 @@ struct Train: ParsableCommand {
       full training state (weights, Adam moments, step, generator states) at the end (and every
       --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically (every kind, deep
       too). --aux-k adds the TopK auxiliary loss on latents dead for more than --dead-window steps (topk, batchtopk,
-      and deep without hidden decoder layers); --resample-every re-initialises them instead.
+      and deep without hidden decoder layers); --resample-every re-initialises them instead. --truth-model DIR (a SAELens
+      synthetic model) writes lab eval's metrics.json into --out: the SAE as saved, on --eval-samples fresh held-out
+      samples of --seed (for batchtopk also the training-time encoder's figures, as trainingEncoder).
       --threads n splits each batch into n row blocks computed at once on single-threaded BLAS (resume with the same
       n; batchtopk gives the threads to OpenBLAS). A progress line goes to stderr when it is a terminal, unless --quiet.
 
@@ -40,16 +48,16 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
   var data: String
 
-  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureRegistry.allKinds.joined(separator: ", ")).", valueName: "kind"))
-  var arch: String
+  @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
+  var arch: ArchitectureKind
 
   @Option(name: .long, help: ArgumentHelp("Number of latents F.", valueName: "F"))
   var width: Int
 
-  @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1).", valueName: "C"))
+  @Option(name: .long, help: ArgumentHelp("L1 coefficient (relu-l1, relu-l1-unit).", valueName: "C"))
   var l1: Double?
 
-  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk; mean per sample for batchtopk).", valueName: "K"))
+  @Option(name: .long, help: ArgumentHelp("Latents kept per sample (topk; mean per sample for batchtopk; target mean L0 for relu-l1 and jumprelu).", valueName: "K"))
   var k: Int?
 
   @Option(name: .long, help: ArgumentHelp("NSAE sparsity α; β = α · mean(‖x‖)² (nsae).", valueName: "A"))
@@ -70,6 +78,9 @@ struct Train: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Weight decay of the hidden layers (deep; default 5e-4).", valueName: "W"))
   var weightDecay: Double?
+
+  @Option(name: .long, help: ArgumentHelp("Inner widths of the nested losses, strictly increasing, below --width (matryoshka).", valueName: "a,b,..."))
+  var prefixes: String?
 
   @Option(name: .long, help: ArgumentHelp("Rows per step.", valueName: "B"))
   var batch: Int
@@ -125,6 +136,12 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Ground-truth dictionary, K×m .npy (rows are features), for MMCS.", valueName: "D.npy"))
   var truth: String?
 
+  @Option(name: .long, help: ArgumentHelp("A SAELens synthetic-model directory: write metrics.json (lab eval's) into --out, on fresh held-out samples of --seed.", valueName: "dir"))
+  var truthModel: String?
+
+  @Option(name: .long, help: ArgumentHelp("Held-out samples for --truth-model's metrics.", valueName: "N"))
+  var evalSamples: Int = SynthBenchRun.defaultSamples
+
   @Option(name: .long, help: ArgumentHelp("Output SAELens directory (cfg.json, sae_weights.safetensors).", valueName: "dir"))
   var out: String
 
@@ -153,8 +170,9 @@ struct Train: ParsableCommand {
     let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma,
                                       hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
                                       decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
-                                      inputScale: inputScale, weightDecay: weightDecay)
-    let deep = arch == ArchitectureRegistry.deepKind
+                                      inputScale: inputScale, weightDecay: weightDecay,
+                                      prefixes: try Self.widths(prefixes, option: "--prefixes"))
+    let deep = arch == .deep
     // The deep SAE's options are checked once the input dimension is known; its trainer ignores this one.
     var architecture: any SAEArchitecture = TopKArchitecture(k: 1)
     if !deep {
@@ -181,6 +199,23 @@ struct Train: ParsableCommand {
       gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient,
       batchBlocks: max(1, min(threads, batch)))
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(Self.flags.rewrite(error)) }
+    for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
+      if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
+        throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
+      }
+    }
+    if checkpoint != nil || resume != nil, architecture is JumpReLUTrainingArchitecture || architecture is MatryoshkaBatchTopKArchitecture
+      || (architecture as? ReLUL1Architecture)?.controller != nil {
+      throw BadInput.fail("'--checkpoint' and '--resume' do not support \(arch.rawValue) yet: its learned state (thresholds, coefficient or inner losses) is not saved")
+    }
+    if let truthModel {
+      guard !deep else { throw BadInput.fail("'--truth-model' applies to the SAELens kinds, not deep") }
+      guard (1...100_000_000).contains(evalSamples) else { throw BadInput.fail("'--eval-samples' must be in 1...100000000, got \(evalSamples)") }
+      let model = try SynthBenchRun.readModel(truthModel)
+      guard model.featureVectors.columns == x.columns else {
+        throw BadInput.fail("\(truthModel): the synthetic model's 'hidden_dim' \(model.featureVectors.columns) does not match the data's \(x.columns) columns")
+      }
+    }
     BLAS.setThreadCount(threads)
     if deep { return try runDeep(options: options, common: configuration, data: x, truth: dictionary) }
     let (state, firstStep, seconds) = try train(
@@ -192,8 +227,18 @@ struct Train: ParsableCommand {
     let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out)
+    if let truthModel { try writeSynthBenchMetrics(truthModel: truthModel, trained: result.autoencoder) }
     var extra = resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents)
     if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }
+    if let matryoshka = result.autoencoder.architecture as? MatryoshkaBatchTopKArchitecture {
+      extra.append(("threshold", Self.number(matryoshka.batchTopK.threshold)))
+    }
+    if let jumpReLU = result.autoencoder.architecture as? JumpReLUTrainingArchitecture {
+      extra.append(("sparsityCoefficient", Self.number(jumpReLU.coefficient)))
+    }
+    if let reluL1 = result.autoencoder.architecture as? ReLUL1Architecture, reluL1.controller != nil {
+      extra.append(("sparsityCoefficient", Self.number(reluL1.l1Coefficient)))
+    }
     if dictionary != nil, let lambda = SAEStationarity.lambda(of: architecture) {
       let samples = Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map(Double.init))
       let stationarity = try SAEStationarity.assess(result.autoencoder, samples: samples, lambda: lambda, source: out, dataSource: data,
@@ -233,6 +278,23 @@ struct Train: ParsableCommand {
     return (state, firstStep, Date().timeIntervalSince(start))
   }
 
+  /// Writes `metrics.json` into `--out`: the SAE as saved (read back, as sae-lens loads it) on
+  /// `--eval-samples` fresh samples of `--seed`'s held-out stream; for batchtopk also the training-time
+  /// encoder's figures.
+  func writeSynthBenchMetrics(truthModel: String, trained: SparseAutoencoder<Float>) throws {
+    let saved = try SynthBenchRun.readSAE(out)
+    let source = SynthBenchRun.Source.fresh(samples: evalSamples, seed: seed)
+    var record = try SynthBenchRun.evaluate(saved, sae: out, truthModel: truthModel, source: source)
+    let batchTopK = (trained.architecture as? BatchTopKArchitecture) ?? (trained.architecture as? MatryoshkaBatchTopKArchitecture)?.batchTopK
+    if let batchTopK {
+      let encoder = SparseAutoencoder(architecture: BatchTopKTrainingEncoder(k: batchTopK.k), parameters: trained.parameters)
+      record.trainingEncoder = try SynthBenchRun.evaluation(encoder, sae: out, model: try SynthBenchRun.readModel(truthModel),
+                                                            truthModel: truthModel, source: source, chunkRows: batch).metrics
+    }
+    let path = URL(fileURLWithPath: out).appendingPathComponent("metrics.json").path
+    try AtomicWriter.write([(path, try SynthBenchRun.encoded(record))])
+  }
+
   /// The JSON fields of a resumed run (`resumedAtStep`) and of resampling (`resampledLatents`).
   func resumeFields(firstStep: Int, resampledLatents: Int) -> [(String, String)] {
     var fields: [(String, String)] = []
@@ -245,7 +307,7 @@ struct Train: ParsableCommand {
   func report(seconds: Double, samplesPerSecond: Double, finalLoss: BatchLoss, metrics: SAEMetrics, deadTraining: Int,
               extra: [(String, String)]) {
     var fields: [(String, String)] = [
-      ("arch", "\"\(arch)\""), ("width", "\(width)"), ("batch", "\(batch)"), ("steps", "\(steps)"), ("threads", "\(threads)"),
+      ("arch", "\"\(arch.rawValue)\""), ("width", "\(width)"), ("batch", "\(batch)"), ("steps", "\(steps)"), ("threads", "\(threads)"),
       ("seed", "\(seed)"), ("seconds", Self.number(seconds)), ("samplesPerSecond", Self.number(samplesPerSecond)),
       ("finalLoss", Self.number(finalLoss.total)), ("mse", Self.number(metrics.meanSquaredError)),
       ("explainedVariance", Self.number(metrics.explainedVariance)), ("l0", Self.number(metrics.l0)),
@@ -289,3 +351,6 @@ struct Train: ParsableCommand {
     return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
   }
 }
+
+/// `--arch` parses the ``ArchitectureKind`` names; anything else is refused with exit 2 listing them.
+extension ArchitectureKind: ExpressibleByArgument {}

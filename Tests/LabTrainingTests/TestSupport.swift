@@ -30,7 +30,7 @@ enum TestSupport {
     let loss = x.storage.withUnsafeBufferPointer { batch in
       (noise ?? []).withUnsafeBufferPointer { e in
         SAEKernel.lossAndGradient(parameters: parameters, activation: architecture.activation, penalty: architecture.penalty,
-                                  subtractsDecoderBias: architecture.subtractsDecoderBias, noise: noise == nil ? nil : e.baseAddress!,
+                                  subtractsDecoderBias: architecture.subtractsDecoderBias, nestedPrefixes: architecture.nestedPrefixes, noise: noise == nil ? nil : e.baseAddress!,
                                   batch: batch.baseAddress!, gradient: &gradient, workspace: &workspace)
       }
     }
