@@ -15,7 +15,7 @@ struct BenchGenerate: ParsableCommand {
         lab bench generate --toy tree --samples 100000
       """)
 
-  @Option(name: .long, help: ArgumentHelp("World toy file or name in toys/.", valueName: "toy"))
+  @Option(name: .long, help: ArgumentHelp("World toy file or the name of a built-in one (lab generate --list).", valueName: "toy"))
   var toy: String = "synth-sae-bench-16k"
 
   @Option(name: .long, help: ArgumentHelp("Number of samples N to generate.", valueName: "n"))
@@ -29,7 +29,7 @@ struct BenchGenerate: ParsableCommand {
 
   func run() throws {
     let loaded: WorldToy
-    do { loaded = try WorldToyLoader.load(path: try Generate.resolve(toy)) } catch { throw BadInput.fail("\(error)") }
+    do { loaded = try Generate.load(toy) } catch { throw BadInput.fail("\(error)") }
     BLAS.setThreadCount(threading.threads)
     let prepareStart = Date()
     var generator = try WorldGenerator(world: loaded.world.world, seed: loaded.seed)

@@ -21,8 +21,11 @@ struct Generate: ParsableCommand {
         lab generate --from-saelens tree-model --samples 1000 --out sampled
       """)
 
-  @Argument(help: ArgumentHelp("A world toy file, or the name of one in toys/ (e.g. 'tree').", valueName: "toy"))
+  @Argument(help: ArgumentHelp("A world toy file, or the name of a built-in one (e.g. 'tree'; see --list).", valueName: "toy"))
   var toy: String?
+
+  @Flag(name: .long, help: "List the built-in world toys (name, kind, features, dimension, title) and exit.")
+  var list = false
 
   @Option(name: .long, help: ArgumentHelp("Output directory for the .npy files.", valueName: "dir"))
   var out: String?
@@ -50,6 +53,10 @@ struct Generate: ParsableCommand {
   var seed: UInt64? { seeding.seed }
 
   func validate() throws {
+    if list {
+      guard toy == nil, out == nil, saelensOut == nil, fromSaelens == nil else { throw ValidationError("'--list' takes no toy and no output") }
+      return
+    }
     if let samples, !Self.sampleCounts.contains(samples) {
       throw ValidationError("'--samples' must be in \(Self.sampleCounts.lowerBound)...\(Self.sampleCounts.upperBound), got \(samples)")
     }
@@ -58,11 +65,12 @@ struct Generate: ParsableCommand {
       guard out != nil, samples != nil else { throw ValidationError("'--from-saelens' needs '--out DIR' and '--samples N'") }
       return
     }
-    guard toy != nil else { throw ValidationError("give a toy (a file or a name in toys/), or '--from-saelens DIR'") }
+    guard toy != nil else { throw ValidationError("give a toy (a file or a built-in name, see '--list'), or '--from-saelens DIR'") }
     guard out != nil || saelensOut != nil else { throw ValidationError("give '--out DIR', '--saelens-out DIR' or both") }
   }
 
   func run() throws {
+    if list { return try printList() }
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "sampling")
@@ -73,7 +81,7 @@ struct Generate: ParsableCommand {
     }
     guard let toy else { preconditionFailure("validate() requires a toy without --from-saelens") }
     var loaded: WorldToy
-    do { loaded = try WorldToyLoader.load(path: try Self.resolve(toy)) } catch { throw BadInput.fail("\(error)") }
+    do { loaded = try Self.load(toy) } catch { throw BadInput.fail("\(error)") }
     if let samples { loaded.sampleCount = samples }
     if let seed { loaded.seed = seed }
     if let saelensOut {
@@ -108,18 +116,28 @@ struct Generate: ParsableCommand {
     bar.print("wrote X.npy \(count)×\(model.featureVectors.columns) and codes.npy \(count)×\(model.parents.count) sampled from \(directory) to \(out)")
   }
 
-  /// A path as given if it exists, else `toys/<name>.json`; unknown names get the nearest toy.
-  static func resolve(_ toy: String) throws -> String {
-    if FileManager.default.fileExists(atPath: toy) { return toy }
-    let candidate = "toys/\(toy).json"
-    if FileManager.default.fileExists(atPath: candidate) { return candidate }
-    // Only world toys (kind "world") can be generated; the experiment toys beside them are left out.
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: "toys")) ?? []).filter { name in
-      guard name.hasSuffix(".json"), let data = FileManager.default.contents(atPath: "toys/\(name)"),
-        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-      return object["kind"] as? String == "world"
-    }.map { String($0.dropLast(5)) }.sorted()
-    let nearest = Nearest.name(to: toy, in: names)
-    throw ToyFileError(path: toy, "no such file, and no toys/\(toy).json. Did you mean '\(nearest)'? World toys: \(names.joined(separator: ", "))")
+  /// Prints one line per built-in world toy.
+  private func printList() throws {
+    for (name, json) in EmbeddedWorldToys.all {
+      let toy = try WorldToyLoader.load(data: Data(json.utf8), path: "toys/\(name).json (built in)")
+      let world = toy.world.world
+      print("\(name)\t\(type(of: world).kind)\t\(world.featureCount) features\t\(world.embedding.inputDimension) dimensions\t\(toy.title)")
+    }
   }
+
+  /// The world toy `toy`: a file as given if it exists, else `toys/<name>.json` in the current
+  /// directory, else the built-in toy of that name (``EmbeddedWorldToys``); an unknown name gets the
+  /// nearest built-in one.
+  static func load(_ toy: String) throws -> WorldToy {
+    if FileManager.default.fileExists(atPath: toy) { return try WorldToyLoader.load(path: toy) }
+    let local = "toys/\(toy).json"
+    if FileManager.default.fileExists(atPath: local) { return try WorldToyLoader.load(path: local) }
+    if let json = EmbeddedWorldToys.json(named: toy) {
+      return try WorldToyLoader.load(data: Data(json.utf8), path: "\(local) (built in)")
+    }
+    let names = EmbeddedWorldToys.all.map(\.name)
+    let nearest = Nearest.name(to: toy, in: names)
+    throw ToyFileError(path: toy, "no such file and no world toy of that name. Did you mean '\(nearest)'? World toys: \(names.joined(separator: ", "))")
+  }
+
 }

@@ -6,7 +6,11 @@ public enum WorldToyLoader {
   /// Decodes the world toy at `path`, rejecting unknown kinds and keys (suggesting the nearest
   /// known name) and invalid values, with a message naming the file, the key and the value.
   public static func load(path: String) throws -> WorldToy {
-    let data = try ToyLoader.read(path)
+    try load(data: try ToyLoader.read(path), path: path)
+  }
+
+  /// Decodes a world toy from `data`, read from `path` (which errors name).
+  public static func load(data: Data, path: String) throws -> WorldToy {
     guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       do { _ = try JSONDecoder().decode(WorldToy.self, from: data) } catch { throw ToyFileError(path: path, decoding: error) }
       throw ToyFileError(path: path, "not a JSON object")
