@@ -49,7 +49,7 @@ let package = Package(
       dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks", "LabTraining"]),
     /// What the test targets share: the `lab` executable and its runs, scratch directories,
     /// seeded random matrices.
-    .target(name: "LabTestSupport", dependencies: ["LabNumerics", "LabRandom"]),
+    .target(name: "LabTestSupport", dependencies: ["LabNumerics", "LabRandom", "LabExperiments"]),
     /// The `lab` command.
     .executableTarget(
       name: "lab",

@@ -8,19 +8,7 @@ import LabTestSupport
 /// of the record, and the patch identities on every layer.
 @Suite struct NSAEExperimentTests {
   /// The default toy with few rows and steps and three layers.
-  static var small: NSAEToy {
-    var toy = NSAEToy.default
-    toy.trainingSamples = 1024
-    toy.evaluationSamples = 128
-    toy.scales = [0.5, 2, 8]
-    toy.toyModel.steps = 150
-    toy.toyModel.batchSize = 128
-    toy.sae.width = 12
-    toy.sae.steps = 80
-    toy.sae.batchSize = 64
-    toy.sae.sweepFactors = [0.5, 2]
-    return toy
-  }
+  static var small: NSAEToy { SmallToys.nsae }
 
   static let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
 

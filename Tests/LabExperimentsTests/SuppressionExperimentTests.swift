@@ -4,24 +4,14 @@ import LabNumerics
 import LabRandom
 import LabSolvers
 import PropertyBased
+import LabTestSupport
 import Testing
 
 /// The suppression experiment on a small toy, its report as a pure function of its record, and
 /// the norm identity of Theorem 8.3 it checks.
 @Suite struct SuppressionExperimentTests {
   /// A small version of the default toy: few samples, steps and dictionary-learning iterations.
-  static var small: SuppressionToy {
-    var toy = SuppressionToy.default
-    toy.trainingSamples = 256
-    toy.evaluationSamples = 128
-    toy.dictionarySamples = 64
-    toy.training.width = 20
-    toy.training.steps = 50
-    toy.training.batchSize = 32
-    toy.dictionaryLearning.maxIterations = 10
-    toy.normBins = 4
-    return toy
-  }
+  static var small: SuppressionToy { SmallToys.suppression }
 
   static let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
 

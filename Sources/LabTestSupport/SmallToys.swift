@@ -1,10 +1,9 @@
 import LabExperiments
 
-/// Small versions of experiment toys for end-to-end runs of `lab`, the same as the experiment
-/// tests' (`SuppressionExperimentTests.small`, `NSAEExperimentTests.small` in LabExperimentsTests).
-enum SmallToys {
+/// Small versions of experiment toys, shared by the experiment tests and the end-to-end runs of `lab`.
+public enum SmallToys {
   /// The suppression toy with few samples, steps and dictionary-learning iterations.
-  static var suppression: SuppressionToy {
+  public static var suppression: SuppressionToy {
     var toy = SuppressionToy.default
     toy.trainingSamples = 256
     toy.evaluationSamples = 128
@@ -18,7 +17,7 @@ enum SmallToys {
   }
 
   /// The NSAE toy with few samples, scales and steps.
-  static var nsae: NSAEToy {
+  public static var nsae: NSAEToy {
     var toy = NSAEToy.default
     toy.trainingSamples = 1024
     toy.evaluationSamples = 128
