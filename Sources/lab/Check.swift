@@ -37,6 +37,7 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Write the Markdown report here (SVG figures beside it).", valueName: "OUT.md")) var report: String?
   @Option(name: .long, help: ArgumentHelp("OpenBLAS thread count.", valueName: "n")) var threads: Int = 2
   @Flag(name: .long, help: "Draw no progress bar on standard error (it is drawn only on a terminal, after two seconds).") var quiet = false
+  @OptionGroup var planOptions: CheckPlanOptions
 
   func validate() throws {
     guard (dictionary == nil) != (sae == nil) else { throw ValidationError("Give exactly one of '--dictionary' and '--sae'.") }
@@ -48,10 +49,12 @@ struct Check: ParsableCommand {
     guard activityThreshold.isFinite && activityThreshold >= 0 else {
       throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")
     }
+    _ = try planOptions.plan()
   }
 
   func run() throws {
     BLAS.setThreadCount(threads)
+    try CheckMoveWriter.validate(planOptions.saveMove, inputs: [data, dictionary, bias, codes].compactMap { $0 })
     let bar = ProgressBar(total: sae == nil ? 3 : 4, enabled: ProgressBar.isWanted(quiet: quiet))
     defer { bar.finish() }
     bar.update(completed: 0, label: "reading inputs")
@@ -69,9 +72,11 @@ struct Check: ParsableCommand {
                                    codes: codes, precision: inputs.precision, normalized: normalize || sae != nil)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
     bar.update(completed: 1, label: "KKT, pairs, stars, LP-K, LP-R, CERT, descent")
-    var record: CheckRecord, problem: SparseCodingProblem?
+    var record: CheckRecord, problem: SparseCodingProblem?, move: SparseCodingProblem?
     do {
-      (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions)
+      let outcome = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions,
+                                        plan: try planOptions.plan(), streaming: planOptions.streaming)
+      (record, problem, move) = (outcome.record, outcome.problem, outcome.move)
       if let encoderInputs {
         bar.update(completed: 2, label: "the SAE's own codes")
         record.encoderCodes = try CheckRecord.encoderView(encoderInputs)
@@ -98,6 +103,7 @@ struct Check: ParsableCommand {
       }
     }
     try AtomicWriter.write(files)
+    try CheckMoveWriter.write(move, to: planOptions.saveMove)
 
     let a = record.assessment
     let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
@@ -121,6 +127,7 @@ struct Check: ParsableCommand {
     if signed { parts.append("--signed") }
     if let json { parts.append("--json \(json)") }
     if let report { parts.append("--report \(report)") }
+    parts += planOptions.commandLine
     return parts.joined(separator: " ")
   }
 }
