@@ -21,7 +21,9 @@ public struct LPTestResult: Sendable {
   /// Why the value may not be relied on, in one sentence; `nil` when it may.
   public var failure: String? {
     guard !isTrusted else { return nil }
-    guard status == .optimal else { return "GLPK's status is \(status.rawValue), not optimal." }
+    guard status == .optimal else {
+      return "GLPK's status is \(status.rawValue), not optimal (iteration cap, \(Int(GLPK.simplexSeconds)) s time limit or a numerical failure)."
+    }
     switch exactRetry {
     case .unverified?: return "\(verification.detail) The glp_exact retry did not verify either."
     case .outOfTime?: return "\(verification.detail) The glp_exact retry ran out of its \(Int(GLPK.exactRetrySeconds)) s budget."

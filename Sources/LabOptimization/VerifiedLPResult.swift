@@ -23,6 +23,9 @@ public struct VerifiedLPResult: Sendable {
 extension GLPK {
   /// The time budget of a `glp_exact` retry, in seconds; a retry that runs out counts as unverified.
   public static let exactRetrySeconds = 30.0
+  /// The time budget of the first solve, in seconds: a simplex that stalls past it ends `undefined`
+  /// (unverified) instead of holding a check for its whole iteration cap.
+  public static let simplexSeconds = 120.0
 
   /// Solves `program` with `method` and checks the answer against `program` with
   /// ``LPVerifier/verify(_:_:tolerance:)``.
@@ -58,6 +61,7 @@ extension GLPK {
     defer { glp_delete_prob(problem) }
     load(scaled, into: problem)
     var parameters = simplexParameters(for: program)
+    parameters.tm_lim = Int32(clamping: Int((simplexSeconds * 1000).rounded()))
     let first = run(method, on: problem, program: program, parameters: &parameters).solution.unscaled(costScale: costScale, rowScales: rowScales)
     let firstCheck = LPVerifier.verify(program, first, tolerance: tolerance)
     guard method == .simplex, !firstCheck.verified else {
