@@ -57,6 +57,10 @@ public struct SelfVerification: Codable, Sendable, Equatable {
 
   /// Number of leading steps for which re-optimised codes are also measured.
   static let reoptimizedStepCount = 3
+  /// Above this many codes (N·K) re-optimised codes are measured at the first step only: each is a
+  /// full exact lasso solve, reported beside the confirmation and never compared with v (§5.7 step 3),
+  /// and three of them dominated `lab check --sae` at N = 20,000, K = 64.
+  public static let maximumReoptimizedCodes = 200_000
 
   /// Verifies a λ > 0 direction (from LP-K or LP-R) on `problem`: the standard steps, then, for a
   /// measurable descent, t*, t*/2 and t*/4 (§5.7 step 4).
@@ -77,7 +81,8 @@ public struct SelfVerification: Codable, Sendable, Equatable {
       }
       return Step(t: t, lossChange: change, slope: change / t, reoptimizedSlope: reoptimized)
     }
-    let measured = steps.enumerated().map { step($1, reoptimize: $0 < reoptimizedStepCount) }
+    let reoptimized = problem.codes.storage.count <= maximumReoptimizedCodes ? reoptimizedStepCount : 1
+    let measured = steps.enumerated().map { step($1, reoptimize: $0 < reoptimized) }
     return conclude(predicted: v, initial: initial, steps: measured) { step($0, reoptimize: false) }
   }
 

@@ -266,17 +266,22 @@ public struct StationarityAssessment: Codable, Sendable {
   /// The verdict of §5.1 and what it rests on, without the other checks: LP-K first (closed form,
   /// verified; GLPK beside where it fits), then LP-R unless a verified LP-K descent settled the
   /// verdict, the plan skips it or it is too large.
+  ///
+  /// `progress` is told each step by name and size before it starts (the progress bar of `lab check`).
   public static func firstOrder(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0,
-                                relativeTolerance: Double = Verdict.float64Tolerance, plan: CheckPlan = CheckPlan()) throws -> FirstOrder {
+                                relativeTolerance: Double = Verdict.float64Tolerance, plan: CheckPlan = CheckPlan(),
+                                progress: (String) -> Void = { _ in }) throws -> FirstOrder {
     let d = problem.dictionary, z = problem.codes
     let m = d.columns, k = d.rows, n = z.rows
     let scale = Verdict.scale(lambda: problem.lambda, codeTotal: problem.codeMass, loss: problem.loss)
+    let lpKColumns = m * k + m + k * n
+    progress("LP-K closed form, verified (\(lpKColumns) columns, \(k) rows)")
     let closedForm = KKTLinearProgram.solveByClosedForm(problem, activityThreshold: tau)
     var skipped: [SkippedPart] = []
-    let lpKColumns = m * k + m + k * n
     var lpKGLPK: LPTestResult?
     let lpKReport: LPReport
     if lpKColumns <= maximumFirstOrderColumns {
+      progress("LP-K by GLPK, the cross-check (\(lpKColumns) columns, \(k) rows)")
       let test = try KKTLinearProgram.solve(problem, activityThreshold: tau)
       lpKGLPK = test
       lpKReport = LPReport(test)
@@ -298,6 +303,7 @@ public struct StationarityAssessment: Codable, Sendable {
       skipped.append(SkippedPart(part: CheckPlan.Part.lpR.rawValue, reason: reason))
       lpREvidence = .notRun(reason)
     } else {
+      progress("LP-R by GLPK (\(lpKColumns) columns, \(reconstructionRows) rows)")
       let test = try ReconstructionPreservingProgram.solve(problem, weight: problem.lambda, activityThreshold: tau)
       lpR = test
       lpRReport = LPReport(test)
@@ -311,8 +317,9 @@ public struct StationarityAssessment: Codable, Sendable {
 
   /// Runs the checks on `problem`, its codes used as given, in the order of `plan` (see ``CheckPlan``).
   public static func assess(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0,
-                            relativeTolerance: Double = Verdict.float64Tolerance, plan: CheckPlan = CheckPlan()) throws -> StationarityAssessment {
-    try assessWithMove(problem, activityThreshold: tau, relativeTolerance: relativeTolerance, plan: plan).assessment
+                            relativeTolerance: Double = Verdict.float64Tolerance, plan: CheckPlan = CheckPlan(),
+                            progress: (String) -> Void = { _ in }) throws -> StationarityAssessment {
+    try assessWithMove(problem, activityThreshold: tau, relativeTolerance: relativeTolerance, plan: plan, progress: progress).assessment
   }
 
   /// ``assess(_:activityThreshold:relativeTolerance:plan:)`` and, for a confirmed descent, the candidate
@@ -320,14 +327,16 @@ public struct StationarityAssessment: Codable, Sendable {
   /// codes (Z + tW)₊): the move `lab check --save-move` writes.
   public static func assessWithMove(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0,
                                     relativeTolerance: Double = Verdict.float64Tolerance,
-                                    plan: CheckPlan = CheckPlan()) throws -> (assessment: StationarityAssessment, move: SparseCodingProblem?) {
+                                    plan: CheckPlan = CheckPlan(),
+                                    progress: (String) -> Void = { _ in }) throws -> (assessment: StationarityAssessment, move: SparseCodingProblem?) {
     let d = problem.dictionary, z = problem.codes
     let m = d.columns, k = d.rows, n = z.rows
-    let first = try firstOrder(problem, activityThreshold: tau, relativeTolerance: relativeTolerance, plan: plan)
+    let first = try firstOrder(problem, activityThreshold: tau, relativeTolerance: relativeTolerance, plan: plan, progress: progress)
     let settled = first.verdict == .descentFound
     var skipped = first.skipped
     let certReport: CertReport
     if let lpR = first.lpR, plan.reasonToSkip(.cert, settled: settled) == nil {
+      progress("CERT by GLPK (\(m * n + k) free columns, \(k * n + m * k) rows)")
       let cert = try CertificateProgram.solve(problem, activityThreshold: tau)
       var residual: Double?
       if lpR.isTrusted && cert.isTrusted { residual = abs(cert.value + lpR.value / problem.lambda) }
@@ -342,6 +351,7 @@ public struct StationarityAssessment: Codable, Sendable {
     var descent = Descent.none
     var move: SparseCodingProblem?
     if let source = first.decision.source, let test = first.descentTest, let direction = test.direction {
+      progress("self-verification of the \(source.name) descent (\(SelfVerification.standardSteps.count) steps and up to 3 at t*, on N = \(n))")
       let verification = SelfVerification.measure(problem, along: direction, predictedSlope: test.value)
       descent = Descent(source: source.rawValue, verification: verification)
       if verification.outcome == .confirmed, let best = verification.steps.min(by: { $0.lossChange < $1.lossChange }), best.lossChange < 0 {
@@ -349,6 +359,7 @@ public struct StationarityAssessment: Codable, Sendable {
       }
     }
 
+    progress("pairs and exact star moves (K = \(k))")
     let pairs = PairCondition.all(in: problem, activityThreshold: tau)
     var starMoves: [StarMove.Verification] = []
     for pair in pairs.filter({ !$0.pass && problem.spansPlane($0.i, $0.j) }).prefix(maximumVerifiedMoves) {
@@ -363,6 +374,7 @@ public struct StationarityAssessment: Codable, Sendable {
     if let reason = plan.reasonToSkip(.stars, settled: settled) {
       skipped.append(SkippedPart(part: CheckPlan.Part.stars.rawValue, reason: reason))
     } else if used.count >= 3 && k <= maximumStarAtoms {
+      progress("full-star LPs (\(used.count) receivers)")
       for j in used {
         let donors = used.filter { i in i != j && problem.spansPlane(i, j) }
         guard donors.count >= 2 else { continue }
@@ -382,6 +394,7 @@ public struct StationarityAssessment: Codable, Sendable {
       }
     }
 
+    progress("residual relations and the new-atom test (N = \(n))")
     let residuals = first.residuals
     let newAtom = NewAtomTest(problem)
     var assessment = StationarityAssessment(

@@ -71,11 +71,11 @@ struct Check: ParsableCommand {
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
                                    codes: codes, precision: inputs.precision, normalized: normalize || sae != nil)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
-    bar.update(completed: 1, label: "KKT, pairs, stars, LP-K, LP-R, CERT, descent")
+    bar.update(completed: 1, label: "checks")
     var record: CheckRecord, problem: SparseCodingProblem?, move: SparseCodingProblem?
     do {
       let outcome = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threads, versions: versions,
-                                        plan: try planOptions.plan(), streaming: planOptions.streaming)
+                                        plan: try planOptions.plan(), streaming: planOptions.streaming) { bar.update(completed: 1, label: $0) }
       (record, problem, move) = (outcome.record, outcome.problem, outcome.move)
       if let encoderInputs {
         bar.update(completed: 2, label: "the SAE's own codes")

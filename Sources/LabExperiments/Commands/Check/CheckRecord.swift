@@ -99,21 +99,26 @@ public struct CheckRecord: Encodable, Sendable {
   /// at τ_z = 10⁻⁶·max z); a candidate too large for the dense codes, or any candidate when
   /// `streaming` is set, is checked in streaming passes.
   public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double, threads: Int = 1,
-                         versions: [String: String], plan: CheckPlan = CheckPlan(), streaming: Bool = false) throws -> Outcome {
+                         versions: [String: String], plan: CheckPlan = CheckPlan(), streaming: Bool = false,
+                         progress: (String) -> Void = { _ in }) throws -> Outcome {
     let tolerance = inputs.precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
     if inputs.streams || (streaming && inputs.givenCodes == nil && inputs.constraint == .nonnegative) {
+      progress("streaming passes over N = \(inputs.samples.rows) points (K = \(inputs.dictionary.rows))")
       let assessment = StationarityAssessment.assessStreaming(samples: inputs.samples, dictionary: inputs.dictionary, bias: inputs.bias,
                                                               lambda: inputs.lambda, activityThreshold: tau, relativeTolerance: tolerance,
                                                               threads: threads)
       return Outcome(record: CheckRecord(assessment: assessment, inputs: paths, codes: "exact-lasso", thresholdSensitivity: nil,
                                          versions: versions, encoderCodes: nil), problem: nil, move: nil)
     }
+    progress(inputs.codesGiven ? "reading the given codes" : "exact lasso codes (N = \(inputs.samples.rows), K = \(inputs.dictionary.rows))")
     let problem = inputs.problem()
-    let (assessment, move) = try StationarityAssessment.assessWithMove(problem, activityThreshold: tau, relativeTolerance: tolerance, plan: plan)
+    let (assessment, move) = try StationarityAssessment.assessWithMove(problem, activityThreshold: tau, relativeTolerance: tolerance, plan: plan,
+                                                                       progress: progress)
     var sensitivity: ThresholdSensitivity?
     let largest = problem.codes.storage.map(abs).max() ?? 0
     if inputs.codesGiven, largest > 0 {
       let second = 1e-6 * largest
+      progress("the verdict at τ_z = 10⁻⁶·max z")
       let other = try StationarityAssessment.firstOrder(problem, activityThreshold: second, relativeTolerance: tolerance, plan: plan)
       sensitivity = ThresholdSensitivity(activityThreshold: second, verdict: other.verdict, lpK: other.lpKValue,
                                          lpR: other.lpR.flatMap { $0.value.isFinite ? $0.value : nil }, codeViolation: other.residuals.codes)
