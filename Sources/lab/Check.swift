@@ -29,7 +29,7 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("A SAELens SAE directory instead of --dictionary/--bias: W_dec rows are the atoms (normalised), b_dec the free bias; checked with re-optimised codes, and with the SAE's own codes beside (encoderCodes).", valueName: "DIR")) var sae: String?
   @Option(name: .long, help: ArgumentHelp("The decoder bias b, length m (makes the bias free).", valueName: "b.npy")) var bias: String?
   @Option(name: .long, help: ArgumentHelp("Codes Z, N×K, used as given.", valueName: "Z.npy")) var codes: String?
-  @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points).") var lambda: Double
+  @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points); with --sae, λ = C/2 from cfg.json when lab train wrote it (THEORY §9).") var lambda: Double?
   @Option(name: .long, help: ArgumentHelp("Activity threshold τ_z (THEORY §5.1).", valueName: "tau")) var activityThreshold: Double = 0
   @Flag(name: .long, help: "Rescale the atoms to unit norm (and given codes by the old norms) instead of rejecting them.") var normalize = false
   @Flag(name: .long, help: "Signed codes (problem P±_λ, penalty λΣ|z|, THEORY §4.6): signed exact lasso codes (or signed --codes), KKT (K1±), signed LP-K / LP-R / CERT, zonotope pairs and stars.") var signed = false
@@ -45,6 +45,7 @@ struct Check: ParsableCommand {
       throw ValidationError("'--sae' brings its own atoms, bias and encoder codes: drop '--bias', '--codes' and '--normalize'.")
     }
     if sae != nil && signed { throw ValidationError("'--signed' needs '--dictionary': an SAE's encoder codes are nonnegative.") }
+    if dictionary != nil && lambda == nil { throw ValidationError("'--lambda' is required with '--dictionary'.") }
     guard (1...64).contains(threads) else { throw ValidationError("'--threads' must be in 1...64, got \(threads).") }
     guard activityThreshold.isFinite && activityThreshold >= 0 else {
       throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")
@@ -60,16 +61,18 @@ struct Check: ParsableCommand {
     bar.update(completed: 0, label: "reading inputs")
     let inputs: CheckInputs
     var encoderInputs: CheckInputs?
+    let objective = try sae.map { try CheckSAEObjective.resolve(sae: $0, lambda: lambda) }
     do {
-      if let sae {
-        (inputs, encoderInputs) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: lambda)
+      if let sae, let objective {
+        (inputs, encoderInputs) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: objective.lambda)
       } else {
-        inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda, normalize: normalize,
+        inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda!, normalize: normalize,
                                       signed: signed)
       }
     } catch { throw BadInput.fail("\(error)") }
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
-                                   codes: codes, precision: inputs.precision, normalized: normalize || sae != nil)
+                                   codes: codes, precision: inputs.precision, normalized: normalize || sae != nil,
+                                   objective: objective?.objective)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
     bar.update(completed: 1, label: "checks")
     var record: CheckRecord, problem: SparseCodingProblem?, move: SparseCodingProblem?
@@ -121,7 +124,7 @@ struct Check: ParsableCommand {
     var parts = ["lab check --data \(data)" + (sae.map { " --sae \($0)" } ?? " --dictionary \(dictionary ?? "")")]
     if let bias { parts.append("--bias \(bias)") }
     if let codes { parts.append("--codes \(codes)") }
-    parts.append("--lambda \(lambda)")
+    if let lambda { parts.append("--lambda \(lambda)") }
     if activityThreshold != 0 { parts.append("--activity-threshold \(activityThreshold)") }
     if normalize { parts.append("--normalize") }
     if signed { parts.append("--signed") }

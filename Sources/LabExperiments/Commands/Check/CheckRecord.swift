@@ -16,9 +16,13 @@ public struct CheckRecord: Encodable, Sendable {
     public var precision: NumPyArray.ElementType
     /// Whether the atoms were rescaled to unit norm (`--normalize`).
     public var normalized: Bool
+    /// With `--sae`: which objective the SAE is checked against and where λ came from (THEORY §9).
+    public var objective: String?
 
     /// Records the input paths and how they were read.
-    public init(data: String, dictionary: String, bias: String?, codes: String?, precision: NumPyArray.ElementType, normalized: Bool) {
+    public init(data: String, dictionary: String, bias: String?, codes: String?, precision: NumPyArray.ElementType, normalized: Bool,
+                objective: String? = nil) {
+      self.objective = objective
       self.data = data
       self.dictionary = dictionary
       self.bias = bias

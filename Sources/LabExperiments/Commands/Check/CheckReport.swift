@@ -25,7 +25,7 @@ public enum CheckReport {
     setup.add("dictionary D", "`\(record.inputs.dictionary)` (K = \(a.atoms))\(record.inputs.normalized ? ", rows rescaled to unit norm" : "")")
     setup.add("bias b", record.inputs.bias.map { "`\($0)` (free bias)" } ?? "none (problem without bias)")
     setup.add("codes Z", (record.inputs.codes.map { "`\($0)` (as given)" } ?? "exact active-set lasso codes") + (a.signed ? "; signed (P±_λ, THEORY §4.6)" : ""))
-    setup.add("λ", Figures.format(a.lambda))
+    setup.add("λ", Figures.format(a.lambda) + (record.inputs.objective.map { " — \($0)" } ?? ""))
     setup.add("activity threshold τ_z", Figures.format(a.activityThreshold))
     setup.add("input precision", "\(record.inputs.precision.rawValue) (ε = \(Figures.format(a.relativeTolerance))·scale)")
     setup.add("versions", record.versions.keys.sorted().map { "\($0) \(record.versions[$0]!)" }.joined(separator: "; "))
