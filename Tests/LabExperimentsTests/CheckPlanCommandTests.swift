@@ -84,4 +84,28 @@ struct CheckPlanCommandTests {
     #expect(overwrite.status == 2 && overwrite.stderr.contains("'--save-move'") && overwrite.stderr.contains("would overwrite the input"),
             "stderr: \(overwrite.stderr)")
   }
+
+  @Test("SGD-trained SAEs checked with --sae (λ = C/2 from cfg.json) are decided on both views and never fail their self-verification", arguments: [0, 1, 2])
+  func trainedSAEsAreDecided(seed: Int) throws {
+    let directory = try LabCommandTests.scratch()
+    var x = Matrix<Double>(rows: 400, columns: 8)
+    for n in 0..<400 {
+      for k in 0..<6 where (n * 7 + k * 5 + seed) % 9 < 2 {
+        for i in 0..<8 { x[n, i] += (0.5 + Double((n * 13 + k) % 10) / 10) * cos(Double(i * (k + 1) + seed)) }
+      }
+    }
+    let data = try CheckCommandTests.write(x, "X.npy", in: directory, as: .float32)
+    let sae = directory.appendingPathComponent("sae").path
+    let train = try LabCommandTests.run(["train", "--data", data, "--arch", "relu-l1", "--l1", "0.1", "--width", "12", "--batch", "32",
+                                         "--steps", "300", "--lr", "0.01", "--seed", "\(seed)", "--out", sae, "--quiet"])
+    #expect(train.status == 0, "stderr: \(train.stderr)")
+    let json = directory.appendingPathComponent("check.json").path
+    let check = try LabCommandTests.run(["check", "--data", data, "--sae", sae, "--json", json, "--quiet"])
+    let record = try CheckCommandTests.json(json)
+    #expect(record["lambda"] as? Double == 0.05)
+    #expect(record["verdict"] as? String != "inconclusive", "\(record["undecided"] ?? "")")
+    #expect((record["descent"] as? [String: Any])?["outcome"] as? String != "failed")
+    #expect((record["encoderCodes"] as? [String: Any])?["verdict"] as? String != "inconclusive")
+    #expect(check.status == 0, "stderr: \(check.stderr)")
+  }
 }
