@@ -192,3 +192,22 @@ public struct SelfVerification: Codable, Sendable, Equatable {
     return result
   }
 }
+
+extension SelfVerification {
+  private enum CodingKeys: String, CodingKey {
+    case predictedSlope, initialLoss, steps, outcome, curvature, largestAccurateStep, measurable
+  }
+
+  /// Decodes a record; one written before §5.7's measured curvature (December 2026) has no
+  /// `curvature`, `largestAccurateStep` or `measurable`, and reads as not measured (nil, nil, false).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    predictedSlope = try container.decode(Double.self, forKey: .predictedSlope)
+    initialLoss = try container.decode(Double.self, forKey: .initialLoss)
+    steps = try container.decode([Step].self, forKey: .steps)
+    outcome = try container.decode(Outcome.self, forKey: .outcome)
+    curvature = try container.decodeIfPresent(Double.self, forKey: .curvature)
+    largestAccurateStep = try container.decodeIfPresent(Double.self, forKey: .largestAccurateStep)
+    measurable = try container.decodeIfPresent(Bool.self, forKey: .measurable) ?? false
+  }
+}

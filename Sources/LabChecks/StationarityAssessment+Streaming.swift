@@ -59,7 +59,7 @@ extension StationarityAssessment {
       samples: x.rows, dimension: d.columns, atoms: d.rows, loss: stream.loss, scale: scale,
       kkt: KKT(codeViolation: stream.kkt.codes, atomGradient: stream.kkt.atoms, biasGradient: stream.kkt.bias),
       pairs: stream.pairs, stars: [],
-      lpK: LPKReport(value: lpK.value, verified: lpK.isTrusted, solver: "closed-form", closedForm: stream.lpKClosedForm, glpk: notRun),
+      lpK: LPKReport(value: lpK.value, verified: lpK.isTrusted, solver: .closedForm, closedForm: stream.lpKClosedForm, glpk: notRun),
       lpR: notRun, cert: CertReport(value: nil, glpk: notRun, dualityResidual: nil, dualityHolds: nil), descent: descent, starMoves: [],
       newAtom: newAtom,
       residualRelations: ResidualRelations(mopUp: stream.mopUp, wideBoundExcess: stream.wideBoundExcess, wideBoundPoint: 0),

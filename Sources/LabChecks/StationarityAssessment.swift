@@ -70,12 +70,20 @@ public struct StationarityAssessment: Codable, Sendable {
     public var value: Double?
     /// Whether that value is a verified LP answer (the independent verifier accepted it).
     public var verified: Bool
-    /// Which answer `value` is: `closed-form` (weighted medians, checked by the verifier) or `glpk`.
-    public var solver: String
+    /// Which answer `value` is.
+    public var solver: LPKSolver
     /// The closed form (weighted medians).
     public var closedForm: Double
     /// The GLPK solve, the independent cross-check (not run above ``StationarityAssessment/maximumFirstOrderColumns``).
     public var glpk: LPReport
+  }
+
+  /// Which solver answered the LP-K the verdict uses.
+  public enum LPKSolver: String, Codable, Sendable {
+    /// The closed form of §5.2 (weighted medians), its answer checked by the verifier.
+    case closedForm = "closed-form"
+    /// GLPK's simplex (or its exact retry), used when the closed-form answer did not verify.
+    case glpk
   }
 
   /// CERT of THEORY §5.4 and the duality identity CERT = −LP-R/λ.
@@ -250,7 +258,7 @@ public struct StationarityAssessment: Codable, Sendable {
       return lpKClosedForm
     }
     /// Which solver gave ``lpK``.
-    public var lpKSolver: String { lpKClosedForm.isTrusted || !(lpKGLPK?.isTrusted ?? false) ? "closed-form" : "glpk" }
+    public var lpKSolver: LPKSolver { lpKClosedForm.isTrusted || !(lpKGLPK?.isTrusted ?? false) ? .closedForm : .glpk }
     /// The LP-K value the verdict used.
     public var lpKValue: Double? { lpK.value.isFinite ? lpK.value : nil }
     /// The test whose direction proves a descent-found verdict.

@@ -46,6 +46,9 @@ struct Check: ParsableCommand {
     }
     if sae != nil && signed { throw ValidationError("'--signed' needs '--dictionary': an SAE's encoder codes are nonnegative.") }
     if dictionary != nil && lambda == nil { throw ValidationError("'--lambda' is required with '--dictionary'.") }
+    if planOptions.streaming && (codes != nil || signed) {
+      throw ValidationError("'--streaming' computes exact nonnegative codes batch by batch: drop '--codes' and '--signed'.")
+    }
     guard (1...64).contains(threads) else { throw ValidationError("'--threads' must be in 1...64, got \(threads).") }
     guard activityThreshold.isFinite && activityThreshold >= 0 else {
       throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")

@@ -36,7 +36,7 @@ public enum CheckReport {
     lps.add("L_λ (summed over points)", Figures.format(a.loss, digits: 10))
     lps.add("scale λΣz", Figures.format(a.scale, digits: 6))
     lps.add("KKT (K1) codes / (K2) atoms / (K3) bias", "\(Figures.format(a.kkt.codeViolation, digits: 3)) / \(Figures.format(a.kkt.atomGradient, digits: 3)) / \(Figures.format(a.kkt.biasGradient, digits: 3))")
-    lps.add("LP-K closed form (§5.2)", "\(Figures.format(a.lpK.closedForm, digits: 8)) (answer checked by the verifier: \(a.lpK.solver == "closed-form" && a.lpK.verified ? "verified" : "not verified"))")
+    lps.add("LP-K closed form (§5.2)", "\(Figures.format(a.lpK.closedForm, digits: 8)) (answer checked by the verifier: \(a.lpK.solver == .closedForm && a.lpK.verified ? "verified" : "not verified"))")
     lps.add("LP-K by GLPK", lpText(a.lpK.glpk))
     lps.add("LP-R (§5.3, ω = λ)", lpText(a.lpR))
     lps.add("CERT (§5.4)", lpText(a.cert.glpk))
