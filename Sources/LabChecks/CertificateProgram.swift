@@ -64,8 +64,7 @@ public enum CertificateProgram {
     }
     let result = try GLPK.solveVerified(program)
     let solved = result.solution.status == .optimal
-    return LPTestResult(value: solved ? result.solution.objective : .nan, status: result.solution.status,
-                        verification: result.verification, direction: nil,
+    return LPTestResult(solved: result, value: solved ? result.solution.objective : .nan, direction: nil,
                         size: (program.columnCount, program.rowCount))
   }
 }

@@ -35,23 +35,13 @@ public enum KKTLinearProgram {
 
   /// Builds LP-K, solves it with GLPK and verifies the answer.
   ///
-  /// The costs are divided by the largest |cost| before GLPK sees them and the value is multiplied
-  /// back: near a stationary point the costs are ~1e-9, below GLPK's absolute optimality tolerance
-  /// (1e-7), and unscaled it returned positive values (impossible, 0 is feasible) that failed
-  /// verification. The scaled program has the same minimisers.
+  /// The costs are ~1e-9 near a stationary point, below GLPK's absolute optimality tolerance;
+  /// ``GLPK/solveVerified(_:method:tolerance:exactRetrySeconds:)`` scales them (and equilibrates the
+  /// program) before GLPK sees it, so the program is built in the units of the problem.
   public static func solve(_ problem: SparseCodingProblem, activityThreshold tau: Double = 0) throws -> LPTestResult {
     let (program, layout) = build(problem, activityThreshold: tau)
     let largest = program.objective.map(abs).max() ?? 0
-    var scaled = program
-    // A scaled cost below GLPK's window (1e-30 of the largest, far below double resolution of the
-    // sum) is 0 for the LP; passing it on would be refused by the validator.
-    if largest > 0 {
-      for column in program.objective.indices {
-        let cost = program.objective[column] / largest
-        scaled.setCost(column, abs(cost) < LinearProgram.smallestMagnitude ? 0 : cost)
-      }
-    }
-    let result = try GLPK.solveVerified(scaled)
+    let result = try GLPK.solveVerified(program)
     let solved = result.solution.status == .optimal
     var direction: PerturbationDirection?
     if solved {
@@ -59,8 +49,7 @@ public enum KKTLinearProgram {
       let cleaned = zip(result.solution.primal, program.objective).map { abs($1) <= 1e-12 * largest ? 0 : $0 }
       direction = layout.direction(from: cleaned)
     }
-    return LPTestResult(value: solved ? result.solution.objective * largest : .nan, status: result.solution.status,
-                        verification: result.verification, direction: direction,
+    return LPTestResult(solved: result, value: solved ? result.solution.objective : .nan, direction: direction,
                         size: (program.columnCount, program.rowCount))
   }
 
@@ -108,16 +97,22 @@ public enum KKTLinearProgram {
 
   /// min_μ ‖g + μ d‖₁, attained at a weighted median of −g_i/d_i with weights |d_i|.
   static func minimumL1(_ g: [Double], along d: [Double]) -> Double {
-    var points: [(location: Double, weight: Double)] = []
-    for i in g.indices where d[i] != 0 { points.append((-g[i] / d[i], abs(d[i]))) }
+    let mu = weightedMedian(g, along: d)?.mu ?? 0
+    return zip(g, d).reduce(0) { $0 + abs($1.0 + mu * $1.1) }
+  }
+
+  /// The minimiser μ of ‖g + μ d‖₁ (a weighted median of −g_i/d_i with weights |d_i|) and the
+  /// index i where it is attained; `nil` when d = 0.
+  static func weightedMedian(_ g: [Double], along d: [Double]) -> (mu: Double, pivot: Int)? {
+    var points: [(location: Double, weight: Double, index: Int)] = []
+    for i in g.indices where d[i] != 0 { points.append((-g[i] / d[i], abs(d[i]), i)) }
     points.sort { $0.location < $1.location }
     let half = points.reduce(0) { $0 + $1.weight } / 2
     var cumulative = 0.0
-    var mu = 0.0
     for point in points {
       cumulative += point.weight
-      if cumulative >= half { mu = point.location; break }
+      if cumulative >= half { return (point.location, point.index) }
     }
-    return zip(g, d).reduce(0) { $0 + abs($1.0 + mu * $1.1) }
+    return points.last.map { ($0.location, $0.index) }
   }
 }

@@ -8,6 +8,8 @@ public struct LPTestResult: Sendable {
   public var status: LPSolution.Status
   /// The independent check of the returned primal and dual vectors.
   public var verification: LPVerification
+  /// The glp_exact retry of a simplex answer that failed verification, when one ran.
+  public var exactRetry: VerifiedLPResult.ExactRetry?
   /// The optimal direction, when the LP was solved.
   public var direction: PerturbationDirection?
   /// Number of columns and rows of the LP.
@@ -15,4 +17,29 @@ public struct LPTestResult: Sendable {
 
   /// Whether the value may be relied on: optimal and verified.
   public var isTrusted: Bool { status == .optimal && verification.verified }
+
+  /// Why the value may not be relied on, in one sentence; `nil` when it may.
+  public var failure: String? {
+    guard !isTrusted else { return nil }
+    guard status == .optimal else {
+      return "GLPK's status is \(status.rawValue), not optimal (iteration cap, \(Int(GLPK.simplexSeconds)) s time limit or a numerical failure)."
+    }
+    switch exactRetry {
+    case .unverified?: return "\(verification.detail) The glp_exact retry did not verify either."
+    case .outOfTime?: return "\(verification.detail) The glp_exact retry ran out of its \(Int(GLPK.exactRetrySeconds)) s budget."
+    default: return verification.detail
+    }
+  }
+}
+
+extension LPTestResult {
+  /// The test from a verified solve: its status, verification and exact retry, with `value` in the test's units.
+  init(solved result: VerifiedLPResult, value: Double, direction: PerturbationDirection?, size: (columns: Int, rows: Int)) {
+    self.value = value
+    status = result.solution.status
+    verification = result.verification
+    exactRetry = result.exactRetry
+    self.direction = direction
+    self.size = size
+  }
 }

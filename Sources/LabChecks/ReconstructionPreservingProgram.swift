@@ -17,11 +17,10 @@ public enum ReconstructionPreservingProgram {
   /// Builds the LP for `problem`'s dictionary, codes and bias option with cost weight `weight`
   /// (ω), solves it with GLPK and verifies the answer.
   ///
-  /// GLPK sees the program with ω = 1 and every row (i, n) divided by its largest |coefficient|;
-  /// the value is multiplied by ω. Both leave the minimisers unchanged. Unscaled, the simplex
-  /// rounding grew with the data (duality gap 1.4e-8 for X·10³, λ·10³ against 2e-13 at scale 1)
-  /// and crossed the verifier's 1e-9 floor at a value near 0, so the same problem in other units
-  /// was inconclusive.
+  /// GLPK sees the program with ω = 1 and the value is multiplied by ω. The rows are built in the
+  /// units of the data: ``GLPK/solveVerified(_:method:tolerance:exactRetrySeconds:)`` equilibrates
+  /// them (unscaled, the simplex rounding grew with the data: duality gap 1.4e-8 for X·10³, λ·10³
+  /// against 2e-13 at scale 1).
   public static func solve(_ problem: SparseCodingProblem, weight: Double, activityThreshold tau: Double = 0) throws -> LPTestResult {
     let d = problem.dictionary, z = problem.codes
     var layout = FirstOrderColumns(m: d.columns, k: d.rows, n: z.rows)
@@ -51,12 +50,8 @@ public enum ReconstructionPreservingProgram {
           terms.append((layout.code(atom, point), d[atom, i]))
           if let negative = layout.negativeCodes[atom + layout.k * point] { terms.append((negative, -d[atom, i])) }
         }
-        let largest = terms.map { abs($0.value) }.max() ?? 0
-        // A scaled coefficient below GLPK's window (1e-30 of the row's largest) is 0 for the LP.
-        program.addRow(terms.map { term in
-          let value = largest > 0 ? term.value / largest : term.value
-          return (term.column, abs(value) < LinearProgram.smallestMagnitude ? 0 : value)
-        }, bounds: .fixed(0))
+        // A coefficient below GLPK's window (1e-30; the row also holds atom entries of size ≥ 1/√m) is 0 for the LP.
+        program.addRow(terms.map { ($0.column, abs($0.value) < LinearProgram.smallestMagnitude ? 0 : $0.value) }, bounds: .fixed(0))
       }
     }
     for atom in 0..<layout.k {
@@ -64,8 +59,7 @@ public enum ReconstructionPreservingProgram {
     }
     let result = try GLPK.solveVerified(program)
     let solved = result.solution.status == .optimal
-    return LPTestResult(value: solved ? result.solution.objective * weight : .nan, status: result.solution.status,
-                        verification: result.verification,
+    return LPTestResult(solved: result, value: solved ? result.solution.objective * weight : .nan,
                         direction: solved ? layout.direction(from: result.solution.primal) : nil,
                         size: (program.columnCount, program.rowCount))
   }

@@ -15,7 +15,11 @@ extension StationarityAssessment {
                                      batchSize: Int = 4096, threads: Int = 1) -> StationarityAssessment {
     let stream = StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize, threads: threads)
     let scale = Verdict.scale(lambda: lambda, codeTotal: stream.codeTotal, loss: stream.loss)
-    let verdict: Verdict = stream.lpKClosedForm < -relativeTolerance * scale ? .descentFound : .stationary
+    let lpK = KKTLinearProgram.solveByClosedForm(atomGradient: stream.atomGradient, biasGradient: bias == nil ? nil : stream.biasGradient,
+                                                 dictionary: d, codeValue: stream.codeValue)
+    let reason = "streaming mode (N·K = \(x.rows * d.rows) > \(maximumDenseCodes)): needs every code at once"
+    let decision = Verdict.decide(lpK: Verdict.Evidence(lpK), lpR: .notRun(reason), scale: scale, relativeTolerance: relativeTolerance)
+    let verdict = decision.verdict
     var descent = Descent(found: verdict == .descentFound, lpValue: nil, source: nil, measuredSlopes: [], steps: [], outcome: nil)
     if verdict == .descentFound {
       let direction = StreamingChecks.gradientDirection(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batchSize, threads: threads)
@@ -32,7 +36,11 @@ extension StationarityAssessment {
       descent.source = "gradient-step"
       descent.steps = steps
       descent.measuredSlopes = steps.map(\.slope)
-      descent.outcome = SelfVerification.outcome(predicted: direction.slope, initial: stream.loss, steps: steps).rawValue
+      let curvature = SelfVerification.Curvature(predicted: direction.slope, initial: stream.loss, steps: steps)
+      descent.outcome = SelfVerification.outcome(predicted: direction.slope, initial: stream.loss, steps: steps,
+                                                 measurable: curvature.measurable).rawValue
+      descent.curvature = curvature.estimate
+      descent.largestAccurateStep = curvature.largestAccurateStep
     }
     var withNewAtom: Double?
     if stream.maxResidualNorm > lambda {
@@ -43,19 +51,21 @@ extension StationarityAssessment {
       let augmented = Matrix(rows: d.rows + 1, columns: d.columns, storage: d.storage + residual.map { $0 / norm })
       withNewAtom = StreamingChecks.loss(samples: x, dictionary: augmented, bias: bias, lambda: lambda, batchSize: batchSize, threads: threads)
     }
-    let reason = "streaming mode (N·K = \(x.rows * d.rows) > \(maximumDenseCodes)): needs every code at once"
     let notRun = LPReport(skipped: reason, columns: 0, rows: 0)
+    let newAtom = NewAtomTest(maxResidualNorm: stream.maxResidualNorm, point: stream.maxResidualPoint, lambda: lambda, loss: stream.loss,
+                              lossWithNewAtom: withNewAtom)
     var assessment = StationarityAssessment(
       lambda: lambda, bias: bias != nil, activityThreshold: tau, relativeTolerance: relativeTolerance,
       samples: x.rows, dimension: d.columns, atoms: d.rows, loss: stream.loss, scale: scale,
       kkt: KKT(codeViolation: stream.kkt.codes, atomGradient: stream.kkt.atoms, biasGradient: stream.kkt.bias),
       pairs: stream.pairs, stars: [],
-      lpK: LPKReport(value: stream.lpKClosedForm, closedForm: stream.lpKClosedForm, glpk: notRun),
+      lpK: LPKReport(value: lpK.value, verified: lpK.isTrusted, solver: .closedForm, closedForm: stream.lpKClosedForm, glpk: notRun),
       lpR: notRun, cert: CertReport(value: nil, glpk: notRun, dualityResidual: nil, dualityHolds: nil), descent: descent, starMoves: [],
-      newAtom: NewAtomTest(maxResidualNorm: stream.maxResidualNorm, point: stream.maxResidualPoint, lambda: lambda, loss: stream.loss,
-                           lossWithNewAtom: withNewAtom),
+      newAtom: newAtom,
       residualRelations: ResidualRelations(mopUp: stream.mopUp, wideBoundExcess: stream.wideBoundExcess, wideBoundPoint: 0),
-      verdict: verdict)
+      verdict: verdict, undecided: decision.undecided,
+      nextStep: NextStep(verdict: verdict, undecided: decision.undecided, descent: descent, newAtom: newAtom),
+      skipped: ["lp-k-glpk", "lp-r", "cert", "stars"].map { SkippedPart(part: $0, reason: reason) })
     assessment.mode = "streaming"
     return assessment
   }

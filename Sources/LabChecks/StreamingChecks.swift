@@ -18,6 +18,10 @@ public struct StreamingChecks: Sendable {
   public var pairs: [PairCondition]
   /// The LP-K value by its closed form.
   public var lpKClosedForm: Double
+  /// G_D = −Σ_n z_nk r_n per atom (`K × m`) and g_b = −Σ_n r_n, LP-K's (Δ, δb) costs.
+  public var atomGradient: Matrix<Double>, biasGradient: [Double]
+  /// The minimum of LP-K's code block (each W_kn at its better bound), ≤ 0.
+  public var codeValue: Double
   /// Per atom ‖Σ_n z_nk r_n − λZ_k d_k‖/(λZ_k), `nil` for unused atoms.
   public var mopUp: [Double?]
   /// max_n [‖x̂_n − b‖ − (‖x_n − b‖ − λ)₊].
@@ -114,6 +118,9 @@ public struct StreamingChecks: Sendable {
     self.kkt = KKTResiduals(codes: k1, atoms: k2, bias: k3)
     self.pairs = pairs
     self.lpKClosedForm = closedForm
+    self.atomGradient = -1 * weighted
+    self.biasGradient = residualSum.map { -$0 }
+    self.codeValue = -codeTerm
     self.mopUp = mopUp
     self.wideBoundExcess = n == 0 ? 0 : wide
     self.maxResidualNorm = largest

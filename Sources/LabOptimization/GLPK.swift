@@ -28,24 +28,44 @@ public enum GLPK {
   /// - Throws: ``LPValidationError`` from ``LinearProgram/validate()``; GLPK is not called then.
   public static func solve(_ program: LinearProgram, method: LPMethod = .simplex) throws -> LPSolution {
     try program.validate()
+    try refuseClosedForm(method)
     let previousTerminalOutput = glp_term_out(GLP_OFF)
     defer { glp_term_out(previousTerminalOutput) }
     let problem: OpaquePointer = glp_create_prob()
     defer { glp_delete_prob(problem) }
     load(program, into: problem)
+    var parameters = simplexParameters(for: program)
+    return run(method, on: problem, program: program, parameters: &parameters).solution
+  }
 
+  /// GLPK's control parameters for `program`: primal method, presolve off, no messages, the
+  /// iteration cap of ``iterationLimit(for:)``, no time limit.
+  static func simplexParameters(for program: LinearProgram) -> glp_smcp {
     var parameters = glp_smcp()
     glp_init_smcp(&parameters)
     parameters.msg_lev = GLP_MSG_OFF
     parameters.meth = GLP_PRIMAL
     parameters.presolve = GLP_OFF
     parameters.it_lim = iterationLimit(for: program)
+    return parameters
+  }
+
+  /// Runs `method` on a loaded problem (from its current basis) and reads the answer back, with
+  /// GLPK's return code (e.g. `GLP_ETMLIM` when the time limit ran out).
+  static func run(_ method: LPMethod, on problem: OpaquePointer, program: LinearProgram,
+                  parameters: inout glp_smcp) -> (solution: LPSolution, returnCode: Int32) {
     let returnCode: Int32
     switch method {
     case .simplex: returnCode = glp_simplex(problem, &parameters)
     case .exact: returnCode = glp_exact(problem, &parameters)
+    case .closedForm: preconditionFailure("GLPK.run is never called with .closedForm; solve and solveVerified refuse it")
     }
-    return readSolution(of: problem, program: program, method: method, returnCode: returnCode)
+    return (readSolution(of: problem, program: program, method: method, returnCode: returnCode), returnCode)
+  }
+
+  /// Throws for ``LPMethod/closedForm``, which names answers built outside GLPK.
+  static func refuseClosedForm(_ method: LPMethod) throws {
+    if method == .closedForm { throw LPValidationError(description: "The method closed-form is not a GLPK solver; use simplex or exact.") }
   }
 
   /// The iteration cap passed to GLPK: `10 000 + 100 × (rows + columns)`, at most `Int32.max`.
@@ -67,7 +87,7 @@ public enum GLPK {
     }
   }
 
-  private static func readSolution(
+  static func readSolution(
     of problem: OpaquePointer, program: LinearProgram, method: LPMethod, returnCode: Int32
   ) -> LPSolution {
     let rows = (0..<program.rowCount).map { Int32($0 + 1) }

@@ -9,6 +9,9 @@ public enum LPMethod: String, Sendable, Codable {
   /// well-conditioned programs its answers are no closer to the `Double` program's optimum than
   /// `.simplex`'s, and a program that is feasible only to within rounding may come back `infeasible`.
   case exact
+  /// Not a GLPK solver: an answer built from a closed form (LP-K's weighted medians, THEORY §5.2) and
+  /// handed to ``LPVerifier``; ``GLPK/solve(_:method:)`` refuses it.
+  case closedForm = "closed-form"
 }
 
 /// GLPK's answer to a ``LinearProgram``, read back in full before the GLPK problem is deleted.

@@ -18,13 +18,15 @@ public enum SAELensFormat {
   /// The weights file name.
   public static let weightsFile = "sae_weights.safetensors"
 
-  /// The two files of `autoencoder`, ready for ``AtomicWriter``.
-  public static func files(_ autoencoder: SparseAutoencoder<Float>) -> [(name: String, contents: Data)] {
+  /// The two files of `autoencoder`, ready for ``AtomicWriter``; `training` goes into
+  /// `metadata.sparselab_training` of `cfg.json` (``SAETrainingRecord``).
+  public static func files(_ autoencoder: SparseAutoencoder<Float>, training: SAETrainingRecord? = nil) -> [(name: String, contents: Data)] {
     let p = autoencoder.parameters, a = autoencoder.architecture
     var keys: [(String, String)] = [
       ("d_in", "\(p.inputDimension)"), ("d_sae", "\(p.width)"), ("dtype", "\"float32\""), ("device", "\"cpu\""),
       ("apply_b_dec_to_input", "\(a.subtractsDecoderBias)"), ("normalize_activations", "\"none\""), ("reshape_activations", "\"none\""),
-      ("metadata", "{\"sae_lens_version\": \"\(saeLensVersion)\", \"sae_lens_training_version\": \"\(saeLensVersion)\"}"),
+      ("metadata", "{\"sae_lens_version\": \"\(saeLensVersion)\", \"sae_lens_training_version\": \"\(saeLensVersion)\""
+        + (training.map { ", \"\(SAETrainingRecord.metadataKey)\": \($0.json)" } ?? "") + "}"),
       ("architecture", "\"\(a.saeLensArchitecture)\""),
     ]
     keys += a.saeLensExtraConfig.map { ($0.key, $0.json) }
@@ -46,8 +48,20 @@ public enum SAELensFormat {
   }
 
   /// Writes `autoencoder` into `directory` atomically (file by file, both prepared first).
-  public static func write(_ autoencoder: SparseAutoencoder<Float>, to directory: String) throws {
-    try AtomicWriter.write(files(autoencoder), into: directory)
+  public static func write(_ autoencoder: SparseAutoencoder<Float>, to directory: String, training: SAETrainingRecord? = nil) throws {
+    try AtomicWriter.write(files(autoencoder, training: training), into: directory)
+  }
+
+  /// The training record in `directory`'s `cfg.json`, or `nil` when it has none (an SAE not written
+  /// by `lab train`); a record that is not well-formed throws naming the file.
+  public static func trainingRecord(in directory: String) throws(TrainingError) -> SAETrainingRecord? {
+    let config = try SAEConfigFile(directory: directory)
+    guard let metadata = config["metadata"] as? [String: Any], let value = metadata[SAETrainingRecord.metadataKey] else { return nil }
+    guard let data = try? JSONSerialization.data(withJSONObject: value),
+          let record = try? JSONDecoder().decode(SAETrainingRecord.self, from: data) else {
+      throw TrainingError("\(config.configPath): 'metadata.\(SAETrainingRecord.metadataKey)' is not a training record: \(value)")
+    }
+    return record
   }
 
   /// Reads the SAE in `directory`. A `topk` file with `rescale_acts_by_decoder_norm = true` is folded

@@ -35,7 +35,7 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("A SAELens SAE directory instead of --dictionary/--bias: W_dec rows are the atoms (normalised), b_dec the free bias; checked with re-optimised codes, and with the SAE's own codes beside (encoderCodes).", valueName: "DIR")) var sae: String?
   @Option(name: .long, help: ArgumentHelp("The decoder bias b, length m (makes the bias free).", valueName: "b.npy")) var bias: String?
   @Option(name: .long, help: ArgumentHelp("Codes Z, N×K, used as given.", valueName: "Z.npy")) var codes: String?
-  @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points).") var lambda: Double
+  @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points); with --sae, λ = C/2 from cfg.json when lab train wrote it (THEORY §9).") var lambda: Double?
   @Option(name: .long, help: ArgumentHelp("Activity threshold τ_z (THEORY §5.1).", valueName: "tau")) var activityThreshold: Double = 0
   @Flag(name: .long, help: "Rescale the atoms to unit norm (and given codes by the old norms) instead of rejecting them.") var normalize = false
   @Flag(name: .long, help: "Signed codes (problem P±_λ, penalty λΣ|z|, THEORY §4.6): signed exact lasso codes (or signed --codes), KKT (K1±), signed LP-K / LP-R / CERT, zonotope pairs and stars.") var signed = false
@@ -44,6 +44,7 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Write the Markdown report here (SVG figures beside it).", valueName: "OUT.md")) var report: String?
   @OptionGroup var threading: ThreadOptions
   @OptionGroup var progress: ProgressOptions
+  @OptionGroup var planOptions: CheckPlanOptions
 
   func validate() throws {
     guard (dictionary == nil) != (sae == nil) else { throw ValidationError("Give exactly one of '--dictionary' and '--sae'.") }
@@ -51,34 +52,43 @@ struct Check: ParsableCommand {
       throw ValidationError("'--sae' brings its own atoms, bias and encoder codes: drop '--bias', '--codes' and '--normalize'.")
     }
     if sae != nil && signed { throw ValidationError("'--signed' needs '--dictionary': an SAE's encoder codes are nonnegative.") }
+    if dictionary != nil && lambda == nil { throw ValidationError("'--lambda' is required with '--dictionary'.") }
+    if planOptions.streaming && (codes != nil || signed) {
+      throw ValidationError("'--streaming' computes exact nonnegative codes batch by batch: drop '--codes' and '--signed'.")
+    }
     guard activityThreshold.isFinite && activityThreshold >= 0 else {
       throw ValidationError("'--activity-threshold' must be a finite number ≥ 0, got \(activityThreshold).")
     }
+    _ = try planOptions.plan()
   }
 
   func run() throws {
     BLAS.setThreadCount(threading.threads)
+    try CheckMoveWriter.validate(planOptions.saveMove, inputs: [data, dictionary, bias, codes].compactMap { $0 })
     let bar = ProgressBar(total: sae == nil ? 3 : 4, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "reading inputs")
     let inputs: CheckInputs
     var encoderInputs: CheckInputs?
+    let objective = try sae.map { try CheckSAEObjective.resolve(sae: $0, lambda: lambda) }
     do {
-      if let sae {
-        (inputs, encoderInputs) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: lambda)
+      if let sae, let objective {
+        (inputs, encoderInputs) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: objective.lambda)
       } else {
-        inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda, normalize: normalize,
+        inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda!, normalize: normalize,
                                       signed: signed)
       }
     } catch { throw BadInput.fail("\(error)") }
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
-                                   codes: codes, precision: inputs.precision, normalized: normalize || sae != nil)
+                                   codes: codes, precision: inputs.precision, normalized: normalize || sae != nil,
+                                   objective: objective?.objective)
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
-    bar.update(completed: 1, label: "KKT, pairs, stars, LP-K, LP-R, CERT, descent")
-    var record: CheckRecord, problem: SparseCodingProblem?
+    bar.update(completed: 1, label: "checks")
+    var record: CheckRecord, problem: SparseCodingProblem?, move: SparseCodingProblem?
     do {
-      (record, problem) = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threading.threads,
-                                          versions: versions)
+      let outcome = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threading.threads, versions: versions,
+                                        plan: try planOptions.plan(), streaming: planOptions.streaming) { bar.update(completed: 1, label: $0) }
+      (record, problem, move) = (outcome.record, outcome.problem, outcome.move)
       if let encoderInputs {
         bar.update(completed: 2, label: "the SAE's own codes")
         record.encoderCodes = try CheckRecord.encoderView(encoderInputs)
@@ -108,6 +118,7 @@ struct Check: ParsableCommand {
       }
     }
     try AtomicWriter.write(files)
+    try CheckMoveWriter.write(move, to: planOptions.saveMove)
 
     let a = record.assessment
     let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
@@ -129,12 +140,13 @@ struct Check: ParsableCommand {
     var parts = ["lab check --data \(data)" + (sae.map { " --sae \($0)" } ?? " --dictionary \(dictionary ?? "")")]
     if let bias { parts.append("--bias \(bias)") }
     if let codes { parts.append("--codes \(codes)") }
-    parts.append("--lambda \(lambda)")
+    if let lambda { parts.append("--lambda \(lambda)") }
     if activityThreshold != 0 { parts.append("--activity-threshold \(activityThreshold)") }
     if normalize { parts.append("--normalize") }
     if signed { parts.append("--signed") }
     if let jsonOut { parts.append("--json-out \(jsonOut)") }
     if let report { parts.append("--report \(report)") }
+    parts += planOptions.commandLine
     return parts.joined(separator: " ")
   }
 }

@@ -34,8 +34,8 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: "Learner.")
   var method: LearnMethod = .online
 
-  @Option(name: .long, help: ArgumentHelp("Passes over the data (outer iterations for block and mod).", valueName: "E"))
-  var epochs: Int = 10
+  @Option(name: .long, help: ArgumentHelp("Passes over the data (outer iterations for block and mod), default 10; a given budget bounds the run, which is then not polished and exits 1 when not certified.", valueName: "E"))
+  var epochs: Int?
 
   @Option(name: .long, help: ArgumentHelp("Mini-batch size (online).", valueName: "B"))
   var batch: Int = 256
@@ -64,7 +64,7 @@ struct Learn: ParsableCommand {
   func validate() throws {
     if atoms < 1 { throw ValidationError("'--atoms' must be at least 1, got \(atoms)") }
     if !(lambda.isFinite && lambda > 0) { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda)") }
-    if epochs < 1 { throw ValidationError("'--epochs' must be at least 1, got \(epochs)") }
+    if let epochs, epochs < 1 { throw ValidationError("'--epochs' must be at least 1, got \(epochs)") }
     if batch < 1 { throw ValidationError("'--batch' must be at least 1, got \(batch)") }
     if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
       throw ValidationError("'--time-limit' must be a finite number of seconds > 0, got \(timeLimit)")
@@ -85,18 +85,22 @@ struct Learn: ParsableCommand {
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let dictionary = input.initialDictionary
       ?? InitialDictionary.fromSamples(input.samples, atoms: atoms, using: &generator)
-    let settings = LearnMethod.Settings(epochs: epochs, batch: batch, seed: seed, threads: threads, timeLimit: timeLimit,
+    let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, seed: seed, threads: threads, timeLimit: timeLimit,
                                         continuing: input.initialDictionary != nil)
     // Online learning counts its mini-batches, then the exact codes; block and MOD show one step.
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "\(method.rawValue) learning")
-    let result = method.fit(samples: input.samples, dictionary: dictionary, bias: input.initialBias, lambda: lambda,
+    var result = method.fit(samples: input.samples, dictionary: dictionary, bias: input.initialBias, lambda: lambda,
                             settings: settings) { done, total, label in
       bar.update(completed: done, total: total + 1, label: done < total ? label : "exact codes and KKT residuals")
     }
+    bar.update(completed: 1, total: 1, label: "certifying: block polishing, KKT, LP-K and LP-R")
+    let certification = try LearnCertification.certify(&result, precision: input.elementType, epochsGiven: epochs != nil,
+                                                       timeLimit: timeLimit, elapsed: Date().timeIntervalSince(started))
     bar.update(completed: 1, total: 1, label: "writing")
-    let summary = LearnSummary(command: self, method: method, result: result, wallSeconds: Date().timeIntervalSince(started))
+    var summary = LearnSummary(command: self, method: method, result: result, wallSeconds: Date().timeIntervalSince(started))
+    summary.fields.merge(certification.fields) { _, new in new }
     let files = try LearnSummary.files(result: result, codesType: input.elementType, summary: summary)
     do {
       try AtomicWriter.write(files, into: out)
@@ -107,5 +111,12 @@ struct Learn: ParsableCommand {
       }
     } catch { throw BadInput.fail("\(out): cannot be written: \(error.localizedDescription)") }
     bar.print(String(decoding: try summary.line(), as: UTF8.self))
+    if let reason = certification.reason {
+      FileHandle.standardError.write(Data("lab learn: not certified: \(reason); the result is written to \(out)\n".utf8))
+      throw ExitCode.failure
+    }
   }
+
+  /// Passes over the data when `--epochs` is not given.
+  static let defaultEpochs = 10
 }

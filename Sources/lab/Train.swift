@@ -226,7 +226,7 @@ struct Train: ParsableCommand {
     }
     let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
-    try SAELensFormat.write(result.autoencoder, to: out)
+    try SAELensFormat.write(result.autoencoder, to: out, training: SAETrainingRecord(configuration, architectureName: arch.rawValue))
     if let truthModel { try writeSynthBenchMetrics(truthModel: truthModel, trained: result.autoencoder) }
     var extra = resumeFields(firstStep: firstStep, resampledLatents: result.resampledLatents)
     if let batchTopK = result.autoencoder.architecture as? BatchTopKArchitecture { extra.append(("threshold", Self.number(batchTopK.threshold))) }

@@ -243,7 +243,7 @@ struct CheckCommandTests {
     let json = directory.appendingPathComponent("check.json").path
     let report = directory.appendingPathComponent("check.md").path
     let result = try LabExecutable.run(["check", "--data", x, "--dictionary", d, "--bias", b, "--lambda", "0.05", "--signed",
-                                          "--json-out", json, "--report", report])
+                                          "--json-out", json, "--report", report, "--full"])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("\"signed\":true") && result.stdout.contains("\"verdict\":\"descent-found\""))
     let record = try Self.json(json)

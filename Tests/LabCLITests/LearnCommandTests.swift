@@ -33,12 +33,20 @@ struct LearnCommandTests {
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
   }
 
-  @Test("Every method exits 0 and writes dictionary (K × m), codes (N × K) and a summary with history, KKT and termination",
+  /// A run with a user budget exits 0 when certified and 1, with a note on standard error, when not.
+  static func expectBudgetStatus(_ run: LabExecutable.Run) throws {
+    let line = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let certified = try #require(line["certified"] as? Bool)
+    #expect(run.status == (certified ? 0 : 1), "stderr: \(run.stderr)")
+    #expect(certified || run.stderr.contains("lab learn: not certified: the --epochs budget stopped the run first"), "stderr: \(run.stderr)")
+  }
+
+  @Test("Every method writes dictionary (K × m), codes (N × K) and a summary with history, KKT, termination and the certificate",
         arguments: ["online", "block", "mod"])
   func learns(method: String) throws {
     let directory = try Self.fixture()
     let run = try Self.learn(directory, out: "fit", ["--method", method, "--epochs", "5"])
-    #expect(run.status == 0, "stderr: \(run.stderr)")
+    try Self.expectBudgetStatus(run)
     let line = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     #expect(line["termination"] is String)
     let fit = directory.appendingPathComponent("fit")
@@ -54,6 +62,20 @@ struct LearnCommandTests {
     #expect(kkt["K1"] != nil && kkt["K2"] != nil && kkt["maximum"] != nil)
     #expect(["converged", "stalled", "iteration-limit", "time-limit"].contains(summary["termination"] as? String ?? ""))
     #expect(summary["method"] as? String == method && summary["bias"] as? Bool == false)
+  }
+
+  @Test("Without a budget the online learner ends certified (block polishing): exit 0, certified true, verdict stationary; --epochs 1 stops it first: exit 1, a note on standard error, the result written")
+  func certifiedByDefault() throws {
+    let directory = try Self.fixture()
+    let run = try Self.learn(directory, out: "fit", ["--bias"])
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    let summary = try Self.summary(directory, "fit")
+    #expect(summary["certified"] as? Bool == true && summary["verdict"] as? String == "stationary", "\(summary["kktRelative"] ?? "?")")
+    #expect(try #require(summary["kktRelative"] as? Double) <= 1e-6 && summary["polishing"] is [String: Any])
+    let stopped = try Self.learn(directory, out: "short", ["--bias", "--epochs", "1"])
+    #expect(stopped.status == 1 && stopped.stderr.contains("lab learn: not certified: the --epochs budget stopped the run first"),
+            "status \(stopped.status), stderr: \(stopped.stderr)")
+    #expect(try Self.summary(directory, "short")["certified"] as? Bool == false)
   }
 
   @Test("With --bias the full-batch learner writes bias.npy and reaches KKT (K1)–(K3) below 1e-6")
@@ -74,7 +96,7 @@ struct LearnCommandTests {
     let directory = try Self.fixture()
     for (out, extra) in [("a", ["--threads", "1"]), ("b", ["--threads", "2"]), ("c", ["--threads", "1", "--seed", "7"])] {
       let run = try Self.learn(directory, out: out, ["--method", "online", "--epochs", "3"] + extra)
-      #expect(run.status == 0, "stderr: \(run.stderr)")
+      try Self.expectBudgetStatus(run)
     }
     let bytes = { (out: String) in try Data(contentsOf: directory.appendingPathComponent(out).appendingPathComponent("dictionary.npy")) }
     #expect(try bytes("a") == bytes("b"))
@@ -84,11 +106,11 @@ struct LearnCommandTests {
   @Test("--init continues from a saved fit: its history starts at the saved state's loss and never ends above it")
   func continues() throws {
     let directory = try Self.fixture()
-    #expect(try Self.learn(directory, out: "first", ["--method", "block", "--epochs", "3"]).status == 0)
+    try Self.expectBudgetStatus(try Self.learn(directory, out: "first", ["--method", "block", "--epochs", "3"]))
     let saved = try #require(try Self.summary(directory, "first")["objective"] as? Double)
     let run = try Self.learn(directory, out: "second", ["--method", "block", "--epochs", "3",
                                                         "--init", directory.appendingPathComponent("first").path])
-    #expect(run.status == 0, "stderr: \(run.stderr)")
+    try Self.expectBudgetStatus(run)
     let summary = try Self.summary(directory, "second")
     let history = try #require(summary["objectiveHistory"] as? [Double])
     let objective = try #require(summary["objective"] as? Double)

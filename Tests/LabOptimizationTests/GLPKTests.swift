@@ -47,6 +47,14 @@ import Testing
     #expect(!LPVerifier.verify(program, simplex).verified, "the fixture no longer fails the simplex check")
     let result = try GLPK.solveVerified(program)
     #expect(result.verification.verified && result.solution.method == .exact && result.solution.status == .optimal)
+    #expect(result.exactRetry == .verified)
+  }
+
+  @Test("An exact retry that runs out of its time budget counts as unverified and keeps the simplex answer")
+  func exactRetryOutOfTime() throws {
+    let program = Self.borderlineCoding()
+    let result = try GLPK.solveVerified(program, exactRetrySeconds: 0)
+    #expect(result.exactRetry == .outOfTime && !result.verification.verified && result.solution.method == .simplex)
   }
 
   @Test("GLPK reports its version")

@@ -13,7 +13,8 @@ enum StateAssessment {
     let lpK = try KKTLinearProgram.solve(problem)
     let lpR = try ReconstructionPreservingProgram.solve(problem, weight: problem.lambda)
     let epsilon = verdictTolerance * scale
-    let verdict = Verdict.decide([lpK, lpR], scale: scale, relativeTolerance: verdictTolerance)
+    let verdict = Verdict.decide(lpK: Verdict.Evidence(lpK), lpR: Verdict.Evidence(lpR), scale: scale,
+                                  relativeTolerance: verdictTolerance).verdict
     func steps(_ test: LPTestResult) -> SelfVerification? {
       guard test.isTrusted, test.value < -epsilon, let direction = test.direction else { return nil }
       return SelfVerification.measure(problem, along: direction, predictedSlope: test.value)

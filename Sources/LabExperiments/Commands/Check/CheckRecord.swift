@@ -16,9 +16,13 @@ public struct CheckRecord: Encodable, Sendable {
     public var precision: NumPyArray.ElementType
     /// Whether the atoms were rescaled to unit norm (`--normalize`).
     public var normalized: Bool
+    /// With `--sae`: which objective the SAE is checked against and where λ came from (THEORY §9).
+    public var objective: String?
 
     /// Records the input paths and how they were read.
-    public init(data: String, dictionary: String, bias: String?, codes: String?, precision: NumPyArray.ElementType, normalized: Bool) {
+    public init(data: String, dictionary: String, bias: String?, codes: String?, precision: NumPyArray.ElementType, normalized: Bool,
+                objective: String? = nil) {
+      self.objective = objective
       self.data = data
       self.dictionary = dictionary
       self.bias = bias
@@ -84,30 +88,47 @@ public struct CheckRecord: Encodable, Sendable {
                        failingPairs: PairCondition.all(in: problem, activityThreshold: tau).filter { !$0.pass }.count, loss: problem.loss)
   }
 
-  /// Runs every check on the loaded inputs (and, for given codes, the verdict at τ_z = 10⁻⁶·max z);
-  /// a candidate too large for the dense codes is checked in streaming passes. Also returns the
-  /// candidate with its codes when they were held in memory (the figures need them).
+  /// What `lab check` computed: the record, the candidate with its codes when they were held in
+  /// memory (the figures need them), and the confirmed descent step when there is one (`--save-move`).
+  public struct Outcome: Sendable {
+    /// The record.
+    public var record: CheckRecord
+    /// The candidate, `nil` in streaming mode.
+    public var problem: SparseCodingProblem?
+    /// The candidate moved by the confirmed descent step.
+    public var move: SparseCodingProblem?
+  }
+
+  /// Runs the checks on the loaded inputs in the order of `plan` (and, for given codes, the verdict
+  /// at τ_z = 10⁻⁶·max z); a candidate too large for the dense codes, or any candidate when
+  /// `streaming` is set, is checked in streaming passes.
   public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double, threads: Int = 1,
-                         versions: [String: String]) throws -> (record: CheckRecord, problem: SparseCodingProblem?) {
+                         versions: [String: String], plan: CheckPlan = CheckPlan(), streaming: Bool = false,
+                         progress: (String) -> Void = { _ in }) throws -> Outcome {
     let tolerance = inputs.precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
-    if inputs.streams {
+    if inputs.streams || (streaming && inputs.givenCodes == nil && inputs.constraint == .nonnegative) {
+      progress("streaming passes over N = \(inputs.samples.rows) points (K = \(inputs.dictionary.rows))")
       let assessment = StationarityAssessment.assessStreaming(samples: inputs.samples, dictionary: inputs.dictionary, bias: inputs.bias,
                                                               lambda: inputs.lambda, activityThreshold: tau, relativeTolerance: tolerance,
                                                               threads: threads)
-      return (CheckRecord(assessment: assessment, inputs: paths, codes: "exact-lasso", thresholdSensitivity: nil, versions: versions,
-                          encoderCodes: nil), nil)
+      return Outcome(record: CheckRecord(assessment: assessment, inputs: paths, codes: "exact-lasso", thresholdSensitivity: nil,
+                                         versions: versions, encoderCodes: nil), problem: nil, move: nil)
     }
+    progress(inputs.codesGiven ? "reading the given codes" : "exact lasso codes (N = \(inputs.samples.rows), K = \(inputs.dictionary.rows))")
     let problem = inputs.problem()
-    let assessment = try StationarityAssessment.assess(problem, activityThreshold: tau, relativeTolerance: tolerance)
+    let (assessment, move) = try StationarityAssessment.assessWithMove(problem, activityThreshold: tau, relativeTolerance: tolerance, plan: plan,
+                                                                       progress: progress)
     var sensitivity: ThresholdSensitivity?
     let largest = problem.codes.storage.map(abs).max() ?? 0
     if inputs.codesGiven, largest > 0 {
       let second = 1e-6 * largest
-      let other = try StationarityAssessment.firstOrder(problem, activityThreshold: second, relativeTolerance: tolerance)
+      progress("the verdict at τ_z = 10⁻⁶·max z")
+      let other = try StationarityAssessment.firstOrder(problem, activityThreshold: second, relativeTolerance: tolerance, plan: plan)
       sensitivity = ThresholdSensitivity(activityThreshold: second, verdict: other.verdict, lpK: other.lpKValue,
                                          lpR: other.lpR.flatMap { $0.value.isFinite ? $0.value : nil }, codeViolation: other.residuals.codes)
     }
-    return (CheckRecord(assessment: assessment, inputs: paths, codes: inputs.codesGiven ? "given" : "exact-lasso",
-                        thresholdSensitivity: sensitivity, versions: versions, encoderCodes: nil), problem)
+    return Outcome(record: CheckRecord(assessment: assessment, inputs: paths, codes: inputs.codesGiven ? "given" : "exact-lasso",
+                                       thresholdSensitivity: sensitivity, versions: versions, encoderCodes: nil),
+                   problem: problem, move: move)
   }
 }

@@ -11,7 +11,7 @@ public enum CheckReport {
     var out = "# Stationarity check of `\(record.inputs.dictionary)` on `\(record.inputs.data)`\n\n"
     out += "_Written by `lab check`; every figure below was measured in this run._\n\n"
     out += "## Verdict: **\(a.verdict.rawValue)**\n\n"
-    out += "THEORY §5.1: descent-found iff min(LP-K, LP-R) < −ε with ε = \(Figures.format(a.relativeTolerance))·λΣz = \(Figures.format(a.relativeTolerance * a.scale)); inconclusive if an LP answer fails the independent verification. A stationary verdict is first-order: it does not rule out dead atoms (see the new-atom test).\n\n"
+    out += "THEORY §5.1: descent-found iff some verified LP (LP-K or LP-R) is < −ε with ε = \(Figures.format(a.relativeTolerance))·λΣz = \(Figures.format(a.relativeTolerance * a.scale)); stationary iff LP-K and LP-R are both verified and ≥ −ε; inconclusive otherwise. A stationary verdict is first-order: it does not rule out dead atoms (see the new-atom test).\n\n"
     var table = MarkdownTable("", "check", "claim", "measured", "threshold")
     for result in results(record) {
       let mark = result.status == .pass ? "✓" : (result.status == .fail ? "✗" : "?")
@@ -25,7 +25,7 @@ public enum CheckReport {
     setup.add("dictionary D", "`\(record.inputs.dictionary)` (K = \(a.atoms))\(record.inputs.normalized ? ", rows rescaled to unit norm" : "")")
     setup.add("bias b", record.inputs.bias.map { "`\($0)` (free bias)" } ?? "none (problem without bias)")
     setup.add("codes Z", (record.inputs.codes.map { "`\($0)` (as given)" } ?? "exact active-set lasso codes") + (a.signed ? "; signed (P±_λ, THEORY §4.6)" : ""))
-    setup.add("λ", Figures.format(a.lambda))
+    setup.add("λ", Figures.format(a.lambda) + (record.inputs.objective.map { " — \($0)" } ?? ""))
     setup.add("activity threshold τ_z", Figures.format(a.activityThreshold))
     setup.add("input precision", "\(record.inputs.precision.rawValue) (ε = \(Figures.format(a.relativeTolerance))·scale)")
     setup.add("versions", record.versions.keys.sorted().map { "\($0) \(record.versions[$0]!)" }.joined(separator: "; "))
@@ -36,7 +36,7 @@ public enum CheckReport {
     lps.add("L_λ (summed over points)", Figures.format(a.loss, digits: 10))
     lps.add("scale λΣz", Figures.format(a.scale, digits: 6))
     lps.add("KKT (K1) codes / (K2) atoms / (K3) bias", "\(Figures.format(a.kkt.codeViolation, digits: 3)) / \(Figures.format(a.kkt.atomGradient, digits: 3)) / \(Figures.format(a.kkt.biasGradient, digits: 3))")
-    lps.add("LP-K closed form (§5.2)", Figures.format(a.lpK.closedForm, digits: 8))
+    lps.add("LP-K closed form (§5.2)", "\(Figures.format(a.lpK.closedForm, digits: 8)) (answer checked by the verifier: \(a.lpK.solver == .closedForm && a.lpK.verified ? "verified" : "not verified"))")
     lps.add("LP-K by GLPK", lpText(a.lpK.glpk))
     lps.add("LP-R (§5.3, ω = λ)", lpText(a.lpR))
     lps.add("CERT (§5.4)", lpText(a.cert.glpk))
@@ -72,12 +72,11 @@ public enum CheckReport {
       var stars = MarkdownTable("receiver j", "donors S", "STAR LP value", "verified", "pass")
       for star in a.stars { stars.add(String(star.receiver), star.donors.map(String.init).joined(separator: ", "), Figures.format(star.value, digits: 6), star.verified ? "yes" : "no", star.pass ? "✓" : "✗") }
       out += stars.text + "\n"
-      let chosen = a.stars.first { !$0.pass } ?? a.stars[0]
-      let donors = (chosen.donors[0], chosen.donors[1])
-      if let problem, !a.signed, let two = try? StarProgram.solve(problem, receiver: chosen.receiver, donors: [donors.0, donors.1], activityThreshold: a.activityThreshold) {
-        let name = "\(stem)-star-\(chosen.receiver).svg"
-        figures.append((name, HullFigures.star(problem, receiver: chosen.receiver, donors: donors, passes: !two.fails, activityThreshold: a.activityThreshold)))
-        out += "The two-donor star (receiver \(chosen.receiver), donors \(donors.0) and \(donors.1)): STAR LP value \(Figures.format(two.value, digits: 6)) — \(two.fails ? "fails" : "holds").\n\n![Star figure](\(name))\n\n"
+      if let problem, let two = a.twoDonorStar, two.donors.count == 2 {
+        let donors = (two.donors[0], two.donors[1])
+        let name = "\(stem)-star-\(two.receiver).svg"
+        figures.append((name, HullFigures.star(problem, receiver: two.receiver, donors: donors, passes: !two.fails, activityThreshold: a.activityThreshold)))
+        out += "The two-donor star (receiver \(two.receiver), donors \(donors.0) and \(donors.1)): STAR LP value \(Figures.format(two.value, digits: 6)) — \(two.fails ? "fails" : "holds").\n\n![Star figure](\(name))\n\n"
       }
     }
 
@@ -93,14 +92,20 @@ public enum CheckReport {
     }
     out += "## Descent direction and self-verification (§5.7)\n\n"
     if a.descent.found {
-      out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes \(a.signed ? "Z + tW" : "(Z + tW)₊"): **\(a.descent.outcome ?? "not measured")**.\n\n"
+      out += "Direction from \(a.descent.source ?? "—") with predicted slope \(Figures.format(a.descent.lpValue, digits: 6)); atoms along geodesics, b + t·δb, codes \(a.signed ? "Z + tW" : "(Z + tW)₊"): **\(a.descent.outcome ?? "not measured")**. Measured curvature ĉ = \(Figures.format(a.descent.curvature, digits: 4)), t* = 0.1|v|/|ĉ| = \(Figures.format(a.descent.largestAccurateStep, digits: 4)) (§5.7 step 4: measurable iff |v|·t* > 10⁴·u·L(0)).\n\n"
       var steps = MarkdownTable("t", "ΔL(t)", "ΔL/t", "ΔL/t re-optimised", "LP value")
       for step in a.descent.steps {
         steps.add(Figures.format(step.t), Figures.format(step.lossChange, digits: 6), Figures.format(step.slope, digits: 6), Figures.format(step.reoptimizedSlope, digits: 6), Figures.format(a.descent.lpValue, digits: 6))
       }
       out += steps.text + "\n"
-    } else {
+    } else if a.verdict == .stationary {
       out += "No descent direction beyond ε, so there is nothing to apply.\n\n"
+    } else {
+      out += "No verified LP shows a descent beyond ε, and the verdict is undecided: \(a.undecided ?? "an LP could not be verified"). Nothing is applied.\n\n"
+    }
+    out += "## Next step\n\n**\(a.nextStep.action.rawValue)**: \(a.nextStep.text)\n\n"
+    if !a.skipped.isEmpty {
+      out += "Not run: " + a.skipped.map { "\($0.part) — \($0.reason)" }.joined(separator: "; ") + ". The verdict follows THEORY §5.1 from what ran.\n\n"
     }
 
     out += "## Residual relations and the new-atom test\n\n"
@@ -121,6 +126,10 @@ public enum CheckReport {
     return (out, figures)
   }
 
+  /// The wide bound's allowed excess: 10⁻⁹ for float64 inputs, 10⁻⁷ for float32 ones (10⁻² of the
+  /// verdict's relative ε), whose rounding alone gave an excess of 1.97e-9.
+  static func wideBoundTolerance(relativeTolerance: Double) -> Double { 1e-2 * relativeTolerance }
+
   /// Rows of the pair table printed in the report (all pairs are in the JSON).
   static let maximumPairRows = 200
 
@@ -129,7 +138,7 @@ public enum CheckReport {
     let a = record.assessment
     var results: [CheckResult] = []
     let lpValues = "LP-K \(Figures.format(a.lpK.value, digits: 6)), LP-R \(Figures.format(a.lpR.value, digits: 6)), scale \(Figures.format(a.scale, digits: 6))"
-    results.append(CheckResult(id: "first-order/verdict", claim: "§5.1: no first-order descent direction (LP-K and LP-R ≥ −ε)",
+    results.append(CheckResult(id: "first-order/verdict", claim: "§5.1: no first-order descent direction (LP-K and LP-R verified and ≥ −ε)",
                                measured: "\(lpValues) → \(a.verdict.rawValue)", threshold: "≥ −\(Figures.format(a.relativeTolerance))·scale",
                                status: a.verdict == .inconclusive ? .inconclusive : (a.verdict == .stationary ? .pass : .fail)))
     let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
@@ -148,7 +157,7 @@ public enum CheckReport {
     }
     if a.descent.found, let outcome = a.descent.outcome {
       results.append(CheckResult(id: "descent/self-verification", claim: "§5.7: the descent direction lowers L_λ for finite steps, ΔL/t → the LP value",
-                                 measured: "LP \(Figures.format(a.descent.lpValue, digits: 5)); ΔL/t " + zip(a.descent.steps, a.descent.measuredSlopes).map { "t=\(Figures.format($0.0.t)): \(Figures.format($0.1, digits: 5))" }.joined(separator: ", ") + " (\(outcome))",
+                                 measured: "LP \(Figures.format(a.descent.lpValue, digits: 5)); ΔL/t " + zip(SelfVerification.standardSteps, a.descent.measuredSlopes).map { "t=\(Figures.format($0.0)): \(Figures.format($0.1, digits: 5))" }.joined(separator: ", ") + " (\(outcome))",
                                  threshold: "confirmed (or too small to measure)", status: outcome == "failed" ? .fail : .pass))
     }
     if !a.starMoves.isEmpty {
@@ -172,9 +181,10 @@ public enum CheckReport {
     let mopUp = a.residualRelations.mopUp.compactMap { $0 }.max() ?? 0
     results.append(CheckResult(id: "residuals/mop-up", claim: "Prop. 6.5 (R1): Σ_n z_nk r_n = λZ_k d_k for every used atom",
                                measured: "max relative gap \(Figures.format(mopUp, digits: 3))", threshold: "< 10⁻⁵", holds: mopUp < 1e-5))
+    let wideTolerance = wideBoundTolerance(relativeTolerance: a.relativeTolerance)
     results.append(CheckResult(id: "residuals/wide-bound", claim: "Thm 8.3: ‖x̂_n − b‖ ≤ (‖x_n − b‖ − λ)₊ at optimal codes",
-                               measured: "max excess \(Figures.format(a.residualRelations.wideBoundExcess, digits: 3))", threshold: "≤ 10⁻⁹",
-                               holds: a.residualRelations.wideBoundExcess <= 1e-9))
+                               measured: "max excess \(Figures.format(a.residualRelations.wideBoundExcess, digits: 3))",
+                               threshold: "≤ \(Figures.format(wideTolerance))", holds: a.residualRelations.wideBoundExcess <= wideTolerance))
     results.append(CheckResult(id: "global/new-atom", claim: "Prop. 6.7: no new atom lowers the loss (max_n ‖r_n‖ ≤ λ)",
                                measured: "max ‖r_n‖ = \(Figures.format(a.newAtom.maxResidualNorm, digits: 6))" + (a.newAtom.lossWithNewAtom.map { "; adding r_n/‖r_n‖: L_λ \(Figures.format(a.newAtom.loss, digits: 8)) → \(Figures.format($0, digits: 8))" } ?? ""),
                                threshold: "≤ λ = \(Figures.format(a.lambda))", holds: !a.newAtom.improves))
@@ -194,6 +204,6 @@ public enum CheckReport {
 
   private static func lpText(_ report: StationarityAssessment.LPReport) -> String {
     if let reason = report.skipped { return "not run: \(reason)" }
-    return "\(Figures.format(report.value, digits: 8)) (\(report.status), verified: \(report.verified ? "yes" : "no"), duality gap \(Figures.format(report.dualityGap, digits: 2)); \(report.columns) columns, \(report.rows) rows)"
+    return "\(Figures.format(report.value, digits: 8)) (\(report.status), verified: \(report.verified ? "yes" : "no"), duality gap \(Figures.format(report.dualityGap, digits: 2)); \(report.columns) columns, \(report.rows) rows)" + (report.failure.map { " — \($0)" } ?? "")
   }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import LabChecks
+import LabFormats
+import LabSolvers
+
+/// Whether a `lab learn` result is certified: KKT residuals (K1–K3) at most 10⁻⁶·scale (scale = λΣz,
+/// THEORY §5.1) and the §5.1 verdict stationary. Without a user budget an uncertified result is
+/// polished by exact block minimisation first; with one (`--epochs`, `--time-limit`), the budget
+/// bounds the whole run.
+struct LearnCertification {
+  /// The relative KKT tolerance of a certified result.
+  static let kktTolerance = 1e-6
+  /// The relative KKT residual polishing aims for: below ``kktTolerance`` by this factor, because a
+  /// residual just under 10⁻⁶·λΣz can still leave an LP-K descent beyond ε = 10⁻⁷·λΣz.
+  static let polishingMargin = 1e-3
+
+  /// Whether the result is certified.
+  var certified: Bool
+  /// The §5.1 verdict at the final exact codes.
+  var verdict: Verdict
+  /// max(K1, K2, K3) / scale.
+  var kktRelative: Double
+  /// Why the result is not certified, for standard error; `nil` when it is.
+  var reason: String?
+  /// The polishing run (iterations, seconds, termination), when one ran.
+  var polishing: [String: Any]?
+
+  /// Polishes `result` when allowed and needed, then measures the certificate.
+  ///
+  /// - `epochsGiven`: the user fixed the epochs, so no polishing is added.
+  /// - `timeLimit`: the user's limit in seconds and `elapsed` so far; polishing gets what remains.
+  static func certify(_ result: inout LearningResult, precision: NumPyArray.ElementType, epochsGiven: Bool, timeLimit: Double?,
+                      elapsed: Double) throws -> LearnCertification {
+    var polishing: [String: Any]?
+    let remaining = timeLimit.map { $0 - elapsed }
+    if relativeKKT(result) > kktTolerance, !epochsGiven, remaining.map({ $0 > 0 }) ?? true {
+      let started = Date()
+      let scale = Self.scale(result.problem)
+      result = BlockPolishing.polish(result, kktTolerance: polishingMargin * kktTolerance * scale, timeLimit: remaining)
+      polishing = ["iterations": result.iterations, "seconds": Date().timeIntervalSince(started), "termination": result.termination.rawValue]
+    }
+    let relative = relativeKKT(result)
+    let tolerance = precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
+    let first = try StationarityAssessment.firstOrder(result.problem, relativeTolerance: tolerance)
+    var reasons: [String] = []
+    if !(relative <= kktTolerance) { reasons.append("the KKT residual is \(relative)·λΣz, above \(kktTolerance)") }
+    if first.verdict != .stationary { reasons.append("the verdict is \(first.verdict.rawValue)" + (first.decision.undecided.map { " (\($0))" } ?? "")) }
+    if !reasons.isEmpty {
+      let budget = epochsGiven ? "the --epochs budget" : (timeLimit != nil ? "the --time-limit budget" : "the polishing's iteration limit")
+      reasons[0] = "\(budget) stopped the run first: " + reasons[0]
+    }
+    return LearnCertification(certified: reasons.isEmpty, verdict: first.verdict, kktRelative: relative,
+                              reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "), polishing: polishing)
+  }
+
+  /// λΣz, or L_λ when Σz = 0 (THEORY §5.1).
+  static func scale(_ problem: SparseCodingProblem) -> Double {
+    Verdict.scale(lambda: problem.lambda, codeTotal: problem.codeMass, loss: problem.loss)
+  }
+
+  /// max(K1, K2, K3) / scale.
+  static func relativeKKT(_ result: LearningResult) -> Double { result.kkt.maximum / scale(result.problem) }
+
+  /// The summary's fields.
+  var fields: [String: Any] {
+    ["certified": certified, "verdict": verdict.rawValue, "kktRelative": kktRelative, "polishing": polishing ?? NSNull()]
+  }
+}
