@@ -33,18 +33,27 @@ public struct ArchitectureOptions: Equatable, Sendable {
     self.prefixes = prefixes
   }
 
-  /// The options that were given, by their `lab train` names.
-  var given: [String] {
-    [("l1", l1 != nil), ("k", k != nil), ("alpha", alpha != nil), ("noise-sigma", noiseSigma != nil), ("hidden-layers", hiddenLayers != nil),
-     ("decoder-layers", decoderLayers != nil), ("input-scale", inputScale != nil), ("weight-decay", weightDecay != nil),
-     ("prefixes", prefixes != nil)]
-      .filter(\.1).map(\.0)
+  /// The parameters that were given, by name, with their values.
+  var given: [(name: String, value: Any)] {
+    let all: [(String, Any?)] = [("l1", l1), ("k", k), ("alpha", alpha), ("noiseSigma", noiseSigma), ("hiddenLayers", hiddenLayers),
+                                 ("decoderLayers", decoderLayers), ("inputScale", inputScale), ("weightDecay", weightDecay),
+                                 ("prefixes", prefixes)]
+    return all.compactMap { name, value in value.map { (name, $0) } }
   }
 
-  /// A refusal of the first given option not in `allowed`, or nil.
+  /// A refusal of the first given parameter not in `allowed`, or nil.
   func refuseAllBut(_ allowed: [String], kind: String) -> TrainingError? {
-    guard let extra = given.first(where: { !allowed.contains($0) }) else { return nil }
-    return TrainingError("'--\(extra)' does not apply to \(kind); it takes \(allowed.map { "'--\($0)'" }.joined(separator: ", "))")
+    guard let extra = given.first(where: { !allowed.contains($0.name) }) else { return nil }
+    return .parameter(extra.name, of: Self.owner, mustBe: "unset for \(kind), which takes \(allowed.map { "'\($0)'" }.joined(separator: ", "))",
+                      got: extra.value)
+  }
+
+  /// The name errors give as the parameters' owner.
+  static let owner = "ArchitectureRegistry"
+
+  /// The error for a parameter `kind` needs and did not get.
+  static func missing(_ name: String, for kind: String) -> TrainingError {
+    .parameter(name, of: owner, mustBe: "given for \(kind)", got: "nothing")
   }
 }
 
@@ -76,10 +85,10 @@ public enum ArchitectureRegistry {
   /// The deep SAE from its options: `k` (1…`width`), `hiddenLayers` (default [m]; the last width
   /// must be m), `decoderLayers` (default none), `inputScale` (default 1), `weightDecay` (default 5e−4).
   public static func makeDeep(options: ArchitectureOptions, inputDimension m: Int, width: Int) -> Result<DeepSAEArchitecture, TrainingError> {
-    if let error = options.refuseAllBut(["k", "hidden-layers", "decoder-layers", "input-scale", "weight-decay"], kind: ArchitectureKind.deep.rawValue) {
+    if let error = options.refuseAllBut(["k", "hiddenLayers", "decoderLayers", "inputScale", "weightDecay"], kind: ArchitectureKind.deep.rawValue) {
       return .failure(error)
     }
-    guard let k = options.k else { return .failure(TrainingError("deep needs '--k K'")) }
+    guard let k = options.k else { return .failure(ArchitectureOptions.missing("k", for: ArchitectureKind.deep.rawValue)) }
     let architecture = DeepSAEArchitecture(k: k, encoderHidden: options.hiddenLayers ?? [m], decoderHidden: options.decoderLayers ?? [],
                                            inputScale: options.inputScale ?? 1, weightDecay: options.weightDecay ?? 5e-4)
     if let error = architecture.validate(inputDimension: m, width: width) { return .failure(error) }
@@ -91,14 +100,14 @@ public enum ArchitectureRegistry {
   /// needs the target `k` the same way; `relu-l1-unit` needs `l1` (≥ 0); `topk` and `batchtopk` need
   /// `k` (1…`width`); `matryoshka` needs `k` and `prefixes` (strictly increasing, below `width`); `nsae` needs `alpha` (≥ 0) and takes
   /// `noiseSigma` (≥ 0, default 1); `deep` is built by ``makeDeep(options:inputDimension:width:)``
-  /// and refused here. An option the kind does not take is refused. A failure message names the
-  /// option and its value.
+  /// and refused here. A parameter the kind does not take is refused. A failure message names the
+  /// parameter and its value (``TrainingError/parameter(_:of:mustBe:got:)``).
   public static func make(kind: ArchitectureKind, options: ArchitectureOptions, width: Int) -> Result<any SAEArchitecture, TrainingError> {
     let name = kind.rawValue
     func only(_ allowed: [String]) -> TrainingError? { options.refuseAllBut(allowed, kind: name) }
     func k() -> Result<Int, TrainingError> {
-      guard let k = options.k else { return .failure(TrainingError("\(name) needs '--k K'")) }
-      guard (1...width).contains(k) else { return .failure(TrainingError("'--k' must be in 1...\(width) (the width), got \(k)")) }
+      guard let k = options.k else { return .failure(ArchitectureOptions.missing("k", for: name)) }
+      guard (1...width).contains(k) else { return .failure(.parameter("k", of: ArchitectureOptions.owner, mustBe: "in 1...\(width) (the width)", got: k)) }
       return .success(k)
     }
     /// The target-L0 controller of `--k K`.
@@ -107,19 +116,22 @@ public enum ArchitectureRegistry {
     case .reluL1:
       if let error = only(["l1", "k"]) { return .failure(error) }
       if options.l1 != nil && options.k != nil {
-        return .failure(TrainingError("relu-l1 takes a fixed '--l1 C' or a target L0 '--k K', not both"))
+        return .failure(.parameter("l1", of: ArchitectureOptions.owner, mustBe: "unset when a target L0 'k' is given (relu-l1 takes one of the two)",
+                                   got: options.l1!))
       }
       if options.k != nil { return controller().map { ReLUL1Architecture(controller: $0) } }
-      guard let l1 = options.l1 else { return .failure(TrainingError("relu-l1 needs '--l1 C' or a target L0 '--k K'")) }
-      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
+      guard let l1 = options.l1 else {
+        return .failure(.parameter("l1", of: ArchitectureOptions.owner, mustBe: "given for relu-l1 unless a target L0 'k' is", got: "nothing"))
+      }
+      guard l1.isFinite && l1 >= 0 else { return .failure(.parameter("l1", of: ArchitectureOptions.owner, mustBe: "a finite number >= 0", got: l1)) }
       return .success(ReLUL1Architecture(l1Coefficient: l1))
     case .jumpReLU:
       if let error = only(["k"]) { return .failure(error) }
       return controller().map { JumpReLUTrainingArchitecture(width: width, coefficient: $0.coefficient, controller: $0) }
     case .reluL1Unit:
       if let error = only(["l1"]) { return .failure(error) }
-      guard let l1 = options.l1 else { return .failure(TrainingError("\(name) needs '--l1 C'")) }
-      guard l1.isFinite && l1 >= 0 else { return .failure(TrainingError("'--l1' must be finite and >= 0, got \(l1)")) }
+      guard let l1 = options.l1 else { return .failure(ArchitectureOptions.missing("l1", for: name)) }
+      guard l1.isFinite && l1 >= 0 else { return .failure(.parameter("l1", of: ArchitectureOptions.owner, mustBe: "a finite number >= 0", got: l1)) }
       return .success(UnitNormReLUL1Architecture(l1Coefficient: l1))
     case .topK:
       if let error = only(["k"]) { return .failure(error) }
@@ -130,21 +142,25 @@ public enum ArchitectureRegistry {
     case .matryoshka:
       if let error = only(["k", "prefixes"]) { return .failure(error) }
       guard let prefixes = options.prefixes, !prefixes.isEmpty else {
-        return .failure(TrainingError("matryoshka needs '--prefixes a,b,...' (the inner widths; the full width is implied)"))
+        return .failure(.parameter("prefixes", of: ArchitectureOptions.owner, mustBe: "given for matryoshka (the inner widths; the full width is implied)",
+                                   got: "nothing"))
       }
       guard prefixes[0] >= 1, zip(prefixes, prefixes.dropFirst()).allSatisfy({ $0 < $1 }), prefixes.last! < width else {
-        return .failure(TrainingError("'--prefixes' must be strictly increasing widths in 1...\(width - 1) (below the width), got \(prefixes.map(String.init).joined(separator: ","))"))
+        return .failure(.parameter("prefixes", of: ArchitectureOptions.owner, mustBe: "strictly increasing widths in 1...\(width - 1) (below the width)",
+                                   got: prefixes.map(String.init).joined(separator: ",")))
       }
       return k().map { MatryoshkaBatchTopKArchitecture(k: $0, prefixes: prefixes) }
     case .matchingPursuit:
       if let error = only(["k"]) { return .failure(error) }
       return k().map { MatchingPursuitArchitecture(maxIterations: $0) }
     case .nsae:
-      if let error = only(["alpha", "noise-sigma"]) { return .failure(error) }
-      guard let alpha = options.alpha else { return .failure(TrainingError("nsae needs '--alpha A'")) }
-      guard alpha.isFinite && alpha >= 0 else { return .failure(TrainingError("'--alpha' must be finite and >= 0, got \(alpha)")) }
+      if let error = only(["alpha", "noiseSigma"]) { return .failure(error) }
+      guard let alpha = options.alpha else { return .failure(ArchitectureOptions.missing("alpha", for: name)) }
+      guard alpha.isFinite && alpha >= 0 else { return .failure(.parameter("alpha", of: ArchitectureOptions.owner, mustBe: "a finite number >= 0", got: alpha)) }
       let sigma = options.noiseSigma ?? 1
-      guard sigma.isFinite && sigma >= 0 else { return .failure(TrainingError("'--noise-sigma' must be finite and >= 0, got \(sigma)")) }
+      guard sigma.isFinite && sigma >= 0 else {
+        return .failure(.parameter("noiseSigma", of: ArchitectureOptions.owner, mustBe: "a finite number >= 0", got: sigma))
+      }
       return .success(NormalizedSAEArchitecture(alpha: alpha, noiseSigma: sigma))
     case .deep:
       return .failure(TrainingError("deep is built with its input dimension (ArchitectureRegistry.makeDeep)"))

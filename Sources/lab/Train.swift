@@ -178,7 +178,7 @@ struct Train: ParsableCommand {
     if !deep {
       switch ArchitectureRegistry.make(kind: arch, options: options, width: width) {
       case .success(let a): architecture = a
-      case .failure(let error): throw BadInput.fail(error.description)
+      case .failure(let error): throw BadInput.fail(Self.flags.rewrite(error))
       }
     }
     let x: Matrix<Float>

@@ -7,6 +7,6 @@ extension Train {
     "decoderHidden": "--decoder-layers", "inputScale": "--input-scale", "weightDecay": "--weight-decay",
     // ArchitectureOptions' fields, for the architecture registry's errors in the same format.
     "l1": "--l1", "alpha": "--alpha", "noiseSigma": "--noise-sigma", "hiddenLayers": "--hidden-layers",
-    "decoderLayers": "--decoder-layers",
+    "decoderLayers": "--decoder-layers", "prefixes": "--prefixes",
   ]
 }

@@ -62,4 +62,26 @@ struct FlagNamesTests {
     #expect(Encode.flags.rewrite("The 'activeCount' parameter of SparseEncoder must be in 1...6 (the atom count). Got 9 instead.")
       == "'--k' must be in 1...6 (the atom count). Got 9 instead.")
   }
+
+  /// Invalid architecture options, each with the option the error must name and the kind.
+  static let invalidArchitectures: [(kind: ArchitectureKind, options: ArchitectureOptions, option: String)] = [
+    (.topK, ArchitectureOptions(), "--k"), (.topK, ArchitectureOptions(k: 99), "--k"), (.nsae, ArchitectureOptions(k: 3), "--k"),
+    (.nsae, ArchitectureOptions(alpha: 1, noiseSigma: -1), "--noise-sigma"), (.reluL1, ArchitectureOptions(l1: 1, k: 2), "--l1"),
+    (.reluL1Unit, ArchitectureOptions(l1: -.infinity), "--l1"), (.matryoshka, ArchitectureOptions(k: 2, prefixes: [4, 3]), "--prefixes"),
+  ]
+
+  @Test("Every architecture error names the parameter in the library's format, and lab train names its options instead",
+        arguments: invalidArchitectures.indices)
+  func architectureParameters(_ index: Int) throws {
+    let (kind, options, option) = Self.invalidArchitectures[index]
+    guard case .failure(let error) = ArchitectureRegistry.make(kind: kind, options: options, width: 8) else {
+      Issue.record("\(kind) accepted \(options)")
+      return
+    }
+    #expect("\(error)".hasPrefix("The '") && "\(error)".contains(" parameter of ArchitectureRegistry must be "), "\(error)")
+    #expect(!"\(error)".contains("'--"), "a library error names no option: \(error)")
+    let shown = Train.flags.rewrite(error)
+    #expect(shown.hasPrefix("'\(option)' must be "), "\(shown)")
+    #expect(!shown.contains("parameter of"), "\(shown)")
+  }
 }

@@ -49,7 +49,7 @@ struct StarMoveTests {
     return SparseCodingProblem(samples: z, dictionary: .identity(3), bias: [0, 0, 0], codes: z, lambda: 1)
   }
 
-  @Test("Prediction 14: every pair passes, the star (receiver 3, donors 1 and 2) fails with value 40, LIN finds descent, and the exact move has slope → −40")
+  @Test("Prediction 14: every pair passes, the star (receiver 2, donors 0 and 1, counted from 0) fails with value 40, LIN finds descent, and the exact move has slope → −40")
   func starStrongerThanPairs() throws {
     let problem = Self.fiveTypeCandidate()
     for j in 0..<3 {

@@ -16,10 +16,14 @@ struct FlagNames: ExpressibleByDictionaryLiteral {
     rewrite("\(error)")
   }
 
-  /// `message` with every mapped parameter named by its option.
+  /// `message` with every mapped parameter named by its option: the message's subject, and the
+  /// parameters its requirement quotes ("… which takes 'l1', 'k'"). Text outside that format is left as it is.
   func rewrite(_ message: String) -> String {
-    message.replacing(#/The '(\w+)' parameter of [\w.]+ /#) { match in
-      flags[String(match.output.1)].map { "'\($0)' " } ?? String(match.output.0)
+    guard let subject = message.firstMatch(of: #/The '(\w+)' parameter of [\w.]+ /#) else { return message }
+    let requirement = message[subject.range.upperBound...].replacing(#/'(\w+)'/#) { match in
+      flags[String(match.output.1)].map { "'\($0)'" } ?? String(match.output.0)
     }
+    let named = flags[String(subject.output.1)].map { "'\($0)' " } ?? String(subject.output.0)
+    return message[..<subject.range.lowerBound] + named + requirement
   }
 }
