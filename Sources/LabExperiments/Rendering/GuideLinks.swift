@@ -68,13 +68,18 @@ public enum GuideLinks {
     terms.filter { term in term.patterns.contains { markdown.contains($0) } }
   }
 
-  /// `markdown` with a final section linking every term it uses to the guide (unchanged when it
-  /// uses none).
-  public static func annotated(_ markdown: String) -> String {
+  /// The guide in the package this binary was built from, for reports written outside
+  /// `notebooks-md/` (`lab check --report`), found from this source file's path.
+  public static let packageGuide = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/theory-guide.md").path
+
+  /// `markdown` with a final section linking every term it uses to the guide at `guide` (unchanged
+  /// when it uses none).
+  public static func annotated(_ markdown: String, guide: String = guidePath) -> String {
     let used = terms(usedIn: markdown)
     guard !used.isEmpty else { return markdown }
-    let links = used.map { "[\($0.name)](\(guidePath)#\($0.anchor))" }.joined(separator: " · ")
+    let links = used.map { "[\($0.name)](\(guide)#\($0.anchor))" }.joined(separator: " · ")
     let body = markdown.hasSuffix("\n") ? markdown : markdown + "\n"
-    return body + "\n## Terms used\n\nDefined in the project's [guide to the theory](\(guidePath)): " + links + ".\n"
+    return body + "\n## Terms used\n\nDefined in the project's [guide to the theory](\(guide)): " + links + ".\n"
   }
 }

@@ -12,10 +12,23 @@ public enum CheckReport {
     out += "_Written by `lab check`; every figure below was measured in this run._\n\n"
     out += "## Verdict: **\(a.verdict.rawValue)**\n\n"
     out += "THEORY §5.1: descent-found iff some verified LP (LP-K or LP-R) is < −ε with ε = \(Figures.format(a.relativeTolerance))·λΣz = \(Figures.format(a.relativeTolerance * a.scale)); stationary iff LP-K and LP-R are both verified and ≥ −ε; inconclusive otherwise. A stationary verdict is first-order: it does not rule out dead atoms (see the new-atom test).\n\n"
-    var table = MarkdownTable("", "check", "claim", "measured", "threshold")
-    for result in results(record) {
-      let mark = result.status == .pass ? "✓" : (result.status == .fail ? "✗" : "?")
-      table.add(mark, "`\(result.id)`", result.claim, result.measured, result.threshold)
+    let all = results(record)
+    let diagnosis = all.filter { !selfCheckIDs.contains($0.id) }, selfChecks = all.filter { selfCheckIDs.contains($0.id) }
+    out += "### What it says about your input\n\n" + summary(record) + "\n\n"
+    var answers = MarkdownTable("holds", "condition", "claim", "measured", "threshold")
+    for result in diagnosis {
+      answers.add(result.status == .pass ? "yes" : (result.status == .fail ? "no" : "undecided"), "`\(result.id)`", result.claim,
+                  result.measured, result.threshold)
+    }
+    out += answers.text + "\n"
+    let failed = selfChecks.filter { $0.status == .fail }
+    out += "### Is the lab's own measurement sound?\n\n"
+    out += failed.isEmpty
+      ? "All \(selfChecks.count) self-checks hold: the lab's linear programs agree with their closed forms and duals, and every descent it reports lowers the loss as predicted.\n\n"
+      : "\(failed.count) of \(selfChecks.count) self-checks failed. This points to a problem in the lab, not in your input: please report it with this file.\n\n"
+    var table = MarkdownTable("", "self-check", "claim", "measured", "threshold")
+    for result in selfChecks {
+      table.add(result.status == .pass ? "✓" : (result.status == .fail ? "✗" : "?"), "`\(result.id)`", result.claim, result.measured, result.threshold)
     }
     out += table.text + "\n"
 
@@ -123,7 +136,29 @@ public enum CheckReport {
       out += "## The SAE's own codes (factorisation view, THEORY §9)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = 10⁻⁶·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs) failing pairs, L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
     }
     out += "## Reproduce\n\n```sh\n\(command)\n```\n"
-    return (out, figures)
+    return (GuideLinks.annotated(out, guide: GuideLinks.packageGuide), figures)
+  }
+
+  /// The checks that test the lab's own computation (an LP against its closed form or dual, a
+  /// descent against its measured decrease, a theorem that holds for every exact solution); the
+  /// others diagnose the input.
+  static let selfCheckIDs: Set<String> = ["first-order/lp-k-closed-form", "first-order/cert-duality", "descent/self-verification",
+                                          "within-span/star-moves", "residuals/wide-bound"]
+
+  /// The diagnosis in plain words: what the verdict and the new-atom test mean for the input.
+  static func summary(_ record: CheckRecord) -> String {
+    let a = record.assessment
+    let newAtom = a.newAtom.improves
+      ? " It is not optimal over dictionary sizes, though: adding an atom along the largest residual (‖r_n‖ = \(Figures.format(a.newAtom.maxResidualNorm)) > λ = \(Figures.format(a.lambda))) would lower the loss."
+      : " No new atom would lower the loss either."
+    switch a.verdict {
+    case .descentFound:
+      return "**Not a local optimum.** A verified linear program found a direction that lowers L_λ (rate \(Figures.format(a.descent.lpValue, digits: 5)) per unit step); the next step below applies it."
+    case .stationary:
+      return "**First-order stationary:** no small move of the atoms, bias or codes lowers L_λ." + newAtom
+    case .inconclusive:
+      return "**Undecided:** \(a.undecided ?? "an LP could not be verified"). The next step below says what to try."
+    }
   }
 
   /// The wide bound's allowed excess: 10⁻⁹ for float64 inputs, 10⁻⁷ for float32 ones (10⁻² of the
