@@ -135,11 +135,15 @@ public struct SelfVerification: Codable, Sendable, Equatable {
   /// The largest step added to the grid (radians): a longer geodesic step is no longer a small move.
   static let maximumStep = 1.0
 
-  /// §5.7 step 4: confirmed iff some t has ΔL < −10³·u·L(0) and |ΔL/t − v| ≤ 0.1|v|; otherwise
+  /// The relative error of a measured slope ΔL/t that still confirms the LP value v (§5.7 step 4),
+  /// and the curvature error that defines the largest accurate step t*.
+  public static let slopeTolerance = 0.1
+
+  /// §5.7 step 4: confirmed iff some t has ΔL < −10³·u·L(0) and |ΔL/t − v| ≤ ``slopeTolerance``·|v|; otherwise
   /// failed when the descent is measurable and unconfirmable when it is not.
   static func outcome(predicted v: Double, initial: Double, steps: [Step], measurable: Bool) -> Outcome {
     let floor = confirmationFloor(initial)
-    if steps.contains(where: { $0.lossChange < -floor && abs($0.slope - v) <= 0.1 * abs(v) }) { return .confirmed }
+    if steps.contains(where: { $0.lossChange < -floor && abs($0.slope - v) <= slopeTolerance * abs(v) }) { return .confirmed }
     return measurable ? .failed : .unconfirmable
   }
 
@@ -166,7 +170,7 @@ public struct SelfVerification: Codable, Sendable, Equatable {
       }
       let middle = ratios.count / 2
       let c = ratios.count % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2
-      let tStar = c == 0 ? Double.infinity : 0.1 * abs(v) / abs(c)
+      let tStar = c == 0 ? Double.infinity : slopeTolerance * abs(v) / abs(c)
       (estimate, largestAccurateStep) = (c, tStar)
       measurable = abs(v) * tStar > floor
     }

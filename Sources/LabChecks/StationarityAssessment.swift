@@ -94,8 +94,11 @@ public struct StationarityAssessment: Codable, Sendable {
     public var glpk: LPReport
     /// |CERT + LP-R/λ|, the duality residual.
     public var dualityResidual: Double?
-    /// Whether the residual is within 10⁻⁷·(1 + CERT) (THEORY §10 prediction 11).
+    /// Whether the residual is within ``dualityTolerance``·(1 + CERT) (THEORY §10 prediction 11).
     public var dualityHolds: Bool?
+
+    /// The relative bound of the duality residual: |CERT + LP-R/λ| ≤ this·(1 + CERT).
+    public static let dualityTolerance = 1e-7
   }
 
   /// A full star (THEORY §4.3): receiver j, donors every other used atom.
@@ -349,7 +352,7 @@ public struct StationarityAssessment: Codable, Sendable {
       var residual: Double?
       if lpR.isTrusted && cert.isTrusted { residual = abs(cert.value + lpR.value / problem.lambda) }
       certReport = CertReport(value: cert.value.isFinite ? cert.value : nil, glpk: LPReport(cert), dualityResidual: residual,
-                              dualityHolds: residual.map { $0 <= 1e-7 * (1 + abs(cert.value)) })
+                              dualityHolds: residual.map { $0 <= CertReport.dualityTolerance * (1 + abs(cert.value)) })
     } else {
       let reason = plan.reasonToSkip(.cert, settled: settled) ?? "LP-R was not run (\(first.lpRReport.skipped ?? "see lpR"))"
       certReport = CertReport(value: nil, glpk: LPReport(skipped: reason, columns: 0, rows: 0), dualityResidual: nil, dualityHolds: nil)

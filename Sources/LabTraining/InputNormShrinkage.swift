@@ -34,6 +34,10 @@ public struct InputNormShrinkage: Sendable, Equatable, Codable {
   /// `ShrinkageCalculator` leaves them out).
   public static let minimumInputNorm = ReconstructionStatistics.minimumInputNorm
 
+  /// How far above the bound a point may be, relative to max(1, ‖x − b‖), before it counts as a
+  /// violation: rounding of the reconstruction, not a failure of Theorem 8.3.
+  public static let excessTolerance = 1e-9
+
   /// Edges of `bins` bins holding about equally many of `norms` (those above ``minimumInputNorm``):
   /// the order statistics at ranks ⌊i·n/bins⌋ and the largest norm, with repeated edges merged;
   /// empty when no norm qualifies.
@@ -77,7 +81,7 @@ public struct InputNormShrinkage: Sendable, Equatable, Codable {
       let (norm, outNorm, centredNorm, centredOutNorm) = (xx.squareRoot(), hh.squareRoot(), centred.squareRoot(), centredOut.squareRoot())
       let excess = centredOutNorm - max(0, centredNorm - lambda)
       largestExcess = max(largestExcess, excess)
-      if excess > 1e-9 * max(1, centredNorm) { violations += 1 }
+      if excess > Self.excessTolerance * max(1, centredNorm) { violations += 1 }
       guard norm > minimumInputNorm, centredNorm > 0, norm >= edges[0], norm <= edges[edges.count - 1] else { continue }
       let b = min(edges.lastIndex { $0 <= norm }!, edges.count - 2)
       sums[b].samples += 1

@@ -76,11 +76,15 @@ public struct CheckRecord: Encodable, Sendable {
     try container.encodeIfPresent(encoderCodes, forKey: .encoderCodes)
   }
 
+  /// τ_z for codes an SGD-trained model gave, relative to the largest code (THEORY §5.1): such codes
+  /// are never exactly zero.
+  public static let trainedCodeThreshold = 1e-6
+
   /// The first-order checks of one view of an SAE on the codes `inputs` carry — its own (norm-scaled)
   /// encoder codes (factorisation view), or exact lasso codes when none are given — at τ_z = 10⁻⁶·max z.
   public static func encoderView(_ inputs: CheckInputs) throws -> EncoderView {
     let problem = inputs.problem()
-    let tau = 1e-6 * (problem.codes.storage.max() ?? 0)
+    let tau = trainedCodeThreshold * (problem.codes.storage.max() ?? 0)
     let first = try StationarityAssessment.firstOrder(problem, activityThreshold: tau, relativeTolerance: Verdict.float32Tolerance)
     let r = first.residuals
     return EncoderView(verdict: first.verdict, lpK: first.lpKValue, lpR: first.lpR.flatMap { $0.value.isFinite ? $0.value : nil },
@@ -121,8 +125,8 @@ public struct CheckRecord: Encodable, Sendable {
     var sensitivity: ThresholdSensitivity?
     let largest = problem.codes.storage.map(abs).max() ?? 0
     if inputs.codesGiven, largest > 0 {
-      let second = 1e-6 * largest
-      progress("the verdict at τ_z = 10⁻⁶·max z")
+      let second = trainedCodeThreshold * largest
+      progress("the verdict at τ_z = \(Threshold.number(trainedCodeThreshold))·max z")
       let other = try StationarityAssessment.firstOrder(problem, activityThreshold: second, relativeTolerance: tolerance, plan: plan)
       sensitivity = ThresholdSensitivity(activityThreshold: second, verdict: other.verdict, lpK: other.lpKValue,
                                          lpR: other.lpR.flatMap { $0.value.isFinite ? $0.value : nil }, codeViolation: other.residuals.codes)

@@ -67,7 +67,7 @@ public enum CheckReport {
     if a.pairs.isEmpty {
       out += "No ordered pair has both features used.\n\n"
     } else {
-      out += a.signed ? "Signed codes (Thm 4.7): pass iff the pair move's best first-order decrease rate of ‖Z‖₁ (the zonotope excess, in the JSON) is ≤ 10⁻⁹; no hull interval.\n\n" : "ẑ_in = 1 − z_in/z̄_i; H_{i|j} = [min, max] of ẑ_in over the points where j is silent. \(a.bias ? "With a bias, pass iff c_ij ∈ H_{i|j} (±10⁻⁹)." : "Without a bias, pass iff i fires somewhere j is silent (the ends are reported, not tested).")\n\n"
+      out += a.signed ? "Signed codes (Thm 4.7): pass iff the pair move's best first-order decrease rate of ‖Z‖₁ (the zonotope excess, in the JSON) is ≤ \(Threshold.number(StarProgram.failureTolerance)); no hull interval.\n\n" : "ẑ_in = 1 − z_in/z̄_i; H_{i|j} = [min, max] of ẑ_in over the points where j is silent. \(a.bias ? "With a bias, pass iff c_ij ∈ H_{i|j} (±\(Threshold.number(PairCondition.hullTolerance)))." : "Without a bias, pass iff i fires somewhere j is silent (the ends are reported, not tested).")\n\n"
       var pairs = MarkdownTable("donor i", "silent j", "c_ij", "H_{i|j}", "pass")
       for pair in a.pairs.prefix(maximumPairRows) {
         pairs.add(String(pair.i), String(pair.j), Figures.format(pair.cosine, digits: 6), Figures.interval(pair.hullLow, pair.hullHigh, digits: 6), pair.pass ? "✓" : "✗")
@@ -130,10 +130,10 @@ public enum CheckReport {
     if let loss = a.newAtom.lossWithNewAtom { residual.add("L_λ with r_n/‖r_n‖ added, exact codes", "\(Figures.format(a.newAtom.loss, digits: 10)) → \(Figures.format(loss, digits: 10))") }
     out += residual.text + "\n"
     if let sensitivity = record.thresholdSensitivity {
-      out += "## Sensitivity to τ_z\n\nThe codes were given, so the verdict is repeated at τ_z = 10⁻⁶·max z = \(Figures.format(sensitivity.activityThreshold)): **\(sensitivity.verdict.rawValue)** (LP-K \(Figures.format(sensitivity.lpK, digits: 6)), LP-R \(Figures.format(sensitivity.lpR, digits: 6)), K1 \(Figures.format(sensitivity.codeViolation, digits: 3))).\n\n"
+      out += "## Sensitivity to τ_z\n\nThe codes were given, so the verdict is repeated at τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z = \(Figures.format(sensitivity.activityThreshold)): **\(sensitivity.verdict.rawValue)** (LP-K \(Figures.format(sensitivity.lpK, digits: 6)), LP-R \(Figures.format(sensitivity.lpR, digits: 6)), K1 \(Figures.format(sensitivity.codeViolation, digits: 3))).\n\n"
     }
     if let view = record.encoderCodes {
-      out += "## The SAE's own codes (factorisation view, THEORY §9)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = 10⁻⁶·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs) failing pairs, L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
+      out += "## The SAE's own codes (factorisation view, THEORY §9)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs) failing pairs, L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
     }
     out += "## Reproduce\n\n```sh\n\(command)\n```\n"
     return (GuideLinks.annotated(out, guide: GuideLinks.packageGuide), figures)
@@ -165,6 +165,13 @@ public enum CheckReport {
   /// verdict's relative ε), whose rounding alone gave an excess of 1.97e-9.
   static func wideBoundTolerance(relativeTolerance: Double) -> Double { 1e-2 * relativeTolerance }
 
+  /// The largest KKT residual (K1)–(K3) of a point called a KKT point.
+  static let kktBound = Threshold.below(1e-6)
+  /// GLPK's LP-K against its closed form, relative to max(1, scale).
+  static let closedFormBound = Threshold.atMost(1e-9)
+  /// The largest relative gap of the mop-up relation (R1).
+  static let mopUpBound = Threshold.below(1e-5)
+
   /// Rows of the pair table printed in the report (all pairs are in the JSON).
   static let maximumPairRows = 200
 
@@ -178,17 +185,17 @@ public enum CheckReport {
                                status: a.verdict == .inconclusive ? .inconclusive : (a.verdict == .stationary ? .pass : .fail)))
     let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
     results.append(CheckResult(id: "first-order/kkt", claim: "§3.2: (K1)–(K3) hold", measured: "max residual \(Figures.format(kkt, digits: 3))",
-                               threshold: "< 10⁻⁶", holds: kkt < 1e-6))
+                               threshold: kktBound.text(), holds: kktBound.admits(kkt)))
     if a.lpK.glpk.value != nil {
       let difference = abs(a.lpK.glpk.value! - a.lpK.closedForm)
       results.append(CheckResult(id: "first-order/lp-k-closed-form", claim: "§5.2: GLPK's verified LP-K equals the closed form",
-                                 measured: "difference \(Figures.format(difference, digits: 3))", threshold: "≤ 10⁻⁹·max(1, scale)",
-                                 holds: a.lpK.glpk.verified && difference <= 1e-9 * max(1, a.scale)))
+                                 measured: "difference \(Figures.format(difference, digits: 3))", threshold: closedFormBound.text(scale: "max(1, scale)"),
+                                 holds: a.lpK.glpk.verified && closedFormBound.admits(difference, scale: max(1, a.scale))))
     }
     if let residual = a.cert.dualityResidual, let holds = a.cert.dualityHolds {
       results.append(CheckResult(id: "first-order/cert-duality", claim: "§5.4: CERT = −LP-R/λ (strong duality of two separately solved LPs)",
                                  measured: "CERT \(Figures.format(a.cert.value, digits: 6)); |CERT + LP-R/λ| = \(Figures.format(residual, digits: 3))",
-                                 threshold: "≤ 10⁻⁷·(1 + CERT)", holds: holds))
+                                 threshold: Threshold.atMost(StationarityAssessment.CertReport.dualityTolerance).text(scale: "(1 + CERT)"), holds: holds))
     }
     if a.descent.found, let outcome = a.descent.outcome {
       results.append(CheckResult(id: "descent/self-verification", claim: "§5.7: the descent direction lowers L_λ for finite steps, ΔL/t → the LP value",
@@ -215,11 +222,11 @@ public enum CheckReport {
     }
     let mopUp = a.residualRelations.mopUp.compactMap { $0 }.max() ?? 0
     results.append(CheckResult(id: "residuals/mop-up", claim: "Prop. 6.5 (R1): Σ_n z_nk r_n = λZ_k d_k for every used atom",
-                               measured: "max relative gap \(Figures.format(mopUp, digits: 3))", threshold: "< 10⁻⁵", holds: mopUp < 1e-5))
-    let wideTolerance = wideBoundTolerance(relativeTolerance: a.relativeTolerance)
+                               measured: "max relative gap \(Figures.format(mopUp, digits: 3))", threshold: mopUpBound.text(), holds: mopUpBound.admits(mopUp)))
+    let wideBound = Threshold.atMost(wideBoundTolerance(relativeTolerance: a.relativeTolerance))
     results.append(CheckResult(id: "residuals/wide-bound", claim: "Thm 8.3: ‖x̂_n − b‖ ≤ (‖x_n − b‖ − λ)₊ at optimal codes",
                                measured: "max excess \(Figures.format(a.residualRelations.wideBoundExcess, digits: 3))",
-                               threshold: "≤ \(Figures.format(wideTolerance))", holds: a.residualRelations.wideBoundExcess <= wideTolerance))
+                               threshold: wideBound.text(), holds: wideBound.admits(a.residualRelations.wideBoundExcess)))
     results.append(CheckResult(id: "global/new-atom", claim: "Prop. 6.7: no new atom lowers the loss (max_n ‖r_n‖ ≤ λ)",
                                measured: "max ‖r_n‖ = \(Figures.format(a.newAtom.maxResidualNorm, digits: 6))" + (a.newAtom.lossWithNewAtom.map { "; adding r_n/‖r_n‖: L_λ \(Figures.format(a.newAtom.loss, digits: 8)) → \(Figures.format($0, digits: 8))" } ?? ""),
                                threshold: "≤ λ = \(Figures.format(a.lambda))", holds: !a.newAtom.improves))

@@ -134,10 +134,10 @@ public enum HierarchyReport {
 
     - **L_λ** = ½ Σ_n ‖x_n − b − Σ_k z_nk d_k‖² + λ Σ z (summed over points; THEORY §2.1). Atoms have unit norm.
     - **KKT** (§3.2): (K1) max over codes of |λ − d_kᵀr_n| (active) or (d_kᵀr_n − λ)₊ (inactive); (K2) max |(I − d_k d_kᵀ) Σ_n z_nk r_n|; (K3) max |Σ_n r_n| (bias only).
-    - **Pair condition** (Cor. 4.3): ẑ_in = 1 − z_in / z̄_i, H_{i|j} = [min, max] of ẑ_in over points where j is silent; with a bias pass iff c_ij ∈ H_{i|j} (±10⁻⁹), without a bias iff i fires somewhere j is silent.
+    - **Pair condition** (Cor. 4.3): ẑ_in = 1 − z_in / z̄_i, H_{i|j} = [min, max] of ẑ_in over points where j is silent; with a bias pass iff c_ij ∈ H_{i|j} (±\(Threshold.number(PairCondition.hullTolerance))), without a bias iff i fires somewhere j is silent.
     - **LP-K** (§5.2), **LP-R / LIN** (§5.3): first-order LPs in a box; value < 0 is a descent direction. Every GLPK answer is checked by an independent verifier (primal and dual feasibility, duality gap) before it is used.
     - **Verdict** (§5.1): descent-found iff min(LP-K, LP-R) \(HierarchyVerdict.descent.text(scale: "λΣz")), else stationary; inconclusive if an LP answer fails verification.
-    - **Self-verification** (§5.7): atoms along geodesics, b + t·δb, codes (Z + tW)₊; confirmed iff some t lowers L_λ measurably with ΔL/t within 10 % of the LP value.
+    - **Self-verification** (§5.7): atoms along geodesics, b + t·δb, codes (Z + tW)₊; confirmed iff some t lowers L_λ measurably with ΔL/t within \(Figures.format(100 * SelfVerification.slopeTolerance)) % of the LP value.
 
     """
 }

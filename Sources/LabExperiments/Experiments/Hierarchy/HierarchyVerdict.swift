@@ -141,7 +141,7 @@ enum HierarchyVerdict {
   static func stepCheck(id: String, name: String, steps: SelfVerification?) -> CheckResult {
     Check(id,
       claim: "§5.7: the \(name) descent direction, applied for finite steps, lowers L_λ with ΔL/t → the LP value",
-      measured: slopes(steps), [.stated("confirmed (ΔL/t within 10 % of the LP value at some t)", steps?.outcome == .confirmed)]).result
+      measured: slopes(steps), [.stated("confirmed (ΔL/t within \(Figures.format(100 * SelfVerification.slopeTolerance)) % of the LP value at some t)", steps?.outcome == .confirmed)]).result
   }
 
   static func slopes(_ steps: SelfVerification?) -> String {
