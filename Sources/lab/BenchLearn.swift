@@ -164,23 +164,12 @@ struct BenchLearn: ParsableCommand {
   private func runPeers() -> Result<[String: Any], PeerFailure> {
     guard FileManager.default.isExecutableFile(atPath: python) else { return .failure(PeerFailure(message: "no Python at \(python)")) }
     guard FileManager.default.fileExists(atPath: script) else { return .failure(PeerFailure(message: "no script at \(script)")) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.currentDirectoryURL = URL(fileURLWithPath: script).deletingLastPathComponent()
-    process.arguments = [script, "--threads", "\(threads)", "--n-train", "\(trainCount)", "--n-eval", "\(evalCount)",
-                         "--K", "\(atoms)", "--alpha", "\(lambda)", "--epochs", "\(epochs)", "--batch", "\(batch)",
-                         "--repeats", "\(repeats)", "--dtypes", "float64", "--methods", peers,
-                         "--seed", "\(seed)", "--data", dataDirectory]
-    let output = Pipe()
-    process.standardOutput = output
-    do { try process.run() } catch { return .failure(PeerFailure(message: "\(python) did not start: \(error.localizedDescription)")) }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return .failure(PeerFailure(message: "\(script) exited with \(process.terminationStatus)")) }
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("{") }
-    guard let last = lines.last, let record = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
-      return .failure(PeerFailure(message: "\(script) printed no JSON record"))
-    }
-    return .success(record)
+    let arguments = [script, "--threads", "\(threads)", "--n-train", "\(trainCount)", "--n-eval", "\(evalCount)",
+                     "--K", "\(atoms)", "--alpha", "\(lambda)", "--epochs", "\(epochs)", "--batch", "\(batch)",
+                     "--repeats", "\(repeats)", "--dtypes", "float64", "--methods", peers,
+                     "--seed", "\(seed)", "--data", dataDirectory]
+    do {
+      return .success(try PeerBenchmark.record(python, arguments, in: URL(fileURLWithPath: script).deletingLastPathComponent()))
+    } catch { return .failure(PeerFailure(message: "\(error)")) }
   }
 }

@@ -184,26 +184,15 @@ struct BenchTrain: ParsableCommand {
 
   /// Runs the plain PyTorch backend of the reference script once and reads its JSON line.
   private func runReference(threads: Int, steps: Int) throws -> Reference {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.currentDirectoryURL = URL(fileURLWithPath: script).deletingLastPathComponent()
-    process.arguments = [script, "--config", config.rawValue, "--backends", "torch", "--threads", "\(threads)", "--steps", "\(steps)",
-                         "--repeats", "1", "--data", dataDir]
-    var environment = ProcessInfo.processInfo.environment
-    environment["BENCH_OUT"] = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-train").path
-    process.environment = environment
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let bytes = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("{") }
-    guard process.terminationStatus == 0, let line,
-      let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-      let torch = (record["results"] as? [String: Any])?["torch"] as? [String: Any],
-      let rate = torch["samples_per_s"] as? Double
-    else { throw BadInput.fail("the reference run \(python) \(script) failed (exit \(process.terminationStatus))") }
+    let environment = ["BENCH_OUT": FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-train").path]
+    let record: [String: Any]
+    do {
+      record = try PeerBenchmark.record(python, [script, "--config", config.rawValue, "--backends", "torch", "--threads", "\(threads)",
+                                                 "--steps", "\(steps)", "--repeats", "1", "--data", dataDir],
+                                        environment: environment, in: URL(fileURLWithPath: script).deletingLastPathComponent())
+    } catch { throw BadInput.fail("the reference run \(python) \(script) failed: \(error)") }
+    guard let torch = (record["results"] as? [String: Any])?["torch"] as? [String: Any], let rate = torch["samples_per_s"] as? Double
+    else { throw BadInput.fail("the reference run \(python) \(script) printed no torch samples/s") }
     return Reference(samplesPerSecond: rate, mse: torch["eval_mse"] as? Double ?? .nan, l0: torch["eval_L0"] as? Double ?? .nan,
                      dead: torch["dead_latents"] as? Int ?? -1, mmcs: torch["mmcs"] as? Double ?? .nan)
   }

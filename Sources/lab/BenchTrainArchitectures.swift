@@ -58,19 +58,13 @@ extension BenchTrain {
 
   /// One run of the peer script: its samples/s.
   static func peerRate(python: String, arguments: [String]) throws -> Double {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let bytes = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("{") }
-    guard process.terminationStatus == 0, let line, let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-      let rate = record["samples_per_s"] as? Double
-    else { throw BadInput.fail("the peer run \(python) \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus))") }
+    let record: [String: Any]
+    do { record = try PeerBenchmark.record(python, arguments) } catch {
+      throw BadInput.fail("the peer run \(python) \(arguments.joined(separator: " ")) failed: \(error)")
+    }
+    guard let rate = record["samples_per_s"] as? Double else {
+      throw BadInput.fail("the peer run \(python) \(arguments.joined(separator: " ")) printed no samples_per_s")
+    }
     return rate
   }
 }

@@ -33,18 +33,13 @@ struct PeerBenchmark {
   /// Whether `module` imports in the environment.
   func canImport(_ module: String) -> Bool {
     guard FileManager.default.isExecutableFile(atPath: python) else { return false }
-    return (try? run(python, ["-c", "import \(module)"]).status) == 0
+    return (try? Self.run(python, ["-c", "import \(module)"]).status) == 0
   }
 
   /// Runs the script with `arguments` and returns its `results` by key (e.g. "spams_lasso_float32").
   func measure(_ arguments: [String], dataDirectory: String, outDirectory: String) throws -> [String: Figure] {
-    let result = try run(python, [script] + arguments, environment: ["BENCH_DATA": dataDirectory, "BENCH_OUT": outDirectory])
-    guard result.status == 0, let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
-      let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-      let results = record["results"] as? [String: [String: Any]]
-    else {
-      throw PeerError(message: "\(script) exited with status \(result.status): \(result.stderr.suffix(600))")
-    }
+    let record = try Self.record(python, [script] + arguments, environment: ["BENCH_DATA": dataDirectory, "BENCH_OUT": outDirectory])
+    guard let results = record["results"] as? [String: [String: Any]] else { throw PeerError(message: "\(script) printed no 'results'") }
     return results.compactMapValues { entry in
       guard let rate = entry["points_per_s"] as? Double, let best = entry["points_per_s_best"] as? Double,
         let objective = entry["objective"] as? Double, let l0 = entry["mean_L0"] as? Double else { return nil }
@@ -58,13 +53,29 @@ struct PeerBenchmark {
     var description: String { message }
   }
 
+  /// Runs a peer script (`python` with `arguments`, in `directory` when given) to its exit and
+  /// returns the last JSON object line it printed; a failure says how it exited, with the end of
+  /// its standard error. Every `lab bench` command reads its peers through this.
+  static func record(_ python: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws
+    -> [String: Any]
+  {
+    let result = try run(python, arguments, environment: environment, in: directory)
+    let command = arguments.first ?? python
+    guard result.status == 0 else { throw PeerError(message: "\(command) exited with status \(result.status): \(result.stderr.suffix(600))") }
+    guard let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+      let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    else { throw PeerError(message: "\(command) printed no JSON record") }
+    return record
+  }
+
   /// Runs `executable`; standard error goes to a temporary file so neither pipe can fill up and block.
-  private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+  static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws
     -> (status: Int32, stdout: String, stderr: String)
   {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("lab-peer-\(UUID().uuidString).log")
     _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
