@@ -65,8 +65,7 @@ public enum AtomicWriter {
   public static func recover(_ directory: String) throws {
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
     for name in entries.sorted() where name.hasPrefix(stagingPrefix) {
-      let pid = pid_t(name.dropFirst(stagingPrefix.count).prefix { $0 != "-" }) ?? 0
-      if pid != getpid() && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) { continue }  // still writing
+      if let pid = WriterProcess.running(name.dropFirst(stagingPrefix.count)), pid != getpid() { continue }  // still writing
       let staging = URL(fileURLWithPath: directory).appendingPathComponent(name).path
       if FileManager.default.fileExists(atPath: staging + "/" + commitMarker) {
         try rollForward(staging, into: directory, afterRename: { _ in })

@@ -60,8 +60,7 @@ public final class NumPyStreamWriter {
     let prefix = url.lastPathComponent + "."
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) else { return }
     for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
-      let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0
-      if pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) { continue }
+      if WriterProcess.running(name.dropFirst(prefix.count)) != nil { continue }
       try? FileManager.default.removeItem(at: url.deletingLastPathComponent().appendingPathComponent(name))
     }
   }
