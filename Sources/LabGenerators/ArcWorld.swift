@@ -1,3 +1,4 @@
+import LabNumerics
 import Foundation
 import LabRandom
 
@@ -35,17 +36,17 @@ public struct ArcWorld: World, Equatable {
   public var featureCount: Int { 2 }
 
   /// Problems with the parameters.
-  public func problems() -> [String] {
-    var found: [String] = []
-    if !(angleDegrees > 0 && angleDegrees < 360) { found.append("'angleDegrees' must be in (0, 360), got \(angleDegrees)") }
-    if !(radius > 0 && radius.isFinite) { found.append("'radius' must be a finite number > 0, got \(radius)") }
+  public func problems() -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
+    if !(angleDegrees > 0 && angleDegrees < 360) { found.append(ParameterProblem("angleDegrees", mustBe: "in (0, 360)", got: angleDegrees)) }
+    if !(radius > 0 && radius.isFinite) { found.append(ParameterProblem("radius", mustBe: "a finite number > 0", got: radius)) }
     if placement == "grid" {
-      if !(2...1_000_000).contains(gridCount ?? 0) { found.append("'gridCount' must be in 2...1000000, got \(gridCount.map(String.init) ?? "nothing")") }
+      if !(2...1_000_000).contains(gridCount ?? 0) { found.append(ParameterProblem("gridCount", mustBe: "in 2...1000000", got: gridCount)) }
     } else if placement != "random" {
-      found.append("'placement' is unknown: '\(placement)'. Did you mean '\(Nearest.name(to: placement, in: ["random", "grid"]))'? Known: random, grid")
+      found.append(ParameterProblem("placement", "is unknown: '\(placement)'. Did you mean '\(Nearest.name(to: placement, in: ["random", "grid"]))'? Known: random, grid"))
     }
     if embedding.directions.kind != "orthogonal" {
-      found.append("'directions.kind' must be \"orthogonal\" for an arc (so that its angle is Θ), got \"\(embedding.directions.kind)\"")
+      found.append(ParameterProblem("directions.kind", mustBe: "\"orthogonal\" for an arc (so that its angle is Θ)", got: "\"\(embedding.directions.kind)\""))
     }
     return found + embedding.problems(featureCount: 2)
   }

@@ -46,19 +46,19 @@ public struct CooccurrenceWorld: Codable, Equatable, Sendable {
   }
 
   /// Problems with the parameters, each naming the field and the value; empty when valid.
-  public func problems() -> [String] {
-    var found: [String] = []
-    if !(1...64).contains(hierarchies) { found.append("'hierarchies' must be in 1...64, got \(hierarchies)") }
-    if !(0...64).contains(independentFeatures) { found.append("'independentFeatures' must be in 0...64, got \(independentFeatures)") }
+  public func problems() -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
+    if !(1...64).contains(hierarchies) { found.append(ParameterProblem("hierarchies", mustBe: "in 1...64", got: hierarchies)) }
+    if !(0...64).contains(independentFeatures) { found.append(ParameterProblem("independentFeatures", mustBe: "in 0...64", got: independentFeatures)) }
     if inputDimension < featureCount || inputDimension > 1024 {
-      found.append("'inputDimension' must be in \(featureCount)...1024 (at least the \(featureCount) features), got \(inputDimension)")
+      found.append(ParameterProblem("inputDimension", mustBe: "in \(featureCount)...1024 (at least the \(featureCount) features)", got: inputDimension))
     }
     for (name, value) in [("parentProbability", parentProbability), ("childProbability", childProbability)]
     where !(value.isFinite && value > 0 && value < 1) {
-      found.append("'\(name)' must be in (0, 1), got \(value)")
+      found.append(ParameterProblem(name, mustBe: "in (0, 1)", got: value))
     }
     if magnitude.count != 2 || !magnitude.allSatisfy({ $0.isFinite && $0 > 0 }) || magnitude[0] > magnitude[1] {
-      found.append("'magnitude' must be [lower, upper] with 0 < lower <= upper, got \(magnitude)")
+      found.append(ParameterProblem("magnitude", mustBe: "[lower, upper] with 0 < lower <= upper", got: magnitude))
     }
     return found
   }

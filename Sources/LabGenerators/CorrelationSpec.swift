@@ -45,29 +45,29 @@ public struct CorrelationSpec: Codable, Equatable, Sendable {
   }
 
   /// Problems with the specification, named under `field`.
-  func problems(featureCount: Int, field: String) -> [String] {
+  func problems(featureCount: Int, field: String) -> [ParameterProblem] {
     switch kind {
     case "full":
-      var found: [String] = []
-      if featureCount > 4096 { found.append("'\(field)': a full correlation needs featureCount <= 4096, got \(featureCount); use 'low-rank'") }
+      var found: [ParameterProblem] = []
+      if featureCount > 4096 { found.append(ParameterProblem(field, ": a full correlation needs featureCount <= 4096, got \(featureCount); use 'low-rank'")) }
       for (k, pair) in (pairs ?? []).enumerated() {
         if pair.features.count != 2 || !pair.features.allSatisfy({ (0..<featureCount).contains($0) }) || Set(pair.features).count != 2 {
-          found.append("'\(field).pairs[\(k)].features' must be two distinct indices in 0..<\(featureCount), got \(pair.features)")
+          found.append(ParameterProblem("\(field).pairs[\(k)].features", mustBe: "two distinct indices in 0..<\(featureCount)", got: pair.features))
         }
         if !(pair.correlation > -1 && pair.correlation < 1) {
-          found.append("'\(field).pairs[\(k)].correlation' must be in (-1, 1), got \(pair.correlation)")
+          found.append(ParameterProblem("\(field).pairs[\(k)].correlation", mustBe: "in (-1, 1)", got: pair.correlation))
         }
       }
       return found
     case "low-rank":
-      var found: [String] = []
+      var found: [ParameterProblem] = []
       if !(1...min(featureCount, 1024)).contains(rank ?? 0) {
-        found.append("'\(field).rank' must be in 1...\(min(featureCount, 1024)), got \(rank.map(String.init) ?? "nothing")")
+        found.append(ParameterProblem("\(field).rank", mustBe: "in 1...\(min(featureCount, 1024))", got: rank))
       }
-      if !((scale ?? -1) >= 0 && (scale ?? -1) <= 10) { found.append("'\(field).scale' must be in [0, 10], got \(scale.map { "\($0)" } ?? "nothing")") }
+      if !((scale ?? -1) >= 0 && (scale ?? -1) <= 10) { found.append(ParameterProblem("\(field).scale", mustBe: "in [0, 10]", got: scale)) }
       return found
     default:
-      return ["'\(field).kind' is unknown: '\(kind)'. Did you mean '\(Nearest.name(to: kind, in: Self.kinds))'? Known: \(Self.kinds.joined(separator: ", "))"]
+      return [ParameterProblem("\(field).kind", "is unknown: '\(kind)'. Did you mean '\(Nearest.name(to: kind, in: Self.kinds))'? Known: \(Self.kinds.joined(separator: ", "))")]
     }
   }
 

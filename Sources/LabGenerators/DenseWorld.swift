@@ -1,3 +1,4 @@
+import LabNumerics
 import LabRandom
 
 /// Dense features: every feature is active on every sample with a value from ``distribution``
@@ -27,10 +28,10 @@ public struct DenseWorld: World, Equatable {
   public static let keys = ["kind", "featureCount", "distribution", "zeroProbability", "inputDimension", "directions", "bias", "noise"]
 
   /// Problems with the parameters.
-  public func problems() -> [String] {
-    var found: [String] = []
-    if !(1...100_000).contains(featureCount) { return ["'featureCount' must be in 1...100000, got \(featureCount)"] }
-    if !(zeroProbability >= 0 && zeroProbability < 1) { found.append("'zeroProbability' must be in [0, 1), got \(zeroProbability)") }
+  public func problems() -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
+    if !(1...100_000).contains(featureCount) { return [ParameterProblem("featureCount", mustBe: "in 1...100000", got: featureCount)] }
+    if !(zeroProbability >= 0 && zeroProbability < 1) { found.append(ParameterProblem("zeroProbability", mustBe: "in [0, 1)", got: zeroProbability)) }
     return found + distribution.problems(field: "distribution") + embedding.problems(featureCount: featureCount)
   }
 
@@ -84,7 +85,7 @@ public struct RayWorld: World, Equatable {
   public var featureCount: Int { 1 }
 
   /// Problems with the parameters.
-  public func problems() -> [String] {
+  public func problems() -> [ParameterProblem] {
     DenseWorld(featureCount: 1, distribution: distribution, zeroProbability: zeroProbability, embedding: embedding).problems()
   }
 

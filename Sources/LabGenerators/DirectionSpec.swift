@@ -37,28 +37,28 @@ public struct DirectionSpec: Codable, Equatable, Sendable {
   }
 
   /// Problems for F features in m dimensions, named under `field`.
-  func problems(featureCount: Int, inputDimension: Int, field: String) -> [String] {
+  func problems(featureCount: Int, inputDimension: Int, field: String) -> [ParameterProblem] {
     guard Self.kinds.contains(kind) else {
-      return ["'\(field).kind' is unknown: '\(kind)'. Did you mean '\(Nearest.name(to: kind, in: Self.kinds))'? Known: \(Self.kinds.joined(separator: ", "))"]
+      return [ParameterProblem("\(field).kind", "is unknown: '\(kind)'. Did you mean '\(Nearest.name(to: kind, in: Self.kinds))'? Known: \(Self.kinds.joined(separator: ", "))")]
     }
-    var found: [String] = []
+    var found: [ParameterProblem] = []
     if ["orthogonal", "equiangular", "parent-child"].contains(kind) && featureCount > inputDimension {
-      found.append("'\(field).kind' \(kind) needs featureCount <= inputDimension, got \(featureCount) > \(inputDimension)")
+      found.append(ParameterProblem("\(field).kind", "\(kind) needs featureCount <= inputDimension, got \(featureCount) > \(inputDimension)"))
     }
     if kind == "equiangular" || kind == "parent-child" {
       guard let a = angleDegrees, a > 0, a < 180 else {
-        return found + ["'\(field).angleDegrees' must be in (0, 180), got \(angleDegrees.map { "\($0)" } ?? "nothing")"]
+        return found + [ParameterProblem("\(field).angleDegrees", mustBe: "in (0, 180)", got: angleDegrees)]
       }
       let c = Foundation.cos(a * .pi / 180)
       if kind == "equiangular" && featureCount > 1 && !(c > -1 / Double(featureCount - 1)) {
-        found.append("'\(field).angleDegrees' \(a) gives cos = \(c), not above -1/(F-1) = \(-1 / Double(featureCount - 1)), so no such directions exist")
+        found.append(ParameterProblem("\(field).angleDegrees", "\(a) gives cos = \(c), not above -1/(F-1) = \(-1 / Double(featureCount - 1)), so no such directions exist"))
       }
     }
     if kind == "orthogonalised" {
       // The loss needs the F×F Gram matrix (SAELens works in chunks of 1024 rows on a GPU).
-      if featureCount > 4096 { found.append("'\(field).kind' orthogonalised supports featureCount <= 4096 (an F×F Gram matrix per step), got \(featureCount)") }
-      if !(0...100_000).contains(steps ?? 200) { found.append("'\(field).steps' must be in 0...100000, got \(steps ?? 0)") }
-      if !((learningRate ?? 0.01) > 0) { found.append("'\(field).learningRate' must be > 0, got \(learningRate ?? 0)") }
+      if featureCount > 4096 { found.append(ParameterProblem("\(field).kind", "orthogonalised supports featureCount <= 4096 (an F×F Gram matrix per step), got \(featureCount)")) }
+      if !(0...100_000).contains(steps ?? 200) { found.append(ParameterProblem("\(field).steps", mustBe: "in 0...100000", got: steps ?? 0)) }
+      if !((learningRate ?? 0.01) > 0) { found.append(ParameterProblem("\(field).learningRate", mustBe: "> 0", got: learningRate ?? 0)) }
     }
     return found
   }

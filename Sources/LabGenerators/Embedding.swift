@@ -33,11 +33,11 @@ public struct Embedding: Codable, Equatable, Sendable {
   }
 
   /// Problems for `featureCount` features.
-  func problems(featureCount: Int) -> [String] {
-    var found: [String] = []
-    if !(1...100_000).contains(inputDimension) { found.append("'inputDimension' must be in 1...100000, got \(inputDimension)") }
-    if !(bias >= 0 && bias.isFinite) { found.append("'bias' must be a finite number >= 0, got \(bias)") }
-    if !(noise >= 0 && noise.isFinite) { found.append("'noise' must be a finite number >= 0, got \(noise)") }
+  func problems(featureCount: Int) -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
+    if !(1...100_000).contains(inputDimension) { found.append(ParameterProblem("inputDimension", mustBe: "in 1...100000", got: inputDimension)) }
+    if !(bias >= 0 && bias.isFinite) { found.append(ParameterProblem("bias", mustBe: "a finite number >= 0", got: bias)) }
+    if !(noise >= 0 && noise.isFinite) { found.append(ParameterProblem("noise", mustBe: "a finite number >= 0", got: noise)) }
     if found.isEmpty {
       found += directions.problems(featureCount: featureCount, inputDimension: inputDimension, field: "directions")
     }

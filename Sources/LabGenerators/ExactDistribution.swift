@@ -28,7 +28,7 @@ public struct ExactDistribution: Sendable, Equatable {
   /// as `random` profiles and generated forests, exactly as ``WorldGenerator`` resolves them).
   public init(world: any World, seed: UInt64) throws {
     let problems = world.problems()
-    guard problems.isEmpty else { throw WorldError(problems.joined(separator: "; ")) }
+    guard problems.isEmpty else { throw WorldError(problems.text) }
     let sampler = try world.prepare(seeds: SeedTree(root: seed))
     var states: [Outcome]
     switch sampler {

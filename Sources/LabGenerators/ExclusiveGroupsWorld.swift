@@ -1,3 +1,4 @@
+import LabNumerics
 import LabRandom
 
 /// Mutually exclusive groups (one-hot families): the features are split into consecutive groups
@@ -36,12 +37,12 @@ public struct ExclusiveGroupsWorld: World, Equatable {
   public var featureCount: Int { groups.reduce(0, +) }
 
   /// Problems with the parameters.
-  public func problems() -> [String] {
-    var found: [String] = []
+  public func problems() -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
     if groups.isEmpty || groups.contains(where: { $0 < 2 || $0 > 100_000 }) {
-      return ["'groups' must be a non-empty list of sizes in 2...100000, got \(groups)"]
+      return [ParameterProblem("groups", mustBe: "a non-empty list of sizes in 2...100000", got: groups)]
     }
-    if !(emptyProbability >= 0 && emptyProbability < 1) { found.append("'emptyProbability' must be in [0, 1), got \(emptyProbability)") }
+    if !(emptyProbability >= 0 && emptyProbability < 1) { found.append(ParameterProblem("emptyProbability", mustBe: "in [0, 1)", got: emptyProbability)) }
     found += memberWeights.problems(field: "memberWeights", allowed: 0...1e12)
     return found + magnitude.problems(field: "magnitude") + embedding.problems(featureCount: featureCount)
   }

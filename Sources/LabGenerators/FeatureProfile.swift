@@ -1,3 +1,4 @@
+import LabNumerics
 import Foundation
 import LabRandom
 
@@ -144,33 +145,33 @@ public enum FeatureProfile: Codable, Equatable, Sendable {
   }
 
   /// Problems with the parameters for a profile used as `field`, whose values must lie in `allowed`.
-  func problems(field: String, allowed: ClosedRange<Double>) -> [String] {
-    var found: [String] = []
+  func problems(field: String, allowed: ClosedRange<Double>) -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
     let parameters: [Double]
     switch self {
     case .constant(let v): parameters = [v]
     case .linear(let s, let e): parameters = [s, e]
     case .exponential(let s, let e):
       parameters = [s, e]
-      if !(s > 0 && e > 0) { found.append("'\(field)': exponential needs start > 0 and end > 0, got start \(s), end \(e)") }
+      if !(s > 0 && e > 0) { found.append(ParameterProblem(field, ": exponential needs start > 0 and end > 0, got start \(s), end \(e)")) }
     case .zipf(let exponent, let hi, let lo):
       parameters = [exponent, hi, lo]
-      if !(exponent > 0) { found.append("'\(field).exponent' must be > 0, got \(exponent)") }
-      if !(lo <= hi) { found.append("'\(field)': zipf needs min <= max, got min \(lo), max \(hi)") }
+      if !(exponent > 0) { found.append(ParameterProblem("\(field).exponent", mustBe: "> 0", got: exponent)) }
+      if !(lo <= hi) { found.append(ParameterProblem(field, ": zipf needs min <= max, got min \(lo), max \(hi)")) }
     case .random(let lo, let hi):
       parameters = [lo, hi]
-      if !(lo <= hi) { found.append("'\(field)': random needs min <= max, got min \(lo), max \(hi)") }
+      if !(lo <= hi) { found.append(ParameterProblem(field, ": random needs min <= max, got min \(lo), max \(hi)")) }
     case .foldedNormal(let m, let s, let lo, let hi):
       parameters = [m, s] + [lo, hi].compactMap { $0 }
-      if !(s >= 0) { found.append("'\(field).standardDeviation' must be >= 0, got \(s)") }
-      if let lo, let hi, lo > hi { found.append("'\(field)': folded-normal needs min <= max, got min \(lo), max \(hi)") }
+      if !(s >= 0) { found.append(ParameterProblem("\(field).standardDeviation", mustBe: ">= 0", got: s)) }
+      if let lo, let hi, lo > hi { found.append(ParameterProblem(field, ": folded-normal needs min <= max, got min \(lo), max \(hi)")) }
     }
     if !parameters.allSatisfy(\.isFinite) {
-      found.append("'\(field)' parameters must be finite, got \(parameters)")
+      found.append(ParameterProblem(field, "parameters must be finite, got \(parameters)"))
     } else if found.isEmpty {
       let r = range
       if !(allowed.contains(r.lowerBound) && (allowed.contains(r.upperBound) || (r.upperBound == .infinity && allowed.upperBound == .infinity))) {
-        found.append("'\(field)' values must lie in \(allowed.lowerBound)...\(allowed.upperBound), but this profile spans \(r.lowerBound)...\(r.upperBound)")
+        found.append(ParameterProblem(field, "values must lie in \(allowed.lowerBound)...\(allowed.upperBound), but this profile spans \(r.lowerBound)...\(r.upperBound)"))
       }
     }
     return found

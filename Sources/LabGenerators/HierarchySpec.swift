@@ -1,3 +1,4 @@
+import LabNumerics
 import LabRandom
 
 /// A forest over the features of a sparse world (ANCHORS §3.6), given explicitly or generated.
@@ -83,39 +84,39 @@ public struct HierarchySpec: Codable, Equatable, Sendable {
   }
 
   /// Problems with the specification for `featureCount` features, named under `field`.
-  func problems(featureCount: Int, field: String) -> [String] {
-    var found: [String] = []
+  func problems(featureCount: Int, field: String) -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
     if let parents {
       if roots != nil || branching != nil || depth != nil || mutuallyExclusivePortion != nil {
-        found.append("'\(field)': give either 'parents' or 'roots'/'branching'/'depth', not both")
+        found.append(ParameterProblem(field, ": give either 'parents' or 'roots'/'branching'/'depth', not both"))
       }
       if parents.count != featureCount {
-        found.append("'\(field).parents' must have featureCount = \(featureCount) entries, got \(parents.count)")
+        found.append(ParameterProblem("\(field).parents", "must have featureCount = \(featureCount) entries, got \(parents.count)"))
         return found
       }
       for (i, p) in parents.enumerated() {
         if let p, !(0..<featureCount).contains(p) || p == i {
-          found.append("'\(field).parents[\(i)]' must be null or another feature index in 0..<\(featureCount), got \(p)")
+          found.append(ParameterProblem("\(field).parents[\(i)]", mustBe: "null or another feature index in 0..<\(featureCount)", got: p))
         }
       }
       guard found.isEmpty else { return found }
       if let cycle = FeatureForest.cycle(in: parents) {
-        return ["'\(field).parents' has a cycle through feature \(cycle)"]
+        return [ParameterProblem("\(field).parents", "has a cycle through feature \(cycle)")]
       }
       for p in exclusiveParents ?? [] {
         let children = parents.filter { $0 == p }.count
-        if children < 2 { found.append("'\(field).exclusiveParents' entry \(p) must have at least 2 children, has \(children)") }
+        if children < 2 { found.append(ParameterProblem("\(field).exclusiveParents", "entry \(p) must have at least 2 children, has \(children)")) }
       }
     } else {
-      if exclusiveParents != nil { found.append("'\(field).exclusiveParents' needs explicit 'parents'") }
+      if exclusiveParents != nil { found.append(ParameterProblem("\(field).exclusiveParents", "needs explicit 'parents'")) }
       let r = roots ?? 0
-      if !(1...featureCount).contains(r) { found.append("'\(field).roots' must be in 1...\(featureCount), got \(roots.map(String.init) ?? "nothing")") }
+      if !(1...featureCount).contains(r) { found.append(ParameterProblem("\(field).roots", mustBe: "in 1...\(featureCount)", got: roots)) }
       if let b = branching, !(b.count == 2 && b[0] >= 1 && b[0] <= b[1] && b[1] <= 100_000) {
-        found.append("'\(field).branching' must be a number >= 1 or [a, b] with 1 <= a <= b, got \(b)")
+        found.append(ParameterProblem("\(field).branching", mustBe: "a number >= 1 or [a, b] with 1 <= a <= b", got: b))
       }
-      if let d = depth, !(1...64).contains(d) { found.append("'\(field).depth' must be in 1...64, got \(d)") }
+      if let d = depth, !(1...64).contains(d) { found.append(ParameterProblem("\(field).depth", mustBe: "in 1...64", got: d)) }
       if let q = mutuallyExclusivePortion, !(q >= 0 && q <= 1) {
-        found.append("'\(field).mutuallyExclusivePortion' must be in [0, 1], got \(q)")
+        found.append(ParameterProblem("\(field).mutuallyExclusivePortion", mustBe: "in [0, 1]", got: q))
       }
     }
     return found

@@ -51,21 +51,21 @@ public struct HierarchyWorld: Codable, Equatable, Sendable {
   }
 
   /// Problems with the parameters, each naming the field and the value; empty when valid.
-  public func problems() -> [String] {
-    var found: [String] = []
-    if sampleCount < 4 || sampleCount > 1_000_000 { found.append("'sampleCount' must be in 4...1000000, got \(sampleCount)") }
+  public func problems() -> [ParameterProblem] {
+    var found: [ParameterProblem] = []
+    if sampleCount < 4 || sampleCount > 1_000_000 { found.append(ParameterProblem("sampleCount", mustBe: "in 4...1000000", got: sampleCount)) }
     for (name, value) in [("nothingFraction", nothingFraction), ("parentOnlyFraction", parentOnlyFraction),
                           ("parentAndChildFraction", parentAndChildFraction)]
     where !(value.isFinite && value >= 0 && value <= 1) {
-      found.append("'\(name)' must be in [0, 1], got \(value)")
+      found.append(ParameterProblem(name, mustBe: "in [0, 1]", got: value))
     }
     let used = nothingFraction + parentOnlyFraction + parentAndChildFraction
-    if used.isFinite && used > 1 { found.append("the fractions must add up to at most 1, got \(used)") }
+    if used.isFinite && used > 1 { found.append(ParameterProblem("nothingFraction + parentOnlyFraction + parentAndChildFraction", mustBe: "at most 1", got: used)) }
     if magnitude.count != 2 || !magnitude.allSatisfy({ $0.isFinite && $0 > 0 }) || magnitude[0] > magnitude[1] {
-      found.append("'magnitude' must be [lower, upper] with 0 < lower <= upper, got \(magnitude)")
+      found.append(ParameterProblem("magnitude", mustBe: "[lower, upper] with 0 < lower <= upper", got: magnitude))
     }
     if !(childAngleDegrees.isFinite && childAngleDegrees > 0 && childAngleDegrees < 180) {
-      found.append("'childAngleDegrees' must be in (0, 180), got \(childAngleDegrees)")
+      found.append(ParameterProblem("childAngleDegrees", mustBe: "in (0, 180)", got: childAngleDegrees))
     }
     return found
   }
@@ -78,7 +78,7 @@ public struct HierarchyWorld: Codable, Equatable, Sendable {
 
   /// Draws the dataset; the group sizes are exact, only the magnitudes are random.
   public func sample<G: RandomNumberGenerator>(using generator: inout G) -> SyntheticDataset {
-    precondition(problems().isEmpty, "Invalid hierarchy world: \(problems().joined(separator: "; "))")
+    precondition(problems().isEmpty, "Invalid hierarchy world: \(problems().text)")
     let n = sampleCount
     let nothing = Int((nothingFraction * Double(n)).rounded(.down))
     let parentOnly = Int((parentOnlyFraction * Double(n)).rounded(.down))

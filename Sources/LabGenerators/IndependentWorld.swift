@@ -1,3 +1,4 @@
+import LabNumerics
 import LabRandom
 
 /// Independent sparse features: feature i fires with probability pᵢ from ``firing`` (constant,
@@ -32,15 +33,15 @@ public struct IndependentWorld: World, Equatable {
 
   /// Problems shared by the Bernoulli worlds.
   static func problems(featureCount: Int, firing: FeatureProfile, magnitude: MagnitudeModel, correlation: CorrelationSpec?,
-                       embedding: Embedding) -> [String] {
-    guard (1...1_000_000).contains(featureCount) else { return ["'featureCount' must be in 1...1000000, got \(featureCount)"] }
+                       embedding: Embedding) -> [ParameterProblem] {
+    guard (1...1_000_000).contains(featureCount) else { return [ParameterProblem("featureCount", mustBe: "in 1...1000000", got: featureCount)] }
     return firing.problems(field: "firing", allowed: 0...1) + magnitude.problems(field: "magnitude")
       + (correlation?.problems(featureCount: featureCount, field: "correlation") ?? [])
       + embedding.problems(featureCount: featureCount)
   }
 
   /// Problems with the parameters.
-  public func problems() -> [String] {
+  public func problems() -> [ParameterProblem] {
     Self.problems(featureCount: featureCount, firing: firing, magnitude: magnitude, correlation: correlation, embedding: embedding)
   }
 

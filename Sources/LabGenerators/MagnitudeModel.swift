@@ -1,3 +1,4 @@
+import LabNumerics
 import LabRandom
 
 /// How a fired feature's magnitude is drawn: per-feature means `μᵢ` and standard deviations `σᵢ`
@@ -44,7 +45,7 @@ public struct MagnitudeModel: Codable, Equatable, Sendable {
   }
 
   /// Problems with the parameters, named under `field`.
-  func problems(field: String) -> [String] {
+  func problems(field: String) -> [ParameterProblem] {
     mean.problems(field: "\(field).mean", allowed: -Double.infinity...Double.infinity)
       + standardDeviation.problems(field: "\(field).standardDeviation", allowed: 0...Double.infinity)
   }

@@ -1,3 +1,4 @@
+import LabNumerics
 import Foundation
 import LabRandom
 
@@ -35,22 +36,22 @@ public struct ScalarDistribution: Codable, Equatable, Sendable {
   }
 
   /// Problems, named under `field`.
-  func problems(field: String) -> [String] {
-    func need(_ name: String, _ v: Double?) -> [String] {
-      v.map { $0.isFinite } == true ? [] : ["'\(field).\(name)' must be a finite number, got \(v.map { "\($0)" } ?? "nothing")"]
+  func problems(field: String) -> [ParameterProblem] {
+    func need(_ name: String, _ v: Double?) -> [ParameterProblem] {
+      v.map { $0.isFinite } == true ? [] : [ParameterProblem("\(field).\(name)", mustBe: "a finite number", got: v)]
     }
     switch kind {
     case "constant": return need("value", value)
     case "uniform":
       let found = need("lower", lower) + need("upper", upper)
-      if found.isEmpty, let lo = lower, let hi = upper, lo > hi { return ["'\(field)': uniform needs lower <= upper, got \(lo) > \(hi)"] }
+      if found.isEmpty, let lo = lower, let hi = upper, lo > hi { return [ParameterProblem(field, ": uniform needs lower <= upper, got \(lo) > \(hi)")] }
       return found
     case "normal", "lognormal":
       let found = need("mean", mean) + need("standardDeviation", standardDeviation)
-      if found.isEmpty, let s = standardDeviation, s < 0 { return ["'\(field).standardDeviation' must be >= 0, got \(s)"] }
+      if found.isEmpty, let s = standardDeviation, s < 0 { return [ParameterProblem("\(field).standardDeviation", mustBe: ">= 0", got: s)] }
       return found
     default:
-      return ["'\(field).kind' is unknown: '\(kind)'. Did you mean '\(Nearest.name(to: kind, in: Self.kinds))'? Known: \(Self.kinds.joined(separator: ", "))"]
+      return [ParameterProblem("\(field).kind", "is unknown: '\(kind)'. Did you mean '\(Nearest.name(to: kind, in: Self.kinds))'? Known: \(Self.kinds.joined(separator: ", "))")]
     }
   }
 

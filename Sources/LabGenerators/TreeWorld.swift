@@ -1,3 +1,4 @@
+import LabNumerics
 import LabRandom
 
 /// Hierarchical sparse features (SAELens's synthetic model, ANCHORS §3.6): independent (or
@@ -36,7 +37,7 @@ public struct TreeWorld: World, Equatable {
   public static let keys = IndependentWorld.keys + ["hierarchy"]
 
   /// Problems with the parameters.
-  public func problems() -> [String] {
+  public func problems() -> [ParameterProblem] {
     let found = IndependentWorld.problems(featureCount: featureCount, firing: firing, magnitude: magnitude,
                                           correlation: correlation, embedding: embedding)
     return found + (found.isEmpty ? hierarchy.problems(featureCount: featureCount, field: "hierarchy") : [])

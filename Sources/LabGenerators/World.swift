@@ -11,7 +11,7 @@ public protocol World: Codable, Sendable {
   /// How codes become data.
   var embedding: Embedding { get }
   /// Problems with the parameters, each naming the key and the value; empty when valid.
-  func problems() -> [String]
+  func problems() -> [ParameterProblem]
   /// Resolves every random parameter (probabilities, forest, correlation) from `seeds`.
   func prepare(seeds: SeedTree) throws -> any CodeSampler
 }

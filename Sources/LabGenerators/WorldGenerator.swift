@@ -30,7 +30,7 @@ public struct WorldGenerator: Sendable {
   /// Prepares `world` under `seed`; throws ``WorldError`` for invalid parameters.
   public init(world: any World, seed: UInt64, batchSize: Int = WorldGenerator.defaultBatchSize) throws {
     let problems = world.problems()
-    guard problems.isEmpty else { throw WorldError(problems.joined(separator: "; ")) }
+    guard problems.isEmpty else { throw WorldError(problems.text) }
     let seeds = SeedTree(root: seed)
     let sampler = try world.prepare(seeds: seeds)
     let e = world.embedding

@@ -60,22 +60,22 @@ public enum BlockMinimization {
     }
 
     /// Problems with the options, each naming the field and value; empty when valid.
-    public func problems() -> [String] {
-      var found: [String] = []
+    public func problems() -> [ParameterProblem] {
+      var found: [ParameterProblem] = []
       for (name, value) in [("initialSweeps", initialSweeps), ("sweepsPerIteration", sweepsPerIteration),
                             ("maxIterations", maxIterations), ("minimumIterations", minimumIterations),
                             ("kktCheckInterval", kktCheckInterval)] where value < 1 {
-        found.append("'\(name)' must be at least 1, got \(value)")
+        found.append(ParameterProblem(name, mustBe: "at least 1", got: value))
       }
       for (name, value) in [("stepTolerance", stepTolerance), ("kktTolerance", kktTolerance)]
       where !(value.isFinite && value >= 0) {
-        found.append("'\(name)' must be a finite number ≥ 0, got \(value)")
+        found.append(ParameterProblem(name, mustBe: "a finite number ≥ 0", got: value))
       }
       if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
-        found.append("'timeLimit' must be a finite number > 0, got \(timeLimit)")
+        found.append(ParameterProblem("timeLimit", mustBe: "a finite number > 0", got: timeLimit))
       }
       if let deadAtomInterval, deadAtomInterval < 1 {
-        found.append("'deadAtomInterval' must be at least 1, got \(deadAtomInterval)")
+        found.append(ParameterProblem("deadAtomInterval", mustBe: "at least 1", got: deadAtomInterval))
       }
       return found
     }

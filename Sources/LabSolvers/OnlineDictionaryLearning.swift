@@ -63,17 +63,17 @@ public enum OnlineDictionaryLearning {
     }
 
     /// Problems with the options, each naming the field and value; empty when valid.
-    public func problems() -> [String] {
-      var found: [String] = []
+    public func problems() -> [ParameterProblem] {
+      var found: [ParameterProblem] = []
       for (name, value) in [("epochs", epochs), ("batchSize", batchSize), ("threads", threads),
                                 ("dictionarySweeps", dictionarySweeps)] where value < 1 {
-        found.append("'\(name)' must be at least 1, got \(value)")
+        found.append(ParameterProblem(name, mustBe: "at least 1", got: value))
       }
       if !(stepTolerance.isFinite && stepTolerance >= 0) {
-        found.append("'stepTolerance' must be a finite number ≥ 0, got \(stepTolerance)")
+        found.append(ParameterProblem("stepTolerance", mustBe: "a finite number ≥ 0", got: stepTolerance))
       }
       if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
-        found.append("'timeLimit' must be a finite number > 0, got \(timeLimit)")
+        found.append(ParameterProblem("timeLimit", mustBe: "a finite number > 0", got: timeLimit))
       }
       return found
     }

@@ -1,3 +1,4 @@
+import LabNumerics
 extension SparseEncoder {
   /// The coding algorithms, by their stable command-line names.
   public enum Method: String, Sendable, Codable, CaseIterable {
@@ -42,7 +43,7 @@ extension SparseEncoder {
     public init(method: Method, lambda: Double, constraint: CodeConstraint, activeCount: Int? = nil, threads: Int = 1,
                 tolerance: Double = 1e-10, maxIterations: Int = 100_000) throws(ConfigurationError) {
       func fail(_ name: String, _ constraint: String, _ value: Any) -> ConfigurationError {
-        ConfigurationError(message: "The '\(name)' parameter of SparseEncoder must be \(constraint). Got \(value) instead.")
+        ConfigurationError(message: ParameterProblem(name, mustBe: constraint, got: value).description(of: "SparseEncoder"))
       }
       guard lambda.isFinite && lambda > 0 else { throw fail("lambda", "a finite number > 0", lambda) }
       guard threads >= 1 else { throw fail("threads", "at least 1", threads) }
