@@ -53,6 +53,8 @@ struct Eval: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Output JSON file.", valueName: "metrics.json"))
   var out: String
 
+  @OptionGroup var threading: ThreadOptions
+
   func run() throws {
     let source: SynthBenchRun.Source
     switch (evalData, evalCodes) {
@@ -65,6 +67,7 @@ struct Eval: ParsableCommand {
       throw BadInput.fail("'--eval-data' and '--eval-codes' go together")
     }
     try SynthBenchRun.checkOutput(out, inputs: [sae, truthModel, evalData, evalCodes].compactMap { $0 })
+    BLAS.setThreadCount(threading.threads)
     let autoencoder = try SynthBenchRun.readSAE(sae)
     let record = try SynthBenchRun.evaluate(autoencoder, sae: sae, truthModel: truthModel, source: source)
     try AtomicWriter.write([(out, try SynthBenchRun.encoded(record))])
