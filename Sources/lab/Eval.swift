@@ -14,22 +14,29 @@ struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate an SAE against a SAELens synthetic model's ground truth (SynthSAEBench metrics, absorption); write metrics.json.",
     discussion: """
-      The SAE (a SAELens directory, written by lab train or by sae-lens) is evaluated as saved — for batchtopk and
-      matryoshka, the JumpReLU threshold, not the batch-wide top-k of training — on held-out samples: --samples N
-      fresh samples (default 100,000) of the model's held-out stream of --seed S (the stream 'eval' of the seed, so
-      never the rows lab generate --from-saelens draws with the same seed), or the given --eval-data X.npy with the
-      true codes --eval-codes codes.npy that made it. The metrics are those of sae-lens 6.54
-      sae_lens/synthetic/evals.py: mcc (mean |cos| over the Hungarian pairs), uniqueness, precision, recall, f1
-      (per latent against its best-|cos| feature, averaged over all latents), explainedVariance, l0, trueL0,
-      deadLatents, shrinkage. absorption holds, per hierarchy edge child → parent, the gap P(parent latent fires |
-      parent ∧ ¬child) − P(parent latent fires | parent ∧ child) (the parent latent is the parent's Hungarian
-      match), the splitting counts of both features, and the theory's prediction: whether the pair test
+      The SAE (a SAELens directory, written by lab train or by sae-lens) is evaluated as saved —
+      for batchtopk and matryoshka, the JumpReLU threshold, not the batch-wide top-k of training —
+      on held-out samples: --samples N fresh samples (default 100,000) of the model's held-out
+      stream of --seed S (the stream 'eval' of the seed, so never the rows lab generate
+      --from-saelens draws with the same seed), or the given --eval-data X.npy with the true codes
+      --eval-codes codes.npy that made it. The metrics are those of sae-lens 6.54
+      sae_lens/synthetic/evals.py: mcc (mean |cos| over the Hungarian pairs), uniqueness,
+      precision, recall, f1 (per latent against its best-|cos| feature, averaged over all
+      latents), explainedVariance, l0, trueL0, deadLatents, shrinkage. absorption holds, per
+      hierarchy edge child → parent, the gap P(parent latent fires | parent ∧ ¬child) − P(parent
+      latent fires | parent ∧ child) (the parent latent is the parent's Hungarian match), the
+      splitting counts of both features, and the theory's prediction: whether the pair test
       (PC_child→parent) at the ground-truth dictionary fails (Thm 6.1 in docs/theory-guide.md).
+      With --control-sae DIR (a narrower SAE whose latents this SAE's first latents continue),
+      hedging holds the hedging rate of Chanin et al. 2025: how far the shared latents' unit
+      decoder rows moved into the span of the added latents, beyond what random added rows would
+      explain (50 Gaussian draws from the seed's stream 'hedging'); 0 means no hedging.
 
       Examples:
         lab eval --sae sae --truth-model model --out metrics.json
         lab eval --sae sae --truth-model model --samples 20000 --seed 3 --out metrics.json
-        lab eval --sae sae --truth-model model --eval-data X.npy --eval-codes codes.npy --out metrics.json
+        lab eval --sae sae --truth-model model --eval-data X.npy --eval-codes Z.npy --out m.json
+        lab eval --sae wide --control-sae narrow --truth-model model --out metrics.json
       """)
 
   @Option(name: .long, help: ArgumentHelp("The SAE, a SAELens directory (cfg.json, sae_weights.safetensors).", valueName: "dir"))
@@ -53,6 +60,10 @@ struct Eval: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Output JSON file.", valueName: "metrics.json"))
   var out: String
 
+  @Option(name: .customLong("control-sae"),
+          help: ArgumentHelp("A narrower SAE whose latents --sae's first latents continue; adds the hedging rate.", valueName: "dir"))
+  var controlSAE: String?
+
   @OptionGroup var threading: ThreadOptions
 
   func run() throws {
@@ -66,10 +77,14 @@ struct Eval: ParsableCommand {
     default:
       throw BadInput.fail("'--eval-data' and '--eval-codes' go together")
     }
-    try SynthBenchRun.checkOutput(out, inputs: [sae, truthModel, evalData, evalCodes].compactMap { $0 })
+    try SynthBenchRun.checkOutput(out, inputs: [sae, truthModel, evalData, evalCodes, controlSAE].compactMap { $0 })
     BLAS.setThreadCount(threading.threads)
     let autoencoder = try SynthBenchRun.readSAE(sae)
-    let record = try SynthBenchRun.evaluate(autoencoder, sae: sae, truthModel: truthModel, source: source)
+    let control = try controlSAE.map(SynthBenchRun.readSAE)
+    var record = try SynthBenchRun.evaluate(autoencoder, sae: sae, truthModel: truthModel, source: source)
+    if let control, let controlSAE {
+      record.hedging = try SynthBenchRun.hedging(autoencoder, control: control, controlPath: controlSAE, seed: seed ?? 0)
+    }
     try AtomicWriter.write([(out, try SynthBenchRun.encoded(record))])
     print("{\"mcc\":\(record.mcc),\"f1\":\(record.f1),\"explainedVariance\":\(record.explainedVariance),\"l0\":\(record.l0),\"out\":\(Train.jsonString(out))}")
   }
@@ -126,6 +141,24 @@ enum SynthBenchRun {
     /// `lab train` of batchtopk or matryoshka: the same metrics with the training-time encoder (batch-wide top-k
     /// over batches of the training batch size), beside the saved JumpReLU encoder's above.
     var trainingEncoder: SynthBenchMetrics?
+    /// With `--control-sae`: the hedging rate of the shared latents.
+    var hedging: HedgingRate?
+  }
+
+  /// The hedging rate of `autoencoder` against the narrower `control` (read from `controlPath`),
+  /// its Gaussian baselines drawn from the stream "hedging" of `seed`.
+  static func hedging(_ autoencoder: SparseAutoencoder<Float>, control: SparseAutoencoder<Float>, controlPath: String,
+                      seed: UInt64) throws -> HedgingRate {
+    let wide = autoencoder.parameters, narrow = control.parameters
+    guard narrow.inputDimension == wide.inputDimension, narrow.width < wide.width else {
+      throw BadInput.fail("'--control-sae' \(controlPath) has d_in \(narrow.inputDimension) and d_sae \(narrow.width); "
+        + "it needs d_in \(wide.inputDimension) and fewer latents than the SAE's \(wide.width)")
+    }
+    func rows(_ d: Matrix<Float>) -> Matrix<Double> { Matrix(rows: d.rows, columns: d.columns, storage: d.storage.map(Double.init)) }
+    do {
+      return try HedgingRate.measure(control: rows(narrow.decoderWeights), extended: rows(wide.decoderWeights),
+                                     seed: SeedTree(root: seed).seed(for: "hedging"))
+    } catch { throw BadInput.fail("'--control-sae' \(controlPath): \(error)") }
   }
 
   /// Refuses an output path that is a directory or one of the inputs.

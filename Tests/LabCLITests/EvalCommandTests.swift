@@ -78,6 +78,38 @@ struct EvalCommandTests {
     #expect(NSDictionary(dictionary: written).isEqual(to: again))
   }
 
+  @Test("--control-sae adds the hedging rate (width, added latents, finite rate ≥ 0, the same bytes for the same seed); a control that is not narrower exits 2 naming the option")
+  func hedging() throws {
+    let directory = try Scratch.directory()
+    let data = directory.appendingPathComponent("data").path
+    let generated = try LabExecutable.run(["generate", "--from-saelens", Self.path("model"), "--samples", "600", "--seed", "1", "--out", data, "--quiet"])
+    #expect(generated.status == 0, "stderr: \(generated.stderr)")
+    func train(_ width: Int) throws -> String {
+      let sae = directory.appendingPathComponent("sae\(width)").path
+      let trained = try LabExecutable.run(["train", "--data", data + "/X.npy", "--arch", "relu-l1", "--l1", "0.01", "--lr", "0.003", "--width", "\(width)",
+                                             "--batch", "100", "--steps", "30", "--threads", "1", "--seed", "3", "--out", sae, "--quiet"])
+      #expect(trained.status == 0, "stderr: \(trained.stderr)")
+      return sae
+    }
+    let narrow = try train(8), wide = try train(16)
+    func eval(_ sae: String, control: String, _ name: String) throws -> (status: Int32, stderr: String, json: Data?) {
+      let out = directory.appendingPathComponent(name).path
+      let r = try LabExecutable.run(["eval", "--sae", sae, "--control-sae", control, "--truth-model", Self.path("model"), "--samples", "300",
+                                     "--seed", "2", "--out", out])
+      return (r.status, r.stderr, FileManager.default.contents(atPath: out))
+    }
+    let first = try eval(wide, control: narrow, "a.json"), second = try eval(wide, control: narrow, "b.json")
+    #expect(first.status == 0, "stderr: \(first.stderr)")
+    #expect(first.json != nil && first.json == second.json)
+    let record = try #require(try JSONSerialization.jsonObject(with: first.json ?? Data()) as? [String: Any])
+    let hedging = try #require(record["hedging"] as? [String: Any])
+    #expect(hedging["width"] as? Int == 8 && hedging["addedLatents"] as? Int == 8 && hedging["baselines"] as? Int == 50)
+    let rate = try #require(hedging["rate"] as? Double)
+    #expect(rate.isFinite && rate >= 0)
+    let reversed = try eval(narrow, control: wide, "c.json")
+    #expect(reversed.status == 2 && reversed.stderr.contains("'--control-sae'") && reversed.json == nil, "stderr: \(reversed.stderr)")
+  }
+
   @Test("bad input exits with 2 and one line naming the file and field")
   func badInput() throws {
     let directory = try Scratch.directory()
