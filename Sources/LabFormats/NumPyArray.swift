@@ -55,8 +55,13 @@ public struct NumPyArray: Equatable, Sendable {
 
   /// The bytes before the data of a version 1.0, C-order, little-endian file of this shape and precision.
   static func fileHeader(shape: [Int], elementType: ElementType) -> Data {
+    fileHeader(shape: shape, descr: elementType.descr)
+  }
+
+  /// The bytes before the data of a version 1.0, C-order file of this shape and NumPy dtype string.
+  static func fileHeader(shape: [Int], descr: String) -> Data {
     let prefix = 10
-    let header = NumPyHeader(descr: elementType.descr, fortranOrder: false, shape: shape).encoded(prefixLength: prefix)
+    let header = NumPyHeader(descr: descr, fortranOrder: false, shape: shape).encoded(prefixLength: prefix)
     var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
     let length = UInt16(header.utf8.count)
     data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
