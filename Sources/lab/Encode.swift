@@ -17,13 +17,16 @@ struct Encode: ParsableCommand {
       more. Methods: active-set (default; the exact lasso, (K1) to about 1e-14, and the fastest method meeting \
       1e-9), cd and fista (stop at (K1) ≤ 1e-10), omp and topk (need --k; omp needs --signed), threshold \
       (soft thresholding at λ), exact-l1 (the λ → 0 problem P₀ by GLPK, one point at a time; λ only enters \
-      the reported objective). Exit codes: 0 success, 1 a point cannot be coded (exact-l1 outside the cone), \
+      the reported objective). --codes-out Z.npy writes the dense codes, Z.npz their non-zeros as a SciPy \
+      CSR matrix (scipy.sparse.load_npz("Z.npz")); without --codes-out only the JSON line is printed. \
+      Exit codes: 0 success, 1 a point cannot be coded (exact-l1 outside the cone), \
       2 bad input; nothing is written unless the command succeeds.
 
       Examples:
         lab encode --data X.npy --dictionary D.npy --lambda 0.05 --codes-out Z.npy
         lab encode --data X.npy --dictionary D.npy --lambda 0.05 --method omp --k 3 --signed \\
           --codes-out Z.npy
+        lab encode --data X.npy --dictionary D.npy --lambda 0.05 --codes-out Z.npz
       """)
 
   @Option(name: .long, help: ArgumentHelp("The data X (N × m), .npy.", valueName: "X.npy"))
@@ -49,8 +52,9 @@ struct Encode: ParsableCommand {
 
   @OptionGroup var threading: ThreadOptions
 
-  @Option(name: .long, help: ArgumentHelp("Where to write the codes Z (N × K, float64), .npy.", valueName: "Z.npy"))
-  var codesOut: String
+  @Option(name: .long, help: ArgumentHelp("Where to write the codes Z (N × K, float64): .npy dense, .npz SciPy CSR; none if not given.",
+                                           valueName: "Z.npy"))
+  var codesOut: String?
 
   @OptionGroup var progress: ProgressOptions
 
@@ -59,10 +63,15 @@ struct Encode: ParsableCommand {
 
   func validate() throws {
     guard lambda.isFinite && lambda > 0 else { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda).") }
-    let outDirectory = URL(fileURLWithPath: codesOut).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: outDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ValidationError("\(codesOut): '--codes-out' is in a directory that does not exist (\(outDirectory)).")
+    if let codesOut {
+      let outDirectory = URL(fileURLWithPath: codesOut).deletingLastPathComponent().path
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: outDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw ValidationError("\(codesOut): '--codes-out' is in a directory that does not exist (\(outDirectory)).")
+      }
+      guard CodesFormat(rawValue: URL(fileURLWithPath: codesOut).pathExtension.lowercased()) != nil else {
+        throw ValidationError("'--codes-out' \(codesOut) must end in .npy (dense codes) or .npz (SciPy CSR).")
+      }
     }
     do {
       _ = try configuration()
@@ -91,12 +100,17 @@ struct Encode: ParsableCommand {
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       throw ExitCode.failure
     }
-    bar.update(completed: 1, label: "writing \(codesOut)")
-    do { try NumPyArray(run.output.codes, as: .float64).encoded.write(to: URL(fileURLWithPath: codesOut), options: .atomic) } catch {
-      throw BadInput.fail("\(codesOut): cannot be written: \(error.localizedDescription)")
-    }
     var summary = run.summary
-    summary["out"] = codesOut
+    if let codesOut {
+      bar.update(completed: 1, label: "writing \(codesOut)")
+      let format = try CodesFormat(path: codesOut, option: "--codes-out")
+      let bytes = try format.encoded(run.output.codes, path: codesOut)
+      do { try bytes.write(to: URL(fileURLWithPath: codesOut), options: .atomic) } catch {
+        throw BadInput.fail("\(codesOut): cannot be written: \(error.localizedDescription)")
+      }
+      summary["out"] = codesOut
+      summary["codesFormat"] = format == .dense ? "dense" : "csr"
+    }
     summary["inputType"] = input.dataType.rawValue
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
     bar.print(String(decoding: line, as: UTF8.self))
