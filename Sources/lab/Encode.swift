@@ -69,7 +69,7 @@ struct Encode: ParsableCommand {
       guard FileManager.default.fileExists(atPath: outDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
         throw ValidationError("\(codesOut): '--codes-out' is in a directory that does not exist (\(outDirectory)).")
       }
-      guard CodesFormat(rawValue: URL(fileURLWithPath: codesOut).pathExtension.lowercased()) != nil else {
+      guard CodesFormat(path: codesOut) != nil else {
         throw ValidationError("'--codes-out' \(codesOut) must end in .npy (dense codes) or .npz (SciPy CSR).")
       }
     }
@@ -103,8 +103,9 @@ struct Encode: ParsableCommand {
     var summary = run.summary
     if let codesOut {
       bar.update(completed: 1, label: "writing \(codesOut)")
-      let format = try CodesFormat(path: codesOut, option: "--codes-out")
-      let bytes = try format.encoded(run.output.codes, path: codesOut)
+      guard let format = CodesFormat(path: codesOut) else { preconditionFailure("validate() checked the extension") }
+      let bytes: Data
+      do { bytes = try format.encoded(run.output.codes, path: codesOut) } catch { throw BadInput.fail("\(error)") }
       do { try bytes.write(to: URL(fileURLWithPath: codesOut), options: .atomic) } catch {
         throw BadInput.fail("\(codesOut): cannot be written: \(error.localizedDescription)")
       }

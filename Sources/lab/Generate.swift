@@ -19,6 +19,7 @@ struct Generate: ParsableCommand {
         lab generate tree --samples 1000 --seed 7 --precision float64 --out world
         lab generate tree --saelens-out tree-model
         lab generate --from-saelens tree-model --samples 1000 --out sampled
+        lab generate --from-saelens tree-model --samples 200000 --codes sparse --out sampled
       """)
 
   @Argument(help: ArgumentHelp("A world toy file, or the name of a built-in one (e.g. 'tree'; see --list).", valueName: "toy"))
@@ -43,6 +44,10 @@ struct Generate: ParsableCommand {
 
   @Option(name: .long, help: "Stored precision.")
   var precision: NumPyArray.ElementType = .float32
+
+  @Option(name: .long, help: ArgumentHelp("The true codes: codes.npy (dense), codes.npz (SciPy CSR of the non-zeros) or none.",
+                                          valueName: "dense|sparse|none"))
+  var codes: TrueCodes = .dense
 
   @OptionGroup var progress: ProgressOptions
 
@@ -76,7 +81,7 @@ struct Generate: ParsableCommand {
     bar.update(completed: 0, label: "sampling")
     let elementType = precision
     if let fromSaelens, let out, let samples {
-      try sampleSAELens(fromSaelens, count: samples, precision: elementType, bar: bar, into: out)
+      try sampleSAELens(fromSaelens, count: samples, precision: elementType, codes: codes.format, bar: bar, into: out)
       return
     }
     guard let toy else { preconditionFailure("validate() requires a toy without --from-saelens") }
@@ -90,7 +95,7 @@ struct Generate: ParsableCommand {
     }
     if let out {
       let description: WorldExport.Description
-      do { description = try WorldExport.write(loaded, precision: elementType, into: out) } catch let error as WorldError {
+      do { description = try WorldExport.write(loaded, precision: elementType, codes: codes.format, into: out) } catch let error as WorldError {
         throw BadInput.fail("\(toy): \(error)")
       }
       let shapes = description.files.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }
@@ -99,21 +104,23 @@ struct Generate: ParsableCommand {
   }
 
   /// Samples a SAELens directory with SAELens's semantics into `out`.
-  private func sampleSAELens(_ directory: String, count: Int, precision: NumPyArray.ElementType, bar: ProgressBar, into out: String) throws {
+  private func sampleSAELens(_ directory: String, count: Int, precision: NumPyArray.ElementType, codes: CodesFormat?, bar: ProgressBar,
+                             into out: String) throws {
     let model: SAELensSyntheticModel
     var generator: WorldGenerator
     do {
       model = try SAELensSyntheticModel(directory: directory)
       generator = try model.generator(seed: seed ?? model.seed)
     } catch { throw BadInput.fail("\(error)") }
-    let files = try WorldExport.stream(&generator, count: count, precision: precision, into: out)
+    let files = try WorldExport.stream(&generator, count: count, precision: precision, codes: codes, into: out)
     let description: [String: Any] = [
       "source": directory, "seed": Int(truncatingIfNeeded: seed ?? model.seed), "sampleCount": count, "precision": precision.rawValue,
       "batchSize": generator.batchSize, "files": files,
     ]
     let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try AtomicWriter.write([("saelens-sample.json", data + Data("\n".utf8))], into: out)
-    bar.print("wrote X.npy \(count)×\(model.featureVectors.columns) and codes.npy \(count)×\(model.parents.count) sampled from \(directory) to \(out)")
+    let written = files.keys.sorted().map { "\($0) \(files[$0]!.map(String.init).joined(separator: "×"))" }.joined(separator: " and ")
+    bar.print("wrote \(written) sampled from \(directory) to \(out)")
   }
 
   /// Prints one line per built-in world toy.
@@ -140,4 +147,23 @@ struct Generate: ParsableCommand {
     throw ToyFileError(path: toy, "no such file and no world toy of that name. Did you mean '\(nearest)'? World toys: \(names.joined(separator: ", "))")
   }
 
+}
+
+/// `lab generate --codes`: where the true codes go.
+enum TrueCodes: String, CaseIterable, ExpressibleByArgument {
+  /// `codes.npy`, N × F in the stored precision.
+  case dense
+  /// `codes.npz`, the non-zeros as a SciPy CSR matrix.
+  case sparse
+  /// Not written.
+  case none
+
+  /// The file format, `nil` for none.
+  var format: CodesFormat? {
+    switch self {
+    case .dense: .dense
+    case .sparse: .sparse
+    case .none: nil
+    }
+  }
 }

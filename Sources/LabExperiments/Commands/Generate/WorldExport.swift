@@ -31,9 +31,10 @@ public enum WorldExport {
 
   /// Writes `toy` (its seed and sample count already overridden as wanted) into `directory`.
   @discardableResult
-  public static func write(_ toy: WorldToy, precision: NumPyArray.ElementType, into directory: String) throws -> Description {
+  public static func write(_ toy: WorldToy, precision: NumPyArray.ElementType, codes: CodesFormat? = .dense,
+                           into directory: String) throws -> Description {
     var generator = try WorldGenerator(world: toy.world.world, seed: toy.seed)
-    var files = try stream(&generator, count: toy.sampleCount, precision: precision, into: directory)
+    var files = try stream(&generator, count: toy.sampleCount, precision: precision, codes: codes, into: directory)
     let f = generator.dictionary.rows, m = generator.dictionary.columns
     files["dictionary.npy"] = [f, m]
     var extra: [(name: String, contents: Data)] = [("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)]
@@ -48,32 +49,41 @@ public enum WorldExport {
     return description
   }
 
-  /// Streams `count` samples of `generator` into `X.npy` and `codes.npy` in `directory`; returns
-  /// their shapes by file name.
+  /// Streams `count` samples of `generator` into `X.npy` and the true codes into `codes.npy`
+  /// (dense, streamed), `codes.npz` (SciPy CSR, written once complete) or nowhere (`codes` nil) in
+  /// `directory`; returns the shapes by file name.
   public static func stream(_ generator: inout WorldGenerator, count n: Int, precision: NumPyArray.ElementType,
-                            into directory: String) throws -> [String: [Int]] {
+                            codes format: CodesFormat? = .dense, into directory: String) throws -> [String: [Int]] {
     let f = generator.dictionary.rows, m = generator.dictionary.columns
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     func url(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
+    let codesName = format.map { "codes." + $0.fileExtension }
     let samples = try NumPyStreamWriter(path: url("X.npy"), shape: [n, m], elementType: precision)
-    let codes = try NumPyStreamWriter(path: url("codes.npy"), shape: [n, f], elementType: precision)
+    let dense = format == .dense ? try NumPyStreamWriter(path: url("codes.npy"), shape: [n, f], elementType: precision) : nil
+    var sparse = format == .sparse ? CompressedSparseRows(columns: f) : nil
     do {
       var done = 0
       while done < n {
         let rows = min(generator.batchSize, n - done)
         let batch = generator.next(rows)
         try samples.append(batch.samples.storage)
-        try codes.append(batch.codes.storage)
+        try dense?.append(batch.codes.storage)
+        // Rounded as the dense file would store them, so that codes.npz and codes.npy hold the same values.
+        sparse?.append(rowsOf: precision == .float32
+          ? Matrix(rows: rows, columns: f, storage: batch.codes.storage.map { Double(Float($0)) }) : batch.codes)
         done += rows
       }
       try samples.finish()
-      try codes.finish()
+      try dense?.finish()
+      if let sparse, let codesName { try AtomicWriter.write([(codesName, try sparse.npz(path: url(codesName)))], into: directory) }
     } catch {
       samples.discard()
-      codes.discard()
+      dense?.discard()
       throw error
     }
-    return ["X.npy": [n, m], "codes.npy": [n, f]]
+    var files = ["X.npy": [n, m]]
+    if let codesName { files[codesName] = [n, f] }
+    return files
   }
 
   /// Pretty-printed JSON with sorted keys and a final newline.
