@@ -25,41 +25,52 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
   /// The objective per point, `objective / pointCount`.
   public var meanObjective: Double { pointCount == 0 ? 0 : objective / Double(pointCount) }
 
+  /// Rows measured at once: the residual and correlation blocks stay a few MB whatever N is, so
+  /// the measurement streams at BLAS speed instead of faulting in N × K arrays (whose page
+  /// clearing cost more than the coding itself in `lab encode` at N = 20,000, K = 256).
+  static let blockRows = 1024
+
   /// Measures `codes` (`N × K`) for `samples` (`N × m`), `dictionary` (`K × m`), `bias` (length m or `nil`).
   public init(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>, lambda: Double,
               constraint: CodeConstraint) {
-    let problem = SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda)
-    let centred = problem.centredSamples
-    let residual = centred - codes * dictionary
-    let correlations = residual.multiplied(by: dictionary, transposingOther: true)
     let n = samples.rows, k = dictionary.rows, m = dictionary.columns
-    let r = residual.storage, v = centred.storage, zs = codes.storage, qs = correlations.storage
     var objective = 0.0, worstKKT = 0.0, worstGap = 0.0, nonzeros = 0
-    for point in 0..<n {
-      var squared = 0.0, inner = 0.0, l1 = 0.0, largest = 0.0
-      for i in 0..<m {
-        let ri = r[point * m + i]
-        squared += ri * ri
-        inner += v[point * m + i] * ri
-      }
-      for a in 0..<k {
-        let z = zs[point * k + a], q = qs[point * k + a]
-        l1 += abs(z)
-        if z != 0 { nonzeros += 1 }
-        let violation: Double
-        switch (constraint, z) {
-        case (.nonnegative, ..<0): violation = .infinity
-        case (_, 0): violation = max((constraint == .signed ? abs(q) : q) - lambda, 0)
-        default: violation = abs(lambda * (z > 0 ? 1 : -1) - q)
+    var first = 0
+    while first < n {
+      let rows = min(Self.blockRows, n - first)
+      let block = Matrix(rows: rows, columns: m, storage: Array(samples.storage[(first * m)..<((first + rows) * m)]))
+      let centred = SparseCodingProblem.subtractingBias(bias, from: block)
+      let blockCodes = Matrix(rows: rows, columns: k, storage: Array(codes.storage[(first * k)..<((first + rows) * k)]))
+      let residual = centred - blockCodes * dictionary
+      let correlations = residual.multiplied(by: dictionary, transposingOther: true)
+      let r = residual.storage, v = centred.storage, zs = blockCodes.storage, qs = correlations.storage
+      for point in 0..<rows {
+        var squared = 0.0, inner = 0.0, l1 = 0.0, largest = 0.0
+        for i in 0..<m {
+          let ri = r[point * m + i]
+          squared += ri * ri
+          inner += v[point * m + i] * ri
         }
-        worstKKT = max(worstKKT, violation)
-        largest = max(largest, constraint == .signed ? abs(q) : q)
+        for a in 0..<k {
+          let z = zs[point * k + a], q = qs[point * k + a]
+          l1 += abs(z)
+          if z != 0 { nonzeros += 1 }
+          let violation: Double
+          switch (constraint, z) {
+          case (.nonnegative, ..<0): violation = .infinity
+          case (_, 0): violation = max((constraint == .signed ? abs(q) : q) - lambda, 0)
+          default: violation = abs(lambda * (z > 0 ? 1 : -1) - q)
+          }
+          worstKKT = max(worstKKT, violation)
+          largest = max(largest, constraint == .signed ? abs(q) : q)
+        }
+        let primal = 0.5 * squared + lambda * l1
+        let scale = largest > lambda ? lambda / largest : 1
+        let dual = scale * inner - 0.5 * scale * scale * squared
+        objective += primal
+        worstGap = max(worstGap, primal - dual)
       }
-      let primal = 0.5 * squared + lambda * l1
-      let scale = largest > lambda ? lambda / largest : 1
-      let dual = scale * inner - 0.5 * scale * scale * squared
-      objective += primal
-      worstGap = max(worstGap, primal - dual)
+      first += rows
     }
     self.objective = objective
     maxKKTViolation = worstKKT
