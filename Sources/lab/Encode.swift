@@ -59,11 +59,6 @@ struct Encode: ParsableCommand {
 
   func validate() throws {
     guard lambda.isFinite && lambda > 0 else { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda).") }
-    let outDirectory = URL(fileURLWithPath: codesOut).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: outDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ValidationError("\(codesOut): '--codes-out' is in a directory that does not exist (\(outDirectory)).")
-    }
     do {
       _ = try configuration()
     } catch { throw ValidationError(Self.flags.rewrite(error)) }
@@ -76,8 +71,12 @@ struct Encode: ParsableCommand {
   }
 
   func run() throws {
+    try OutputCheck.validate([.file("--codes-out", codesOut)], inputs: [data, dictionary, bias].compactMap { $0 })
     let input: EncodeInput
     do { input = try EncodeInput.load(data: data, dictionary: dictionary, bias: bias) } catch { throw BadInput.fail("\(error)") }
+    let (n, k) = (input.samples.rows, input.dictionary.rows)
+    // The codes three times (the result, the written array's values and bytes) and the Gram matrix twice, in float64.
+    try MemoryCheck.require("coding \(n) points with \(k) atoms", [(MemoryBudget.product(n, k), 3 * 8), (MemoryBudget.product(k, k), 2 * 8)])
     let encoder: SparseEncoder
     do { encoder = try SparseEncoder(dictionary: input.dictionary, configuration: try configuration()) } catch {
       throw BadInput.fail(Self.flags.rewrite(error))
@@ -88,17 +87,18 @@ struct Encode: ParsableCommand {
     bar.update(completed: 0, label: "coding \(input.samples.rows) points, then their KKT residuals")
     let run: EncodeRun
     do { run = try EncodeRun.measure(encoder, input) } catch {
-      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      StandardStreams.error("error: \(error)\n")
       throw ExitCode.failure
     }
-    bar.update(completed: 1, label: "writing \(codesOut)")
-    do { try NumPyArray(run.output.codes, as: .float64).encoded.write(to: URL(fileURLWithPath: codesOut), options: .atomic) } catch {
-      throw BadInput.fail("\(codesOut): cannot be written: \(error.localizedDescription)")
-    }
-    var summary = run.summary
+    // The summary is encoded before Z is written, so that nothing is written unless both can be.
+    // A measurement that is not finite (exact-l1's duality gap: the lasso's dual bound is infinite
+    // for codes of the λ → 0 problem) is null, as JSON has no infinity.
+    var summary = run.summary.mapValues { value -> Any in (value as? Double).map { $0.isFinite ? $0 as Any : NSNull() } ?? value }
     summary["out"] = codesOut
     summary["inputType"] = input.dataType.rawValue
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
+    bar.update(completed: 1, label: "writing \(codesOut)")
+    try AtomicWriter.write([(codesOut, NumPyArray(run.output.codes, as: .float64).encoded)])
     bar.print(String(decoding: line, as: UTF8.self))
   }
 }

@@ -11,6 +11,11 @@ import LabNumerics
 /// Every file is a pure function of the toy, N, the seed and the precision: the same inputs give
 /// the same bytes. Files appear only when complete (`.partial` names until then).
 public enum WorldExport {
+  /// The names ``write(_:precision:into:)`` can write (`bias.npy` only for a non-zero bias).
+  public static let fileNames = [samplesFile, codesFile, "dictionary.npy", "bias.npy", "world.json"]
+  /// The streamed samples and codes of ``stream(_:count:precision:into:)``.
+  public static let samplesFile = "X.npy", codesFile = "codes.npy"
+
   /// The description written to `world.json`.
   public struct Description: Codable, Equatable, Sendable {
     /// The resolved toy (with the seed and N actually used).
@@ -55,8 +60,8 @@ public enum WorldExport {
     let f = generator.dictionary.rows, m = generator.dictionary.columns
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     func url(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
-    let samples = try NumPyStreamWriter(path: url("X.npy"), shape: [n, m], elementType: precision)
-    let codes = try NumPyStreamWriter(path: url("codes.npy"), shape: [n, f], elementType: precision)
+    let samples = try NumPyStreamWriter(path: url(samplesFile), shape: [n, m], elementType: precision)
+    let codes = try NumPyStreamWriter(path: url(codesFile), shape: [n, f], elementType: precision)
     do {
       var done = 0
       while done < n {
@@ -73,7 +78,7 @@ public enum WorldExport {
       codes.discard()
       throw error
     }
-    return ["X.npy": [n, m], "codes.npy": [n, f]]
+    return [samplesFile: [n, m], codesFile: [n, f]]
   }
 
   /// Pretty-printed JSON with sorted keys and a final newline.
