@@ -51,8 +51,12 @@ public enum AtomicWriter {
       .appendingPathComponent("\(stagingPrefix)\(getpid())-\(UUID().uuidString.prefix(8))").path
     try createDirectory(staging)
     do {
-      for file in files { try writeFile(file.contents, to: staging + "/" + file.name) }
+      for file in files {
+        try writeFile(file.contents, to: staging + "/" + file.name)
+        WriteFaults.step()
+      }
       try writeFile(Data(files.map { $0.name + "\n" }.joined().utf8), to: staging + "/" + commitMarker)
+      WriteFaults.step()
     } catch {
       try? FileManager.default.removeItem(atPath: staging)
       throw error
@@ -94,6 +98,7 @@ public enum AtomicWriter {
         throw FormatError(path: target, "cannot move the new file into place: \(String(cString: strerror(errno)))")
       }
       renamed += 1
+      WriteFaults.step()
       try afterRename(renamed)
     }
     try? FileManager.default.removeItem(atPath: marker)

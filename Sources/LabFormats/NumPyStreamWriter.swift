@@ -45,6 +45,7 @@ public final class NumPyStreamWriter {
     data.reserveCapacity(values.count * elementType.size)
     NumPyArray.appendElements(values, as: elementType, to: &data)
     try FileBytes.append(data, to: handle.fileDescriptor, path: partial)
+    WriteFaults.step()
     written += values.count
   }
 
@@ -55,6 +56,7 @@ public final class NumPyStreamWriter {
     guard rename(partial, path) == 0 else {
       throw FormatError(path: path, "cannot rename \(partial) onto it: \(String(cString: strerror(errno)))")
     }
+    WriteFaults.step()
   }
 
   /// Removes the partial files of `path` (`<path>.<pid>-<tag>.partial`) whose writing process is no
