@@ -34,6 +34,8 @@ struct Train: ParsableCommand {
       samples of --seed (for batchtopk also the training-time encoder's figures, as trainingEncoder).
       --threads n splits each batch into n row blocks computed at once on single-threaded BLAS (resume with the same
       n; batchtopk gives the threads to OpenBLAS). A progress line goes to stderr when it is a terminal, unless --quiet.
+      A step whose loss, gradient or updated weights are not finite stops the run with exit code 1, naming the step:
+      no SAE is written and the last checkpoint written (a finite state) is kept.
 
       Examples:
         lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\
