@@ -22,7 +22,7 @@ public enum AtomicWriter {
   public static let commitMarker = "COMMIT"
 
   /// Writes every (file name, contents) pair into `directory`, creating it if needed. Names must be
-  /// plain file names (no `/`, not `.` or `..`, not a staging name). All contents are prepared by
+  /// plain file names (``PlainName``: no `/`, no NUL, no leading dot, so not `.`, `..` or a staging name). All contents are prepared by
   /// the caller before the first write, so a failed run changes nothing.
   public static func write(_ files: [(name: String, contents: Data)], into directory: String) throws {
     try write(files, into: directory, afterRename: { _ in })
@@ -51,8 +51,12 @@ public enum AtomicWriter {
       .appendingPathComponent("\(stagingPrefix)\(getpid())-\(UUID().uuidString.prefix(8))").path
     try createDirectory(staging)
     do {
-      for file in files { try writeFile(file.contents, to: staging + "/" + file.name) }
+      for file in files {
+        try writeFile(file.contents, to: staging + "/" + file.name)
+        WriteFaults.step()
+      }
       try writeFile(Data(files.map { $0.name + "\n" }.joined().utf8), to: staging + "/" + commitMarker)
+      WriteFaults.step()
     } catch {
       try? FileManager.default.removeItem(atPath: staging)
       throw error
@@ -94,6 +98,7 @@ public enum AtomicWriter {
         throw FormatError(path: target, "cannot move the new file into place: \(String(cString: strerror(errno)))")
       }
       renamed += 1
+      WriteFaults.step()
       try afterRename(renamed)
     }
     try? FileManager.default.removeItem(atPath: marker)
@@ -102,9 +107,7 @@ public enum AtomicWriter {
 
   /// A name that stays inside its directory and is not the writer's own.
   private static func validate(name: String, in directory: String) throws {
-    guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.hasPrefix(stagingPrefix) else {
-      throw FormatError(path: directory, "'\(name)' is not a plain file name")
-    }
+    if let problem = PlainName.problem(name) { throw FormatError(path: directory, "'\(name)' is not a plain file name: it \(problem)") }
   }
 
   private static func createDirectory(_ path: String) throws {
@@ -116,21 +119,11 @@ public enum AtomicWriter {
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
-      throw FormatError(path: path, "cannot create the directory: \(reason(error))")
+      throw FormatError(path: path, "cannot create the directory: \(FileProblem.reason(error))")
     }
   }
 
   private static func writeFile(_ contents: Data, to path: String) throws {
-    guard FileManager.default.createFile(atPath: path, contents: contents) else {
-      throw FormatError(path: path, "cannot write the file: \(String(cString: strerror(errno)))")
-    }
-  }
-
-  /// The POSIX reason behind a Foundation error, without Foundation's domain and code.
-  private static func reason(_ error: Error) -> String {
-    if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-      return String(cString: strerror(Int32(underlying.code)))
-    }
-    return (error as NSError).localizedDescription
+    try FileBytes.write(contents, to: path)
   }
 }

@@ -83,7 +83,18 @@ public struct NumPyArray: Equatable, Sendable {
 
   /// Decodes the bytes of a `.npy` file; `path` names the file in errors.
   public init(decoding data: Data, path: String) throws(FormatError) {
-    let bytes = [UInt8](data)
+    var decoded: Result<NumPyArray, FormatError>!
+    data.withUnsafeBytes { bytes in
+      do throws(FormatError) { decoded = .success(try Self(decoding: bytes.bindMemory(to: UInt8.self), path: path)) } catch {
+        decoded = .failure(error)
+      }
+    }
+    self = try decoded.get()
+  }
+
+  /// Decodes `.npy` bytes in place (no copy of the file); the values are allocated only once the
+  /// header's shape is known to fit in the available memory (``MemoryBudget``).
+  private init(decoding bytes: UnsafeBufferPointer<UInt8>, path: String) throws(FormatError) {
     guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
       throw FormatError(path: path, "not a NumPy .npy file (no \\x93NUMPY magic)")
     }
@@ -112,6 +123,10 @@ public struct NumPyArray: Equatable, Sendable {
     guard bytes.count - dataStart == expected else {
       throw FormatError(path: path, "shape \(header.shape) of '\(descr)' needs \(expected) data bytes, the file has \(bytes.count - dataStart)")
     }
+    let copies = header.fortranOrder && header.shape.count > 1 ? 2 : 1
+    if let problem = MemoryBudget.problem("reading shape (\(header.shape.map(String.init).joined(separator: ", "))) as float64", needs: MemoryBudget.bytes([(count, 8 * copies)])) {
+      throw FormatError(path: path, problem)
+    }
     var values = [Double](repeating: 0, count: count)
     for index in 0..<count {
       let offset = dataStart + index * size
@@ -128,10 +143,11 @@ public struct NumPyArray: Equatable, Sendable {
 
   /// Reads the `.npy` file at `path`.
   public init(contentsOf path: String) throws(FormatError) {
-    guard FileManager.default.fileExists(atPath: path) else { throw FormatError(path: path, "no such file") }
+    if let problem = FileProblem.input(path) { throw FormatError(path: path, problem) }
     let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw FormatError(path: path, "cannot be read: \(error.localizedDescription)")
+    // Mapped, so that a large file is not copied into memory before it is decoded.
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+      throw FormatError(path: path, "cannot be read: \(FileProblem.reason(error))")
     }
     try self.init(decoding: data, path: path)
   }
@@ -143,6 +159,11 @@ public struct NumPyArray: Equatable, Sendable {
       throw FormatError(path: path, "\(role) must be a 2-D array, got shape (\(shape.map(String.init).joined(separator: ", ")))")
     }
     try requireFinite(path: path)
+    // Float64 values become the matrix's storage without a copy; other scalars need one.
+    if Scalar.self == Double.self { return Matrix(rows: shape[0], columns: shape[1], storage: unsafeBitCast(values, to: [Scalar].self)) }
+    if let problem = MemoryBudget.problem("converting shape (\(shape.map(String.init).joined(separator: ", "))) to \(Scalar.self)", needs: MemoryBudget.bytes([(values.count, MemoryLayout<Scalar>.size)])) {
+      throw FormatError(path: path, problem)
+    }
     return Matrix(rows: shape[0], columns: shape[1], storage: values.map { Scalar($0) })
   }
 

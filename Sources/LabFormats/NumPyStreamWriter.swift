@@ -26,9 +26,13 @@ public final class NumPyStreamWriter {
     self.elementType = elementType
     NumPyStreamWriter.removeStalePartials(of: path)
     partial = "\(path).\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).partial"
-    guard FileManager.default.createFile(atPath: partial, contents: NumPyArray.fileHeader(shape: shape, elementType: elementType)),
-          let handle = FileHandle(forWritingAtPath: partial) else {
-      throw FormatError(path: path, "cannot create \(partial)")
+    do { try FileBytes.write(NumPyArray.fileHeader(shape: shape, elementType: elementType), to: partial) } catch {
+      try? FileManager.default.removeItem(atPath: partial)
+      throw error
+    }
+    guard let handle = FileHandle(forWritingAtPath: partial) else {
+      try? FileManager.default.removeItem(atPath: partial)
+      throw FormatError(path: path, "cannot open \(partial) for writing")
     }
     self.handle = handle
     handle.seekToEndOfFile()
@@ -40,17 +44,19 @@ public final class NumPyStreamWriter {
     var data = Data()
     data.reserveCapacity(values.count * elementType.size)
     NumPyArray.appendElements(values, as: elementType, to: &data)
-    do { try handle.write(contentsOf: data) } catch { throw FormatError(path: partial, "write failed: \(error.localizedDescription)") }
+    try FileBytes.append(data, to: handle.fileDescriptor, path: partial)
+    WriteFaults.step()
     written += values.count
   }
 
   /// Closes the file and renames it onto ``path``, replacing any previous file atomically.
   public func finish() throws {
     precondition(written == shape.reduce(1, *), "\(path): \(written) of \(shape.reduce(1, *)) values written.")
-    try handle.close()
+    do { try handle.close() } catch { throw FormatError(path: partial, "write failed: \(FileProblem.reason(error))") }
     guard rename(partial, path) == 0 else {
       throw FormatError(path: path, "cannot rename \(partial) onto it: \(String(cString: strerror(errno)))")
     }
+    WriteFaults.step()
   }
 
   /// Removes the partial files of `path` (`<path>.<pid>-<tag>.partial`) whose writing process is no

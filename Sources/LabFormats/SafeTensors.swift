@@ -66,8 +66,9 @@ public struct SafeTensors: Equatable, Sendable {
 
   /// Reads the file at `path`.
   public init(contentsOf path: String) throws(FormatError) {
+    if let problem = FileProblem.input(path) { throw FormatError(path: path, problem) }
     let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw FormatError(path: path, "cannot be read: \(error.localizedDescription)") }
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw FormatError(path: path, "cannot be read: \(FileProblem.reason(error))") }
     try self.init(decoding: data, path: path)
   }
 

@@ -15,11 +15,12 @@ public enum LabExecutable {
   /// The `lab` binary in the build directory of the running test bundle.
   public static let url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lab")
 
-  /// Runs `lab` with `arguments` to the end (extra `environment` variables over the inherited ones),
-  /// in `directory` when given.
-  public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Run {
+  /// Runs `lab` (or another `executable`, such as a wrapper that starts it) with `arguments` to the
+  /// end (extra `environment` variables over the inherited ones), in `directory` when given.
+  public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
+                         executable: URL = url) throws -> Run {
     let process = Process()
-    process.executableURL = url
+    process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

@@ -146,17 +146,19 @@ public enum DeepTrainer {
   /// Takes steps from `state.step` until `step` (at most the configuration's steps); as
   /// ``Trainer/run(_:_:data:until:progressInterval:progress:)``, a run split into several calls
   /// with the state checkpointed in between gives the same bytes as one call.
+  /// Returns why the run stopped early when it diverged (``TrainingDivergence``), else nil.
+  @discardableResult
   public static func run(
     _ state: inout DeepTrainingState, _ configuration: DeepTrainingConfiguration, data: Matrix<Float>, until step: Int,
     progressInterval: Int = 100, progress: ((TrainingProgress) -> Void)? = nil
-  ) {
+  ) -> TrainingDivergence? {
     precondition(state.model.inputDimension == data.columns && state.model.width == configuration.common.width
                  && state.model.architecture == configuration.architecture, "The training state does not fit the data or the configuration.")
     let c = configuration.common
     let previousBLASThreads = BLAS.threadCount
     if c.batchBlocks > 1 { BLAS.setThreadCount(1) }
     defer { BLAS.setThreadCount(previousBLASThreads) }
-    TrainingLoop.run(&state, c, data: data, until: step, progressInterval: progressInterval, progress: progress) {
+    return TrainingLoop.run(&state, c, data: data, until: step, progressInterval: progressInterval, progress: progress) {
       state, batch, _, dead, gradient in
       var auxiliary: DeepSAEKernel.Auxiliary?
       if let dead, let k = c.auxK { auxiliary = DeepSAEKernel.Auxiliary(dead: dead, k: k, coefficient: c.auxCoefficient) }

@@ -202,10 +202,12 @@ public enum Trainer {
   /// Takes steps from `state.step` until `step` (at most `configuration.steps`), calling `progress`
   /// every `progressInterval` steps and after the last one. A run split into several calls, with
   /// the state saved and restored in between, gives the same bytes as one call.
+  /// Returns why the run stopped early when it diverged (``TrainingDivergence``), else nil.
+  @discardableResult
   public static func run(
     _ state: inout TrainingState, _ configuration: TrainingConfiguration, data: Matrix<Float>, until step: Int,
     progressInterval: Int = 100, progress: ((TrainingProgress) -> Void)? = nil
-  ) {
+  ) -> TrainingDivergence? {
     precondition(state.parameters.inputDimension == data.columns && state.parameters.width == configuration.width,
                  "The training state does not fit the data or the configuration.")
     let m = data.columns, f = configuration.width, b = configuration.batchSize
@@ -218,7 +220,7 @@ public enum Trainer {
     defer { BLAS.setThreadCount(previousBLASThreads) }
     var noise = [Float](repeating: 0, count: sigma > 0 ? b * f : 0)
     var pursuitActive: Int?
-    TrainingLoop.run(&state, configuration, data: data, until: step, progressInterval: progressInterval, progress: progress) {
+    return TrainingLoop.run(&state, configuration, data: data, until: step, progressInterval: progressInterval, progress: progress) {
       state, batch, t, dead, gradient in
       if sigma > 0 { for i in noise.indices { noise[i] = Float(sigma * state.noiseGenerator.nextNormal()) } }
       let warmup = configuration.l1WarmupSteps > 0 ? min(1, Double(t + 1) / Double(configuration.l1WarmupSteps)) : 1

@@ -16,12 +16,13 @@ enum TrainingLoop {
   /// Takes steps from `state.step` until `step` (at most `configuration.steps`), calling `progress`
   /// every `progressInterval` steps and after the last one. `dead` is passed to `lossAndGradient`
   /// when `configuration.auxK` is set and some latent has not fired for more than
-  /// `configuration.deadWindow` steps; `afterUpdate` runs after each optimiser step.
+  /// `configuration.deadWindow` steps; `afterUpdate` runs after each optimiser step. Stops early,
+  /// returning why, when a value stops being finite (the rule of ``TrainingDivergence``).
   static func run<State: ResumableTrainingState>(
     _ state: inout State, _ configuration: TrainingConfiguration, data: Matrix<Float>, until step: Int,
     progressInterval: Int, progress: ((TrainingProgress) -> Void)?,
     lossAndGradient: LossAndGradient<State>, afterUpdate: (inout State) -> Void
-  ) {
+  ) -> TrainingDivergence? {
     let start = Date()
     let m = data.columns, b = configuration.batchSize
     let last = min(step, configuration.steps)
@@ -43,6 +44,8 @@ enum TrainingLoop {
         if flags.contains(true) { dead = flags }
       }
       let (loss, fired) = lossAndGradient(&state, batch, t, dead, &gradient)
+      guard loss.total.isFinite else { return TrainingDivergence(step: t + 1, value: .loss, loss: loss.total) }
+      guard TrainingDivergence.allFinite(gradient) else { return TrainingDivergence(step: t + 1, value: .gradient, loss: loss.total) }
       state.lastLoss = loss
       if let clip = configuration.gradientClipNorm { GradientClipping.clip(&gradient, to: clip) }
       state.optimizer.learningRate = configuration.learningRate * configuration.schedule.multiplier(step: t, totalSteps: configuration.steps)
@@ -54,6 +57,7 @@ enum TrainingLoop {
       afterUpdate(&state)
       state.tracker.record(fired: fired)
       state.step += 1
+      guard TrainingDivergence.allFinite(state.weights) else { return TrainingDivergence(step: t + 1, value: .weights, loss: loss.total) }
       if let interval = configuration.resampleInterval, state.step % interval == 0 {
         state.resampledLatents += Resampler.resampleDead(&state, notFiredFor: interval)
       }
@@ -62,5 +66,6 @@ enum TrainingLoop {
                                   seconds: Date().timeIntervalSince(start)))
       }
     }
+    return nil
   }
 }

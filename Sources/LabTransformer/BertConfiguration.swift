@@ -46,7 +46,7 @@ public struct BertConfiguration: Equatable, Sendable {
   public init(contentsOf path: String) throws(FormatError) {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw FormatError(path: path, "cannot be read: \(error.localizedDescription)")
+      throw FormatError(path: path, "cannot be read: \(FileProblem.reason(error))")
     }
     guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw FormatError(path: path, "is not a JSON object")

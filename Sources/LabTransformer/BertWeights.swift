@@ -39,7 +39,7 @@ public struct BertWeights: Sendable {
   public init(contentsOf path: String, configuration: BertConfiguration) throws(FormatError) {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
-      throw FormatError(path: path, "cannot be read: \(error.localizedDescription)")
+      throw FormatError(path: path, "cannot be read: \(FileProblem.reason(error))")
     }
     let header = try SafeTensors.header(of: data, path: path)
     func tensor(_ name: String, _ shape: [Int]) throws(FormatError) -> [Float] {

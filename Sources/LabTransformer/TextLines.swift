@@ -22,7 +22,7 @@ public enum TextLines {
     while true {
       let block: Data
       do { block = try handle.read(upToCount: blockSize) ?? Data() } catch {
-        throw FormatError(path: path, "cannot be read: \(error.localizedDescription)")
+        throw FormatError(path: path, "cannot be read: \(FileProblem.reason(error))")
       }
       if block.isEmpty { break }
       pending.append(contentsOf: block)

@@ -35,7 +35,7 @@ public struct WordPieceVocabulary: Sendable {
   public init(contentsOf path: String) throws(FormatError) {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw FormatError(path: path, "cannot be read: \(error.localizedDescription)")
+      throw FormatError(path: path, "cannot be read: \(FileProblem.reason(error))")
     }
     var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0 }
     if lines.last?.isEmpty == true { lines.removeLast() }

@@ -19,9 +19,15 @@ final class ActivationWriter {
     self.width = width
     if let tokensPath {
       let partial = "\(tokensPath).\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).partial"
-      guard FileManager.default.createFile(atPath: partial, contents: Data("{\"tokens\": [".utf8)), let handle = FileHandle(forWritingAtPath: partial) else {
+      do { try FileBytes.write(Data("{\"tokens\": [".utf8), to: partial) } catch {
         states.discard()
-        throw FormatError(path: tokensPath, "cannot create \(partial)")
+        try? FileManager.default.removeItem(atPath: partial)
+        throw error
+      }
+      guard let handle = FileHandle(forWritingAtPath: partial) else {
+        states.discard()
+        try? FileManager.default.removeItem(atPath: partial)
+        throw FormatError(path: tokensPath, "cannot open \(partial) for writing")
       }
       handle.seekToEndOfFile()
       tokens = (tokensPath, partial, handle)
@@ -42,18 +48,14 @@ final class ActivationWriter {
       text += (entries == 0 ? "\n" : ",\n") + "{\"doc\": \(document), \"pos\": \(position), \"id\": \(id), \"token\": \(Self.quoted(vocabulary.tokens[Int(id)]))}"
       entries += 1
     }
-    do { try tokens.handle.write(contentsOf: Data(text.utf8)) } catch {
-      throw FormatError(path: tokens.partial, "write failed: \(error.localizedDescription)")
-    }
+    try FileBytes.append(Data(text.utf8), to: tokens.handle.fileDescriptor, path: tokens.partial)
   }
 
   /// Completes both files and renames them into place.
   func finish() throws {
     if let tokens {
-      do {
-        try tokens.handle.write(contentsOf: Data("\n]}\n".utf8))
-        try tokens.handle.close()
-      } catch { throw FormatError(path: tokens.partial, "write failed: \(error.localizedDescription)") }
+      try FileBytes.append(Data("\n]}\n".utf8), to: tokens.handle.fileDescriptor, path: tokens.partial)
+      do { try tokens.handle.close() } catch { throw FormatError(path: tokens.partial, "write failed: \(FileProblem.reason(error))") }
     }
     try states.finish()
     if let tokens, rename(tokens.partial, tokens.path) != 0 {

@@ -58,7 +58,9 @@ struct Activations: ParsableCommand {
   }
 
   func run() throws {
-    try checkOutputs()
+    let modelFiles = [BertModelFolder.configurationFile, BertModelFolder.vocabularyFile, BertModelFolder.weightsFile]
+      .map { URL(fileURLWithPath: model).appendingPathComponent($0).path }
+    try OutputCheck.validate([.file("--out", out)] + [tokens.map { .file("--tokens", $0) }].compactMap { $0 }, inputs: modelFiles + [text])
     let folder: BertModelFolder
     do { folder = try BertModelFolder(path: model) } catch {
       let missing = error.message == "does not exist" ? " (scripts/fetch-minilm.sh fetches all-MiniLM-L6-v2 and prints its folder)" : ""
@@ -120,23 +122,5 @@ struct Activations: ParsableCommand {
     let seconds = BenchSupport.seconds(clock.now - start)
     print(String(format: "%@: %d rows × %d (layer %d of %d), %d documents, %.2f s, %.0f tokens/s; threads %d",
                  out, rows, configuration.hiddenSize, layer, configuration.layerCount, documents, seconds, Double(rows) / seconds, threads))
-  }
-
-  /// Exit 2 before any work when an output would overwrite an input or another output, or its folder does not exist.
-  private func checkOutputs() throws {
-    func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-    let modelFiles = [BertModelFolder.configurationFile, BertModelFolder.vocabularyFile, BertModelFolder.weightsFile]
-      .map { resolved(URL(fileURLWithPath: model).appendingPathComponent($0).path) }
-    let inputs = Set(modelFiles + [resolved(text)])
-    for (option, path) in [("--out", out), ("--tokens", tokens)] {
-      guard let path else { continue }
-      guard !inputs.contains(resolved(path)) else { throw BadInput.fail("'\(option)' \(path) is an input; choose another file") }
-      var isDirectory: ObjCBool = false
-      let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw BadInput.fail("'\(option)' \(path): folder \(parent) does not exist")
-      }
-    }
-    if let tokens, resolved(tokens) == resolved(out) { throw BadInput.fail("'--tokens' and '--out' are the same file \(out)") }
   }
 }

@@ -64,7 +64,9 @@ struct Check: ParsableCommand {
 
   func run() throws {
     BLAS.setThreadCount(threading.threads)
-    try CheckMoveWriter.validate(planOptions.saveMove, inputs: [data, dictionary, bias, codes].compactMap { $0 })
+    let outputs: [OutputTarget?] = [jsonOut.map { .file("--json-out", $0, createsFolder: true) }, report.map { .file("--report", $0, createsFolder: true) },
+                                    planOptions.saveMove.map { .directory("--save-move", $0, names: CheckMoveWriter.names) }]
+    try OutputCheck.validate(outputs.compactMap { $0 }, inputs: [data, dictionary, sae, bias, codes].compactMap { $0 })
     let bar = ProgressBar(total: sae == nil ? 3 : 4, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "reading inputs")

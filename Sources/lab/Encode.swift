@@ -63,15 +63,8 @@ struct Encode: ParsableCommand {
 
   func validate() throws {
     guard lambda.isFinite && lambda > 0 else { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda).") }
-    if let codesOut {
-      let outDirectory = URL(fileURLWithPath: codesOut).deletingLastPathComponent().path
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: outDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw ValidationError("\(codesOut): '--codes-out' is in a directory that does not exist (\(outDirectory)).")
-      }
-      guard CodesFormat(path: codesOut) != nil else {
-        throw ValidationError("'--codes-out' \(codesOut) must end in .npy (dense codes) or .npz (SciPy CSR).")
-      }
+    if let codesOut, CodesFormat(path: codesOut) == nil {
+      throw ValidationError("'--codes-out' \(codesOut) must end in .npy (dense codes) or .npz (SciPy CSR).")
     }
     do {
       _ = try configuration()
@@ -85,8 +78,12 @@ struct Encode: ParsableCommand {
   }
 
   func run() throws {
+    try OutputCheck.validate(codesOut.map { [.file("--codes-out", $0)] } ?? [], inputs: [data, dictionary, bias].compactMap { $0 })
     let input: EncodeInput
     do { input = try EncodeInput.load(data: data, dictionary: dictionary, bias: bias) } catch { throw BadInput.fail("\(error)") }
+    let (n, k) = (input.samples.rows, input.dictionary.rows)
+    // The codes three times (the result, the little-endian values being written and the file's bytes) and the Gram matrix twice, in float64.
+    try MemoryCheck.require("coding \(n) points with \(k) atoms", [(MemoryBudget.product(n, k), 3 * 8), (MemoryBudget.product(k, k), 2 * 8)])
     let encoder: SparseEncoder
     do { encoder = try SparseEncoder(dictionary: input.dictionary, configuration: try configuration()) } catch {
       throw BadInput.fail(Self.flags.rewrite(error))
@@ -97,23 +94,25 @@ struct Encode: ParsableCommand {
     bar.update(completed: 0, label: "coding \(input.samples.rows) points, then their KKT residuals")
     let run: EncodeRun
     do { run = try EncodeRun.measure(encoder, input) } catch {
-      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      StandardStreams.error("error: \(error)\n")
       throw ExitCode.failure
     }
-    var summary = run.summary
-    if let codesOut {
-      bar.update(completed: 1, label: "writing \(codesOut)")
-      guard let format = CodesFormat(path: codesOut) else { preconditionFailure("validate() checked the extension") }
-      let bytes: Data
-      do { bytes = try format.encoded(run.output.codes, path: codesOut) } catch { throw BadInput.fail("\(error)") }
-      do { try bytes.write(to: URL(fileURLWithPath: codesOut), options: .atomic) } catch {
-        throw BadInput.fail("\(codesOut): cannot be written: \(error.localizedDescription)")
-      }
+    // The summary and the codes' bytes are encoded before Z is written, so that nothing is written
+    // unless both can be. A measurement that is not finite (exact-l1's duality gap: the lasso's dual
+    // bound is infinite for codes of the λ → 0 problem) is null, as JSON has no infinity.
+    var summary = run.summary.mapValues { value -> Any in (value as? Double).map { $0.isFinite ? $0 as Any : NSNull() } ?? value }
+    var file: (path: String, contents: Data)?
+    if let codesOut, let format = CodesFormat(path: codesOut) {
+      do { file = (codesOut, try format.encoded(run.output.codes, path: codesOut)) } catch { throw BadInput.fail("\(error)") }
       summary["out"] = codesOut
       summary["codesFormat"] = format == .dense ? "dense" : "csr"
     }
     summary["inputType"] = input.dataType.rawValue
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
+    if let file {
+      bar.update(completed: 1, label: "writing \(file.path)")
+      try AtomicWriter.write([file])
+    }
     bar.print(String(decoding: line, as: UTF8.self))
   }
 }

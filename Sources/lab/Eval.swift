@@ -77,7 +77,8 @@ struct Eval: ParsableCommand {
     default:
       throw BadInput.fail("'--eval-data' and '--eval-codes' go together")
     }
-    try SynthBenchRun.checkOutput(out, inputs: [sae, truthModel, evalData, evalCodes, controlSAE].compactMap { $0 })
+    try OutputCheck.validate([.file("--out", out, createsFolder: true)],
+                             inputs: [sae, truthModel, evalData, evalCodes, controlSAE].compactMap { $0 })
     BLAS.setThreadCount(threading.threads)
     let autoencoder = try SynthBenchRun.readSAE(sae)
     let control = try controlSAE.map(SynthBenchRun.readSAE)
@@ -161,14 +162,8 @@ enum SynthBenchRun {
     } catch { throw BadInput.fail("'--control-sae' \(controlPath): \(error)") }
   }
 
-  /// Refuses an output path that is a directory or one of the inputs.
-  static func checkOutput(_ out: String, inputs: [String]) throws {
-    let target = URL(fileURLWithPath: out).standardizedFileURL.path
-    if inputs.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == target }) {
-      throw BadInput.fail("'--out' \(out) is one of the inputs; it would be overwritten")
-    }
-    if Train.isDirectory(out) { throw BadInput.fail("'--out' \(out) is a directory; give a file name such as metrics.json") }
-  }
+  /// The file `lab train --truth-model` writes into its `--out` directory.
+  static let metricsFile = "metrics.json"
 
   /// The SAE in `directory`, refused unless its `cfg.json` says float32 (the precision sae-lens
   /// evaluates a float32 SAE in, and the one computed here).

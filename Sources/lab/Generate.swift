@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabExperiments
 import LabFormats
+import LabNumerics
 import LabGenerators
 
 /// `lab generate`: sample a world toy (or a SAELens synthetic model) and write the data with its
@@ -51,6 +52,9 @@ struct Generate: ParsableCommand {
 
   @OptionGroup var progress: ProgressOptions
 
+  /// The description `--from-saelens` writes beside the samples.
+  static let sampleRecordFile = "saelens-sample.json"
+
   /// The sample counts `--samples` accepts.
   static let sampleCounts = 1...100_000_000
 
@@ -76,6 +80,12 @@ struct Generate: ParsableCommand {
 
   func run() throws {
     if list { return try printList() }
+    let sampled = fromSaelens == nil ? WorldExport.fileNames : WorldExport.streamedFiles + [Self.sampleRecordFile]
+    let outputs = [out.map { OutputTarget.directory("--out", $0, names: sampled) },
+                   saelensOut.map { OutputTarget.directory("--saelens-out", $0, names: SAELensSyntheticModel.fileNames) }]
+    // The toy as a file, or as toys/<name>.json here (``load(_:)``), and the sampled SAELens directory.
+    let inputs = [toy, toy.map { "toys/\($0).json" }, fromSaelens].compactMap { $0 }
+    try OutputCheck.validate(outputs.compactMap { $0 }, inputs: inputs)
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "sampling")
@@ -89,6 +99,9 @@ struct Generate: ParsableCommand {
     do { loaded = try Self.load(toy) } catch { throw BadInput.fail("\(error)") }
     if let samples { loaded.sampleCount = samples }
     if let seed { loaded.seed = seed }
+    let world = loaded.world.world, (f, m) = (world.featureCount, world.embedding.inputDimension)
+    // The F × m dictionary three times (the directions, the dictionary, its written copy) in float64.
+    try MemoryCheck.require("\(toy): a world of \(f) features in dimension \(m)", [(MemoryBudget.product(f, m), 3 * 8)])
     if let saelensOut {
       do { try SAELensSyntheticModel(toy: loaded).write(to: saelensOut) } catch let error as WorldError { throw BadInput.fail("\(toy): \(error)") }
       bar.print("\(loaded.id): wrote a SAELens synthetic model to \(saelensOut) (seed \(loaded.seed))")
@@ -118,7 +131,7 @@ struct Generate: ParsableCommand {
       "batchSize": generator.batchSize, "files": files,
     ]
     let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    try AtomicWriter.write([("saelens-sample.json", data + Data("\n".utf8))], into: out)
+    try AtomicWriter.write([(Self.sampleRecordFile, data + Data("\n".utf8))], into: out)
     let written = files.keys.sorted().map { "\($0) \(files[$0]!.map(String.init).joined(separator: "×"))" }.joined(separator: " and ")
     bar.print("wrote \(written) sampled from \(directory) to \(out)")
   }

@@ -31,22 +31,26 @@ struct Lab: ParsableCommand {
     // Line-buffered standard output, so that a piped long run (a benchmark into `tee`, a
     // killed sweep) has printed every finished line. Swift 6 refuses any reference to C's
     // `stdout` global (shared mutable state), so the stream is looked up by its symbol.
-    if let symbol = dlsym(nil, "stdout") { setvbuf(symbol.load(as: UnsafeMutablePointer<FILE>.self), nil, _IOLBF, 0) }
+    if let stream = StandardStreams.output { setvbuf(stream, nil, _IOLBF, 0) }
+    // A file-size limit (RLIMIT_FSIZE) makes a write fail with EFBIG, reported as an unwritable
+    // output, instead of killing the process mid-write.
+    signal(SIGXFSZ, SIG_IGN)
     let (arguments, notes) = CommandLineRewrite.rewrite(Array(CommandLine.arguments.dropFirst()))
-    for note in notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
-    if let problem = unknownCommand(arguments) { Glibc.exit(BadInput.fail(problem).rawValue) }
+    for note in notes { StandardStreams.error(note + "\n") }
+    if let problem = unknownCommand(arguments) { StandardStreams.exit(BadInput.fail(problem).rawValue) }
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
+      StandardStreams.exit(0)
     } catch let code as ExitCode {
-      Glibc.exit(code.rawValue)
+      StandardStreams.exit(code.rawValue)
     } catch {
       let exitCode = self.exitCode(for: error)
       if exitCode == .success {
         print(fullMessage(for: error))  // --help, --version
-        Glibc.exit(0)
+        StandardStreams.exit(0)
       }
-      Glibc.exit(BadInput.fail(message(for: error)).rawValue)
+      StandardStreams.exit(BadInput.fail(message(for: error)).rawValue)
     }
   }
 
@@ -78,7 +82,7 @@ enum BadInput {
   /// list of allowed values, is joined) and returns exit code 2 to throw.
   static func fail(_ message: String) -> ExitCode {
     let line = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-    FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+    StandardStreams.error("error: \(line)\n")
     return ExitCode(exitCode)
   }
 }

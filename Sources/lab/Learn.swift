@@ -69,17 +69,18 @@ struct Learn: ParsableCommand {
     if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
       throw ValidationError("'--time-limit' must be a finite number of seconds > 0, got \(timeLimit)")
     }
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
-      throw ValidationError("'--out' \(out) exists and is not a directory")
-    }
   }
 
   func run() throws {
+    try OutputCheck.validate([.directory("--out", out, names: LearnSummary.names)], inputs: [data] + [initDirectory].compactMap { $0 })
     let input: LearnInput
     do { input = try LearnInput.load(data: data, atoms: atoms, bias: bias, initDirectory: initDirectory) } catch {
       throw BadInput.fail("\(error)")
     }
+    let (n, m) = (input.samples.rows, input.samples.columns)
+    // The codes three times (the result, its .npy values and bytes), the dictionary and its Gram matrix twice, in float64.
+    try MemoryCheck.require("'--atoms' \(atoms) on \(n) points of dimension \(m)",
+                            [(MemoryBudget.product(n, atoms), 3 * 8), (MemoryBudget.product(atoms, m), 4 * 8), (MemoryBudget.product(atoms, atoms), 2 * 8)])
     BLAS.setThreadCount(threads)
     let started = Date()
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
@@ -109,10 +110,10 @@ struct Learn: ParsableCommand {
       if result.problem.bias == nil, FileManager.default.fileExists(atPath: staleBias.path) {
         try FileManager.default.removeItem(at: staleBias)
       }
-    } catch { throw BadInput.fail("\(out): cannot be written: \(error.localizedDescription)") }
+    } catch { throw BadInput.fail("\(out): cannot be written: \(error)") }
     bar.print(String(decoding: try summary.line(), as: UTF8.self))
     if let reason = certification.reason {
-      FileHandle.standardError.write(Data("lab learn: not certified: \(reason); the result is written to \(out)\n".utf8))
+      StandardStreams.error("lab learn: not certified: \(reason); the result is written to \(out)\n")
       throw ExitCode.failure
     }
   }

@@ -28,6 +28,9 @@ struct LearnSummary {
     try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
   }
 
+  /// The names ``files(result:codesType:summary:)`` can write (bias.npy only with a free bias).
+  static let names = ["dictionary.npy", "bias.npy", "codes.npy", "summary.json"]
+
   /// Every output file, prepared in memory: the dictionary and bias in float64 (exact for warm
   /// starts), the exact codes in the precision of X, and `summary.json`.
   static func files(result: LearningResult, codesType: NumPyArray.ElementType,

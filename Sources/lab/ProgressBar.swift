@@ -20,7 +20,7 @@ final class ProgressBar: @unchecked Sendable {
 
     /// Standard error, standard output and the width of the terminal on standard error.
     static let standard = Streams(
-      bar: { FileHandle.standardError.write(Data($0.utf8)) },
+      bar: { StandardStreams.error($0) },
       result: { Swift.print($0, terminator: "") },
       width: { ProgressBar.terminalWidth() })
   }

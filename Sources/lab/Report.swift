@@ -36,6 +36,10 @@ struct Report: ParsableCommand {
   var merge: [String] = []
 
   func run() throws {
+    // The records in --out are read and re-rendered beside themselves; what is checked is that the
+    // directory can be written and that no shard given to --merge is a file the merge writes.
+    let names = ExperimentRegistry.names.flatMap { ["\($0).md", "\($0).json"] } + [ExperimentIndex.fileName]
+    try OutputCheck.validate([.directory("--out", output.out, names: merge.isEmpty ? [ExperimentIndex.fileName] : names)], inputs: merge)
     if !merge.isEmpty { return try mergeShards() }
     let named = selection.isNamed
     let entries = try selection.entries(allWhenEmpty: true)

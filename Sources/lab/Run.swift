@@ -63,6 +63,12 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let entries = try selection.entries(allWhenEmpty: false)
+    let names = entries.flatMap { entry in
+      shard.map { [ShardFileName.name(id: entry.id, shard: $0)] }
+        ?? ["\(entry.id).md", "\(entry.id).json", Provenance.sidecarName(id: entry.id)]
+    }
+    try OutputCheck.validate([.directory("--out", output.out, names: names + (shard == nil ? [ExperimentIndex.fileName] : []))],
+                             inputs: [toyFile.toy].compactMap { $0 })
     BLAS.setThreadCount(threading.threads)
     let bar = ProgressBar(total: entries.count, enabled: progress.showsBar)
     defer { bar.finish() }
@@ -72,7 +78,7 @@ struct Run: ParsableCommand {
       bar.update(completed: index, label: entry.id)
       let report = { (line: String) in
         bar.update(completed: index, label: "\(entry.id): \(line)")
-        if stageLines { FileHandle.standardError.write(Data("[\(entry.id)] \(line)\n".utf8)) }
+        if stageLines { StandardStreams.error("[\(entry.id)] \(line)\n") }
       }
       if let shard, let sweep = entry.sweep {
         try run(entry.id, sweep, shard: shard, bar: bar, progress: report)

@@ -34,6 +34,8 @@ struct Train: ParsableCommand {
       samples of --seed (for batchtopk also the training-time encoder's figures, as trainingEncoder).
       --threads n splits each batch into n row blocks computed at once on single-threaded BLAS (resume with the same
       n; batchtopk gives the threads to OpenBLAS). A progress line goes to stderr when it is a terminal, unless --quiet.
+      A step whose loss, gradient or updated weights are not finite stops the run with exit code 1, naming the step:
+      no SAE is written and the last checkpoint written (a finite state) is kept.
 
       Examples:
         lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\
@@ -159,20 +161,27 @@ struct Train: ParsableCommand {
     guard lrWarmup >= 0 else { throw ValidationError("'--lr-warmup' must be >= 0, got \(lrWarmup)") }
     if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("'--checkpoint-every' must be >= 1, got \(checkpointEvery)") }
     if checkpointEvery != nil && checkpoint == nil { throw ValidationError("'--checkpoint-every' needs '--checkpoint DIR'") }
-    for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
-      if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
-        throw ValidationError("'\(option)' \(path) exists and is not a directory")
-      }
-    }
+  }
+
+  /// Where the command writes: the SAE (and metrics.json) in `--out`, the training state in
+  /// `--checkpoint` (which may be the `--resume` directory: a checkpoint continues in place).
+  var outputs: [OutputTarget] {
+    [.directory("--out", out, names: [SAELensFormat.configFile, SAELensFormat.weightsFile, SynthBenchRun.metricsFile])]
+      + [checkpoint.map { .directory("--checkpoint", $0, names: [TrainingCheckpoint.tensorsFile, TrainingCheckpoint.stateFile]) }].compactMap { $0 }
   }
 
   func run() throws {
+    try OutputCheck.validate(outputs, inputs: [data, truth, truthModel].compactMap { $0 })
     let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma,
                                       hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
                                       decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
                                       inputScale: inputScale, weightDecay: weightDecay,
                                       prefixes: try Self.widths(prefixes, option: "--prefixes"))
     let deep = arch == .deep
+    let x: Matrix<Float>
+    do { x = try NumPyArray(contentsOf: data).matrix(path: data, role: "the data X (N × m)") } catch { throw BadInput.fail("\(error)") }
+    guard x.rows >= 1, x.columns >= 1 else { throw BadInput.fail("\(data): the data X must have at least one row and column, got \(x.rows)×\(x.columns)") }
+    try requireMemory(options: options, inputDimension: x.columns)
     // The deep SAE's options are checked once the input dimension is known; its trainer ignores this one.
     var architecture: any SAEArchitecture = TopKArchitecture(k: 1)
     if !deep {
@@ -181,9 +190,6 @@ struct Train: ParsableCommand {
       case .failure(let error): throw BadInput.fail(Self.flags.rewrite(error))
       }
     }
-    let x: Matrix<Float>
-    do { x = try NumPyArray(contentsOf: data).matrix(path: data, role: "the data X (N × m)") } catch { throw BadInput.fail("\(error)") }
-    guard x.rows >= 1, x.columns >= 1 else { throw BadInput.fail("\(data): the data X must have at least one row and column, got \(x.rows)×\(x.columns)") }
     var dictionary: Matrix<Double>?
     if let truth {
       let d: Matrix<Double>
@@ -199,11 +205,6 @@ struct Train: ParsableCommand {
       gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient,
       batchBlocks: max(1, min(threads, batch)))
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(Self.flags.rewrite(error)) }
-    for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] {
-      if let path, FileManager.default.fileExists(atPath: path), !Self.isDirectory(path) {
-        throw BadInput.fail("'\(option)' \(path) exists and is not a directory")
-      }
-    }
     if checkpoint != nil || resume != nil, architecture is JumpReLUTrainingArchitecture || architecture is MatryoshkaBatchTopKArchitecture
       || (architecture as? ReLUL1Architecture)?.controller != nil {
       throw BadInput.fail("'--checkpoint' and '--resume' do not support \(arch.rawValue) yet: its learned state (thresholds, coefficient or inner losses) is not saved")
@@ -252,13 +253,27 @@ struct Train: ParsableCommand {
            deadTraining: result.tracker.deadCount(window: configuration.deadWindow), extra: extra)
   }
 
+  /// Exit code 2 when the SAE's layers (m → the deep kind's hidden layers → F → its decoder layers
+  /// → m) need more memory than the machine has: weights, gradient, Adam's two moments and the
+  /// copy a checkpoint or the written file makes, in float32, and the batch's activations.
+  func requireMemory(options: ArchitectureOptions, inputDimension m: Int) throws {
+    let hidden = arch == .deep ? options.hiddenLayers ?? [m] : [], decoder = arch == .deep ? options.decoderLayers ?? [] : []
+    let layers = [m] + hidden + [width] + decoder + [m]
+    let parameters = zip(layers, layers.dropFirst()).map { MemoryBudget.product($0 + 1, $1) }
+    let activations = layers.map { MemoryBudget.product(max(1, batch), $0) }
+    try MemoryCheck.require("an SAE with layers \(layers.map(String.init).joined(separator: " → ")) ('--width'\(arch == .deep ? ", '--hidden-layers', '--decoder-layers'" : ""))",
+                            parameters.map { ($0, 5 * MemoryLayout<Float>.size) } + activations.map { ($0, 4 * MemoryLayout<Float>.size) })
+  }
+
   /// Starts from the `--resume` checkpoint (through `read`) or from `initial`, then runs `run`
   /// (which steps the state to a given step, reporting progress) to `--steps`, writing the
   /// checkpoint every `--checkpoint-every` steps and at the end when `--checkpoint` is given.
   /// Returns the final state, the step it started from and the wall seconds, reading included.
+  /// A run that diverges (``TrainingDivergence``) ends with exit code 1 and writes nothing more:
+  /// the last checkpoint written, if any, is the last finite state.
   func train<State: ResumableTrainingState>(
     _ configuration: TrainingConfiguration, rows: Int, initial: () -> State, read: (String) throws(TrainingError) -> State,
-    run: (inout State, Int, ((TrainingProgress) -> Void)?) -> Void
+    run: (inout State, Int, ((TrainingProgress) -> Void)?) -> TrainingDivergence?
   ) throws -> (state: State, firstStep: Int, seconds: Double) {
     let start = Date()
     var state: State
@@ -269,10 +284,20 @@ struct Train: ParsableCommand {
     }
     let firstStep = state.step
     let progress = TrainProgress.reporter(quiet: self.progress.quiet)
+    // The step of the last finite state saved: the resumed one, then each checkpoint written.
+    var saved: (directory: String, step: Int)? = resume.map { ($0, firstStep) }
     while state.step < steps {
       let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
-      run(&state, stop, progress)
-      if let checkpoint, stop < steps { try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint) }
+      if let divergence = run(&state, stop, progress) {
+        if progress != nil { StandardStreams.error(ProgressBar.clearLine) }
+        let kept = saved.map { "; the last finite checkpoint (step \($0.step)) is kept in \($0.directory)" } ?? "; no checkpoint was written"
+        StandardStreams.error("lab train: \(divergence) (lower '--lr' or set '--clip'); nothing was written to \(out)\(kept)\n")
+        throw ExitCode.failure
+      }
+      if let checkpoint, stop < steps {
+        try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint)
+        saved = (checkpoint, state.step)
+      }
     }
     if let checkpoint { try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint) }
     return (state, firstStep, Date().timeIntervalSince(start))
@@ -291,7 +316,7 @@ struct Train: ParsableCommand {
       record.trainingEncoder = try SynthBenchRun.evaluation(encoder, sae: out, model: try SynthBenchRun.readModel(truthModel),
                                                             truthModel: truthModel, source: source, chunkRows: batch).metrics
     }
-    let path = URL(fileURLWithPath: out).appendingPathComponent("metrics.json").path
+    let path = URL(fileURLWithPath: out).appendingPathComponent(SynthBenchRun.metricsFile).path
     try AtomicWriter.write([(path, try SynthBenchRun.encoded(record))])
   }
 
@@ -317,6 +342,12 @@ struct Train: ParsableCommand {
     fields += extra
     fields.append(("out", Self.jsonString(out)))
     print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
+    // Finite but worse than the data's mean (explained variance 0): not a divergence by the rule of
+    // TrainingDivergence, but never silent.
+    if metrics.explainedVariance < 0 {
+      StandardStreams.error("lab train: warning: explained variance \(metrics.explainedVariance) < 0: the SAE reconstructs the data "
+                            + "worse than their mean; lower '--lr' if training diverged\n")
+    }
   }
 
   /// The most codes N·F for which `lab train` runs the stationarity checks itself (a few seconds);
@@ -332,12 +363,6 @@ struct Train: ParsableCommand {
       throw ValidationError("'\(option)' must be comma-separated widths >= 1 or 'none', got '\(text)'")
     }
     return parts.map { $0! }
-  }
-
-  /// Whether `path` is an existing directory.
-  static func isDirectory(_ path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
   }
 
   /// A finite number in JSON (non-finite values, which training can produce on divergence, as null).

@@ -91,7 +91,7 @@ struct LabCommandTests {
     toy.exact.perturbations = 20
     toy.trained.perturbations = 10
     toy.trained.sampleCount = 120
-    let path = directory.appendingPathComponent("exclusive.json").path
+    let path = directory.appendingPathComponent("exclusive-toy.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
     let started = Date()
     let result = try LabExecutable.run(["run", "exclusive", "--toy", path, "--out", directory.path])
@@ -132,7 +132,7 @@ struct LabCommandTests {
     toy.arc.sampleCount = 400
     toy.arc.formulaPoints = 40
     toy.arc.optimisedSizes = [4]
-    let path = directory.appendingPathComponent("one-d.json").path
+    let path = directory.appendingPathComponent("one-d-toy.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
     let result = try LabExecutable.run(["run", "one-d", "--toy", path, "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")

@@ -1,6 +1,9 @@
 /// `notebooks-md/index.md`: every registered experiment with the verdict of its saved run
 /// record. A pure function of the records (no dates), so re-running leaves it byte-identical.
 public enum ExperimentIndex {
+  /// The index's file name in a report directory.
+  public static let fileName = "index.md"
+
   /// One row: an experiment and what its record in the directory says.
   public enum Status: Equatable, Sendable {
     /// No record.

@@ -1,5 +1,6 @@
 import Foundation
 import LabChecks
+import LabFormats
 
 /// Reads saved run records (`<id>.json` beside each report) for `lab report`, `lab list` and the
 /// index. Every failure is a ``RunRecordError`` naming the file, and the field when there is one.
@@ -65,7 +66,7 @@ public enum RunRecords {
       throw RunRecordError(path: path, "record is \(size) bytes, larger than the \(maximumFileSize)-byte limit")
     }
     do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw RunRecordError(path: path, "cannot be read: \(error.localizedDescription)")
+      throw RunRecordError(path: path, "cannot be read: \(FileProblem.reason(error))")
     }
   }
 }

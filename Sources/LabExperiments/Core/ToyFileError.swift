@@ -10,6 +10,17 @@ public struct ToyFileError: Error, CustomStringConvertible, Equatable, Sendable 
     description = "\(path): \(message)"
   }
 
+  /// Turns a failure to decode `data` as `type` into a sentence naming the field, also when the
+  /// decoder names none (a number the field's type cannot hold, see ``NumberFieldDiagnosis``).
+  init<T: Decodable>(path: String, decoding error: Error, data: Data, as type: T.Type) {
+    if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty,
+      let message = NumberFieldDiagnosis.message(type, data: data) {
+      self.init(path: path, message)
+    } else {
+      self.init(path: path, decoding: error)
+    }
+  }
+
   /// Turns a JSON decoding failure into a sentence naming the field.
   public init(path: String, decoding error: Error) {
     func field(_ codingPath: [CodingKey]) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import LabFormats
 import LabGenerators
 
 /// Reads and validates toy files (JSON, one experiment per file in `toys/`).
@@ -19,8 +20,10 @@ public enum ToyLoader {
     do {
       toy = try JSONDecoder().decode(Toy.self, from: data)
     } catch {
-      throw ToyFileError(path: path, decoding: error)
+      throw ToyFileError(path: path, decoding: error, data: data, as: Toy.self)
     }
+    // The id names the report, the record and the figures written into --out.
+    if let problem = PlainName.problem(toy.id, maximumBytes: PlainName.stemBytes) { throw ToyFileError(path: path, "field 'id' must be a plain file name, but '\(toy.id)' \(problem)") }
     let problems = toy.problems()
     guard problems.isEmpty else { throw ToyFileError(path: path, problems.joined(separator: "; ")) }
     return toy
@@ -35,12 +38,12 @@ public enum ToyLoader {
 
   static func read(_ path: String) throws -> Data {
     let url = URL(fileURLWithPath: path)
-    guard FileManager.default.fileExists(atPath: path) else { throw ToyFileError(path: path, "no such file") }
+    if let problem = FileProblem.input(path) { throw ToyFileError(path: path, problem) }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     guard size <= maximumFileSize else {
       throw ToyFileError(path: path, "file is \(size) bytes, larger than the \(maximumFileSize)-byte limit for toy files")
     }
-    do { return try Data(contentsOf: url) } catch { throw ToyFileError(path: path, "cannot be read: \(error.localizedDescription)") }
+    do { return try Data(contentsOf: url) } catch { throw ToyFileError(path: path, "cannot be read: \(FileProblem.reason(error))") }
   }
 
   /// Fails on a key that the default toy does not have at the same place, suggesting the nearest one.

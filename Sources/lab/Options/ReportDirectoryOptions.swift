@@ -11,7 +11,7 @@ struct ReportDirectoryOptions: ParsableArguments {
   /// Writes `index.md` from the run records in the directory (a pure function of them).
   func writeIndex() throws {
     let markdown = ExperimentIndex.markdown(ExperimentIndex.statuses(in: out))
-    try AtomicWriter.write([("index.md", Data(markdown.utf8))], into: out)
+    try AtomicWriter.write([(ExperimentIndex.fileName, Data(markdown.utf8))], into: out)
   }
 
   /// The path of `<id>.<ext>` in the directory.

@@ -108,6 +108,9 @@ extension SAELensSyntheticModel {
     return ["roots": parents.indices.filter { parents[$0] == nil && !children[$0].isEmpty }.map(node)]
   }
 
+  /// The names ``write(to:)`` can write (`hierarchy.json` only with a forest).
+  public static let fileNames = ["synthetic_model_config.json", "synthetic_model.safetensors", "hierarchy.json"]
+
   /// Writes the directory (float32 tensors, as SAELens saves them); `hierarchy.json` only when
   /// there is a forest.
   public func write(to directory: String) throws {

@@ -11,6 +11,16 @@ import LabNumerics
 /// Every file is a pure function of the toy, N, the seed and the precision: the same inputs give
 /// the same bytes. Files appear only when complete (`.partial` names until then).
 public enum WorldExport {
+  /// The names ``write(_:precision:codes:into:)`` can write (`bias.npy` only for a non-zero bias).
+  public static let fileNames = streamedFiles + ["dictionary.npy", "bias.npy", "world.json"]
+  /// The streamed samples and the codes (in either format) of ``stream(_:count:precision:codes:into:)``.
+  public static let streamedFiles = [samplesFile] + CodesFormat.allCases.map(codesFile)
+  /// The streamed samples.
+  public static let samplesFile = "X.npy"
+
+  /// The file of the true codes in `format`.
+  public static func codesFile(_ format: CodesFormat) -> String { "codes." + format.fileExtension }
+
   /// The description written to `world.json`.
   public struct Description: Codable, Equatable, Sendable {
     /// The resolved toy (with the seed and N actually used).
@@ -57,9 +67,9 @@ public enum WorldExport {
     let f = generator.dictionary.rows, m = generator.dictionary.columns
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     func url(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
-    let codesName = format.map { "codes." + $0.fileExtension }
-    let samples = try NumPyStreamWriter(path: url("X.npy"), shape: [n, m], elementType: precision)
-    let dense = format == .dense ? try NumPyStreamWriter(path: url("codes.npy"), shape: [n, f], elementType: precision) : nil
+    let codesName = format.map(codesFile)
+    let samples = try NumPyStreamWriter(path: url(samplesFile), shape: [n, m], elementType: precision)
+    let dense = format == .dense ? try NumPyStreamWriter(path: url(codesFile(.dense)), shape: [n, f], elementType: precision) : nil
     var sparse = format == .sparse ? CompressedSparseRows(columns: f) : nil
     do {
       var done = 0
@@ -81,7 +91,7 @@ public enum WorldExport {
       dense?.discard()
       throw error
     }
-    var files = ["X.npy": [n, m]]
+    var files = [samplesFile: [n, m]]
     if let codesName { files[codesName] = [n, f] }
     return files
   }

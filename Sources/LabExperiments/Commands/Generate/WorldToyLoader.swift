@@ -18,7 +18,7 @@ public enum WorldToyLoader {
     try checkKeys(root, known: WorldToy.keys, section: "", path: path)
     if let world = root["world"] as? [String: Any] { try checkWorld(world, path: path) }
     let toy: WorldToy
-    do { toy = try JSONDecoder().decode(WorldToy.self, from: data) } catch { throw ToyFileError(path: path, decoding: error) }
+    do { toy = try JSONDecoder().decode(WorldToy.self, from: data) } catch { throw ToyFileError(path: path, decoding: error, data: data, as: WorldToy.self) }
     let problems = toy.problems()
     guard problems.isEmpty else { throw ToyFileError(path: path, problems.joined(separator: "; ")) }
     return toy

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The memory the machine can give a command, checked before a large allocation so that a size
+/// it cannot hold ends in a message saying how much is needed instead of an abort.
+public enum MemoryBudget {
+  /// Bytes available now: `MemAvailable` of `/proc/meminfo` (what the kernel can hand out without
+  /// swapping), else the free physical pages.
+  public static func availableBytes() -> Int {
+    if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+      let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+      let kibibytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+      return kibibytes.multipliedReportingOverflow(by: 1024).overflow ? Int.max : kibibytes * 1024
+    }
+    return sysconf(Int32(_SC_AVPHYS_PAGES)) * sysconf(Int32(_SC_PAGESIZE))
+  }
+
+  /// The bytes of `count` elements of `elementSize` bytes each, summed over the terms, or nil when
+  /// a count is nil (a ``product(_:)`` that overflowed) or the total does not fit in `Int` (which no
+  /// machine holds either).
+  public static func bytes(_ terms: [(count: Int?, elementSize: Int)]) -> Int? {
+    var total = 0
+    for term in terms {
+      guard let count = term.count, count >= 0 else { return nil }
+      let (bytes, overflow) = count.multipliedReportingOverflow(by: term.elementSize)
+      guard !overflow else { return nil }
+      let (sum, overflowed) = total.addingReportingOverflow(bytes)
+      guard !overflowed else { return nil }
+      total = sum
+    }
+    return total
+  }
+
+  /// The product of `factors`, or nil when it does not fit in `Int` or a factor is negative.
+  public static func product(_ factors: Int...) -> Int? {
+    var result = 1
+    for factor in factors {
+      guard factor >= 0 else { return nil }
+      let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+      guard !overflow else { return nil }
+      result = next
+    }
+    return result
+  }
+
+  /// Nil when `bytes` (nil: more than `Int` holds) fits in the available memory; otherwise the
+  /// sentence "… needs about N GB (or more than N EB) of memory; the machine has M GB available", starting with `what`.
+  public static func problem(_ what: String, needs bytes: Int?, available: Int = availableBytes()) -> String? {
+    if let bytes, bytes <= available { return nil }
+    let needed = bytes.map { "about \(describe($0))" } ?? "more than \(describe(Int.max))"
+    return "\(what) needs \(needed) of memory; the machine has \(describe(available)) available"
+  }
+
+  /// `bytes` in decimal units with three significant digits ("1.5 GB", "312 MB").
+  public static func describe(_ bytes: Int) -> String {
+    let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"]
+    var value = Double(bytes), unit = 0
+    while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+    return unit == 0 ? "\(bytes) bytes" : String(format: "%.3g", value) + " " + units[unit]
+  }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import LabFormats
+import LabNumerics
+import LabRandom
+@testable import LabTraining
+import PropertyBased
+import Testing
+
+/// The small kernels behind issue 20's classes, each against a simple reference on seeded random
+/// inputs: plain names (class 3), memory arithmetic (class 1), the finiteness scan of the
+/// divergence rule (class 8).
+@Suite("Safety kernels against their references")
+struct SafetyKernelTests {
+  /// Characters that make names hostile, mixed with ordinary ones.
+  static let alphabet: [Character] = ["a", "b", "-", "_", "1", ".", "/", "\u{0}", " ", "é", "\\", "~"]
+
+  @Test("A plain name, appended to a directory, names a direct, visible child of it (and every such name of ordinary characters is plain)")
+  func plainNames() async {
+    await propertyCheck(count: 4000, input: Gen.uint64()) { seed in
+      var rng = Xoshiro256StarStar(seed: seed)
+      let length = rng.nextInt(below: 8)
+      let name = String((0..<length).map { _ in Self.alphabet[rng.nextInt(below: Self.alphabet.count)] })
+      // The reference: as a path component under a directory, the name stays one level down and is not hidden.
+      let parent = URL(fileURLWithPath: "/tmp/lab-dir")
+      let child = parent.appendingPathComponent(name).standardizedFileURL
+      let staysInside = !name.isEmpty && !name.contains("/") && !name.contains("\u{0}") && child.deletingLastPathComponent().path == parent.path
+      let visible = !name.hasPrefix(".")
+      #expect((PlainName.problem(name) == nil) == (staysInside && visible), "'\(name.debugDescription)'")
+    }
+  }
+
+  @Test("Names longer than the limit are refused, names at it accepted")
+  func nameLength() {
+    #expect(PlainName.problem(String(repeating: "x", count: PlainName.stemBytes), maximumBytes: PlainName.stemBytes) == nil)
+    #expect(PlainName.problem(String(repeating: "x", count: PlainName.stemBytes + 1), maximumBytes: PlainName.stemBytes) != nil)
+    #expect(PlainName.problem(String(repeating: "é", count: PlainName.fileBytes / 2 + 1)) != nil)  // bytes, not characters
+  }
+
+  @Test("MemoryBudget.bytes is the exact sum of products, or nil exactly when it exceeds Int.max")
+  func memoryArithmetic() async {
+    await propertyCheck(count: 4000, input: Gen.uint64()) { seed in
+      var rng = Xoshiro256StarStar(seed: seed)
+      let terms: [(count: Int?, elementSize: Int)] = (0..<(1 + rng.nextInt(below: 4))).map { _ in
+        let magnitude = rng.nextInt(below: 63)
+        return (Int(rng.next() >> UInt64(63 - magnitude)), 1 + rng.nextInt(below: 32))
+      }
+      // The reference in 128-bit arithmetic (two 64-bit halves summed exactly through Double is not
+      // exact, so the products are compared with Int.max by full-width multiplication).
+      var total: (high: Int, low: UInt) = (0, 0), fits = true
+      for term in terms {
+        let product = term.count!.multipliedFullWidth(by: term.elementSize)
+        let (low, carry) = total.low.addingReportingOverflow(product.low)
+        total = (total.high + product.high + (carry ? 1 : 0), low)
+        if total.high != 0 || total.low > UInt(Int.max) { fits = false }
+      }
+      let bytes = MemoryBudget.bytes(terms)
+      #expect(fits ? bytes == Int(total.low) : bytes == nil, "\(terms.map { ($0.count!, $0.elementSize) })")
+    }
+    #expect(MemoryBudget.bytes([(nil, 8)]) == nil && MemoryBudget.bytes([(-1, 8)]) == nil)
+  }
+
+  @Test("The budget refuses exactly what exceeds the available bytes")
+  func budget() {
+    #expect(MemoryBudget.problem("x", needs: 100, available: 100) == nil)
+    #expect(MemoryBudget.problem("x", needs: 101, available: 100) == "x needs about 101 bytes of memory; the machine has 100 bytes available")
+    #expect(MemoryBudget.problem("x", needs: nil, available: 100)?.contains("needs more than 9.22 EB") == true)
+    #expect(MemoryBudget.availableBytes() > 0)
+  }
+
+  @Test("allFinite agrees with Float.isFinite on arrays with injected infinities and NaNs")
+  func finiteScan() async {
+    let specials: [Float] = [.infinity, -.infinity, .nan, -.nan, .signalingNaN, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                             .leastNonzeroMagnitude, 0, -0]
+    await propertyCheck(count: 2000, input: Gen.uint64()) { seed in
+      var rng = Xoshiro256StarStar(seed: seed)
+      var values = (0..<rng.nextInt(below: 70)).map { _ in Float(rng.nextUniform() * 2 - 1) * 1e30 }
+      for _ in 0..<rng.nextInt(below: 3) where !values.isEmpty {
+        values[rng.nextInt(below: values.count)] = specials[rng.nextInt(below: specials.count)]
+      }
+      #expect(TrainingDivergence.allFinite(values) == values.allSatisfy(\.isFinite))
+    }
+  }
+}
