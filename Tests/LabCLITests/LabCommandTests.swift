@@ -88,7 +88,7 @@ struct LabCommandTests {
   func exclusiveExperiment() throws {
     let directory = try Scratch.directory()
     var toy = ExclusiveToy.default
-    toy.exact.perturbations = 20
+    toy.exact.perturbations = 50  // the star-move check needs ≥ 50 feasible moves
     toy.trained.perturbations = 10
     toy.trained.sampleCount = 120
     let path = directory.appendingPathComponent("exclusive.json").path
