@@ -136,7 +136,7 @@ struct LabCommandTests {
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
     let result = try LabExecutable.run(["run", "one-d", "--toy", path, "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")
-    #expect(result.stdout.contains("one-d: 13 of 13 checks pass"))
+    #expect(result.stdout.contains("one-d: 12 of 12 checks pass"))
     try Self.expectReportReRenders("one-d", in: directory)
   }
 
