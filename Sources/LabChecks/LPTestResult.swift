@@ -12,6 +12,8 @@ public struct LPTestResult: Sendable {
   public var exactRetry: VerifiedLPResult.ExactRetry?
   /// The optimal direction, when the LP was solved.
   public var direction: PerturbationDirection?
+  /// The solver's row multipliers, in the order the program adds its rows (for LIN: the certificate ν of THEORY §5.4).
+  public var rowDuals: [Double] = []
   /// Number of columns and rows of the LP.
   public var size: (columns: Int, rows: Int)
 
@@ -40,6 +42,7 @@ extension LPTestResult {
     verification = result.verification
     exactRetry = result.exactRetry
     self.direction = direction
+    rowDuals = result.solution.rowDuals
     self.size = size
   }
 }

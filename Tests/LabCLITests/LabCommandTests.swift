@@ -88,7 +88,7 @@ struct LabCommandTests {
   func exclusiveExperiment() throws {
     let directory = try Scratch.directory()
     var toy = ExclusiveToy.default
-    toy.exact.perturbations = 20
+    toy.exact.perturbations = 50  // the star-move check needs ≥ 50 feasible moves
     toy.trained.perturbations = 10
     toy.trained.sampleCount = 120
     let path = directory.appendingPathComponent("exclusive-toy.json").path
@@ -136,7 +136,7 @@ struct LabCommandTests {
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: path))
     let result = try LabExecutable.run(["run", "one-d", "--toy", path, "--out", directory.path, "--quiet"])
     #expect(result.status == 0, "stdout: \(result.stdout)")
-    #expect(result.stdout.contains("one-d: 13 of 13 checks pass"))
+    #expect(result.stdout.contains("one-d: 12 of 12 checks pass"))
     try Self.expectReportReRenders("one-d", in: directory)
   }
 

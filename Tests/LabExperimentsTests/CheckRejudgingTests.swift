@@ -31,7 +31,7 @@ import Testing
       ("star", star.checks, StarExperiment.checks(star.toy, withBias: star.cases[0], withoutBias: star.cases[1])),
       ("exclusive", x.checks, ExclusiveExperiment.checks(x.toy, exact: x.exact, trained: x.trained, counterexamples: x.counterexamples)),
       ("wide-limit", w.checks, WideLimitExperiment.checks(w.toy, rays: w.rays, nets: w.nets, bound: w.bound, sizes: w.sizes)),
-      ("one-d", d.checks, OneDExperiment.checks(d.toy, line: d.line, pStar: d.pStar, pStarSmall: d.pStarSmall, transitions: d.transition,
+      ("one-d", d.checks, OneDExperiment.checks(d.toy, line: d.line, transitions: d.transition,
                                                 dead: d.deadAtom, arc: d.arc)),
       ("universality", u.checks, UniversalityFindings.checks(u)),
       ("absorption", a.checks, AbsorptionVerdict.checks(toy: a.toy, rates: a.rates)),

@@ -19,9 +19,9 @@ public struct ExclusiveToy: ExperimentToy {
     public var emptyFraction: Double
     /// Each other point has one feature, chosen uniformly, with a magnitude uniform on this interval.
     public var magnitude: [Double]
-    /// Random perturbations of (D, b) tried with per-point LP re-solves.
+    /// Random exact star moves of (D, b) (``ExclusiveStarMoves``) tried with per-point LP re-solves, with a bias.
     public var perturbations: Int
-    /// Their geodesic angle is log-uniform on this interval (radians).
+    /// Their step τ (θ_i = τ·sin φ_i·a_i, |a_i| ≤ 1) is log-uniform on this interval; below 1.
     public var perturbationScale: [Double]
   }
 
@@ -117,6 +117,9 @@ public struct ExclusiveToy: ExperimentToy {
     if !(exact.emptyFraction >= 0 && exact.emptyFraction < 1) { found.append("'exact.emptyFraction' must be in [0, 1), got \(exact.emptyFraction)") }
     interval("exact.magnitude", exact.magnitude, positive: true)
     interval("exact.perturbationScale", exact.perturbationScale, positive: true)
+    if exact.perturbationScale.count == 2 && exact.perturbationScale[1] >= 1 {
+      found.append("'exact.perturbationScale' must lie below 1 (a star move's angle must stay inside (−(π − φ), φ)), got \(exact.perturbationScale)")
+    }
     interval("trained.perturbationScale", trained.perturbationScale, positive: true)
     if !(0...100_000).contains(exact.perturbations) { found.append("'exact.perturbations' must be in 0...100000, got \(exact.perturbations)") }
     if !(0...100_000).contains(trained.perturbations) { found.append("'trained.perturbations' must be in 0...100000, got \(trained.perturbations)") }

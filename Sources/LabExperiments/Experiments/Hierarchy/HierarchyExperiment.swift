@@ -100,7 +100,7 @@ public enum HierarchyExperiment {
     let cost = data.codes.storage.reduce(0, +)
     var steps: SelfVerification?
     if lin.isTrusted, lin.value < -StateAssessment.verdictTolerance * cost, let direction = lin.direction {
-      steps = try SelfVerification.measureExact(problem, along: direction, predictedSlope: lin.value, steps: HierarchyVerdict.linSteps)
+      steps = try SelfVerification.measureExact(problem, along: direction, predictedSlope: lin.value, steps: HierarchyVerdict.linStepGrid)
     }
     return ExactCaseRecord(
       exactCase: exact, cost: cost, pairs: PairCondition.all(in: problem), pairLPValue: pair.value,

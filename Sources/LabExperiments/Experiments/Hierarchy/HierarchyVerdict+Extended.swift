@@ -14,10 +14,13 @@ extension HierarchyVerdict {
   static func absorptionChecks(_ a: AbsorptionRecord) -> [CheckResult] {
     var checks: [CheckResult] = []
     let gap = a.path.reduce(0.0) { max($0, abs($1.explicitCodes - $1.closedForm), abs($1.lpResolve - $1.closedForm)) }
+    // An LP re-solve with an unverified point is recorded as NaN, which max(_:_:) would silently skip:
+    // the check is then inconclusive, not passed.
+    let resolved = a.path.allSatisfy { !$0.lpResolve.isNaN }
     checks.append(Check("absorption/three-ways",
       claim: "Prediction 17 (Prop 6.2): along the absorption path ΔC(θ) by the closed form = by the explicit codes = by LP re-solve, at \(a.path.count) angles up to θmax",
       measured: "largest difference \(Figures.format(gap, digits: 2)) (θmax = \(Figures.format(a.thetaMax, digits: 6)) rad, φ = \(Figures.format(a.phi, digits: 6)) rad)",
-      [.that(nil, gap, pathTolerance)]).result)
+      [.that(nil, gap, pathTolerance)], conclusive: resolved).result)
     let costs = a.path.map(\.closedForm)
     let decreasing = (costs.first ?? 0) < 0 && zip(costs, costs.dropFirst()).allSatisfy { $1 < $0 }
     checks.append(Check("absorption/decreasing",

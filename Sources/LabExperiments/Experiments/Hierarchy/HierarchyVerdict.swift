@@ -26,11 +26,10 @@ enum HierarchyVerdict {
   static let slopeTolerance = Threshold.atMost(percent: 0.01)
   /// The step at which the LIN slope is compared.
   static let slopeStep = 1e-3
-  /// Prediction 16: the finite LIN steps of THEORY's protocol, at each of which the re-solved cost
-  /// must fall. §5.7's extra steps t*, t*/2, t*/4 (from the measured curvature) are measured after
-  /// these and may leave the feasible set of P⁺₀ (the re-solved cost is then +∞); they are shown,
-  /// not held to ΔF < 0, because Prediction 16 is a statement about small steps.
-  static let linSteps = [1e-2, 1e-3, 1e-4]
+  /// Prediction 16: the finite LIN steps that must lower the LP-re-solved cost. §5.7 adds t*, t*/2 and t*/4
+  /// for its confirmation; at t* (≈ 0.45 rad on some draws) the rotated atoms can leave the data's cone,
+  /// and §5.7 reports such a step as not realisable rather than as a failure of the first-order claim.
+  static let linStepGrid: [Double] = [1e-2, 1e-3, 1e-4]
 
   static func checks(toy: HierarchyToy, variants: [VariantRecord], exactCases: [ExactCaseRecord]) -> [CheckResult] {
     variants.flatMap(variantChecks) + exactCases.flatMap(exactChecks)
@@ -55,13 +54,9 @@ enum HierarchyVerdict {
       claim: "§5.8: exact block minimisation from the ground truth reaches a KKT point ((K1)–(K3) at exact codes)",
       measured: "KKT \(Figures.format(tr.kkt.maximum, digits: 3)) after \(v.iterations) iterations (\(v.termination.rawValue))",
       [.that(nil, tr.kkt.maximum, kktThreshold)]).result)
-    let trainedLP = min(tr.lpK.relativeValue ?? -.infinity, tr.lpR.relativeValue ?? -.infinity)
-    checks.append(Check("\(id)/trained/lp-values",
-      claim: "Prediction 18: the trained end state is stationary: LP-K and LP-R \(trainedLPThreshold.text(scale: "scale"))",
-      measured: "LP-K/scale \(Figures.format(tr.lpK.relativeValue, digits: 3)), LP-R/scale \(Figures.format(tr.lpR.relativeValue, digits: 3))",
-      [.that(nil, trainedLP, trainedLPThreshold)], conclusive: tr.lpK.verified && tr.lpR.verified).result)
+    // Prediction 18's "LP-K, LP-R > −10⁻⁵·scale" is implied by this verdict (both verified, ≥ −10⁻⁷·scale).
     checks.append(verdictCheck(id: "\(id)/trained/verdict", state: tr, expected: .stationary,
-      claim: "§5.1: the trained end state gets the verdict stationary (min(LP-K, LP-R) \(noDescent.text(scale: "λΣz")))"))
+      claim: "Prediction 18, §5.1: the trained end state gets the verdict stationary (min(LP-K, LP-R) \(noDescent.text(scale: "λΣz")), so both \(trainedLPThreshold.text(scale: "scale")))"))
     checks.append(Check("\(id)/trained/no-support-inclusion",
       claim: "Thm 6.1(b): no stationary point keeps a child–parent pair (∅ ≠ A_i ⊆ A_j)",
       measured: v.supportInclusions.isEmpty ? "none" : v.supportInclusions.map { "\(names[$0[0]])⊆\(names[$0[1]])" }.joined(separator: ", "),
@@ -70,23 +65,20 @@ enum HierarchyVerdict {
       claim: "Prop 6.2: the child atom rotates toward the parent (absorption)",
       measured: "cos(d_labrador, g_dog) \(Figures.format(v.childParentCosineBefore)) → \(Figures.format(v.childParentCosineAfter))",
       [.stated("increases", v.childParentCosineAfter > v.childParentCosineBefore)]).result)
+    // With an independent ratio, "silent on some child point" is the labrador⊆dog case of no-support-inclusion;
+    // with a fixed ratio "silent on every child point" is the end of the absorption path, a stronger claim.
     let fullAbsorption = v.variant.childMagnitude == .equalToParent
-    checks.append(Check("\(id)/trained/parent-silent-on-child",
-      claim: fullAbsorption
-        ? "Prop 6.2 (fixed ratio): at the end of the absorption path the parent is silent on every child point"
-        : "Prop 6.2: the parent's code is zero on some points where the child fires (support inclusion broken)",
-      measured: "\(v.childActiveWithoutParent) of \(v.childActivePoints) child-active points",
-      [fullAbsorption ? .stated("all", v.childActivePoints > 0 && v.childActiveWithoutParent == v.childActivePoints)
-                      : .stated("> 0", v.childActiveWithoutParent > 0)]).result)
+    if fullAbsorption {
+      checks.append(Check("\(id)/trained/parent-silent-on-child",
+        claim: "Prop 6.2 (fixed ratio): at the end of the absorption path the parent is silent on every child point",
+        measured: "\(v.childActiveWithoutParent) of \(v.childActivePoints) child-active points",
+        [.stated("all", v.childActivePoints > 0 && v.childActiveWithoutParent == v.childActivePoints)]).result)
+    }
     let failing = tr.pairs.filter { !$0.pass }
     checks.append(Check("\(id)/trained/pairs",
       claim: "Thm 4.6: every pair condition holds at a stationary point",
       measured: failing.isEmpty ? "all \(tr.pairs.count) pass" : "\(failing.count) of \(tr.pairs.count) fail",
       [.stated("all pass", failing.isEmpty)]).result)
-    checks.append(Check("\(id)/trained/loss-lower",
-      claim: "Cor 6.9: the absorbed end state has a lower loss than the ground truth",
-      measured: "L_λ \(Figures.format(gt.loss, digits: 7)) → \(Figures.format(tr.loss, digits: 7))",
-      [.stated("decreases", tr.loss < gt.loss)]).result)
     if fullAbsorption && !v.variant.bias {
       checks.append(Check("\(id)/trained/absorbed-dictionary",
         claim: "Cor 6.9 (H4): with a fixed ratio and no bias training reaches the absorbed dictionary {g_dog, (g_dog+g_lab)/√2, g_cat}",
@@ -117,11 +109,13 @@ enum HierarchyVerdict {
       measured: "LIN \(Figures.format(linValue, digits: 6)) (verified: \(e.lin.verified ? "yes" : "no"))",
       [.that(nil, linValue, descent, scale: e.cost, scaleName: "Σz")], conclusive: e.lin.verified).result)
     let atStep = e.linSteps?.steps.first { $0.t == slopeStep }
+    let gridSteps = e.linSteps?.steps.filter { linStepGrid.contains($0.t) } ?? []
+    let unrealisable = e.linSteps?.steps.filter { !linStepGrid.contains($0.t) && $0.lossChange == .infinity } ?? []
     checks.append(Check("\(id)/lin-step",
       claim: "Prediction 16: the finite LIN step lowers the LP-re-solved cost, ΔF/t → LIN value (within \(slopeTolerance.text().dropFirst(2)) at t = \(Threshold.number(slopeStep)))",
-      measured: slopes(e.linSteps),
-      [.stated("ΔF < 0 at t = " + linSteps.map(Threshold.number).joined(separator: ", "),
-               linSteps.allSatisfy { t in e.linSteps?.steps.first { $0.t == t }.map { $0.lossChange < 0 } ?? false }),
+      measured: slopes(e.linSteps) + (unrealisable.isEmpty ? "" : "; not realisable (cost +∞) at t = " + unrealisable.map { Figures.format($0.t, digits: 3) }.joined(separator: ", ")),
+      [.stated("ΔF < 0 at t = " + linStepGrid.map { Threshold.number($0) }.joined(separator: ", "),
+               gridSteps.count == linStepGrid.count && gridSteps.allSatisfy { $0.lossChange < 0 }),
        .each("|ΔF/t − LIN| at t = \(Threshold.number(slopeStep))", atStep.map { [abs($0.slope - linValue)] } ?? [], slopeTolerance,
              scale: abs(linValue), scaleName: "|LIN|")]).result)
     return checks

@@ -16,6 +16,11 @@ enum OneDReport {
     setup.add("arc (26)", "N = \(a.sampleCount) points evenly spread on an arc of \(Figures.format(a.angleDegrees))°, exact problem, no bias; K = \(a.sizes.map(String.init).joined(separator: ", ")); interior atoms optimised for K = \(a.optimisedSizes.map(String.init).joined(separator: ", "))")
     setup.add("training", "exact block minimisation (THEORY §5.8), at most \(toy.training.maxIterations) iterations, KKT tolerance \(Figures.format(toy.training.kktTolerance))")
 
+    out += "## Departures from THEORY's protocol\n\n"
+    out += "Two multi-start protocols of THEORY §10 are changed here, because with THEORY's starts the runs missed the optimum that predictions 23 and 24 are about (the theory was never contradicted: a run that misses the optimum says nothing about it). The counts below were measured when the protocols were changed (commit 3701c54), not by this run:\n\n"
+    out += "- Prediction 23 (K = 1): THEORY takes the best of \(l.singleAtomRestarts) random starts. A single atom started with a negative cosine to u ends at the worse one-sided optimum on −u, and \(l.singleAtomRestarts) independent Gaussian starts all did so in 5 of 100 seeds. Here the \(l.singleAtomRestarts) starts are \(l.singleAtomRestarts / 2) random directions and their negatives, so one start always lies on u's side (0 of 100 seeds missed).\n"
+    out += "- Prediction 24: THEORY starts from (u, −u) + 0.3ξ. There the perturbed −u fired on no point and died in 9 of 150 draws at p* − \(Figures.format(t.offset)), where it must fire. Here the start is (u, −u) + \(Figures.format(t.initialNoise))ξ (0 of 150 died).\n\n"
+
     let line = record.line
     var lineTable = MarkdownTable("quantity", "measured", "predicted")
     lineTable.add("L_λ, bias, K = 2", Figures.format(line.loss, digits: 12), Figures.format(line.predictedLoss, digits: 12))
@@ -29,7 +34,7 @@ enum OneDReport {
     for row in record.transition {
       transition.add(Figures.format(row.p, digits: 6), String(row.zeros), Figures.format(row.location, digits: 8), String(row.negativeFiring), String(row.predictedNegativeFiring), Figures.format(row.loss, digits: 10))
     }
-    out += "## Dense versus sparse (prediction 24)\n\np*(\(Figures.format(toy.transition.lambda))) = \(Figures.format(record.pStar, digits: 8)); p*(\(Figures.format(toy.transition.smallLambda))) = \(Figures.format(record.pStarSmall, digits: 15)).\n\n" + transition.text + "\n"
+    out += "## Dense versus sparse (prediction 24)\n\np*(\(Figures.format(toy.transition.lambda))) = \(Figures.format(record.pStar, digits: 8)); p*(\(Figures.format(toy.transition.smallLambda))) = \(Figures.format(record.pStarSmall, digits: 15)). Both evaluate the formula of Prop 7.2 on the grid, so the median rule p* → ½ is not a check of this run (the prediction tests hold the formula to it); the checks are the trained firing counts at p* ∓ \(Figures.format(toy.transition.offset)).\n\n" + transition.text + "\n"
     let dead = record.deadAtom
     out += "## A dead atom (prediction 25)\n\nFrom (u, u × e₁) training stops at a KKT point (residual \(Figures.format(dead.kkt, digits: 2))) with L_λ = \(Figures.format(dead.loss, digits: 10)), above the optimum \(Figures.format(dead.optimum, digits: 10)); max_n ‖r_n‖ = \(Figures.format(dead.newAtom.maxResidualNorm, digits: 6)) > λ, and adding r_n/‖r_n‖ gives L_λ = \(Figures.format(dead.newAtom.lossWithNewAtom, digits: 10)).\n\n"
     var arc = MarkdownTable("K", "C(K)/N, equal spacing", "tan(Δ/2)/(Δ/2)")

@@ -9,7 +9,7 @@ enum WideLimitReport {
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
     let r = toy.rays
-    setup.add("ray dictionary (27)", "N = \(r.sampleCount), x_n = (\(r.offset.map { Figures.format($0) }.joined(separator: ", "))) + \(Figures.format(r.spread))·ξ, λ = \(Figures.format(r.lambda)), free bias; \(r.starts) random starts of the bias problem; median approached at λ = \(r.medianLambdas.map { Figures.format($0) }.joined(separator: ", "))")
+    setup.add("ray dictionary (27)", "N = \(r.sampleCount), x_n = (\(r.offset.map { Figures.format($0) }.joined(separator: ", "))) + \(Figures.format(r.spread))·ξ, λ = \(Figures.format(r.lambda)), free bias; \(r.starts) random starts of the bias problem")
     let n = toy.nets
     setup.add("δ-nets (28)", "N = \(n.sampleCount) points \(Figures.format(n.spread))·ξ in ℝ², λ = \(Figures.format(n.lambda)), no bias; K = \(n.sizes.map(String.init).joined(separator: ", ")) equally spaced atoms (δ = π/K)")
     let s = toy.splitting
@@ -24,7 +24,6 @@ enum WideLimitReport {
     rayTable.add("mean suppression ratio: measured / (1 − λ/‖x − b‖)₊", "\(Figures.format(rays.meanSuppression, digits: 10)) / \(Figures.format(rays.meanPredictedSuppression, digits: 10))")
     rayTable.add("geometric median", "(" + rays.median.map { Figures.format($0, digits: 10) }.joined(separator: ", ") + "), residual \(Figures.format(rays.medianGradientNorm, digits: 3))")
     rayTable.add("Σ‖x_n − median‖ / Σγ⁺ with atoms on its rays", "\(Figures.format(rays.medianValue, digits: 12)) / \(Figures.format(rays.medianExactCost, digits: 12))")
-    rayTable.add("‖b*(λ) − median‖", zip(toy.rays.medianLambdas, rays.medianDistances).map { "λ = \(Figures.format($0.0)): \(Figures.format($0.1, digits: 4))" }.joined(separator: ", "))
     out += "## The ray dictionary and the convex bias problem (prediction 27)\n\n" + rayTable.text + "\n"
 
     var netTable = MarkdownTable("K", "δ = π/K", "points outside the sandwich", "mean ℓ_λ − h_λ")

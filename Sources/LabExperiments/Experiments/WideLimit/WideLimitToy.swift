@@ -12,8 +12,6 @@ public struct WideLimitToy: ExperimentToy {
     public var spread: Double
     /// Random starts of the convex bias problem (offset + spread·ξ).
     public var starts: Int
-    /// λ values whose minimisers approach the geometric median.
-    public var medianLambdas: [Double]
   }
 
   /// Prediction 28: equally spaced planar δ-nets (δ = π/K).
@@ -57,7 +55,7 @@ public struct WideLimitToy: ExperimentToy {
     title: "The wide-dictionary limit: one atom per ray, a universal shrinkage law, and splitting until every ray has an atom",
     claim: "Theorems 8.1–8.2: for every unit-norm dictionary ℓ_λ(D, b; x) ≥ h_λ(‖x − b‖); the infimum over all dictionaries is min_b W_λ(b) = Σ_n h_λ(‖x_n − b‖), a convex Huber location problem, attained by one atom per data ray with x̂_n = b* + (1 − λ/‖x_n − b*‖)₊(x_n − b*) and Σ_n r_n = 0; the exact limit is the geometric median. Proposition 8.4: a δ-net gives h_λ ≤ ℓ_λ ≤ h_{λ/cos δ}. Theorem 8.5: without bias L*(K) > W_λ(0) for K < R rays, L*(K + 1) < L*(K) for K < R, and L*(K) = W_λ(0) for K ≥ R.",
     seed: 20_261_202,
-    rays: Rays(lambda: 0.1, sampleCount: 200, offset: [0.5, -0.2, 0.1], spread: 1, starts: 5, medianLambdas: [1e-1, 1e-2, 1e-3]),
+    rays: Rays(lambda: 0.1, sampleCount: 200, offset: [0.5, -0.2, 0.1], spread: 1, starts: 5),
     nets: Nets(lambda: 0.5, sampleCount: 300, spread: 2, sizes: [3, 4, 8, 16, 64]),
     splitting: Splitting(lambda: 0.05, rays: 5, pointsPerRay: 30, magnitude: [0.5, 1.5], maxAtoms: 6, trueRayRuns: 4, randomRuns: 4,
                          randomDictionaries: 50,
@@ -72,7 +70,6 @@ public struct WideLimitToy: ExperimentToy {
     check.count("rays.sampleCount", rays.sampleCount, 2...2000)
     check.count("rays.starts", rays.starts, 1...100)
     if rays.offset.isEmpty || !rays.offset.allSatisfy(\.isFinite) { found.append("'rays.offset' must be finite numbers (one per dimension), got \(rays.offset)") }
-    if rays.medianLambdas.isEmpty || !rays.medianLambdas.allSatisfy({ $0.isFinite && $0 > 0 }) { found.append("'rays.medianLambdas' must be numbers > 0, got \(rays.medianLambdas)") }
     check.positive("nets.lambda", nets.lambda)
     check.positive("nets.spread", nets.spread)
     check.count("nets.sampleCount", nets.sampleCount, 1...100_000)
