@@ -67,13 +67,22 @@ public enum FrontierExperiment {
 
   /// An SAE learned something when its FVU is below that of the data mean.
   static let learned = Threshold.below(1)
+  /// TopK fixes the sparsity when every SAE's L0 is at least this fraction of its k (and at most k).
+  static let matchedSparsity = 0.9
 
-  /// Whether the measurement is sound: every SAE reconstructs better than the data mean.
+  /// Whether the measurement is sound: every SAE reconstructs better than the data mean, and TopK
+  /// held every SAE at (nearly) its k, so that the architectures are compared at matched L0.
   static func checks(_ toy: FrontierToy, points: [Point]) -> [CheckResult] {
     let worst = points.map(\.fractionOfVarianceUnexplained).max() ?? .nan
+    let shortfall = points.map { $0.l0 / Double($0.k) }
     return [Check("frontier/trained", claim: "Every SAE of the sweep learned something: its FVU is below 1 (better than the data mean)",
                   measured: "largest FVU \(Figures.format(worst, digits: 3)) over \(points.count) SAEs",
-                  [.each(nil, points.map(\.fractionOfVarianceUnexplained), learned)]).result]
+                  [.each(nil, points.map(\.fractionOfVarianceUnexplained), learned)]).result,
+            Check("frontier/matched-l0", claim: "TopK fixes the sparsity: every SAE's L0 is between \(Figures.format(matchedSparsity))k and k, so the architectures are compared at (nearly) matched L0",
+                  measured: toy.ks.map { k in "k=\(k): " + points.filter { $0.k == k }.map { Figures.format($0.l0, digits: 3) }.joined(separator: "/") }
+                    .joined(separator: "; ") + " (" + architectures.map(\.rawValue).joined(separator: "/") + ")",
+                  [.stated("\(Figures.format(matchedSparsity)) ≤ L0/k ≤ 1 for every SAE (lowest \(Figures.format(shortfall.min(), digits: 3)))",
+                           !points.isEmpty && shortfall.allSatisfy { $0 >= matchedSparsity && $0 <= 1 })]).result]
   }
 
   /// The measured (L0, MSE) points of architecture `name`.
@@ -89,51 +98,37 @@ public enum FrontierExperiment {
     return MatchedL0.grid(ranges: ranges.map { $0! }, anchors: ks.map(Double.init))
   }
 
-  /// The deep-SAE post's claims on this world. The claim is judged at matched L0 (the MSE of
-  /// each architecture interpolated to a common L0 grid); the comparison at equal k is shown
-  /// beside it, since TopK's L0 falls short of k by different amounts.
-  static func findings(_ toy: FrontierToy, points: [Point]) -> [SourceFinding] {
-    func point(_ name: FrontierArchitecture, _ k: Int) -> Point { points.first { $0.architecture == name && $0.k == k }! }
-    let matched = points.allSatisfy { $0.l0 <= Double($0.k) && $0.l0 >= 0.9 * Double($0.k) }
-    var findings = [SourceFinding(
-      claim: "TopK fixes the sparsity, so the comparisons at equal k are at (nearly) matched L0",
-      measured: toy.ks.map { k in "k=\(k): " + architectures.map { Figures.format(point($0, k).l0, digits: 3) }.joined(separator: "/") }
-        .joined(separator: "; ") + " (" + architectures.map(\.rawValue).joined(separator: "/") + ")",
-      criterion: "0.9k ≤ L0 ≤ k for every SAE", reproduced: matched)]
+  /// The deep-SAE post's claim on one seed, for each deep architecture: the mean over the common
+  /// L0 grid of log(MSE shallow / MSE deep), each MSE interpolated to the grid point (positive
+  /// when the deep SAE reconstructs better at the same L0). The margin is 0: the post claims an
+  /// improvement, of any size, and the seeds decide whether it is there.
+  static func findings(_ toy: FrontierToy, points: [Point]) -> [FindingMeasurement] {
     let grid = matchedGrid(points, ks: toy.ks)
     let shallow = measurements(points, architecture: .shallow)
-    for name in architectures.dropFirst() {
+    return architectures.dropFirst().map { name in
       let deep = measurements(points, architecture: name)
-      let pairs = grid.map { l0 in (l0, MatchedL0.meanSquaredError(deep, at: l0)!, MatchedL0.meanSquaredError(shallow, at: l0)!) }
-      let better = pairs.filter { $0.1 < $0.2 }
-      findings.append(SourceFinding(
-        claim: "Deep-SAE post: the \(name) SAE reaches a lower MSE than the shallow SAE at the same L0 (judged at matched L0)",
-        measured: grid.isEmpty ? "no L0 measured by every architecture" : pairs.map { "L0=\(Figures.format($0.0, digits: 3)): \(Figures.format($0.1, digits: 3)) vs \(Figures.format($0.2, digits: 3))" }
-          .joined(separator: "; ") + " (MSE, interpolated linearly in log L0)",
-        criterion: "lower at every L0 of the common grid (here \(better.count) of \(grid.count))",
-        reproduced: !grid.isEmpty && better.count == grid.count))
+      let pairs = grid.map { l0 in (l0, MatchedL0.meanSquaredError(deep, at: l0) ?? .nan, MatchedL0.meanSquaredError(shallow, at: l0) ?? .nan) }
+      let gain = pairs.isEmpty ? .nan : pairs.map { log($0.2 / $0.1) }.reduce(0, +) / Double(pairs.count)
+      return FindingMeasurement(
+        claim: "Deep-SAE post: the \(name) SAE reaches a lower MSE than the shallow SAE at the same L0",
+        margin: FindingMargin("mean over the matched-L0 grid of log(MSE shallow / MSE \(name))", .above, 0), value: gain,
+        detail: grid.isEmpty ? "no L0 measured by every architecture" : pairs.map { "L0=\(Figures.format($0.0, digits: 3)): \(Figures.format($0.1, digits: 3)) vs \(Figures.format($0.2, digits: 3))" }
+          .joined(separator: "; ") + " (MSE \(name) vs shallow, interpolated linearly in log L0)")
     }
-    for name in architectures.dropFirst() {
-      let better = toy.ks.filter { point(name, $0).meanSquaredError < point(.shallow, $0).meanSquaredError }
-      findings.append(SourceFinding(
-        claim: "The same at equal k (for comparison; not used for the claim, as L0 < k by different amounts)",
-        measured: "\(name): " + toy.ks.map { k in "k=\(k): \(Figures.format(point(name, k).fractionOfVarianceUnexplained, digits: 3)) vs \(Figures.format(point(.shallow, k).fractionOfVarianceUnexplained, digits: 3))" }
-          .joined(separator: "; ") + " (FVU)",
-        criterion: "lower at every k (here \(better.count) of \(toy.ks.count))", reproduced: better.count == toy.ks.count))
-    }
-    return findings
   }
 }
 
-extension FrontierExperiment: SweepExperiment {
+extension FrontierExperiment: ReplicatedSweep {
+  public typealias PointResult = Point
+
   /// `k=K/ARCHITECTURE` for every k and, at each, every architecture.
-  public static func sweepPoints(_ toy: FrontierToy) -> [String] {
+  public static func seedPoints(_ toy: FrontierToy) -> [String] {
     toy.ks.flatMap { k in architectures.map { "k=\(k)/\($0)" } }
   }
 
   /// Trains the point's architecture at its k (the same data, seed and batch order for every
   /// point) and measures it on the data.
-  public static func runPoint(_ index: Int, of toy: FrontierToy, progress: (String) -> Void) throws -> Point {
+  public static func runSeedPoint(_ index: Int, of toy: FrontierToy, progress: (String) -> Void) throws -> Point {
     let (k, name) = point(index, of: toy), t = toy.training
     progress("\(name), k = \(k)")
     let data = try data(toy)
@@ -148,16 +143,16 @@ extension FrontierExperiment: SweepExperiment {
                  trainingLoss: history.entries)
   }
 
-  /// The record of the points, with the findings and checks judged on them.
-  public static func record(_ toy: FrontierToy, results: [Point]) throws -> Record {
+  /// One seed's record of the points, with the findings and checks judged on them.
+  public static func seedRecord(_ toy: FrontierToy, results: [Point]) throws -> ReplicateRecord<Results> {
     for (index, result) in results.enumerated() {
       let (k, name) = point(index, of: toy)
       guard result.k == k && result.architecture == name else {
         throw SweepPointError(index: index, "holds k = \(result.k), '\(result.architecture)', expected k = \(k), '\(name)'")
       }
     }
-    return Record(toy: toy, seeds: seeds(toy), results: Results(points: results), checks: checks(toy, points: results),
-                  findings: findings(toy, points: results))
+    return ReplicateRecord(results: Results(points: results), seeds: seeds(toy), checks: checks(toy, points: results),
+                           findings: findings(toy, points: results))
   }
 }
 

@@ -3,7 +3,7 @@ import LabGenerators
 /// The declarative description of the frontier experiment (`toys/frontier.json`): the L0–MSE
 /// frontier of shallow, deep-encoder and deep-encoder + decoder SAEs at matched L0 (TopK with the
 /// same k), as in the deep-SAE post (seeds/000).
-public struct FrontierToy: ExperimentToy {
+public struct FrontierToy: ReplicableToy {
   /// The training shared by the three architectures (the post: sparse Adam, learning rate 4e−3).
   public struct Training: Codable, Equatable, Sendable {
     public var width: Int
@@ -30,6 +30,8 @@ public struct FrontierToy: ExperimentToy {
   /// layer has the input's width, as the residual requires).
   public var decoderHiddenWidth: Int
   public var training: Training
+  /// Independent seeds each finding is decided over (the whole sweep is repeated on each).
+  public var replicates: Int
 
   public static let `default` = FrontierToy(
     id: "frontier", kind: "frontier",
@@ -40,7 +42,8 @@ public struct FrontierToy: ExperimentToy {
                             magnitude: MagnitudeModel(mean: .constant(1), standardDeviation: .constant(0.2)),
                             embedding: Embedding(inputDimension: 16)),
     sampleCount: 4096, ks: [1, 2, 4, 8], decoderHiddenWidth: 32,
-    training: Training(width: 64, batchSize: 128, steps: 800, learningRate: 4e-3, sparseAdam: true, inputScale: 1, weightDecay: 5e-4))
+    training: Training(width: 64, batchSize: 128, steps: 800, learningRate: 4e-3, sparseAdam: true, inputScale: 1, weightDecay: 5e-4),
+    replicates: 5)
 
   public func problems() -> [String] {
     var found: [String] = []
@@ -58,6 +61,7 @@ public struct FrontierToy: ExperimentToy {
       found.append("'ks' must be increasing sizes in 1...\(training.width) (the width), got \(ks)")
     }
     found += world.problems().map { "world: \($0)" }
+    if let problem = Replicates.problem(replicates) { found.append(problem) }
     return check.found + found
   }
 }

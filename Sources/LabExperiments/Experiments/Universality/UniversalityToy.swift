@@ -9,7 +9,7 @@ import LabGenerators
 /// stream of the same world, on a world that keeps the first `sharedFraction` of the features and
 /// replaces the others, and on a world with no feature in common. Every SAE is evaluated on the
 /// same held-out samples of `world`.
-public struct UniversalityToy: ExperimentToy {
+public struct UniversalityToy: ReplicableToy {
   /// The training options every SAE shares.
   public struct Training: Codable, Equatable, Sendable {
     /// The SAELens L1 coefficient (decoder-norm-weighted L1 of the `relu-l1` SAE).
@@ -44,6 +44,10 @@ public struct UniversalityToy: ExperimentToy {
   public var sharedFraction: Double
   /// The SAE training options.
   public var training: Training
+  /// The dimension of the source's random-weight baseline (Pythia's residual stream is 512 wide).
+  public var baselineDimension: Int
+  /// Independent seeds each finding is decided over (the whole experiment is repeated on each).
+  public var replicates: Int
 
   public static let `default` = UniversalityToy(
     id: "universality", kind: "universality",
@@ -54,7 +58,8 @@ public struct UniversalityToy: ExperimentToy {
                             magnitude: MagnitudeModel(mean: .constant(1), standardDeviation: .constant(0.25)),
                             embedding: Embedding(inputDimension: 32)),
     trainingSamples: 16_384, evaluationSamples: 4096, ratios: [1, 2, 4, 8, 16, 32], seedsPerRatio: 2, referenceRatio: 8,
-    sharedFraction: 0.5, training: Training(l1: 0.5, learningRate: 1e-3, batchSize: 128, steps: 3000))
+    sharedFraction: 0.5, training: Training(l1: 0.5, learningRate: 1e-3, batchSize: 128, steps: 3000), baselineDimension: 512,
+    replicates: 5)
 
   public func problems() -> [String] {
     var found: [String] = []
@@ -76,6 +81,11 @@ public struct UniversalityToy: ExperimentToy {
       found.append("'training.batchSize' must be in 1...\(trainingSamples) (trainingSamples), got \(training.batchSize)")
     }
     if !(1...1_000_000).contains(training.steps) { found.append("'training.steps' must be in 1...1000000, got \(training.steps)") }
+    if !(2...4096).contains(baselineDimension) { found.append("'baselineDimension' must be in 2...4096, got \(baselineDimension)") }
+    else if baselineDimension * (ratios.max() ?? 1) > 8192 {
+      found.append("'baselineDimension' × the largest ratio (the random decoders' width) must be at most 8192, got \(baselineDimension) × \(ratios.max() ?? 1)")
+    }
+    if let problem = Replicates.problem(replicates) { found.append(problem) }
     return found
   }
 }
