@@ -63,7 +63,9 @@ struct ReportCommandTests {
     #expect(wide.splitting.randomDictionaries == 10 && wide.rays == WideLimitToy.default.rays && wide.nets == WideLimitToy.default.nets)
     #expect(wide.problems().isEmpty)
     let universality = UniversalityToy.default.quick()
-    #expect(universality.ratios == [1, 2, 4, 8] && universality.training == UniversalityToy.default.training && universality.problems().isEmpty)
+    #expect(universality.ratios == UniversalityToy.default.ratios && universality.replicates == UniversalityToy.default.replicates
+            && universality.training == UniversalityToy.default.training && universality.trainingSamples < UniversalityToy.default.trainingSamples
+            && universality.problems().isEmpty)
     #expect(StarToy.default.quick() == StarToy.default && HierarchyToy.default.quick() == HierarchyToy.default && OneDToy.default.quick() == OneDToy.default)
   }
 

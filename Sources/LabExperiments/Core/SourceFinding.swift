@@ -1,4 +1,5 @@
 import Foundation
+import LabChecks
 
 /// A finding of a source write-up (`seeds/`) that an experiment redoes on a known world, decided
 /// over independent seeds. Findings are results, not checks: one that does not reproduce does not
@@ -24,6 +25,10 @@ public struct SourceFinding: Codable, Sendable, Equatable {
   public var standardError: Double
   /// The quantity of each seed, in seed order (for figures that show the spread).
   public var perSeed: [Double]
+  /// The side of ``bound`` the claim puts the quantity on.
+  public var side: FindingMargin.Side
+  /// The margin's bound.
+  public var bound: Double
 
   /// The finding `claim`, judged by `margin` on `values` (one per seed).
   public init(claim: String, measured: String, margin: FindingMargin, values: [Double]) {
@@ -36,6 +41,13 @@ public struct SourceFinding: Codable, Sendable, Equatable {
     self.estimate = estimate.mean
     self.standardError = estimate.standardError
     self.perSeed = values
+    self.side = margin.side
+    self.bound = margin.bound
+  }
+
+  /// The 95 % half-width of the estimate (infinite with fewer than two seeds).
+  public var halfWidth: Double {
+    seeds >= 2 ? SeedEstimate.studentT975(degreesOfFreedom: seeds - 1) * standardError : .infinity
   }
 
   /// Whether the finding reproduced.
@@ -138,7 +150,7 @@ public struct SeedEstimate: Sendable, Equatable {
 /// mean ± t·s.e. is on the claim's side, refuted when it is wholly on the other, else inconclusive.
 public struct FindingMargin: Sendable, Equatable {
   /// The side of the bound the claim puts the quantity on.
-  public enum Side: String, Sendable {
+  public enum Side: String, Codable, Sendable {
     /// The claim says the quantity exceeds the bound.
     case above = ">"
     /// The claim says the quantity is below the bound.
@@ -198,13 +210,24 @@ public struct FindingCounts: Codable, Sendable, Equatable {
 
 extension ReportSections {
   /// The counts by outcome and the findings table (outcome, claim, estimate ± s.e., margin, details).
-  static func findings(_ findings: [SourceFinding]) -> String {
-    var table = MarkdownTable("", "finding of the source", "estimate ± s.e. (seeds)", "criterion", "measured here")
-    for finding in findings { table.add(finding.outcome.rawValue, finding.claim, finding.estimateText, finding.criterion, finding.measured) }
-    return "## Findings of the source study\n\n**\(FindingCounts(findings).text).** "
-      + "Each finding is one number per seed, decided by its 95 % interval (mean ± Student t × standard error) against a margin stated before the run: "
+  static func findings(_ findings: [SourceFinding], id: String) -> String {
+    var table = MarkdownTable("#", "outcome", "finding of the source", "estimate ± s.e. (seeds)", "criterion", "measured here")
+    for (index, finding) in findings.enumerated() {
+      table.add(String(index + 1), finding.outcome.rawValue, finding.claim, finding.estimateText, finding.criterion, finding.measured)
+    }
+    let seeds = Set(findings.map(\.seeds)).sorted().map(String.init).joined(separator: "/")
+    return "## Findings of the source study\n\n**\(FindingCounts(findings).text) over \(seeds) seeds.** "
+      + "Each finding is one number per seed, decided by its 95 % interval (mean ± Student t × standard error) against a margin stated in the code before the run: "
       + "reproduced when the interval lies on the claim's side, refuted when it lies on the other, inconclusive when it straddles the margin. "
-      + "The verdict above only says whether the measurement is sound; a finding that does not reproduce on this world is a result, not a failure.\n\n"
-      + table.text + "\n"
+      + "The verdict above only says whether the measurement is sound; a finding that does not reproduce on this world is a result, not a failure. "
+      + "The results below show seed 0 in detail.\n\n"
+      + table.text + "\n![Every finding on every seed (faint dots), its mean and 95 % interval, scaled so that the margin is 0 and the claim's side is up](\(FindingsFigure.name(id: id)))\n\n"
+  }
+
+  /// The headline of a report with findings: the soundness checks and the findings' outcomes, apart.
+  static func headline(checks: [CheckResult], findings: [SourceFinding]) -> String {
+    let passed = checks.filter { $0.status == .pass }.count
+    return "**Soundness checks: \(passed == checks.count ? "✓" : "✗") \(passed) of \(checks.count) pass. "
+      + "Findings of the source: \(FindingCounts(findings).text).**\n\n"
   }
 }

@@ -15,6 +15,9 @@ public enum UniversalityExperiment {
     public var explainedVariance: Double, l0: Double, deadLatents: Int
     /// MMCS from the true features of `world` to its decoder.
     public var truthMMCS: Double
+    /// Mean over the live latents (firing on a held-out row) of the largest cosine of the latent's
+    /// decoder row with a true feature: whether what it learned are features of the world.
+    public var liveLatentTruthMCS: Double
     /// Firing frequency of each latent on the held-out samples.
     public var frequencies: [Double]
   }
@@ -203,9 +206,15 @@ extension UniversalityExperiment: ReplicatedSweep {
                                               learningRate: toy.training.learningRate, seed: samples.tree.seed(for: trainingPath(input, ratio: ratio)))
     let sae = Trainer.train(configuration, data: single(data)).autoencoder
     let metrics = SAEMetrics.evaluate(sae, on: samples.evaluation, truth: samples.world.dictionary)
+    let frequencies = FeatureFrequency(codes: sae.encode(samples.evaluation)).frequencies
+    let decoder = sae.parameters.decoderWeights, live = frequencies.indices.filter { frequencies[$0] > 0 }
+    let liveRows = Matrix(rows: live.count, columns: decoder.columns, storage: live.flatMap { decoder.row($0) })
+    let truth = samples.world.dictionary
     let model = Model(name: name, ratio: ratio, width: width, explainedVariance: metrics.explainedVariance, l0: metrics.l0,
                       deadLatents: metrics.deadLatents, truthMMCS: metrics.meanMaxCosineSimilarity ?? .nan,
-                      frequencies: FeatureFrequency(codes: sae.encode(samples.evaluation)).frequencies)
+                      liveLatentTruthMCS: live.isEmpty ? .nan : LatentAgreement.meanMaxCosine(
+                        from: liveRows, to: Matrix(rows: truth.rows, columns: truth.columns, storage: truth.storage.map(Float.init))),
+                      frequencies: frequencies)
     return TrainedSAE(model: model, parameters: ExactFloats(sae.parameters.values))
   }
 
