@@ -37,7 +37,7 @@ struct List: ParsableCommand {
     let width = rows.map(\.entry.id.count).max() ?? 0
     for (entry, status) in rows {
       let findings = status.findings == "—" ? "" : "; findings: " + status.findings
-      print(entry.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.title + "  [" + status.verdict + findings + "]")
+      print(entry.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.title + "  [" + status.mark + status.verdict + findings + "]")
       if case .unreadable(let reason) = status { print("  " + reason) }
     }
   }
