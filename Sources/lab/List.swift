@@ -36,7 +36,8 @@ struct List: ParsableCommand {
     }
     let width = rows.map(\.entry.id.count).max() ?? 0
     for (entry, status) in rows {
-      print(entry.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.title + "  [" + status.verdict + "]")
+      let findings = status.findings == "—" ? "" : "; findings: " + status.findings
+      print(entry.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.title + "  [" + status.mark + status.verdict + findings + "]")
       if case .unreadable(let reason) = status { print("  " + reason) }
     }
   }

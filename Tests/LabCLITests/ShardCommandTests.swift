@@ -26,6 +26,8 @@ struct ShardCommandTests {
     frontier.training.width = 8
     frontier.training.steps = 20
     frontier.training.batchSize = 32
+    frontier.training.plateauWindow = 10
+    frontier.heldOutCount = 64
     var universality = UniversalityToy.default
     universality.world = IndependentWorld(featureCount: 16, firing: .constant(0.1), magnitude: universality.world.magnitude,
                                           embedding: Embedding(inputDimension: 8))
@@ -35,6 +37,7 @@ struct ShardCommandTests {
     universality.referenceRatio = 2
     universality.training.steps = 20
     universality.training.batchSize = 64
+    universality.baselineDimension = 64
     return [("absorption", try! ToyLoader.encode(absorption)), ("frontier", try! ToyLoader.encode(frontier)),
             ("universality", try! ToyLoader.encode(universality)), ("suppression", try! ToyLoader.encode(SmallToys.suppression)),
             ("nsae", try! ToyLoader.encode(SmallToys.nsae))]
@@ -97,7 +100,7 @@ struct ShardCommandTests {
     let shown = try LabExecutable.run(["show", "frontier", "--sweep"])
     #expect(shown.status == 0, "\(shown.stderr)")
     let lines = shown.stdout.split(separator: "\n")
-    #expect(lines.count == 12 && lines.first == "0 k=1/shallow" && lines.last == "11 k=8/deep encoder + decoder", "\(lines)")
+    #expect(lines.count == 60 && lines.first == "0 seed-0/k=1/shallow" && lines.last == "59 seed-4/k=8/deep encoder + decoder", "\(lines)")
     let plain = try LabExecutable.run(["show", "star", "--sweep"])
     #expect(plain.status == 2 && plain.stderr.contains("'star' has no sweep"), "\(plain.stderr)")
   }
@@ -124,11 +127,13 @@ struct ShardCommandTests {
   func inconsistentShards() throws {
     let id = "frontier"
     var toy = FrontierToy.default
-    toy.sampleCount = 64
+    toy.sampleCount = 16  // with ks = [1], heldOutCount = 2 and batch 16, --quick leaves the toy as it is
     toy.ks = [1]
     toy.training.width = 4
     toy.training.steps = 5
     toy.training.batchSize = 16
+    toy.training.plateauWindow = 5
+    toy.heldOutCount = 2
     let directory = try Scratch.directory()
     let path = try Self.toyFile(try ToyLoader.encode(toy), named: "frontier.json", in: directory)
     func shards(_ name: String, _ spec: String, _ extra: [String] = []) throws -> URL {
@@ -161,9 +166,9 @@ struct ShardCommandTests {
 
     let edited = directory.appendingPathComponent("edited.json")
     let text = String(decoding: try Data(contentsOf: two), as: UTF8.self)
-    try Data(text.replacingOccurrences(of: "\"name\" : \"k=1/deep encoder\"", with: "\"name\" : \"k=2/deep encoder\"").utf8).write(to: edited)
+    try Data(text.replacingOccurrences(of: "\"name\" : \"seed-0/k=1/deep encoder\"", with: "\"name\" : \"seed-0/k=2/deep encoder\"").utf8).write(to: edited)
     let renamed = try merge([one.path, edited.path, three.path])
-    #expect(renamed.status == 2 && renamed.stderr.contains("\(edited.path): field 'points[0].name' is 'k=2/deep encoder', expected 'k=1/deep encoder'"), "\(renamed.stderr)")
+    #expect(renamed.status == 2 && renamed.stderr.contains("\(edited.path): field 'points[0].name' is 'seed-0/k=2/deep encoder', expected 'seed-0/k=1/deep encoder'"), "\(renamed.stderr)")
     try Data(text.replacingOccurrences(of: "\"experiment\" : \"frontier\"", with: "\"experiment\" : \"star\"").utf8).write(to: edited)
     let star = try merge([one.path, edited.path, three.path])
     #expect(star.status == 2 && star.stderr.contains("\(edited.path): field 'experiment' is 'star', not an experiment with a sweep"), "\(star.stderr)")
@@ -179,14 +184,14 @@ struct ShardCommandTests {
     let fine = try merge([one.deletingLastPathComponent().path])
     #expect(fine.status != 2 && FileManager.default.fileExists(atPath: out.appendingPathComponent("frontier.md").path), "\(fine.stderr)")
 
-    // Four shards of three points: the fourth holds none, and the merge is the same record.
-    let four = try (1...4).map { try shards("e", "\($0)/4") }
-    let beyond = try LabExecutable.run(["report", "--merge", four[0].deletingLastPathComponent().path, "--out", directory.appendingPathComponent("e-out").path])
+    // Sixteen shards of fifteen points (three per seed, five seeds): the sixteenth holds none, and the merge is the same record.
+    let sixteen = try (1...16).map { try shards("e", "\($0)/16") }
+    let beyond = try LabExecutable.run(["report", "--merge", sixteen[0].deletingLastPathComponent().path, "--out", directory.appendingPathComponent("e-out").path])
     #expect(beyond.status == fine.status, "\(beyond.stderr)")
     let threeRecord = try Data(contentsOf: out.appendingPathComponent("frontier.json"))
     let fourRecord = try Data(contentsOf: directory.appendingPathComponent("e-out/frontier.json"))
     #expect(threeRecord == fourRecord)
-    let lastShard = try JSONSerialization.jsonObject(with: Data(contentsOf: four[3])) as? [String: Any]
-    #expect((lastShard?["points"] as? [Any])?.isEmpty == true && lastShard?["pointCount"] as? Int == 3)
+    let lastShard = try JSONSerialization.jsonObject(with: Data(contentsOf: sixteen[15])) as? [String: Any]
+    #expect((lastShard?["points"] as? [Any])?.isEmpty == true && lastShard?["pointCount"] as? Int == 15)
   }
 }

@@ -12,35 +12,39 @@ import Testing
     toy.training.width = 16
     toy.training.steps = 60
     toy.training.batchSize = 64
+    toy.training.plateauWindow = 30
+    toy.heldOutCount = 256
     #expect(toy.problems().isEmpty, "\(toy.problems())")
     let product = try FrontierExperiment.product(toy, progress: { _ in })
-    #expect(product.checks.map(\.id) == ["frontier/trained"])
+    #expect(product.checks.map(\.id) == ["frontier/trained", "frontier/matched-l0", "frontier/plateau"])
     let provenance = Provenance(labVersion: "", glpkVersion: "", blasConfiguration: "", blasThreads: 1, startedAt: "", wallSeconds: 0, command: "")
     let files = try product.render(provenance, RunInvocation(reproduce: "lab run frontier", quick: false))
-    #expect(files.map(\.name) == ["frontier.md", "frontier.svg", "frontier-loss.svg", "frontier.json", Provenance.sidecarName(id: "frontier")])
-    let record = try JSONSerialization.jsonObject(with: files[3].contents) as? [String: Any]
+    #expect(files.map(\.name) == ["frontier.md", "frontier.svg", "frontier-loss.svg", "frontier-findings.svg", "frontier.json", Provenance.sidecarName(id: "frontier")])
+    let record = try JSONSerialization.jsonObject(with: files[4].contents) as? [String: Any]
     let points = record?["points"] as? [[String: Any]] ?? []
     #expect(points.count == 6)
     let findings = record?["findings"] as? [[String: Any]] ?? []
-    #expect(findings.count == 5 && findings.allSatisfy { $0["reproduced"] is Bool })
-    #expect((findings[1]["claim"] as? String ?? "").contains("matched L0"))
+    #expect(findings.count == 2 && findings.allSatisfy { ($0["seeds"] as? Int) == 5 && $0["outcome"] is String && $0["standardError"] is Double })
+    #expect((findings[1]["claim"] as? String ?? "").contains("same L0"))
     for point in points {
       let k = point["k"] as? Int ?? 0, l0 = point["l0"] as? Double ?? .nan
       #expect(l0 <= Double(k) && l0 > 0, "\(point)")
       let loss = point["trainingLoss"] as? [[Double]] ?? []
-      #expect(loss.count == 60 && loss.map { $0[0] } == (1...60).map(Double.init), "one entry per step (60 steps, 40 points requested)")
+      let steps = point["steps"] as? Int ?? 0
+      #expect(steps % 30 == 0 && steps <= 60 && steps > 0, "trained in windows of 30 steps up to the cap of 60: \(steps)")
+      #expect(loss.count == steps && loss.map { $0[0] } == (0..<steps).map { Double($0 + 1) }, "one entry per step (60-step cap, 40 points requested)")
       #expect(loss.allSatisfy { $0[1] > 0 && $0[1].isFinite })
     }
     for svg in [files[1], files[2]] { #expect(String(decoding: svg.contents, as: UTF8.self).hasPrefix("<svg")) }
     let markdown = String(decoding: files[0].contents, as: UTF8.self)
     #expect(markdown.contains("](frontier-loss.svg)") && markdown.contains("## At matched L0"))
     // A record written before the loss was recorded re-renders without the loss figure.
-    var old = try JSONSerialization.jsonObject(with: files[3].contents) as? [String: Any] ?? [:]
+    var old = try JSONSerialization.jsonObject(with: files[4].contents) as? [String: Any] ?? [:]
     old["points"] = points.map { $0.filter { $0.key != "trainingLoss" } }
     let oldRecord = try RunRecords.parse(FrontierExperiment.Record.self, id: "frontier", data: JSONSerialization.data(withJSONObject: old),
                                          path: "frontier.json")
     let oldFiles = try oldRecord.reportFiles()
-    #expect(oldFiles.map(\.name) == ["frontier.md", "frontier.svg"])
+    #expect(oldFiles.map(\.name) == ["frontier.md", "frontier.svg", "frontier-findings.svg"])
     #expect(!String(decoding: oldFiles[0].contents, as: UTF8.self).contains("frontier-loss.svg"))
   }
 

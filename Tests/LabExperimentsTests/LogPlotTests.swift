@@ -36,7 +36,7 @@ import Testing
       toy.ks = [1, 2]
       let points = histories.enumerated().map { i, h in
         FrontierExperiment.Point(architecture: FrontierExperiment.architectures[i], k: 1 + i % 2, l0: 1, meanSquaredError: 1,
-                                 fractionOfVarianceUnexplained: 1, deadLatents: 0, trainingLoss: h.1)
+                                 fractionOfVarianceUnexplained: 1, deadLatents: 0, steps: 60, plateaued: true, trainingLoss: h.1)
       }
       let loss = FrontierReport.lossFigure(points, toy: toy)
       for document in [objective] + (loss.map { [$0] } ?? []) {

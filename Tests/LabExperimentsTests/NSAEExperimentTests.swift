@@ -19,23 +19,24 @@ import LabTestSupport
     let invocation = RunInvocation(reproduce: "lab run nsae --toy small.json", quick: false)
     let first = try NSAEExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
     let second = try NSAEExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
-    #expect(first.map(\.name) == ["nsae.md", "nsae-l0.svg", "nsae.json", Provenance.sidecarName(id: "nsae")])
+    #expect(first.map(\.name) == ["nsae.md", "nsae-l0.svg", "nsae-findings.svg", "nsae.json", Provenance.sidecarName(id: "nsae")])
     #expect(first.map(\.contents) == second.map(\.contents), "two runs of the same toy differ")
 
     let directory = try Scratch.directory()
     let path = directory.appendingPathComponent("nsae.json").path
-    try first[2].contents.write(to: URL(fileURLWithPath: path))
+    try first[3].contents.write(to: URL(fileURLWithPath: path))
     let rerendered = try ExperimentRegistry.entry("nsae").get().rerender(path)
-    #expect(rerendered.map(\.name) == ["nsae.md", "nsae-l0.svg"] && rerendered.map(\.contents) == Array(first.prefix(2).map(\.contents)))
+    #expect(rerendered.map(\.name) == ["nsae.md", "nsae-l0.svg", "nsae-findings.svg"] && rerendered.map(\.contents) == Array(first.prefix(3).map(\.contents)))
 
-    let record = try #require(try JSONSerialization.jsonObject(with: first[2].contents) as? [String: Any])
+    let record = try #require(try JSONSerialization.jsonObject(with: first[3].contents) as? [String: Any])
     let checks = (record["checks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
     #expect(checks == ["toy-model/trained", "toy-model/zero-ablation", "toy-model/superposition", "patching/identities", "saes/learned"])
     let identities = (record["checks"] as? [[String: Any]])?.first { $0["id"] as? String == "patching/identities" }
     #expect(identities?["status"] as? String == "pass", "\(identities ?? [:])")
     let layers = record["layers"] as? [[String: Any]] ?? []
     #expect(layers.count == 3 && layers.allSatisfy { ($0["sweep"] as? [Any])?.count == 2 })
-    #expect((record["findings"] as? [[String: Any]] ?? []).count == 6)
+    let findings = record["findings"] as? [[String: Any]] ?? []
+    #expect(findings.count == 6 && findings.allSatisfy { ($0["seeds"] as? Int) == toy.replicates && $0["outcome"] is String })
     #expect(String(decoding: first[1].contents, as: UTF8.self).hasPrefix("<svg"))
   }
 
@@ -45,7 +46,7 @@ import LabTestSupport
     let results = try NSAEExperiment.runPoints([0, 1, 2], of: toy) { _ in }
     #expect(try RecordEncoding.encode(NSAEExperiment.runPoint(1, of: toy) { _ in }) == RecordEncoding.encode(results[1]))
     func refusal(_ edited: [NSAEExperiment.LayerResult]) -> SweepPointError? {
-      do { _ = try NSAEExperiment.record(toy, results: edited) } catch let error as SweepPointError { return error } catch {}
+      do { _ = try NSAEExperiment.seedRecord(toy, results: edited) } catch let error as SweepPointError { return error } catch {}
       return nil
     }
     #expect(refusal(results) == nil)
@@ -77,7 +78,7 @@ import LabTestSupport
     #expect(found.contains("'scales'") && found.contains("'sae.sweepFactors'") && found.contains("toyModel.importanceDecay") && found.contains("world.noise"))
     #expect(NSAEToy.default.problems().isEmpty && NSAEToy.default.quick().problems().isEmpty)
     let quick = NSAEToy.default.quick()
-    #expect(quick.scales == [0.5, 1, 4, 16] && quick.sae.sweepFactors == [0.0625, 0.25, 1, 4, 16])
-    #expect(quick.sae.steps == NSAEToy.default.sae.steps && quick.toyModel.steps == NSAEToy.default.toyModel.steps / 2)
+    #expect(quick.scales == [0.5, 2, 16] && quick.sae.sweepFactors == [0.0625, 1, 16])
+    #expect(quick.sae.steps == NSAEToy.default.sae.steps && quick.toyModel.steps == NSAEToy.default.toyModel.steps / 2 && quick.replicates == NSAEToy.default.replicates)
   }
 }

@@ -23,6 +23,7 @@ import Testing
       try Self.roundTrip(OneDExperiment.Record.self, "one-d"), try Self.roundTrip(UniversalityExperiment.Record.self, "universality"),
       try Self.roundTrip(AbsorptionExperiment.Record.self, "absorption"), try Self.roundTrip(FrontierExperiment.Record.self, "frontier"),
       try Self.roundTrip(SuppressionExperiment.Record.self, "suppression"), try Self.roundTrip(NSAEExperiment.Record.self, "nsae"),
+      try Self.roundTrip(IntuitiveExperiment.Record.self, "intuitive"),
     ]
     #expect(pairs.count == ExperimentRegistry.all.count)
     for (original, written) in pairs { #expect(written == original) }
@@ -90,12 +91,14 @@ import Testing
       let counts = status.findingCounts
       if let findings = summary.findings {
         withFindings += 1
-        #expect(counts.reproduced == findings.filter(\.reproduced).count && counts.refuted + counts.reproduced == findings.count && counts.inconclusive == 0)
-        #expect(page.contains("| \(status.findings) |") && status.findings == "\(counts.reproduced) reproduced, \(counts.refuted) refuted, 0 inconclusive")
+        #expect(counts.reproduced == findings.filter { $0.outcome == .reproduced }.count && counts.refuted == findings.filter { $0.outcome == .refuted }.count
+                && counts.reproduced + counts.refuted + counts.inconclusive == findings.count)
+        #expect(page.contains("| \(status.findings) |") && status.findings == "\(counts.reproduced) reproduced, \(counts.refuted) refuted, \(counts.inconclusive) inconclusive")
+        #expect(findings.allSatisfy { $0.seeds >= Replicates.minimum && $0.estimate.isFinite && $0.standardError.isFinite && $0.standardError >= 0 }, "\(entry.id)")
       } else {
         #expect(counts == FindingCounts([]) && status.findings == "—", "\(entry.id)")
       }
     }
-    #expect(withFindings == 5)
+    #expect(withFindings == 6)
   }
 }

@@ -35,11 +35,12 @@ import Testing
     record.provenance = Self.provenance
     record.invocation = RunInvocation(reproduce: "lab run suppression", quick: false)
     let files = try record.allFiles(id: "suppression")
-    #expect(files.map(\.name) == ["suppression.md", "suppression-norm.svg", "suppression-deficit.svg", "suppression-features.svg", "suppression.json"])
+    #expect(files.map(\.name) == ["suppression.md", "suppression-norm.svg", "suppression-deficit.svg", "suppression-features.svg", "suppression-findings.svg",
+                                   "suppression.json"])
     for svg in files[1...3] { #expect(String(decoding: svg.contents, as: UTF8.self).hasPrefix("<svg")) }
     let markdown = String(decoding: files[0].contents, as: UTF8.self)
     for figure in files[1...3] { #expect(markdown.contains("(\(figure.name))")) }
-    let saved = try RecordEncoding.decode(SuppressionExperiment.Record.self, from: files[4].contents)
+    let saved = try RecordEncoding.decode(SuppressionExperiment.Record.self, from: files[5].contents)
     let rerendered = try saved.reportFiles()
     #expect(rerendered.map(\.name) == files.dropLast().map(\.name))
     for (again, original) in zip(rerendered, files) { #expect(again.contents == original.contents, "\(original.name) re-rendered differently") }
@@ -47,11 +48,12 @@ import Testing
 
   @Test("a point result in another point's place, or the ReLU-L1 point without its exact codes, is refused naming the point")
   func foreignPoints() throws {
-    let toy = Self.small, names = SuppressionExperiment.sweepPoints(toy)
-    let results = try SuppressionExperiment.runPoints(Array(names.indices), of: toy) { _ in }
-    #expect(try RecordEncoding.encode(SuppressionExperiment.record(toy, results: results)) == RecordEncoding.encode(SuppressionExperiment.run(toy)))
+    let toy = Self.small, names = SuppressionExperiment.seedPoints(toy)
+    let all = try SuppressionExperiment.runPoints(Array(SuppressionExperiment.sweepPoints(toy).indices), of: toy) { _ in }
+    #expect(try RecordEncoding.encode(SuppressionExperiment.record(toy, results: all)) == RecordEncoding.encode(SuppressionExperiment.run(toy)))
+    let results = Array(all.prefix(names.count))  // seed 0, which is the toy itself
     func refusal(_ edited: [SuppressionExperiment.PointResult]) -> SweepPointError? {
-      do { _ = try SuppressionExperiment.record(toy, results: edited) } catch let error as SweepPointError { return error } catch {}
+      do { _ = try SuppressionExperiment.seedRecord(toy, results: edited) } catch let error as SweepPointError { return error } catch {}
       return nil
     }
     var swapped = results

@@ -29,23 +29,26 @@ import Testing
     #expect(SweepShard(index: 0, count: 3) == nil && SweepShard(index: 4, count: 3) == nil && SweepShard(index: 1, count: 0) == nil)
   }
 
-  @Test("the sweep experiments list their points; the others have no sweep")
+  @Test("the sweep experiments list their points, seed by seed; the others have no sweep")
   func registry() throws {
-    #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier", "suppression", "nsae"])
+    #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier", "suppression", "nsae", "intuitive"])
+    func seeded(_ names: [String], seeds: Int = 5) -> [String] { (0..<seeds).flatMap { r in names.map { "seed-\(r)/\($0)" } } }
     let absorption = try #require(ExperimentRegistry.all.first { $0.id == "absorption" }?.sweep)
-    #expect(try absorption.points(nil, nil, false) == ["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=0.75/topk", "r=0.75/C=0.05",
-                                                       "r=0.75/C=0.2", "r=0.75/C=0.5", "r=0.5/topk", "r=0.5/C=0.05", "r=0.5/C=0.2", "r=0.5/C=0.5"])
+    #expect(try absorption.points(nil, nil, false) == seeded(["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=0.75/topk", "r=0.75/C=0.05",
+                                                              "r=0.75/C=0.2", "r=0.75/C=0.5", "r=0.5/topk", "r=0.5/C=0.05", "r=0.5/C=0.2", "r=0.5/C=0.5"]))
     let frontier = try #require(ExperimentRegistry.all.first { $0.id == "frontier" }?.sweep)
-    #expect(try frontier.points(nil, nil, false).count == 12)
+    #expect(try frontier.points(nil, nil, false).count == 5 * 12)
     let universality = try #require(ExperimentRegistry.all.first { $0.id == "universality" }?.sweep)
-    #expect(try universality.points(nil, nil, true) == ["1x-seed-0", "1x-seed-1", "2x-seed-0", "2x-seed-1", "4x-seed-0", "4x-seed-1",
-                                                        "8x-seed-0", "8x-seed-1", "8x-stream-b", "8x-shared-world", "8x-foreign-world"])
+    #expect(try universality.points(nil, nil, true) == seeded(["1x-seed-0", "1x-seed-1", "2x-seed-0", "2x-seed-1", "4x-seed-0", "4x-seed-1",
+                                                               "4x-stream-b", "4x-shared-world", "4x-foreign-world"]))
     let suppression = try #require(ExperimentRegistry.all.first { $0.id == "suppression" }?.sweep)
-    #expect(try suppression.points(nil, nil, false) == ["s=1/relu-l1", "s=1/relu-l1-unit", "s=1/topk", "s=1/nsae", "s=1/dictionary-learning",
-                                                       "s=4/relu-l1", "s=4/relu-l1-unit", "s=4/topk", "s=4/nsae", "s=4/dictionary-learning"])
+    #expect(try suppression.points(nil, nil, false) == seeded(["s=1/relu-l1", "s=1/relu-l1-unit", "s=1/topk", "s=1/nsae", "s=1/dictionary-learning",
+                                                               "s=4/relu-l1", "s=4/relu-l1-unit", "s=4/topk", "s=4/nsae", "s=4/dictionary-learning"]))
     let nsae = try #require(ExperimentRegistry.all.first { $0.id == "nsae" }?.sweep)
-    #expect(try nsae.points(nil, nil, false) == ["s=0.5", "s=1", "s=2", "s=4", "s=8", "s=16"])
-    #expect(try nsae.points(nil, nil, true) == ["s=0.5", "s=1", "s=4", "s=16"])
+    #expect(try nsae.points(nil, nil, false) == seeded(["s=0.5", "s=1", "s=2", "s=4", "s=8", "s=16"]))
+    #expect(try nsae.points(nil, nil, true) == seeded(["s=0.5", "s=2", "s=16"]))
+    let intuitive = try #require(ExperimentRegistry.all.first { $0.id == "intuitive" }?.sweep)
+    #expect(try intuitive.points(nil, nil, false) == seeded(["l1=0.1", "l1=0.3", "l1=1"]))
   }
 
   @Test("exact floats survive JSON bit for bit, NaN and signed zero included")

@@ -11,6 +11,8 @@ extension ReaderFuzzTests {
     toy.training.width = 4
     toy.training.steps = 5
     toy.training.batchSize = 16
+    toy.training.plateauWindow = 5
+    toy.heldOutCount = 32
     let directory = try Scratch.directory()
     let toyPath = directory.appendingPathComponent("frontier.json").path
     try ToyLoader.encode(toy).write(to: URL(fileURLWithPath: toyPath))
@@ -22,7 +24,7 @@ extension ReaderFuzzTests {
     }
     #expect(shards.map(\.path) == ["frontier.shard-1-of-2.json", "frontier.shard-2-of-2.json"])
     let joined = try SweepMerge.merge(files: shards, command: "lab report --merge", searched: "the shards")
-    #expect(joined.map(\.id) == ["frontier"] && joined[0].product.checks.count == 1)
+    #expect(joined.map(\.id) == ["frontier"] && joined[0].product.checks.count == 3)
     await Self.fuzz(shards[1].data, path: "frontier.shard-") { bytes in
       for merged in try SweepMerge.merge(files: [shards[0], (shards[1].path, bytes)], command: "", searched: "frontier.shard-*") {
         let files = try merged.product.render(merged.provenance, merged.invocation)

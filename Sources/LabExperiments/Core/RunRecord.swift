@@ -96,6 +96,7 @@ extension RunRecord: ExperimentRecord, StampableRecord {
   /// The report (rendered by ``ReportTemplate``) followed by its figures.
   public func reportFiles() throws -> [(name: String, contents: Data)] {
     let parts = try Results.report(self)
-    return [("\(toy.id).md", Data(ReportTemplate.markdown(self, parts).utf8))] + parts.figures
+    let findingsFigure = Results.hasFindings ? [(FindingsFigure.name(id: toy.id), Data(FindingsFigure.document(findings).utf8))] : []
+    return [("\(toy.id).md", Data(ReportTemplate.markdown(self, parts).utf8))] + parts.figures + findingsFigure
   }
 }

@@ -21,8 +21,9 @@ public struct ReportParts: Sendable {
 enum ReportTemplate {
   static func markdown<Results>(_ record: RunRecord<Results>, _ parts: ReportParts) -> String {
     var out = ReportSections.header(title: record.toy.title, id: record.toy.id)
+    if Results.hasFindings { out += ReportSections.headline(checks: record.checks, findings: record.findings) }
     out += ReportSections.verdict(record.checks)
-    if Results.hasFindings { out += ReportSections.findings(record.findings) }
+    if Results.hasFindings { out += ReportSections.findings(record.findings, id: record.toy.id) }
     out += parts.preamble
     out += ReportSections.claim(record.toy.claim, source: parts.source)
     out += ReportSections.setup(parts.setup, seeds: record.seeds, versions: record.recordVersions)

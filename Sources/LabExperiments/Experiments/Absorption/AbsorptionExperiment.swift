@@ -188,21 +188,21 @@ public enum AbsorptionExperiment {
   }
 }
 
-extension AbsorptionExperiment: SweepExperiment {
+extension AbsorptionExperiment: ReplicatedSweep {
   /// `r=R/topk` for each co-occurrence rate, followed by `r=R/C=C` for each L1 coefficient.
-  public static func sweepPoints(_ toy: AbsorptionToy) -> [String] {
+  public static func seedPoints(_ toy: AbsorptionToy) -> [String] {
     toy.cooccurrenceRates.flatMap { r in ["\(tag(r))/topk"] + toy.l1Coefficients.map { "\(tag(r))/C=\(Figures.format($0))" } }
   }
 
   /// The point's rate statistics and TopK SAE, or its cell.
-  public static func runPoint(_ index: Int, of toy: AbsorptionToy, progress: (String) -> Void) throws -> PointResult {
+  public static func runSeedPoint(_ index: Int, of toy: AbsorptionToy, progress: (String) -> Void) throws -> PointResult {
     let (r, c) = point(index, of: toy)
     guard let c else { return .rate(rate(toy, rate: r, progress: progress)) }
     return try cell(toy, rate: r, l1: c, progress: progress)
   }
 
-  /// Collects the cells under their rates and judges the checks and findings.
-  public static func record(_ toy: AbsorptionToy, results: [PointResult]) throws -> Record {
+  /// Collects one seed's cells under their rates and judges the checks and findings.
+  public static func seedRecord(_ toy: AbsorptionToy, results: [PointResult]) throws -> ReplicateRecord<Results> {
     let tree = SeedTree(root: toy.seed)
     var seeds: [String: UInt64] = [:]
     for r in toy.cooccurrenceRates {
@@ -217,11 +217,11 @@ extension AbsorptionExperiment: SweepExperiment {
         rates[rates.count - 1].cells.append(cell)
         if assessment != nil { stationarity = assessment }
       default:
-        throw SweepPointError(index: index, "does not hold the result of point '\(sweepPoints(toy)[index])'")
+        throw SweepPointError(index: index, "does not hold the result of point '\(seedPoints(toy)[index])'")
       }
     }
-    return Record(toy: toy, seeds: seeds, results: Results(rates: rates, saeStationarity: stationarity), checks: AbsorptionVerdict.checks(toy: toy, rates: rates),
-                  findings: AbsorptionVerdict.findings(toy: toy, rates: rates))
+    return ReplicateRecord(results: Results(rates: rates, saeStationarity: stationarity), seeds: seeds,
+                           checks: AbsorptionVerdict.checks(toy: toy, rates: rates), findings: AbsorptionVerdict.findings(toy: toy, rates: rates))
   }
 }
 

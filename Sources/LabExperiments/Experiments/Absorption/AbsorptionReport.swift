@@ -8,6 +8,7 @@ enum AbsorptionReport {
     var out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
+    setup.add("seeds", "\(toy.replicates) independent seeds (every draw re-drawn from the seed's own root); the tables and figures below show seed 0")
     setup.add("world", "\(w.hierarchies) parent–child pairs and \(w.independentFeatures) independent features on orthogonal axes of ℝ^\(w.inputDimension); child fires with p = \(Figures.format(w.childProbability)), parent with r when the child fires and \(Figures.format(w.parentProbability)) otherwise; magnitudes \(Figures.interval(w.magnitude[0], w.magnitude[1])); no bias, no noise")
     setup.add("samples", "\(toy.trainingSamples) for training, \(toy.evaluationSamples) fresh ones for every metric")
     setup.add("sweep", "r = \(toy.cooccurrenceRates.map { Figures.format($0) }.joined(separator: ", ")); C = \(toy.l1Coefficients.map { Figures.format($0) }.joined(separator: ", ")) (dictionary λ = C/2, THEORY §9)")

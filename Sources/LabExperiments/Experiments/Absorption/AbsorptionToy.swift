@@ -4,7 +4,7 @@ import LabSolvers
 /// The declarative description of the absorption experiment (`toys/absorption.json`): THEORY §6.1
 /// (Theorem 6.1, Proposition 6.2) against Chanin et al.'s toy models of feature absorption
 /// (ANCHORS §3.2), scored with the ground-truth absorption number of ANCHORS §3.2.
-public struct AbsorptionToy: ExperimentToy {
+public struct AbsorptionToy: ReplicableToy {
   /// The SAE training options shared by every cell.
   public struct SAETraining: Codable, Equatable, Sendable {
     /// Latents F.
@@ -42,6 +42,8 @@ public struct AbsorptionToy: ExperimentToy {
   public var stationaritySamples: Int
   /// The cell whose decoder-vs-truth cosines the heat map shows.
   public var heatMapRate: Double, heatMapL1: Double
+  /// Independent seeds each finding is decided over (the whole experiment is repeated on each).
+  public var replicates: Int
 
   public static let `default` = AbsorptionToy(
     id: "absorption", kind: "absorption",
@@ -55,7 +57,8 @@ public struct AbsorptionToy: ExperimentToy {
     l1Coefficients: [0.05, 0.2, 0.5], cooccurrenceRates: [1, 0.75, 0.5],
     sae: SAETraining(width: 6, batchSize: 256, steps: 3000, learningRate: 0.01, topK: 1),
     dictionaryLearning: BlockMinimization.Configuration(sweepsPerIteration: 10, maxIterations: 3000),
-    magnitudeBins: [0.5, 1.5], stationaritySamples: 256, heatMapRate: 1, heatMapL1: 0.2)
+    magnitudeBins: [0.5, 1.5], stationaritySamples: 256, heatMapRate: 1, heatMapL1: 0.2,
+    replicates: 5)
 
   public func problems() -> [String] {
     var found: [String] = []
@@ -83,6 +86,7 @@ public struct AbsorptionToy: ExperimentToy {
     if !l1Coefficients.contains(heatMapL1) { found.append("'heatMapL1' must be one of 'l1Coefficients', got \(heatMapL1)") }
     found += world.problems().map { "world: \($0)" }
     found += dictionaryLearning.problems().map { "dictionaryLearning: \($0)" }
+    if let problem = Replicates.problem(replicates) { found.append(problem) }
     return check.found + found
   }
 }

@@ -39,26 +39,35 @@ enum AbsorptionVerdict {
     return checks.map(\.result)
   }
 
-  static func findings(toy: AbsorptionToy, rates: [AbsorptionExperiment.Rate]) -> [SourceFinding] {
-    var findings: [SourceFinding] = []
+  /// The share of absorbed child samples the hierarchy finding needs at every C (half of them).
+  static let hierarchyAbsorbs = 0.5
+  /// The absorption fraction at the largest C above which an imperfect co-occurrence counts as absorbing.
+  static let imperfectAbsorbs = 0.05
+
+  /// The source's findings on one seed. At r = 1 the quantity is the smallest, over C, absorption
+  /// fraction divided by the share of parent samples that carry the child (1 = every child sample
+  /// absorbed); at r < 1 it is the absorption fraction at the largest C.
+  static func findings(toy: AbsorptionToy, rates: [AbsorptionExperiment.Rate]) -> [FindingMeasurement] {
+    var findings: [FindingMeasurement] = []
+    func list(_ v: [Double]) -> String { v.map { Figures.format($0, digits: 3) }.joined(separator: ", ") }
     if let hierarchy = rates.first(where: { $0.cooccurrence == 1 }) {
       let fractions = hierarchy.cells.map(\.sae.metrics.meanAbsorptionFraction)
       let cosines = hierarchy.cells.flatMap(\.sae.childParentCosines)
-      findings.append(.init(
+      let share = hierarchy.childShareOfEvaluated
+      findings.append(FindingMeasurement(
         claim: "r = 1: the ReLU-L1 SAE absorbs at every C",
-        measured: "fractions \(fractions.map { Figures.format($0, digits: 3) }.joined(separator: ", ")) vs share \(Figures.format(hierarchy.childShareOfEvaluated, digits: 3)); cos \(cosines.map { Figures.format($0, digits: 3) }.joined(separator: ", "))",
-        criterion: "at every C, absorption fraction ≥ half the share of parent samples with the child, and child decoder cos with the parent ≥ 0.3",
-        reproduced: fractions.allSatisfy { $0 >= 0.5 * hierarchy.childShareOfEvaluated } && cosines.allSatisfy { $0 >= 0.3 }))
+        margin: FindingMargin("smallest over C of the absorption fraction / the share of parent samples with the child", .above, hierarchyAbsorbs),
+        value: fractions.isEmpty || !(share > 0) ? .nan : fractions.min()! / share,
+        detail: "fractions \(list(fractions)) vs share \(Figures.format(share, digits: 3)); child–parent decoder cos \(list(cosines))"))
     }
     for rate in rates where rate.cooccurrence < 1 {
       let fractions = rate.cells.map(\.sae.metrics.meanAbsorptionFraction)
-      let strongest = rate.cells.max { $0.l1 < $1.l1 }!, weakest = rate.cells.min { $0.l1 < $1.l1 }!
-      findings.append(.init(
+      let strongest = rate.cells.max { $0.l1 < $1.l1 }
+      findings.append(FindingMeasurement(
         claim: "r = \(Figures.format(rate.cooccurrence)): imperfect co-occurrence still yields absorption at high L1",
-        measured: "fractions by C = \(rate.cells.map { Figures.format($0.l1) }.joined(separator: ", ")): \(fractions.map { Figures.format($0, digits: 3) }.joined(separator: ", "))",
-        criterion: "the absorption fraction at the largest C is above 0.05 and above the smallest C's",
-        reproduced: strongest.sae.metrics.meanAbsorptionFraction > 0.05
-          && strongest.sae.metrics.meanAbsorptionFraction > weakest.sae.metrics.meanAbsorptionFraction))
+        margin: FindingMargin("absorption fraction at the largest C", .above, imperfectAbsorbs),
+        value: strongest?.sae.metrics.meanAbsorptionFraction ?? .nan,
+        detail: "fractions by C = \(rate.cells.map { Figures.format($0.l1) }.joined(separator: ", ")): \(list(fractions))"))
     }
     return findings
   }

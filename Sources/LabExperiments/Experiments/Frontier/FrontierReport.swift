@@ -10,21 +10,23 @@ enum FrontierReport {
     var out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
-    setup.add("world", "independent: \(toy.world.featureCount) features in ℝ^\(toy.world.embedding.inputDimension), \(toy.sampleCount) samples")
+    setup.add("world", "curved: \(toy.world.featureCount) independent features in ℝ^\(toy.world.embedding.inputDimension); feature i with magnitude a adds a·u_i + \(Figures.format(toy.curvature))·a²·v_i (u_i, v_i random unit directions), a curved one-dimensional manifold per feature; \(toy.sampleCount) training rows, \(toy.heldOutCount) validation rows (plateau) and \(toy.heldOutCount) held-out rows (metrics)")
+    setup.add("seeds", "\(toy.replicates) independent seeds (world, curvature directions and training all re-drawn); the tables and figures below show seed 0")
     setup.add("architectures", "shallow: TopK(k) sparse layer, unit-norm decoder; deep encoder: + 1 hidden layer of width \(toy.world.embedding.inputDimension) (tanh, LayerNorm, residual); deep encoder + decoder: + 1 hidden ReLU decoder layer of width \(toy.decoderHiddenWidth)")
-    setup.add("training", "\(t.width) latents, batch \(t.batchSize), \(t.steps) steps, \(t.sparseAdam ? "sparse " : "")Adam lr \(Figures.format(t.learningRate)), weight decay \(Figures.format(t.weightDecay)) on hidden layers, input scale \(Figures.format(t.inputScale)); same seed and batch order for all")
-    setup.add("metrics", "L0 = mean number of nonzero codes; MSE = mean Σ_d (x̂ − x)²; FVU = 1 − explained variance (SAELens 6.54), all on the training samples")
-    var table = MarkdownTable("k", "architecture", "L0", "MSE", "FVU", "dead latents")
+    setup.add("training", "\(t.width) latents, batch \(t.batchSize), until the validation MSE improves by less than \(Figures.format(t.plateauTolerance)) (relative) over \(t.plateauWindow) steps (at most \(t.steps) steps), \(t.sparseAdam ? "sparse " : "")Adam lr \(Figures.format(t.learningRate)), weight decay \(Figures.format(t.weightDecay)) on hidden layers, input scale \(Figures.format(t.inputScale)); same seed and batch order for all")
+    setup.add("metrics", "L0 = mean number of nonzero codes; MSE = mean Σ_d (x̂ − x)²; FVU = 1 − explained variance (SAELens 6.54), all on the held-out rows")
+    var table = MarkdownTable("k", "architecture", "L0", "MSE", "FVU", "dead latents", "steps")
     for p in record.points {
       table.add(String(p.k), p.architecture.rawValue, Figures.format(p.l0, digits: 4), Figures.format(p.meanSquaredError, digits: 4),
-                Figures.format(p.fractionOfVarianceUnexplained, digits: 4), String(p.deadLatents))
+                Figures.format(p.fractionOfVarianceUnexplained, digits: 4), String(p.deadLatents), String(p.steps) + (p.plateaued ? "" : " (cap)"))
     }
     out += "## The frontier\n\n![L0 against FVU](\(figure))\n\n" + table.text + "\n"
     out += matchedSection(record)
     if let lossFigure {
       out += "## Training loss\n\n![Training loss against step](\(lossFigure))\n\nThe loss of the training batch (MSE in the scaled input space plus the weight decay of the hidden layers) every \(record.points.first?.trainingLoss.flatMap { $0.first?.first }.map { Figures.format($0) } ?? "few") steps, per SAE (colour: architecture; dash: k; log scale).\n\n"
     }
-    out += "## Caveats\n\nOne seed per point, a small synthetic world (not a language model's activations), and a short training run: the comparison is of these runs, not of the architectures' best possible frontiers. The shallow SAE here is the deep trainer with no hidden layer (no pre-encoder b_dec subtraction), so that the three differ only in their hidden layers.\n\n"
+    out += "## Why this world\n\nOn a linear sparse world the shallow SAE is the correct model (a linear decoder of the true codes), so depth cannot help there and the comparison would be decided by the setup. Here every feature traces a curve: a shallow SAE must tile each curve with several latents or reconstruct it with an error, while a hidden decoder layer can bend a latent's contribution, so depth can matter, and whether it does at matched L0 is the question. Every SAE trains to a plateau it detects on validation rows, and every number is measured on held-out rows.\n\n"
+    out += "## Caveats\n\nA small synthetic world (not a language model's activations): the comparison is of these trained SAEs, not of the architectures' best possible frontiers. The shallow SAE here is the deep trainer with no hidden layer (no pre-encoder b_dec subtraction), so that the three differ only in their hidden layers.\n\n"
     return ReportParts(source: source, setup: setup, results: out)
   }
 

@@ -178,24 +178,26 @@ public enum NSAEExperiment {
   }
 }
 
-extension NSAEExperiment: SweepExperiment {
+extension NSAEExperiment: ReplicatedSweep {
+  public typealias PointResult = LayerResult
+
   /// One point per layer, `s=S` for every scale S.
-  public static func sweepPoints(_ toy: NSAEToy) -> [String] { toy.scales.map { "s=\(Figures.format($0))" } }
+  public static func seedPoints(_ toy: NSAEToy) -> [String] { toy.scales.map { "s=\(Figures.format($0))" } }
 
   /// Trains the toy model and measures the point's layer.
-  public static func runPoint(_ index: Int, of toy: NSAEToy, progress: (String) -> Void) throws -> LayerResult {
-    try runPoints([index], of: toy, progress: progress)[0]
+  public static func runSeedPoint(_ index: Int, of toy: NSAEToy, progress: (String) -> Void) throws -> LayerResult {
+    try runSeedPoints([index], of: toy, progress: progress)[0]
   }
 
   /// Trains the toy model once (it is the same for every layer) and measures each point's layer.
-  public static func runPoints(_ indices: [Int], of toy: NSAEToy, progress: (String) -> Void) throws -> [LayerResult] {
+  public static func runSeedPoints(_ indices: [Int], of toy: NSAEToy, progress: (String) -> Void) throws -> [LayerResult] {
     guard !indices.isEmpty else { return [] }
     let trained = try TrainedToyModel(toy, progress: progress)
     return indices.map { LayerResult(toyModel: trained.summary, layer: layer(toy.scales[$0], of: toy, trained, progress: progress)) }
   }
 
   /// The layers under the toy model's summary, with the findings and checks judged on them.
-  public static func record(_ toy: NSAEToy, results: [LayerResult]) throws -> Record {
+  public static func seedRecord(_ toy: NSAEToy, results: [LayerResult]) throws -> ReplicateRecord<Results> {
     let summary = try RecordEncoding.encode(results[0].toyModel)
     for (index, result) in results.enumerated() {
       guard result.layer.scale == toy.scales[index] else {
@@ -205,10 +207,8 @@ extension NSAEExperiment: SweepExperiment {
         throw SweepPointError(index: index, "holds a different toy model from point 0's (field 'toyModel')")
       }
     }
-    var record = Record(toy: toy, seeds: seeds(toy), results: Results(toyModel: results[0].toyModel, layers: results.map(\.layer)), checks: [])
-    record.findings = NSAEFindings.findings(record)
-    record.checks = NSAEFindings.checks(record)
-    return record
+    let record = Record(toy: toy, seeds: seeds(toy), results: Results(toyModel: results[0].toyModel, layers: results.map(\.layer)), checks: [])
+    return ReplicateRecord(results: record.results, seeds: record.seeds, checks: NSAEFindings.checks(record), findings: NSAEFindings.findings(record))
   }
 }
 

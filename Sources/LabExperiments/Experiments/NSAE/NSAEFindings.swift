@@ -6,57 +6,60 @@ import LabChecks
 enum NSAEFindings {
   /// The largest score difference at matched L0 that counts as "no observable difference".
   static let matchedScoreTolerance = 0.05
-  /// The significance level of the permutation test of a positive L0–norm correlation.
-  static let significance = 0.05
+  /// The Pearson correlation between layer norm and L0 below which it counts as "no positive
+  /// correlation" (the conventional bound of a weak correlation), stated before the run.
+  static let weakCorrelation = 0.3
 
   /// The relative gap |L1 − L0|/L0 of an SAE (NaN when L0 = 0).
   static func l1Gap(_ result: NSAEExperiment.SAEResult) -> Double { abs(result.l1 - result.l0) / result.l0 }
 
-  static func findings(_ record: NSAEExperiment.Record) -> [SourceFinding] {
+  /// The source's findings on one seed, each reduced to one number with its margin.
+  static func findings(_ record: NSAEExperiment.Record) -> [FindingMeasurement] {
     let layers = record.layers
     func f(_ v: Double?) -> String { Figures.format(v, digits: 3) }
     func perLayer(_ value: (NSAEExperiment.Layer) -> String) -> String {
       layers.map { "×\(Figures.format($0.scale)): \(value($0))" }.joined(separator: "; ")
     }
-    var out: [SourceFinding] = []
+    func smallest(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.min()! }
+    var out: [FindingMeasurement] = []
 
-    out.append(.init(
-      claim: "Feature suppression is suppressed: the NSAE's reconstruction-to-input norm ratio is close to 1, the baseline's is not",
-      measured: "Σ‖x̂‖/Σ‖x‖ baseline/NSAE " + perLayer { "\(f($0.baseline.normRatio))/\(f($0.nsae.normRatio))" },
-      criterion: "|1 − ratio| smaller for the NSAE on every layer",
-      reproduced: !layers.isEmpty && layers.allSatisfy { abs(1 - $0.nsae.normRatio) < abs(1 - $0.baseline.normRatio) }))
+    out.append(FindingMeasurement(
+      claim: "Feature suppression is suppressed: the NSAE's reconstruction-to-input norm ratio is closer to 1 than the baseline's",
+      margin: FindingMargin("smallest over layers of |1 − ratio baseline| − |1 − ratio NSAE|", .above, 0),
+      value: smallest(layers.map { abs(1 - $0.baseline.normRatio) - abs(1 - $0.nsae.normRatio) }),
+      detail: "Σ‖x̂‖/Σ‖x‖ baseline/NSAE " + perLayer { "\(f($0.baseline.normRatio))/\(f($0.nsae.normRatio))" }))
 
     let first = layers.first?.baseline.normRatio ?? .nan, last = layers.last?.baseline.normRatio ?? .nan
-    out.append(.init(
+    out.append(FindingMeasurement(
       claim: "Feature suppression (baseline) is more evident at high input norms",
-      measured: "baseline Σ‖x̂‖/Σ‖x‖ \(f(first)) on the lowest-norm layer, \(f(last)) on the highest",
-      criterion: "lower on the highest-norm layer than on the lowest", reproduced: last < first))
+      margin: FindingMargin("baseline Σ‖x̂‖/Σ‖x‖ on the highest-norm layer minus on the lowest", .below, 0), value: last - first,
+      detail: "baseline Σ‖x̂‖/Σ‖x‖ \(f(first)) on the lowest-norm layer, \(f(last)) on the highest"))
 
     let norms = layers.map(\.meanInputNorm)
     let base = PermutationCorrelation.test(norms, layers.map(\.baseline.l0)), normalised = PermutationCorrelation.test(norms, layers.map(\.nsae.l0))
-    out.append(.init(
+    out.append(FindingMeasurement(
       claim: "The baseline's L0 correlates positively with the layer's mean input norm",
-      measured: "baseline L0 " + perLayer { f($0.baseline.l0) } + "; Pearson r = \(f(base.r)), permutation p = \(f(base.p))",
-      criterion: "r > 0 with one-sided exact permutation p < \(Figures.format(significance)) over the \(layers.count) layers",
-      reproduced: base.r > 0 && base.p < significance))
-    out.append(.init(
+      margin: FindingMargin("Pearson r of baseline L0 with the layers' mean input norm", .above, 0), value: base.r,
+      detail: "baseline L0 " + perLayer { f($0.baseline.l0) } + "; r = \(f(base.r)), one-sided permutation p = \(f(base.p))"))
+    out.append(FindingMeasurement(
       claim: "The NSAE's L0 shows no statistically significant positive correlation with the mean input norm",
-      measured: "NSAE L0 " + perLayer { f($0.nsae.l0) } + "; Pearson r = \(f(normalised.r)), permutation p = \(f(normalised.p))",
-      criterion: "not (r > 0 with p < \(Figures.format(significance)))", reproduced: !(normalised.r > 0 && normalised.p < significance)))
+      margin: FindingMargin("Pearson r of NSAE L0 with the layers' mean input norm", .below, weakCorrelation), value: normalised.r,
+      detail: "NSAE L0 " + perLayer { f($0.nsae.l0) } + "; r = \(f(normalised.r)), one-sided permutation p = \(f(normalised.p))"))
 
-    out.append(.init(
+    out.append(FindingMeasurement(
       claim: "L1 agrees with L0 better for the NSAE",
-      measured: "|L1 − L0|/L0 baseline/NSAE " + perLayer { "\(f(l1Gap($0.baseline)))/\(f(l1Gap($0.nsae)))" },
-      criterion: "smaller for the NSAE on every layer", reproduced: !layers.isEmpty && layers.allSatisfy { l1Gap($0.nsae) < l1Gap($0.baseline) }))
+      margin: FindingMargin("smallest over layers of |L1 − L0|/L0 baseline − NSAE", .above, 0),
+      value: smallest(layers.map { l1Gap($0.baseline) - l1Gap($0.nsae) }),
+      detail: "|L1 − L0|/L0 baseline/NSAE " + perLayer { "\(f(l1Gap($0.baseline)))/\(f(l1Gap($0.nsae)))" }))
 
-    let differences = layers.map { layer in layer.matchedBaselineScore.map { layer.nsae.patch.reconstructionScore - $0 } }
-    out.append(.init(
+    let differences = layers.compactMap { layer in layer.matchedBaselineScore.map { abs(layer.nsae.patch.reconstructionScore - $0) } }
+    out.append(FindingMeasurement(
       claim: "At matched L0 the reconstruction scores of the NSAE and the baseline show no observable difference",
-      measured: "NSAE score − baseline score at the NSAE's L0 " + perLayer { layer in
+      margin: FindingMargin("largest over matched layers of |score NSAE − score baseline| at the NSAE's L0", .below, matchedScoreTolerance),
+      value: differences.max() ?? .nan,
+      detail: "NSAE score − baseline score at the NSAE's L0 " + perLayer { layer in
         layer.matchedBaselineScore.map { f(layer.nsae.patch.reconstructionScore - $0) } ?? "not matched (L0 \(f(layer.nsae.l0)) outside the sweep)"
-      },
-      criterion: "every layer matched and |difference| ≤ \(Figures.format(matchedScoreTolerance))",
-      reproduced: !differences.isEmpty && differences.allSatisfy { $0.map { abs($0) <= matchedScoreTolerance } ?? false }))
+      }))
     return out
   }
 

@@ -20,6 +20,7 @@ enum NSAEReport {
     setup.add("matching", "ReLU-L1 sweep λ = \(Figures.format(s.baselineL1))·s·f, f ∈ {\(s.sweepFactors.map { Figures.format($0) }.joined(separator: ", "))}; its score is interpolated linearly in L0 at the NSAE's L0")
     setup.add("metrics", "L1: Σ z_i‖d_i‖ (ReLU-L1, the codes of unit-norm atoms) or Σ c_i (NSAE); score (L_zero − L_recon)/(L_zero − L_clean); KL between the clean and patched Gaussian output distributions N(x̂_i, 1/(2I_i)), = Σ_i I_i (x̂_i − x̂'_i)², averaged over inputs")
     setup.add("root seed", String(toy.seed))
+    setup.add("seeds", "\(toy.replicates) independent seeds (every draw re-drawn from the seed's own root); the tables and figures below show seed 0")
 
     let model = record.toyModel
     out += "## The toy model\n\nLoss on the training rows \(f(model.initialLoss)) → \(f(model.finalLoss)); held out, L_clean = \(Figures.format(model.cleanLoss, digits: 4)) and L_zero = \(Figures.format(model.zeroLoss, digits: 4)). "

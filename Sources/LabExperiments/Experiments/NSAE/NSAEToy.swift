@@ -14,7 +14,7 @@ import LabGenerators
 /// ReLU-L1 loss on s·h with coefficient λ is s² times its loss on h with λ/s, so the sweep is
 /// centred on the coefficient equivalent across layers) gives the reconstruction score the
 /// baseline reaches at the NSAE's L0.
-public struct NSAEToy: ExperimentToy {
+public struct NSAEToy: ReplicableToy {
   /// The toy model and its training.
   public struct ToyModel: Codable, Equatable, Sendable {
     /// m, the hidden width (m < n: superposition).
@@ -59,6 +59,8 @@ public struct NSAEToy: ExperimentToy {
   public var scales: [Double]
   public var toyModel: ToyModel
   public var sae: SAE
+  /// Independent seeds each finding is decided over (the whole experiment is repeated on each).
+  public var replicates: Int
 
   public static let `default` = NSAEToy(
     id: "nsae", kind: "nsae",
@@ -71,7 +73,8 @@ public struct NSAEToy: ExperimentToy {
     trainingSamples: 32_768, evaluationSamples: 8192, scales: [0.5, 1, 2, 4, 8, 16],
     toyModel: ToyModel(hiddenDimension: 5, importanceDecay: 0.7, batchSize: 1024, steps: 5000, learningRate: 1e-3),
     sae: SAE(width: 40, baselineL1: 0.05, nsaeAlpha: 0.05, noiseSigma: 0.5, sweepFactors: [0.0625, 0.125, 0.25, 0.5, 1, 2, 4, 8, 16],
-             batchSize: 128, steps: 3000, learningRate: 1e-2))
+             batchSize: 128, steps: 3000, learningRate: 1e-2),
+    replicates: 5)
 
   public func problems() -> [String] {
     var found: [String] = []
@@ -104,17 +107,17 @@ public struct NSAEToy: ExperimentToy {
     if sae.sweepFactors.count < 2 || sae.sweepFactors != sae.sweepFactors.sorted() || !sae.sweepFactors.allSatisfy({ $0 > 0 && $0.isFinite }) {
       found.append("'sae.sweepFactors' must be at least 2 increasing numbers > 0, got \(sae.sweepFactors)")
     }
+    if let problem = Replicates.problem(replicates) { found.append(problem) }
     return check.found + found
   }
 
-  /// `--quick`: four of the layers (the lowest, the second, the fourth and the highest scale:
-  /// 0.5, 1, 4, 16 by default), every other sweep factor (1/16, 1/4, 1, 4, 16 by default) and
-  /// half the toy-model steps; the same SAEs and claims on fewer layers and a coarser matching
-  /// sweep (with four layers the exact permutation test can still reach p = 1/24 < 0.05).
+  /// `--quick`: three of the layers (the lowest, the third and the highest scale: 0.5, 2, 16 by
+  /// default), every fourth sweep factor (1/16, 1, 16 by default) and half the toy-model steps; the
+  /// same SAEs, training, seeds and claims on fewer layers and a coarser matching sweep.
   public func quick() -> NSAEToy {
     var toy = self
-    if scales.count > 4 { toy.scales = [scales[0], scales[1], scales[3], scales[scales.count - 1]] }
-    toy.sae.sweepFactors = stride(from: 0, to: sae.sweepFactors.count, by: 2).map { sae.sweepFactors[$0] }
+    if scales.count > 3 { toy.scales = [scales[0], scales[2], scales[scales.count - 1]] }
+    if sae.sweepFactors.count >= 5 { toy.sae.sweepFactors = stride(from: 0, to: sae.sweepFactors.count, by: 4).map { sae.sweepFactors[$0] } }
     toy.toyModel.steps = max(1, toyModel.steps / 2)
     return toy
   }

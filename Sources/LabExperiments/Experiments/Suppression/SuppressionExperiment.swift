@@ -214,14 +214,14 @@ public enum SuppressionExperiment {
   }
 }
 
-extension SuppressionExperiment: SweepExperiment {
+extension SuppressionExperiment: ReplicatedSweep {
   /// `s=S/METHOD` for every input scale S and, at each, the four SAEs and dictionary learning.
-  public static func sweepPoints(_ toy: SuppressionToy) -> [String] {
+  public static func seedPoints(_ toy: SuppressionToy) -> [String] {
     toy.inputScales.flatMap { s in pointMethods.map { "s=\(Figures.format(s))/\($0)" } }
   }
 
   /// Trains the point's SAE (or runs dictionary learning) at its scale and measures it on the evaluation samples.
-  public static func runPoint(_ index: Int, of toy: SuppressionToy, progress: (String) -> Void) throws -> PointResult {
+  public static func runSeedPoint(_ index: Int, of toy: SuppressionToy, progress: (String) -> Void) throws -> PointResult {
     let (s, method) = point(index, of: toy), samples = try ScaleSamples(toy, scale: s)
     if method == .dictionaryLearning { return dictionary(scale: s, toy: toy, samples, progress: progress) }
     guard let result = sae(method, scale: s, toy: toy, samples, progress: progress) else {
@@ -232,7 +232,7 @@ extension SuppressionExperiment: SweepExperiment {
 
   /// Collects each scale's candidates (the SAEs, dictionary learning, then the ReLU-L1 SAE's exact
   /// codes) and judges the checks and findings.
-  public static func record(_ toy: SuppressionToy, results: [PointResult]) throws -> Record {
+  public static func seedRecord(_ toy: SuppressionToy, results: [PointResult]) throws -> ReplicateRecord<Results> {
     var scales: [Scale] = []
     for (position, s) in toy.inputScales.enumerated() {
       let samples = try ScaleSamples(toy, scale: s)
@@ -248,14 +248,14 @@ extension SuppressionExperiment: SweepExperiment {
           candidates.append(candidate)
           end = (kkt, iterations, termination)
         default:
-          throw SweepPointError(index: index, "does not hold the result of point '\(sweepPoints(toy)[index])'")
+          throw SweepPointError(index: index, "does not hold the result of point '\(seedPoints(toy)[index])'")
         }
       }
       scales.append(Scale(scale: s, meanInputNorm: samples.meanInputNorm, normEdges: samples.context.edges, candidates: candidates + [exact!],
                           dictionaryKKT: end!.kkt, dictionaryIterations: end!.iterations, dictionaryTermination: end!.termination))
     }
-    return Record(toy: toy, seeds: seeds(toy), results: Results(scales: scales), checks: SuppressionVerdict.checks(toy: toy, scales: scales),
-                  findings: SuppressionVerdict.findings(toy: toy, scales: scales))
+    return ReplicateRecord(results: Results(scales: scales), seeds: seeds(toy), checks: SuppressionVerdict.checks(toy: toy, scales: scales),
+                           findings: SuppressionVerdict.findings(toy: toy, scales: scales))
   }
 }
 

@@ -18,6 +18,7 @@ enum SuppressionReport {
     var out = ""
     var setup = MarkdownTable("parameter", "value")
     setup.add("root seed", String(toy.seed))
+    setup.add("seeds", "\(toy.replicates) independent seeds (every draw re-drawn from the seed's own root); the tables and figures below show seed 0")
     setup.add("world", "independent: \(w.featureCount) features on \(w.embedding.directions.kind) directions of ℝ^\(w.embedding.inputDimension), firing \(describe(w.firing)), magnitudes \(w.magnitude.rule.rawValue) with mean \(describe(w.magnitude.mean)) and standard deviation \(describe(w.magnitude.standardDeviation)); bias \(Figures.format(w.embedding.bias)), noise \(Figures.format(w.embedding.noise))")
     setup.add("samples", "\(toy.trainingSamples) for training, \(toy.evaluationSamples) fresh ones for every measurement; at each input scale s both are the same draws multiplied by s (true codes too)")
     setup.add("input scales", toy.inputScales.map { Figures.format($0) }.joined(separator: ", ") + " (figures at s = \(Figures.format(toy.inputScales[0])))")
@@ -73,7 +74,7 @@ enum SuppressionReport {
       }
       out += "Mean per-feature ratio z_j‖d_j‖/c_i by true magnitude c_i (over all features):\n\n" + features.text + "\n"
     }
-    out += "## Caveats\n\nOne seed per SAE, one small synthetic world with orthogonal features (not a language model's activations), short training runs and one L1 coefficient, α and k: the comparisons are of these runs. TopK and NSAE are compared at their own L0, not at a matched one. The post measured its ratio on GPT-2 activations and its suppression claims across layers of different norms; here the norm changes by the input scale only.\n\n"
+    out += "## Caveats\n\nFindings are decided over \(toy.replicates) seeds, but each on one small synthetic world with orthogonal features (not a language model's activations), short training runs and one L1 coefficient, α and k: the comparisons are of these runs. TopK and NSAE are compared at their own L0, not at a matched one. The post measured its ratio on GPT-2 activations and its suppression claims across layers of different norms; here the norm changes by the input scale only.\n\n"
     return ReportParts(source: source, preamble: preamble, setup: setup, results: out)
   }
 

@@ -4,7 +4,7 @@ import LabSolvers
 /// The declarative description of the suppression experiment (`toys/suppression.json`): shrinkage
 /// against input norm for L1, TopK and normalised SAEs and for exact dictionary learning, beside
 /// THEORY §8.3 (Theorem 8.3) and the claims of the normalised-SAE post (seeds/004).
-public struct SuppressionToy: ExperimentToy {
+public struct SuppressionToy: ReplicableToy {
   /// The training shared by every SAE.
   public struct Training: Codable, Equatable, Sendable {
     /// Latents F, rows per step, steps and Adam's learning rate.
@@ -40,6 +40,8 @@ public struct SuppressionToy: ExperimentToy {
   public var normBins: Int
   /// Edges of the true-magnitude bins of the per-feature shrinkage at scale 1 (multiplied by the scale).
   public var magnitudeBins: [Double]
+  /// Independent seeds each finding is decided over (the whole experiment is repeated on each).
+  public var replicates: Int
 
   public static let `default` = SuppressionToy(
     id: "suppression", kind: "suppression",
@@ -54,7 +56,8 @@ public struct SuppressionToy: ExperimentToy {
     inputScales: [1, 4], l1Coefficient: 0.5, topK: 3, nsaeAlpha: 0.05, nsaeNoise: 1,
     training: Training(width: 32, batchSize: 256, steps: 4000, learningRate: 0.005),
     dictionaryLearning: BlockMinimization.Configuration(sweepsPerIteration: 10, maxIterations: 2000),
-    normBins: 8, magnitudeBins: [0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3.25, 3.75])
+    normBins: 8, magnitudeBins: [0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3.25, 3.75],
+    replicates: 5)
 
   public func problems() -> [String] {
     var found: [String] = []
@@ -80,6 +83,7 @@ public struct SuppressionToy: ExperimentToy {
     }
     found += world.problems().map { "world: \($0)" }
     found += dictionaryLearning.problems().map { "dictionaryLearning: \($0)" }
+    if let problem = Replicates.problem(replicates) { found.append(problem) }
     return check.found + found
   }
 

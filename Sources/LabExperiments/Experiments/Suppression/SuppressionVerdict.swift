@@ -73,48 +73,56 @@ enum SuppressionVerdict {
     return checks.map(\.result)
   }
 
-  static func findings(toy: SuppressionToy, scales: [Scale]) -> [SourceFinding] {
-    func values(_ method: SuppressionMethod, _ value: (Candidate) -> Double) -> [Double] { scales.compactMap { candidate(method, in: $0).map(value) } }
+  /// How close to 1 the normalised SAE's per-bin suppression ratio must stay for "no suppression".
+  static let keepsNorm = 0.05
+  /// The share of the ReLU-L1 SAE's relative L0 spread below which scaling the L1 weight "removes" the link.
+  static let removesSpread = 0.5
+
+  /// The source's findings on one seed, each reduced to one number with its margin.
+  static func findings(toy: SuppressionToy, scales: [Scale]) -> [FindingMeasurement] {
+    func values(_ method: SuppressionMethod, _ value: (Candidate) -> Double) -> [Double] {
+      scales.map { candidate(method, in: $0).map(value) ?? .nan }
+    }
     func list(_ v: [Double], digits: Int = 4) -> String { v.map { Figures.format($0, digits: digits) }.joined(separator: ", ") }
+    func extreme(_ v: [Double], _ pick: ([Double]) -> Double?) -> Double { v.isEmpty || v.contains { !$0.isFinite } ? .nan : pick(v)! }
     let scaleList = "s = " + scales.map { Figures.format($0.scale) }.joined(separator: ", ")
     let relu = values(.reluL1, \.metrics.normRatioOfSums), nsae = values(.nsae, \.metrics.normRatioOfSums)
-    var findings = [SourceFinding(
+    var findings = [FindingMeasurement(
       claim: "The L1 SAE learns a reconstruction slightly smaller than the input (empirically ‖x′‖ ≈ 0.9‖x‖)",
-      measured: "relu-l1 Σ‖x̂‖/Σ‖x‖ = \(list(relu)) at \(scaleList)",
-      criterion: "below 1 at every scale", reproduced: !relu.isEmpty && relu.allSatisfy { $0 < 1 })]
-    findings.append(SourceFinding(
-      claim: "The normalised SAE has less to no feature suppression: its norm ratio is close to one, above the baseline's",
-      measured: "nsae \(list(nsae)) vs relu-l1 \(list(relu)) (Σ‖x̂‖/Σ‖x‖) at \(scaleList)",
-      criterion: "nsae closer to 1 than relu-l1 at every scale",
-      reproduced: nsae.count == relu.count && !nsae.isEmpty && zip(nsae, relu).allSatisfy { abs(1 - $0) < abs(1 - $1) }))
-    let nsaeBins = scales.compactMap { candidate(.nsae, in: $0)?.byNorm.bins.map(\.meanSuppression) }
-    findings.append(SourceFinding(
+      margin: FindingMargin("largest over scales of the relu-l1 Σ‖x̂‖/Σ‖x‖", .below, 1), value: extreme(relu) { $0.max() },
+      detail: "relu-l1 Σ‖x̂‖/Σ‖x‖ = \(list(relu)) at \(scaleList)")]
+    findings.append(FindingMeasurement(
+      claim: "The normalised SAE has less to no feature suppression: its norm ratio is closer to one than the baseline's",
+      margin: FindingMargin("smallest over scales of |1 − ratio relu-l1| − |1 − ratio nsae|", .above, 0),
+      value: extreme(zip(relu, nsae).map { abs(1 - $0) - abs(1 - $1) }) { $0.min() },
+      detail: "nsae \(list(nsae)) vs relu-l1 \(list(relu)) (Σ‖x̂‖/Σ‖x‖) at \(scaleList)"))
+    let nsaeBins = scales.map { candidate(.nsae, in: $0)?.byNorm.bins.map(\.meanSuppression) ?? [] }
+    let binDeviation = nsaeBins.contains { $0.isEmpty } ? .nan : extreme(nsaeBins.flatMap { $0.map { abs($0 - 1) } }) { $0.max() }
+    findings.append(FindingMeasurement(
       claim: "The normalised SAE does not have the feature suppression problem (the post's theoretical argument): its reconstruction keeps the input's norm",
-      measured: "nsae mean s(x) per input-norm bin from \(list(nsaeBins.compactMap { $0.min() }, digits: 3)) to \(list(nsaeBins.compactMap { $0.max() }, digits: 3)) at \(scaleList) (lowest to highest bin: " + nsaeBins.map { list($0, digits: 3) }.joined(separator: "; ") + ")",
-      criterion: "every bin's mean s(x) within 0.05 of 1 at every scale",
-      reproduced: nsaeBins.count == scales.count && nsaeBins.allSatisfy { !$0.isEmpty && $0.allSatisfy { abs($0 - 1) <= 0.05 } }))
+      margin: FindingMargin("largest over scales and input-norm bins of |mean s(x) − 1| for nsae", .below, keepsNorm), value: binDeviation,
+      detail: "nsae mean s(x) per input-norm bin, lowest to highest: " + nsaeBins.map { list($0, digits: 3) }.joined(separator: "; ") + " at \(scaleList)"))
     if scales.count >= 2 {
       let ordered = scales.sorted { $0.scale < $1.scale }
       let low = candidate(.reluL1, in: ordered.first!)?.metrics.normRatioOfSums ?? .nan
       let high = candidate(.reluL1, in: ordered.last!)?.metrics.normRatioOfSums ?? .nan
-      findings.append(SourceFinding(
+      findings.append(FindingMeasurement(
         claim: "Suppression is in theory more evident for inputs of high norm (the same L1 coefficient, larger inputs)",
-        measured: "relu-l1 Σ‖x̂‖/Σ‖x‖ = \(Figures.format(low, digits: 4)) at s = \(Figures.format(ordered.first!.scale)), \(Figures.format(high, digits: 4)) at s = \(Figures.format(ordered.last!.scale)); Theorem 8.3 predicts the opposite (s(x) ≤ 1 − λ/‖x‖ → 1)",
-        criterion: "lower ratio at the largest scale", reproduced: high < low))
+        margin: FindingMargin("relu-l1 Σ‖x̂‖/Σ‖x‖ at the largest scale minus at the smallest", .below, 0), value: high - low,
+        detail: "relu-l1 Σ‖x̂‖/Σ‖x‖ = \(Figures.format(low, digits: 4)) at s = \(Figures.format(ordered.first!.scale)), \(Figures.format(high, digits: 4)) at s = \(Figures.format(ordered.last!.scale)); Theorem 8.3 predicts the opposite (s(x) ≤ 1 − λ/‖x‖ → 1)"))
       let reluL0 = values(.reluL1, \.metrics.l0), nsaeL0 = values(.nsae, \.metrics.l0)
       func spread(_ v: [Double]) -> Double { (v.max()! - v.min()!) / (v.reduce(0, +) / Double(v.count)) }
-      findings.append(SourceFinding(
+      findings.append(FindingMeasurement(
         claim: "Scaling the L1 weight by mean(‖x‖)² removes the correlation between input norm and L0",
-        measured: "L0 relu-l1 \(list(reluL0, digits: 3)), nsae \(list(nsaeL0, digits: 3)) at \(scaleList); relative spread (max − min)/mean \(Figures.format(spread(reluL0), digits: 3)) vs \(Figures.format(spread(nsaeL0), digits: 3))",
-        criterion: "nsae's spread below half the relu-l1's",
-        reproduced: reluL0.count == scales.count && nsaeL0.count == scales.count && spread(nsaeL0) < 0.5 * spread(reluL0)))
+        margin: FindingMargin("relative L0 spread (max − min)/mean over scales, nsae over relu-l1", .below, removesSpread),
+        value: spread(nsaeL0) / spread(reluL0),
+        detail: "L0 relu-l1 \(list(reluL0, digits: 3)), nsae \(list(nsaeL0, digits: 3)) at \(scaleList); relative spread \(Figures.format(spread(reluL0), digits: 3)) vs \(Figures.format(spread(nsaeL0), digits: 3))"))
     }
     let reluFVU = values(.reluL1) { 1 - $0.metrics.explainedVariance }, nsaeFVU = values(.nsae) { 1 - $0.metrics.explainedVariance }
-    findings.append(SourceFinding(
+    findings.append(FindingMeasurement(
       claim: "Normalised SAEs have slightly higher reconstruction loss than the original",
-      measured: "FVU nsae \(list(nsaeFVU)) vs relu-l1 \(list(reluFVU)) at \(scaleList) (L0 \(list(values(.nsae, \.metrics.l0), digits: 3)) vs \(list(values(.reluL1, \.metrics.l0), digits: 3)))",
-      criterion: "nsae's FVU higher at every scale",
-      reproduced: nsaeFVU.count == reluFVU.count && !nsaeFVU.isEmpty && zip(nsaeFVU, reluFVU).allSatisfy { $0 > $1 }))
+      margin: FindingMargin("smallest over scales of FVU nsae − FVU relu-l1", .above, 0), value: extreme(zip(nsaeFVU, reluFVU).map { $0 - $1 }) { $0.min() },
+      detail: "FVU nsae \(list(nsaeFVU)) vs relu-l1 \(list(reluFVU)) at \(scaleList) (L0 \(list(values(.nsae, \.metrics.l0), digits: 3)) vs \(list(values(.reluL1, \.metrics.l0), digits: 3)))"))
     return findings
   }
 }

@@ -15,6 +15,9 @@ public enum UniversalityExperiment {
     public var explainedVariance: Double, l0: Double, deadLatents: Int
     /// MMCS from the true features of `world` to its decoder.
     public var truthMMCS: Double
+    /// Mean over the live latents (firing on a held-out row) of the largest cosine of the latent's
+    /// decoder row with a true feature: whether what it learned are features of the world.
+    public var liveLatentTruthMCS: Double
     /// Firing frequency of each latent on the held-out samples.
     public var frequencies: [Double]
   }
@@ -41,6 +44,26 @@ public enum UniversalityExperiment {
     public var variants: [Comparison]
     /// Random-decoder baselines: seed 0 at each ratio against random unit rows of the same width.
     public var randomBaselines: [Comparison]
+    /// The random-weight baseline at the source's dimension (no training needed).
+    public var randomBaselineAtSeedDimension: SeedDimensionBaseline
+  }
+
+  /// The MCS between two independent random decoders (Gaussian rows) of `width` rows in `dimension`:
+  /// the random-weight baseline of the source, which depends only on the dimension and width.
+  public struct SeedDimensionBaseline: Codable, Sendable, Equatable {
+    public var dimension: Int
+    public var width: Int
+    public var mmcs: Double
+  }
+
+  /// The random-weight baseline of `toy`'s seed at the source's dimension: two random decoders of
+  /// the widest ratio's width (``UniversalityToy/baselineDimension`` × the largest ratio).
+  static func seedDimensionBaseline(_ toy: UniversalityToy) -> SeedDimensionBaseline {
+    let d = toy.baselineDimension, width = d * (toy.ratios.last ?? 1)
+    var random = SeedTree(root: toy.seed).generator(for: "random-decoders-at-seed-dimension")
+    func decoder() -> Matrix<Float> { Matrix(rows: width, columns: d, storage: (0..<(width * d)).map { _ in Float(random.nextNormal()) }) }
+    let a = decoder(), b = decoder()
+    return SeedDimensionBaseline(dimension: d, width: width, mmcs: LatentAgreement.meanMaxCosine(from: a, to: b))
   }
 
   /// The run record: the shared envelope around ``Results``.
@@ -130,8 +153,8 @@ public enum UniversalityExperiment {
   /// The sub-seeds the run draws from, by path.
   static func seeds(_ toy: UniversalityToy) -> [String: UInt64] {
     let tree = SeedTree(root: toy.seed)
-    let paths = ["world", "world-foreign-directions", "stream-b", "stream-shared", "stream-foreign", "random-decoders"]
-      + UniversalityExperiment.sweepPoints(toy).indices.map { index in
+    let paths = ["world", "world-foreign-directions", "stream-b", "stream-shared", "stream-foreign", "random-decoders", "random-decoders-at-seed-dimension"]
+      + UniversalityExperiment.seedPoints(toy).indices.map { index in
         let (_, ratio, input) = point(index, of: toy)
         return trainingPath(input, ratio: ratio)
       }
@@ -162,15 +185,17 @@ public enum UniversalityExperiment {
   }
 }
 
-extension UniversalityExperiment: SweepExperiment {
+extension UniversalityExperiment: ReplicatedSweep {
+  public typealias PointResult = TrainedSAE
+
   /// The SAEs by name: `RATIOx-seed-S` for every ratio and seed, then `Rx-stream-b`,
   /// `Rx-shared-world` and `Rx-foreign-world` at the reference ratio R.
-  public static func sweepPoints(_ toy: UniversalityToy) -> [String] {
+  public static func seedPoints(_ toy: UniversalityToy) -> [String] {
     (0..<(toy.ratios.count * toy.seedsPerRatio + 3)).map { point($0, of: toy).name }
   }
 
   /// Trains the point's SAE and evaluates it on the shared held-out samples.
-  public static func runPoint(_ index: Int, of toy: UniversalityToy, progress: (String) -> Void) throws -> TrainedSAE {
+  public static func runSeedPoint(_ index: Int, of toy: UniversalityToy, progress: (String) -> Void) throws -> TrainedSAE {
     let (name, ratio, input) = point(index, of: toy)
     let samples = try Samples(toy)
     let data = try samples.data(input, toy: toy)
@@ -181,15 +206,21 @@ extension UniversalityExperiment: SweepExperiment {
                                               learningRate: toy.training.learningRate, seed: samples.tree.seed(for: trainingPath(input, ratio: ratio)))
     let sae = Trainer.train(configuration, data: single(data)).autoencoder
     let metrics = SAEMetrics.evaluate(sae, on: samples.evaluation, truth: samples.world.dictionary)
+    let frequencies = FeatureFrequency(codes: sae.encode(samples.evaluation)).frequencies
+    let decoder = sae.parameters.decoderWeights, live = frequencies.indices.filter { frequencies[$0] > 0 }
+    let liveRows = Matrix(rows: live.count, columns: decoder.columns, storage: live.flatMap { decoder.row($0) })
+    let truth = samples.world.dictionary
     let model = Model(name: name, ratio: ratio, width: width, explainedVariance: metrics.explainedVariance, l0: metrics.l0,
                       deadLatents: metrics.deadLatents, truthMMCS: metrics.meanMaxCosineSimilarity ?? .nan,
-                      frequencies: FeatureFrequency(codes: sae.encode(samples.evaluation)).frequencies)
+                      liveLatentTruthMCS: live.isEmpty ? .nan : LatentAgreement.meanMaxCosine(
+                        from: liveRows, to: Matrix(rows: truth.rows, columns: truth.columns, storage: truth.storage.map(Float.init))),
+                      frequencies: frequencies)
     return TrainedSAE(model: model, parameters: ExactFloats(sae.parameters.values))
   }
 
   /// Compares the SAEs (seed to seed, size to size, the variants against the reference SAE, the
   /// random-decoder baselines) on their held-out codes and judges the findings and checks.
-  public static func record(_ toy: UniversalityToy, results: [TrainedSAE]) throws -> Record {
+  public static func seedRecord(_ toy: UniversalityToy, results: [TrainedSAE]) throws -> ReplicateRecord<Results> {
     let samples = try Samples(toy)
     var sides: [Side] = []
     for (index, result) in results.enumerated() {
@@ -211,11 +242,11 @@ extension UniversalityExperiment: SweepExperiment {
     }
     var sizePairs: [Comparison] = []
     for i in bySeed.indices { for j in bySeed.indices where j > i { sizePairs.append(compare(bySeed[i][0], bySeed[j][0])) } }
-    var record = Record(toy: toy, seeds: seeds(toy), results: Results(models: results.map(\.model), seedPairs: bySeed.map { compare($0[0], $0[1]) },
-                        sizePairs: sizePairs, variants: variants.map { compare(reference, $0) }, randomBaselines: randomBaselines), checks: [])
-    record.findings = UniversalityFindings.findings(record)
-    record.checks = UniversalityFindings.checks(record)
-    return record
+    let record = Record(toy: toy, seeds: seeds(toy), results: Results(models: results.map(\.model), seedPairs: bySeed.map { compare($0[0], $0[1]) },
+                        sizePairs: sizePairs, variants: variants.map { compare(reference, $0) }, randomBaselines: randomBaselines,
+                        randomBaselineAtSeedDimension: seedDimensionBaseline(toy)), checks: [])
+    return ReplicateRecord(results: record.results, seeds: record.seeds, checks: UniversalityFindings.checks(record),
+                           findings: UniversalityFindings.findings(record))
   }
 }
 

@@ -20,10 +20,17 @@ enum UniversalityReport {
     setup.add("variants at \(toy.referenceRatio)×", "another sample stream of the same world; a world keeping \(Figures.format(toy.sharedFraction)) of the features (the rest re-drawn); a world with foreign directions")
     setup.add("metrics", "MCS: mean over one decoder's rows of the largest cosine with the other's rows; correlation: mean over one SAE's live latents of the largest Pearson correlation of held-out activations with the other's live latents")
     setup.add("root seed", String(toy.seed))
+    setup.add("seeds", "\(toy.replicates) independent seeds (world, samples, training and random decoders all re-drawn); the tables and figure below show seed 0")
 
-    var models = MarkdownTable("SAE", "width", "explained variance", "L0", "dead", "MMCS to the truth")
+    out += "## Why this world\n\nThe source trained SAEs of 1× to 32× on language-model activations, whose features far outnumber any SAE's latents. "
+      + "Here too the world has more features (\(w.featureCount)) than the widest SAE has latents (\((toy.ratios.last ?? 1) * toy.dimension)), so every SAE, small or large, must choose which features to keep, as in the source; "
+      + "a world that the larger SAEs could hold entirely and the smaller could not would decide the size findings (consistency lowest at 1×, small→large above large→small) by capacity alone. "
+      + "The random-weight baseline depends only on the dimension and the width (about 0.5 in m = \(toy.dimension)), so the source's \"about 0.15, below 0.2\" is tested at its own dimension, d = \(record.randomBaselineAtSeedDimension.dimension), with random decoders that need no training; "
+      + "the findings that compare trained SAEs with a baseline use the baseline of this world's dimension.\n\n"
+    var models = MarkdownTable("SAE", "width", "explained variance", "L0", "dead", "MMCS to the truth", "live latents → truth")
     for model in record.models {
-      models.add(model.name, String(model.width), f(model.explainedVariance), Figures.format(model.l0, digits: 3), String(model.deadLatents), f(model.truthMMCS))
+      models.add(model.name, String(model.width), f(model.explainedVariance), Figures.format(model.l0, digits: 3), String(model.deadLatents), f(model.truthMMCS),
+                 f(model.liveLatentTruthMCS))
     }
     out += "## The SAEs\n\n" + models.text + "\n"
     out += "## Across seeds\n\n" + comparisonTable(record.seedPairs).text + "\n"
@@ -31,6 +38,7 @@ enum UniversalityReport {
     out += "## Across sample streams and worlds (at \(toy.referenceRatio)×)\n\n" + comparisonTable(record.variants).text + "\n"
     out += "## Random-decoder baselines\n\nEach seed-0 SAE against random Gaussian rows of its width (no activations).\n\n"
       + comparisonTable(record.randomBaselines).text + "\n"
+      + "At the source's dimension: two random decoders of \(record.randomBaselineAtSeedDimension.width) Gaussian rows in d = \(record.randomBaselineAtSeedDimension.dimension) have MCS \(f(record.randomBaselineAtSeedDimension.mmcs)).\n\n"
     out += "## Feature frequencies\n\n![Histogram of the latents' firing frequencies on the held-out samples, one line per ratio](\(figureName(toy)))\n\n"
     return ReportParts(source: source, setup: setup, results: out)
   }

@@ -9,7 +9,7 @@ import LabGenerators
 /// stream of the same world, on a world that keeps the first `sharedFraction` of the features and
 /// replaces the others, and on a world with no feature in common. Every SAE is evaluated on the
 /// same held-out samples of `world`.
-public struct UniversalityToy: ExperimentToy {
+public struct UniversalityToy: ReplicableToy {
   /// The training options every SAE shares.
   public struct Training: Codable, Equatable, Sendable {
     /// The SAELens L1 coefficient (decoder-norm-weighted L1 of the `relu-l1` SAE).
@@ -44,17 +44,22 @@ public struct UniversalityToy: ExperimentToy {
   public var sharedFraction: Double
   /// The SAE training options.
   public var training: Training
+  /// The dimension of the source's random-weight baseline (Pythia's residual stream is 512 wide).
+  public var baselineDimension: Int
+  /// Independent seeds each finding is decided over (the whole experiment is repeated on each).
+  public var replicates: Int
 
   public static let `default` = UniversalityToy(
     id: "universality", kind: "universality",
     title: "Are the features SAEs learn the same across seeds, sizes, sample streams and worlds?",
     claim: "seeds/002 (Gerovitch & Parker-Sartori, 2023) trained SAEs with expansion ratios 1× to 32× on several Pythia models and reports: mean max cosine similarity (MCS) between decoders and mean max activation correlation are high across autoencoder sizes and well above the baselines of random weights and mismatched layers (MCS baseline about 0.15, always below 0.2; correlation baseline about 0.4); MCS is similar for pairs of sizes with the same ratio; all metrics are lower at 1×; feature frequencies fall as the projection ratio grows.",
     seed: 20_261_201,
-    world: IndependentWorld(featureCount: 128, firing: .constant(0.03),
+    world: IndependentWorld(featureCount: 80, firing: .constant(0.04),
                             magnitude: MagnitudeModel(mean: .constant(1), standardDeviation: .constant(0.25)),
-                            embedding: Embedding(inputDimension: 32)),
-    trainingSamples: 16_384, evaluationSamples: 4096, ratios: [1, 2, 4, 8, 16, 32], seedsPerRatio: 2, referenceRatio: 8,
-    sharedFraction: 0.5, training: Training(l1: 0.5, learningRate: 1e-3, batchSize: 128, steps: 3000))
+                            embedding: Embedding(inputDimension: 16)),
+    trainingSamples: 8192, evaluationSamples: 2048, ratios: [1, 2, 4], seedsPerRatio: 2, referenceRatio: 4,
+    sharedFraction: 0.5, training: Training(l1: 1, learningRate: 1e-3, batchSize: 128, steps: 4000), baselineDimension: 512,
+    replicates: 5)
 
   public func problems() -> [String] {
     var found: [String] = []
@@ -76,6 +81,11 @@ public struct UniversalityToy: ExperimentToy {
       found.append("'training.batchSize' must be in 1...\(trainingSamples) (trainingSamples), got \(training.batchSize)")
     }
     if !(1...1_000_000).contains(training.steps) { found.append("'training.steps' must be in 1...1000000, got \(training.steps)") }
+    if !(2...4096).contains(baselineDimension) { found.append("'baselineDimension' must be in 2...4096, got \(baselineDimension)") }
+    else if baselineDimension * (ratios.max() ?? 1) > 8192 {
+      found.append("'baselineDimension' × the largest ratio (the random decoders' width) must be at most 8192, got \(baselineDimension) × \(ratios.max() ?? 1)")
+    }
+    if let problem = Replicates.problem(replicates) { found.append(problem) }
     return found
   }
 }
@@ -86,12 +96,13 @@ extension UniversalityToy {
 }
 
 extension UniversalityToy {
-  /// `--quick`: only the ratios up to the reference ratio (1×–8× by default; the 16× and 32× SAEs
-  /// are about two thirds of the training). Every SAE is seeded by its own path, so the ones kept
-  /// are exactly those of the full run; the recovery check and the findings see fewer sizes.
+  /// `--quick`: the same ratios, seeds, training and comparisons on half the training and held-out
+  /// rows per SAE; the seed-dimension baseline is unchanged.
   public func quick() -> UniversalityToy {
     var toy = self
-    toy.ratios = ratios.filter { $0 <= referenceRatio }
+    toy.trainingSamples = max(1_000, trainingSamples / 2)
+    toy.evaluationSamples = max(100, evaluationSamples / 2)
+    toy.training.batchSize = min(training.batchSize, toy.trainingSamples)
     return toy
   }
 }
