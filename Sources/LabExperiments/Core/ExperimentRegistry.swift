@@ -76,6 +76,7 @@ public enum ExperimentRegistry {
     .sweep(FrontierExperiment.self),
     .sweep(SuppressionExperiment.self),
     .sweep(NSAEExperiment.self),
+    .sweep(RealActivationsExperiment.self),
   ]
 
   /// The names.
