@@ -24,6 +24,7 @@ import Testing
     let f = try record(FrontierExperiment.Record.self, "frontier")
     let s = try record(SuppressionExperiment.Record.self, "suppression")
     let n = try record(NSAEExperiment.Record.self, "nsae")
+    let real = try record(RealActivationsExperiment.Record.self, "real-activations")
     return [
       ("hierarchy", h.checks, HierarchyVerdict.checks(toy: h.toy, variants: h.variants, exactCases: h.exactCases)
         + HierarchyVerdict.absorptionChecks(h.absorption) + HierarchyVerdict.mopUpChecks(h.mopUp)
@@ -38,6 +39,7 @@ import Testing
       ("frontier", f.checks, FrontierExperiment.checks(f.toy, points: f.points)),
       ("suppression", s.checks, SuppressionVerdict.checks(toy: s.toy, scales: s.scales)),
       ("nsae", n.checks, NSAEFindings.checks(n)),
+      ("real-activations", real.checks, RealActivationsFindings.checks(real)),
     ]
   }
 

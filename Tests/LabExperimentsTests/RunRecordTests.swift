@@ -23,6 +23,7 @@ import Testing
       try Self.roundTrip(OneDExperiment.Record.self, "one-d"), try Self.roundTrip(UniversalityExperiment.Record.self, "universality"),
       try Self.roundTrip(AbsorptionExperiment.Record.self, "absorption"), try Self.roundTrip(FrontierExperiment.Record.self, "frontier"),
       try Self.roundTrip(SuppressionExperiment.Record.self, "suppression"), try Self.roundTrip(NSAEExperiment.Record.self, "nsae"),
+      try Self.roundTrip(RealActivationsExperiment.Record.self, "real-activations"),
     ]
     #expect(pairs.count == ExperimentRegistry.all.count)
     for (original, written) in pairs { #expect(written == original) }

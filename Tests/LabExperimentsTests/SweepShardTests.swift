@@ -31,7 +31,7 @@ import Testing
 
   @Test("the sweep experiments list their points; the others have no sweep")
   func registry() throws {
-    #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier", "suppression", "nsae"])
+    #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier", "suppression", "nsae", "real-activations"])
     let absorption = try #require(ExperimentRegistry.all.first { $0.id == "absorption" }?.sweep)
     #expect(try absorption.points(nil, nil, false) == ["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=0.75/topk", "r=0.75/C=0.05",
                                                        "r=0.75/C=0.2", "r=0.75/C=0.5", "r=0.5/topk", "r=0.5/C=0.05", "r=0.5/C=0.2", "r=0.5/C=0.5"])
