@@ -123,6 +123,15 @@ import Testing
     #expect(throws: ToyFileError.self) { _ = try RealActivationsExperiment.runPoints([0], of: tooWide) { _ in } }
   }
 
+  @Test("the committed record reads back and writes the same bytes, and its checks judged again are the recorded ones")
+  func committedRecord() throws {
+    let (original, written) = try RunRecordTests.roundTrip(RealActivationsExperiment.Record.self, "real-activations")
+    #expect(written == original)
+    let record = try CheckRejudgingTests.record(RealActivationsExperiment.Record.self, "real-activations")
+    #expect(RealActivationsFindings.checks(record) == record.checks)
+    #expect(record.findings.allSatisfy { $0.seeds >= 5 && $0.standardError.isFinite && $0.standardError >= 0 })
+  }
+
   @Test("the document choice is a seeded sample without repetition, inside the file")
   func choice() async {
     await propertyCheck(count: 100, input: Gen.int(in: 1...500), Gen.int(in: 0...500), Gen.uint64()) { total, wanted, seed in
