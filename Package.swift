@@ -46,7 +46,7 @@ let package = Package(
     /// Toy specifications, experiment runners, run records and Markdown reports.
     .target(
       name: "LabExperiments",
-      dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks", "LabTraining"]),
+      dependencies: ["LabNumerics", "LabRandom", "LabFormats", "LabGenerators", "LabSolvers", "LabChecks", "LabTraining", "LabTransformer"]),
     /// What the test targets share: the `lab` executable and its runs, scratch directories,
     /// seeded random matrices.
     .target(name: "LabTestSupport", dependencies: ["LabNumerics", "LabRandom", "LabExperiments"]),

@@ -25,6 +25,7 @@ import Testing
     let s = try record(SuppressionExperiment.Record.self, "suppression")
     let n = try record(NSAEExperiment.Record.self, "nsae")
     let i = try record(IntuitiveExperiment.Record.self, "intuitive")
+    let real = try record(RealActivationsExperiment.Record.self, "real-activations")
     return [
       ("hierarchy", h.checks, HierarchyVerdict.checks(toy: h.toy, variants: h.variants, exactCases: h.exactCases)
         + HierarchyVerdict.absorptionChecks(h.absorption) + HierarchyVerdict.mopUpChecks(h.mopUp)
@@ -40,6 +41,7 @@ import Testing
       ("suppression", s.checks, SuppressionVerdict.checks(toy: s.toy, scales: s.scales)),
       ("nsae", n.checks, NSAEFindings.checks(n)),
       ("intuitive", i.checks, IntuitiveExperiment.checks(i.points)),
+      ("real-activations", real.checks, RealActivationsFindings.checks(real)),
     ]
   }
 

@@ -24,6 +24,7 @@ import Testing
       try Self.roundTrip(AbsorptionExperiment.Record.self, "absorption"), try Self.roundTrip(FrontierExperiment.Record.self, "frontier"),
       try Self.roundTrip(SuppressionExperiment.Record.self, "suppression"), try Self.roundTrip(NSAEExperiment.Record.self, "nsae"),
       try Self.roundTrip(IntuitiveExperiment.Record.self, "intuitive"),
+      try Self.roundTrip(RealActivationsExperiment.Record.self, "real-activations"),
     ]
     #expect(pairs.count == ExperimentRegistry.all.count)
     for (original, written) in pairs { #expect(written == original) }

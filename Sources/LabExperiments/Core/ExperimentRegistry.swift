@@ -77,6 +77,7 @@ public enum ExperimentRegistry {
     .sweep(SuppressionExperiment.self),
     .sweep(NSAEExperiment.self),
     .sweep(IntuitiveExperiment.self),
+    .sweep(RealActivationsExperiment.self),
   ]
 
   /// The names.
