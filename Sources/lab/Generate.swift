@@ -119,13 +119,16 @@ struct Generate: ParsableCommand {
       model = try SAELensSyntheticModel(directory: directory)
       generator = try model.generator(seed: seed ?? model.seed)
     } catch { throw BadInput.fail("\(error)") }
-    let files = try WorldExport.stream(&generator, count: count, precision: precision, into: out)
-    let description: [String: Any] = [
-      "source": directory, "seed": Int(truncatingIfNeeded: seed ?? model.seed), "sampleCount": count, "precision": precision.rawValue,
-      "batchSize": generator.batchSize, "files": files,
-    ]
-    let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    try AtomicWriter.write([(Self.sampleRecordFile, data + Data("\n".utf8))], into: out)
+    // The samples, their codes and the description commit together.
+    try AtomicWriter.write(into: out) { staging in
+      let files = try WorldExport.stream(&generator, count: count, precision: precision, into: &staging)
+      let description: [String: Any] = [
+        "source": directory, "seed": Int(truncatingIfNeeded: seed ?? model.seed), "sampleCount": count, "precision": precision.rawValue,
+        "batchSize": generator.batchSize, "files": files,
+      ]
+      let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+      try staging.add(Self.sampleRecordFile, data + Data("\n".utf8))
+    }
     bar.print("wrote X.npy \(count)×\(model.featureVectors.columns) and codes.npy \(count)×\(model.parents.count) sampled from \(directory) to \(out)")
   }
 

@@ -9,7 +9,8 @@ import LabNumerics
 ///
 /// Samples are streamed in batches (``WorldGenerator``), so memory stays flat whatever N is.
 /// Every file is a pure function of the toy, N, the seed and the precision: the same inputs give
-/// the same bytes. Files appear only when complete (`.partial` names until then).
+/// the same bytes. The files are written into a staging directory and commit together
+/// (``AtomicWriter/write(into:_:)``): a reader sees the previous data and ground truth or the new ones.
 public enum WorldExport {
   /// The names ``write(_:precision:into:)`` can write (`bias.npy` only for a non-zero bias).
   public static let fileNames = [samplesFile, codesFile, "dictionary.npy", "bias.npy", "world.json"]
@@ -36,32 +37,35 @@ public enum WorldExport {
 
   /// Writes `toy` (its seed and sample count already overridden as wanted) into `directory`.
   @discardableResult
+  /// Every file commits together (``AtomicWriter/write(into:_:)``): a run killed at any moment
+  /// leaves the previous data with its ground truth, or the new ones.
   public static func write(_ toy: WorldToy, precision: NumPyArray.ElementType, into directory: String) throws -> Description {
     var generator = try WorldGenerator(world: toy.world.world, seed: toy.seed)
-    var files = try stream(&generator, count: toy.sampleCount, precision: precision, into: directory)
-    let f = generator.dictionary.rows, m = generator.dictionary.columns
-    files["dictionary.npy"] = [f, m]
-    var extra: [(name: String, contents: Data)] = [("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)]
-    if generator.bias.contains(where: { $0 != 0 }) {
-      files["bias.npy"] = [m]
-      extra.append(("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded))
+    var description: Description?
+    try AtomicWriter.write(into: directory) { staging in
+      var files = try stream(&generator, count: toy.sampleCount, precision: precision, into: &staging)
+      let f = generator.dictionary.rows, m = generator.dictionary.columns
+      files["dictionary.npy"] = [f, m]
+      try staging.add("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)
+      if generator.bias.contains(where: { $0 != 0 }) {
+        files["bias.npy"] = [m]
+        try staging.add("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded)
+      }
+      let written = Description(toy: toy, seed: toy.seed, sampleCount: toy.sampleCount, precision: precision,
+                                batchSize: generator.batchSize, files: files, structure: generator.sampler.structure)
+      try staging.add("world.json", try canonicalJSON(written))
+      description = written
     }
-    let description = Description(toy: toy, seed: toy.seed, sampleCount: toy.sampleCount, precision: precision,
-                                  batchSize: generator.batchSize, files: files, structure: generator.sampler.structure)
-    extra.append(("world.json", try canonicalJSON(description)))
-    try AtomicWriter.write(extra, into: directory)
-    return description
+    return description!
   }
 
-  /// Streams `count` samples of `generator` into `X.npy` and `codes.npy` in `directory`; returns
+  /// Streams `count` samples of `generator` into `X.npy` and `codes.npy` of `staging`; returns
   /// their shapes by file name.
   public static func stream(_ generator: inout WorldGenerator, count n: Int, precision: NumPyArray.ElementType,
-                            into directory: String) throws -> [String: [Int]] {
+                            into staging: inout AtomicWriter.Staging) throws -> [String: [Int]] {
     let f = generator.dictionary.rows, m = generator.dictionary.columns
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    func url(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
-    let samples = try NumPyStreamWriter(path: url(samplesFile), shape: [n, m], elementType: precision)
-    let codes = try NumPyStreamWriter(path: url(codesFile), shape: [n, f], elementType: precision)
+    let samples = try NumPyStreamWriter(path: try staging.path(for: samplesFile), shape: [n, m], elementType: precision)
+    let codes = try NumPyStreamWriter(path: try staging.path(for: codesFile), shape: [n, f], elementType: precision)
     do {
       var done = 0
       while done < n {
