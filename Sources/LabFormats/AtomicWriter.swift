@@ -41,27 +41,62 @@ public enum AtomicWriter {
     for parent in order { try write(groups[parent]!, into: parent) }
   }
 
+  /// The staging directory of one write, being filled: every file added to it, written whole or
+  /// streamed, commits with the others (``write(into:_:)``).
+  public struct Staging {
+    /// The staging directory.
+    public let path: String
+    /// The directory the files commit into (named in errors).
+    let directory: String
+    /// The names added, in commit order.
+    private(set) var names: [String] = []
+
+    /// Writes `contents` as the file `name`.
+    public mutating func add(_ name: String, _ contents: Data) throws {
+      try AtomicWriter.writeFile(contents, to: try path(for: name))
+      WriteFaults.step()
+    }
+
+    /// The path at which the caller writes the file `name` itself (a streamed file); it commits
+    /// with the others, so it must be complete when the fill returns.
+    public mutating func path(for name: String) throws -> String {
+      try AtomicWriter.validate(name: name, in: directory)
+      names.append(name)
+      return path + "/" + name
+    }
+  }
+
+  /// Writes the files that `fill` adds to a staging directory into `directory`, creating it if
+  /// needed: they commit together (all of them, or none when `fill` throws), so a multi-file output
+  /// whose files are streamed (data and ground truth) is never half old and half new.
+  public static func write(into directory: String, _ fill: (inout Staging) throws -> Void) throws {
+    try write(into: directory, afterRename: { _ in }, fill)
+  }
+
   /// ``write(_:into:)`` with `afterRename(k)` called after the k-th rename (k from 1): the fault
   /// injection point of the tests, which throw there to stand for a kill.
   static func write(_ files: [(name: String, contents: Data)], into directory: String, afterRename: (Int) throws -> Void) throws {
     for file in files { try validate(name: file.name, in: directory) }
+    try write(into: directory, afterRename: afterRename) { staging in
+      for file in files { try staging.add(file.name, file.contents) }
+    }
+  }
+
+  private static func write(into directory: String, afterRename: (Int) throws -> Void, _ fill: (inout Staging) throws -> Void) throws {
     try createDirectory(directory)
     try recover(directory)
-    let staging = URL(fileURLWithPath: directory)
-      .appendingPathComponent("\(stagingPrefix)\(getpid())-\(UUID().uuidString.prefix(8))").path
-    try createDirectory(staging)
+    var staging = Staging(path: URL(fileURLWithPath: directory)
+      .appendingPathComponent("\(stagingPrefix)\(getpid())-\(UUID().uuidString.prefix(8))").path, directory: directory)
+    try createDirectory(staging.path)
     do {
-      for file in files {
-        try writeFile(file.contents, to: staging + "/" + file.name)
-        WriteFaults.step()
-      }
-      try writeFile(Data(files.map { $0.name + "\n" }.joined().utf8), to: staging + "/" + commitMarker)
+      try fill(&staging)
+      try writeFile(Data(staging.names.map { $0 + "\n" }.joined().utf8), to: staging.path + "/" + commitMarker)
       WriteFaults.step()
     } catch {
-      try? FileManager.default.removeItem(atPath: staging)
+      try? FileManager.default.removeItem(atPath: staging.path)
       throw error
     }
-    try rollForward(staging, into: directory, afterRename: afterRename)
+    try rollForward(staging.path, into: directory, afterRename: afterRename)
   }
 
   /// Completes or removes the staging directories in `directory` left by processes that are no

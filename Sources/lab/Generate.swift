@@ -125,13 +125,17 @@ struct Generate: ParsableCommand {
       model = try SAELensSyntheticModel(directory: directory)
       generator = try model.generator(seed: seed ?? model.seed)
     } catch { throw BadInput.fail("\(error)") }
-    let files = try WorldExport.stream(&generator, count: count, precision: precision, codes: codes, into: out)
-    let description: [String: Any] = [
-      "source": directory, "seed": Int(truncatingIfNeeded: seed ?? model.seed), "sampleCount": count, "precision": precision.rawValue,
-      "batchSize": generator.batchSize, "files": files,
-    ]
-    let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    try AtomicWriter.write([(Self.sampleRecordFile, data + Data("\n".utf8))], into: out)
+    // The samples, their codes and the description commit together.
+    var files: [String: [Int]] = [:]
+    try AtomicWriter.write(into: out) { staging in
+      files = try WorldExport.stream(&generator, count: count, precision: precision, codes: codes, into: &staging)
+      let description: [String: Any] = [
+        "source": directory, "seed": Int(truncatingIfNeeded: seed ?? model.seed), "sampleCount": count, "precision": precision.rawValue,
+        "batchSize": generator.batchSize, "files": files,
+      ]
+      let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+      try staging.add(Self.sampleRecordFile, data + Data("\n".utf8))
+    }
     let written = files.keys.sorted().map { "\($0) \(files[$0]!.map(String.init).joined(separator: "×"))" }.joined(separator: " and ")
     bar.print("wrote \(written) sampled from \(directory) to \(out)")
   }

@@ -91,12 +91,7 @@ struct FullDiskTests {
       let stable = Set(now.keys).subtracting(writer.volatile)
       #expect(stable == Set(old.keys).subtracting(writer.volatile) || stable == Set(new.keys).subtracting(writer.volatile), "\(context): \(stable.sorted())")
       let allOld = stable.allSatisfy { now[$0] == old[$0] }, allNew = stable.allSatisfy { now[$0] == new[$0] }
-      if writer.name == "generate" {
-        // X.npy and codes.npy are streamed and renamed one by one: each is old or new, complete.
-        for name in stable { #expect(now[name] == old[name] || now[name] == new[name], "\(context): \(name) is neither") }
-      } else {
-        #expect(allOld || allNew, "\(context): the outputs are half old, half new")
-      }
+      #expect(allOld || allNew, "\(context): the outputs are half old, half new")
       // The next run, without a limit, completes and leaves nothing behind.
       let next = try LabExecutable.run(writer.new, in: directory)
       #expect(writer.success.contains(next.status), "\(context): next run: \(next.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import LabExperiments
+import LabFormats
 import Testing
 import LabTestSupport
 
@@ -18,14 +19,18 @@ struct InterruptionTests {
     #expect(before.status == 0, "\(before.stderr)")
     let previous = try Self.contents(directory, "X.npy")
     let process = try LabExecutable.start(["generate", "independent", "--out", directory.path, "--samples", "5000000", "--seed", "2"])
-    // Wait until the new X.npy is being written (its partial file has grown past 1 MB), then kill.
+    // Wait until the new X.npy is being written (its partial file, in the write's staging
+    // directory, has grown past 1 MB), then kill.
     let deadline = Date().addingTimeInterval(60)
     var writing = false
     while !writing && Date() < deadline && process.isRunning {
-      let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-      writing = names.contains { name in
-        name.hasPrefix("X.npy.") && name.hasSuffix(".partial")
-          && ((try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size] as? Int) ?? 0) > 1 << 20
+      let stagings = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+        .filter { $0.hasPrefix(AtomicWriter.stagingPrefix) }.map { directory.appendingPathComponent($0) }
+      writing = stagings.contains { staging in
+        ((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []).contains { name in
+          name.hasPrefix("X.npy.") && name.hasSuffix(".partial")
+            && ((try? FileManager.default.attributesOfItem(atPath: staging.appendingPathComponent(name).path)[.size] as? Int) ?? 0) > 1 << 20
+        }
       }
       if !writing { usleep(20_000) }
     }

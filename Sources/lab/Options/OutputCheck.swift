@@ -129,7 +129,7 @@ enum OutputCheck {
 
   /// Why no file can be created in the directory `path` (tried with a probe file, which also sees
   /// read-only file systems and pseudo file systems that permission bits do not show), or nil.
-  static func writeProblem(_ path: String) -> String? {
+  private static func writeProblem(_ path: String) -> String? {
     let probe = URL(fileURLWithPath: path).appendingPathComponent(".lab-probe-\(getpid())-\(UUID().uuidString.prefix(8))").path
     let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
     guard descriptor >= 0 else { return String(cString: strerror(errno)) }

@@ -9,7 +9,8 @@ import LabNumerics
 ///
 /// Samples are streamed in batches (``WorldGenerator``), so memory stays flat whatever N is.
 /// Every file is a pure function of the toy, N, the seed and the precision: the same inputs give
-/// the same bytes. Files appear only when complete (`.partial` names until then).
+/// the same bytes. The files are written into a staging directory and commit together
+/// (``AtomicWriter/write(into:_:)``): a reader sees the previous data and ground truth or the new ones.
 public enum WorldExport {
   /// The names ``write(_:precision:codes:into:)`` can write (`bias.npy` only for a non-zero bias).
   public static let fileNames = streamedFiles + ["dictionary.npy", "bias.npy", "world.json"]
@@ -39,37 +40,41 @@ public enum WorldExport {
     public var structure: WorldStructure
   }
 
-  /// Writes `toy` (its seed and sample count already overridden as wanted) into `directory`.
+  /// Writes `toy` (its seed and sample count already overridden as wanted) into `directory`, with
+  /// the true codes in `codes`' format (none when nil). Every file commits together
+  /// (``AtomicWriter/write(into:_:)``): a run killed at any moment leaves the previous data with its
+  /// ground truth, or the new ones.
   @discardableResult
   public static func write(_ toy: WorldToy, precision: NumPyArray.ElementType, codes: CodesFormat? = .dense,
                            into directory: String) throws -> Description {
     var generator = try WorldGenerator(world: toy.world.world, seed: toy.seed)
-    var files = try stream(&generator, count: toy.sampleCount, precision: precision, codes: codes, into: directory)
-    let f = generator.dictionary.rows, m = generator.dictionary.columns
-    files["dictionary.npy"] = [f, m]
-    var extra: [(name: String, contents: Data)] = [("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)]
-    if generator.bias.contains(where: { $0 != 0 }) {
-      files["bias.npy"] = [m]
-      extra.append(("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded))
+    var description: Description?
+    try AtomicWriter.write(into: directory) { staging in
+      var files = try stream(&generator, count: toy.sampleCount, precision: precision, codes: codes, into: &staging)
+      let f = generator.dictionary.rows, m = generator.dictionary.columns
+      files["dictionary.npy"] = [f, m]
+      try staging.add("dictionary.npy", NumPyArray(generator.dictionary, as: precision).encoded)
+      if generator.bias.contains(where: { $0 != 0 }) {
+        files["bias.npy"] = [m]
+        try staging.add("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded)
+      }
+      let written = Description(toy: toy, seed: toy.seed, sampleCount: toy.sampleCount, precision: precision,
+                                batchSize: generator.batchSize, files: files, structure: generator.sampler.structure)
+      try staging.add("world.json", try canonicalJSON(written))
+      description = written
     }
-    let description = Description(toy: toy, seed: toy.seed, sampleCount: toy.sampleCount, precision: precision,
-                                  batchSize: generator.batchSize, files: files, structure: generator.sampler.structure)
-    extra.append(("world.json", try canonicalJSON(description)))
-    try AtomicWriter.write(extra, into: directory)
-    return description
+    return description!
   }
 
-  /// Streams `count` samples of `generator` into `X.npy` and the true codes into `codes.npy`
-  /// (dense, streamed), `codes.npz` (SciPy CSR, written once complete) or nowhere (`codes` nil) in
-  /// `directory`; returns the shapes by file name.
+  /// Streams `count` samples of `generator` into `X.npy` of `staging`, and the true codes into
+  /// `codes.npy` (dense, streamed), `codes.npz` (SciPy CSR, added once complete) or nowhere
+  /// (`codes` nil); returns the shapes by file name.
   public static func stream(_ generator: inout WorldGenerator, count n: Int, precision: NumPyArray.ElementType,
-                            codes format: CodesFormat? = .dense, into directory: String) throws -> [String: [Int]] {
+                            codes format: CodesFormat? = .dense, into staging: inout AtomicWriter.Staging) throws -> [String: [Int]] {
     let f = generator.dictionary.rows, m = generator.dictionary.columns
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    func url(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
     let codesName = format.map(codesFile)
-    let samples = try NumPyStreamWriter(path: url(samplesFile), shape: [n, m], elementType: precision)
-    let dense = format == .dense ? try NumPyStreamWriter(path: url(codesFile(.dense)), shape: [n, f], elementType: precision) : nil
+    let samples = try NumPyStreamWriter(path: try staging.path(for: samplesFile), shape: [n, m], elementType: precision)
+    let dense = format == .dense ? try NumPyStreamWriter(path: try staging.path(for: codesFile(.dense)), shape: [n, f], elementType: precision) : nil
     var sparse = format == .sparse ? CompressedSparseRows(columns: f) : nil
     do {
       var done = 0
@@ -85,7 +90,7 @@ public enum WorldExport {
       }
       try samples.finish()
       try dense?.finish()
-      if let sparse, let codesName { try AtomicWriter.write([(codesName, try sparse.npz(path: url(codesName)))], into: directory) }
+      if let sparse, let codesName { try staging.add(codesName, try sparse.npz(path: codesName)) }
     } catch {
       samples.discard()
       dense?.discard()
