@@ -5,7 +5,15 @@ import LabChecks
 enum AbsorptionVerdict {
   /// Theorem 6.1(b): the truth is not stationary when LP-K < −ε·scale, ε = 10⁻⁷ (THEORY §5.1).
   static let descent = Threshold.below(-StateAssessment.verdictTolerance)
-  /// Proposition 6.2: the child's cosine with the parent is 1/√2, and the absorption fraction is the child's share, to this.
+  /// Proposition 6.2, fixed ratio: the absorption fraction is the child's share, to this.
+  ///
+  /// Protocol change (issue 17, December 2026): this check also held the child atom's cosine with
+  /// the parent to 1/√2 ± 0.01. Proposition 6.2 states that end state for the exact problem (λ = 0,
+  /// tested by the hierarchy experiment's absorption path); here dictionaries are learned at
+  /// λ = C/2 > 0, where nothing in THEORY fixes the cosine. Run on 5 seeds, it moved from 1/√2 by
+  /// up to 0.006, 0.008 and 0.011 at C = 0.05, 0.2 and 0.5 — growing with λ, on converged learners
+  /// (KKT ≈ 10⁻¹³) — and failed at C = 0.5 on seeds 1, 3 and 4. The cosines are still shown; the
+  /// tolerance only ever held on the one seed it was set on, so it is no longer a condition.
   static let endStateTolerance = Threshold.atMost(0.01)
 
   static func checks(toy: AbsorptionToy, rates: [AbsorptionExperiment.Rate]) -> [CheckResult] {
@@ -27,12 +35,12 @@ enum AbsorptionVerdict {
         if toy.world.magnitude[0] == toy.world.magnitude[1] {
           let cosines = cell.dictionary.childParentCosines
           let fraction = cell.dictionary.metrics.meanAbsorptionFraction
-          let worst = cosines.map { abs($0 - 0.5.squareRoot()) }.max() ?? .infinity
           checks.append(Check(
             "hierarchy/C=\(c)/dictionary-end-state",
-            claim: "Proposition 6.2, fixed ratio: the child atom ends on the parent + child ray (cos with the parent 1/√2) and the parent is silent on every child point (absorption fraction = share of parent samples with the child)",
+            claim: "Proposition 6.2, fixed ratio: the parent is silent on every child point (absorption fraction = share of parent samples with the child); "
+              + "the child atom's cosine with the parent (1/√2 at λ = 0) is shown, not held to a tolerance at λ > 0",
             measured: "cos = \(cosines.map { Figures.format($0, digits: 4) }.joined(separator: ", ")); fraction \(Figures.format(fraction, digits: 4)) vs share \(Figures.format(rate.childShareOfEvaluated, digits: 4))",
-            [.that("|cos − 1/√2|", worst, endStateTolerance), .that("|fraction − share|", abs(fraction - rate.childShareOfEvaluated), endStateTolerance)]))
+            [.that("|fraction − share|", abs(fraction - rate.childShareOfEvaluated), endStateTolerance)]))
         }
       }
     }
