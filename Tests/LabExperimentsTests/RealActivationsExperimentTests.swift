@@ -41,16 +41,17 @@ import Testing
     let invocation = RunInvocation(reproduce: "lab run real-activations --toy small.json", quick: false)
     let first = try RealActivationsExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
     let second = try RealActivationsExperiment.product(toy, progress: { _ in }).render(Self.provenance, invocation)
-    #expect(first.map(\.name) == ["real-activations.md", "real-activations-agreement.svg", "real-activations-frontier.svg", "real-activations.json",
-                                  Provenance.sidecarName(id: "real-activations")])
+    #expect(first.map(\.name) == ["real-activations.md", "real-activations-agreement.svg", "real-activations-frontier.svg",
+                                  "real-activations-findings.svg", "real-activations.json", Provenance.sidecarName(id: "real-activations")])
     #expect(first.map(\.contents) == second.map(\.contents), "two runs of the same toy differ")
 
     let path = try Scratch.directory().appendingPathComponent("real-activations.json").path
-    try first[3].contents.write(to: URL(fileURLWithPath: path))
+    let written = try #require(first.first { $0.name == "real-activations.json" })
+    try written.contents.write(to: URL(fileURLWithPath: path))
     let rerendered = try ExperimentRegistry.entry("real-activations").get().rerender(path)
-    #expect(rerendered.map(\.name) == first.prefix(3).map(\.name) && rerendered.map(\.contents) == first.prefix(3).map(\.contents))
+    #expect(rerendered.map(\.name) == first.prefix(4).map(\.name) && rerendered.map(\.contents) == first.prefix(4).map(\.contents))
 
-    let record = try #require(try JSONSerialization.jsonObject(with: first[3].contents) as? [String: Any])
+    let record = try #require(try JSONSerialization.jsonObject(with: written.contents) as? [String: Any])
     let checks = (record["checks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
     #expect(checks == ["training/learned", "frontier/matched-l0", "stationarity/ran"])
     let saes = record["saes"] as? [[String: Any]] ?? []
