@@ -13,5 +13,5 @@ struct Bench: ParsableCommand {
         lab bench learn --epochs 1 --skip-peers
         lab bench train --config small --steps 50
       """,
-    subcommands: [BenchEncode.self, BenchLearn.self, BenchScale.self, BenchTrain.self, BenchGenerate.self, BenchActivations.self])
+    subcommands: [BenchEncode.self, BenchLearn.self, BenchCheck.self, BenchScale.self, BenchTrain.self, BenchGenerate.self, BenchActivations.self])
 }

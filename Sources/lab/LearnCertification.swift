@@ -1,5 +1,6 @@
 import Foundation
 import LabChecks
+import LabExperiments
 import LabFormats
 import LabSolvers
 
@@ -40,17 +41,28 @@ struct LearnCertification {
       polishing = ["iterations": result.iterations, "seconds": Date().timeIntervalSince(started), "termination": result.termination.rawValue]
     }
     let relative = relativeKKT(result)
-    let tolerance = precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
+    let tolerance = CheckRecord.relativeTolerance(for: precision)
     let first = try StationarityAssessment.firstOrder(result.problem, relativeTolerance: tolerance)
     var reasons: [String] = []
     if !(relative <= kktTolerance) { reasons.append("the KKT residual is \(relative)·λΣz, above \(kktTolerance)") }
     if first.verdict != .stationary { reasons.append("the verdict is \(first.verdict.rawValue)" + (first.decision.undecided.map { " (\($0))" } ?? "")) }
-    if !reasons.isEmpty {
-      let budget = epochsGiven ? "the --epochs budget" : (timeLimit != nil ? "the --time-limit budget" : "the polishing's iteration limit")
+    // Only a run that a budget stopped says so: a polishing that converged and still is not certified names the verdict alone.
+    if !reasons.isEmpty, let budget = budget(result.termination, epochsGiven: epochsGiven) {
       reasons[0] = "\(budget) stopped the run first: " + reasons[0]
     }
     return LearnCertification(certified: reasons.isEmpty, verdict: first.verdict, kktRelative: relative,
                               reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "), polishing: polishing)
+  }
+
+  /// The budget that stopped a run ending with `termination`: `--epochs` when given (no polishing ran
+  /// then), else `--time-limit` or the polishing's iteration limit; `nil` when the polishing converged.
+  static func budget(_ termination: LearningTermination, epochsGiven: Bool) -> String? {
+    if epochsGiven { return "the --epochs budget" }
+    switch termination {
+    case .timeLimit: return "the --time-limit budget"
+    case .iterationLimit: return "the polishing's iteration limit"
+    case .kktTolerance, .stalled: return nil
+    }
   }
 
   /// λΣz, or L_λ when Σz = 0 (THEORY §5.1).

@@ -1,5 +1,6 @@
 import Foundation
 import LabChecks
+import LabGenerators
 import LabNumerics
 import LabOptimization
 import LabRandom
@@ -56,46 +57,48 @@ struct NearStationaryTests {
     return glpk.value < -tolerance * scale ? .descentFound : .stationary
   }
 
-  /// The seeds of the worlds: 20 fixed seeds, 280 cases.
+  /// The seeds of the small worlds: 20 fixed seeds, 280 cases.
   ///
-  /// Protocol change, stated as the lab's rules ask: this test first drew 2 seeds at random and
+  /// Protocol history, stated as the lab's rules ask: this test first drew 2 seeds at random and
   /// required every case to be decided. A clean-clone run drew seed 1568110557, whose trained point
-  /// (with a bias) has an LP-R that fails verification (duality gap 5.6e-9 against 1e-9) with a
-  /// glp_exact retry that does not verify either: issue 16's open problem of LP-R verification near
-  /// stationary points. On seeds 1…20, 3 of the 280 cases are undecided for that reason (seed 7 with a
-  /// bias: the trained point and its float32 rounding; seed 10 without: the float32 rounding). So the
-  /// test now holds the issue's own criterion over a fixed sample (decided and agreeing with the
-  /// independent recomputation in ≥ 95 % of cases, never a false `failed`), and every undecided case
-  /// is recorded as a known issue, visible in every run, instead of failing CI at random.
+  /// (with a bias) had an LP-R that failed verification (duality gap 5.6e-9 against 1e-9), so the test
+  /// was relaxed to the issue's own criterion over seeds 1…20, with the 3 undecided cases (seed 7 with
+  /// a bias: the trained point and its float32 rounding; seed 10 without: the float32 rounding)
+  /// recorded as known issues. Their cause was the primal simplex at LP-R's degenerate origin, which
+  /// returned duals of magnitude up to 10⁷ whose recomputed reduced costs carry rounding beyond the
+  /// gap tolerance; boxed programs are now solved by the dual simplex (`GLPK.firstSimplex`), and
+  /// every case must again be decided.
   static let seeds: [UInt64] = Array(1...20)
 
-  /// The cases of one seed: (number of cases, number agreeing with the independent verdict).
-  static func check(seed: UInt64) throws -> (cases: Int, agreeing: Int) {
+  /// One input of a family: its name, the candidate and the verdict's relative ε.
+  typealias Input = (name: String, problem: SparseCodingProblem, tolerance: Double)
+
+  /// A stationary `base`, the same with atom 0 rotated by 10⁻³…10⁻⁷ rad, and its float32 rounding (data and atoms).
+  static func family(_ base: SparseCodingProblem) -> [Input] {
+    var inputs: [Input] = [("trained", base, Verdict.float64Tolerance)]
+    for exponent in 3...7 {
+      let angle = pow(10, -Double(exponent))
+      inputs.append(("atom 0 rotated by 1e-\(exponent)", Self.rotated(base, atom: 0, angle: angle), Verdict.float64Tolerance))
+    }
+    let x32 = Matrix(rows: base.samples.rows, columns: base.samples.columns, storage: base.samples.storage.map { Double(Float($0)) })
+    let d32 = Matrix(rows: base.dictionary.rows, columns: base.dictionary.columns, storage: base.dictionary.storage.map { Double(Float($0)) })
+    inputs.append(("float32 rounding", Self.recoded(base, dictionary: d32, samples: x32), Verdict.float32Tolerance))
+    return inputs
+  }
+
+  /// Assesses every input of `family`: each must be decided and never `failed`; returns
+  /// (number of cases, number agreeing with the independent verdict).
+  static func check(_ family: [Input], label: String) throws -> (cases: Int, agreeing: Int) {
     var cases = 0, agreeing = 0
-    for bias in [false, true] {
-      let base = Self.trained(seed: seed, bias: bias)
-      var inputs: [(name: String, problem: SparseCodingProblem, tolerance: Double)] = [("trained", base, Verdict.float64Tolerance)]
-      for exponent in 3...7 {
-        let angle = pow(10, -Double(exponent))
-        inputs.append(("atom 0 rotated by 1e-\(exponent)", Self.rotated(base, atom: 0, angle: angle), Verdict.float64Tolerance))
-      }
-      let x32 = Matrix(rows: base.samples.rows, columns: base.samples.columns, storage: base.samples.storage.map { Double(Float($0)) })
-      let d32 = Matrix(rows: base.dictionary.rows, columns: base.dictionary.columns, storage: base.dictionary.storage.map { Double(Float($0)) })
-      inputs.append(("float32 rounding", Self.recoded(base, dictionary: d32, samples: x32), Verdict.float32Tolerance))
-      for input in inputs {
-        // CERT and the stars never enter the verdict (§5.1); the verdict's own LPs all run.
-        let assessment = try StationarityAssessment.assess(input.problem, relativeTolerance: input.tolerance,
-                                                           plan: CheckPlan(skipping: [.cert, .stars]))
-        let independent = try Self.independentVerdict(input.problem, tolerance: input.tolerance, scale: assessment.scale)
-        cases += 1
-        if assessment.verdict == independent { agreeing += 1 }
-        if assessment.verdict == .inconclusive {
-          withKnownIssue("issue 16: LP-R near a stationary point is not verified", isIntermittent: true) {
-            Issue.record("seed \(seed), bias \(bias), \(input.name): undecided: \(assessment.undecided ?? "")")
-          }
-        }
-        #expect(assessment.descent.outcome != "failed", "seed \(seed), bias \(bias), \(input.name): a false failed self-verification")
-      }
+    for input in family {
+      // CERT and the stars never enter the verdict (§5.1); the verdict's own LPs all run.
+      let assessment = try StationarityAssessment.assess(input.problem, relativeTolerance: input.tolerance,
+                                                         plan: CheckPlan(skipping: [.cert, .stars]))
+      let independent = try Self.independentVerdict(input.problem, tolerance: input.tolerance, scale: assessment.scale)
+      cases += 1
+      if assessment.verdict == independent { agreeing += 1 }
+      #expect(assessment.verdict != .inconclusive, "\(label), \(input.name): undecided: \(assessment.undecided ?? "")")
+      #expect(assessment.descent.outcome != "failed", "\(label), \(input.name): a false failed self-verification")
     }
     return (cases, agreeing)
   }
@@ -104,10 +107,33 @@ struct NearStationaryTests {
   func nearStationaryAreDecided() throws {
     var cases = 0, agreeing = 0
     for seed in Self.seeds {
-      let found = try Self.check(seed: seed)
-      (cases, agreeing) = (cases + found.cases, agreeing + found.agreeing)
+      for bias in [false, true] {
+        let found = try Self.check(Self.family(Self.trained(seed: seed, bias: bias)), label: "seed \(seed), bias \(bias)")
+        (cases, agreeing) = (cases + found.cases, agreeing + found.agreeing)
+      }
     }
     #expect(Double(agreeing) >= 0.95 * Double(cases), "\(agreeing) of \(cases) agree")
   }
 
+  /// The tree world of `lab generate tree` (toys/tree.json: m = 12, K = 9, a depth-2 forest with
+  /// exclusive children at 70° from their parents, no noise), N = 400 points of sampling seed `seed`,
+  /// trained at λ = 0.05 by the block learner from the true dictionary plus 0.2ξ: the size of the issue's
+  /// `lab learn` example (there N = 1000…2000), kept small so that the suite stays within minutes.
+  static func treeWorld(seed: UInt64) throws -> SparseCodingProblem {
+    let toy = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("toys/tree.json")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: toy)) as? [String: Any]
+    let spec = try JSONDecoder().decode(WorldSpec.self, from: JSONSerialization.data(withJSONObject: document?["world"] ?? [:]))
+    var generator = try WorldGenerator(world: spec.world, seed: seed)
+    let x = generator.next(400).samples
+    var rng = Xoshiro256StarStar(seed: seed)
+    let start = generator.dictionary + 0.2 * FirstOrderPredictionTests.gaussian(generator.dictionary.rows, generator.dictionary.columns, &rng)
+    return BlockMinimization.fit(samples: x, initialDictionary: start, initialBias: nil, lambda: 0.05).problem
+  }
+
+  @Test("Tree world (m = 12, K = 9): a learned dictionary, one atom rotated by 1e-3…1e-7 rad, and its float32 rounding are decided and agree in ≥ 95 % of cases, never failed", arguments: [UInt64(1), 2, 3])
+  func treeWorldIsDecided(seed: UInt64) throws {
+    let found = try Self.check(Self.family(try Self.treeWorld(seed: seed)), label: "tree world seed \(seed)")
+    #expect(Double(found.agreeing) >= 0.95 * Double(found.cases), "\(found.agreeing) of \(found.cases) agree")
+  }
 }

@@ -76,6 +76,12 @@ public struct CheckRecord: Encodable, Sendable {
     try container.encodeIfPresent(encoderCodes, forKey: .encoderCodes)
   }
 
+  /// The verdict's ε relative to the scale for inputs read at `precision` (THEORY §5.1): 10⁻⁵ when
+  /// any input was stored in float32, whose rounding LP-K reports as descents of a few 10⁻⁷, else 10⁻⁷.
+  public static func relativeTolerance(for precision: NumPyArray.ElementType) -> Double {
+    precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
+  }
+
   /// τ_z for codes an SGD-trained model gave, relative to the largest code (THEORY §5.1): such codes
   /// are never exactly zero.
   public static let trainedCodeThreshold = 1e-6
@@ -85,7 +91,7 @@ public struct CheckRecord: Encodable, Sendable {
   public static func encoderView(_ inputs: CheckInputs) throws -> EncoderView {
     let problem = inputs.problem()
     let tau = trainedCodeThreshold * (problem.codes.storage.max() ?? 0)
-    let first = try StationarityAssessment.firstOrder(problem, activityThreshold: tau, relativeTolerance: Verdict.float32Tolerance)
+    let first = try StationarityAssessment.firstOrder(problem, activityThreshold: tau, relativeTolerance: relativeTolerance(for: inputs.precision))
     let r = first.residuals
     return EncoderView(verdict: first.verdict, lpK: first.lpKValue, lpR: first.lpR.flatMap { $0.value.isFinite ? $0.value : nil },
                        kkt: StationarityAssessment.KKT(codeViolation: r.codes, atomGradient: r.atoms, biasGradient: r.bias),
@@ -109,7 +115,7 @@ public struct CheckRecord: Encodable, Sendable {
   public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double, threads: Int = 1,
                          versions: [String: String], plan: CheckPlan = CheckPlan(), streaming: Bool = false,
                          progress: (String) -> Void = { _ in }) throws -> Outcome {
-    let tolerance = inputs.precision == .float32 ? Verdict.float32Tolerance : Verdict.float64Tolerance
+    let tolerance = relativeTolerance(for: inputs.precision)
     if inputs.streams || (streaming && inputs.givenCodes == nil && inputs.constraint == .nonnegative) {
       progress("streaming passes over N = \(inputs.samples.rows) points (K = \(inputs.dictionary.rows))")
       let assessment = StationarityAssessment.assessStreaming(samples: inputs.samples, dictionary: inputs.dictionary, bias: inputs.bias,
