@@ -50,6 +50,8 @@ struct Generate: ParsableCommand {
                                           valueName: "dense|sparse|none"))
   var codes: TrueCodes = .dense
 
+  @OptionGroup var threading: ThreadOptions
+
   @OptionGroup var progress: ProgressOptions
 
   /// The description `--from-saelens` writes beside the samples.
@@ -86,6 +88,7 @@ struct Generate: ParsableCommand {
     // The toy as a file, or as toys/<name>.json here (``load(_:)``), and the sampled SAELens directory.
     let inputs = [toy, toy.map { "toys/\($0).json" }, fromSaelens].compactMap { $0 }
     try OutputCheck.validate(outputs.compactMap { $0 }, inputs: inputs)
+    BLAS.setThreadCount(threading.threads)  // the embedding of each batch, codes × dictionary
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "sampling")

@@ -100,6 +100,6 @@ import Testing
         #expect(counts == FindingCounts([]) && status.findings == "—", "\(entry.id)")
       }
     }
-    #expect(withFindings == 6)
+    #expect(withFindings == 7)  // the five replications, intuitive and real-activations
   }
 }
