@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabFormats
 import LabNumerics
 @testable import LabTraining
@@ -14,7 +15,7 @@ import Testing
                                               learningRate: 1e-2, seed: 1)
     var state = Trainer.initialState(configuration, data: world.x)
     Trainer.run(&state, configuration, data: world.x, until: 5)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lab-tampered-\(UUID().uuidString)").path
+    let directory = try Scratch.directory().appendingPathComponent("lab-tampered").path
     try TrainingCheckpoint.write(state, configuration: configuration, rows: world.x.rows, to: directory)
     return (directory, configuration, world.x)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabNumerics
 import LabTraining
 import PropertyBased
@@ -112,7 +113,7 @@ import Testing
     let straight = Trainer.train(configuration, data: world.x)
     var state = Trainer.initialState(configuration, data: world.x)
     Trainer.run(&state, configuration, data: world.x, until: 20)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lab-checkpoint-\(UUID().uuidString)").path
+    let directory = try Scratch.directory().appendingPathComponent("lab-checkpoint").path
     try TrainingCheckpoint.write(state, configuration: configuration, rows: world.x.rows, to: directory)
     try TrainingCheckpoint.write(state, configuration: configuration, rows: world.x.rows, to: directory)  // over an older one
     var resumed = try TrainingCheckpoint.read(from: directory, configuration: configuration, data: world.x)
