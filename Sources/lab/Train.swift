@@ -205,10 +205,6 @@ struct Train: ParsableCommand {
       gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient,
       batchBlocks: max(1, min(threads, batch)))
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(Self.flags.rewrite(error)) }
-    if checkpoint != nil || resume != nil, architecture is JumpReLUTrainingArchitecture || architecture is MatryoshkaBatchTopKArchitecture
-      || (architecture as? ReLUL1Architecture)?.controller != nil {
-      throw BadInput.fail("'--checkpoint' and '--resume' do not support \(arch.rawValue) yet: its learned state (thresholds, coefficient or inner losses) is not saved")
-    }
     if let truthModel {
       guard !deep else { throw BadInput.fail("'--truth-model' applies to the SAELens kinds, not deep") }
       guard (1...100_000_000).contains(evalSamples) else { throw BadInput.fail("'--eval-samples' must be in 1...100000000, got \(evalSamples)") }
