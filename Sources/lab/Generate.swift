@@ -154,9 +154,12 @@ struct Generate: ParsableCommand {
 
   /// The world toy `toy`: a file as given if it exists, else `toys/<name>.json` in the current
   /// directory, else the built-in toy of that name (``EmbeddedWorldToys``); an unknown name gets the
-  /// nearest built-in one.
+  /// nearest built-in one. A directory is not a toy file, so the folder `lab generate tree --out tree`
+  /// wrote does not hide the built-in `tree`.
   static func load(_ toy: String) throws -> WorldToy {
-    if FileManager.default.fileExists(atPath: toy) { return try WorldToyLoader.load(path: toy) }
+    var directory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: toy, isDirectory: &directory)
+    if exists && (!directory.boolValue || EmbeddedWorldToys.json(named: toy) == nil) { return try WorldToyLoader.load(path: toy) }
     let local = "toys/\(toy).json"
     if FileManager.default.fileExists(atPath: local) { return try WorldToyLoader.load(path: local) }
     if let json = EmbeddedWorldToys.json(named: toy) {
