@@ -56,7 +56,7 @@ public enum CheckReport {
     if let residual = a.cert.dualityResidual { lps.add("|CERT + LP-R/λ| (duality)", Figures.format(residual, digits: 3)) }
     out += lps.text + "\n"
     if a.mode == "streaming" {
-      out += "**Streaming mode**: N·K = \(a.samples * a.atoms) is above \(StationarityAssessment.maximumDenseCodes), so the checks ran in passes over the data with exact codes that were not kept. LP-R, CERT, the star LPs and the exact star moves need every code at once and were not run; the verdict rests on the exact closed form of LP-K, and a descent is verified by a geodesic step along the normalised −grad with re-optimised codes.\n\n"
+      out += "**Streaming mode**: N·K = \(a.samples * a.atoms) is above \(StationarityAssessment.maximumDenseCodes), so the checks ran in one pass over the data with exact codes kept only by their nonzeros. LP-R, CERT, the star LPs and the exact star moves need every code at once and were not run; the verdict rests on the exact closed form of LP-K, and a descent is verified by geodesic steps along the normalised −grad with the codes held fixed (the first-order codes of the self-verification), re-optimised codes measured beside at the first step.\n\n"
     }
     if let problem, !a.signed, let selected = selectedPair(a.pairs) {
       let name = "\(stem)-pair-\(selected.i)-\(selected.j).svg"
