@@ -74,7 +74,7 @@ enum AbsorptionReport {
         guard let view else { continue }
         table.add(name, view.verdict.rawValue, Figures.format(view.lpK, digits: 4), Figures.format(view.lpR, digits: 4),
                   "\(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3))",
-                  String(view.failingPairs), Figures.format(view.loss, digits: 6))
+                  view.failingPairs.map(String.init) ?? "not measured", Figures.format(view.loss, digits: 6))
       }
       out += table.text + "\n"
     }
