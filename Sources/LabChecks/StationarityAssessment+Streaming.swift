@@ -60,9 +60,11 @@ extension StationarityAssessment {
     }
     var withNewAtom: Double?
     if stream.maxResidualNorm > lambda, recodes || verdict != .descentFound {
-      let point = Matrix(rows: 1, columns: x.columns, storage: x.row(stream.maxResidualPoint))
-      let code = ExactCodes.codes(for: point, dictionary: d, bias: bias, lambda: lambda)
-      let residual = SparseCodingProblem(samples: point, dictionary: d, bias: bias, codes: code, lambda: lambda).residual.row(0)
+      // The point's residual from its kept code (a fresh solve would build the K×K Gram matrix again).
+      var residual = zip(x.row(stream.maxResidualPoint), bias ?? [Double](repeating: 0, count: x.columns)).map { $0 - $1 }
+      for (atom, value) in stream.codes?.row(stream.maxResidualPoint) ?? [] {
+        for i in 0..<x.columns { residual[i] -= value * d[atom, i] }
+      }
       let norm = residual.reduce(0) { $0 + $1 * $1 }.squareRoot()
       let augmented = Matrix(rows: d.rows + 1, columns: d.columns, storage: d.storage + residual.map { $0 / norm })
       withNewAtom = StreamingChecks.loss(samples: x, dictionary: augmented, bias: bias, lambda: lambda, batchSize: batchSize, threads: threads)

@@ -22,9 +22,14 @@ public struct NonnegativeLasso: Sendable {
 
   /// Prepares the solver for a dictionary (rows are atoms) and λ ≥ 0.
   public init(dictionary: Matrix<Double>, lambda: Double) {
+    self.init(dictionary: dictionary, gram: dictionary.rowGram(), lambda: lambda)
+  }
+
+  /// Prepares the solver with G = D·Dᵀ already computed (shared, not copied: K² numbers at K = 16,384 are 2 GB).
+  init(dictionary: Matrix<Double>, gram: Matrix<Double>, lambda: Double) {
     precondition(lambda >= 0 && lambda.isFinite, "The lasso needs a finite λ ≥ 0, got \(lambda).")
     self.dictionary = dictionary
-    self.gram = dictionary.rowGram()
+    self.gram = gram
     self.lambda = lambda
   }
 

@@ -24,6 +24,8 @@ public struct SparseEncoder: Sendable {
   private let gram: Matrix<Double>?
   /// FISTA's step bound, the largest eigenvalue of G (FISTA only).
   private let lipschitz: Double?
+  /// The active-set method's reference solver for degenerate points, built once like G.
+  private let fallback: ReferenceLasso?
 
   /// The codes and how they were obtained.
   public struct Output: Sendable {
@@ -59,6 +61,7 @@ public struct SparseEncoder: Sendable {
     let gram = configuration.method == .exactL1 ? nil : dictionary.rowGram()
     self.gram = gram
     lipschitz = configuration.method == .fista ? gram.flatMap { try? $0.symmetricEigen().values.max() } : nil
+    fallback = configuration.method == .activeSet ? gram.map { ReferenceLasso(dictionary: dictionary, gram: $0, configuration: configuration) } : nil
   }
 
   /// The codes of the rows of `samples` (`N × m`) after subtracting `bias` (length m, or `nil`).
@@ -79,7 +82,6 @@ public struct SparseEncoder: Sendable {
     guard let gram else { return try exactL1(centred) }
 
     let n = samples.rows, k = dictionary.rows, m = dictionary.columns
-    let fallback = configuration.method == .activeSet ? ReferenceLasso(dictionary: dictionary, configuration: configuration) : nil
     let blocks = (n + blockSize - 1) / blockSize
     let workers = max(1, min(configuration.threads, blocks))
     var tallies = [PointSolver.Tally](repeating: .init(), count: workers)
