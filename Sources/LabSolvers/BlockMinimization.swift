@@ -136,7 +136,11 @@ public enum BlockMinimization {
       history.append(loss(residual: residual, codes: codes, lambda: lambda))
       if passed() { termination = .timeLimit; break }
       if iterations % configuration.kktCheckInterval == 0 {
-        let exact = exactProblem(samples, dictionary, bias, lambda, constraint)
+        // A check the deadline interrupts is dropped: the run stops at the state it measured.
+        guard let exact = exactProblem(samples, dictionary, bias, lambda, constraint, deadline: deadline) else {
+          termination = .timeLimit
+          break
+        }
         if KKTResiduals(exact).maximum < configuration.kktTolerance { termination = .kktTolerance; break }
       }
       if iterations >= configuration.minimumIterations && step <= configuration.stepTolerance {
@@ -144,7 +148,13 @@ public enum BlockMinimization {
         break
       }
     }
-    let final = exactProblem(samples, dictionary, bias, lambda, constraint)
+    // After the deadline the final codes come from the blocked active-set solver (``ExactCodes``),
+    // exact as well and seconds where NonnegativeLasso's point-by-point solves take minutes at K = 256.
+    let final = termination == .timeLimit
+      ? SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias,
+                            codes: ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: constraint),
+                            lambda: lambda, constraint: constraint)
+      : exactProblem(samples, dictionary, bias, lambda, constraint, deadline: nil)!
     return Fit(problem: final, lossHistory: history, iterations: iterations, termination: termination,
                kkt: KKTResiduals(final), reseededAtoms: reseeded)
   }
@@ -160,11 +170,13 @@ public enum BlockMinimization {
     return result
   }
 
+  /// The problem at exact codes, or nil when `deadline` passed while the nonnegative codes were solved.
   private static func exactProblem(_ samples: Matrix<Double>, _ dictionary: Matrix<Double>, _ bias: [Double]?,
-                                   _ lambda: Double, _ constraint: CodeConstraint) -> SparseCodingProblem {
-    let codes = constraint == .signed
+                                   _ lambda: Double, _ constraint: CodeConstraint, deadline: LearningDeadline?) -> SparseCodingProblem? {
+    let solved = constraint == .signed
       ? ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: .signed)
-      : NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias)
+      : NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias, deadline: deadline)
+    guard let codes = solved else { return nil }
     return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, constraint: constraint)
   }
 
