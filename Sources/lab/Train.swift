@@ -35,7 +35,9 @@ struct Train: ParsableCommand {
       --threads n splits each batch into n row blocks computed at once on single-threaded BLAS (resume with the same
       n; batchtopk gives the threads to OpenBLAS). A progress line goes to stderr when it is a terminal, unless --quiet.
       A step whose loss, gradient or updated weights are not finite stops the run with exit code 1, naming the step:
-      no SAE is written and the last checkpoint written (a finite state) is kept.
+      no SAE is written and the last checkpoint written (a finite state) is kept. So does a diverging run: one whose
+      mean batch loss over a logging window (max(1, steps/100) steps) exceeds divergenceLossFactor = \(Int(TrainingDivergence.lossFactor))
+      times the first window's stops at the window's last step, naming it and both losses.
 
       Examples:
         lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\
@@ -219,7 +221,7 @@ struct Train: ParsableCommand {
       configuration, rows: x.rows, initial: { Trainer.initialState(configuration, data: x) },
       read: { path throws(TrainingError) in try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) }
     ) { state, stop, progress in
-      Trainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
+      Trainer.run(&state, configuration, data: x, until: stop, progressInterval: 1, progress: progress)
     }
     let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
@@ -261,6 +263,10 @@ struct Train: ParsableCommand {
                             parameters.map { ($0, 5 * MemoryLayout<Float>.size) } + activations.map { ($0, 4 * MemoryLayout<Float>.size) })
   }
 
+  /// Steps per logging window: the progress interval, and the window whose mean batch loss the
+  /// divergence rule compares with the first window's (``TrainingDivergence/Monitor``).
+  static func loggingWindow(steps: Int) -> Int { max(1, steps / 100) }
+
   /// Starts from the `--resume` checkpoint (through `read`) or from `initial`, then runs `run`
   /// (which steps the state to a given step, reporting progress) to `--steps`, writing the
   /// checkpoint every `--checkpoint-every` steps and at the end when `--checkpoint` is given.
@@ -279,18 +285,28 @@ struct Train: ParsableCommand {
       state = initial()
     }
     let firstStep = state.step
-    let progress = TrainProgress.reporter(quiet: self.progress.quiet)
+    let reporter = TrainProgress.reporter(quiet: self.progress.quiet)
+    // The run goes window by window so that loss growth (TrainingDivergence.Monitor) stops it at the
+    // window's last step; a run split into calls gives the same bytes as one call.
+    let window = Self.loggingWindow(steps: steps)
+    var monitor = TrainingDivergence.Monitor(window: window)
+    var growth: TrainingDivergence?
+    let progress: (TrainingProgress) -> Void = { step in
+      if growth == nil { growth = monitor.record(loss: Double(step.loss.total), step: step.step) }
+      if step.step % window == 0 || step.step == steps { reporter?(step) }
+    }
     // The step of the last finite state saved: the resumed one, then each checkpoint written.
     var saved: (directory: String, step: Int)? = resume.map { ($0, firstStep) }
     while state.step < steps {
-      let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
-      if let divergence = run(&state, stop, progress) {
-        if progress != nil { StandardStreams.error(ProgressBar.clearLine) }
+      let boundary = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
+      let stop = min(boundary, (state.step / window + 1) * window)
+      if let divergence = run(&state, stop, progress) ?? growth {
+        if reporter != nil { StandardStreams.error(ProgressBar.clearLine) }
         let kept = saved.map { "; the last finite checkpoint (step \($0.step)) is kept in \($0.directory)" } ?? "; no checkpoint was written"
         StandardStreams.error("lab train: \(divergence) (lower '--lr' or set '--clip'); nothing was written to \(out)\(kept)\n")
         throw ExitCode.failure
       }
-      if let checkpoint, stop < steps {
+      if let checkpoint, stop == boundary, stop < steps {
         try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint)
         saved = (checkpoint, state.step)
       }

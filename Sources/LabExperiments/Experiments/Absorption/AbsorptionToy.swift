@@ -85,7 +85,7 @@ public struct AbsorptionToy: ReplicableToy {
     check.count("trainingSamples", trainingSamples, 16...100_000)
     check.count("evaluationSamples", evaluationSamples, 16...100_000)
     check.count("dictionarySamples", dictionarySamples, 16...max(16, trainingSamples))
-    check.count("stationaritySamples", stationaritySamples, 1...min(evaluationSamples, 4096))
+    check.count("stationaritySamples", stationaritySamples, 1...max(1, min(evaluationSamples, 4096)))
     check.count("sae.width", sae.width, 1...256)
     check.count("sae.batchSize", sae.batchSize, 1...max(1, trainingSamples))
     check.count("sae.steps", sae.steps, 1...1_000_000)
