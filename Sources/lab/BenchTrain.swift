@@ -25,7 +25,7 @@ struct BenchTrain: ParsableCommand {
       Examples:
         lab bench train
         lab bench train --config large --steps 10 --repeats 1
-        lab bench train --config synth --steps 5 --repeats 3
+        lab bench train --config synth --repeats 3
         lab bench train --whole-process --steps 300 --repeats 3
       """)
 
@@ -45,7 +45,7 @@ struct BenchTrain: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Directory of the bench data (scripts/bench/bench_data.py); small only.", valueName: "dir"))
   var dataDir: String = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? "/tmp/benchdata"
 
-  @Option(name: .long, help: "Optimiser steps per run (default 300 small, 20 large, 5 synth).")
+  @Option(name: .long, help: "Optimiser steps per run (default 300 small, 20 large and synth).")
   var steps: Int?
 
   @Option(name: .long, help: "Timed runs per backend and thread count (the median is reported).")
@@ -77,7 +77,7 @@ struct BenchTrain: ParsableCommand {
       return try runWholeProcess()
     }
     if let arch { return try runArchitecture(arch) }
-    let steps = self.steps ?? [.small: 300, .large: 20, .synth: 5][config]!
+    let steps = self.steps ?? [.small: 300, .large: 20, .synth: 20][config]!
     let workload = try config == .small ? smallWorkload() : gaussianWorkload(m: config == .synth ? 768 : 512)
     let m = workload.train.columns, width = workload.width, batch = config.batch
     var configuration = TrainingConfiguration(architecture: ReLUL1Architecture(l1Coefficient: 1), width: width, batchSize: batch,
