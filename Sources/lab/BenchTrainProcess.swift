@@ -13,7 +13,8 @@ extension BenchTrain {
     guard FileManager.default.fileExists(atPath: data) else {
       throw BadInput.fail("\(data) does not exist (\(BenchSupport.dataHint), or pass '--data-dir DIR')")
     }
-    let lab = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+    // This executable, wherever it was started from (a bare `lab` found on PATH included).
+    let lab = Bundle.main.executablePath ?? CommandLine.arguments[0]
     let peer = BenchSupport.peerScript("peer_train_process.py")
     let hasPython = FileManager.default.isExecutableFile(atPath: python) && FileManager.default.fileExists(atPath: peer)
     if !hasPython { print("no PyTorch peer: \(python) or \(peer) missing") }
