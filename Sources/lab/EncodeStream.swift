@@ -10,8 +10,11 @@ import LabSolvers
 /// order, so the codes and the summary are bit for bit those of one pass over all rows.
 struct EncodeStream {
   /// The bytes a block's rows may take: its samples, their centred copy, and the codes three times
-  /// (the encoder's, the block being measured, the values being written), in float64.
-  static let blockBytes = 256 << 20
+  /// (the encoder's, the block being measured, the values being written), in float64. Small enough
+  /// that each of these arrays stays below glibc's largest mmap threshold (32 MB), so that after the
+  /// first block they are reused from the heap instead of being faulted in anew: at N = 20,000,
+  /// K = 256 one 41 MB block of codes cost as much in page faults as the coding itself.
+  static let blockBytes = 32 << 20
 
   /// Rows per block for N points of dimension m coded with K atoms: as many as ``blockBytes``
   /// holds, a multiple of the encoder's block, at most N. exact-l1 (GLPK, one point at a time,

@@ -73,9 +73,22 @@ struct EncodeStreamTests {
     do { _ = try nan.rows(2..<4) } catch { #expect("\(error)".contains("element at row 2, column 1 is nan"), "\(error)") }
   }
 
-  @Test("Blocks hold at most 256 MB of rows, a multiple of the encoder's block, at most N; exact-l1 takes one block")
+  @Test("A valid X.npy of 800 GB is opened, not read: lab encode goes on to check the dictionary against it, allocating nothing")
+  func hugeFile() throws {
+    let directory = try MemoryLimitTests.world()
+    try MemoryLimitTests.sparseArray(directory.appendingPathComponent("big.npy"), rows: 10_000_000, columns: 10_000)
+    let result = try LabExecutable.run(["encode", "--data", "big.npy", "--dictionary", "w/dictionary.npy", "--lambda", "0.1", "--codes-out", "z.npy"],
+                                       in: directory)
+    #expect(result.status == 2, "\(result.stderr)")
+    #expect(result.stderr == "error: w/dictionary.npy: the dictionary D (K × m) has shape (9, 12) but the data X in big.npy has m = 10000 columns\n",
+            "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("z.npy").path))
+  }
+
+  @Test("Blocks hold at most 32 MB of rows, a multiple of the encoder's block, at most N; exact-l1 takes one block")
   func blockRows() {
-    #expect(EncodeStream.blockRows(points: 20_000, dimension: 64, atoms: 256, method: .activeSet) == 20_000)
+    #expect(EncodeStream.blockRows(points: 20_000, dimension: 64, atoms: 256, method: .activeSet) == 4608)
+    #expect(EncodeStream.blockRows(points: 1000, dimension: 64, atoms: 256, method: .activeSet) == 1000)
     let rows = EncodeStream.blockRows(points: 10_000_000, dimension: 768, atoms: 4096, method: .activeSet)
     #expect(rows % SparseEncoder.blockSize == 0 && rows * (2 * 768 + 3 * 4096) * 8 <= EncodeStream.blockBytes && rows >= 256)
     #expect(EncodeStream.blockRows(points: 10, dimension: 1 << 20, atoms: 1 << 20, method: .coordinateDescent) == 10)
