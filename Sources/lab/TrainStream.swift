@@ -39,17 +39,25 @@ final class TrainStream {
     stepsPerChunk = max(1, Self.chunkSamples / max(1, batch))
     rows = stepsPerChunk * max(1, batch)
     let (f, m) = (truth.rows, truth.columns)
-    // The chunk in float32 and as drawn (float64 samples), and the generator's float64 codes of one batch, twice.
+    // Two chunks in float32 (the one trained on and the next being drawn), and one generator batch:
+    // its float64 codes and samples.
     try MemoryCheck.require("'--from-saelens' \(directory): chunks of \(rows) samples of \(f) features in dimension \(m) ('--batch')",
-                            [(MemoryBudget.product(rows, m), 4 + 2 * 8), (MemoryBudget.product(generator.batchSize, f), 2 * 8)])
+                            [(MemoryBudget.product(rows, m), 2 * 4), (MemoryBudget.product(generator.batchSize, f + m), 8)])
     chunk = Matrix(rows: 0, columns: m)
     chunk = draw()
   }
 
-  /// The next `rows` samples in float32.
+  /// The next ``rows`` samples in float32, drawn one generator batch at a time: a batch's dense
+  /// codes (batch × F in float64) are the largest array, never the chunk's.
   private func draw() -> Matrix<Float> {
-    let samples = generator.next(rows).samples
-    return Matrix(rows: samples.rows, columns: samples.columns, storage: samples.storage.map { Float($0) })
+    let m = truth.columns
+    var storage: [Float] = []
+    storage.reserveCapacity(rows * m)
+    while storage.count < rows * m {
+      let batch = generator.next(min(generator.batchSize, rows - storage.count / m)).samples
+      storage += batch.storage.lazy.map { Float($0) }
+    }
+    return Matrix(rows: rows, columns: m, storage: storage)
   }
 
   /// Trains `state` to step `stop`, drawing a fresh chunk at every multiple of ``stepsPerChunk``
