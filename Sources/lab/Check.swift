@@ -81,7 +81,7 @@ struct Check: ParsableCommand {
                                       signed: signed)
       }
     } catch { throw BadInput.fail("\(error)") }
-    try CheckMemory.require(inputs, encoder: encoderInputs, streaming: planOptions.streaming)
+    try CheckMemory.require(inputs, encoder: encoderCodes != nil, streaming: planOptions.streaming)
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
                                    codes: codes, precision: inputs.precision, normalized: normalize || sae != nil,
                                    objective: objective?.objective)

@@ -7,17 +7,24 @@ import LabNumerics
 /// memory it needs. LPs too large for the time budget are not this check's business: the plan skips
 /// them with a reason (issue 16).
 enum CheckMemory {
-  /// Fails when checking `inputs` (and an SAE's `encoder` view) needs more memory than is available:
-  /// the K × K Gram matrix and pair statistics (five arrays), the dictionary's gradients and
-  /// directions (four K × m arrays), residuals and reconstructions (two N × m arrays), and — unless the
-  /// checks stream — the N × K codes three times (the codes, the perturbation's codes, the measured step's).
-  static func require(_ inputs: CheckInputs, encoder: CheckInputs?, streaming: Bool) throws {
+  /// Fails when checking `inputs` (and, with `encoder`, an SAE's own codes) needs more memory than is
+  /// available: the K × K Gram matrix and, where pairs are measured, four K × K pair statistics; the
+  /// dictionary's gradients and directions (four K × m arrays); residuals and reconstructions (two N × m
+  /// arrays); and the codes — N × K three times in memory (the codes, the perturbation's, the measured
+  /// step's; three more for the SAE's own), or when the checks stream one batch's codes, correlations and
+  /// encoder output, and the kept codes (at most m nonzeros per point).
+  static func require(_ inputs: CheckInputs, encoder: Bool, streaming: Bool) throws {
     let (n, m, k) = (inputs.samples.rows, inputs.samples.columns, inputs.dictionary.rows)
     let streams = inputs.streams || (streaming && inputs.givenCodes == nil && inputs.constraint == .nonnegative)
-    var terms: [(count: Int?, elementSize: Int)] = [(MemoryBudget.product(k, k), 5 * 8), (MemoryBudget.product(k, m), 4 * 8),
+    let pairs = !streams || k <= StreamingChecks.maximumPairAtoms
+    var terms: [(count: Int?, elementSize: Int)] = [(MemoryBudget.product(k, k), (pairs ? 5 : 1) * 8), (MemoryBudget.product(k, m), 4 * 8),
                                                     (MemoryBudget.product(n, m), 2 * 8)]
-    if !streams { terms.append((MemoryBudget.product(n, k), 3 * 8)) }
-    if encoder != nil { terms.append((MemoryBudget.product(n, k), 3 * 8)) }
+    if streams {
+      terms.append((StreamingChecks.maximumBatchCodes, 3 * 8))
+      terms.append((MemoryBudget.product(n, min(k, m)), 12))
+    } else {
+      terms.append((MemoryBudget.product(n, k), (encoder ? 6 : 3) * 8))
+    }
     try MemoryCheck.require("checking \(k) atoms on \(n) points of dimension \(m)\(streams ? " (streaming)" : "")", terms)
   }
 }
