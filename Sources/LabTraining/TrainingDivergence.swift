@@ -20,7 +20,8 @@ public struct TrainingDivergence: Error, Equatable, Sendable, CustomStringConver
   public var value: Value
   /// The batch loss of that step (for loss growth: the mean over the window ending there).
   public var loss: Double
-  /// For loss growth: the first window's mean batch loss and the window length in steps.
+  /// For loss growth: the reference (the smaller of the first window's mean batch loss and the first
+  /// batch loss) and the window length in steps.
   public var firstWindow: (loss: Double, steps: Int)? = nil
 
   /// divergenceLossFactor: how many times the first window's mean batch loss a later window's mean
@@ -39,7 +40,7 @@ public struct TrainingDivergence: Error, Equatable, Sendable, CustomStringConver
     case .weights: "training diverged at step \(step): the weights after the update are not finite (batch loss \(loss))"
     case .lossGrowth:
       "training diverged at step \(step): the mean batch loss of its last \(firstWindow?.steps ?? 0) steps is \(loss), "
-        + "more than \(Int(Self.lossFactor)) times the first window's \(firstWindow?.loss ?? .nan)"
+        + "more than \(Int(Self.lossFactor)) times the first window's reference \(firstWindow?.loss ?? .nan)"
     }
   }
 
@@ -50,6 +51,7 @@ public struct TrainingDivergence: Error, Equatable, Sendable, CustomStringConver
     public let window: Int
     private var sum = 0.0, count = 0
     private var first: Double?
+    private var firstStep: Double?
 
     /// A monitor with windows of `window` ≥ 1 steps.
     public init(window: Int) {
@@ -59,15 +61,19 @@ public struct TrainingDivergence: Error, Equatable, Sendable, CustomStringConver
 
     /// Records the batch loss of `step` (from 1); windows end at the multiples of `window` (a run
     /// resumed between two has a shorter first window). Returns the divergence when `step` ends a
-    /// window whose mean exceeds ``TrainingDivergence/lossFactor`` times the first window's.
+    /// window whose mean exceeds ``TrainingDivergence/lossFactor`` times the reference: the smaller of
+    /// the first window's mean and the run's first batch loss.
     public mutating func record(loss: Double, step: Int) -> TrainingDivergence? {
+      if firstStep == nil { firstStep = loss }
       sum += loss
       count += 1
       guard step % window == 0 else { return nil }
       let mean = sum / Double(count)
       (sum, count) = (0, 0)
       guard let first else {
-        self.first = mean
+        // The smaller of the first window's mean and its first batch loss (the model before any
+        // update): a loss that explodes inside the first window must not inflate the reference.
+        self.first = min(mean, firstStep ?? mean)
         return nil
       }
       guard mean > TrainingDivergence.lossFactor * first else { return nil }

@@ -37,7 +37,8 @@ struct Train: ParsableCommand {
       A step whose loss, gradient or updated weights are not finite stops the run with exit code 1, naming the step:
       no SAE is written and the last checkpoint written (a finite state) is kept. So does a diverging run: one whose
       mean batch loss over a logging window (max(1, steps/100) steps) exceeds divergenceLossFactor = \(Int(TrainingDivergence.lossFactor))
-      times the first window's stops at the window's last step, naming it and both losses.
+      times the first window's (or, when smaller, the first batch loss) stops at the window's last step,
+      naming it and both losses.
       --from-saelens DIR instead of --data draws the batches from a SAELens synthetic model, no file in
       between: the samples lab generate --from-saelens DIR writes under the same --seed (default the
       model's), in float32, in chunks of 65,536 fresh samples (a multiple of --batch), one epoch each;
@@ -286,7 +287,7 @@ struct Train: ParsableCommand {
   }
 
   /// Steps per logging window: the progress interval, and the window whose mean batch loss the
-  /// divergence rule compares with the first window's (``TrainingDivergence/Monitor``).
+  /// divergence rule compares with the first window's reference (``TrainingDivergence/Monitor``).
   static func loggingWindow(steps: Int) -> Int { max(1, steps / 100) }
 
   /// Starts from the `--resume` checkpoint (through `read`) or from `initial`, then runs `run`
