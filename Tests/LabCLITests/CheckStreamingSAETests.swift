@@ -9,11 +9,7 @@ struct CheckStreamingSAETests {
   @Test("--streaming gives the in-memory verdicts and LP-K values on the dictionary view and on the SAE's own codes")
   func streamingAgrees() throws {
     let directory = try Scratch.directory()
-    let x = try CheckCommandTests.write(CheckCommandTests.hierarchyData(), "X.npy", in: directory)
-    let sae = directory.appendingPathComponent("sae").path
-    let trained = try LabExecutable.run(["train", "--data", x, "--arch", "relu-l1", "--width", "4", "--l1", "0.05", "--batch", "25",
-                                           "--steps", "200", "--lr", "0.01", "--seed", "1", "--out", sae, "--quiet"])
-    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let (x, sae) = try CheckCommandTests.trainedSAE(in: directory)
     func check(_ extra: [String], _ name: String) throws -> [String: Any] {
       let json = directory.appendingPathComponent(name).path
       let result = try LabExecutable.run(["check", "--data", x, "--sae", sae, "--lambda", "0.05", "--json-out", json, "--quiet"] + extra)
