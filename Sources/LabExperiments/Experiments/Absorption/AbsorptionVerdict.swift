@@ -100,7 +100,6 @@ enum AbsorptionVerdict {
       return "\(candidate.method.rawValue) \(Figures.format(AbsorptionGap.mean(candidate.absorptionGaps), digits: 3)) (edges \(edges), L0 \(Figures.format(candidate.metrics.l0, digits: 3)))"
     }
     for rate in rates {
-      let r = Figures.format(rate.cooccurrence)
       for matched in rate.matchedL0 {
         let detail = "mean gaps " + matched.candidates.map(gaps).joined(separator: "; ")
         let batchTopK = AbsorptionGap.mean(matched.batchTopK.absorptionGaps), matryoshka = AbsorptionGap.mean(matched.matryoshka.absorptionGaps)
