@@ -125,9 +125,7 @@ struct BenchEncode: ParsableCommand {
       for run in peerRuns {
         do {
           let figures = try peers.measure(
-            ["--threads", "\(count)", "--n", "\(input.samples.rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
-             "--methods", run.method, "--dtypes", run.dtypes, "--data", dataDir],
-            dataDirectory: dataDir, outDirectory: outDirectory)
+            peerArguments(threads: count, rows: input.samples.rows, run: run), dataDirectory: dataDir, outDirectory: outDirectory)
           // The lab again, right after the peer, so that both sides saw about the same machine load.
           let adjacent = try measureOurs(chosen, threads: count, input: input)
           peerRecords.merge(comparisons(adjacent, figures, threads: count)) { $1 }
@@ -195,5 +193,11 @@ struct BenchEncode: ParsableCommand {
                      "ratio": ratio, "bestRatio": bestRatio, "relativeObjectiveDifference": difference, "equalObjective": equal]
     }
     return result
+  }
+
+  /// The W1 peer script's options for one run (a method and its dtypes) on `rows` points with `threads` threads.
+  func peerArguments(threads: Int, rows: Int, run: (method: String, dtypes: String)) -> [String] {
+    ["--threads", "\(threads)", "--n", "\(rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
+     "--methods", run.method, "--dtypes", run.dtypes, "--data", dataDir]
   }
 }

@@ -27,9 +27,7 @@ extension BenchEncode {
       for run in peerRuns {
         do {
           let figures = try peers.measure(
-            ["--threads", "\(count)", "--n", "\(rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
-             "--methods", run.method, "--dtypes", run.dtypes, "--data", dataDir],
-            dataDirectory: dataDir, outDirectory: scratch)
+            peerArguments(threads: count, rows: rows, run: run), dataDirectory: dataDir, outDirectory: scratch)
           // The lab again, right after the peer, so that both sides saw about the same machine load.
           let adjacent = try processFigures(timing, rows: rows)
           for key in figures.keys.sorted() {

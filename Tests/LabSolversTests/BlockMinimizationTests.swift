@@ -7,14 +7,19 @@ import LabTestSupport
 
 @Suite("Exact block minimisation")
 struct BlockMinimizationTests {
+  /// 60 points of a random unit dictionary with codes in [0.5, 1.5] at 30 % density (drawn from `rng`).
+  static func plantedData(atoms: Int, dimension: Int, _ rng: inout Xoshiro256StarStar) -> Matrix<Double> {
+    let truth = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
+    var codes = Matrix<Double>(rows: 60, columns: atoms)
+    for index in codes.storage.indices where rng.nextBernoulli(0.3) { codes.storage[index] = rng.nextUniform(in: 0.5...1.5) }
+    return codes * truth
+  }
+
   @Test("The loss never increases and the run ends at exact codes with unit-norm atoms")
   func monotoneAndNormalised() async {
     await propertyCheck(count: 25, input: Gen.int(in: 2...5), Gen.int(in: 2...4), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let truth = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
-      var codes = Matrix<Double>(rows: 60, columns: atoms)
-      for index in codes.storage.indices where rng.nextBernoulli(0.3) { codes.storage[index] = rng.nextUniform(in: 0.5...1.5) }
-      let x = codes * truth
+      let x = Self.plantedData(atoms: atoms, dimension: dimension, &rng)
       let configuration = BlockMinimization.Configuration(initialSweeps: 100, sweepsPerIteration: 10, maxIterations: 200, kktCheckInterval: 50)
       let fit = BlockMinimization.fit(samples: x, initialDictionary: RandomMatrices.gaussian(atoms, dimension, &rng),
                                       initialBias: withBias ? [Double](repeating: 0, count: dimension) : nil,
@@ -58,10 +63,7 @@ struct BlockMinimizationDeadlineTests {
   func stopsInsideTheAtomUpdate() async {
     await propertyCheck(count: 25, input: Gen.int(in: 2...5), Gen.int(in: 2...4), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let truth = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
-      var codes = Matrix<Double>(rows: 60, columns: atoms)
-      for index in codes.storage.indices where rng.nextBernoulli(0.3) { codes.storage[index] = rng.nextUniform(in: 0.5...1.5) }
-      let x = codes * truth
+      let x = BlockMinimizationTests.plantedData(atoms: atoms, dimension: dimension, &rng)
       let start = RandomMatrices.gaussian(atoms, dimension, &rng), initial = BlockMinimization.normalizedRows(start)
       let bias = withBias ? [Double](repeating: 0.25, count: dimension) : nil
       let updated = rng.nextInt(below: atoms)
