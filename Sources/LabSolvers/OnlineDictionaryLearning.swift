@@ -7,9 +7,9 @@ import LabRandom
 ///
 /// Each epoch visits the points in a seeded random order, in mini-batches of `batchSize`:
 /// 1. exact codes of the batch for the current D and b (``ExactCodes``, the active-set lasso);
-/// 2. the statistics of ``SufficientStatistics`` are multiplied by the forgetting factor
-///    β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η for t < η − 1 and θ = η² + t + 1 − η after
-///    (η the batch size, t the step; as scikit-learn), and the batch is added at weight 1/η;
+/// 2. the statistics of ``SufficientStatistics`` are multiplied by the forgetting factor β_t of
+///    `memory` (``SurrogateMemory``: by default a memory of 20 batches; the peers' schedule on
+///    request), and the batch is added at weight 1/η (η the batch size, t the step);
 /// 3. `dictionarySweeps` sweeps of exact block steps on the atoms of the surrogate (unit-norm
 ///    projection of the block-coordinate update), each followed, with a free bias, by the exact
 ///    surrogate bias.
@@ -47,11 +47,13 @@ public enum OnlineDictionaryLearning {
     /// then hold one epoch of the whole data (the surrogate equals L_λ there) and the step count
     /// starts after one epoch — the way to continue a saved fit.
     public var continuesFromInitialState: Bool
+    /// How long the surrogate remembers a mini-batch.
+    public var memory: SurrogateMemory
 
     /// Options; the defaults are those of the lab's W2 benchmark (batch 256).
     public init(epochs: Int = 10, batchSize: Int = 256, stepTolerance: Double = 1e-6, timeLimit: Double? = nil,
                 reseedsDeadAtoms: Bool = true, threads: Int = 1, continuesFromInitialState: Bool = false,
-                dictionarySweeps: Int = 3) {
+                dictionarySweeps: Int = 3, memory: SurrogateMemory = .standard) {
       self.epochs = epochs
       self.batchSize = batchSize
       self.stepTolerance = stepTolerance
@@ -60,6 +62,7 @@ public enum OnlineDictionaryLearning {
       self.threads = threads
       self.continuesFromInitialState = continuesFromInitialState
       self.dictionarySweeps = dictionarySweeps
+      self.memory = memory
     }
 
     /// Problems with the options, each naming the field and value; empty when valid.
@@ -75,6 +78,7 @@ public enum OnlineDictionaryLearning {
       if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
         found.append(ParameterProblem("timeLimit", mustBe: "a finite number > 0", got: timeLimit))
       }
+      if let problem = memory.problem { found.append(problem) }
       return found
     }
   }
@@ -178,7 +182,7 @@ public enum OnlineDictionaryLearning {
         let residual = SparseCodingProblem.subtractingBias(bias, from: batch) - codes * dictionary
         epochLoss += 0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
         for (index, value) in codes.storage.enumerated() where value != 0 { used[index % k] = true }
-        statistics.decay(by: forgetting(step: step, batchSize: eta))
+        statistics.decay(by: configuration.memory.factor(step: step, batchSize: eta))
         statistics.add(samples: batch, codes: codes, scale: 1 / Double(count))
         step += 1
         for _ in 0..<configuration.dictionarySweeps {
@@ -219,7 +223,9 @@ public enum OnlineDictionaryLearning {
   /// more workers share it; fixed, so the codes do not depend on the thread count.
   static let codeBlockSize = 32
 
-  /// The forgetting factor β_t before step t (0-based) with batch size η (see the type's documentation).
+  /// The forgetting factor β_t of scikit-learn and SPAMS before step t (0-based) with batch size η:
+  /// β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η for t < η − 1 and θ = η² + t + 1 − η after
+  /// (``SurrogateMemory/peerSchedule``).
   public static func forgetting(step t: Int, batchSize eta: Int) -> Double {
     let theta = t < eta - 1 ? Double((t + 1) * eta) : Double(eta * eta + t + 1 - eta)
     return (theta + 1 - Double(eta)) / (theta + 1)

@@ -40,6 +40,9 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Mini-batch size (online).", valueName: "B"))
   var batch: Int = 256
 
+  @Option(name: .long, help: SurrogateMemory.help)
+  var memory: SurrogateMemory = .standard
+
   @OptionGroup var seeding: SeedOption
 
   @OptionGroup var threading: ThreadOptions
@@ -86,8 +89,8 @@ struct Learn: ParsableCommand {
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let dictionary = input.initialDictionary
       ?? InitialDictionary.fromSamples(input.samples, atoms: atoms, using: &generator)
-    let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, seed: seed, threads: threads, timeLimit: timeLimit,
-                                        continuing: input.initialDictionary != nil)
+    let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, memory: memory, seed: seed, threads: threads,
+                                        timeLimit: timeLimit, continuing: input.initialDictionary != nil)
     // Online learning counts its mini-batches, then the exact codes; block and MOD show one step.
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }

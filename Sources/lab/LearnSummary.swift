@@ -12,7 +12,7 @@ struct LearnSummary {
     fields = [
       "command": "learn", "method": method.rawValue, "data": command.data, "out": command.out,
       "samples": problem.samples.rows, "dimension": problem.samples.columns, "atoms": problem.dictionary.rows,
-      "lambda": problem.lambda, "bias": problem.hasBias, "epochs": command.epochs ?? Learn.defaultEpochs, "batch": command.batch,
+      "lambda": problem.lambda, "bias": problem.hasBias, "epochs": command.epochs ?? Learn.defaultEpochs, "batch": command.batch, "memory": command.memory.description,
       "seed": command.seed, "threads": command.threads, "init": command.initDirectory ?? NSNull(),
       "timeLimit": command.timeLimit ?? NSNull(),
       "termination": result.termination.rawValue, "iterations": result.iterations,
