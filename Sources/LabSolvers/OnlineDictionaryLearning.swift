@@ -15,7 +15,9 @@ import LabRandom
 ///    surrogate bias.
 ///
 /// Steps 2–3 never increase the surrogate. After each epoch an atom unused during the epoch and
-/// dead on the last batch's residual is re-seeded by the new-atom test (``DeadAtoms``).
+/// dead on the last batch's residual is re-seeded by the new-atom test (``DeadAtoms``); with
+/// `escapes`, instead, the escape moves of ``EscapeMoves`` run on the last ``escapeProbePoints``
+/// points of the epoch's order, each kept only with a measured decrease of their loss.
 /// The run stops when the largest change of an atom or bias entry over an epoch is at most
 /// `stepTolerance` (stalled), after `epochs` epochs, or once `timeLimit` has passed (checked after
 /// every batch). ``fit(samples:initialDictionary:initialBias:lambda:seed:configuration:)`` then
@@ -49,11 +51,13 @@ public enum OnlineDictionaryLearning {
     public var continuesFromInitialState: Bool
     /// How long the surrogate remembers a mini-batch.
     public var memory: SurrogateMemory
+    /// Whether the measured escape moves of ``EscapeMoves`` replace the dead-atom re-seeding after every epoch.
+    public var escapes: Bool
 
     /// Options; the defaults are those of the lab's W2 benchmark (batch 256).
     public init(epochs: Int = 10, batchSize: Int = 256, stepTolerance: Double = 1e-6, timeLimit: Double? = nil,
                 reseedsDeadAtoms: Bool = true, threads: Int = 1, continuesFromInitialState: Bool = false,
-                dictionarySweeps: Int = 3, memory: SurrogateMemory = .standard) {
+                dictionarySweeps: Int = 3, memory: SurrogateMemory = .standard, escapes: Bool = false) {
       self.epochs = epochs
       self.batchSize = batchSize
       self.stepTolerance = stepTolerance
@@ -63,6 +67,7 @@ public enum OnlineDictionaryLearning {
       self.continuesFromInitialState = continuesFromInitialState
       self.dictionarySweeps = dictionarySweeps
       self.memory = memory
+      self.escapes = escapes
     }
 
     /// Problems with the options, each naming the field and value; empty when valid.
@@ -99,6 +104,8 @@ public enum OnlineDictionaryLearning {
     public var termination: LearningTermination
     /// How many times an atom was re-seeded.
     public var reseededAtoms: Int
+    /// The escape moves summed over the epochs; `nil` without `escapes`.
+    public var escapes: EscapeMoves.Outcome?
   }
 
   /// The state after a mini-batch's dictionary update, handed to the observer of
@@ -126,8 +133,10 @@ public enum OnlineDictionaryLearning {
     let codes = ExactCodes.codes(for: samples, dictionary: state.dictionary, bias: state.bias, lambda: lambda,
                                  threads: configuration.threads)
     let problem = SparseCodingProblem(samples: samples, dictionary: state.dictionary, bias: state.bias, codes: codes, lambda: lambda)
-    return LearningResult(problem: problem, objectiveHistory: state.objectiveHistory, iterations: state.epochs,
-                          termination: state.termination, kkt: KKTResiduals(problem), reseededAtoms: state.reseededAtoms)
+    var result = LearningResult(problem: problem, objectiveHistory: state.objectiveHistory, iterations: state.epochs,
+                                termination: state.termination, kkt: KKTResiduals(problem), reseededAtoms: state.reseededAtoms)
+    result.escapes = state.escapes
+    return result
   }
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias),
@@ -160,6 +169,7 @@ public enum OnlineDictionaryLearning {
     var order = Array(0..<n)
     var termination = LearningTermination.iterationLimit
     var reseeded = 0
+    var escapes: EscapeMoves.Outcome? = configuration.escapes ? EscapeMoves.Outcome() : nil
     var epochs = 0
     let batchesPerEpoch = (n + eta - 1) / eta
     training: while epochs < configuration.epochs {
@@ -172,10 +182,7 @@ public enum OnlineDictionaryLearning {
       var start = 0, batchesInEpoch = 0
       while start < n {
         let count = min(eta, n - start)
-        var rows: [Double] = []
-        rows.reserveCapacity(count * m)
-        for point in order[start..<(start + count)] { rows.append(contentsOf: samples.storage[(point * m)..<((point + 1) * m)]) }
-        let batch = Matrix(rows: count, columns: m, storage: rows)
+        let batch = Self.rows(samples, order[start..<(start + count)])
         start += count
         let codes = ExactCodes.codes(for: batch, dictionary: dictionary, bias: bias, lambda: lambda, threads: threads,
                                      blockSize: Self.codeBlockSize)
@@ -204,7 +211,17 @@ public enum OnlineDictionaryLearning {
         }
       }
       history.append(epochLoss)
-      if configuration.reseedsDeadAtoms {
+      if var total = escapes {
+        let probe = Self.rows(samples, order[max(0, n - Self.escapeProbePoints)..<n])
+        let outcome = EscapeMoves.apply(dictionary: &dictionary, bias: bias, probe: probe, lambda: lambda, threads: threads)
+        for atom in outcome.movedAtoms { statistics.forgetAtom(atom) }
+        total.proposed += outcome.proposed
+        total.accepted += outcome.accepted
+        total.decrease += outcome.decrease
+        total.movedAtoms += outcome.movedAtoms
+        escapes = total
+        if outcome.accepted > 0 { largestMove = .infinity }
+      } else if configuration.reseedsDeadAtoms {
         let moved = DeadAtoms.reseed((0..<k).filter { !used[$0] }, dictionary: &dictionary, residual: lastResidual, lambda: lambda)
         for atom in moved { statistics.forgetAtom(atom) }
         reseeded += moved.count
@@ -216,7 +233,19 @@ public enum OnlineDictionaryLearning {
       }
     }
     return State(dictionary: dictionary, bias: bias, objectiveHistory: history, epochs: epochs, termination: termination,
-                 reseededAtoms: reseeded)
+                 reseededAtoms: reseeded, escapes: escapes)
+  }
+
+  /// Points of the probe on which the escape moves are measured (the last of each epoch's order).
+  public static let escapeProbePoints = 4096
+
+  /// The rows `indices` of `samples`.
+  static func rows(_ samples: Matrix<Double>, _ indices: ArraySlice<Int>) -> Matrix<Double> {
+    let m = samples.columns
+    var storage: [Double] = []
+    storage.reserveCapacity(indices.count * m)
+    for point in indices { storage.append(contentsOf: samples.storage[(point * m)..<((point + 1) * m)]) }
+    return Matrix(rows: indices.count, columns: m, storage: storage)
   }
 
   /// Points per worker task when coding a mini-batch: a batch of 256 is eight tasks, so that two or

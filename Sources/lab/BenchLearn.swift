@@ -40,6 +40,8 @@ struct BenchLearn: ParsableCommand {
   @Option(name: .customLong("dictionary-sweeps"), help: "Block-coordinate sweeps on the surrogate per mini-batch.")
   var dictionarySweeps = OnlineDictionaryLearning.Configuration().dictionarySweeps
   @Option(name: .long, help: SurrogateMemory.help) var memory: SurrogateMemory = .standard
+  @Flag(name: .long, help: "Run the lab's learner with the measured escape moves after every epoch (lab learn --escape).")
+  var escape = false
   @Flag(name: .customLong("also-peer-schedule"), help: "Also run the lab's learner with the peers' forgetting schedule (--memory peers), reported as ours_online_peer_schedule.")
   var alsoPeerSchedule = false
   @Option(name: .long, help: ArgumentHelp("Python with spams and scikit-learn.", valueName: "path"))
@@ -137,7 +139,8 @@ struct BenchLearn: ParsableCommand {
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let initial = InitialDictionary.fromSamples(train, atoms: atoms, using: &generator)
     let configuration = OnlineDictionaryLearning.Configuration(epochs: epochs, batchSize: batch, stepTolerance: 0, threads: threads,
-                                                               dictionarySweeps: dictionarySweeps, memory: memory)
+                                                               dictionarySweeps: dictionarySweeps, memory: memory,
+                                                               escapes: escape)
     let clock = ContinuousClock()
     var scoringTime = Duration.zero
     var checkpoints: [[String: Double]] = []
@@ -163,6 +166,7 @@ struct BenchLearn: ParsableCommand {
              "mmcs": BenchSupport.meanMaxCosine(truth: truth, learned: dictionary), "termination": fit.value.termination.rawValue,
              "epochs": fit.value.epochs, "dictionary_sweeps": dictionarySweeps, "memory": memory.description,
              "reseeded_atoms": fit.value.reseededAtoms,
+             "escape_moves": fit.value.escapes.map { ["proposed": $0.proposed, "accepted": $0.accepted, "measured_decrease": $0.decrease] } ?? "off",
              "peak_rss_mb": BenchSupport.peakResidentMegabytes], dictionary)
   }
 

@@ -43,6 +43,9 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: SurrogateMemory.help)
   var memory: SurrogateMemory = .standard
 
+  @Flag(name: .long, help: "Online: after every epoch move each unused or duplicate atom to the new atom of the new-atom test on the residuals of 4,096 points, keeping only moves with a measured decrease of their loss (instead of the dead-atom re-seeding).")
+  var escape = false
+
   @OptionGroup var seeding: SeedOption
 
   @OptionGroup var threading: ThreadOptions
@@ -89,7 +92,7 @@ struct Learn: ParsableCommand {
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let dictionary = input.initialDictionary
       ?? InitialDictionary.fromSamples(input.samples, atoms: atoms, using: &generator)
-    let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, memory: memory, seed: seed, threads: threads,
+    let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, memory: memory, escapes: escape, seed: seed, threads: threads,
                                         timeLimit: timeLimit, continuing: input.initialDictionary != nil)
     // Online learning counts its mini-batches, then the exact codes; block and MOD show one step.
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)

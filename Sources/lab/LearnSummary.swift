@@ -21,6 +21,12 @@ struct LearnSummary {
       "kkt": ["K1": result.kkt.codes, "K2": result.kkt.atoms, "K3": result.kkt.bias, "maximum": result.kkt.maximum],
       "reseededAtoms": result.reseededAtoms, "wallSeconds": wallSeconds,
     ]
+    if let escapes = result.escapes { fields["escapeMoves"] = Self.fields(escapes) }
+  }
+
+  /// The escape moves as JSON: moves measured and kept, and the summed measured decrease of the probe losses.
+  static func fields(_ escapes: EscapeMoves.Outcome) -> [String: Any] {
+    ["proposed": escapes.proposed, "accepted": escapes.accepted, "measuredDecrease": escapes.decrease]
   }
 
   /// One JSON line (sorted keys).
