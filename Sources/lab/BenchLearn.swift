@@ -9,7 +9,8 @@ import LabSolvers
 /// `MiniBatchDictionaryLearning` through the peers' own script; prints time, held-out objective
 /// and MMCS for each, the ratios, and when ours first came within 3 % of the true dictionary's held-out
 /// objective (`within_target_of_truth`). `--also-peer-schedule` runs the lab's learner a second time with
-/// the peers' forgetting schedule (``SurrogateMemory/peerSchedule``). The lab's learner is also scored on the held-out points
+/// the peers' forgetting schedule (``SurrogateMemory/peerSchedule``); `--escape` adds the measured escape
+/// moves (``EscapeMoves``), counted in `escape_moves`. The lab's learner is also scored on the held-out points
 /// `--evaluations-per-epoch` times per epoch (with the training clock stopped), which gives its
 /// time to reach each peer's final held-out objective. With `--polish-seconds`, the exact block
 /// polishing `lab learn` ends with (until the KKT residuals are at most 10⁻⁹·λΣz) runs after the timed
