@@ -1,3 +1,4 @@
+import Foundation
 import LabNumerics
 
 /// Moves that leave a poor stationary point of P⁺_λ by re-using a wasted atom, each kept only if it
@@ -14,6 +15,12 @@ import LabNumerics
 /// new one (eᵀr_n > λ) are solved again exactly; every other point keeps exact codes, since its
 /// KKT conditions do not involve either atom. The move is accepted only if the loss over those
 /// points falls, so the probe's loss falls by exactly the reported decrease.
+///
+/// Without a bias, pair moves follow: where the pair condition (PC_{i→j}) of THEORY Theorem 4.2(b)
+/// fails on the probe — atom i fires only where atom j fires (A_i ⊆ A_j, c_ij < 1) — donor i is
+/// rotated toward j by the exact pair move of Lemma 4.1 (β = 0) at the largest feasible angle,
+/// tan θ = ρ sin φ/(1 + ρ cos φ) with ρ = min_{A_i} z_j/z_i and cos φ = c_ij, which keeps every
+/// reconstruction and lowers λ‖Z‖₁; it is measured and kept in the same way.
 public enum EscapeMoves {
   /// What one call did.
   public struct Outcome: Sendable, Equatable {
@@ -25,6 +32,8 @@ public enum EscapeMoves {
     public var decrease = 0.0
     /// The atoms moved, in order.
     public var movedAtoms: [Int] = []
+    /// The accepted moves that were pair moves.
+    public var pairMoves = 0
 
     /// Nothing done.
     public init() {}
@@ -90,7 +99,75 @@ public enum EscapeMoves {
       outcome.decrease += before - after
       outcome.movedAtoms.append(atom)
     }
+    guard bias == nil else { return outcome }
+    for (donor, receiver) in failingPairs(dictionary: dictionary, codes: codes) where !outcome.movedAtoms.contains(donor) {
+      // Earlier moves changed codes: the pair is moved only if it still fails.
+      guard let rotated = pairMove(donor: donor, receiver: receiver, dictionary: dictionary, codes: codes) else { continue }
+      let firing = residual.applied(to: rotated)
+      let affected = (0..<p).filter { codes[$0, donor] > 0 || firing[$0] > lambda }
+      var moved = dictionary
+      moved.setRow(donor, to: rotated)
+      let points = rows(centred, affected)
+      let newCodes = ExactCodes.codes(for: points, dictionary: moved, bias: nil, lambda: lambda, threads: threads)
+      let newResidual = points - newCodes * moved
+      let before = loss(rows(residual, affected), rows(codes, affected), lambda)
+      let after = loss(newResidual, newCodes, lambda)
+      outcome.proposed += 1
+      guard after < before else { continue }
+      dictionary = moved
+      for (row, n) in affected.enumerated() {
+        codes.setRow(n, to: newCodes.row(row))
+        residual.setRow(n, to: newResidual.row(row))
+      }
+      outcome.accepted += 1
+      outcome.pairMoves += 1
+      outcome.decrease += before - after
+      outcome.movedAtoms.append(donor)
+    }
     return outcome
+  }
+
+  /// The ordered pairs (i, j), both used, c_ij < 1, where i fires only where j fires (A_i ⊆ A_j):
+  /// the failures of the no-bias pair condition, the donors with the larger code mass first.
+  public static func failingPairs(dictionary: Matrix<Double>, codes: Matrix<Double>) -> [(donor: Int, receiver: Int)] {
+    let k = codes.columns
+    var uses = [Int](repeating: 0, count: k), mass = [Double](repeating: 0, count: k)
+    var together = [Int](repeating: 0, count: k * k)
+    for n in 0..<codes.rows {
+      let active = (0..<k).filter { codes[n, $0] > 0 }
+      for i in active {
+        uses[i] += 1
+        mass[i] += codes[n, i]
+        for j in active { together[i * k + j] += 1 }
+      }
+    }
+    let gram = dictionary.rowGram()
+    var pairs: [(donor: Int, receiver: Int)] = []
+    for i in (0..<k).sorted(by: { mass[$0] != mass[$1] ? mass[$0] > mass[$1] : $0 < $1 }) where uses[i] > 0 {
+      for j in 0..<k where j != i && uses[j] > 0 && together[i * k + j] == uses[i] && gram[i, j] < 1 {
+        pairs.append((i, j))
+      }
+    }
+    return pairs
+  }
+
+  /// The donor's atom after the exact pair move toward `receiver` at the largest feasible angle (see
+  /// the type's documentation), or `nil` when the pair condition holds for these codes.
+  static func pairMove(donor i: Int, receiver j: Int, dictionary: Matrix<Double>, codes: Matrix<Double>) -> [Double]? {
+    var ratio = Double.infinity
+    for n in 0..<codes.rows where codes[n, i] > 0 {
+      guard codes[n, j] > 0 else { return nil }
+      ratio = min(ratio, codes[n, j] / codes[n, i])
+    }
+    let di = dictionary.row(i), dj = dictionary.row(j)
+    let cosine = zip(di, dj).reduce(0) { $0 + $1.0 * $1.1 }
+    let tangent = zip(dj, di).map { $0 - cosine * $1 }
+    let sine = tangent.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    guard ratio.isFinite, sine > 0 else { return nil }
+    let angle = atan2(ratio * sine, 1 + ratio * cosine)
+    let rotated = zip(di, tangent).map { cos(angle) * $0 + sin(angle) * $1 / sine }
+    let norm = rotated.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return rotated.map { $0 / norm }
   }
 
   /// The thresholded power iteration of Proposition 6.6 on the rows of `residual` from the unit

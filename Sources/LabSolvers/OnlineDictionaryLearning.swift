@@ -218,6 +218,7 @@ public enum OnlineDictionaryLearning {
         total.proposed += outcome.proposed
         total.accepted += outcome.accepted
         total.decrease += outcome.decrease
+        total.pairMoves += outcome.pairMoves
         total.movedAtoms += outcome.movedAtoms
         escapes = total
         if outcome.accepted > 0 { largestMove = .infinity }

@@ -167,7 +167,7 @@ struct BenchLearn: ParsableCommand {
              "mmcs": BenchSupport.meanMaxCosine(truth: truth, learned: dictionary), "termination": fit.value.termination.rawValue,
              "epochs": fit.value.epochs, "dictionary_sweeps": dictionarySweeps, "memory": memory.description,
              "reseeded_atoms": fit.value.reseededAtoms,
-             "escape_moves": fit.value.escapes.map { ["proposed": $0.proposed, "accepted": $0.accepted, "measured_decrease": $0.decrease] } ?? "off",
+             "escape_moves": fit.value.escapes.map { ["proposed": $0.proposed, "accepted": $0.accepted, "pair_moves": $0.pairMoves, "measured_decrease": $0.decrease] } ?? "off",
              "peak_rss_mb": BenchSupport.peakResidentMegabytes], dictionary)
   }
 

@@ -43,7 +43,7 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: SurrogateMemory.help)
   var memory: SurrogateMemory = .standard
 
-  @Flag(name: .long, help: "Online: after every epoch move each unused or duplicate atom to the new atom of the new-atom test on the residuals of 4,096 points, keeping only moves with a measured decrease of their loss (instead of the dead-atom re-seeding).")
+  @Flag(name: .long, help: "Online: after every epoch move each unused or duplicate atom to the new atom of the new-atom test on the residuals of 4,096 points and, without --bias, rotate each atom that fires only where another fires by the exact pair move; keep only moves with a measured decrease of their loss (replaces the dead-atom re-seeding).")
   var escape = false
 
   @OptionGroup var seeding: SeedOption

@@ -24,9 +24,9 @@ struct LearnSummary {
     if let escapes = result.escapes { fields["escapeMoves"] = Self.fields(escapes) }
   }
 
-  /// The escape moves as JSON: moves measured and kept, and the summed measured decrease of the probe losses.
+  /// The escape moves as JSON: moves measured and kept (pair moves among them), and the summed measured decrease of the probe losses.
   static func fields(_ escapes: EscapeMoves.Outcome) -> [String: Any] {
-    ["proposed": escapes.proposed, "accepted": escapes.accepted, "measuredDecrease": escapes.decrease]
+    ["proposed": escapes.proposed, "accepted": escapes.accepted, "pairMoves": escapes.pairMoves, "measuredDecrease": escapes.decrease]
   }
 
   /// One JSON line (sorted keys).

@@ -96,3 +96,43 @@ struct EscapeMovesTests {
     #expect(EscapeMoves.wastedAtoms(dictionary: dictionary, codes: codes) == [3, 2])
   }
 }
+
+@Suite("Escape moves: the exact pair move where the pair condition fails")
+struct PairEscapeMovesTests {
+  @Test("A planted hierarchy (a child fires only with its parent) fails the no-bias pair condition; the pair move keeps unit atoms and strictly lowers the loss by the reported amount")
+  func hierarchyPairMove() async {
+    await propertyCheck(count: 15, input: Gen.int(in: 4...8), Gen.int(in: 0...Int(Int32.max))) { dimension, seed in
+      var rng = Xoshiro256StarStar(seed: UInt64(seed))
+      let truth = RandomMatrices.unitDictionary(atoms: 3, dimension: dimension, &rng)
+      var codes = Matrix<Double>(rows: 200, columns: 3)
+      for n in 0..<200 {
+        if rng.nextBernoulli(0.4) {
+          codes[n, 0] = rng.nextUniform(in: 0.5...1.5)  // the parent
+          if rng.nextBernoulli(0.5) { codes[n, 1] = rng.nextUniform(in: 0.5...1.5) }  // the child, only with its parent
+        }
+        if rng.nextBernoulli(0.3) { codes[n, 2] = rng.nextUniform(in: 0.5...1.5) }
+      }
+      let x = codes * truth
+      let exact = ExactCodes.codes(for: x, dictionary: truth, bias: nil, lambda: 0.05)
+      // The lasso codes of the truth usually keep the child inside the parent's support; when not, nothing is claimed.
+      guard EscapeMoves.failingPairs(dictionary: truth, codes: exact).contains(where: { $0.donor == 1 && $0.receiver == 0 }) else { return }
+      var dictionary = truth
+      let before = EscapeMovesTests.loss(x, dictionary, 0.05)
+      let outcome = EscapeMoves.apply(dictionary: &dictionary, bias: nil, probe: x, lambda: 0.05)
+      let after = EscapeMovesTests.loss(x, dictionary, 0.05)
+      #expect(outcome.pairMoves >= 1 && outcome.movedAtoms.contains(1))
+      #expect(after < before)
+      #expect(abs((before - after) - outcome.decrease) <= 1e-9 * before)
+      #expect(LearningWorlds.normError(dictionary) <= 1e-12)
+    }
+  }
+
+  @Test("The failing pairs are exactly the ordered pairs with A_i ⊆ A_j among used atoms")
+  func failingPairsByDefinition() {
+    let dictionary = Matrix<Double>([[1, 0], [0, 1], [0.6, 0.8]])
+    // Atom 1 fires only with atom 0; atom 2 fires once without 0 and without 1; atom 0 fires alone once.
+    let codes = Matrix<Double>([[1, 0.5, 0], [2, 0, 0], [0, 0, 1], [1, 1, 1]])
+    let pairs = EscapeMoves.failingPairs(dictionary: dictionary, codes: codes).map { [$0.donor, $0.receiver] }
+    #expect(pairs == [[1, 0]])
+  }
+}
