@@ -14,9 +14,9 @@ struct EscapeMovesTests {
     return codes * truth
   }
 
-  static func loss(_ x: Matrix<Double>, _ dictionary: Matrix<Double>, _ lambda: Double) -> Double {
-    let codes = ExactCodes.codes(for: x, dictionary: dictionary, bias: nil, lambda: lambda)
-    return SparseCodingProblem(samples: x, dictionary: dictionary, bias: nil, codes: codes, lambda: lambda).loss
+  static func loss(_ x: Matrix<Double>, _ dictionary: Matrix<Double>, _ lambda: Double, bias: [Double]? = nil) -> Double {
+    let codes = ExactCodes.codes(for: x, dictionary: dictionary, bias: bias, lambda: lambda)
+    return SparseCodingProblem(samples: x, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda).loss
   }
 
   /// Exact block minimisation from `dictionary` without dead-atom re-seeding: the plain learner.
@@ -68,17 +68,18 @@ struct EscapeMovesTests {
     }
   }
 
-  @Test("No move is kept without a measured decrease: the probe loss falls by exactly the reported decrease, and nothing changes when no move is kept")
+  @Test("No move is kept without a measured decrease: the probe loss falls by exactly the reported decrease, and nothing changes when no move is kept (with and without a bias)")
   func onlyMeasuredDecreases() async {
-    await propertyCheck(count: 30, input: Gen.int(in: 2...6), Gen.int(in: 2...5), Gen.double(in: 0.02...1.0), Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, lambda, seed in
+    await propertyCheck(count: 30, input: Gen.int(in: 2...6), Gen.int(in: 2...5), Gen.double(in: 0.02...1.0), Gen.bool, Gen.int(in: 0...Int(Int32.max))) { atoms, dimension, lambda, withBias, seed in
       var rng = Xoshiro256StarStar(seed: UInt64(seed))
       let x = RandomMatrices.gaussian(60, dimension, &rng)
       var dictionary = RandomMatrices.unitDictionary(atoms: atoms, dimension: dimension, &rng)
       if rng.nextBernoulli(0.5) { dictionary.setRow(atoms - 1, to: dictionary.row(0)) }  // a duplicate half of the time
+      let bias: [Double]? = withBias ? (0..<dimension).map { _ in rng.nextNormal() } : nil
       let start = dictionary
-      let before = Self.loss(x, dictionary, lambda)
-      let outcome = EscapeMoves.apply(dictionary: &dictionary, bias: nil, probe: x, lambda: lambda)
-      let after = Self.loss(x, dictionary, lambda)
+      let before = Self.loss(x, dictionary, lambda, bias: bias)
+      let outcome = EscapeMoves.apply(dictionary: &dictionary, bias: bias, probe: x, lambda: lambda)
+      let after = Self.loss(x, dictionary, lambda, bias: bias)
       #expect(outcome.accepted <= outcome.proposed && outcome.movedAtoms.count == outcome.accepted)
       #expect(abs((before - after) - outcome.decrease) <= 1e-9 * max(1, before))
       if outcome.accepted == 0 {
