@@ -7,8 +7,8 @@ import LabNumerics
 /// (``SufficientStatistics``); a batch coded many steps ago holds codes of an older dictionary,
 /// and its pull keeps the atoms near where they were. On the lab's W2 benchmark the peers'
 /// schedule, which averages the first η batches equally and then remembers about η batches, stops
-/// 10 % above the true dictionary's held-out objective after 3 epochs while a memory of 20 batches
-/// reaches it within 0.1 % in 2 (docs/theory-guide.md, section `w2`).
+/// 10 % above the true dictionary's held-out objective after 3 epochs, while with a memory of 20
+/// batches it comes within 3 % after 1.5 epochs and ends 1.1 % above it (docs/theory-guide.md, section `w2`).
 public enum SurrogateMemory: Codable, Equatable, Sendable {
   /// scikit-learn's and SPAMS' schedule with batch size η: β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η
   /// for t < η − 1 and θ = η² + t + 1 − η after (``OnlineDictionaryLearning/forgetting(step:batchSize:)``).
