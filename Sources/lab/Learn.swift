@@ -84,9 +84,11 @@ struct Learn: ParsableCommand {
       throw BadInput.fail("\(error)")
     }
     let (n, m) = (input.samples.rows, input.samples.columns)
-    // The codes three times (the result, its .npy values and bytes), the dictionary and its Gram matrix twice, in float64.
+    // The codes three times (the result, its .npy values and bytes), the dictionary and its Gram matrix twice, in float64;
+    // --escape adds the atoms' Gram matrix and the K × K co-firing counts of the pair test.
     try MemoryCheck.require("'--atoms' \(atoms) on \(n) points of dimension \(m)",
-                            [(MemoryBudget.product(n, atoms), 3 * 8), (MemoryBudget.product(atoms, m), 4 * 8), (MemoryBudget.product(atoms, atoms), 2 * 8)])
+                            [(MemoryBudget.product(n, atoms), 3 * 8), (MemoryBudget.product(atoms, m), 4 * 8),
+                             (MemoryBudget.product(atoms, atoms), (escape ? 4 : 2) * 8)])
     BLAS.setThreadCount(threads)
     let started = Date()
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
