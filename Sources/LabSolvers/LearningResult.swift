@@ -15,6 +15,8 @@ public struct LearningResult: Sendable {
   public var kkt: KKTResiduals
   /// How many times an atom was re-seeded by the new-atom test (``DeadAtoms``).
   public var reseededAtoms: Int
+  /// The escape moves of the online learner (``EscapeMoves``), summed over its epochs; `nil` when off.
+  public var escapes: EscapeMoves.Outcome?
 
   /// Creates a result from its parts.
   public init(problem: SparseCodingProblem, objectiveHistory: [Double], iterations: Int,

@@ -7,15 +7,17 @@ import LabRandom
 ///
 /// Each epoch visits the points in a seeded random order, in mini-batches of `batchSize`:
 /// 1. exact codes of the batch for the current D and b (``ExactCodes``, the active-set lasso);
-/// 2. the statistics of ``SufficientStatistics`` are multiplied by the forgetting factor
-///    β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η for t < η − 1 and θ = η² + t + 1 − η after
-///    (η the batch size, t the step; as scikit-learn), and the batch is added at weight 1/η;
+/// 2. the statistics of ``SufficientStatistics`` are multiplied by the forgetting factor β_t of
+///    `memory` (``SurrogateMemory``: by default a memory of 20 batches; the peers' schedule on
+///    request), and the batch is added at weight 1/η (η the batch size, t the step);
 /// 3. `dictionarySweeps` sweeps of exact block steps on the atoms of the surrogate (unit-norm
 ///    projection of the block-coordinate update), each followed, with a free bias, by the exact
 ///    surrogate bias.
 ///
 /// Steps 2–3 never increase the surrogate. After each epoch an atom unused during the epoch and
-/// dead on the last batch's residual is re-seeded by the new-atom test (``DeadAtoms``).
+/// dead on the last batch's residual is re-seeded by the new-atom test (``DeadAtoms``); with
+/// `escapes`, instead, the escape moves of ``EscapeMoves`` run on the last ``escapeProbePoints``
+/// points of the epoch's order, each kept only with a measured decrease of their loss.
 /// The run stops when the largest change of an atom or bias entry over an epoch is at most
 /// `stepTolerance` (stalled), after `epochs` epochs, or once `timeLimit` has passed (checked after
 /// every batch). ``fit(samples:initialDictionary:initialBias:lambda:seed:configuration:)`` then
@@ -47,11 +49,15 @@ public enum OnlineDictionaryLearning {
     /// then hold one epoch of the whole data (the surrogate equals L_λ there) and the step count
     /// starts after one epoch — the way to continue a saved fit.
     public var continuesFromInitialState: Bool
+    /// How long the surrogate remembers a mini-batch.
+    public var memory: SurrogateMemory
+    /// Whether the measured escape moves of ``EscapeMoves`` replace the dead-atom re-seeding after every epoch.
+    public var escapes: Bool
 
     /// Options; the defaults are those of the lab's W2 benchmark (batch 256).
     public init(epochs: Int = 10, batchSize: Int = 256, stepTolerance: Double = 1e-6, timeLimit: Double? = nil,
                 reseedsDeadAtoms: Bool = true, threads: Int = 1, continuesFromInitialState: Bool = false,
-                dictionarySweeps: Int = 3) {
+                dictionarySweeps: Int = 3, memory: SurrogateMemory = .standard, escapes: Bool = false) {
       self.epochs = epochs
       self.batchSize = batchSize
       self.stepTolerance = stepTolerance
@@ -60,6 +66,8 @@ public enum OnlineDictionaryLearning {
       self.threads = threads
       self.continuesFromInitialState = continuesFromInitialState
       self.dictionarySweeps = dictionarySweeps
+      self.memory = memory
+      self.escapes = escapes
     }
 
     /// Problems with the options, each naming the field and value; empty when valid.
@@ -75,6 +83,7 @@ public enum OnlineDictionaryLearning {
       if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
         found.append(ParameterProblem("timeLimit", mustBe: "a finite number > 0", got: timeLimit))
       }
+      if let problem = memory.problem { found.append(problem) }
       return found
     }
   }
@@ -95,6 +104,8 @@ public enum OnlineDictionaryLearning {
     public var termination: LearningTermination
     /// How many times an atom was re-seeded.
     public var reseededAtoms: Int
+    /// The escape moves summed over the epochs; `nil` without `escapes`.
+    public var escapes: EscapeMoves.Outcome?
   }
 
   /// The state after a mini-batch's dictionary update, handed to the observer of
@@ -122,8 +133,10 @@ public enum OnlineDictionaryLearning {
     let codes = ExactCodes.codes(for: samples, dictionary: state.dictionary, bias: state.bias, lambda: lambda,
                                  threads: configuration.threads)
     let problem = SparseCodingProblem(samples: samples, dictionary: state.dictionary, bias: state.bias, codes: codes, lambda: lambda)
-    return LearningResult(problem: problem, objectiveHistory: state.objectiveHistory, iterations: state.epochs,
-                          termination: state.termination, kkt: KKTResiduals(problem), reseededAtoms: state.reseededAtoms)
+    var result = LearningResult(problem: problem, objectiveHistory: state.objectiveHistory, iterations: state.epochs,
+                                termination: state.termination, kkt: KKTResiduals(problem), reseededAtoms: state.reseededAtoms)
+    result.escapes = state.escapes
+    return result
   }
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias),
@@ -156,6 +169,7 @@ public enum OnlineDictionaryLearning {
     var order = Array(0..<n)
     var termination = LearningTermination.iterationLimit
     var reseeded = 0
+    var escapes: EscapeMoves.Outcome? = configuration.escapes ? EscapeMoves.Outcome() : nil
     var epochs = 0
     let batchesPerEpoch = (n + eta - 1) / eta
     training: while epochs < configuration.epochs {
@@ -168,17 +182,14 @@ public enum OnlineDictionaryLearning {
       var start = 0, batchesInEpoch = 0
       while start < n {
         let count = min(eta, n - start)
-        var rows: [Double] = []
-        rows.reserveCapacity(count * m)
-        for point in order[start..<(start + count)] { rows.append(contentsOf: samples.storage[(point * m)..<((point + 1) * m)]) }
-        let batch = Matrix(rows: count, columns: m, storage: rows)
+        let batch = Self.rows(samples, order[start..<(start + count)])
         start += count
         let codes = ExactCodes.codes(for: batch, dictionary: dictionary, bias: bias, lambda: lambda, threads: threads,
                                      blockSize: Self.codeBlockSize)
         let residual = SparseCodingProblem.subtractingBias(bias, from: batch) - codes * dictionary
         epochLoss += 0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0, +)
         for (index, value) in codes.storage.enumerated() where value != 0 { used[index % k] = true }
-        statistics.decay(by: forgetting(step: step, batchSize: eta))
+        statistics.decay(by: configuration.memory.factor(step: step, batchSize: eta))
         statistics.add(samples: batch, codes: codes, scale: 1 / Double(count))
         step += 1
         for _ in 0..<configuration.dictionarySweeps {
@@ -200,7 +211,18 @@ public enum OnlineDictionaryLearning {
         }
       }
       history.append(epochLoss)
-      if configuration.reseedsDeadAtoms {
+      if var total = escapes {
+        let probe = Self.rows(samples, order[max(0, n - Self.escapeProbePoints)..<n])
+        let outcome = EscapeMoves.apply(dictionary: &dictionary, bias: bias, probe: probe, lambda: lambda, threads: threads)
+        for atom in outcome.movedAtoms { statistics.forgetAtom(atom) }
+        total.proposed += outcome.proposed
+        total.accepted += outcome.accepted
+        total.decrease += outcome.decrease
+        total.pairMoves += outcome.pairMoves
+        total.movedAtoms += outcome.movedAtoms
+        escapes = total
+        if outcome.accepted > 0 { largestMove = .infinity }
+      } else if configuration.reseedsDeadAtoms {
         let moved = DeadAtoms.reseed((0..<k).filter { !used[$0] }, dictionary: &dictionary, residual: lastResidual, lambda: lambda)
         for atom in moved { statistics.forgetAtom(atom) }
         reseeded += moved.count
@@ -212,14 +234,28 @@ public enum OnlineDictionaryLearning {
       }
     }
     return State(dictionary: dictionary, bias: bias, objectiveHistory: history, epochs: epochs, termination: termination,
-                 reseededAtoms: reseeded)
+                 reseededAtoms: reseeded, escapes: escapes)
+  }
+
+  /// Points of the probe on which the escape moves are measured (the last of each epoch's order).
+  public static let escapeProbePoints = 4096
+
+  /// The rows `indices` of `samples`.
+  static func rows(_ samples: Matrix<Double>, _ indices: ArraySlice<Int>) -> Matrix<Double> {
+    let m = samples.columns
+    var storage: [Double] = []
+    storage.reserveCapacity(indices.count * m)
+    for point in indices { storage.append(contentsOf: samples.storage[(point * m)..<((point + 1) * m)]) }
+    return Matrix(rows: indices.count, columns: m, storage: storage)
   }
 
   /// Points per worker task when coding a mini-batch: a batch of 256 is eight tasks, so that two or
   /// more workers share it; fixed, so the codes do not depend on the thread count.
   static let codeBlockSize = 32
 
-  /// The forgetting factor β_t before step t (0-based) with batch size η (see the type's documentation).
+  /// The forgetting factor β_t of scikit-learn and SPAMS before step t (0-based) with batch size η:
+  /// β_t = (θ + 1 − η)/(θ + 1), θ = (t + 1)η for t < η − 1 and θ = η² + t + 1 − η after
+  /// (``SurrogateMemory/peerSchedule``).
   public static func forgetting(step t: Int, batchSize eta: Int) -> Double {
     let theta = t < eta - 1 ? Double((t + 1) * eta) : Double(eta * eta + t + 1 - eta)
     return (theta + 1 - Double(eta)) / (theta + 1)

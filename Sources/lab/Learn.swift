@@ -40,6 +40,12 @@ struct Learn: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Mini-batch size (online).", valueName: "B"))
   var batch: Int = 256
 
+  @Option(name: .long, help: SurrogateMemory.help)
+  var memory: SurrogateMemory = .standard
+
+  @Flag(name: .long, help: "Online: after every epoch move each unused or duplicate atom to the new atom of the new-atom test on the residuals of 4,096 points and, without --bias, rotate each atom that fires only where another fires by the exact pair move; keep only moves with a measured decrease of their loss (replaces the dead-atom re-seeding).")
+  var escape = false
+
   @OptionGroup var seeding: SeedOption
 
   @OptionGroup var threading: ThreadOptions
@@ -78,16 +84,18 @@ struct Learn: ParsableCommand {
       throw BadInput.fail("\(error)")
     }
     let (n, m) = (input.samples.rows, input.samples.columns)
-    // The codes three times (the result, its .npy values and bytes), the dictionary and its Gram matrix twice, in float64.
+    // The codes three times (the result, its .npy values and bytes), the dictionary and its Gram matrix twice, in float64;
+    // --escape adds the atoms' Gram matrix and the K × K co-firing counts of the pair test.
     try MemoryCheck.require("'--atoms' \(atoms) on \(n) points of dimension \(m)",
-                            [(MemoryBudget.product(n, atoms), 3 * 8), (MemoryBudget.product(atoms, m), 4 * 8), (MemoryBudget.product(atoms, atoms), 2 * 8)])
+                            [(MemoryBudget.product(n, atoms), 3 * 8), (MemoryBudget.product(atoms, m), 4 * 8),
+                             (MemoryBudget.product(atoms, atoms), (escape ? 4 : 2) * 8)])
     BLAS.setThreadCount(threads)
     let started = Date()
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let dictionary = input.initialDictionary
       ?? InitialDictionary.fromSamples(input.samples, atoms: atoms, using: &generator)
-    let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, seed: seed, threads: threads, timeLimit: timeLimit,
-                                        continuing: input.initialDictionary != nil)
+    let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, memory: memory, escapes: escape, seed: seed, threads: threads,
+                                        timeLimit: timeLimit, continuing: input.initialDictionary != nil)
     // Online learning counts its mini-batches, then the exact codes; block and MOD show one step.
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }

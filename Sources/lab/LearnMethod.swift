@@ -15,6 +15,8 @@ enum LearnMethod: String, CaseIterable, ExpressibleByArgument {
   struct Settings {
     var epochs: Int
     var batch: Int
+    var memory: SurrogateMemory
+    var escapes: Bool
     var seed: UInt64
     var threads: Int
     var timeLimit: Double?
@@ -29,7 +31,7 @@ enum LearnMethod: String, CaseIterable, ExpressibleByArgument {
     case .online:
       let configuration = OnlineDictionaryLearning.Configuration(
         epochs: settings.epochs, batchSize: settings.batch, timeLimit: settings.timeLimit, threads: settings.threads,
-        continuesFromInitialState: settings.continuing)
+        continuesFromInitialState: settings.continuing, memory: settings.memory, escapes: settings.escapes)
       let observer = progress.map { report in
         { (state: OnlineDictionaryLearning.Progress) in
           report((state.epoch - 1) * state.batchesPerEpoch + state.batchesInEpoch, settings.epochs * state.batchesPerEpoch,

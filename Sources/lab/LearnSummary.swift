@@ -12,7 +12,7 @@ struct LearnSummary {
     fields = [
       "command": "learn", "method": method.rawValue, "data": command.data, "out": command.out,
       "samples": problem.samples.rows, "dimension": problem.samples.columns, "atoms": problem.dictionary.rows,
-      "lambda": problem.lambda, "bias": problem.hasBias, "epochs": command.epochs ?? Learn.defaultEpochs, "batch": command.batch,
+      "lambda": problem.lambda, "bias": problem.hasBias, "epochs": command.epochs ?? Learn.defaultEpochs, "batch": command.batch, "memory": command.memory.description,
       "seed": command.seed, "threads": command.threads, "init": command.initDirectory ?? NSNull(),
       "timeLimit": command.timeLimit ?? NSNull(),
       "termination": result.termination.rawValue, "iterations": result.iterations,
@@ -21,6 +21,12 @@ struct LearnSummary {
       "kkt": ["K1": result.kkt.codes, "K2": result.kkt.atoms, "K3": result.kkt.bias, "maximum": result.kkt.maximum],
       "reseededAtoms": result.reseededAtoms, "wallSeconds": wallSeconds,
     ]
+    if let escapes = result.escapes { fields["escapeMoves"] = Self.fields(escapes) }
+  }
+
+  /// The escape moves as JSON: moves measured and kept (pair moves among them), and the summed measured decrease of the probe losses.
+  static func fields(_ escapes: EscapeMoves.Outcome) -> [String: Any] {
+    ["proposed": escapes.proposed, "accepted": escapes.accepted, "pairMoves": escapes.pairMoves, "measuredDecrease": escapes.decrease]
   }
 
   /// One JSON line (sorted keys).

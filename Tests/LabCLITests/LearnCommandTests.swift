@@ -136,7 +136,8 @@ struct LearnCommandTests {
 
   @Test("Bad options and files exit 2 with a message naming them, and write nothing",
         arguments: [(["--method", "lars"], "'--method <method>'"), (["--atoms", "0"], "'--atoms'"), (["--epochs", "0"], "'--epochs'"),
-                    (["--lambda=-1"], "'--lambda'"), (["--threads", "0"], "'--threads'")])
+                    (["--lambda=-1"], "'--lambda'"), (["--threads", "0"], "'--threads'"),
+                    (["--memory", "0"], "'--memory <batches|peers>'")])
   func rejects(extra: [String], named: String) throws {
     let directory = try Self.fixture()
     let run = try Self.learn(directory, out: "fit", extra)
@@ -151,5 +152,20 @@ struct LearnCommandTests {
     let run = try Self.learn(directory, out: "fit", [])
     #expect(run.status == 2)
     #expect(run.stderr.contains("X.npy"), "stderr: \(run.stderr)")
+  }
+
+  @Test("--escape reports the measured escape moves, --memory is recorded, and the default run has no escapeMoves field")
+  func escapeMoves() throws {
+    let directory = try Self.fixture()
+    let run = try Self.learn(directory, out: "fit", ["--escape", "--memory", "peers", "--epochs", "2"])
+    try Self.expectBudgetStatus(run)
+    let summary = try Self.summary(directory, "fit")
+    let moves = try #require(summary["escapeMoves"] as? [String: Any])
+    let proposed = try #require(moves["proposed"] as? Int), accepted = try #require(moves["accepted"] as? Int)
+    #expect(accepted <= proposed && (moves["measuredDecrease"] as? Double ?? -1) >= 0)
+    #expect(summary["memory"] as? String == "peers")
+    _ = try Self.learn(directory, out: "plain", ["--epochs", "2"])
+    let plain = try Self.summary(directory, "plain")
+    #expect(plain["escapeMoves"] == nil && plain["memory"] as? String == "20")
   }
 }
