@@ -9,7 +9,8 @@ public enum LPVerifier {
   ///   `cᵀx`, and the duality gap must each be at most `tolerance × (1 + scale)`. The sign
   ///   conventions for both directions are derived in `OptimalityCheck`. The scale is the size
   ///   of the numbers whose rounding the quantity carries: `max(|xⱼ|, Σⱼ |aᵢⱼ xⱼ|)` for primal
-  ///   checks, `max(|cⱼ| + Σᵢ |aᵢⱼ yᵢ|, |yᵢ|)` for dual checks, and
+  ///   checks, column by column `|cⱼ| + Σᵢ |aᵢⱼ yᵢ|` for a column's reduced cost and `max |yᵢ|` for
+  ///   the rows' duals in the dual checks, and
   ///   `max(Σⱼ |cⱼ xⱼ|, Σ |terms of the dual objective|)` for the gap and the objective.
   /// - `infeasible`: the phase-1 LP keeps the column bounds (validation guarantees each is a
   ///   nonempty interval) and gives every row `i` elastic columns `pᵢ, qᵢ >= 0` in
