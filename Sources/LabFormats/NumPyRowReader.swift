@@ -5,7 +5,7 @@ import LabNumerics
 /// than memory is processed with memory proportional to the block: the file's pages are the
 /// kernel's to drop, and only the block being decoded is allocated. The header is checked as
 /// ``NumPyArray`` checks it; C and Fortran order, float32 and float64, either byte order.
-public struct NumPyRowReader {
+public struct NumPyRowReader: Sendable {
   /// The file.
   public let path: String
   /// N.
