@@ -55,6 +55,17 @@ public struct NumPyRowReader: Sendable {
     data.withUnsafeBytes { raw in
       let bytes = raw.bindMemory(to: UInt8.self)
       values.withUnsafeMutableBufferPointer { out in
+        if !fortran && !layout.bigEndian {
+          // The rows are one run of little-endian values: decoded by whole words, then checked.
+          let start = raw.baseAddress! + layout.dataStart + range.lowerBound * m * layout.size
+          if layout.size == 4 {
+            for i in out.indices { out[i] = Double(Float(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))) }
+          } else {
+            for i in out.indices { out[i] = Double(bitPattern: UInt64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+          }
+          if let index = out.firstIndex(where: { !$0.isFinite }) { bad = (range.lowerBound + index / m, index % m, out[index]) }
+          return
+        }
         for (slot, row) in range.enumerated() {
           for column in 0..<m {
             let value = layout.value(bytes, fortran ? column * n + row : row * m + column)
