@@ -51,6 +51,7 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     var residualStorage = [Double](repeating: 0, count: min(Self.blockRows, n) * m)
     var residualSquares = [Double](repeating: 0, count: min(Self.blockRows, n))
     var inners = [Double](repeating: 0, count: min(Self.blockRows, n))
+    let shift = bias ?? [Double](repeating: 0, count: m)
     while first < n {
       let rows = min(Self.blockRows, n - first)
       samples.storage.withUnsafeBufferPointer { x in
@@ -66,7 +67,7 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
                 }
                 var inner = 0.0, squared = 0.0
                 for i in 0..<m {
-                  let v = x[row * m + i] - (bias?[i] ?? 0)
+                  let v = x[row * m + i] - shift[i]
                   let ri = v - r[point * m + i]
                   r[point * m + i] = ri
                   inner += v * ri
@@ -81,29 +82,31 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
       }
       let residual = Matrix(rows: rows, columns: m, storage: rows * m == residualStorage.count ? residualStorage : Array(residualStorage[0..<(rows * m)]))
       let correlations = residual.multiplied(by: dictionary, transposingOther: true)
-      let qs = correlations.storage
+      let signed = constraint == .signed
       codes.storage.withUnsafeBufferPointer { zs in
-        for point in 0..<rows {
-          let squared = residualSquares[point], inner = inners[point]
-          var l1 = 0.0, largest = 0.0
-          for a in 0..<k {
-            let z = zs[(first + point) * k + a], q = qs[point * k + a]
-            l1 += abs(z)
-            if z != 0 { nonzeros += 1 }
-            let violation: Double
-            switch (constraint, z) {
-            case (.nonnegative, ..<0): violation = .infinity
-            case (_, 0): violation = max((constraint == .signed ? abs(q) : q) - lambda, 0)
-            default: violation = abs(lambda * (z > 0 ? 1 : -1) - q)
+        correlations.storage.withUnsafeBufferPointer { qs in
+          for point in 0..<rows {
+            let zRow = zs.baseAddress! + (first + point) * k, qRow = qs.baseAddress! + point * k
+            let squared = residualSquares[point], inner = inners[point]
+            var l1 = 0.0, largest = 0.0
+            for a in 0..<k {
+              let z = zRow[a], q = qRow[a], violation: Double
+              l1 += abs(z)
+              if z == 0 {
+                violation = max((signed ? abs(q) : q) - lambda, 0)
+              } else {
+                nonzeros += 1
+                violation = !signed && z < 0 ? .infinity : abs((z > 0 ? lambda : -lambda) - q)
+              }
+              worstKKT = max(worstKKT, violation)
+              largest = max(largest, signed ? abs(q) : q)
             }
-            worstKKT = max(worstKKT, violation)
-            largest = max(largest, constraint == .signed ? abs(q) : q)
+            let primal = 0.5 * squared + lambda * l1
+            let scale = largest > lambda ? lambda / largest : 1
+            let dual = scale * inner - 0.5 * scale * scale * squared
+            objective += primal
+            worstGap = max(worstGap, primal - dual)
           }
-          let primal = 0.5 * squared + lambda * l1
-          let scale = largest > lambda ? lambda / largest : 1
-          let dual = scale * inner - 0.5 * scale * scale * squared
-          objective += primal
-          worstGap = max(worstGap, primal - dual)
         }
       }
       first += rows
