@@ -11,15 +11,15 @@ extension StationarityAssessment {
   public static let maximumStreamingRecodedCodes = 100_000_000
 
   /// The checks for a candidate too large for the dense codes and the LPs, in one streaming pass over
-  /// the data with exact lasso codes (kept sparse): KKT, the pairs (up to
+  /// the data with exact lasso codes (kept sparse), X read `batchSize` rows at a time: KKT, the pairs (up to
   /// ``StreamingChecks/maximumPairAtoms`` atoms), LP-K by its exact closed form (the verdict, §5.1),
   /// the mop-up gaps, the wide bound and the new-atom test. LP-R, CERT, the stars and the exact star
   /// moves are reported as not run. A descent is verified as §5.7 says: geodesic steps along the
   /// normalised −grad with the first-order codes (here the exact codes held fixed; W = 0), the
   /// standard grid and t*, t*/2, t*/4; re-optimised codes are measured beside at the first step.
-  public static func assessStreaming(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
+  public static func assessStreaming(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
                                      activityThreshold tau: Double = 0, relativeTolerance: Double = Verdict.float64Tolerance,
-                                     batchSize: Int = 4096, threads: Int = 1) -> StationarityAssessment {
+                                     batchSize: Int = StreamingChecks.defaultBatchRows, threads: Int = 1) -> StationarityAssessment {
     let stream = StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize,
                                  threads: threads, keepCodes: true)
     let scale = Verdict.scale(lambda: lambda, codeTotal: stream.codeTotal, loss: stream.loss)
@@ -38,10 +38,11 @@ extension StationarityAssessment {
       let start = SparseCodingProblem(samples: Matrix(rows: 0, columns: d.columns), dictionary: d, bias: bias,
                                       codes: Matrix(rows: 0, columns: d.rows), lambda: lambda)
       let perturbation = PerturbationDirection(atoms: direction.atoms, bias: direction.bias, codes: Matrix(rows: 0, columns: d.rows))
-      let initial = StreamingChecks.fixedCodeLoss(samples: x, dictionary: d, bias: bias, codes: codes, lambda: lambda)
+      let initial = StreamingChecks.fixedCodeLoss(samples: x, dictionary: d, bias: bias, codes: codes, lambda: lambda, batchSize: batchSize)
       func step(_ t: Double, reoptimize: Bool) -> SelfVerification.Step {
         let moved = SelfVerification.moved(start, along: perturbation, by: t)
-        let change = StreamingChecks.fixedCodeLoss(samples: x, dictionary: moved.dictionary, bias: moved.bias, codes: codes, lambda: lambda) - initial
+        let change = StreamingChecks.fixedCodeLoss(samples: x, dictionary: moved.dictionary, bias: moved.bias, codes: codes, lambda: lambda,
+                                                   batchSize: batchSize) - initial
         let reoptimized = reoptimize
           ? (StreamingChecks.loss(samples: x, dictionary: moved.dictionary, bias: moved.bias, lambda: lambda, batchSize: batchSize, threads: threads) - stream.loss) / t
           : nil
@@ -61,7 +62,7 @@ extension StationarityAssessment {
     var withNewAtom: Double?
     if stream.maxResidualNorm > lambda, recodes || verdict != .descentFound {
       // The point's residual from its kept code (a fresh solve would build the K×K Gram matrix again).
-      var residual = zip(x.row(stream.maxResidualPoint), bias ?? [Double](repeating: 0, count: x.columns)).map { $0 - $1 }
+      var residual = zip(x.block(stream.maxResidualPoint..<(stream.maxResidualPoint + 1)).storage, bias ?? [Double](repeating: 0, count: x.columns)).map { $0 - $1 }
       for (atom, value) in stream.codes?.row(stream.maxResidualPoint) ?? [] {
         for i in 0..<x.columns { residual[i] -= value * d[atom, i] }
       }

@@ -42,11 +42,19 @@ public struct StreamingChecks: Sendable {
   /// A batch holds at most this many codes (batch·K), so that the dense codes and correlations of one
   /// batch stay near 130 MB each at any K.
   public static let maximumBatchCodes = 1 << 24
+  /// The rows of a batch unless ``maximumBatchCodes`` asks for fewer.
+  public static let defaultBatchRows = 4096
+
+  /// The rows of one batch with K = `atoms`: `batchSize`, fewer when that many rows would hold more
+  /// than ``maximumBatchCodes`` codes, at least one.
+  public static func rowsPerBatch(atoms: Int, batchSize: Int = defaultBatchRows) -> Int {
+    max(1, min(batchSize, maximumBatchCodes / max(atoms, 1)))
+  }
 
   /// Streams over the rows of `samples` in batches of `batchSize` (fewer when K is large, see
   /// ``maximumBatchCodes``) with exact lasso codes.
-  public init(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
-              activityThreshold tau: Double = 0, batchSize: Int = 4096, threads: Int = 1, keepCodes: Bool = false) {
+  public init(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
+              activityThreshold tau: Double = 0, batchSize: Int = defaultBatchRows, threads: Int = 1, keepCodes: Bool = false) {
     let solver = ExactCodes.Solver(dictionary: d, lambda: lambda, threads: threads)
     self.init(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize, keepCodes: keepCodes) {
       solver.codes(for: $0, bias: bias)
@@ -55,11 +63,11 @@ public struct StreamingChecks: Sendable {
 
   /// Streams over the rows of `samples` with the codes `codes` gives for each batch of rows (`rows × K`,
   /// nonnegative; e.g. an SAE's own encoder codes).
-  public init(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
-              activityThreshold tau: Double = 0, batchSize: Int = 4096, keepCodes: Bool = false,
+  public init(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
+              activityThreshold tau: Double = 0, batchSize: Int = defaultBatchRows, keepCodes: Bool = false,
               codes: (Matrix<Double>) -> Matrix<Double>) {
     let k = d.rows, m = d.columns, n = x.rows
-    let rowsPerBatch = max(1, min(batchSize, Self.maximumBatchCodes / max(k, 1)))
+    let rowsPerBatch = Self.rowsPerBatch(atoms: k, batchSize: batchSize)
     let measurePairs = k <= Self.maximumPairAtoms
     var k1 = 0.0, codeTerm = 0.0, loss = 0.0, total = 0.0
     var weighted = [Double](repeating: 0, count: k * m)  // Σ_n z_nk r_n, row-major K × m
@@ -77,7 +85,7 @@ public struct StreamingChecks: Sendable {
     let atoms = d.storage
     for start in stride(from: 0, to: n, by: rowsPerBatch) {
       let rows = min(rowsPerBatch, n - start)
-      let batch = Matrix(rows: rows, columns: m, storage: Array(x.storage[(start * m)..<((start + rows) * m)]))
+      let batch = x.block(start..<(start + rows))
       let z = codes(batch)
       let centred = SparseCodingProblem.subtractingBias(bias, from: batch)
       // The codes are sparse: the fit Σ_k z_nk d_k and the residual by their nonzeros, not by a dense product.
@@ -191,14 +199,14 @@ public struct StreamingChecks: Sendable {
 
 extension StreamingChecks {
   /// F_λ(D, b) = Σ_n min_{z ≥ 0} ½‖x_n − b − Dz‖² + λΣz, in batches (exact lasso codes, discarded).
-  public static func loss(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
-                          batchSize: Int = 4096, threads: Int = 1) -> Double {
+  public static func loss(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
+                          batchSize: Int = defaultBatchRows, threads: Int = 1) -> Double {
     let solver = ExactCodes.Solver(dictionary: d, lambda: lambda, threads: threads)
-    let rowsPerBatch = max(1, min(batchSize, maximumBatchCodes / max(d.rows, 1)))
+    let rowsPerBatch = rowsPerBatch(atoms: d.rows, batchSize: batchSize)
     var total = 0.0
     for start in stride(from: 0, to: x.rows, by: rowsPerBatch) {
       let rows = min(rowsPerBatch, x.rows - start)
-      let batch = Matrix(rows: rows, columns: x.columns, storage: Array(x.storage[(start * x.columns)..<((start + rows) * x.columns)]))
+      let batch = x.block(start..<(start + rows))
       let z = solver.codes(for: batch, bias: bias)
       let r = SparseCodingProblem.subtractingBias(bias, from: batch) - z * d
       total += 0.5 * r.storage.reduce(0) { $0 + $1 * $1 } + lambda * z.storage.reduce(0, +)
@@ -225,27 +233,32 @@ extension StreamingChecks {
   }
 
   /// Σ_n ½‖x_n − b − Σ_k z_nk d_k‖² + λΣz with the codes held fixed: the loss of §5.7's first-order
-  /// codes at a moved dictionary and bias, an upper bound of the loss with re-optimised codes.
-  public static func fixedCodeLoss(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, codes: SparseCodeRows,
-                                   lambda: Double) -> Double {
+  /// codes at a moved dictionary and bias, an upper bound of the loss with re-optimised codes. X is
+  /// read `batchSize` rows at a time.
+  public static func fixedCodeLoss(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, codes: SparseCodeRows,
+                                   lambda: Double, batchSize: Int = defaultBatchRows) -> Double {
     let m = x.columns
     var total = 0.0
     var residual = [Double](repeating: 0, count: m)
-    x.storage.withUnsafeBufferPointer { samples in
-      d.storage.withUnsafeBufferPointer { atoms in
-        for n in 0..<x.rows {
-          for i in 0..<m { residual[i] = samples[n * m + i] - (bias?[i] ?? 0) }
-          for (atom, value) in codes.row(n) {
-            let base = atom * m
-            total += lambda * value
-            for i in 0..<m { residual[i] -= value * atoms[base + i] }
+    for start in stride(from: 0, to: x.rows, by: max(1, batchSize)) {
+      let batch = x.block(start..<min(x.rows, start + max(1, batchSize)))
+      batch.storage.withUnsafeBufferPointer { samples in
+        d.storage.withUnsafeBufferPointer { atoms in
+          for row in 0..<batch.rows {
+            for i in 0..<m { residual[i] = samples[row * m + i] - (bias?[i] ?? 0) }
+            for (atom, value) in codes.row(start + row) {
+              let base = atom * m
+              total += lambda * value
+              for i in 0..<m { residual[i] -= value * atoms[base + i] }
+            }
+            var squared = 0.0
+            for i in 0..<m { squared += residual[i] * residual[i] }
+            total += 0.5 * squared
           }
-          var squared = 0.0
-          for i in 0..<m { squared += residual[i] * residual[i] }
-          total += 0.5 * squared
         }
       }
     }
     return total
   }
+
 }

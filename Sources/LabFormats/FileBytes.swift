@@ -13,18 +13,27 @@ public enum FileBytes {
 
   /// Writes all of `data` at the current offset of `descriptor` (the file at `path`, for errors).
   public static func append(_ data: Data, to descriptor: Int32, path: String) throws(FormatError) {
-    let failure: Int32? = data.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return errno
-        }
-        offset += written
-      }
-      return nil
+    if let failure = data.withUnsafeBytes({ write($0, to: descriptor) }) {
+      throw FormatError(path: path, "cannot write the file: \(FileProblem.reason(errno: failure))")
     }
-    if let failure { throw FormatError(path: path, "cannot write the file: \(FileProblem.reason(errno: failure))") }
+  }
+
+  /// Writes all of `buffer` at the current offset of `descriptor` (the file at `path`, for errors).
+  public static func append(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws(FormatError) {
+    if let failure = write(buffer, to: descriptor) { throw FormatError(path: path, "cannot write the file: \(FileProblem.reason(errno: failure))") }
+  }
+
+  /// Writes all of `buffer` at the current offset of `descriptor`; the `errno` of a failure, nil on success.
+  private static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+    var offset = 0
+    while offset < buffer.count {
+      let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      offset += written
+    }
+    return nil
   }
 }

@@ -41,10 +41,15 @@ public final class NumPyStreamWriter {
   /// Appends values in C order.
   public func append(_ values: [Double]) throws {
     precondition(written + values.count <= shape.reduce(1, *), "Appending \(values.count) values overflows shape \(shape) (\(written) written).")
-    var data = Data()
-    data.reserveCapacity(values.count * elementType.size)
-    NumPyArray.appendElements(values, as: elementType, to: &data)
-    try FileBytes.append(data, to: handle.fileDescriptor, path: partial)
+    if elementType == .float64 && 1.littleEndian == 1 {
+      // On a little-endian machine the values' own bytes are the file's: no conversion, no copy.
+      try values.withUnsafeBytes { try FileBytes.append($0, to: handle.fileDescriptor, path: partial) }
+    } else {
+      var data = Data()
+      data.reserveCapacity(values.count * elementType.size)
+      NumPyArray.appendElements(values, as: elementType, to: &data)
+      try FileBytes.append(data, to: handle.fileDescriptor, path: partial)
+    }
     WriteFaults.step()
     written += values.count
   }

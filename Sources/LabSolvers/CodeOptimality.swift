@@ -45,39 +45,69 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     // meanL0 is a count over pointCount, both exact in a Double: the product recovers the count.
     var nonzeros = previous.map { Int(($0.meanL0 * Double($0.pointCount)).rounded()) } ?? 0
     var first = 0
+    // The residual r = x − b − Σ_k z_k d_k by each point's nonzero codes (the codes are sparse: a dense
+    // product would cost N·K·m), then the correlations Dᵀr by BLAS: the verification recomputes both
+    // from X, D and Z, independently of the solver's own bookkeeping.
+    var residualStorage = [Double](repeating: 0, count: min(Self.blockRows, n) * m)
+    var residualSquares = [Double](repeating: 0, count: min(Self.blockRows, n))
+    var inners = [Double](repeating: 0, count: min(Self.blockRows, n))
+    let shift = bias ?? [Double](repeating: 0, count: m)
     while first < n {
       let rows = min(Self.blockRows, n - first)
-      let block = Matrix(rows: rows, columns: m, storage: Array(samples.storage[(first * m)..<((first + rows) * m)]))
-      let centred = SparseCodingProblem.subtractingBias(bias, from: block)
-      let blockCodes = Matrix(rows: rows, columns: k, storage: Array(codes.storage[(first * k)..<((first + rows) * k)]))
-      let residual = centred - blockCodes * dictionary
-      let correlations = residual.multiplied(by: dictionary, transposingOther: true)
-      let r = residual.storage, v = centred.storage, zs = blockCodes.storage, qs = correlations.storage
-      for point in 0..<rows {
-        var squared = 0.0, inner = 0.0, l1 = 0.0, largest = 0.0
-        for i in 0..<m {
-          let ri = r[point * m + i]
-          squared += ri * ri
-          inner += v[point * m + i] * ri
-        }
-        for a in 0..<k {
-          let z = zs[point * k + a], q = qs[point * k + a]
-          l1 += abs(z)
-          if z != 0 { nonzeros += 1 }
-          let violation: Double
-          switch (constraint, z) {
-          case (.nonnegative, ..<0): violation = .infinity
-          case (_, 0): violation = max((constraint == .signed ? abs(q) : q) - lambda, 0)
-          default: violation = abs(lambda * (z > 0 ? 1 : -1) - q)
+      samples.storage.withUnsafeBufferPointer { x in
+        codes.storage.withUnsafeBufferPointer { z in
+          dictionary.storage.withUnsafeBufferPointer { d in
+            residualStorage.withUnsafeMutableBufferPointer { r in
+              for point in 0..<rows {
+                let row = first + point
+                for i in 0..<m { r[point * m + i] = 0 }
+                for a in 0..<k where z[row * k + a] != 0 {
+                  let value = z[row * k + a]
+                  for i in 0..<m { r[point * m + i] += value * d[a * m + i] }
+                }
+                var inner = 0.0, squared = 0.0
+                for i in 0..<m {
+                  let v = x[row * m + i] - shift[i]
+                  let ri = v - r[point * m + i]
+                  r[point * m + i] = ri
+                  inner += v * ri
+                  squared += ri * ri
+                }
+                inners[point] = inner
+                residualSquares[point] = squared
+              }
+            }
           }
-          worstKKT = max(worstKKT, violation)
-          largest = max(largest, constraint == .signed ? abs(q) : q)
         }
-        let primal = 0.5 * squared + lambda * l1
-        let scale = largest > lambda ? lambda / largest : 1
-        let dual = scale * inner - 0.5 * scale * scale * squared
-        objective += primal
-        worstGap = max(worstGap, primal - dual)
+      }
+      let residual = Matrix(rows: rows, columns: m, storage: rows * m == residualStorage.count ? residualStorage : Array(residualStorage[0..<(rows * m)]))
+      let correlations = residual.multiplied(by: dictionary, transposingOther: true)
+      let signed = constraint == .signed
+      codes.storage.withUnsafeBufferPointer { zs in
+        correlations.storage.withUnsafeBufferPointer { qs in
+          for point in 0..<rows {
+            let zRow = zs.baseAddress! + (first + point) * k, qRow = qs.baseAddress! + point * k
+            let squared = residualSquares[point], inner = inners[point]
+            var l1 = 0.0, largest = 0.0
+            for a in 0..<k {
+              let z = zRow[a], q = qRow[a], violation: Double
+              l1 += abs(z)
+              if z == 0 {
+                violation = max((signed ? abs(q) : q) - lambda, 0)
+              } else {
+                nonzeros += 1
+                violation = !signed && z < 0 ? .infinity : abs((z > 0 ? lambda : -lambda) - q)
+              }
+              worstKKT = max(worstKKT, violation)
+              largest = max(largest, signed ? abs(q) : q)
+            }
+            let primal = 0.5 * squared + lambda * l1
+            let scale = largest > lambda ? lambda / largest : 1
+            let dual = scale * inner - 0.5 * scale * scale * squared
+            objective += primal
+            worstGap = max(worstGap, primal - dual)
+          }
+        }
       }
       first += rows
     }

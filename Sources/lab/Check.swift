@@ -73,15 +73,18 @@ struct Check: ParsableCommand {
     let inputs: CheckInputs
     var encoderCodes: SAEEncoderCodes?
     let objective = try sae.map { try CheckSAEObjective.resolve(sae: $0, lambda: lambda) }
+    let memoryCheck = { [sae] (sizes: CheckInputs.Sizes) throws in try CheckMemory.require(sizes, encoder: sae != nil) }
     do {
       if let sae, let objective {
-        (inputs, encoderCodes) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: objective.lambda)
+        (inputs, encoderCodes) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: objective.lambda, streaming: planOptions.streaming,
+                                                         memoryCheck: memoryCheck)
       } else {
         inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda!, normalize: normalize,
-                                      signed: signed)
+                                      signed: signed, streaming: planOptions.streaming, memoryCheck: memoryCheck)
       }
+    } catch let refused as ExitCode {
+      throw refused
     } catch { throw BadInput.fail("\(error)") }
-    try CheckMemory.require(inputs, encoder: encoderCodes != nil, streaming: planOptions.streaming)
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
                                    codes: codes, precision: inputs.precision, normalized: normalize || sae != nil,
                                    objective: objective?.objective)
@@ -90,11 +93,11 @@ struct Check: ParsableCommand {
     var record: CheckRecord, problem: SparseCodingProblem?, move: SparseCodingProblem?
     do {
       let outcome = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threading.threads, versions: versions,
-                                        plan: try planOptions.plan(), streaming: planOptions.streaming) { bar.update(completed: 1, label: $0) }
+                                        plan: try planOptions.plan()) { bar.update(completed: 1, label: $0) }
       (record, problem, move) = (outcome.record, outcome.problem, outcome.move)
       if let encoderCodes {
         bar.update(completed: 2, label: "the SAE's own codes")
-        record.encoderCodes = try CheckRecord.encoderView(inputs, codes: encoderCodes, streaming: planOptions.streaming)
+        record.encoderCodes = try CheckRecord.encoderView(inputs, codes: encoderCodes)
       }
     } catch let error as LPValidationError {
       throw BadInput.fail("\(data) with \(paths.dictionary): a linear program of the checks cannot be built from these values (\(error)); "

@@ -192,18 +192,27 @@ struct MemoryLimitTests {
     try handle.close()
   }
 
-  /// lab encode streams X instead (EncodeStreamTests).
+  /// lab encode and lab check stream X instead (EncodeStreamTests, hugeStreamedCheck).
   @Test("A valid .npy of 800 GB is refused by every reader before its values are allocated",
-        arguments: ["learn", "train", "check"])
+        arguments: ["learn", "train"])
   func hugeFile(_ command: String) throws {
     let directory = try Self.world()
     try Self.sparseArray(directory.appendingPathComponent("big.npy"), rows: 10_000_000, columns: 10_000)
     let arguments: [String] = switch command {
     case "learn": ["learn", "--data", "big.npy", "--atoms", "2", "--lambda", "0.1", "--out", "learned"]
-    case "train": ["train", "--data", "big.npy", "--arch", "topk", "--k", "1", "--width", "4", "--batch", "4", "--steps", "1", "--lr", "0.1",
-                   "--out", "sae"]
-    default: ["check", "--data", "big.npy", "--dictionary", "w/dictionary.npy", "--lambda", "0.1"]
+    default: ["train", "--data", "big.npy", "--arch", "topk", "--k", "1", "--width", "4", "--batch", "4", "--steps", "1", "--lr", "0.1",
+              "--out", "sae"]
     }
     try Self.expectTooBig(arguments, naming: "big.npy: reading shape (10000000, 10000) as float64 needs about 800 GB", in: directory)
+  }
+
+  @Test("lab check streams an 800 GB X instead of reading it, and refuses it for what the streaming checks hold (the kept codes), before reading it")
+  func hugeStreamedCheck() throws {
+    let directory = try Scratch.directory()
+    try Self.sparseArray(directory.appendingPathComponent("big.npy"), rows: 10_000_000, columns: 10_000)
+    // 1,000 atoms of m = 10,000: the kept codes of 10⁷ points may take 10⁷ · 1,000 · 12 bytes = 120 GB, more than this machine has.
+    try Self.sparseArray(directory.appendingPathComponent("D.npy"), rows: 1000, columns: 10_000)
+    try Self.expectTooBig(["check", "--data", "big.npy", "--dictionary", "D.npy", "--lambda", "0.1"],
+                          naming: "checking 1000 atoms on 10000000 points of dimension 10000 (streaming) needs about", in: directory)
   }
 }

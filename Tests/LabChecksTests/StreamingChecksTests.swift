@@ -1,3 +1,4 @@
+import Foundation
 import LabChecks
 import LabNumerics
 import LabRandom
@@ -82,6 +83,44 @@ struct StreamingChecksTests {
         #expect(streamed.descent.steps.first?.reoptimizedSlope != nil, "re-optimised codes are measured beside the first step")
         for step in streamed.descent.steps { #expect(step.reoptimizedSlope == nil || step.reoptimizedSlope! <= step.slope + 1e-9 * max(1, abs(step.slope))) }
       }
+    }
+  }
+
+  /// X handed over a block at a time, recording the largest block asked for and the rows read.
+  final class CountingRows: SampleRows, @unchecked Sendable {
+    let matrix: Matrix<Double>
+    private let lock = NSLock()
+    private var largest = 0, total = 0
+    init(_ matrix: Matrix<Double>) { self.matrix = matrix }
+    var rows: Int { matrix.rows }
+    var columns: Int { matrix.columns }
+    func block(_ range: Range<Int>) -> Matrix<Double> {
+      lock.withLock {
+        largest = max(largest, range.count)
+        total += range.count
+      }
+      // A copy even for every row, so that the counter, not the matrix's sharing, is what is tested.
+      return Matrix(rows: range.count, columns: columns, storage: Array(matrix.storage[(range.lowerBound * columns)..<(range.upperBound * columns)]))
+    }
+    /// The largest block and the rows read so far.
+    var counts: (largest: Int, total: Int) { lock.withLock { (largest, total) } }
+  }
+
+  @Test("The streaming checks read X a batch of rows at a time, never whole, and give the bytes they give on X in memory")
+  func neverMaterialisesX() async {
+    await propertyCheck(count: 25, input: Gen.int(in: 2...5), Gen.int(in: 2...6), Gen.int(in: 20...80), Gen.int(in: 1...9), Gen.int(in: 0...Int(Int32.max))) { m, k, n, batch, seed in
+      let (x, d, bias, lambda) = Self.randomProblem(m: m, k: k, n: n, seed: seed)
+      let counting = CountingRows(x)
+      let streamed = StationarityAssessment.assessStreaming(samples: counting, dictionary: d, bias: bias, lambda: lambda, batchSize: batch)
+      let whole = StationarityAssessment.assessStreaming(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batch)
+      let (largest, total) = counting.counts
+      #expect(largest <= batch, "a block of \(largest) rows with batches of \(batch) (N = \(n))")
+      // One pass for the checks, and more for the descent's steps and the new atom's loss.
+      #expect(total >= n)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      let bytes = (try? encoder.encode(streamed), try? encoder.encode(whole))
+      #expect(bytes.0 != nil && bytes.0 == bytes.1)
     }
   }
 }

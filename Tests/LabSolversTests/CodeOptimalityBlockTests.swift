@@ -36,4 +36,39 @@ struct CodeOptimalityBlockTests {
       #expect(abs(all.maxDualityGap - worstGap) <= 1e-12 * max(1, worstGap))
     }
   }
+
+  @Test("Property: objective, worst (K1)/(K1±), worst duality gap and mean L0 equal their definitions computed densely, point by point (THEORY §3.2)")
+  func matchesDefinition() async {
+    await propertyCheck(count: 40, input: Gen.int(in: 1...40), Gen.int(in: 1...6), Gen.int(in: 1...9), Gen.bool, Gen.int(in: 0...1_000_000)) {
+      points, dimension, atoms, signed, seed in
+      let instance = CodingInstance(atoms: atoms, dimension: dimension, points: points, withBias: seed % 2 == 0, seed: seed)
+      var rng = Xoshiro256StarStar(seed: UInt64(seed) &+ 11)
+      let codes = Matrix(rows: points, columns: atoms, storage: (0..<(points * atoms)).map { _ in
+        rng.nextUniform() < 0.5 ? 0 : (signed ? rng.nextNormal() : abs(rng.nextNormal()))
+      })
+      let lambda = 0.3, measured = instance.optimality(codes, lambda: lambda, signed ? .signed : .nonnegative)
+      var objective = 0.0, worstKKT = 0.0, worstGap = 0.0, nonzeros = 0
+      for n in 0..<points {
+        let x = instance.samples.row(n), z = codes.row(n)
+        let v = (0..<dimension).map { x[$0] - (instance.bias?[$0] ?? 0) }
+        let r = (0..<dimension).map { i in v[i] - (0..<atoms).reduce(0) { $0 + z[$1] * instance.dictionary[$1, i] } }
+        let q = (0..<atoms).map { k in (0..<dimension).reduce(0) { $0 + instance.dictionary[k, $1] * r[$1] } }
+        let squared = r.reduce(0) { $0 + $1 * $1 }, l1 = z.reduce(0) { $0 + abs($1) }
+        for k in 0..<atoms {
+          let violation = z[k] == 0 ? max((signed ? abs(q[k]) : q[k]) - lambda, 0) : abs(lambda * (z[k] > 0 ? 1 : -1) - q[k])
+          worstKKT = max(worstKKT, violation)
+          if z[k] != 0 { nonzeros += 1 }
+        }
+        let largest = q.map { signed ? abs($0) : $0 }.max()!
+        let s = largest > lambda ? lambda / largest : 1
+        let primal = 0.5 * squared + lambda * l1
+        objective += primal
+        worstGap = max(worstGap, primal - (s * zip(v, r).reduce(0) { $0 + $1.0 * $1.1 } - 0.5 * s * s * squared))
+      }
+      #expect(measured.pointCount == points && measured.meanL0 == Double(nonzeros) / Double(points))
+      #expect(abs(measured.objective - objective) <= 1e-12 * max(1, objective))
+      #expect(abs(measured.maxKKTViolation - worstKKT) <= 1e-12 * max(1, worstKKT))
+      #expect(abs(measured.maxDualityGap - worstGap) <= 1e-12 * max(1, objective))
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import LabChecks
 import LabFormats
 import LabNumerics
 import LabTraining
@@ -6,19 +7,24 @@ extension CheckInputs {
   /// The two views of a SAELens SAE directory that THEORY §9 recommends, on the data X: the
   /// dictionary view (atoms W_dec rows normalised, b = b_dec as a free bias, exact lasso codes) and
   /// the factorisation view (the same atoms and bias with the SAE's own encoder codes, each scaled by
-  /// its decoder row's norm so that the reconstruction is unchanged).
-  public static func loadSAE(data: String, sae: String, lambda: Double) throws -> (dictionary: CheckInputs, encoder: SAEEncoderCodes) {
+  /// its decoder row's norm so that the reconstruction is unchanged). When the checks stream (N·F above
+  /// ``StationarityAssessment/maximumDenseCodes``, or `streaming`), X is checked block by block and kept
+  /// on its memory map; `memoryCheck` is called with the sizes before X is read.
+  public static func loadSAE(data: String, sae: String, lambda: Double, streaming: Bool = false,
+                             memoryCheck: (Sizes) throws -> Void = { _ in }) throws -> (dictionary: CheckInputs, encoder: SAEEncoderCodes) {
     guard lambda.isFinite && lambda > 0 else {
       throw FormatError(path: "--lambda", "λ must be a finite number > 0, got \(lambda)")
     }
-    let array = try NumPyArray(contentsOf: data)
-    let x: Matrix<Double> = try array.matrix(path: data, role: "the data X (N × m)")
-    try checkMagnitudes(x.storage, columns: x.columns, path: data)
+    let reader = try NumPyRowReader(path: data, role: "the data X (N × m)")
     let autoencoder: SparseAutoencoder<Float>
     do { autoencoder = try SAELensFormat.read(from: sae) } catch { throw FormatError(path: sae, "\(error)") }
-    let dictionary = try views(of: autoencoder, samples: Matrix(rows: 0, columns: x.columns), lambda: lambda, source: sae, dataSource: data).dictionary
-    var dictionaryView = dictionary
-    dictionaryView.samples = x
+    var dictionaryView = try views(of: autoencoder, samples: Matrix(rows: 0, columns: reader.columns), lambda: lambda, source: sae,
+                                   dataSource: data).dictionary
+    let width = autoencoder.parameters.width
+    let streams = streaming || reader.rows * width > StationarityAssessment.maximumDenseCodes
+    try memoryCheck(Sizes(samples: reader.rows, dimension: reader.columns, atoms: width, streams: streams))
+    dictionaryView.samples = try samples(reader, streams: streams)
+    dictionaryView.streamingRequested = streaming
     return (dictionaryView, SAEEncoderCodes(autoencoder))
   }
 

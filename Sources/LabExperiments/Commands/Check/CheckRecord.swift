@@ -90,21 +90,19 @@ public struct CheckRecord: Encodable, Sendable {
 
   /// The first-order checks of an SAE's own codes (`codes`) on the dictionary view `inputs`, at τ_z =
   /// 10⁻⁶·max z: in memory as ``encoderView(_:)`` when the dictionary view's codes fit, else in
-  /// streaming passes (a first one for max z), with LP-K by its closed form deciding; `streaming`
-  /// forces the passes (`lab check --streaming`).
-  public static func encoderView(_ inputs: CheckInputs, codes: SAEEncoderCodes, streaming: Bool = false) throws -> EncoderView {
-    guard inputs.streams || streaming else {
+  /// streaming passes over X's blocks (a first one for max z), with LP-K by its closed form deciding
+  /// (``CheckInputs/streams``, which `lab check --streaming` sets).
+  public static func encoderView(_ inputs: CheckInputs, codes: SAEEncoderCodes) throws -> EncoderView {
+    guard inputs.streams else {
       var view = inputs
-      view.givenCodes = codes.codes(for: inputs.samples)
+      view.givenCodes = codes.codes(for: inputs.samples.block(0..<inputs.samples.rows))
       return try encoderView(view)
     }
-    let x = inputs.samples, d = inputs.dictionary, m = x.columns
-    let rowsPerBatch = max(1, StreamingChecks.maximumBatchCodes / max(d.rows, 1))
+    let x = inputs.samples, d = inputs.dictionary
+    let rowsPerBatch = StreamingChecks.rowsPerBatch(atoms: d.rows)
     var largest = 0.0
     for start in stride(from: 0, to: x.rows, by: rowsPerBatch) {
-      let rows = min(rowsPerBatch, x.rows - start)
-      let batch = Matrix(rows: rows, columns: m, storage: Array(x.storage[(start * m)..<((start + rows) * m)]))
-      largest = max(largest, codes.codes(for: batch).storage.max() ?? 0)
+      largest = max(largest, codes.codes(for: x.block(start..<min(x.rows, start + rowsPerBatch))).storage.max() ?? 0)
     }
     let stream = StreamingChecks(samples: x, dictionary: d, bias: inputs.bias, lambda: inputs.lambda,
                                  activityThreshold: trainedCodeThreshold * largest, batchSize: rowsPerBatch) { codes.codes(for: $0) }
@@ -142,13 +140,13 @@ public struct CheckRecord: Encodable, Sendable {
   }
 
   /// Runs the checks on the loaded inputs in the order of `plan` (and, for given codes, the verdict
-  /// at τ_z = 10⁻⁶·max z); a candidate too large for the dense codes, or any candidate when
-  /// `streaming` is set, is checked in streaming passes.
+  /// at τ_z = 10⁻⁶·max z); a candidate too large for the dense codes, or any candidate whose
+  /// streaming was requested (``CheckInputs/streams``), is checked in streaming passes over X's blocks.
   public static func run(_ inputs: CheckInputs, paths: Inputs, activityThreshold tau: Double, threads: Int = 1,
-                         versions: [String: String], plan: CheckPlan = CheckPlan(), streaming: Bool = false,
+                         versions: [String: String], plan: CheckPlan = CheckPlan(),
                          progress: (String) -> Void = { _ in }) throws -> Outcome {
     let tolerance = relativeTolerance(for: inputs.precision)
-    if inputs.streams || (streaming && inputs.givenCodes == nil && inputs.constraint == .nonnegative) {
+    if inputs.streams {
       progress("streaming passes over N = \(inputs.samples.rows) points (K = \(inputs.dictionary.rows))")
       let assessment = StationarityAssessment.assessStreaming(samples: inputs.samples, dictionary: inputs.dictionary, bias: inputs.bias,
                                                               lambda: inputs.lambda, activityThreshold: tau, relativeTolerance: tolerance,
