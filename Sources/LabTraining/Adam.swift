@@ -57,14 +57,19 @@ public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
       gradient.withUnsafeBufferPointer { g in
         firstMoment.withUnsafeMutableBufferPointer { m in
           secondMoment.withUnsafeMutableBufferPointer { v in
-            for i in 0..<p.count {
+            @inline(__always) func update(_ i: Int) {
               let gi = g[i]
-              if sparse && gi == 0 { continue }
               let mi = b1 * m[i] + c1 * gi
               let vi = b2 * v[i] + c2 * gi * gi
               m[i] = mi
               v[i] = vi
               p[i] -= stepSize * mi / ((vi.squareRoot() / rootCorrection2) + eps)
+            }
+            // One loop per mode: the dense one has no branch, so that it is vectorised.
+            if sparse {
+              for i in 0..<p.count where g[i] != 0 { update(i) }
+            } else {
+              for i in 0..<p.count { update(i) }
             }
           }
         }
