@@ -40,8 +40,10 @@ extension SAEKernel {
   }
 
   /// Appends to `window` the latents i of one row whose pre-activation (before `b_enc`) lies in
-  /// (low_i, high_i) — the rectangle kernel's support, a small share of the row — and returns the
-  /// new count. The comparison is made in `Double`, as the pseudo-gradient's definition reads.
+  /// (low_i, high_i) — the rectangle kernel's support — and returns the new count. The comparison is
+  /// made in `Double`, as the pseudo-gradient's definition reads. Without a branch: every index is
+  /// written at the end and kept by counting it (at initialisation a fifth of the entries are in the
+  /// support, at random, which a branch mispredicts); `window` needs room for every entry of the batch.
   static func recordWindow<Scalar: BinaryFloatingPoint>(
     pre: UnsafePointer<Scalar>, width: Int, low: UnsafePointer<Double>, high: UnsafePointer<Double>,
     window: UnsafeMutablePointer<Int32>, count: Int
@@ -49,10 +51,9 @@ extension SAEKernel {
     var count = count
     for i in 0..<width {
       let h = Double(pre[i])
-      if h > low[i] && h < high[i] {
-        window[count] = Int32(truncatingIfNeeded: i)
-        count += 1
-      }
+      let inside = unsafeBitCast(h > low[i], to: UInt8.self) & unsafeBitCast(h < high[i], to: UInt8.self)
+      window[count] = Int32(truncatingIfNeeded: i)
+      count &+= Int(inside)
     }
     return count
   }
