@@ -48,23 +48,33 @@ public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
                  "Adam was set up for \(firstMoment.count) parameters, got \(parameters.count) and a gradient of \(gradient.count).")
     step += 1
     let t = Double(step)
-    let stepSize = Scalar(learningRate / (1 - pow(beta1, t)))
-    let rootCorrection2 = Scalar((1 - pow(beta2, t)).squareRoot())
-    let (b1, b2, eps) = (Scalar(beta1), Scalar(beta2), Scalar(epsilon))
-    let (c1, c2) = (1 - b1, 1 - b2)
+    let (b1, b2) = (Scalar(beta1), Scalar(beta2))
+    let c = StepCoefficients(b1: b1, c1: 1 - b1, b2: b2, c2: 1 - b2, stepSize: Scalar(learningRate / (1 - pow(beta1, t))),
+                             rootCorrection2: Scalar((1 - pow(beta2, t)).squareRoot()), eps: Scalar(epsilon))
     let sparse = self.sparse
     parameters.withUnsafeMutableBufferPointer { p in
       gradient.withUnsafeBufferPointer { g in
         firstMoment.withUnsafeMutableBufferPointer { m in
           secondMoment.withUnsafeMutableBufferPointer { v in
-            for i in 0..<p.count {
+            let count = p.count
+            guard count > 0 else { return }
+            if !sparse && Scalar.self == Float.self {
+              func float<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+                UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+              }
+              let floats = StepCoefficients(b1: Float(c.b1), c1: Float(c.c1), b2: Float(c.b2), c2: Float(c.c2), stepSize: Float(c.stepSize),
+                                            rootCorrection2: Float(c.rootCorrection2), eps: Float(c.eps))
+              Self.denseFloatStep(parameters: float(p.baseAddress!), gradient: float(UnsafeMutablePointer(mutating: g.baseAddress!)),
+                                  firstMoment: float(m.baseAddress!), secondMoment: float(v.baseAddress!), count: count, floats)
+              return
+            }
+            for i in 0..<count where !sparse || g[i] != 0 {
               let gi = g[i]
-              if sparse && gi == 0 { continue }
-              let mi = b1 * m[i] + c1 * gi
-              let vi = b2 * v[i] + c2 * gi * gi
+              let mi = c.b1 * m[i] + c.c1 * gi
+              let vi = c.b2 * v[i] + c.c2 * gi * gi
               m[i] = mi
               v[i] = vi
-              p[i] -= stepSize * mi / ((vi.squareRoot() / rootCorrection2) + eps)
+              p[i] -= c.stepSize * mi / ((vi.squareRoot() / c.rootCorrection2) + c.eps)
             }
           }
         }

@@ -67,18 +67,27 @@ public enum SAEKernel {
     let tanhDerivative = activation == .tanhReLU
     var trainedThresholds: (values: [Double], bandwidth: Double)?
     if case .trainedJumpReLU(let thresholds, let bandwidth) = activation { trainedThresholds = (thresholds, bandwidth) }
-    if trainedThresholds != nil && workspace.preActivations.count != b * f {
-      workspace.preActivations = Array(repeating: 0, count: b * f)
+    if trainedThresholds != nil && workspace.window.count != b * f {
+      workspace.window = Array(repeating: 0, count: b * f)
+      workspace.windowRowEnds = Array(repeating: 0, count: b)
     }
     var thresholdGradient = [Double](repeating: 0, count: trainedThresholds == nil ? 0 : f)
     let stepCoefficient = penalty.isL0 ? penalty.coefficient / Double(batchSize) : 0
     let scale = 1 / Scalar(batchSize)
-    var squaredError = 0.0, active = 0
-    var minimumPositive = Scalar.infinity
+    let levels: [Scalar]? = activation.thresholdLevels(width: f)
+    var squaredError = 0.0
     // Moved out (no copy) while the other buffers are lent; put back at the end.
-    var preActivations: [Scalar] = []
-    swap(&preActivations, &workspace.preActivations)
-    defer { swap(&preActivations, &workspace.preActivations) }
+    var window: [Int32] = [], windowRowEnds: [Int] = [], counts: [Int32] = [], minimums: [Scalar] = []
+    swap(&window, &workspace.window)
+    swap(&windowRowEnds, &workspace.windowRowEnds)
+    swap(&counts, &workspace.firingCounts)
+    swap(&minimums, &workspace.minimumCodes)
+    defer {
+      swap(&window, &workspace.window)
+      swap(&windowRowEnds, &workspace.windowRowEnds)
+      swap(&counts, &workspace.firingCounts)
+      swap(&minimums, &workspace.minimumCodes)
+    }
     let nestedSize = nestedPrefixes.isEmpty ? 0 : (nestedPrefixes.count + 1) * b * m
     if workspace.nestedLevels.count != nestedSize { workspace.nestedLevels = Array(repeating: 0, count: nestedSize) }
     var nestedLevels: [Scalar] = []
@@ -91,104 +100,120 @@ public enum SAEKernel {
       let gWEnc = g, gBEnc = gWEnc + parameters.encoderBiasOffset
       let gWDec = gWEnc + parameters.decoderWeightsOffset, gBDec = gWEnc + parameters.decoderBiasOffset
       withBuffers(&workspace) { xc, r, z, dz, norms, sums, scratch, fired in
-        if l1 != 0 && penalty.isNormWeighted {
-          computeRowNorms(wDec, rows: f, columns: m, into: norms)
-        } else {
-          for i in 0..<f { norms[i] = 1 }
-        }
-        for row in 0..<b {
-          for j in 0..<m { xc[row * m + j] = subtractsDecoderBias ? batch[row * m + j] - bDec[j] : batch[row * m + j] }
-        }
-        // h = xc W_enc, then z = act(h + b_enc).
-        Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: f32, k: m32, alpha: 1, a: xc, lda: m32,
-                        b: wEnc, ldb: f32, beta: 0, c: z, ldc: f32)
-        if let noise { for index in 0..<(b * f) { z[index] += noise[index] } }
-        if trainedThresholds != nil { preActivations.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: z, count: b * f) } }
-        // dz is free until its gemm below, so it is BatchTopK's B×F selection scratch.
-        applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: activation.needsBatchScratch ? dz : scratch)
-        if !nestedPrefixes.isEmpty {
-          nestedLevels.withUnsafeMutableBufferPointer { levels in
-            let base = levels.baseAddress!
-            let errors = nestedReconstruction(
-              prefixes: nestedPrefixes, codes: z, decoder: wDec, decoderBias: bDec, batch: batch, rows: b, inputDimension: m, width: f,
-              scale: scale, residualGradient: r, codeGradient: dz, decoderGradient: gWDec, decoderBiasGradient: gBDec,
-              levels: base, accumulated: base + nestedPrefixes.count * b * m)
-            squaredError += errors.full
-            innerSquaredError += errors.inner
-          }
-        } else {
-          // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
-          Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: m32, k: f32, alpha: 1, a: z, lda: f32,
-                          b: wDec, ldb: m32, beta: 0, c: r, ldc: m32)
-          for j in 0..<m { gBDec[j] = 0 }
-          let two = 2 * scale
-          for row in 0..<b {
-            var rowSum = 0.0
-            for j in 0..<m {
-              let e = r[row * m + j] + bDec[j] - batch[row * m + j]
-              rowSum += Double(e) * Double(e)
-              let ge = two * e
-              r[row * m + j] = ge
-              gBDec[j] += ge
-            }
-            squaredError += rowSum
-          }
-          // ∂W_dec = zᵀ g;  ∂z = g W_decᵀ.
-          Scalar.blasGemm(transposingA: true, transposingB: false, m: f32, n: m32, k: b32, alpha: 1, a: z, lda: f32,
-                          b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
-          Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
-                          b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
-        }
-        // The thresholds' pseudo-gradient needs ∂z before it is masked (rectangle kernel of width ε around θ).
-        if let (thresholds, epsilon) = trainedThresholds {
-          // h_bi − θ_i ∈ (−ε/2, ε/2) ⟺ pre_bi ∈ (θ_i − b_enc,i − ε/2, θ_i − b_enc,i + ε/2): one compare per entry.
-          let low = (0..<f).map { Double(thresholds[$0]) - Double(bEnc[$0]) - epsilon / 2 }
-          let high = (0..<f).map { low[$0] + epsilon }
-          let weights = thresholds.map { $0 / epsilon }, stepTerm = stepCoefficient / epsilon
-          preActivations.withUnsafeBufferPointer { pre in
-            low.withUnsafeBufferPointer { low in
-              high.withUnsafeBufferPointer { high in
-                weights.withUnsafeBufferPointer { weights in
-                  thresholdGradient.withUnsafeMutableBufferPointer { gradient in
-                    for row in 0..<b {
-                      let pr = pre.baseAddress! + row * f, dr = dz + row * f
-                      for i in 0..<f {
-                        let h = Double(pr[i])
-                        if h > low[i] && h < high[i] { gradient[i] -= weights[i] * Double(dr[i]) + stepTerm }
+        window.withUnsafeMutableBufferPointer { windowBuffer in
+          windowRowEnds.withUnsafeMutableBufferPointer { rowEnds in
+            counts.withUnsafeMutableBufferPointer { countBuffer in
+              minimums.withUnsafeMutableBufferPointer { minimumBuffer in
+                let counts = countBuffer.baseAddress!, minimums = minimumBuffer.baseAddress!
+                if l1 != 0 && penalty.isNormWeighted {
+                  computeRowNorms(wDec, rows: f, columns: m, into: norms)
+                } else {
+                  for i in 0..<f { norms[i] = 1 }
+                }
+                for row in 0..<b {
+                  for j in 0..<m { xc[row * m + j] = subtractsDecoderBias ? batch[row * m + j] - bDec[j] : batch[row * m + j] }
+                }
+                // h = xc W_enc, then z = act(h + b_enc), with the per-latent code sums, firing counts and
+                // smallest codes tallied row by row while the row is in the cache.
+                Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: f32, k: m32, alpha: 1, a: xc, lda: m32,
+                                b: wEnc, ldb: f32, beta: 0, c: z, ldc: f32)
+                if let noise { for index in 0..<(b * f) { z[index] += noise[index] } }
+                for i in 0..<f { sums[i] = 0; counts[i] = 0; minimums[i] = .infinity }
+                if let levels {
+                  // h_bi − θ_i ∈ (−ε/2, ε/2) ⟺ pre_bi ∈ (θ_i − b_enc,i − ε/2, θ_i − b_enc,i + ε/2): the window is
+                  // recorded from the row's pre-activations before the rule overwrites them.
+                  let low = trainedThresholds.map { t in (0..<f).map { Double(t.values[$0]) - Double(bEnc[$0]) - t.bandwidth / 2 } } ?? []
+                  let high = trainedThresholds.map { t in (0..<f).map { low[$0] + t.bandwidth } } ?? []
+                  levels.withUnsafeBufferPointer { t in
+                    low.withUnsafeBufferPointer { low in
+                      high.withUnsafeBufferPointer { high in
+                        var recorded = 0
+                        for row in 0..<b {
+                          let zr = z + row * f
+                          if trainedThresholds != nil {
+                            recorded = recordWindow(pre: zr, width: f, low: low.baseAddress!, high: high.baseAddress!,
+                                                    window: windowBuffer.baseAddress!, count: recorded)
+                            rowEnds[row] = recorded
+                          }
+                          thresholdRow(zr, bias: bEnc, levels: t.baseAddress!, width: f, sums: sums)
+                          tallyRow(zr, width: f, counts: counts, minimums: minimums)
+                        }
                       }
                     }
                   }
+                } else {
+                  // dz is free until its gemm below, so it is BatchTopK's B×F selection scratch.
+                  applyActivation(activation, to: z, bias: bEnc, rows: b, width: f, scratch: activation.needsBatchScratch ? dz : scratch)
+                  for row in 0..<b {
+                    addRow(z + row * f, width: f, to: sums)
+                    tallyRow(z + row * f, width: f, counts: counts, minimums: minimums)
+                  }
                 }
+                if !nestedPrefixes.isEmpty {
+                  nestedLevels.withUnsafeMutableBufferPointer { levels in
+                    let base = levels.baseAddress!
+                    let errors = nestedReconstruction(
+                      prefixes: nestedPrefixes, codes: z, decoder: wDec, decoderBias: bDec, batch: batch, rows: b, inputDimension: m, width: f,
+                      scale: scale, residualGradient: r, codeGradient: dz, decoderGradient: gWDec, decoderBiasGradient: gBDec,
+                      levels: base, accumulated: base + nestedPrefixes.count * b * m)
+                    squaredError += errors.full
+                    innerSquaredError += errors.inner
+                  }
+                } else {
+                  // r = z W_dec + b_dec − x; g = 2r/B in place; ∂b_dec starts as Σ_b g.
+                  Scalar.blasGemm(transposingA: false, transposingB: false, m: b32, n: m32, k: f32, alpha: 1, a: z, lda: f32,
+                                  b: wDec, ldb: m32, beta: 0, c: r, ldc: m32)
+                  for j in 0..<m { gBDec[j] = 0 }
+                  let two = 2 * scale
+                  for row in 0..<b {
+                    var rowSum = 0.0
+                    for j in 0..<m {
+                      let e = r[row * m + j] + bDec[j] - batch[row * m + j]
+                      rowSum += Double(e) * Double(e)
+                      let ge = two * e
+                      r[row * m + j] = ge
+                      gBDec[j] += ge
+                    }
+                    squaredError += rowSum
+                  }
+                  // ∂W_dec = zᵀ g;  ∂z = g W_decᵀ.
+                  Scalar.blasGemm(transposingA: true, transposingB: false, m: f32, n: m32, k: b32, alpha: 1, a: z, lda: f32,
+                                  b: r, ldb: m32, beta: 0, c: gWDec, ldc: m32)
+                  Scalar.blasGemm(transposingA: false, transposingB: true, m: b32, n: f32, k: m32, alpha: 1, a: r, lda: m32,
+                                  b: wDec, ldb: m32, beta: 0, c: dz, ldc: f32)
+                }
+                // The thresholds' pseudo-gradient needs ∂z before it is masked, at the recorded window entries
+                // only (in row order, so each latent's sum is taken in the same order as over the whole batch).
+                if let (thresholds, epsilon) = trainedThresholds {
+                  let weights = thresholds.map { $0 / epsilon }, stepTerm = stepCoefficient / epsilon
+                  var start = 0
+                  for row in 0..<b {
+                    let dr = dz + row * f, end = rowEnds[row]
+                    for k in start..<end {
+                      let i = Int(windowBuffer[k])
+                      thresholdGradient[i] -= weights[i] * Double(dr[i]) + stepTerm
+                    }
+                    start = end
+                  }
+                }
+                // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u.
+                for i in 0..<f { gBEnc[i] = 0 }
+                for row in 0..<b {
+                  maskRow(dz + row * f, codes: z + row * f, norms: norms, weightedNorm: l1 * scale, width: f, tanhDerivative: tanhDerivative,
+                          encoderBiasGradient: gBEnc)
+                }
+                // ∂W_enc = xcᵀ ∂h.
+                Scalar.blasGemm(transposingA: true, transposingB: false, m: m32, n: f32, k: b32, alpha: 1, a: xc, lda: m32,
+                                b: dz, ldb: f32, beta: 0, c: gWEnc, ldc: f32)
+                for i in 0..<f { fired[i] = counts[i] > 0 }
               }
             }
           }
         }
-        // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing. Codes are
-        // positive or zero, so the pass is written without branches (adding a zero leaves a sum's bytes).
-        for i in 0..<f { gBEnc[i] = 0; sums[i] = 0; fired[i] = false }
-        let weightedNorm = l1 * scale
-        for row in 0..<b {
-          let zr = z + row * f, dr = dz + row * f
-          var rowActive = 0
-          for i in 0..<f {
-            let code = zr[i], on = code > 0
-            var d = dr[i] + weightedNorm * norms[i]
-            if tanhDerivative { d *= 1 - code * code }
-            d = on ? d : 0
-            dr[i] = d
-            minimumPositive = on && code < minimumPositive ? code : minimumPositive
-            gBEnc[i] += d
-            sums[i] += on ? code : 0
-            fired[i] = fired[i] || on
-            rowActive &+= on ? 1 : 0
-          }
-          active += rowActive
-        }
-        // ∂W_enc = xcᵀ ∂h.
-        Scalar.blasGemm(transposingA: true, transposingB: false, m: m32, n: f32, k: b32, alpha: 1, a: xc, lda: m32,
-                        b: dz, ldb: f32, beta: 0, c: gWEnc, ldc: f32)
       }
     }
+    let active = counts.reduce(0) { $0 + Int($1) }
+    let minimumPositive = minimums.min() ?? .infinity
     workspace.activeCount = active
     workspace.minimumPositiveCode = active > 0 ? Double(minimumPositive) : nil
     workspace.thresholdGradient = thresholdGradient
@@ -240,27 +265,27 @@ public enum SAEKernel {
     _ rule: ActivationRule, to h: UnsafeMutablePointer<Scalar>, bias: UnsafePointer<Scalar>, rows: Int, width: Int,
     scratch: UnsafeMutablePointer<Scalar>
   ) {
-    for row in 0..<rows {
-      let hr = h + row * width
-      for i in 0..<width { hr[i] += bias[i] }
+    func addBias() {
+      for row in 0..<rows {
+        let hr = h + row * width
+        for i in 0..<width { hr[i] += bias[i] }
+      }
     }
     switch rule {
-    case .relu:
-      for index in 0..<(rows * width) { h[index] = max(0, h[index]) }
+    case .relu, .jumpReLU, .trainedJumpReLU:
+      // The bias and the rule in one pass; the row sums it also takes go to `scratch`, unused.
+      let levels: [Scalar] = rule.thresholdLevels(width: width)!
+      levels.withUnsafeBufferPointer { t in
+        for row in 0..<rows { thresholdRow(h + row * width, bias: bias, levels: t.baseAddress!, width: width, sums: scratch) }
+      }
     case .topK(let k):
+      addBias()
       for row in 0..<rows { TopKArchitecture.keepTopK(h + row * width, count: width, k: k, scratch: scratch) }
     case .batchTopK(let k):
+      addBias()
       TopKArchitecture.keepTopK(h, count: rows * width, k: min(k * rows, rows * width), scratch: scratch)
-    case .jumpReLU(let thresholds), .trainedJumpReLU(let thresholds, _):
-      // h > θ_i and h > 0 ⟺ h > max(θ_i, 0): one select per entry, no branch.
-      let levels = (0..<width).map { Swift.max(0, Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[$0])) }
-      levels.withUnsafeBufferPointer { t in
-        for row in 0..<rows {
-          let hr = h + row * width
-          for i in 0..<width { let v = hr[i]; hr[i] = v > t[i] ? v : 0 }
-        }
-      }
     case .tanhReLU:
+      addBias()
       for index in 0..<(rows * width) { h[index] = Scalar(tanh(Double(max(0, h[index])))) }
     case .matchingPursuit:
       preconditionFailure("Matching pursuit encodes from the decoder (MatchingPursuit), not from pre-activations.")

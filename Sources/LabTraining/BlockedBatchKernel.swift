@@ -78,7 +78,12 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
     // Block order, so that the sums do not depend on which thread finished first.
     var total = workspaces[0]
     for s in 1..<max(1, count) {
-      for index in 0..<p { gradient[index] += blockGradients[(s - 1) * p + index] }
+      gradient.withUnsafeMutableBufferPointer { g in
+        blockGradients.withUnsafeBufferPointer { others in
+          let block = others.baseAddress! + (s - 1) * p
+          for index in 0..<p { g[index] += block[index] }
+        }
+      }
       for i in 0..<f {
         total.codeSums[i] += workspaces[s].codeSums[i]
         total.fired[i] = total.fired[i] || workspaces[s].fired[i]

@@ -1,6 +1,6 @@
 /// Preallocated buffers for one training batch of `batchSize` rows, so that a training step
 /// allocates nothing. Sizes: B×m for the centred input and the residual, B×F for the codes and
-/// their gradient, F for per-latent sums, and F for the TopK scratch row.
+/// their gradient, F for per-latent sums, counts and minima, and F for the TopK scratch row.
 public struct Workspace<Scalar: BinaryFloatingPoint> {
   /// B.
   public let batchSize: Int
@@ -23,8 +23,13 @@ public struct Workspace<Scalar: BinaryFloatingPoint> {
   var nestedLevels: [Scalar] = []
   /// Σ over the inner levels of the rows' squared errors in the last batch (0 without nested levels).
   public internal(set) var innerSquaredError = 0.0
-  /// The pre-activations without b_enc (B×F), kept for the threshold pseudo-gradient; empty until needed.
-  var preActivations: [Scalar] = []
+  /// The latents whose pre-activation fell in the rectangle kernel's support, row after row (room
+  /// for B×F), and where each row's entries end (B), for the threshold pseudo-gradient; empty until needed.
+  var window: [Int32] = []
+  var windowRowEnds: [Int] = []
+  /// Per latent, the number of nonzero codes and the smallest positive code of the last batch (F each).
+  var firingCounts: [Int32]
+  var minimumCodes: [Scalar]
   /// The thresholds' pseudo-gradient of the last batch (F; empty unless the rule is
   /// ``ActivationRule/trainedJumpReLU(thresholds:bandwidth:)``).
   public internal(set) var thresholdGradient: [Double] = []
@@ -41,5 +46,7 @@ public struct Workspace<Scalar: BinaryFloatingPoint> {
     codeSums = Array(repeating: 0, count: f)
     scratch = Array(repeating: 0, count: f)
     fired = Array(repeating: false, count: f)
+    firingCounts = Array(repeating: 0, count: f)
+    minimumCodes = Array(repeating: 0, count: f)
   }
 }

@@ -22,6 +22,28 @@ import Testing
     }
   }
 
+  @Test("float32 Adam (vector lanes and tail) gives the bytes of the scalar float32 update, coordinate by coordinate")
+  func adamFloatLanes() async {
+    await propertyCheck(count: 30, input: Gen.int(in: 1...13), Gen.uint64()) { count, seed in
+      let values = TestSupport.randomMatrix(rows: 6, columns: count, seed: seed).storage.map(Float.init)
+      var p = Array(values[0..<count]), q = p
+      var optimizer = AdamOptimizer<Float>(parameterCount: count, learningRate: 0.01)
+      var m = [Float](repeating: 0, count: count), v = m
+      for t in 1...5 {
+        let g = Array(values[(t * count)..<((t + 1) * count)])
+        optimizer.update(&p, gradient: g)
+        let (b1, b2): (Float, Float) = (0.9, 0.999)
+        let stepSize = Float(0.01 / (1 - pow(0.9, Double(t)))), root = Float((1 - pow(0.999, Double(t))).squareRoot())
+        for i in 0..<count {
+          m[i] = b1 * m[i] + (1 - b1) * g[i]
+          v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+          q[i] -= stepSize * m[i] / ((v[i].squareRoot() / root) + Float(1e-8))
+        }
+        #expect(p == q, "step \(t), \(count) parameters")
+      }
+    }
+  }
+
   @Test("sparse Adam leaves coordinates with zero gradient and their moments untouched") func sparseAdam() {
     var sparse = AdamOptimizer<Double>(parameterCount: 2, learningRate: 0.1, sparse: true)
     var dense = AdamOptimizer<Double>(parameterCount: 2, learningRate: 0.1)
