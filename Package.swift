@@ -70,7 +70,8 @@ let package = Package(
     .testTarget(
       name: "LabFormatsTests",
       dependencies: [
-        "LabFormats", "LabNumerics", "LabRandom", .product(name: "PropertyBased", package: "swift-property-based"),
+        "LabFormats", "LabNumerics", "LabRandom", "LabTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(
       name: "LabOptimizationTests",
@@ -116,14 +117,14 @@ let package = Package(
     .testTarget(
       name: "LabTransformerTests",
       dependencies: [
-        "LabTransformer", "LabFormats", "LabNumerics", "LabRandom", "lab",
+        "LabTransformer", "LabFormats", "LabNumerics", "LabRandom", "lab", "LabTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "LabHostileInputTests",
       dependencies: [
-        "LabExperiments", "LabFormats", "LabNumerics", "LabRandom", "LabTraining", "lab",
+        "LabExperiments", "LabFormats", "LabNumerics", "LabRandom", "LabTraining", "lab", "LabTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
   ]

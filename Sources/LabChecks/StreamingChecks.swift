@@ -2,20 +2,23 @@ import LabNumerics
 import LabSolvers
 
 /// The checks that need only sums and extremes over the points, computed in one pass over the
-/// data in batches with exact lasso codes that are discarded after each batch: memory O(K² + K·m +
-/// batch·K) beside X, so that K = 512 atoms and N = 10⁵ points fit where the dense codes (N×K) and
-/// the LPs do not.
+/// data in batches with exact lasso codes (or any codes a closure gives) that are discarded after
+/// each batch, or kept sparse when asked: memory O(K² + K·m + batch·K) beside X, so that K = 16,384
+/// atoms and N = 10⁵ points fit where the dense codes (N×K) and the LPs do not.
 ///
-/// It measures (K1)–(K3), every ordered pair's hull interval (Cor. 4.3), the exact closed form of
-/// LP-K (THEORY §5.2), the mop-up gaps (R1), the wide-limit bound (Thm 8.3) and the new-atom test's
-/// max_n ‖r_n‖ — the same numbers ``KKTResiduals``, ``PairCondition/all(in:activityThreshold:)``,
+/// It measures (K1)–(K3), every ordered pair's hull interval (Cor. 4.3; up to
+/// ``maximumPairAtoms`` atoms), the exact closed form of LP-K (THEORY §5.2), the mop-up gaps (R1),
+/// the wide-limit bound (Thm 8.3) and the new-atom test's max_n ‖r_n‖ — the same numbers
+/// ``KKTResiduals``, ``PairCondition/all(in:activityThreshold:)``,
 /// ``KKTLinearProgram/closedFormValue(_:activityThreshold:)``, ``ResidualRelations`` and
 /// ``NewAtomTest`` give on the whole problem.
 public struct StreamingChecks: Sendable {
   /// (K1)–(K3).
   public var kkt: KKTResiduals
-  /// Every ordered pair with both features used, in row-major order.
+  /// Every ordered pair with both features used, in row-major order; empty when ``pairsSkipped``.
   public var pairs: [PairCondition]
+  /// Why the pairs were not measured, or `nil` when they were.
+  public var pairsSkipped: String?
   /// The LP-K value by its closed form.
   public var lpKClosedForm: Double
   /// G_D = −Σ_n z_nk r_n per atom (`K × m`) and g_b = −Σ_n r_n, LP-K's (Δ, δb) costs.
@@ -30,48 +33,90 @@ public struct StreamingChecks: Sendable {
   public var maxResidualNorm: Double, maxResidualPoint: Int
   /// L_λ and Σz.
   public var loss: Double, codeTotal: Double
+  /// The codes of the pass, when kept (`keepCodes`).
+  public var codes: SparseCodeRows?
 
-  /// Streams over the rows of `samples` in batches of `batchSize`.
+  /// Above this many atoms the pairs are not measured: their statistics take K² entries (and K² pairs
+  /// would fill the record), about 10⁶ at this bound.
+  public static let maximumPairAtoms = 1024
+  /// A batch holds at most this many codes (batch·K), so that the dense codes and correlations of one
+  /// batch stay near 130 MB each at any K.
+  public static let maximumBatchCodes = 1 << 24
+
+  /// Streams over the rows of `samples` in batches of `batchSize` (fewer when K is large, see
+  /// ``maximumBatchCodes``) with exact lasso codes.
   public init(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
-              activityThreshold tau: Double = 0, batchSize: Int = 4096, threads: Int = 1) {
+              activityThreshold tau: Double = 0, batchSize: Int = 4096, threads: Int = 1, keepCodes: Bool = false) {
+    let solver = ExactCodes.Solver(dictionary: d, lambda: lambda, threads: threads)
+    self.init(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize, keepCodes: keepCodes) {
+      solver.codes(for: $0, bias: bias)
+    }
+  }
+
+  /// Streams over the rows of `samples` with the codes `codes` gives for each batch of rows (`rows × K`,
+  /// nonnegative; e.g. an SAE's own encoder codes).
+  public init(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
+              activityThreshold tau: Double = 0, batchSize: Int = 4096, keepCodes: Bool = false,
+              codes: (Matrix<Double>) -> Matrix<Double>) {
     let k = d.rows, m = d.columns, n = x.rows
-        var k1 = 0.0, codeTerm = 0.0, loss = 0.0, total = 0.0
-    var weighted = Matrix<Double>(rows: k, columns: m)  // Σ_n z_nk r_n
+    let rowsPerBatch = max(1, min(batchSize, Self.maximumBatchCodes / max(k, 1)))
+    let measurePairs = k <= Self.maximumPairAtoms
+    var k1 = 0.0, codeTerm = 0.0, loss = 0.0, total = 0.0
+    var weighted = [Double](repeating: 0, count: k * m)  // Σ_n z_nk r_n, row-major K × m
     var residualSum = [Double](repeating: 0, count: m)
     var mass = [Double](repeating: 0, count: k)
     var wide = -Double.infinity, largest = 0.0, largestPoint = 0
+    var kept = SparseCodeRows(columns: k)
     // Pair statistics over B_j: count, and per (i, j) the extremes of z_in ≠ 0 and how many there are.
+    let pairEntries = measurePairs ? k * k : 0
     var silentCount = [Int](repeating: 0, count: k)
-    var nonzeroOnSilent = [Int](repeating: 0, count: k * k)
-    var maxOnSilent = [Double](repeating: -.infinity, count: k * k)
-    var minOnSilent = [Double](repeating: .infinity, count: k * k)
-    var activeOnSilent = [Bool](repeating: false, count: k * k)
-    for start in stride(from: 0, to: n, by: batchSize) {
-      let rows = min(batchSize, n - start)
+    var nonzeroOnSilent = [Int](repeating: 0, count: pairEntries)
+    var maxOnSilent = [Double](repeating: -.infinity, count: pairEntries)
+    var minOnSilent = [Double](repeating: .infinity, count: pairEntries)
+    var activeOnSilent = [Bool](repeating: false, count: pairEntries)
+    let atoms = d.storage
+    for start in stride(from: 0, to: n, by: rowsPerBatch) {
+      let rows = min(rowsPerBatch, n - start)
       let batch = Matrix(rows: rows, columns: m, storage: Array(x.storage[(start * m)..<((start + rows) * m)]))
-      let z = ExactCodes.codes(for: batch, dictionary: d, bias: bias, lambda: lambda, threads: threads)
+      let z = codes(batch)
       let centred = SparseCodingProblem.subtractingBias(bias, from: batch)
-      let fit = z * d
-      let r = centred - fit
-      let correlations = r.multiplied(by: d, transposingOther: true)  // rows × K: d_kᵀ r_n
-      weighted = weighted + z.multiplied(by: r, transposingSelf: true)
+      // The codes are sparse: the fit Σ_k z_nk d_k and the residual by their nonzeros, not by a dense product.
+      var support: [[Int]] = []
+      support.reserveCapacity(rows)
+      var fitNorms = [Double](repeating: 0, count: rows)
+      var r = centred.storage
+      var fit = [Double](repeating: 0, count: m)
       for row in 0..<rows {
-        var squared = 0.0, fitted = 0.0, norm = 0.0
+        var nonzero: [Int] = []
+        for atom in 0..<k where z[row, atom] != 0 { nonzero.append(atom) }
+        for i in 0..<m { fit[i] = 0 }
+        for atom in nonzero {
+          let value = z[row, atom], base = atom * m
+          for i in 0..<m { fit[i] += value * atoms[base + i] }
+        }
+        var fitted = 0.0
         for i in 0..<m {
-          squared += r[row, i] * r[row, i]
-          fitted += fit[row, i] * fit[row, i]
-          norm += centred[row, i] * centred[row, i]
-          residualSum[i] += r[row, i]
+          r[row * m + i] -= fit[i]
+          fitted += fit[i] * fit[i]
+        }
+        fitNorms[row] = fitted.squareRoot()
+        support.append(nonzero)
+      }
+      let residuals = Matrix(rows: rows, columns: m, storage: r)
+      let correlations = residuals.multiplied(by: d, transposingOther: true)  // rows × K: d_kᵀ r_n
+      for row in 0..<rows {
+        var squared = 0.0, norm = 0.0
+        for i in 0..<m {
+          let value = r[row * m + i], c = centred.storage[row * m + i]
+          squared += value * value
+          norm += c * c
+          residualSum[i] += value
         }
         loss += 0.5 * squared
-        wide = max(wide, fitted.squareRoot() - max(norm.squareRoot() - lambda, 0))
+        wide = max(wide, fitNorms[row] - max(norm.squareRoot() - lambda, 0))
         if squared.squareRoot() > largest { largest = squared.squareRoot(); largestPoint = start + row }
-        var nonzero: [Int] = []
         for atom in 0..<k {
           let value = z[row, atom], c = correlations[row, atom], gradient = lambda - c
-          mass[atom] += value
-          loss += lambda * value
-          total += value
           if value > tau {
             k1 = max(k1, abs(gradient))
             codeTerm += abs(gradient)
@@ -80,9 +125,17 @@ public struct StreamingChecks: Sendable {
             codeTerm += max(-gradient, 0)
             silentCount[atom] += 1
           }
-          if value != 0 { nonzero.append(atom) }
         }
-        for i in nonzero {
+        for atom in support[row] {
+          let value = z[row, atom], base = atom * m
+          mass[atom] += value
+          loss += lambda * value
+          total += value
+          for i in 0..<m { weighted[base + i] += value * r[row * m + i] }
+        }
+        if keepCodes { kept.append(support[row].map { ($0, z[row, $0]) }) }
+        guard measurePairs else { continue }
+        for i in support[row] {
           let value = z[row, i]
           for j in 0..<k where j != i && z[row, j] <= tau {
             let index = i * k + j
@@ -94,10 +147,11 @@ public struct StreamingChecks: Sendable {
         }
       }
     }
+    let weightedMatrix = Matrix(rows: k, columns: m, storage: weighted)
     var k2 = 0.0, closedForm = -codeTerm
     var mopUp: [Double?] = []
     for atom in 0..<k {
-      let u = weighted.row(atom), dk = d.row(atom)
+      let u = weightedMatrix.row(atom), dk = d.row(atom)
       let along = zip(u, dk).reduce(0) { $0 + $1.0 * $1.1 }
       for i in 0..<m { k2 = max(k2, abs(u[i] - along * dk[i])) }
       closedForm -= KKTLinearProgram.minimumL1(u.map { -$0 }, along: dk)
@@ -106,19 +160,23 @@ public struct StreamingChecks: Sendable {
     let k3 = bias == nil ? 0 : residualSum.map(abs).max() ?? 0
     if bias != nil { closedForm -= residualSum.reduce(0) { $0 + abs($1) } }
     var pairs: [PairCondition] = []
-    for i in 0..<k where mass[i] > 0 {
-      for j in 0..<k where j != i && mass[j] > 0 {
-        let index = i * k + j
-        var low = minOnSilent[index], high = maxOnSilent[index]
-        if silentCount[j] > nonzeroOnSilent[index] { low = min(low, 0); high = max(high, 0) }
-        let statistics = PairCondition.SilentStatistics(count: silentCount[j], minimum: low, maximum: high, active: activeOnSilent[index])
-        pairs.append(PairCondition(i: i, j: j, cosine: zip(d.row(i), d.row(j)).reduce(0) { $0 + $1.0 * $1.1 }, donorMean: mass[i] / Double(n), silent: statistics, hasBias: bias != nil))
+    if measurePairs {
+      for i in 0..<k where mass[i] > 0 {
+        for j in 0..<k where j != i && mass[j] > 0 {
+          let index = i * k + j
+          var low = minOnSilent[index], high = maxOnSilent[index]
+          if silentCount[j] > nonzeroOnSilent[index] { low = min(low, 0); high = max(high, 0) }
+          let statistics = PairCondition.SilentStatistics(count: silentCount[j], minimum: low, maximum: high, active: activeOnSilent[index])
+          pairs.append(PairCondition(i: i, j: j, cosine: zip(d.row(i), d.row(j)).reduce(0) { $0 + $1.0 * $1.1 }, donorMean: mass[i] / Double(n), silent: statistics, hasBias: bias != nil))
+        }
       }
     }
     self.kkt = KKTResiduals(codes: k1, atoms: k2, bias: k3)
     self.pairs = pairs
+    self.pairsSkipped = measurePairs ? nil
+      : "K = \(k) atoms is above \(Self.maximumPairAtoms): the pair statistics take K² entries"
     self.lpKClosedForm = closedForm
-    self.atomGradient = -1 * weighted
+    self.atomGradient = -1 * weightedMatrix
     self.biasGradient = residualSum.map { -$0 }
     self.codeValue = -codeTerm
     self.mopUp = mopUp
@@ -127,6 +185,7 @@ public struct StreamingChecks: Sendable {
     self.maxResidualPoint = largestPoint
     self.loss = loss
     self.codeTotal = total
+    self.codes = keepCodes ? kept : nil
   }
 }
 
@@ -134,42 +193,59 @@ extension StreamingChecks {
   /// F_λ(D, b) = Σ_n min_{z ≥ 0} ½‖x_n − b − Dz‖² + λΣz, in batches (exact lasso codes, discarded).
   public static func loss(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
                           batchSize: Int = 4096, threads: Int = 1) -> Double {
-        var total = 0.0
-    for start in stride(from: 0, to: x.rows, by: batchSize) {
-      let rows = min(batchSize, x.rows - start)
+    let solver = ExactCodes.Solver(dictionary: d, lambda: lambda, threads: threads)
+    let rowsPerBatch = max(1, min(batchSize, maximumBatchCodes / max(d.rows, 1)))
+    var total = 0.0
+    for start in stride(from: 0, to: x.rows, by: rowsPerBatch) {
+      let rows = min(rowsPerBatch, x.rows - start)
       let batch = Matrix(rows: rows, columns: x.columns, storage: Array(x.storage[(start * x.columns)..<((start + rows) * x.columns)]))
-      let z = ExactCodes.codes(for: batch, dictionary: d, bias: bias, lambda: lambda, threads: threads)
+      let z = solver.codes(for: batch, bias: bias)
       let r = SparseCodingProblem.subtractingBias(bias, from: batch) - z * d
       total += 0.5 * r.storage.reduce(0) { $0 + $1 * $1 } + lambda * z.storage.reduce(0, +)
     }
     return total
   }
 
-  /// The descent direction −grad (atoms: −P_k g_k with g_k = −Σ_n z_nk r_n; bias: Σ_n r_n), scaled so
-  /// that its largest entry is 1, and its predicted slope −(Σ_k‖P_k g_k‖² + ‖g_b‖²)/max entry: the
-  /// derivative of F_λ along it when the codes are unique (Danskin, Theorem 3.3).
-  public static func gradientDirection(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?,
-                                       lambda: Double, batchSize: Int = 4096, threads: Int = 1) -> (atoms: Matrix<Double>, bias: [Double], slope: Double) {
-        var weighted = Matrix<Double>(rows: d.rows, columns: d.columns)
-    var residualSum = [Double](repeating: 0, count: d.columns)
-    for start in stride(from: 0, to: x.rows, by: batchSize) {
-      let rows = min(batchSize, x.rows - start)
-      let batch = Matrix(rows: rows, columns: x.columns, storage: Array(x.storage[(start * x.columns)..<((start + rows) * x.columns)]))
-      let z = ExactCodes.codes(for: batch, dictionary: d, bias: bias, lambda: lambda, threads: threads)
-      let r = SparseCodingProblem.subtractingBias(bias, from: batch) - z * d
-      weighted = weighted + z.multiplied(by: r, transposingSelf: true)
-      for i in 0..<d.columns { residualSum[i] += r.column(i).reduce(0, +) }
-    }
+  /// The descent direction −grad from LP-K's costs (atoms: −P_k g_k with g_k = −Σ_n z_nk r_n; bias:
+  /// Σ_n r_n), scaled so that its largest entry is 1, and its predicted slope
+  /// −(Σ_k‖P_k g_k‖² + ‖g_b‖²)/max entry: the derivative of F_λ along it when the codes are unique
+  /// (Danskin, Theorem 3.3).
+  public func gradientDirection(dictionary d: Matrix<Double>, hasBias: Bool) -> (atoms: Matrix<Double>, bias: [Double], slope: Double) {
     var atoms = Matrix<Double>(rows: d.rows, columns: d.columns)
     for k in 0..<d.rows {
-      let u = weighted.row(k), dk = d.row(k)
+      let u = atomGradient.row(k).map { -$0 }, dk = d.row(k)
       let along = zip(u, dk).reduce(0) { $0 + $1.0 * $1.1 }
       atoms.setRow(k, to: zip(u, dk).map { $0 - along * $1 })  // −P_k g_k = P_k Σ z r
     }
-    let biasDirection = bias == nil ? [Double](repeating: 0, count: d.columns) : residualSum
+    let biasDirection = hasBias ? biasGradient.map { -$0 } : [Double](repeating: 0, count: d.columns)
     let largest = max(atoms.storage.map(abs).max() ?? 0, biasDirection.map(abs).max() ?? 0)
     guard largest > 0 else { return (atoms, biasDirection, 0) }
     let squared = atoms.storage.reduce(0) { $0 + $1 * $1 } + biasDirection.reduce(0) { $0 + $1 * $1 }
     return ((1 / largest) * atoms, biasDirection.map { $0 / largest }, -squared / largest)
+  }
+
+  /// Σ_n ½‖x_n − b − Σ_k z_nk d_k‖² + λΣz with the codes held fixed: the loss of §5.7's first-order
+  /// codes at a moved dictionary and bias, an upper bound of the loss with re-optimised codes.
+  public static func fixedCodeLoss(samples x: Matrix<Double>, dictionary d: Matrix<Double>, bias: [Double]?, codes: SparseCodeRows,
+                                   lambda: Double) -> Double {
+    let m = x.columns
+    var total = 0.0
+    var residual = [Double](repeating: 0, count: m)
+    x.storage.withUnsafeBufferPointer { samples in
+      d.storage.withUnsafeBufferPointer { atoms in
+        for n in 0..<x.rows {
+          for i in 0..<m { residual[i] = samples[n * m + i] - (bias?[i] ?? 0) }
+          for (atom, value) in codes.row(n) {
+            let base = atom * m
+            total += lambda * value
+            for i in 0..<m { residual[i] -= value * atoms[base + i] }
+          }
+          var squared = 0.0
+          for i in 0..<m { squared += residual[i] * residual[i] }
+          total += 0.5 * squared
+        }
+      }
+    }
+    return total
   }
 }

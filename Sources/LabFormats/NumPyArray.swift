@@ -92,9 +92,32 @@ public struct NumPyArray: Equatable, Sendable {
     self = try decoded.get()
   }
 
-  /// Decodes `.npy` bytes in place (no copy of the file); the values are allocated only once the
-  /// header's shape is known to fit in the available memory (``MemoryBudget``).
-  private init(decoding bytes: UnsafeBufferPointer<UInt8>, path: String) throws(FormatError) {
+  /// Where a `.npy` file's values are and how they are stored, from its checked header.
+  struct Layout {
+    var header: NumPyHeader
+    /// The offset of the first value.
+    var dataStart: Int
+    /// Bytes per element, 4 or 8.
+    var size: Int
+    var bigEndian: Bool
+    /// The number of elements.
+    var count: Int
+
+    /// Element `index` (in storage order) of `bytes`, as a float64.
+    @inline(__always)
+    func value(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Double {
+      let offset = dataStart + index * size
+      var raw: UInt64 = 0
+      for byte in 0..<size {
+        let shift = bigEndian ? 8 * (size - 1 - byte) : 8 * byte
+        raw |= UInt64(bytes[offset + byte]) << shift
+      }
+      return size == 4 ? Double(Float(bitPattern: UInt32(raw))) : Double(bitPattern: raw)
+    }
+  }
+
+  /// Checks the magic, version, header, dtype and length of `.npy` bytes; `path` names the file in errors.
+  static func layout(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(FormatError) -> Layout {
     guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
       throw FormatError(path: path, "not a NumPy .npy file (no \\x93NUMPY magic)")
     }
@@ -116,29 +139,28 @@ public struct NumPyArray: Equatable, Sendable {
     else {
       throw FormatError(path: path, "field 'descr' is '\(descr)'; supported: float32 ('<f4') and float64 ('<f8'), either byte order")
     }
-    let bigEndian = order == ">"
     guard let (count, expected) = ShapeArithmetic.byteCount(header.shape, elementSize: size) else {
       throw FormatError(path: path, "shape \(header.shape) of '\(descr)' has more elements than memory can address")
     }
     guard bytes.count - dataStart == expected else {
       throw FormatError(path: path, "shape \(header.shape) of '\(descr)' needs \(expected) data bytes, the file has \(bytes.count - dataStart)")
     }
+    return Layout(header: header, dataStart: dataStart, size: size, bigEndian: order == ">", count: count)
+  }
+
+  /// Decodes `.npy` bytes in place (no copy of the file); the values are allocated only once the
+  /// header's shape is known to fit in the available memory (``MemoryBudget``).
+  private init(decoding bytes: UnsafeBufferPointer<UInt8>, path: String) throws(FormatError) {
+    let layout = try Self.layout(bytes, path: path)
+    let header = layout.header, count = layout.count
     let copies = header.fortranOrder && header.shape.count > 1 ? 2 : 1
     if let problem = MemoryBudget.problem("reading shape (\(header.shape.map(String.init).joined(separator: ", "))) as float64", needs: MemoryBudget.bytes([(count, 8 * copies)])) {
       throw FormatError(path: path, problem)
     }
     var values = [Double](repeating: 0, count: count)
-    for index in 0..<count {
-      let offset = dataStart + index * size
-      var raw: UInt64 = 0
-      for byte in 0..<size {
-        let shift = bigEndian ? 8 * (size - 1 - byte) : 8 * byte
-        raw |= UInt64(bytes[offset + byte]) << shift
-      }
-      values[index] = size == 4 ? Double(Float(bitPattern: UInt32(raw))) : Double(bitPattern: raw)
-    }
+    for index in 0..<count { values[index] = layout.value(bytes, index) }
     if header.fortranOrder && header.shape.count > 1 { values = Self.cOrder(fromFortran: values, shape: header.shape) }
-    self.init(shape: header.shape, elementType: size == 4 ? .float32 : .float64, values: values)
+    self.init(shape: header.shape, elementType: layout.size == 4 ? .float32 : .float64, values: values)
   }
 
   /// Reads the `.npy` file at `path`.

@@ -10,7 +10,9 @@ import LabNumerics
 /// 3. stop when the KKT residual at exact codes is below `kktTolerance` (checked every
 ///    `kktCheckInterval` iterations), when no atom entry and no bias entry moved by more than
 ///    `stepTolerance` in an iteration after `minimumIterations`, at `maxIterations`, or once the
-///    optional `timeLimit` has passed; with a `deadAtomInterval`, dead atoms are re-seeded by the
+///    optional `timeLimit` has passed — asked before every atom of a sweep and of the atom update
+///    (``LearningDeadline``), so a run stops inside an iteration, at a state whose codes and
+///    residual still match, instead of finishing it; with a `deadAtomInterval`, dead atoms are re-seeded by the
 ///    new-atom test (``DeadAtoms``) every that many iterations (their codes are zero, so the loss
 ///    is unchanged until the next sweep lowers it);
 /// 4. re-solve the codes exactly (``NonnegativeLasso``); every reported quantity uses them.
@@ -39,7 +41,7 @@ public enum BlockMinimization {
     public var kktTolerance: Double
     /// How often (in iterations) the KKT residual is measured.
     public var kktCheckInterval: Int
-    /// Wall-clock limit in seconds, checked after every iteration; `nil` for none.
+    /// Wall-clock limit in seconds, checked inside every iteration (``LearningDeadline``); `nil` for none.
     public var timeLimit: Double?
     /// Iterations between dead-atom checks (``DeadAtoms``); `nil` never re-seeds.
     public var deadAtomInterval: Int?
@@ -101,46 +103,58 @@ public enum BlockMinimization {
   }
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
+  /// `deadline` replaces the clock of `configuration.timeLimit` (tests stop a run at a chosen check).
+  /// A run stopped by it ends with termination `.timeLimit`, the last loss it reached in the history,
+  /// and exact codes for the dictionary and bias it had then.
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
                          lambda: Double, configuration: Configuration = Configuration(),
-                         constraint: CodeConstraint = .nonnegative) -> Fit {
-    let clock = ContinuousClock(), started = clock.now
+                         constraint: CodeConstraint = .nonnegative, deadline: LearningDeadline? = nil) -> Fit {
+    let deadline = deadline ?? configuration.timeLimit.map { LearningDeadline(seconds: $0) }
+    let passed = { deadline?.hasPassed ?? false }
     var reseeded = 0
     var dictionary = normalizedRows(initialDictionary)
     var bias = initialBias
     var codes = Matrix<Double>(rows: samples.rows, columns: dictionary.rows)
     var residual = SparseCodingProblem.subtractingBias(bias, from: samples)
     CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
-                            maxSweeps: configuration.initialSweeps, constraint: constraint)
+                            maxSweeps: configuration.initialSweeps, constraint: constraint, deadline: deadline)
     var history = [loss(residual: residual, codes: codes, lambda: lambda)]
-    var termination = Termination.iterationLimit
+    var termination = passed() ? Termination.timeLimit : .iterationLimit
     var iterations = 0
-    while iterations < configuration.maxIterations {
+    while termination != .timeLimit && iterations < configuration.maxIterations {
       iterations += 1
       CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
-                              maxSweeps: configuration.sweepsPerIteration, constraint: constraint)
-      var step = updateAtoms(dictionary: &dictionary, residual: &residual, codes: codes)
-      if bias != nil { step = max(step, updateBias(&bias!, residual: &residual)) }
-      if let interval = configuration.deadAtomInterval, iterations % interval == 0 {
+                              maxSweeps: configuration.sweepsPerIteration, constraint: constraint, deadline: deadline)
+      // Each block below keeps the residual current, so the run may stop between any two of them.
+      var step = passed() ? 0 : updateAtoms(dictionary: &dictionary, residual: &residual, codes: codes, deadline: deadline)
+      if bias != nil, !passed() { step = max(step, updateBias(&bias!, residual: &residual)) }
+      if let interval = configuration.deadAtomInterval, iterations % interval == 0, !passed() {
         let moved = DeadAtoms.reseed(DeadAtoms.unused(codes: codes), dictionary: &dictionary, residual: residual, lambda: lambda)
         reseeded += moved.count
         if !moved.isEmpty { step = .infinity }
       }
       history.append(loss(residual: residual, codes: codes, lambda: lambda))
+      if passed() { termination = .timeLimit; break }
       if iterations % configuration.kktCheckInterval == 0 {
-        let exact = exactProblem(samples, dictionary, bias, lambda, constraint)
+        // A check the deadline interrupts is dropped: the run stops at the state it measured.
+        guard let exact = exactProblem(samples, dictionary, bias, lambda, constraint, deadline: deadline) else {
+          termination = .timeLimit
+          break
+        }
         if KKTResiduals(exact).maximum < configuration.kktTolerance { termination = .kktTolerance; break }
       }
       if iterations >= configuration.minimumIterations && step <= configuration.stepTolerance {
         termination = .stalled
         break
       }
-      if let limit = configuration.timeLimit, clock.now - started >= .seconds(limit) {
-        termination = .timeLimit
-        break
-      }
     }
-    let final = exactProblem(samples, dictionary, bias, lambda, constraint)
+    // After the deadline the final codes come from the blocked active-set solver (``ExactCodes``),
+    // exact as well and seconds where NonnegativeLasso's point-by-point solves take minutes at K = 256.
+    let final = termination == .timeLimit
+      ? SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias,
+                            codes: ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: constraint),
+                            lambda: lambda, constraint: constraint)
+      : exactProblem(samples, dictionary, bias, lambda, constraint, deadline: nil)!
     return Fit(problem: final, lossHistory: history, iterations: iterations, termination: termination,
                kkt: KKTResiduals(final), reseededAtoms: reseeded)
   }
@@ -156,11 +170,13 @@ public enum BlockMinimization {
     return result
   }
 
+  /// The problem at exact codes, or nil when `deadline` passed while the nonnegative codes were solved.
   private static func exactProblem(_ samples: Matrix<Double>, _ dictionary: Matrix<Double>, _ bias: [Double]?,
-                                   _ lambda: Double, _ constraint: CodeConstraint) -> SparseCodingProblem {
-    let codes = constraint == .signed
+                                   _ lambda: Double, _ constraint: CodeConstraint, deadline: LearningDeadline?) -> SparseCodingProblem? {
+    let solved = constraint == .signed
       ? ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: .signed)
-      : NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias)
+      : NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias, deadline: deadline)
+    guard let codes = solved else { return nil }
     return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, constraint: constraint)
   }
 
@@ -168,12 +184,14 @@ public enum BlockMinimization {
     0.5 * residual.storage.reduce(0) { $0 + $1 * $1 } + lambda * codes.storage.reduce(0) { $0 + abs($1) }
   }
 
-  /// Exact sphere-constrained minimiser for each atom in turn, residual kept current.
-  /// Returns the largest change of an atom entry.
-  private static func updateAtoms(dictionary: inout Matrix<Double>, residual: inout Matrix<Double>, codes: Matrix<Double>) -> Double {
+  /// Exact sphere-constrained minimiser for each atom in turn, residual kept current, until
+  /// `deadline` passes. Returns the largest change of an atom entry.
+  private static func updateAtoms(dictionary: inout Matrix<Double>, residual: inout Matrix<Double>, codes: Matrix<Double>,
+                                  deadline: LearningDeadline?) -> Double {
     let n = codes.rows, k = codes.columns, m = dictionary.columns
     var step = 0.0
     for atom in 0..<k {
+      if let deadline, deadline.hasPassed { break }
       var v = [Double](repeating: 0, count: m)
       var used = false
       for point in 0..<n {

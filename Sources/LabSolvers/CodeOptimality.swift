@@ -33,8 +33,17 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
   /// Measures `codes` (`N × K`) for `samples` (`N × m`), `dictionary` (`K × m`), `bias` (length m or `nil`).
   public init(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>, lambda: Double,
               constraint: CodeConstraint) {
+    self.init(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, constraint: constraint, continuing: nil)
+  }
+
+  /// The measure of the points measured in `previous` (nil: none) followed by these: bit for bit
+  /// what one call on all of them gives, so a data set can be measured a block of rows at a time.
+  public init(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>, lambda: Double,
+              constraint: CodeConstraint, continuing previous: CodeOptimality?) {
     let n = samples.rows, k = dictionary.rows, m = dictionary.columns
-    var objective = 0.0, worstKKT = 0.0, worstGap = 0.0, nonzeros = 0
+    var objective = previous?.objective ?? 0, worstKKT = previous?.maxKKTViolation ?? 0, worstGap = previous?.maxDualityGap ?? 0
+    // meanL0 is a count over pointCount, both exact in a Double: the product recovers the count.
+    var nonzeros = previous.map { Int(($0.meanL0 * Double($0.pointCount)).rounded()) } ?? 0
     var first = 0
     while first < n {
       let rows = min(Self.blockRows, n - first)
@@ -75,7 +84,8 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     self.objective = objective
     maxKKTViolation = worstKKT
     maxDualityGap = worstGap
-    meanL0 = n == 0 ? 0 : Double(nonzeros) / Double(n)
-    pointCount = n
+    let total = n + (previous?.pointCount ?? 0)
+    meanL0 = total == 0 ? 0 : Double(nonzeros) / Double(total)
+    pointCount = total
   }
 }

@@ -9,12 +9,13 @@ import LabNumerics
 /// sweep lowers L_λ or leaves it unchanged.
 public enum CoordinateDescent {
   /// Runs up to `maxSweeps` sweeps on `codes` (`N × K`) and `residual` (`N × m`), in place.
-  /// Stops early when the largest change of a code in a sweep is below `tolerance`.
-  /// Returns the number of sweeps done.
+  /// Stops early when the largest change of a code in a sweep is below `tolerance`, or before the
+  /// next atom once `deadline` has passed (codes and residual then still match: every update
+  /// keeps r_n = x_n − b − Σ_k z_nk d_k). Returns the number of sweeps begun.
   @discardableResult
   public static func sweep(codes: inout Matrix<Double>, residual: inout Matrix<Double>, dictionary: Matrix<Double>,
                            lambda: Double, maxSweeps: Int, tolerance: Double = 1e-13,
-                           constraint: CodeConstraint = .nonnegative) -> Int {
+                           constraint: CodeConstraint = .nonnegative, deadline: LearningDeadline? = nil) -> Int {
     let signed = constraint == .signed
     let n = codes.rows, k = codes.columns, m = dictionary.columns
     precondition(residual.rows == n && residual.columns == m && dictionary.rows == k,
@@ -23,10 +24,11 @@ public enum CoordinateDescent {
     var z = codes.storage
     var r = residual.storage
     var done = 0
-    for _ in 0..<maxSweeps {
+    sweeps: for _ in 0..<maxSweeps {
       done += 1
       var largestChange = 0.0
       for atom in 0..<k {
+        if let deadline, deadline.hasPassed { break sweeps }
         let a = atom * m
         for point in 0..<n {
           let rp = point * m

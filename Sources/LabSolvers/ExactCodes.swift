@@ -11,26 +11,53 @@ public enum ExactCodes {
   public static func codes(for samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
                            constraint: CodeConstraint = .nonnegative, threads: Int = 1, chunkRows: Int = 4096,
                            blockSize: Int = SparseEncoder.blockSize) -> Matrix<Double> {
-    precondition(threads >= 1 && chunkRows >= 1, "Exact codes need threads ≥ 1 and chunkRows ≥ 1, got \(threads), \(chunkRows).")
-    let configuration = try? SparseEncoder.Configuration(method: .activeSet, lambda: lambda, constraint: constraint, threads: threads)
-    let encoder = configuration.flatMap { try? SparseEncoder(dictionary: dictionary, configuration: $0) }
-    let n = samples.rows, k = dictionary.rows, m = samples.columns
-    var result: [Double] = []
-    result.reserveCapacity(n * k)
-    var start = 0
-    while start < n {
-      let count = min(chunkRows, n - start)
-      let chunk = Matrix(rows: count, columns: m, storage: Array(samples.storage[(start * m)..<((start + count) * m)]))
-      let codes = (try? encoder?.encode(chunk, bias: bias, blockSize: blockSize).codes) ?? reference(chunk, dictionary: dictionary, bias: bias, lambda: lambda,
-                                                                                constraint: constraint)
-      result.append(contentsOf: codes.storage)
-      start += count
+    Solver(dictionary: dictionary, lambda: lambda, constraint: constraint, threads: threads, chunkRows: chunkRows, blockSize: blockSize)
+      .codes(for: samples, bias: bias)
+  }
+
+  /// Exact codes against one dictionary for any number of batches: the encoder and its Gram matrix
+  /// (K² numbers, the largest cost at K = 16,384) are built once.
+  public struct Solver: Sendable {
+    let dictionary: Matrix<Double>
+    let lambda: Double
+    let constraint: CodeConstraint
+    let chunkRows: Int
+    let blockSize: Int
+    let encoder: SparseEncoder?
+
+    /// A solver for `dictionary` at `lambda`; arguments as in ``ExactCodes/codes(for:dictionary:bias:lambda:constraint:threads:chunkRows:blockSize:)``.
+    public init(dictionary: Matrix<Double>, lambda: Double, constraint: CodeConstraint = .nonnegative, threads: Int = 1,
+                chunkRows: Int = 4096, blockSize: Int = SparseEncoder.blockSize) {
+      precondition(threads >= 1 && chunkRows >= 1, "Exact codes need threads ≥ 1 and chunkRows ≥ 1, got \(threads), \(chunkRows).")
+      self.dictionary = dictionary
+      self.lambda = lambda
+      self.constraint = constraint
+      self.chunkRows = chunkRows
+      self.blockSize = blockSize
+      let configuration = try? SparseEncoder.Configuration(method: .activeSet, lambda: lambda, constraint: constraint, threads: threads)
+      encoder = configuration.flatMap { try? SparseEncoder(dictionary: dictionary, configuration: $0) }
     }
-    return Matrix(rows: n, columns: k, storage: result)
+
+    /// Codes (`N × K`) for every row of `samples` after subtracting `bias`.
+    public func codes(for samples: Matrix<Double>, bias: [Double]?) -> Matrix<Double> {
+      let n = samples.rows, k = dictionary.rows, m = samples.columns
+      var result: [Double] = []
+      result.reserveCapacity(n * k)
+      var start = 0
+      while start < n {
+        let count = min(chunkRows, n - start)
+        let chunk = count == n ? samples : Matrix(rows: count, columns: m, storage: Array(samples.storage[(start * m)..<((start + count) * m)]))
+        let codes = (try? encoder?.encode(chunk, bias: bias, blockSize: blockSize).codes)
+          ?? ExactCodes.reference(chunk, dictionary: dictionary, bias: bias, lambda: lambda, constraint: constraint)
+        result.append(contentsOf: codes.storage)
+        start += count
+      }
+      return Matrix(rows: n, columns: k, storage: result)
+    }
   }
 
   /// ``NonnegativeLasso`` codes, over [D; −D] with z = z⁺ − z⁻ for signed codes.
-  private static func reference(_ samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
+  fileprivate static func reference(_ samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
                                 constraint: CodeConstraint) -> Matrix<Double> {
     guard constraint == .signed else { return NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias) }
     let k = dictionary.rows

@@ -33,23 +33,33 @@ public enum MethodOfOptimalDirections {
   }
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
+  /// `deadline` replaces the clock of `configuration.timeLimit`; as in ``BlockMinimization``, it is
+  /// asked inside the coordinate-descent sweeps too, and a run it stops ends at exact codes for the
+  /// dictionary and bias it had then.
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
-                         lambda: Double, configuration: Configuration = MethodOfOptimalDirections.configuration()) -> LearningResult {
+                         lambda: Double, configuration: Configuration = MethodOfOptimalDirections.configuration(),
+                         deadline: LearningDeadline? = nil) -> LearningResult {
     precondition(configuration.problems().isEmpty, "Invalid MOD configuration: \(configuration.problems()).")
-    let clock = ContinuousClock(), started = clock.now
+    let deadline = deadline ?? configuration.timeLimit.map { LearningDeadline(seconds: $0) }
+    let passed = { deadline?.hasPassed ?? false }
     var dictionary = BlockMinimization.normalizedRows(initialDictionary)
     var bias = initialBias
     var codes = Matrix<Double>(rows: samples.rows, columns: dictionary.rows)
     var residual = SparseCodingProblem.subtractingBias(bias, from: samples)
     CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
-                            maxSweeps: configuration.initialSweeps)
+                            maxSweeps: configuration.initialSweeps, deadline: deadline)
     var history = [loss(residual, codes, lambda)]
-    var termination = LearningTermination.iterationLimit
+    var termination = passed() ? LearningTermination.timeLimit : .iterationLimit
     var iterations = 0, reseeded = 0
-    while iterations < configuration.maxIterations {
+    while termination != .timeLimit && iterations < configuration.maxIterations {
       iterations += 1
       CoordinateDescent.sweep(codes: &codes, residual: &residual, dictionary: dictionary, lambda: lambda,
-                              maxSweeps: configuration.sweepsPerIteration)
+                              maxSweeps: configuration.sweepsPerIteration, deadline: deadline)
+      if passed() {
+        history.append(loss(residual, codes, lambda))
+        termination = .timeLimit
+        break
+      }
       let old = dictionary
       directionStep(samples: samples, dictionary: &dictionary, bias: bias, codes: &codes, residual: &residual, lambda: lambda)
       var step = zip(old.storage, dictionary.storage).reduce(0) { max($0, abs($1.0 - $1.1)) }
@@ -72,7 +82,7 @@ public enum MethodOfOptimalDirections {
         termination = .stalled
         break
       }
-      if let limit = configuration.timeLimit, clock.now - started >= .seconds(limit) {
+      if passed() {
         termination = .timeLimit
         break
       }

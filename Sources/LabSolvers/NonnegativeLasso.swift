@@ -22,18 +22,31 @@ public struct NonnegativeLasso: Sendable {
 
   /// Prepares the solver for a dictionary (rows are atoms) and λ ≥ 0.
   public init(dictionary: Matrix<Double>, lambda: Double) {
+    self.init(dictionary: dictionary, gram: dictionary.rowGram(), lambda: lambda)
+  }
+
+  /// Prepares the solver with G = D·Dᵀ already computed (shared, not copied: K² numbers at K = 16,384 are 2 GB).
+  init(dictionary: Matrix<Double>, gram: Matrix<Double>, lambda: Double) {
     precondition(lambda >= 0 && lambda.isFinite, "The lasso needs a finite λ ≥ 0, got \(lambda).")
     self.dictionary = dictionary
-    self.gram = dictionary.rowGram()
+    self.gram = gram
     self.lambda = lambda
   }
 
   /// Codes for every row of `samples` (`N × m`) after subtracting `bias`; returns `N × K`.
   public func codes(for samples: Matrix<Double>, bias: [Double]?) -> Matrix<Double> {
+    codes(for: samples, bias: bias, deadline: nil)!
+  }
+
+  /// As ``codes(for:bias:)``, or nil once `deadline` has passed (asked before every point).
+  public func codes(for samples: Matrix<Double>, bias: [Double]?, deadline: LearningDeadline?) -> Matrix<Double>? {
     let correlations = SparseCodingProblem.subtractingBias(bias, from: samples)
       .multiplied(by: dictionary, transposingOther: true)
     var result = Matrix<Double>(rows: samples.rows, columns: dictionary.rows)
-    for n in 0..<samples.rows { result.setRow(n, to: solve(correlations: correlations.row(n))) }
+    for n in 0..<samples.rows {
+      if let deadline, deadline.hasPassed { return nil }
+      result.setRow(n, to: solve(correlations: correlations.row(n)))
+    }
     return result
   }
 
@@ -73,13 +86,16 @@ public struct NonnegativeLasso: Sendable {
     return z
   }
 
-  /// ∇ = G z − q.
+  /// ∇ = G z − q, summed over the nonzero entries of z in index order.
   private func gradient(at z: [Double], q: [Double]) -> [Double] {
     let k = gram.rows
-    return (0..<k).map { row in
-      var sum = -q[row]
-      for col in 0..<k where z[col] != 0 { sum += gram[row, col] * z[col] }
-      return sum
+    let active = (0..<k).filter { z[$0] != 0 }
+    return gram.storage.withUnsafeBufferPointer { g in
+      (0..<k).map { row in
+        var sum = -q[row]
+        for col in active { sum += g[row * k + col] * z[col] }
+        return sum
+      }
     }
   }
 

@@ -7,12 +7,13 @@ extension SparseEncoder {
     let solver: NonnegativeLasso
     let signed: Bool
 
-    init(dictionary: Matrix<Double>, configuration: Configuration) {
+    /// The fallback for `dictionary`; `gram` = D·Dᵀ is shared for nonnegative codes (signed codes use [D; −D]).
+    init(dictionary: Matrix<Double>, gram: Matrix<Double>, configuration: Configuration) {
       signed = configuration.constraint == .signed
-      let atoms = signed
-        ? Matrix(rows: 2 * dictionary.rows, columns: dictionary.columns, storage: dictionary.storage + dictionary.storage.map { -$0 })
-        : dictionary
-      solver = NonnegativeLasso(dictionary: atoms, lambda: configuration.lambda)
+      solver = signed
+        ? NonnegativeLasso(dictionary: Matrix(rows: 2 * dictionary.rows, columns: dictionary.columns,
+                                              storage: dictionary.storage + dictionary.storage.map { -$0 }), lambda: configuration.lambda)
+        : NonnegativeLasso(dictionary: dictionary, gram: gram, lambda: configuration.lambda)
     }
 
     /// Writes the exact code for correlations `c` (length K) into `codes`.

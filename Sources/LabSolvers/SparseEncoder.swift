@@ -19,6 +19,13 @@ public struct SparseEncoder: Sendable {
   public let dictionary: Matrix<Double>
   /// The validated configuration.
   public let configuration: Configuration
+  /// G = D·Dᵀ, computed once so that encoding many batches with one encoder pays for it once
+  /// (`nil` for exact L1 coding, which does not use it).
+  private let gram: Matrix<Double>?
+  /// FISTA's step bound, the largest eigenvalue of G (FISTA only).
+  private let lipschitz: Double?
+  /// The active-set method's reference solver for degenerate points, built once like G.
+  private let fallback: ReferenceLasso?
 
   /// The codes and how they were obtained.
   public struct Output: Sendable {
@@ -51,6 +58,10 @@ public struct SparseEncoder: Sendable {
     }
     self.dictionary = dictionary
     self.configuration = configuration
+    let gram = configuration.method == .exactL1 ? nil : dictionary.rowGram()
+    self.gram = gram
+    lipschitz = configuration.method == .fista ? gram.flatMap { try? $0.symmetricEigen().values.max() } : nil
+    fallback = configuration.method == .activeSet ? gram.map { ReferenceLasso(dictionary: dictionary, gram: $0, configuration: configuration) } : nil
   }
 
   /// The codes of the rows of `samples` (`N × m`) after subtracting `bias` (length m, or `nil`).
@@ -68,12 +79,9 @@ public struct SparseEncoder: Sendable {
     BLAS.setThreadCount(1)
     defer { BLAS.setThreadCount(previousThreads) }
     let centred = SparseCodingProblem.subtractingBias(bias, from: samples)
-    if configuration.method == .exactL1 { return try exactL1(centred) }
+    guard let gram else { return try exactL1(centred) }
 
     let n = samples.rows, k = dictionary.rows, m = dictionary.columns
-    let gram = dictionary.rowGram()
-    let lipschitz = configuration.method == .fista ? try? gram.symmetricEigen().values.max() : nil
-    let fallback = configuration.method == .activeSet ? ReferenceLasso(dictionary: dictionary, configuration: configuration) : nil
     let blocks = (n + blockSize - 1) / blockSize
     let workers = max(1, min(configuration.threads, blocks))
     var tallies = [PointSolver.Tally](repeating: .init(), count: workers)

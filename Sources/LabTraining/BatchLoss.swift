@@ -146,34 +146,43 @@ public enum SAEKernel {
           let high = (0..<f).map { low[$0] + epsilon }
           let weights = thresholds.map { $0 / epsilon }, stepTerm = stepCoefficient / epsilon
           preActivations.withUnsafeBufferPointer { pre in
-            for row in 0..<b {
-              for i in 0..<f {
-                let h = Double(pre[row * f + i])
-                if h > low[i] && h < high[i] { thresholdGradient[i] -= weights[i] * Double(dz[row * f + i]) + stepTerm }
+            low.withUnsafeBufferPointer { low in
+              high.withUnsafeBufferPointer { high in
+                weights.withUnsafeBufferPointer { weights in
+                  thresholdGradient.withUnsafeMutableBufferPointer { gradient in
+                    for row in 0..<b {
+                      let pr = pre.baseAddress! + row * f, dr = dz + row * f
+                      for i in 0..<f {
+                        let h = Double(pr[i])
+                        if h > low[i] && h < high[i] { gradient[i] -= weights[i] * Double(dr[i]) + stepTerm }
+                      }
+                    }
+                  }
+                }
               }
             }
           }
         }
-        // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing.
+        // ∂u = (∂z + (λ/B) w_i) ⊙ act'(z); ∂b_enc = Σ_b ∂u; per-latent code sums and firing. Codes are
+        // positive or zero, so the pass is written without branches (adding a zero leaves a sum's bytes).
         for i in 0..<f { gBEnc[i] = 0; sums[i] = 0; fired[i] = false }
         let weightedNorm = l1 * scale
         for row in 0..<b {
           let zr = z + row * f, dr = dz + row * f
+          var rowActive = 0
           for i in 0..<f {
-            let code = zr[i]
-            if code > 0 {
-              var d = dr[i] + weightedNorm * norms[i]
-              if tanhDerivative { d *= 1 - code * code }
-              dr[i] = d
-              minimumPositive = min(minimumPositive, code)
-              gBEnc[i] += d
-              sums[i] += code
-              fired[i] = true
-              active += 1
-            } else {
-              dr[i] = 0
-            }
+            let code = zr[i], on = code > 0
+            var d = dr[i] + weightedNorm * norms[i]
+            if tanhDerivative { d *= 1 - code * code }
+            d = on ? d : 0
+            dr[i] = d
+            minimumPositive = on && code < minimumPositive ? code : minimumPositive
+            gBEnc[i] += d
+            sums[i] += on ? code : 0
+            fired[i] = fired[i] || on
+            rowActive &+= on ? 1 : 0
           }
+          active += rowActive
         }
         // ∂W_enc = xcᵀ ∂h.
         Scalar.blasGemm(transposingA: true, transposingB: false, m: m32, n: f32, k: b32, alpha: 1, a: xc, lda: m32,
@@ -243,11 +252,12 @@ public enum SAEKernel {
     case .batchTopK(let k):
       TopKArchitecture.keepTopK(h, count: rows * width, k: min(k * rows, rows * width), scratch: scratch)
     case .jumpReLU(let thresholds), .trainedJumpReLU(let thresholds, _):
-      let levels = (0..<width).map { Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[$0]) }
+      // h > θ_i and h > 0 ⟺ h > max(θ_i, 0): one select per entry, no branch.
+      let levels = (0..<width).map { Swift.max(0, Scalar(thresholds.count == 1 ? thresholds[0] : thresholds[$0])) }
       levels.withUnsafeBufferPointer { t in
         for row in 0..<rows {
           let hr = h + row * width
-          for i in 0..<width { hr[i] = hr[i] > t[i] ? max(0, hr[i]) : 0 }
+          for i in 0..<width { let v = hr[i]; hr[i] = v > t[i] ? v : 0 }
         }
       }
     case .tanhReLU:

@@ -13,60 +13,151 @@ import LabNumerics
 ///
 ///     ∂d_{i_t} += −((ḡ_t·d_{i_t}) r_{t−1} + v_t ḡ_t);   ḡ_{t−1} = ḡ_t − (d_{i_t}·ḡ_t) d_{i_t};   ∂b_dec = −Σ_b ḡ_0.
 ///
-/// The encoder weights and bias are unused (their gradient is 0).
+/// The backward pass rebuilds r_{t−1} = r_t + v_t d_{i_t} instead of storing every residual. The
+/// encoder weights and bias are unused (their gradient is 0). ``MatchingPursuitKernel`` runs the
+/// training pass on row blocks at once.
 public enum MatchingPursuit {
-  /// The pursuit of `n` samples at once: each iteration correlates every residual with every atom in
-  /// one gemm (R W_decᵀ), then each sample not yet stopped takes its step. `residual` holds the n×m
-  /// r₀ on entry and r_T on return; the codes are added to `codes` (n×F, zero on entry);
-  /// `correlations` is n×F scratch. With `trace`, each step with v_t > 0 is reported as
-  /// (sample, latent, v_t, r_{t−1}).
+  /// The steps a pursuit took: for each of n rows, up to T (latent, v_t) pairs with v_t > 0, in order.
+  struct Steps<Scalar> {
+    /// n × T latents (row-major; only the first `counts[row]` of a row are set).
+    var latents: UnsafeMutablePointer<Int32>
+    /// n × T values v_t.
+    var values: UnsafeMutablePointer<Scalar>
+    /// The number of steps of each row.
+    var counts: UnsafeMutablePointer<Int>
+  }
+
+  /// The pursuit of the n rows of `residual` (r₀ on entry, r_T on return, n×m) against the F decoder
+  /// rows `decoder` (F×m), at most `maxIterations` = T steps each, recorded in `steps`. Each iteration
+  /// correlates the residuals of the rows still running with every atom in one gemm; stopped rows
+  /// leave the product. Scratch: `compact` n×m, `correlations` n×F, `order` n. Sets `fired[i]` for
+  /// every latent that enters a support and returns the number of nonzero codes.
   static func pursue<Scalar: LinearAlgebraScalar>(
     residual: UnsafeMutablePointer<Scalar>, decoder: UnsafePointer<Scalar>, rows n: Int, inputDimension m: Int, width f: Int,
-    maxIterations: Int, residualThreshold: Double, codes: UnsafeMutablePointer<Scalar>, correlations: UnsafeMutablePointer<Scalar>,
-    trace: ((Int, Int, Scalar, [Scalar]) -> Void)? = nil
-  ) {
-    var done = [Bool](repeating: false, count: n), remaining = n
-    for _ in 0..<maxIterations where remaining > 0 {
-      Scalar.blasGemm(transposingA: false, transposingB: true, m: SAEKernel.int32(n), n: SAEKernel.int32(f), k: SAEKernel.int32(m), alpha: 1,
-                      a: residual, lda: SAEKernel.int32(m), b: decoder, ldb: SAEKernel.int32(m), beta: 0, c: correlations, ldc: SAEKernel.int32(f))
-      for row in 0..<n where !done[row] {
-        let c = correlations + row * f, r = residual + row * m, z = codes + row * f
-        var best = 0
-        for j in 1..<max(1, f) where max(0, c[j]) > max(0, c[best]) { best = j }
-        let value = max(0, c[best])
+    maxIterations: Int, residualThreshold: Double, steps: Steps<Scalar>, compact: UnsafeMutablePointer<Scalar>,
+    correlations: UnsafeMutablePointer<Scalar>, order: UnsafeMutablePointer<Int>, fired: UnsafeMutablePointer<Bool>
+  ) -> Int {
+    guard n > 0 else { return 0 }
+    compact.update(from: residual, count: n * m)
+    for row in 0..<n { order[row] = row; steps.counts[row] = 0 }
+    var running = n, active = 0
+    let (m32, f32) = (SAEKernel.int32(m), SAEKernel.int32(f))
+    for _ in 0..<maxIterations where running > 0 {
+      Scalar.blasGemm(transposingA: false, transposingB: true, m: SAEKernel.int32(running), n: f32, k: m32, alpha: 1,
+                      a: compact, lda: m32, b: decoder, ldb: m32, beta: 0, c: correlations, ldc: f32)
+      var kept = 0
+      for slot in 0..<running {
+        let row = order[slot], r = compact + slot * m
+        let (best, value) = reluArgmax(correlations + slot * f, count: f)
+        var unchanged = true
         if value > 0 {
-          trace?(row, best, value, Array(UnsafeBufferPointer(start: r, count: m)))
           let d = decoder + best * m
           for j in 0..<m { r[j] -= value * d[j] }
+          let base = row * maxIterations, count = steps.counts[row]
+          unchanged = false
+          for t in 0..<count where steps.latents[base + t] == Int32(best) { unchanged = true; break }
+          steps.latents[base + count] = Int32(best)
+          steps.values[base + count] = value
+          steps.counts[row] = count + 1
+          if !unchanged { fired[best] = true; active += 1 }
         }
-        let wasZero = z[best] == 0
-        z[best] += value
-        let unchanged = !(wasZero && z[best] != 0)  // codes only grow, so the support changes only here
         var norm = 0.0
         for j in 0..<m { norm += Double(r[j]) * Double(r[j]) }
         if unchanged || (residualThreshold > 0 && norm.squareRoot() < residualThreshold) {
-          done[row] = true
-          remaining -= 1
+          (residual + row * m).update(from: r, count: m)
+        } else {
+          if kept != slot { (compact + kept * m).update(from: r, count: m) }
+          order[kept] = row
+          kept += 1
         }
       }
+      running = kept
     }
+    for slot in 0..<running { (residual + order[slot] * m).update(from: compact + slot * m, count: m) }
+    return active
   }
 
-  /// The codes (N×F) of the rows of `centred` (x − b_dec, N×m) for decoder rows `decoder` (F×m).
+  /// The first index of the largest of max(0, c_j), and that value (index 0 and value 0 when no c_j > 0).
+  @inline(__always)
+  static func reluArgmax<Scalar: BinaryFloatingPoint>(_ c: UnsafePointer<Scalar>, count f: Int) -> (Int, Scalar) {
+    // Four running maxima break the compare chain; the first index holding the maximum is then found.
+    var (a, b, e, g) = (Scalar(0), Scalar(0), Scalar(0), Scalar(0))
+    var j = 0
+    while j + 4 <= f {
+      a = c[j] > a ? c[j] : a
+      b = c[j + 1] > b ? c[j + 1] : b
+      e = c[j + 2] > e ? c[j + 2] : e
+      g = c[j + 3] > g ? c[j + 3] : g
+      j += 4
+    }
+    while j < f { a = c[j] > a ? c[j] : a; j += 1 }
+    let top = max(max(a, b), max(e, g))
+    guard top > 0 else { return (0, 0) }
+    var index = 0
+    while !(c[index] == top) { index += 1 }
+    return (index, top)
+  }
+
+  /// Adds the gradient of (`scale`/2) Σ_rows ‖r_T‖² (`scale` = 2/B for the batch loss) through the
+  /// pursuit of n rows (their r_T in `residual`, their steps in `steps`) to `decoderGradient` (F×m
+  /// ∂W_dec, then the m of ∂b_dec); `upstream` and `before` are m-element scratch. Returns Σ‖r_T‖².
+  static func backward<Scalar: LinearAlgebraScalar>(
+    residual: UnsafePointer<Scalar>, decoder: UnsafePointer<Scalar>, rows n: Int, inputDimension m: Int, width f: Int,
+    maxIterations: Int, steps: Steps<Scalar>, scale: Scalar, decoderGradient gD: UnsafeMutablePointer<Scalar>,
+    upstream g: UnsafeMutablePointer<Scalar>, before r: UnsafeMutablePointer<Scalar>
+  ) -> Double {
+    let gB = gD + f * m
+    var squaredError = 0.0
+    for row in 0..<n {
+      let rT = residual + row * m
+      var rowSum = 0.0
+      for j in 0..<m {
+        rowSum += Double(rT[j]) * Double(rT[j])
+        g[j] = rT[j] * scale
+        r[j] = rT[j]
+      }
+      squaredError += rowSum
+      let base = row * maxIterations
+      for t in stride(from: steps.counts[row] - 1, through: 0, by: -1) {
+        let latent = Int(steps.latents[base + t]), value = steps.values[base + t]
+        let d = decoder + latent * m, gd = gD + latent * m
+        var along: Scalar = 0
+        for j in 0..<m { along += g[j] * d[j] }
+        for j in 0..<m {
+          let previous = r[j] + value * d[j]  // r_{t−1}
+          r[j] = previous
+          gd[j] -= along * previous + value * g[j]
+          g[j] -= along * d[j]
+        }
+      }
+      for j in 0..<m { gB[j] -= g[j] }
+    }
+    return squaredError
+  }
+
+  /// The codes (N×F) of the rows of `centred` (x − b_dec, N×m) for decoder rows `decoder` (F×m),
+  /// pursued `chunkRows` rows at a time.
   public static func encode<Scalar: LinearAlgebraScalar>(
-    centred: Matrix<Scalar>, decoder: Matrix<Scalar>, maxIterations: Int, residualThreshold: Double
+    centred: Matrix<Scalar>, decoder: Matrix<Scalar>, maxIterations: Int, residualThreshold: Double, chunkRows: Int = 1024
   ) -> Matrix<Scalar> {
-    let m = decoder.columns, f = decoder.rows, n = centred.rows
-    var codes = [Scalar](repeating: 0, count: n * f)
+    let m = decoder.columns, f = decoder.rows, n = centred.rows, t = max(1, maxIterations)
     guard n > 0 else { return Matrix(rows: 0, columns: f, storage: []) }
-    var residual = centred.storage
-    var correlations = [Scalar](repeating: 0, count: n * f)
-    decoder.storage.withUnsafeBufferPointer { d in
-      residual.withUnsafeMutableBufferPointer { r in
+    var codes = [Scalar](repeating: 0, count: n * f)
+    let buffers = PursuitBuffers<Scalar>(rows: min(n, max(1, chunkRows)), inputDimension: m, width: f, maxIterations: t)
+    centred.storage.withUnsafeBufferPointer { x in
+      decoder.storage.withUnsafeBufferPointer { d in
         codes.withUnsafeMutableBufferPointer { z in
-          correlations.withUnsafeMutableBufferPointer { c in
-            pursue(residual: r.baseAddress!, decoder: d.baseAddress!, rows: n, inputDimension: m, width: f, maxIterations: maxIterations,
-                   residualThreshold: residualThreshold, codes: z.baseAddress!, correlations: c.baseAddress!)
+          var start = 0
+          while start < n {
+            let rows = min(buffers.rows, n - start)
+            buffers.residual.update(from: x.baseAddress! + start * m, count: rows * m)
+            _ = buffers.pursue(decoder: d.baseAddress!, rows: rows, residualThreshold: residualThreshold)
+            let steps = buffers.steps
+            for row in 0..<rows {
+              let out = z.baseAddress! + (start + row) * f
+              for s in 0..<steps.counts[row] { out[Int(steps.latents[row * t + s])] += steps.values[row * t + s] }
+            }
+            start += rows
           }
         }
       }
@@ -76,45 +167,16 @@ public enum MatchingPursuit {
 
   /// The loss (1/B) Σ‖x̂ − x‖² of the B rows at `batch` and its gradient (written to `gradient`, the
   /// parameters' layout; encoder blocks 0); returns the loss, which latents fired and the number of
-  /// nonzero codes.
+  /// nonzero codes. One block of ``MatchingPursuitKernel``.
   public static func lossAndGradient<Scalar: LinearAlgebraScalar>(
     parameters: SAEParameters<Scalar>, maxIterations: Int, residualThreshold: Double, batch: Matrix<Scalar>, gradient: inout [Scalar]
   ) -> (loss: BatchLoss, fired: [Bool], activeCount: Int) {
-    let m = parameters.inputDimension, f = parameters.width, b = batch.rows
-    precondition(batch.columns == m && gradient.count == parameters.values.count, "A batch or gradient of the wrong shape.")
-    for i in gradient.indices { gradient[i] = 0 }
-    let decoder = parameters.decoderWeights, bias = parameters.decoderBias
-    var fired = [Bool](repeating: false, count: f)
-    var active = 0, squaredError = 0.0
-    var codes = [Scalar](repeating: 0, count: b * f), correlations = [Scalar](repeating: 0, count: b * f)
-    var residual = [Scalar](repeating: 0, count: b * m)
-    for row in 0..<b { for j in 0..<m { residual[row * m + j] = batch.storage[row * m + j] - bias[j] } }
-    var steps = [[(latent: Int, value: Scalar, before: [Scalar])]](repeating: [], count: b)
-    decoder.storage.withUnsafeBufferPointer { d in
-      residual.withUnsafeMutableBufferPointer { r in
-        codes.withUnsafeMutableBufferPointer { z in
-          correlations.withUnsafeMutableBufferPointer { c in
-            pursue(residual: r.baseAddress!, decoder: d.baseAddress!, rows: b, inputDimension: m, width: f, maxIterations: maxIterations,
-                   residualThreshold: residualThreshold, codes: z.baseAddress!, correlations: c.baseAddress!) { steps[$0].append(($1, $2, $3)) }
-          }
-        }
-      }
+    precondition(batch.columns == parameters.inputDimension && gradient.count == parameters.values.count, "A batch or gradient of the wrong shape.")
+    var kernel = MatchingPursuitKernel<Scalar>(batchSize: batch.rows, blockCount: 1, inputDimension: parameters.inputDimension,
+                                               width: parameters.width, maxIterations: maxIterations)
+    let loss = batch.storage.withUnsafeBufferPointer { x in
+      kernel.lossAndGradient(parameters: parameters, residualThreshold: residualThreshold, batch: x.baseAddress!, gradient: &gradient)
     }
-    let scale = 2 / Scalar(b)
-    for row in 0..<b {
-      for i in 0..<f where codes[row * f + i] != 0 { fired[i] = true; active += 1 }
-      // Back through the pursuit.
-      var upstream = (0..<m).map { residual[row * m + $0] * scale }
-      for j in 0..<m { squaredError += Double(residual[row * m + j]) * Double(residual[row * m + j]) }
-      for step in steps[row].reversed() {
-        let offset = parameters.decoderWeightsOffset + step.latent * m
-        var along: Scalar = 0
-        for j in 0..<m { along += upstream[j] * decoder.storage[step.latent * m + j] }
-        for j in 0..<m { gradient[offset + j] -= along * step.before[j] + step.value * upstream[j] }
-        for j in 0..<m { upstream[j] -= along * decoder.storage[step.latent * m + j] }
-      }
-      for j in 0..<m { gradient[parameters.decoderBiasOffset + j] -= upstream[j] }
-    }
-    return (BatchLoss(meanSquaredError: squaredError / Double(b), penalty: 0), fired, active)
+    return (loss, kernel.fired, kernel.activeCount)
   }
 }

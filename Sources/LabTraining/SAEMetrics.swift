@@ -16,7 +16,10 @@ public struct SAEMetrics: Equatable, Sendable {
   public var meanMaxCosineSimilarity: Double?
 
   /// Evaluates `autoencoder` on the rows of `data` (N×m), in chunks of `chunkRows` rows, and, given
-  /// `truth` (K×m, rows are the true features), the MMCS of its decoder rows.
+  /// `truth` (K×m, rows are the true features), the MMCS of its decoder rows. Specialised for the
+  /// float32 SAE that `lab train` measures: generic, its element loops ran through witness tables
+  /// and took longer than the training loop.
+  @_specialize(where Model == SparseAutoencoder<Float>)
   public static func evaluate<Model: SparseCodingModel>(
     _ autoencoder: Model, on data: Matrix<Model.Scalar>, truth: Matrix<Double>? = nil, chunkRows: Int = 8192
   ) -> SAEMetrics {

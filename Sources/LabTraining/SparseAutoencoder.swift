@@ -15,6 +15,7 @@ public struct SparseAutoencoder<Scalar: LinearAlgebraScalar>: Sendable {
 
   /// The codes of the rows of `x` (N×m) at inference: `act((x − b_dec) W_enc + b_enc)` (without
   /// `− b_dec` when the architecture does not subtract it, and without training noise), N×F.
+  @_specialize(where Scalar == Float)
   public func encode(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
     let m = parameters.inputDimension, f = parameters.width
     precondition(x.columns == m, "The SAE takes inputs of dimension \(m), got \(x.columns) columns.")
@@ -44,6 +45,7 @@ public struct SparseAutoencoder<Scalar: LinearAlgebraScalar>: Sendable {
   }
 
   /// The reconstruction `z W_dec + b_dec` of codes `z` (N×F), N×m.
+  @_specialize(where Scalar == Float)
   public func decode(_ codes: Matrix<Scalar>) -> Matrix<Scalar> {
     var out = codes.multiplied(by: parameters.decoderWeights)
     let bDec = parameters.decoderBias, m = parameters.inputDimension

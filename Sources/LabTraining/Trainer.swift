@@ -219,17 +219,20 @@ public enum Trainer {
     if blocks > 1 { BLAS.setThreadCount(1) }
     defer { BLAS.setThreadCount(previousBLASThreads) }
     var noise = [Float](repeating: 0, count: sigma > 0 ? b * f : 0)
-    var pursuitActive: Int?
+    var pursuit: MatchingPursuitKernel<Float>?
+    if case .matchingPursuit(let iterations, _) = state.architecture.activation {
+      pursuit = MatchingPursuitKernel(batchSize: b, blockCount: blocks, inputDimension: m, width: f, maxIterations: iterations)
+    }
     return TrainingLoop.run(&state, configuration, data: data, until: step, progressInterval: progressInterval, progress: progress) {
       state, batch, t, dead, gradient in
       if sigma > 0 { for i in noise.indices { noise[i] = Float(sigma * state.noiseGenerator.nextNormal()) } }
       let warmup = configuration.l1WarmupSteps > 0 ? min(1, Double(t + 1) / Double(configuration.l1WarmupSteps)) : 1
       let architecture = state.architecture
-      if case .matchingPursuit(let iterations, let threshold) = architecture.activation {
-        let result = MatchingPursuit.lossAndGradient(parameters: state.parameters, maxIterations: iterations, residualThreshold: threshold,
-                                                     batch: batch, gradient: &gradient)
-        pursuitActive = result.activeCount
-        return (result.loss, result.fired)
+      if case .matchingPursuit(_, let threshold) = architecture.activation {
+        let loss = batch.storage.withUnsafeBufferPointer { x in
+          pursuit!.lossAndGradient(parameters: state.parameters, residualThreshold: threshold, batch: x.baseAddress!, gradient: &gradient)
+        }
+        return (loss, pursuit!.fired)
       }
       var loss = batch.storage.withUnsafeBufferPointer { x in
         noise.withUnsafeBufferPointer { e in
@@ -251,7 +254,7 @@ public enum Trainer {
     } afterUpdate: { state in
       if state.architecture.unitNormDecoder { state.parameters.normalizeDecoderRows() }
       state.architecture.record(TrainingStepRecord(
-        minimumPositiveCode: kernel.minimumPositiveCode, activeCount: pursuitActive ?? kernel.activeCount, batchSize: b,
+        minimumPositiveCode: kernel.minimumPositiveCode, activeCount: pursuit?.activeCount ?? kernel.activeCount, batchSize: b,
         thresholdGradient: kernel.thresholdGradient.isEmpty ? nil : kernel.thresholdGradient, learningRate: state.optimizer.learningRate))
     }
   }

@@ -14,8 +14,10 @@ import LabRandom
 ///   `step`, `adam_step`, `batch_position`, `resampled_latents`, `steps_since_fired`, the generator
 ///   states `batch_rng`, `resample_rng` (four 16-digit hex words each), the last loss's parts
 ///   (`last_mse`, `last_penalty`, `last_auxiliary`) as hex bit patterns of `Double`, and the
-///   model's own fields: for the shallow kinds `noise_rng`, the learned `threshold` (BatchTopK) and
-///   `mean_input_norm` (NSAE); for `deep` its `k`, `encoder_hidden` and `decoder_hidden`.
+///   model's own fields: for the shallow kinds `noise_rng` and the architecture's learned state
+///   (``CheckpointedArchitecture``: BatchTopK's and Matryoshka's `threshold`, NSAE's `mean_input_norm`,
+///   JumpReLU's thresholds, their Adam and its coefficient, a target-L0 controller's log coefficient);
+///   for `deep` its `k`, `encoder_hidden` and `decoder_hidden`.
 ///
 /// The two files commit together (``AtomicWriter``): a run killed while writing leaves the previous
 /// checkpoint or the new one, and reading completes an interrupted commit first. Other files in the
@@ -61,6 +63,29 @@ public enum TrainingCheckpoint {
     /// The `Double` whose bit pattern is `key`.
     public func double(_ key: String) throws(TrainingError) -> Double { Double(bitPattern: try bits(key)) }
 
+    /// The `Double` whose bit pattern is `key`, which must lie in `allowed` (a tampered checkpoint
+    /// must not resume into a NaN or out-of-range state).
+    public func double(_ key: String, in allowed: ClosedRange<Double>) throws(TrainingError) -> Double {
+      let value = try double(key)
+      guard allowed.contains(value) else { throw TrainingError("\(path): '\(key)' is \(value), expected a value in \(allowed)") }
+      return value
+    }
+
+    /// The list `key` of `count` `Double` bit patterns, each in `allowed`.
+    public func doubles(_ key: String, count: Int, in allowed: ClosedRange<Double>) throws(TrainingError) -> [Double] {
+      let texts = try field(key, [String].self)
+      guard texts.count == count else { throw TrainingError("\(path): '\(key)' has \(texts.count) values, expected \(count)") }
+      var values: [Double] = []
+      values.reserveCapacity(count)
+      for (i, text) in texts.enumerated() {
+        guard let bits = UInt64(text, radix: 16), allowed.contains(Double(bitPattern: bits)) else {
+          throw TrainingError("\(path): '\(key)'[\(i)] is \(UInt64(text, radix: 16).map { "\(Double(bitPattern: $0))" } ?? text), expected a value in \(allowed)")
+        }
+        values.append(Double(bitPattern: bits))
+      }
+      return values
+    }
+
     /// The generator state `key`, four hex words.
     public func generator(_ key: String) throws(TrainingError) -> Xoshiro256StarStar {
       let texts = try field(key, [String].self)
@@ -77,6 +102,9 @@ public enum TrainingCheckpoint {
 
   /// The bit pattern of `value` as a JSON string of 16 hex digits.
   public static func hexField(_ value: Double) -> String { hexField(value.bitPattern) }
+
+  /// The bit patterns of `values` as a JSON list of hex words.
+  public static func hexListField(_ values: [Double]) -> String { "[" + values.map(hexField).joined(separator: ", ") + "]" }
 
   /// The state of `generator` as a JSON list of four hex words.
   public static func generatorField(_ generator: Xoshiro256StarStar) -> String {

@@ -21,23 +21,15 @@ extension TrainingState: ResumableTrainingState {
                 draw: .tied(norm: architecture.initialDecoderNorm))
   }
 
-  /// `noise_rng`, and the learned `threshold` (BatchTopK) or `mean_input_norm` (NSAE).
+  /// `noise_rng`, and the architecture's own state (``CheckpointedArchitecture``).
   public var checkpointExtras: [(key: String, json: String)] {
-    var fields = [(key: "noise_rng", json: TrainingCheckpoint.generatorField(noiseGenerator))]
-    if let batchTopK = architecture as? BatchTopKArchitecture { fields.append(("threshold", TrainingCheckpoint.hexField(batchTopK.threshold))) }
-    if let nsae = architecture as? NormalizedSAEArchitecture { fields.append(("mean_input_norm", TrainingCheckpoint.hexField(nsae.meanInputNorm))) }
-    return fields
+    [(key: "noise_rng", json: TrainingCheckpoint.generatorField(noiseGenerator))]
+      + ((architecture as? any CheckpointedArchitecture)?.checkpointFields ?? [])
   }
 
   /// Restores ``checkpointExtras``.
   public mutating func restoreCheckpointExtras(from fields: TrainingCheckpoint.Fields) throws(TrainingError) {
     noiseGenerator = try fields.generator("noise_rng")
-    if var batchTopK = architecture as? BatchTopKArchitecture {
-      batchTopK.threshold = try fields.double("threshold")
-      architecture = batchTopK
-    }
-    if let nsae = architecture as? NormalizedSAEArchitecture {
-      architecture = nsae.prepared(meanInputNorm: try fields.double("mean_input_norm"))
-    }
+    if let checkpointed = architecture as? any CheckpointedArchitecture { architecture = try checkpointed.restored(from: fields) }
   }
 }

@@ -17,11 +17,14 @@ struct BenchEncode: ParsableCommand {
     discussion: """
       Data come from scripts/bench/bench_data.py (written to --data-dir). Throughputs are medians of --repeats \
       runs; a ratio counts as "at equal objective" when the relative objective difference is at most 1e-6. \
+      --whole-process times `lab encode` from launch to exit (reading, coding, checks, writing Z.npy) against \
+      the peers' in-process coding, and its wall time against its own coding loop. \
       Absolute figures drift between runs on a shared machine: compare the ratios of one invocation.
 
       Examples:
         lab bench encode
         lab bench encode --samples 2000 --thread-counts 1 --repeats 1 --skip-peers
+        lab bench encode --whole-process --thread-counts 1 --repeats 5
       """)
 
   @Option(name: .long, help: ArgumentHelp("Directory with independent_X.npy and independent_D.npy.", valueName: "dir"))
@@ -61,6 +64,9 @@ struct BenchEncode: ParsableCommand {
 
   @Flag(name: .long, help: "Measure the lab only.")
   var skipPeers = false
+
+  @Flag(name: .long, help: "Time `lab encode` as users run it (a separate process writing Z.npy) against the peers in-process.")
+  var wholeProcess = false
 
   /// The counts of `--thread-counts`, or nil when the list is malformed.
   var counts: [Int]? {
@@ -103,6 +109,7 @@ struct BenchEncode: ParsableCommand {
       }
     }
 
+    if wholeProcess { return try runWholeProcess(threadCounts: threadCounts, rows: input.samples.rows, peers: peers, peerRuns: peerRuns) }
     var records: [[String: Any]] = []
     var reference: [Double]?
     for count in threadCounts {
@@ -118,9 +125,7 @@ struct BenchEncode: ParsableCommand {
       for run in peerRuns {
         do {
           let figures = try peers.measure(
-            ["--threads", "\(count)", "--n", "\(input.samples.rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
-             "--methods", run.method, "--dtypes", run.dtypes, "--data", dataDir],
-            dataDirectory: dataDir, outDirectory: outDirectory)
+            peerArguments(threads: count, rows: input.samples.rows, run: run), dataDirectory: dataDir, outDirectory: outDirectory)
           // The lab again, right after the peer, so that both sides saw about the same machine load.
           let adjacent = try measureOurs(chosen, threads: count, input: input)
           peerRecords.merge(comparisons(adjacent, figures, threads: count)) { $1 }
@@ -188,5 +193,11 @@ struct BenchEncode: ParsableCommand {
                      "ratio": ratio, "bestRatio": bestRatio, "relativeObjectiveDifference": difference, "equalObjective": equal]
     }
     return result
+  }
+
+  /// The W1 peer script's options for one run (a method and its dtypes) on `rows` points with `threads` threads.
+  func peerArguments(threads: Int, rows: Int, run: (method: String, dtypes: String)) -> [String] {
+    ["--threads", "\(threads)", "--n", "\(rows)", "--alpha", "\(lambda)", "--repeats", "\(repeats)",
+     "--methods", run.method, "--dtypes", run.dtypes, "--data", dataDir]
   }
 }

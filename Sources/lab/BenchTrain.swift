@@ -16,27 +16,36 @@ struct BenchTrain: ParsableCommand {
       --config small: m=64, F=512 on the 'independent' data; trains on rows [0, N−10000) and evaluates MSE, L0 and \
       MMCS on the last 10000 rows, as bench_w3_sae.py --config small does.
       --config large: m=512, F=4096 on 65536 Gaussian rows (throughput only; each side draws its own rows).
+      --config synth: SynthSAEBench's training shape, m=768, F=4096, batch 1024, Adam 3e-4, on 65536 Gaussian rows \
+      (throughput only; each side draws its own rows).
       samples/s = steps · batch / median wall time (initialisation included); ours and the reference alternate, one run each per repeat. The sgemm peak is the best of five \
-      4096×m·m×F products (the shape of the encoder product) in this process; the fraction counts the four gemms \
+      B×m·m×F products (the shape of the encoder product) in this process; the fraction counts the four gemms \
       and one gemv our kernel runs per step, 8·B·m·F + 2·m·F FLOP (the reference script counts 12·B·m·F for its six).
 
       Examples:
         lab bench train
         lab bench train --config large --steps 10 --repeats 1
+        lab bench train --config synth --repeats 3
+        lab bench train --whole-process --steps 300 --repeats 3
       """)
 
-  /// The two configurations of bench_w3_sae.py.
+  /// The configurations: bench_w3_sae.py's two, and SynthSAEBench's training shape.
   enum Config: String, ExpressibleByArgument, CaseIterable {
-    case small, large
+    case small, large, synth
+
+    /// B, the rows per step.
+    var batch: Int { self == .synth ? 1024 : 4096 }
+    /// Adam's learning rate.
+    var learningRate: Double { self == .synth ? 3e-4 : 1e-3 }
   }
 
-  @Option(name: .long, help: "small (m=64, F=512, real data) or large (m=512, F=4096, Gaussian data).")
+  @Option(name: .long, help: "small (m=64, F=512, real data), large (m=512, F=4096, Gaussian data) or synth (m=768, F=4096, batch 1024, Gaussian data).")
   var config: Config = .small
 
   @Option(name: .long, help: ArgumentHelp("Directory of the bench data (scripts/bench/bench_data.py); small only.", valueName: "dir"))
   var dataDir: String = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? "/tmp/benchdata"
 
-  @Option(name: .long, help: "Optimiser steps per run (default 300 small, 20 large).")
+  @Option(name: .long, help: "Optimiser steps per run (default 300 small, 20 large and synth).")
   var steps: Int?
 
   @Option(name: .long, help: "Timed runs per backend and thread count (the median is reported).")
@@ -59,16 +68,23 @@ struct BenchTrain: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("jumprelu, matryoshka or matching-pursuit instead of W3: ours vs scripts/bench_train_archs.py (sae-lens's classes).", valueName: "kind"))
   var arch: ArchitectureKind?
 
+  @Flag(name: .long, help: "Time `lab train` (W3 small's model on all rows of the data) as a whole process against its training loop and a PyTorch script timed the same way.")
+  var wholeProcess = false
+
   func run() throws {
+    if wholeProcess {
+      guard arch == nil, config == .small else { throw BadInput.fail("'--whole-process' runs W3 small's model: drop '--arch' and '--config'") }
+      return try runWholeProcess()
+    }
     if let arch { return try runArchitecture(arch) }
-    let steps = self.steps ?? (config == .small ? 300 : 20)
-    let workload = try config == .small ? smallWorkload() : largeWorkload()
-    let m = workload.train.columns, width = workload.width, batch = 4096
+    let steps = self.steps ?? [.small: 300, .large: 20, .synth: 20][config]!
+    let workload = try config == .small ? smallWorkload() : gaussianWorkload(m: config == .synth ? 768 : 512)
+    let m = workload.train.columns, width = workload.width, batch = config.batch
     var configuration = TrainingConfiguration(architecture: ReLUL1Architecture(l1Coefficient: 1), width: width, batchSize: batch,
-                                              steps: steps, learningRate: 1e-3, seed: 0)
+                                              steps: steps, learningRate: config.learningRate, seed: 0)
     let hasPython = FileManager.default.isExecutableFile(atPath: python) && FileManager.default.fileExists(atPath: script)
     if !hasPython { print("no PyTorch reference: \(python) or \(script) missing") }
-    print("W3 \(config.rawValue): m=\(m), F=\(width), batch \(batch), \(steps) steps, lr 1e-3, l1 1.0, \(workload.train.rows) training rows; median of \(repeats)")
+    print("W3 \(config.rawValue): m=\(m), F=\(width), batch \(batch), \(steps) steps, lr \(config.learningRate), l1 1.0, \(workload.train.rows) training rows; median of \(repeats)")
     let kernelFlopPerStep = 8.0 * Double(batch * m * width) + 2.0 * Double(m * width)
     for threads in [1, 2] {
       BLAS.setThreadCount(threads)
@@ -87,8 +103,8 @@ struct BenchTrain: ParsableCommand {
       let median = times.sorted()[times.count / 2]
       let ours = Double(steps * batch) / median
       let achieved = kernelFlopPerStep * Double(steps) / median / 1e9
-      print(String(format: "threads %d  sgemm peak %.1f GFLOP/s (4096×%d·%d×%d, best of 5; one call %.1f, %d row blocks at once %.1f); ours runs its gemms at %.1f GFLOP/s = %.0f%% of it",
-                   threads, rate.peak, m, m, width, rate.oneCall, threads, rate.blocks, achieved, 100 * achieved / rate.peak))
+      print(String(format: "threads %d  sgemm peak %.1f GFLOP/s (%d×%d·%d×%d, best of 5; one call %.1f, %d row blocks at once %.1f); ours runs its gemms at %.1f GFLOP/s = %.0f%% of it",
+                   threads, rate.peak, batch, m, m, width, rate.oneCall, threads, rate.blocks, achieved, 100 * achieved / rate.peak))
       if let eval = workload.eval {
         let metrics = SAEMetrics.evaluate(last!.autoencoder, on: eval, truth: workload.truth)
         print(String(format: "threads %d  ours   %9.0f samples/s  eval MSE %.4f  L0 %.2f  dead %d  MMCS %.4f", threads, ours,
@@ -128,11 +144,11 @@ struct BenchTrain: ParsableCommand {
                     eval: Matrix(rows: 10_000, columns: m, storage: Array(all.storage[(trainRows * m)...])), truth: truth, width: 512)
   }
 
-  /// 65536 × 512 standard Gaussian rows (seed 1), as the reference's large configuration draws them.
-  private func largeWorkload() throws -> Workload {
+  /// 65536 × m standard Gaussian rows (seed 1), as the reference's large configuration draws them, for F = 4096.
+  private func gaussianWorkload(m: Int) throws -> Workload {
     var generator = SeedTree(root: 1).generator(for: "bench-w3-large")
-    let storage = (0..<(65_536 * 512)).map { _ in Float(generator.nextNormal()) }
-    return Workload(train: Matrix(rows: 65_536, columns: 512, storage: storage), eval: nil, truth: nil, width: 4096)
+    let storage = (0..<(65_536 * m)).map { _ in Float(generator.nextNormal()) }
+    return Workload(train: Matrix(rows: 65_536, columns: m, storage: storage), eval: nil, truth: nil, width: 4096)
   }
 
   /// This machine's sgemm rate on `threads` cores for a `rows`×`inner` · `inner`×`columns` product,
@@ -187,8 +203,9 @@ struct BenchTrain: ParsableCommand {
     let environment = ["BENCH_OUT": FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-train").path]
     let record: [String: Any]
     do {
-      record = try PeerBenchmark.record(python, [script, "--config", config.rawValue, "--backends", "torch", "--threads", "\(threads)",
-                                                 "--steps", "\(steps)", "--repeats", "1", "--data", dataDir],
+      let shape = config == .synth ? ["--m", "768", "--batch", "\(config.batch)", "--lr", "\(config.learningRate)"] : []
+      record = try PeerBenchmark.record(python, [script, "--config", config == .small ? "small" : "large", "--backends", "torch",
+                                                 "--threads", "\(threads)", "--steps", "\(steps)", "--repeats", "1", "--data", dataDir] + shape,
                                         environment: environment, in: URL(fileURLWithPath: script).deletingLastPathComponent())
     } catch { throw BadInput.fail("the reference run \(python) \(script) failed: \(error)") }
     guard let torch = (record["results"] as? [String: Any])?["torch"] as? [String: Any], let rate = torch["samples_per_s"] as? Double

@@ -71,16 +71,17 @@ struct Check: ParsableCommand {
     defer { bar.finish() }
     bar.update(completed: 0, label: "reading inputs")
     let inputs: CheckInputs
-    var encoderInputs: CheckInputs?
+    var encoderCodes: SAEEncoderCodes?
     let objective = try sae.map { try CheckSAEObjective.resolve(sae: $0, lambda: lambda) }
     do {
       if let sae, let objective {
-        (inputs, encoderInputs) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: objective.lambda)
+        (inputs, encoderCodes) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: objective.lambda)
       } else {
         inputs = try CheckInputs.load(data: data, dictionary: dictionary!, bias: bias, codes: codes, lambda: lambda!, normalize: normalize,
                                       signed: signed)
       }
     } catch { throw BadInput.fail("\(error)") }
+    try CheckMemory.require(inputs, encoder: encoderCodes != nil, streaming: planOptions.streaming)
     let paths = CheckRecord.Inputs(data: data, dictionary: dictionary ?? "\(sae!) (W_dec)", bias: sae.map { "\($0) (b_dec)" } ?? bias,
                                    codes: codes, precision: inputs.precision, normalized: normalize || sae != nil,
                                    objective: objective?.objective)
@@ -91,9 +92,9 @@ struct Check: ParsableCommand {
       let outcome = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threading.threads, versions: versions,
                                         plan: try planOptions.plan(), streaming: planOptions.streaming) { bar.update(completed: 1, label: $0) }
       (record, problem, move) = (outcome.record, outcome.problem, outcome.move)
-      if let encoderInputs {
+      if let encoderCodes {
         bar.update(completed: 2, label: "the SAE's own codes")
-        record.encoderCodes = try CheckRecord.encoderView(encoderInputs)
+        record.encoderCodes = try CheckRecord.encoderView(inputs, codes: encoderCodes, streaming: planOptions.streaming)
       }
     } catch let error as LPValidationError {
       throw BadInput.fail("\(data) with \(paths.dictionary): a linear program of the checks cannot be built from these values (\(error)); "
@@ -126,7 +127,7 @@ struct Check: ParsableCommand {
     let kkt = max(a.kkt.codeViolation, a.kkt.atomGradient, a.kkt.biasGradient)
     var summary: [String: Any] = ["verdict": a.verdict.rawValue, "lambda": a.lambda, "bias": a.bias,
                                   "lpK": a.lpK.value ?? NSNull(), "lpR": a.lpR.value ?? NSNull(), "kkt": kkt, "mode": a.mode, "signed": a.signed,
-                                  "failingPairs": a.pairs.filter { !$0.pass }.count, "newAtomImproves": a.newAtom.improves]
+                                  "failingPairs": a.skipped.contains { $0.part == "pairs" } ? NSNull() : a.pairs.filter { !$0.pass }.count as Any, "newAtomImproves": a.newAtom.improves]
     if let outcome = a.descent.outcome { summary["descentOutcome"] = outcome }
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
     if format.json, let fullRecord {

@@ -79,40 +79,77 @@ struct Encode: ParsableCommand {
 
   func run() throws {
     try OutputCheck.validate(codesOut.map { [.file("--codes-out", $0)] } ?? [], inputs: [data, dictionary, bias].compactMap { $0 })
-    let input: EncodeInput
-    do { input = try EncodeInput.load(data: data, dictionary: dictionary, bias: bias) } catch { throw BadInput.fail("\(error)") }
-    let (n, k) = (input.samples.rows, input.dictionary.rows)
-    // The codes three times (the result, the little-endian values being written and the file's bytes) and the Gram matrix twice, in float64.
-    try MemoryCheck.require("coding \(n) points with \(k) atoms", [(MemoryBudget.product(n, k), 3 * 8), (MemoryBudget.product(k, k), 2 * 8)])
+    let input: EncodeInput.Streamed
+    do { input = try EncodeInput.open(data: data, dictionary: dictionary, bias: bias) } catch { throw BadInput.fail("\(error)") }
+    let (n, m, k) = (input.samples.rows, input.samples.columns, input.dictionary.rows)
+    let blockRows = EncodeStream.blockRows(points: n, dimension: m, atoms: k, method: method)
+    // One block: its samples twice and its codes three times; the Gram matrix twice; all in float64.
+    // X stays in its file (mapped); dense codes stream to theirs, sparse ones are held (checked per block).
+    try MemoryCheck.require("coding \(n) points with \(k) atoms, \(blockRows) at a time",
+                            [(MemoryBudget.product(blockRows, m), 2 * 8), (MemoryBudget.product(blockRows, k), 3 * 8),
+                             (MemoryBudget.product(k, k), 2 * 8)])
     let encoder: SparseEncoder
     do { encoder = try SparseEncoder(dictionary: input.dictionary, configuration: try configuration()) } catch {
       throw BadInput.fail(Self.flags.rewrite(error))
     }
 
-    let bar = ProgressBar(total: 2, enabled: progress.showsBar)
+    let bar = ProgressBar(total: n, enabled: progress.showsBar)
     defer { bar.finish() }
-    bar.update(completed: 0, label: "coding \(input.samples.rows) points, then their KKT residuals")
-    let run: EncodeRun
-    do { run = try EncodeRun.measure(encoder, input) } catch {
-      StandardStreams.error("error: \(error)\n")
-      throw ExitCode.failure
+    let format = codesOut.flatMap { CodesFormat(path: $0) }
+    var totals = EncodeStream.Totals()
+    let code = { (sink: (Matrix<Double>) throws -> Void) throws in
+      do {
+        totals = try EncodeStream.run(input.samples, encoder: encoder, dictionary: input.dictionary, bias: input.bias, blockRows: blockRows,
+                                      progress: { bar.update(completed: $0, label: "coding and checking \(n) points") }, sink: sink)
+      } catch let error as FormatError {
+        throw BadInput.fail("\(error)")
+      } catch let error as SparseEncoder.EncodingError {
+        StandardStreams.error("error: \(error)\n")
+        throw ExitCode.failure
+      }
     }
-    // The summary and the codes' bytes are encoded before Z is written, so that nothing is written
-    // unless both can be. A measurement that is not finite (exact-l1's duality gap: the lasso's dual
-    // bound is infinite for codes of the λ → 0 problem) is null, as JSON has no infinity.
-    var summary = run.summary.mapValues { value -> Any in (value as? Double).map { $0.isFinite ? $0 as Any : NSNull() } ?? value }
-    var file: (path: String, contents: Data)?
-    if let codesOut, let format = CodesFormat(path: codesOut) {
-      do { file = (codesOut, try format.encoded(run.output.codes, path: codesOut)) } catch { throw BadInput.fail("\(error)") }
+    // The codes commit only once every block is coded and checked: nothing is written unless the command succeeds.
+    if let codesOut, let format {
+      let url = URL(fileURLWithPath: codesOut)
+      try AtomicWriter.write(into: url.deletingLastPathComponent().path) { staging in
+        let name = url.lastPathComponent
+        switch format {
+        case .dense:
+          let writer = try NumPyStreamWriter(path: try staging.path(for: name), shape: [n, k], elementType: .float64)
+          do {
+            try code { try writer.append($0.storage) }
+            try writer.finish()
+          } catch {
+            writer.discard()
+            throw error
+          }
+        case .sparse:
+          var sparse = CompressedSparseRows(columns: k)
+          try code { block in
+            sparse.append(rowsOf: block)
+            let held = CompressedSparseRows.encodedSize(rows: sparse.rows, storedEntries: sparse.values.count)
+            if let problem = MemoryBudget.problem("'--codes-out' \(codesOut): the sparse codes of the first \(sparse.rows) points", needs: 2 * held) {
+              throw BadInput.fail(problem)
+            }
+          }
+          do { try staging.add(name, try sparse.npz(path: codesOut)) } catch let error as FormatError { throw BadInput.fail("\(error)") }
+        }
+      }
+    } else {
+      try code { _ in }
+    }
+    guard let optimality = totals.optimality else { preconditionFailure("X has at least one row") }
+    // A measurement that is not finite (exact-l1's duality gap: the lasso's dual bound is infinite
+    // for codes of the λ → 0 problem) is null, as JSON has no infinity.
+    var summary = EncodeRun.summary(encoder, optimality: optimality, seconds: totals.seconds, cpuSeconds: totals.cpuSeconds,
+                                    referenceFallbacks: totals.referenceFallbacks, unconvergedPoints: totals.unconvergedPoints)
+      .mapValues { value -> Any in (value as? Double).map { $0.isFinite ? $0 as Any : NSNull() } ?? value }
+    if let codesOut, let format {
       summary["out"] = codesOut
       summary["codesFormat"] = format == .dense ? "dense" : "csr"
     }
-    summary["inputType"] = input.dataType.rawValue
+    summary["inputType"] = input.samples.elementType.rawValue
     let line = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
-    if let file {
-      bar.update(completed: 1, label: "writing \(file.path)")
-      try AtomicWriter.write([file])
-    }
     bar.print(String(decoding: line, as: UTF8.self))
   }
 }
@@ -141,6 +178,13 @@ struct EncodeRun {
 
   /// The JSON summary fields.
   var summary: [String: Any] {
+    Self.summary(encoder, optimality: optimality, seconds: seconds, cpuSeconds: cpuSeconds, referenceFallbacks: output.referenceFallbacks,
+                 unconvergedPoints: output.unconvergedPoints)
+  }
+
+  /// The JSON summary fields of an encoding by `encoder` that took `seconds` (`cpuSeconds` of CPU).
+  static func summary(_ encoder: SparseEncoder, optimality: CodeOptimality, seconds: Double, cpuSeconds: Double, referenceFallbacks: Int,
+                      unconvergedPoints: Int) -> [String: Any] {
     let configuration = encoder.configuration
     return [
       "method": configuration.method.rawValue, "constraint": configuration.constraint.rawValue, "lambda": configuration.lambda,
@@ -149,7 +193,7 @@ struct EncodeRun {
       "pointsPerSecond": seconds > 0 ? Double(optimality.pointCount) / seconds : 0,
       "objective": optimality.meanObjective, "meanL0": optimality.meanL0,
       "maxKKTViolation": optimality.maxKKTViolation, "maxDualityGap": optimality.maxDualityGap,
-      "referenceFallbacks": output.referenceFallbacks, "unconvergedPoints": output.unconvergedPoints,
+      "referenceFallbacks": referenceFallbacks, "unconvergedPoints": unconvergedPoints,
     ]
   }
 }

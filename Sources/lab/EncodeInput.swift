@@ -24,11 +24,38 @@ struct EncodeInput {
     if let rows, rows < samples.rows {
       samples = Matrix(rows: rows, columns: samples.columns, storage: Array(samples.storage[0..<(rows * samples.columns)]))
     }
+    let (dictionary, bias) = try dictionaryAndBias(dictionaryPath, biasPath, columns: samples.columns, data: data)
+    return EncodeInput(samples: samples, dictionary: dictionary, bias: bias, dataType: dataArray.elementType)
+  }
+
+  /// X opened for reading a block of rows at a time (``NumPyRowReader``), with D and b read and
+  /// checked as ``load(data:dictionary:bias:rows:)`` checks them; X's elements are checked as its
+  /// blocks are read.
+  struct Streamed {
+    var samples: NumPyRowReader
+    var dictionary: Matrix<Double>
+    var bias: [Double]?
+  }
+
+  /// Opens X and reads D and b for ``Streamed``.
+  static func open(data: String, dictionary dictionaryPath: String, bias biasPath: String?) throws(FormatError) -> Streamed {
+    let reader = try NumPyRowReader(path: data, role: "the data X (N × m)")
+    guard reader.rows >= 1 && reader.columns >= 1 else {
+      throw FormatError(path: data, "the data X (N × m) must have at least one row and one column, got shape (\(reader.rows), \(reader.columns))")
+    }
+    let (dictionary, bias) = try dictionaryAndBias(dictionaryPath, biasPath, columns: reader.columns, data: data)
+    return Streamed(samples: reader, dictionary: dictionary, bias: bias)
+  }
+
+  /// D (`K × m`, unit-norm rows) and b (length m) for data of m = `columns` in `data`.
+  private static func dictionaryAndBias(_ dictionaryPath: String, _ biasPath: String?, columns: Int, data: String) throws(FormatError)
+    -> (Matrix<Double>, [Double]?)
+  {
     let dictionary: Matrix<Double> = try NumPyArray(contentsOf: dictionaryPath).matrix(path: dictionaryPath, role: "the dictionary D (K × m)")
     guard dictionary.rows >= 1 else { throw FormatError(path: dictionaryPath, "the dictionary D (K × m) has no atoms (shape (0, \(dictionary.columns)))") }
-    guard dictionary.columns == samples.columns else {
+    guard dictionary.columns == columns else {
       throw FormatError(path: dictionaryPath,
-                        "the dictionary D (K × m) has shape (\(dictionary.rows), \(dictionary.columns)) but the data X in \(data) has m = \(samples.columns) columns")
+                        "the dictionary D (K × m) has shape (\(dictionary.rows), \(dictionary.columns)) but the data X in \(data) has m = \(columns) columns")
     }
     for atom in 0..<dictionary.rows {
       let norm = dictionary.row(atom).reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -39,11 +66,11 @@ struct EncodeInput {
     var bias: [Double]?
     if let biasPath {
       let vector = try NumPyArray(contentsOf: biasPath).vector(path: biasPath, role: "the bias b (m)")
-      guard vector.count == samples.columns else {
-        throw FormatError(path: biasPath, "the bias b (m) has length \(vector.count) but the data X in \(data) has m = \(samples.columns) columns")
+      guard vector.count == columns else {
+        throw FormatError(path: biasPath, "the bias b (m) has length \(vector.count) but the data X in \(data) has m = \(columns) columns")
       }
       bias = vector
     }
-    return EncodeInput(samples: samples, dictionary: dictionary, bias: bias, dataType: dataArray.elementType)
+    return (dictionary, bias)
   }
 }

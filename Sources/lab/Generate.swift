@@ -111,7 +111,18 @@ struct Generate: ParsableCommand {
     }
     if let out {
       let description: WorldExport.Description
-      do { description = try WorldExport.write(loaded, precision: elementType, codes: codes.format, into: out) } catch let error as WorldError {
+      do {
+        // Dense codes or none: sizes known from the toy, checked before the world is prepared.
+        if codes != .sparse {
+          try Self.requireRoom(GenerateRoom(count: loaded.sampleCount, features: f, dimension: m, precision: elementType, codes: codes.format,
+                                            entriesPerSample: 0, batchSize: WorldGenerator.defaultBatchSize, groundTruth: true), out: out)
+        }
+        let generator = try WorldGenerator(world: world, seed: loaded.seed)
+        if codes == .sparse {
+          try Self.requireRoom(generator, count: loaded.sampleCount, precision: elementType, codes: codes.format, groundTruth: true, out: out)
+        }
+        description = try WorldExport.write(loaded, generator: generator, precision: elementType, codes: codes.format, into: out)
+      } catch let error as WorldError {
         throw BadInput.fail("\(toy): \(error)")
       }
       let shapes = description.files.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }
@@ -128,6 +139,7 @@ struct Generate: ParsableCommand {
       model = try SAELensSyntheticModel(directory: directory)
       generator = try model.generator(seed: seed ?? model.seed)
     } catch { throw BadInput.fail("\(error)") }
+    try Self.requireRoom(generator, count: count, precision: precision, codes: codes, groundTruth: false, out: out)
     // The samples, their codes and the description commit together.
     var files: [String: [Int]] = [:]
     try AtomicWriter.write(into: out) { staging in
@@ -143,6 +155,21 @@ struct Generate: ParsableCommand {
     bar.print("wrote \(written) sampled from \(directory) to \(out)")
   }
 
+  /// Exit code 2, before any sample is drawn, when `count` samples of `generator` in `precision`
+  /// (with the codes in `codes`, and the dictionary and bias when `groundTruth`) need more disk than
+  /// `out`'s file system has free, or more memory than is available (``GenerateRoom``).
+  static func requireRoom(_ generator: WorldGenerator, count: Int, precision: NumPyArray.ElementType, codes: CodesFormat?,
+                          groundTruth: Bool, out: String) throws {
+    let entries = codes == .sparse ? GenerateRoom.entriesPerSample(generator, count: count) : 0
+    try requireRoom(GenerateRoom(count: count, features: generator.dictionary.rows, dimension: generator.dictionary.columns, precision: precision,
+                                 codes: codes, entriesPerSample: entries, batchSize: generator.batchSize, groundTruth: groundTruth), out: out)
+  }
+
+  /// Exit code 2 when `room` does not fit the disk of `out` or the memory.
+  static func requireRoom(_ room: GenerateRoom, out: String) throws {
+    if let problem = room.problem(option: "--out", directory: out) { throw BadInput.fail(problem) }
+  }
+
   /// Prints one line per built-in world toy.
   private func printList() throws {
     for (name, json) in EmbeddedWorldToys.all {
@@ -154,9 +181,12 @@ struct Generate: ParsableCommand {
 
   /// The world toy `toy`: a file as given if it exists, else `toys/<name>.json` in the current
   /// directory, else the built-in toy of that name (``EmbeddedWorldToys``); an unknown name gets the
-  /// nearest built-in one.
+  /// nearest built-in one. A directory is not a toy file, so the folder `lab generate tree --out tree`
+  /// wrote does not hide the built-in `tree`.
   static func load(_ toy: String) throws -> WorldToy {
-    if FileManager.default.fileExists(atPath: toy) { return try WorldToyLoader.load(path: toy) }
+    var directory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: toy, isDirectory: &directory)
+    if exists && (!directory.boolValue || EmbeddedWorldToys.json(named: toy) == nil) { return try WorldToyLoader.load(path: toy) }
     let local = "toys/\(toy).json"
     if FileManager.default.fileExists(atPath: local) { return try WorldToyLoader.load(path: local) }
     if let json = EmbeddedWorldToys.json(named: toy) {

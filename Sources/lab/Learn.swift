@@ -44,7 +44,7 @@ struct Learn: ParsableCommand {
 
   @OptionGroup var threading: ThreadOptions
 
-  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds of training.", valueName: "seconds"))
+  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds of training (and polishing), inside an iteration if need be; the result reached is written and, when not certified, the exit code is 1.", valueName: "seconds"))
   var timeLimit: Double?
 
   @Option(name: .customLong("init"), help: ArgumentHelp("Continue from the dictionary.npy (and bias.npy) saved in DIR.", valueName: "DIR"))

@@ -35,7 +35,14 @@ struct Train: ParsableCommand {
       --threads n splits each batch into n row blocks computed at once on single-threaded BLAS (resume with the same
       n; batchtopk gives the threads to OpenBLAS). A progress line goes to stderr when it is a terminal, unless --quiet.
       A step whose loss, gradient or updated weights are not finite stops the run with exit code 1, naming the step:
-      no SAE is written and the last checkpoint written (a finite state) is kept.
+      no SAE is written and the last checkpoint written (a finite state) is kept. So does a diverging run: one whose
+      mean batch loss over a logging window (max(1, steps/100) steps) exceeds divergenceLossFactor = \(Int(TrainingDivergence.lossFactor))
+      times the first window's (or, when smaller, the first batch loss) stops at the window's last step,
+      naming it and both losses.
+      --from-saelens DIR instead of --data draws the batches from a SAELens synthetic model, no file in
+      between: the samples lab generate --from-saelens DIR writes under the same --seed (default the
+      model's), in float32, in chunks of 65,536 fresh samples (a multiple of --batch), one epoch each;
+      metrics are measured on a fresh chunk, mmcs against the model's features unless --truth is given.
 
       Examples:
         lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\
@@ -45,10 +52,15 @@ struct Train: ParsableCommand {
           --truth D.npy --out sae
         lab train --data X.npy --arch topk --k 3 --width 16 --batch 64 --steps 900 --lr 0.01 \\
           --resume ckpt --checkpoint ckpt --out sae
+        lab train --from-saelens model --arch topk --k 25 --width 4096 --batch 1024 --steps 2000 \\
+          --lr 3e-4 --out sae
       """)
 
   @Option(name: .long, help: ArgumentHelp("Training data, N×m float32 or float64 .npy.", valueName: "X.npy"))
-  var data: String
+  var data: String?
+
+  @Option(name: .long, help: ArgumentHelp("Draw the batches from this SAELens synthetic-model directory instead of --data.", valueName: "dir"))
+  var fromSaelens: String?
 
   @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
   var arch: ArchitectureKind
@@ -156,6 +168,11 @@ struct Train: ParsableCommand {
 
   func validate() throws {
     guard width >= 1 else { throw ValidationError("'--width' must be >= 1, got \(width)") }
+    guard (data == nil) != (fromSaelens == nil) else { throw ValidationError("give exactly one of '--data X.npy' and '--from-saelens DIR'") }
+    if fromSaelens != nil {
+      guard arch != .deep else { throw ValidationError("'--from-saelens' applies to the SAELens kinds, not deep") }
+      guard checkpoint == nil && resume == nil else { throw ValidationError("'--checkpoint' and '--resume' do not support '--from-saelens' yet") }
+    }
     _ = try Self.widths(hiddenLayers, option: "--hidden-layers")
     _ = try Self.widths(decoderLayers, option: "--decoder-layers")
     guard lrWarmup >= 0 else { throw ValidationError("'--lr-warmup' must be >= 0, got \(lrWarmup)") }
@@ -171,16 +188,22 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
-    try OutputCheck.validate(outputs, inputs: [data, truth, truthModel].compactMap { $0 })
+    try OutputCheck.validate(outputs, inputs: [data, fromSaelens, truth, truthModel].compactMap { $0 })
     let options = ArchitectureOptions(l1: l1, k: k, alpha: alpha, noiseSigma: noiseSigma,
                                       hiddenLayers: try Self.widths(hiddenLayers, option: "--hidden-layers"),
                                       decoderLayers: try Self.widths(decoderLayers, option: "--decoder-layers"),
                                       inputScale: inputScale, weightDecay: weightDecay,
                                       prefixes: try Self.widths(prefixes, option: "--prefixes"))
     let deep = arch == .deep
-    let x: Matrix<Float>
-    do { x = try NumPyArray(contentsOf: data).matrix(path: data, role: "the data X (N × m)") } catch { throw BadInput.fail("\(error)") }
-    guard x.rows >= 1, x.columns >= 1 else { throw BadInput.fail("\(data): the data X must have at least one row and column, got \(x.rows)×\(x.columns)") }
+    var x: Matrix<Float>
+    let stream = try fromSaelens.map { try TrainStream(directory: $0, seed: seeding.seed, batch: batch) }
+    let source = data ?? fromSaelens ?? ""
+    if let stream {
+      x = stream.chunk
+    } else {
+      do { x = try NumPyArray(contentsOf: source).matrix(path: source, role: "the data X (N × m)") } catch { throw BadInput.fail("\(error)") }
+    }
+    guard x.rows >= 1, x.columns >= 1 else { throw BadInput.fail("\(source): the data X must have at least one row and column, got \(x.rows)×\(x.columns)") }
     try requireMemory(options: options, inputDimension: x.columns)
     // The deep SAE's options are checked once the input dimension is known; its trainer ignores this one.
     var architecture: any SAEArchitecture = TopKArchitecture(k: 1)
@@ -190,7 +213,7 @@ struct Train: ParsableCommand {
       case .failure(let error): throw BadInput.fail(Self.flags.rewrite(error))
       }
     }
-    var dictionary: Matrix<Double>?
+    var dictionary: Matrix<Double>? = stream?.truth
     if let truth {
       let d: Matrix<Double>
       do { d = try NumPyArray(contentsOf: truth).matrix(path: truth, role: "the true dictionary D (K × m)") } catch { throw BadInput.fail("\(error)") }
@@ -205,10 +228,6 @@ struct Train: ParsableCommand {
       gradientClipNorm: clip, resampleInterval: resampleEvery, auxK: auxK, auxCoefficient: auxCoefficient,
       batchBlocks: max(1, min(threads, batch)))
     if let error = Trainer.validate(configuration, rows: x.rows) { throw BadInput.fail(Self.flags.rewrite(error)) }
-    if checkpoint != nil || resume != nil, architecture is JumpReLUTrainingArchitecture || architecture is MatryoshkaBatchTopKArchitecture
-      || (architecture as? ReLUL1Architecture)?.controller != nil {
-      throw BadInput.fail("'--checkpoint' and '--resume' do not support \(arch.rawValue) yet: its learned state (thresholds, coefficient or inner losses) is not saved")
-    }
     if let truthModel {
       guard !deep else { throw BadInput.fail("'--truth-model' applies to the SAELens kinds, not deep") }
       guard (1...100_000_000).contains(evalSamples) else { throw BadInput.fail("'--eval-samples' must be in 1...100000000, got \(evalSamples)") }
@@ -223,9 +242,11 @@ struct Train: ParsableCommand {
       configuration, rows: x.rows, initial: { Trainer.initialState(configuration, data: x) },
       read: { path throws(TrainingError) in try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) }
     ) { state, stop, progress in
-      Trainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
+      if let stream { return stream.run(&state, configuration, until: stop, progressInterval: 1, progress: progress) }
+      return Trainer.run(&state, configuration, data: x, until: stop, progressInterval: 1, progress: progress)
     }
     let result = Trainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
+    if let stream { x = stream.heldOut() }
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: dictionary)
     try SAELensFormat.write(result.autoencoder, to: out, training: SAETrainingRecord(configuration, architectureName: arch.rawValue))
     if let truthModel { try writeSynthBenchMetrics(truthModel: truthModel, trained: result.autoencoder) }
@@ -242,7 +263,7 @@ struct Train: ParsableCommand {
     }
     if dictionary != nil, let lambda = SAEStationarity.lambda(of: architecture) {
       let samples = Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map(Double.init))
-      let stationarity = try SAEStationarity.assess(result.autoencoder, samples: samples, lambda: lambda, source: out, dataSource: data,
+      let stationarity = try SAEStationarity.assess(result.autoencoder, samples: samples, lambda: lambda, source: out, dataSource: source,
                                                     maximumCodes: Self.stationarityCodes)
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
@@ -265,6 +286,10 @@ struct Train: ParsableCommand {
                             parameters.map { ($0, 5 * MemoryLayout<Float>.size) } + activations.map { ($0, 4 * MemoryLayout<Float>.size) })
   }
 
+  /// Steps per logging window: the progress interval, and the window whose mean batch loss the
+  /// divergence rule compares with the first window's reference (``TrainingDivergence/Monitor``).
+  static func loggingWindow(steps: Int) -> Int { max(1, steps / 100) }
+
   /// Starts from the `--resume` checkpoint (through `read`) or from `initial`, then runs `run`
   /// (which steps the state to a given step, reporting progress) to `--steps`, writing the
   /// checkpoint every `--checkpoint-every` steps and at the end when `--checkpoint` is given.
@@ -283,18 +308,28 @@ struct Train: ParsableCommand {
       state = initial()
     }
     let firstStep = state.step
-    let progress = TrainProgress.reporter(quiet: self.progress.quiet)
+    let reporter = TrainProgress.reporter(quiet: self.progress.quiet)
+    // The run goes window by window so that loss growth (TrainingDivergence.Monitor) stops it at the
+    // window's last step; a run split into calls gives the same bytes as one call.
+    let window = Self.loggingWindow(steps: steps)
+    var monitor = TrainingDivergence.Monitor(window: window)
+    var growth: TrainingDivergence?
+    let progress: (TrainingProgress) -> Void = { step in
+      if growth == nil { growth = monitor.record(loss: Double(step.loss.total), step: step.step) }
+      if step.step % window == 0 || step.step == steps { reporter?(step) }
+    }
     // The step of the last finite state saved: the resumed one, then each checkpoint written.
     var saved: (directory: String, step: Int)? = resume.map { ($0, firstStep) }
     while state.step < steps {
-      let stop = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
-      if let divergence = run(&state, stop, progress) {
-        if progress != nil { StandardStreams.error(ProgressBar.clearLine) }
+      let boundary = checkpointEvery.map { min(steps, (state.step / $0 + 1) * $0) } ?? steps
+      let stop = min(boundary, (state.step / window + 1) * window)
+      if let divergence = run(&state, stop, progress) ?? growth {
+        if reporter != nil { StandardStreams.error(ProgressBar.clearLine) }
         let kept = saved.map { "; the last finite checkpoint (step \($0.step)) is kept in \($0.directory)" } ?? "; no checkpoint was written"
         StandardStreams.error("lab train: \(divergence) (lower '--lr' or set '--clip'); nothing was written to \(out)\(kept)\n")
         throw ExitCode.failure
       }
-      if let checkpoint, stop < steps {
+      if let checkpoint, stop == boundary, stop < steps {
         try TrainingCheckpoint.write(state, configuration: configuration, rows: rows, to: checkpoint)
         saved = (checkpoint, state.step)
       }

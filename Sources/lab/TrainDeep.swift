@@ -19,7 +19,7 @@ extension Train {
       common, rows: x.rows, initial: { DeepTrainer.initialState(configuration, data: x) },
       read: { path throws(TrainingError) in try TrainingCheckpoint.read(from: path, configuration: configuration, data: x) }
     ) { state, stop, progress in
-      DeepTrainer.run(&state, configuration, data: x, until: stop, progressInterval: max(1, steps / 100), progress: progress)
+      DeepTrainer.run(&state, configuration, data: x, until: stop, progressInterval: 1, progress: progress)
     }
     let result = DeepTrainer.result(state, configuration, steps: steps - firstStep, seconds: seconds)
     let metrics = SAEMetrics.evaluate(result.autoencoder, on: x, truth: truth)

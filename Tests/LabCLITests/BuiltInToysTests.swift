@@ -33,4 +33,15 @@ struct BuiltInToysTests {
     #expect(unknown.status == 2 && unknown.stderr.contains("Did you mean 'tree'?"), "\(unknown.stderr)")
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("w").path))
   }
+
+  @Test("a folder named like a built-in toy (the output of lab generate tree --out tree) does not hide it")
+  func folderOfTheSameName() throws {
+    let directory = try Scratch.directory()
+    let first = try LabExecutable.run(["generate", "tree", "--out", "tree", "--quiet"], in: directory)
+    #expect(first.status == 0, "\(first.stderr)")
+    let again = try LabExecutable.run(["generate", "tree", "--out", "again", "--quiet"], in: directory)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(FileManager.default.contents(atPath: directory.appendingPathComponent("tree/X.npy").path)
+      == FileManager.default.contents(atPath: directory.appendingPathComponent("again/X.npy").path))
+  }
 }

@@ -194,14 +194,20 @@ struct CheckCommandTests {
     }
   }
 
+  /// The hierarchy data as `X.npy` in `directory` and a 4-latent ReLU-L1 SAE (C = 0.05) `lab train` wrote on it.
+  static func trainedSAE(in directory: URL) throws -> (x: String, sae: String) {
+    let x = try write(hierarchyData(), "X.npy", in: directory)
+    let sae = directory.appendingPathComponent("sae").path
+    let trained = try LabExecutable.run(["train", "--data", x, "--arch", "relu-l1", "--width", "4", "--l1", "0.05", "--batch", "25",
+                                           "--steps", "200", "--lr", "0.01", "--seed", "1", "--out", sae, "--quiet"])
+    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    return (x, sae)
+  }
+
   @Test("--sae checks a SAELens SAE written by lab train, with re-optimised codes and its own codes beside; a d_in mismatch exits 2")
   func saeDirectory() throws {
     let directory = try Scratch.directory()
-    let x = try Self.write(Self.hierarchyData(), "X.npy", in: directory)
-    let sae = directory.appendingPathComponent("sae").path
-    let trained = try LabExecutable.run(["train", "--data", x, "--arch", "relu-l1", "--width", "4", "--l1", "0.05", "--batch", "25",
-                                           "--steps", "200", "--lr", "0.01", "--seed", "1", "--out", sae])
-    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let (x, sae) = try Self.trainedSAE(in: directory)
     let json = directory.appendingPathComponent("check.json").path
     let result = try LabExecutable.run(["check", "--data", x, "--sae", sae, "--lambda", "0.05", "--json-out", json])
     #expect(result.status == 0, "stderr: \(result.stderr)")

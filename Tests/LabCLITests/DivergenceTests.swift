@@ -45,7 +45,27 @@ struct DivergenceTests {
     #expect(finite, "the kept checkpoint has non-finite weights")
   }
 
-  @Test("A sane learning rate is not stopped (the rule is about non-finite values only)")
+  @Test("A finite but diverging run (--lr 100) stops with exit 1 at a window's last step, naming both losses, and keeps the checkpoint before it",
+        arguments: [["--arch", "relu-l1", "--l1", "0.1"], ["--arch", "topk", "--k", "2"]])
+  func lossGrowth(_ architecture: [String]) throws {
+    let directory = try Self.world()
+    let result = try LabExecutable.run(["train", "--data", "w/X.npy", "--width", "16", "--batch", "16", "--steps", "200", "--lr", "100",
+                                        "--checkpoint", "ck", "--checkpoint-every", "10", "--out", "sae"] + architecture, in: directory)
+    #expect(result.status == 1, "\(architecture): \(result.status) \(result.stderr)")
+    #expect(result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+    let step = try #require(result.stderr.firstMatch(of: #/training diverged at step (\d+)/#).flatMap { Int($0.output.1) }, "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("sae").path), "an SAE was written")
+    guard result.stderr.contains("more than 10 times the first window's") else { return }  // else a value became non-finite first
+    #expect(step % 2 == 0, "the window of 200 steps is 2 steps: \(result.stderr)")
+    let kept = (step - 1) / 10 * 10
+    if kept > 0 {
+      #expect(result.stderr.contains("checkpoint (step \(kept)) is kept in ck"), "\(result.stderr)")
+    } else {
+      #expect(result.stderr.contains("no checkpoint was written"), "\(result.stderr)")
+    }
+  }
+
+  @Test("A sane learning rate is not stopped")
   func converges() throws {
     let directory = try Self.world()
     let result = try LabExecutable.run(["train", "--data", "w/X.npy", "--arch", "topk", "--k", "2", "--width", "16", "--batch", "16",

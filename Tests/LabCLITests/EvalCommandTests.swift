@@ -20,6 +20,22 @@ struct EvalCommandTests {
     return target
   }
 
+  /// The path of `X.npy` after `lab generate --from-saelens` draws `samples` rows of the fixture's world into `directory`.
+  static func generate(_ samples: Int, into directory: URL) throws -> String {
+    let data = directory.appendingPathComponent("data").path
+    let generated = try LabExecutable.run(["generate", "--from-saelens", path("model"), "--samples", "\(samples)", "--seed", "1", "--out", data, "--quiet"])
+    #expect(generated.status == 0, "stderr: \(generated.stderr)")
+    return data + "/X.npy"
+  }
+
+  /// Runs `lab train` on `data` (one thread, seed 3, batch 100) with the given options, into `directory/name`.
+  static func train(_ data: String, _ options: [String], into directory: URL, name: String) throws -> String {
+    let sae = directory.appendingPathComponent(name).path
+    let trained = try LabExecutable.run(["train", "--data", data, "--batch", "100", "--threads", "1", "--seed", "3"] + options + ["--out", sae, "--quiet"])
+    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    return sae
+  }
+
   @Test("on sae-lens's SAE, world and samples, metrics.json agrees with sae-lens to 1e-6 and has one absorption record per edge")
   func golden() throws {
     let directory = try Scratch.directory()
@@ -60,14 +76,9 @@ struct EvalCommandTests {
   @Test("lab train --truth-model writes lab eval's metrics.json for the SAE as saved, plus batchtopk's training-time encoder")
   func train() throws {
     let directory = try Scratch.directory()
-    let data = directory.appendingPathComponent("data").path
-    let generated = try LabExecutable.run(["generate", "--from-saelens", Self.path("model"), "--samples", "1000", "--seed", "1", "--out", data, "--quiet"])
-    #expect(generated.status == 0, "stderr: \(generated.stderr)")
-    let sae = directory.appendingPathComponent("sae").path
-    let trained = try LabExecutable.run(["train", "--data", data + "/X.npy", "--arch", "batchtopk", "--k", "2", "--width", "16", "--batch", "100",
-                                           "--steps", "50", "--lr", "0.003", "--threads", "1", "--seed", "3", "--truth-model", Self.path("model"),
-                                           "--eval-samples", "600", "--out", sae, "--quiet"])
-    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let data = try Self.generate(1000, into: directory)
+    let sae = try Self.train(data, ["--arch", "batchtopk", "--k", "2", "--width", "16", "--steps", "50", "--lr", "0.003",
+                                    "--truth-model", Self.path("model"), "--eval-samples", "600"], into: directory, name: "sae")
     var written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sae + "/metrics.json"))) as? [String: Any])
     let trainingEncoder = try #require(written.removeValue(forKey: "trainingEncoder") as? [String: Any])
     #expect(trainingEncoder["l0"] as? Double == 2, "batch-wide top-k keeps k·B codes per batch of B = 100 rows")
@@ -81,15 +92,9 @@ struct EvalCommandTests {
   @Test("--control-sae adds the hedging rate (width, added latents, finite rate ≥ 0, the same bytes for the same seed); a control that is not narrower exits 2 naming the option")
   func hedging() throws {
     let directory = try Scratch.directory()
-    let data = directory.appendingPathComponent("data").path
-    let generated = try LabExecutable.run(["generate", "--from-saelens", Self.path("model"), "--samples", "600", "--seed", "1", "--out", data, "--quiet"])
-    #expect(generated.status == 0, "stderr: \(generated.stderr)")
+    let data = try Self.generate(600, into: directory)
     func train(_ width: Int) throws -> String {
-      let sae = directory.appendingPathComponent("sae\(width)").path
-      let trained = try LabExecutable.run(["train", "--data", data + "/X.npy", "--arch", "relu-l1", "--l1", "0.01", "--lr", "0.003", "--width", "\(width)",
-                                             "--batch", "100", "--steps", "30", "--threads", "1", "--seed", "3", "--out", sae, "--quiet"])
-      #expect(trained.status == 0, "stderr: \(trained.stderr)")
-      return sae
+      try Self.train(data, ["--arch", "relu-l1", "--l1", "0.01", "--lr", "0.003", "--width", "\(width)", "--steps", "30"], into: directory, name: "sae\(width)")
     }
     let narrow = try train(8), wide = try train(16)
     func eval(_ sae: String, control: String, _ name: String) throws -> (status: Int32, stderr: String, json: Data?) {
@@ -127,7 +132,7 @@ struct EvalCommandTests {
     let sae = try Self.copy("sae", into: directory)
     let config = sae.appendingPathComponent("cfg.json")
     try String(decoding: try Data(contentsOf: config), as: UTF8.self).replacingOccurrences(of: "\"float32\"", with: "\"bfloat16\"")
-      .write(to: config, atomically: true, encoding: .utf8)
+      .write(to: config, atomically: false, encoding: .utf8)
     (status, stderr) = try eval(sae: sae.path)
     #expect(status == 2 && stderr.contains("cfg.json") && stderr.contains("'dtype'"), "\(stderr)")
     // A non-finite and a missing tensor of the synthetic model.

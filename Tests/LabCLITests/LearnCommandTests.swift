@@ -78,6 +78,22 @@ struct LearnCommandTests {
     #expect(try Self.summary(directory, "short")["certified"] as? Bool == false)
   }
 
+  @Test("A --time-limit that has passed before the first sweep ends stops block, MOD and the polished online run at once: exit 1, the budget named on standard error, the result written, certified false",
+        arguments: ["block", "mod", "online"])
+  func timeLimitStopsInsideTheFirstIteration(method: String) throws {
+    let directory = try Self.fixture()
+    let run = try Self.learn(directory, out: "fit", ["--method", method, "--bias", "--time-limit", "1e-9"])
+    #expect(run.status == 1 && run.stderr.contains("lab learn: not certified: the --time-limit budget stopped the run first"),
+            "status \(run.status), stderr: \(run.stderr)")
+    let summary = try Self.summary(directory, "fit")
+    #expect(summary["certified"] as? Bool == false && summary["termination"] as? String == "time-limit")
+    // Stopped inside the first iteration: the full-batch learners never finished one.
+    if method != "online" { #expect(summary["iterations"] as? Int ?? -1 <= 1, "\(summary["iterations"] ?? "?")") }
+    let history = try #require(summary["objectiveHistory"] as? [Double])
+    #expect(!history.isEmpty && history.allSatisfy(\.isFinite))
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("fit/dictionary.npy").path))
+  }
+
   @Test("With --bias the full-batch learner writes bias.npy and reaches KKT (K1)–(K3) below 1e-6")
   func fitsBias() throws {
     let directory = try Self.fixture()

@@ -8,7 +8,7 @@ import LabTestSupport
 /// experiments: the merged files are the unsharded run's, and bad specs or shard sets are refused.
 @Suite("lab run --sweep --shard and lab report --merge", .serialized)
 struct ShardCommandTests {
-  /// Small toys of the sweep experiments (4, 6, 7, 10 and 3 points; well under a second each in a debug build).
+  /// Small toys of the sweep experiments (8, 6, 7, 10 and 3 points; well under a second each in a debug build).
   static func smallToys() -> [(id: String, toy: Data)] {
     var absorption = AbsorptionToy.default
     absorption.trainingSamples = 128
@@ -20,6 +20,7 @@ struct ShardCommandTests {
     absorption.sae.steps = 40
     absorption.sae.batchSize = 32
     absorption.dictionaryLearning.maxIterations = 50
+    absorption.replicates = 5
     var frontier = FrontierToy.default
     frontier.sampleCount = 128
     frontier.ks = [1, 3]

@@ -67,16 +67,35 @@ struct TrainTargetL0CommandTests {
     #expect(l0 > 0 && l0 <= 2)
   }
 
-  @Test("jumprelu without --k, and --checkpoint with a controller, exit with 2 naming the option")
+  @Test("jumprelu without --k, and --clip with jumprelu, exit with 2 naming the option")
   func refusals() throws {
     let directory = try Scratch.directory()
     let (x, _) = try TrainCommandTests.data(in: directory)
     let common = ["train", "--data", x, "--width", "4", "--batch", "8", "--steps", "2", "--lr", "0.01", "--out", directory.appendingPathComponent("o").path]
     let missing = try LabExecutable.run(common + ["--arch", "jumprelu"])
     #expect(missing.status == 2 && missing.stderr.contains("'--k' must be given for jumprelu"), "\(missing.stderr)")
-    let checkpoint = try LabExecutable.run(common + ["--arch", "relu-l1", "--k", "1", "--checkpoint", directory.appendingPathComponent("c").path])
-    #expect(checkpoint.status == 2 && checkpoint.stderr.contains("'--checkpoint'"), "\(checkpoint.stderr)")
     let clip = try LabExecutable.run(common + ["--arch", "jumprelu", "--k", "1", "--clip", "1"])
     #expect(clip.status == 2 && clip.stderr.contains("'--clip'"), "\(clip.stderr)")
+  }
+
+  @Test("a run with learned state beyond the weights (jumprelu and relu-l1 with the target-L0 controller, matryoshka) resumed from --checkpoint writes the same SAE as one run",
+        arguments: [["--arch", "jumprelu", "--k", "1"], ["--arch", "relu-l1", "--k", "1"], ["--arch", "matryoshka", "--k", "1", "--prefixes", "2"]])
+  func resume(options: [String]) throws {
+    let directory = try Scratch.directory()
+    let (x, _) = try TrainCommandTests.data(in: directory)
+    func train(_ steps: Int, _ extra: [String], _ name: String) throws -> String {
+      let out = directory.appendingPathComponent(name).path
+      let r = try LabExecutable.run(["train", "--data", x, "--width", "4", "--batch", "8", "--steps", "\(steps)", "--lr", "0.01", "--seed", "2",
+                                     "--threads", "1", "--quiet", "--out", out] + options + extra)
+      #expect(r.status == 0, "stderr: \(r.stderr)")
+      return out
+    }
+    let checkpoint = directory.appendingPathComponent("checkpoint").path
+    let straight = try train(30, [], "straight")
+    _ = try train(15, ["--checkpoint", checkpoint], "half")
+    let resumed = try train(30, ["--resume", checkpoint], "resumed")
+    for file in ["sae_weights.safetensors", "cfg.json"] {
+      #expect(FileManager.default.contents(atPath: straight + "/" + file) == FileManager.default.contents(atPath: resumed + "/" + file), "\(file)")
+    }
   }
 }

@@ -7,14 +7,19 @@ import Testing
 
 @Suite("Streaming checks")
 struct StreamingChecksTests {
+  /// A random unit-norm dictionary (K × m), nonnegative data (N × m), a bias for even seeds, and λ in [0.05, 0.5].
+  static func randomProblem(m: Int, k: Int, n: Int, seed: Int) -> (x: Matrix<Double>, d: Matrix<Double>, bias: [Double]?, lambda: Double) {
+    var rng = Xoshiro256StarStar(seed: UInt64(seed))
+    let d = BlockMinimization.normalizedRows(Matrix(rows: k, columns: m, storage: (0..<(k * m)).map { _ in rng.nextNormal() }))
+    let x = Matrix(rows: n, columns: m, storage: (0..<(n * m)).map { _ in abs(rng.nextNormal()) })
+    let bias: [Double]? = seed % 2 == 0 ? (0..<m).map { _ in 0.2 * rng.nextNormal() } : nil
+    return (x, d, bias, rng.nextUniform(in: 0.05...0.5))
+  }
+
   @Test("One pass in small batches gives the in-memory KKT, pairs, LP-K closed form, mop-up, wide bound and largest residual")
   func matchesInMemory() async {
     await propertyCheck(count: 40, input: Gen.int(in: 2...5), Gen.int(in: 2...8), Gen.int(in: 5...60), Gen.int(in: 1...9), Gen.int(in: 0...Int(Int32.max))) { m, k, n, batch, seed in
-      var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let d = BlockMinimization.normalizedRows(Matrix(rows: k, columns: m, storage: (0..<(k * m)).map { _ in rng.nextNormal() }))
-      let x = Matrix(rows: n, columns: m, storage: (0..<(n * m)).map { _ in abs(rng.nextNormal()) })
-      let bias: [Double]? = seed % 2 == 0 ? (0..<m).map { _ in 0.2 * rng.nextNormal() } : nil
-      let lambda = rng.nextUniform(in: 0.05...0.5)
+      let (x, d, bias, lambda) = Self.randomProblem(m: m, k: k, n: n, seed: seed)
       let z = NonnegativeLasso(dictionary: d, lambda: lambda).codes(for: x, bias: bias)
       let problem = SparseCodingProblem(samples: x, dictionary: d, bias: bias, codes: z, lambda: lambda)
       let stream = StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batch)
@@ -38,6 +43,45 @@ struct StreamingChecksTests {
       #expect(abs(stream.wideBoundExcess - relations.wideBoundExcess) <= 1e-12)
       let atom = NewAtomTest(problem)
       #expect(abs(stream.maxResidualNorm - atom.maxResidualNorm) <= 1e-12 && abs(stream.loss - problem.loss) <= 1e-10 * max(1, problem.loss))
+    }
+  }
+
+  @Test("The sparse codes kept by the pass give the pass's loss with the codes held fixed, and are the exact codes")
+  func keptCodes() async {
+    await propertyCheck(count: 30, input: Gen.int(in: 2...5), Gen.int(in: 2...8), Gen.int(in: 5...60), Gen.int(in: 0...Int(Int32.max))) { m, k, n, seed in
+      let (x, d, bias, lambda) = Self.randomProblem(m: m, k: k, n: n, seed: seed)
+      let stream = StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: 7, keepCodes: true)
+      guard let codes = stream.codes else { Issue.record("no codes kept"); return }
+      #expect(codes.rows == n)
+      let z = ExactCodes.codes(for: x, dictionary: d, bias: bias, lambda: lambda)
+      for row in 0..<n {
+        let dense = (0..<k).map { z[row, $0] }
+        var sparse = [Double](repeating: 0, count: k)
+        for (atom, value) in codes.row(row) { sparse[atom] = value }
+        #expect(dense == sparse)
+      }
+      let fixed = StreamingChecks.fixedCodeLoss(samples: x, dictionary: d, bias: bias, codes: codes, lambda: lambda)
+      #expect(abs(fixed - stream.loss) <= 1e-12 * max(1, stream.loss))
+    }
+  }
+
+  @Test("Streaming checks decide as the in-memory checks do on random candidates, and a found descent is confirmed or unconfirmable, never failed (§5.7 with the codes held fixed)")
+  func streamingVerdicts() async {
+    await propertyCheck(count: 25, input: Gen.int(in: 2...5), Gen.int(in: 2...6), Gen.int(in: 20...80), Gen.int(in: 0...Int(Int32.max))) { m, k, n, seed in
+      let (x, d, bias, lambda) = Self.randomProblem(m: m, k: k, n: n, seed: seed)
+      let streamed = StationarityAssessment.assessStreaming(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: 9)
+      let problem = SparseCodingProblem(samples: x, dictionary: d, bias: bias, codes: ExactCodes.codes(for: x, dictionary: d, bias: bias, lambda: lambda),
+                                        lambda: lambda)
+      guard let direct = try? StationarityAssessment.assess(problem) else { Issue.record("the in-memory checks threw"); return }
+      // LP-K's closed form decides both (a random dictionary is far from stationary); LP-R can only
+      // agree with a descent (its feasible set lies inside LP-K's at λ > 0).
+      if direct.verdict == .descentFound { #expect(streamed.verdict == .descentFound) }
+      if streamed.verdict == .descentFound {
+        #expect(streamed.descent.outcome == "confirmed" || streamed.descent.outcome == "unconfirmable", "\(streamed.descent)")
+        #expect(streamed.descent.steps.count >= SelfVerification.standardSteps.count)
+        #expect(streamed.descent.steps.first?.reoptimizedSlope != nil, "re-optimised codes are measured beside the first step")
+        for step in streamed.descent.steps { #expect(step.reoptimizedSlope == nil || step.reoptimizedSlope! <= step.slope + 1e-9 * max(1, abs(step.slope))) }
+      }
     }
   }
 }

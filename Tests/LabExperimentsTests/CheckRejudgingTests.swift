@@ -50,6 +50,13 @@ import Testing
   /// The experiments whose records keep seed 0's payload and the checks joined over every seed.
   static let replicated: Set<String> = ["universality", "absorption", "frontier", "suppression", "nsae", "intuitive"]
 
+  /// The number of seeds the committed record `id` was run on (its toy's `replicates`).
+  static func replicates(_ id: String) throws -> Int {
+    let data = try Data(contentsOf: RunRecordTests.notebooks.appendingPathComponent("\(id).json"))
+    let toy = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["toy"] as? [String: Any]
+    return try #require(toy?["replicates"] as? Int, "\(id).json: toy.replicates")
+  }
+
   /// The replication record's joined row `recorded` against seed 0's row judged again: seed 0's
   /// measured text and status where every seed passed; otherwise the row names the failing seeds,
   /// seed 0 among them exactly when it fails again.
@@ -68,7 +75,8 @@ import Testing
     for (id, recorded, judged) in all {
       #expect(recorded.map(\.id) == judged.map(\.id), "\(id)")
       if Self.replicated.contains(id) {
-        for (joined, seedZero) in zip(recorded, judged) { #expect(Self.agrees(joined: joined, seedZero: seedZero, seeds: 5), "\(id): \(joined.measured)") }
+        let seeds = try Self.replicates(id)
+        for (joined, seedZero) in zip(recorded, judged) { #expect(Self.agrees(joined: joined, seedZero: seedZero, seeds: seeds), "\(id): \(joined.measured)") }
         continue
       }
       #expect(recorded.map(\.measured) == judged.map(\.measured), "\(id)")

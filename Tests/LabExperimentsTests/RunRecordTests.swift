@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 @testable import LabExperiments
 import Testing
 
@@ -73,7 +74,7 @@ import Testing
     let text = try String(contentsOf: repository.appendingPathComponent("toys/exclusive.json"), encoding: .utf8)
     let broken = text.replacingOccurrences(of: "\"lower\"", with: "\"middle\"")
     #expect(broken != text)
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("exclusive-\(UUID().uuidString).json")
+    let url = try Scratch.directory().appendingPathComponent("exclusive.json")
     try Data(broken.utf8).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }
     #expect(throws: ToyFileError.self) { try ToyLoader.load(ExclusiveToy.self, path: url.path) }

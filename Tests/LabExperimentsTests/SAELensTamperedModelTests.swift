@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabExperiments
 import LabFormats
 import Testing
@@ -10,7 +11,7 @@ import Testing
   /// A copy of the sae-lens fixture with `edit` applied to its tensors and `config` to its config.
   static func tampered(tensors edit: (inout [String: SafeTensors.Tensor]) -> Void = { _ in },
                        config: (inout [String: Any]) -> Void = { _ in }) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tampered-\(UUID().uuidString)")
+    let directory = try Scratch.directory().appendingPathComponent("tampered")
     try FileManager.default.copyItem(atPath: SAELensInteropTests.fixture, toPath: directory.path)
     let weights = directory.appendingPathComponent("synthetic_model.safetensors")
     var tensors = try SafeTensors(contentsOf: weights.path).tensors

@@ -34,8 +34,13 @@ import Testing
     #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier", "suppression", "nsae", "intuitive", "real-activations", "synth-bench"])
     func seeded(_ names: [String], seeds: Int = 5) -> [String] { (0..<seeds).flatMap { r in names.map { "seed-\(r)/\($0)" } } }
     let absorption = try #require(ExperimentRegistry.all.first { $0.id == "absorption" }?.sweep)
-    #expect(try absorption.points(nil, nil, false) == seeded(["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=0.75/topk", "r=0.75/C=0.05",
-                                                              "r=0.75/C=0.2", "r=0.75/C=0.5", "r=0.5/topk", "r=0.5/C=0.05", "r=0.5/C=0.2", "r=0.5/C=0.5"]))
+    #expect(try absorption.points(nil, nil, false) == seeded(["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=1/L0=1", "r=1/L0=2",
+                                                              "r=0.75/topk", "r=0.75/C=0.05", "r=0.75/C=0.2", "r=0.75/C=0.5", "r=0.75/L0=1", "r=0.75/L0=2",
+                                                              "r=0.5/topk", "r=0.5/C=0.05", "r=0.5/C=0.2", "r=0.5/C=0.5", "r=0.5/L0=1", "r=0.5/L0=2"],
+                                                             seeds: 20))
+    #expect(try absorption.points(nil, nil, true) == seeded(["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=1/L0=1",
+                                                             "r=0.75/topk", "r=0.75/C=0.05", "r=0.75/C=0.2", "r=0.75/C=0.5", "r=0.75/L0=1",
+                                                             "r=0.5/topk", "r=0.5/C=0.05", "r=0.5/C=0.2", "r=0.5/C=0.5", "r=0.5/L0=1"]))
     let frontier = try #require(ExperimentRegistry.all.first { $0.id == "frontier" }?.sweep)
     #expect(try frontier.points(nil, nil, false).count == 5 * 12)
     let universality = try #require(ExperimentRegistry.all.first { $0.id == "universality" }?.sweep)

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabExperiments
 import Testing
 
@@ -37,7 +38,7 @@ struct ToyFileTests {
 
   /// Writes `text` to a fresh file and returns its path.
   static func file(_ text: String) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("toy-\(UUID().uuidString).json").path
+    let path = try Scratch.directory().appendingPathComponent("toy.json").path
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     return path
   }

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 @testable import LabFormats
 import LabRandom
 import PropertyBased
@@ -9,7 +10,7 @@ import Testing
 /// detect and that the next write (or ``AtomicWriter/recover(_:)``) completes or removes.
 @Suite struct AtomicWriterTests {
   static func scratch() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)").path
+    let path = try Scratch.directory().appendingPathComponent("atomic").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
   }

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 @testable import LabFormats
 import LabNumerics
 import LabRandom
@@ -76,7 +77,7 @@ import Testing
         .enabled(if: FileManager.default.isExecutableFile(atPath: python)))
   func scipyReads() throws {
     let matrix = Self.sparse(rows: 40, columns: 12, density: 0.2, seed: 1)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("csr-\(UUID().uuidString)")
+    let directory = try Scratch.directory().appendingPathComponent("csr")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let npz = directory.appendingPathComponent("Z.npz"), npy = directory.appendingPathComponent("Z.npy")

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabFormats
 import LabNumerics
 import LabRandom
@@ -14,7 +15,7 @@ import Testing
       var g = Xoshiro256StarStar(seed: seed)
       let values = (0..<(rows * columns)).map { _ in g.nextNormal() }
       let type: NumPyArray.ElementType = single ? .float32 : .float64
-      let path = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).npy").path
+      let path = try Scratch.directory().appendingPathComponent("stream.npy").path
       let writer = try NumPyStreamWriter(path: path, shape: [rows, columns], elementType: type)
       var start = 0
       while start < values.count {

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabRandom
 
 /// Hostile variants of a valid file: truncated, bit-flipped, overwritten, spliced, with numbers
@@ -75,15 +76,9 @@ enum HostileBytes {
 }
 
 /// Scratch directories for readers that take paths: in memory (`/dev/shm`) where there is one,
-/// since 10⁴ cases of a few writes each take minutes on a loaded disk.
+/// since 10⁴ cases of a few writes each take minutes on a loaded disk; removed when the tests exit.
 enum Scratch {
-  static func directory() throws -> URL {
-    let memory = URL(fileURLWithPath: "/dev/shm")
-    let base = FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
-    let url = base.appendingPathComponent("lab-hostile-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
+  static func directory() throws -> URL { try LabTestSupport.Scratch.directory(inMemory: true) }
 
   /// `Tests/<target>/Fixtures/<path>` of another test target.
   static func fixture(_ target: String, _ path: String) -> URL {

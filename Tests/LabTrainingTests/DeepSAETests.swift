@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabNumerics
 import LabRandom
 @testable import LabTraining
@@ -226,7 +227,7 @@ import Testing
     #expect((auxiliarySteps > 0) == decoderHidden.isEmpty, "AuxK (linear decoder only) should be exercised: \(auxiliarySteps) steps")
     var state = DeepTrainer.initialState(configuration, data: world.x)
     DeepTrainer.run(&state, configuration, data: world.x, until: 20)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lab-deep-checkpoint-\(UUID().uuidString)").path
+    let directory = try Scratch.directory().appendingPathComponent("lab-deep-checkpoint").path
     try TrainingCheckpoint.write(state, configuration: configuration.common, rows: world.x.rows, to: directory)
     var resumed = try TrainingCheckpoint.read(from: directory, configuration: configuration, data: world.x)
     DeepTrainer.run(&resumed, configuration, data: world.x, until: 40)
@@ -281,7 +282,7 @@ import Testing
   }
 
   @Test("deep SAEs round-trip through our cfg.json and safetensors; a wrong tensor shape is refused naming it") func format() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lab-deep-\(UUID().uuidString)").path
+    let directory = try Scratch.directory().appendingPathComponent("lab-deep").path
     let model = Self.randomModel(m: 3, f: 5, seed: 17)
     let float = DeepAutoencoder<Float>(architecture: DeepSAEArchitecture(k: 2, encoderHidden: [4, 3], decoderHidden: [2], inputScale: 10),
                                        inputDimension: 3, width: 5, values: (0..<DeepSAEArchitecture(k: 2, encoderHidden: [4, 3], decoderHidden: [2])
@@ -294,7 +295,7 @@ import Testing
     #expect(throws: TrainingError.self) { try SAELensFormat.read(from: directory) }
     let path = directory + "/cfg.json"
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    try text.replacingOccurrences(of: "\"decoder_hidden\": [2]", with: "\"decoder_hidden\": [3]").write(toFile: path, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"decoder_hidden\": [2]", with: "\"decoder_hidden\": [3]").write(toFile: path, atomically: false, encoding: .utf8)
     #expect { try DeepSAEFormat.read(from: directory) } throws: { "\($0)".contains("decoder.0.weight") }
   }
 }

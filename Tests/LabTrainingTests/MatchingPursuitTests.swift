@@ -79,4 +79,35 @@ import Testing
       #expect(base.gradient[0..<p.decoderWeightsOffset].allSatisfy { $0 == 0 })
     }
   }
+
+  @Test("S row blocks give one block's loss and gradient to rounding, its firing and active count (those of the encoder), and the same bytes on every call")
+  func blocks() async {
+    await propertyCheck(count: 40, input: Gen.int(in: 2...6), Gen.int(in: 2...9), Gen.int(in: 1...12), Gen.uint64()) { m, f, b, seed in
+      let p = TestSupport.randomParameters(m: m, f: f, seed: seed)
+      let x = TestSupport.randomMatrix(rows: b, columns: m, seed: seed &+ 1)
+      let iterations = 1 + Int(seed % 4), blocks = 1 + Int((seed >> 8) % UInt64(b))
+      func run(_ count: Int) -> (loss: Double, gradient: [Double], fired: [Bool], active: Int) {
+        var kernel = MatchingPursuitKernel<Double>(batchSize: b, blockCount: count, inputDimension: m, width: f, maxIterations: iterations)
+        var gradient = [Double](repeating: .nan, count: p.values.count)
+        let loss = x.storage.withUnsafeBufferPointer {
+          kernel.lossAndGradient(parameters: p, residualThreshold: 0.01, batch: $0.baseAddress!, gradient: &gradient)
+        }
+        return (loss.total, gradient, kernel.fired, kernel.activeCount)
+      }
+      let one = run(1), split = run(blocks), again = run(blocks)
+      let label = "m=\(m) F=\(f) B=\(b) T=\(iterations) S=\(blocks) seed \(seed)"
+      #expect(split.loss == again.loss && split.gradient == again.gradient, "\(label)")
+      var centred = x
+      for t in 0..<b { for j in 0..<m { centred[t, j] -= p.decoderBias[j] } }
+      let codes = MatchingPursuit.encode(centred: centred, decoder: p.decoderWeights, maxIterations: iterations, residualThreshold: 0.01)
+      #expect(one.active == codes.storage.filter { $0 != 0 }.count, "\(label)")
+      #expect(one.fired == (0..<f).map { i in (0..<b).contains { codes[$0, i] != 0 } }, "\(label)")
+      #expect(split.fired == one.fired && split.active == one.active, "\(label)")
+      #expect(abs(split.loss - one.loss) <= 1e-12 * (1 + abs(one.loss)), "\(label)")
+      for index in p.values.indices {
+        #expect(abs(split.gradient[index] - one.gradient[index]) <= 1e-12 * (1 + abs(one.gradient[index])),
+                "\(label): parameter \(index) blocked \(split.gradient[index]), one block \(one.gradient[index])")
+      }
+    }
+  }
 }

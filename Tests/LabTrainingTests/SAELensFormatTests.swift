@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabFormats
 import LabNumerics
 import LabTraining
@@ -6,7 +7,7 @@ import Testing
 
 @Suite struct SAELensFormatTests {
   static func scratch() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lab-training-\(UUID().uuidString)")
+    let url = try Scratch.directory().appendingPathComponent("lab-training")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url.path
   }
@@ -55,9 +56,9 @@ import Testing
     try SAELensFormat.write(sae, to: directory)
     let path = directory + "/cfg.json"
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    try text.replacingOccurrences(of: "\"k\": 2", with: "\"k\": 9").write(toFile: path, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"k\": 2", with: "\"k\": 9").write(toFile: path, atomically: false, encoding: .utf8)
     #expect(throws: TrainingError.self) { try SAELensFormat.read(from: directory) }
-    try text.replacingOccurrences(of: "\"topk\"", with: "\"gated\"").write(toFile: path, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"topk\"", with: "\"gated\"").write(toFile: path, atomically: false, encoding: .utf8)
     #expect { try SAELensFormat.read(from: directory) } throws: { "\($0)".contains("'gated'") }
   }
 

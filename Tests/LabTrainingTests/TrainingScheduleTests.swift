@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabNumerics
 import LabTraining
 import PropertyBased
@@ -97,6 +98,9 @@ import Testing
   @Test("a run resumed from a checkpoint gives byte-identical weights", arguments: [
     ReLUL1Architecture(l1Coefficient: 0.05) as any SAEArchitecture, UnitNormReLUL1Architecture(l1Coefficient: 0.05), TopKArchitecture(k: 2),
     BatchTopKArchitecture(k: 2), NormalizedSAEArchitecture(alpha: 0.01, noiseSigma: 0.5),
+    ReLUL1Architecture(controller: TargetL0Controller(target: 2)), MatryoshkaBatchTopKArchitecture(k: 2, prefixes: [3]),
+    JumpReLUTrainingArchitecture(width: 9, coefficient: 0, controller: TargetL0Controller(target: 2)),
+    JumpReLUTrainingArchitecture(width: 9, coefficient: 0.1), MatchingPursuitArchitecture(maxIterations: 2),
   ], [1, 3])
   func resume(architecture: any SAEArchitecture, batchBlocks: Int) throws {
     let world = TestSupport.sparseWorld(n: 300, m: 6, k: 5, p: 0.2, seed: 8)
@@ -107,12 +111,14 @@ import Testing
     }
     let configuration = TrainingConfiguration(
       architecture: architecture, width: 9, batchSize: 64, steps: 40, learningRate: 1e-2, seed: 3, sparseAdam: true, deadWindow: 2,
-      schedule: LearningRateSchedule(warmupSteps: 5, decay: .cosine), l1WarmupSteps: 10, gradientClipNorm: 0.5, resampleInterval: 7,
+      schedule: LearningRateSchedule(warmupSteps: 5, decay: .cosine), l1WarmupSteps: 10,
+      gradientClipNorm: architecture is JumpReLUTrainingArchitecture ? nil : 0.5,  // JumpReLU refuses clipping (Trainer.validate)
+      resampleInterval: 7,
       auxK: topK ? 3 : nil, batchBlocks: batchBlocks)
     let straight = Trainer.train(configuration, data: world.x)
     var state = Trainer.initialState(configuration, data: world.x)
     Trainer.run(&state, configuration, data: world.x, until: 20)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lab-checkpoint-\(UUID().uuidString)").path
+    let directory = try Scratch.directory().appendingPathComponent("lab-checkpoint").path
     try TrainingCheckpoint.write(state, configuration: configuration, rows: world.x.rows, to: directory)
     try TrainingCheckpoint.write(state, configuration: configuration, rows: world.x.rows, to: directory)  // over an older one
     var resumed = try TrainingCheckpoint.read(from: directory, configuration: configuration, data: world.x)

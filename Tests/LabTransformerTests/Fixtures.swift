@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabFormats
 
 /// The committed fixtures (written by Fixtures/make_fixtures.py with `transformers`) and the real
@@ -44,7 +45,7 @@ enum Fixtures {
 
   /// A scratch folder.
   static func scratch() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lab-transformer-test-\(UUID().uuidString)")
+    let url = try Scratch.directory().appendingPathComponent("lab-transformer-test")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }

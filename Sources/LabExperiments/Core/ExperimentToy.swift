@@ -14,6 +14,9 @@ public protocol ExperimentToy: Codable, Equatable, Sendable {
   func problems() -> [String]
   /// The `--quick` configuration (see the extension below); recorded in the run record.
   func quick() -> Self
+  /// The memory a run needs for the arrays the toy's sizes set (``ToyMemory``), checked when a toy
+  /// file is loaded; each experiment states it in `ToyMemory+Experiments.swift`.
+  func memory() -> ToyMemory
 }
 
 extension HierarchyToy: ExperimentToy {}

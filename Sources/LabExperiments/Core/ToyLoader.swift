@@ -26,6 +26,8 @@ public enum ToyLoader {
     if let problem = PlainName.problem(toy.id, maximumBytes: PlainName.stemBytes) { throw ToyFileError(path: path, "field 'id' must be a plain file name, but '\(toy.id)' \(problem)") }
     let problems = toy.problems()
     guard problems.isEmpty else { throw ToyFileError(path: path, problems.joined(separator: "; ")) }
+    // Sizes are checked before anything is allocated (issue 20): a toy too big for the machine says how much it needs.
+    if let problem = toy.memory().problem() { throw ToyFileError(path: path, problem) }
     return toy
   }
 

@@ -7,7 +7,7 @@ extension CheckInputs {
   /// dictionary view (atoms W_dec rows normalised, b = b_dec as a free bias, exact lasso codes) and
   /// the factorisation view (the same atoms and bias with the SAE's own encoder codes, each scaled by
   /// its decoder row's norm so that the reconstruction is unchanged).
-  public static func loadSAE(data: String, sae: String, lambda: Double) throws -> (dictionary: CheckInputs, encoder: CheckInputs) {
+  public static func loadSAE(data: String, sae: String, lambda: Double) throws -> (dictionary: CheckInputs, encoder: SAEEncoderCodes) {
     guard lambda.isFinite && lambda > 0 else {
       throw FormatError(path: "--lambda", "λ must be a finite number > 0, got \(lambda)")
     }
@@ -16,7 +16,10 @@ extension CheckInputs {
     try checkMagnitudes(x.storage, columns: x.columns, path: data)
     let autoencoder: SparseAutoencoder<Float>
     do { autoencoder = try SAELensFormat.read(from: sae) } catch { throw FormatError(path: sae, "\(error)") }
-    return try views(of: autoencoder, samples: x, lambda: lambda, source: sae, dataSource: data)
+    let dictionary = try views(of: autoencoder, samples: Matrix(rows: 0, columns: x.columns), lambda: lambda, source: sae, dataSource: data).dictionary
+    var dictionaryView = dictionary
+    dictionaryView.samples = x
+    return (dictionaryView, SAEEncoderCodes(autoencoder))
   }
 
   /// The two views of THEORY §9 of an SAE in memory on the samples X (N×m); a zero decoder row or a
@@ -35,13 +38,32 @@ extension CheckInputs {
                                storage: parameters.decoderWeights.storage.map { Double($0) })
     for k in 0..<atoms.rows { atoms.setRow(k, to: atoms.row(k).map { $0 / norms[k] }) }
     let bias = parameters.decoderBias.map { Double($0) }
-    var codes = Matrix<Double>(rows: x.rows, columns: parameters.width,
-                               storage: autoencoder.encode(Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map { Scalar($0) })).storage.map { Double($0) })
-    for n in 0..<codes.rows { for k in 0..<codes.columns { codes[n, k] *= norms[k] } }
+    let codes = SAEEncoderCodes(autoencoder).codes(for: x)
     let dictionaryView = CheckInputs(samples: x, dictionary: atoms, bias: bias, givenCodes: nil, lambda: lambda,
                                      precision: Scalar.self == Float.self ? .float32 : .float64, normalized: true)
     var encoderView = dictionaryView
     encoderView.givenCodes = codes
     return (dictionaryView, encoderView)
   }
+}
+
+/// An SAE's own codes for any rows of X, each scaled by its decoder row's norm (THEORY §9's
+/// factorisation view), computed batch by batch so that N×F codes never need to be held at once.
+public struct SAEEncoderCodes: Sendable {
+  private let encode: @Sendable (Matrix<Double>) -> Matrix<Double>
+
+  /// The codes of `autoencoder`.
+  public init<Scalar: LinearAlgebraScalar>(_ autoencoder: SparseAutoencoder<Scalar>) {
+    let norms = autoencoder.parameters.decoderNorms.map { Double($0) }
+    encode = { x in
+      let own = autoencoder.encode(Matrix(rows: x.rows, columns: x.columns, storage: x.storage.map { Scalar($0) }))
+      var codes = [Double](repeating: 0, count: own.storage.count)
+      let width = norms.count
+      for (index, value) in own.storage.enumerated() where value != 0 { codes[index] = Double(value) * norms[index % width] }
+      return Matrix(rows: x.rows, columns: width, storage: codes)
+    }
+  }
+
+  /// The norm-scaled codes of the rows of `samples` (`rows × F`).
+  public func codes(for samples: Matrix<Double>) -> Matrix<Double> { encode(samples) }
 }

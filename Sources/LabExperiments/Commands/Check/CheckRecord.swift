@@ -1,4 +1,5 @@
 import LabChecks
+import LabNumerics
 import LabFormats
 import LabSolvers
 
@@ -47,7 +48,8 @@ public struct CheckRecord: Encodable, Sendable {
     public var lpK: Double?
     public var lpR: Double?
     public var kkt: StationarityAssessment.KKT
-    public var failingPairs: Int
+    /// Failing pairs, absent when the pairs were not measured (more atoms than the streaming checks pair).
+    public var failingPairs: Int?
     public var loss: Double
   }
 
@@ -85,6 +87,36 @@ public struct CheckRecord: Encodable, Sendable {
   /// τ_z for codes an SGD-trained model gave, relative to the largest code (THEORY §5.1): such codes
   /// are never exactly zero.
   public static let trainedCodeThreshold = 1e-6
+
+  /// The first-order checks of an SAE's own codes (`codes`) on the dictionary view `inputs`, at τ_z =
+  /// 10⁻⁶·max z: in memory as ``encoderView(_:)`` when the dictionary view's codes fit, else in
+  /// streaming passes (a first one for max z), with LP-K by its closed form deciding; `streaming`
+  /// forces the passes (`lab check --streaming`).
+  public static func encoderView(_ inputs: CheckInputs, codes: SAEEncoderCodes, streaming: Bool = false) throws -> EncoderView {
+    guard inputs.streams || streaming else {
+      var view = inputs
+      view.givenCodes = codes.codes(for: inputs.samples)
+      return try encoderView(view)
+    }
+    let x = inputs.samples, d = inputs.dictionary, m = x.columns
+    let rowsPerBatch = max(1, StreamingChecks.maximumBatchCodes / max(d.rows, 1))
+    var largest = 0.0
+    for start in stride(from: 0, to: x.rows, by: rowsPerBatch) {
+      let rows = min(rowsPerBatch, x.rows - start)
+      let batch = Matrix(rows: rows, columns: m, storage: Array(x.storage[(start * m)..<((start + rows) * m)]))
+      largest = max(largest, codes.codes(for: batch).storage.max() ?? 0)
+    }
+    let stream = StreamingChecks(samples: x, dictionary: d, bias: inputs.bias, lambda: inputs.lambda,
+                                 activityThreshold: trainedCodeThreshold * largest, batchSize: rowsPerBatch) { codes.codes(for: $0) }
+    let lpK = KKTLinearProgram.solveByClosedForm(atomGradient: stream.atomGradient, biasGradient: inputs.bias == nil ? nil : stream.biasGradient,
+                                                 dictionary: d, codeValue: stream.codeValue)
+    let scale = Verdict.scale(lambda: inputs.lambda, codeTotal: stream.codeTotal, loss: stream.loss)
+    let decision = Verdict.decide(lpK: Verdict.Evidence(lpK), lpR: .notRun("streaming mode: LP-R needs every code at once"), scale: scale,
+                                  relativeTolerance: relativeTolerance(for: inputs.precision))
+    return EncoderView(verdict: decision.verdict, lpK: lpK.value, lpR: nil,
+                       kkt: StationarityAssessment.KKT(codeViolation: stream.kkt.codes, atomGradient: stream.kkt.atoms, biasGradient: stream.kkt.bias),
+                       failingPairs: stream.pairsSkipped == nil ? stream.pairs.filter { !$0.pass }.count : nil, loss: stream.loss)
+  }
 
   /// The first-order checks of one view of an SAE on the codes `inputs` carry — its own (norm-scaled)
   /// encoder codes (factorisation view), or exact lasso codes when none are given — at τ_z = 10⁻⁶·max z.

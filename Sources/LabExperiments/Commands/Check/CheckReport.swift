@@ -56,7 +56,7 @@ public enum CheckReport {
     if let residual = a.cert.dualityResidual { lps.add("|CERT + LP-R/λ| (duality)", Figures.format(residual, digits: 3)) }
     out += lps.text + "\n"
     if a.mode == "streaming" {
-      out += "**Streaming mode**: N·K = \(a.samples * a.atoms) is above \(StationarityAssessment.maximumDenseCodes), so the checks ran in passes over the data with exact codes that were not kept. LP-R, CERT, the star LPs and the exact star moves need every code at once and were not run; the verdict rests on the exact closed form of LP-K, and a descent is verified by a geodesic step along the normalised −grad with re-optimised codes.\n\n"
+      out += "**Streaming mode**: N·K = \(a.samples * a.atoms) is above \(StationarityAssessment.maximumDenseCodes), so the checks ran in one pass over the data with exact codes kept only by their nonzeros. LP-R, CERT, the star LPs and the exact star moves need every code at once and were not run; the verdict rests on the exact closed form of LP-K, and a descent is verified by geodesic steps along the normalised −grad with the codes held fixed (the first-order codes of the self-verification), re-optimised codes measured beside at the first step.\n\n"
     }
     if let problem, !a.signed, let selected = selectedPair(a.pairs) {
       let name = "\(stem)-pair-\(selected.i)-\(selected.j).svg"
@@ -133,7 +133,7 @@ public enum CheckReport {
       out += "## Sensitivity to τ_z\n\nThe codes were given, so the verdict is repeated at τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z = \(Figures.format(sensitivity.activityThreshold)): **\(sensitivity.verdict.rawValue)** (LP-K \(Figures.format(sensitivity.lpK, digits: 6)), LP-R \(Figures.format(sensitivity.lpR, digits: 6)), K1 \(Figures.format(sensitivity.codeViolation, digits: 3))).\n\n"
     }
     if let view = record.encoderCodes {
-      out += "## The SAE's own codes (factorisation view, THEORY §9)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs) failing pairs, L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
+      out += "## The SAE's own codes (factorisation view, THEORY §9)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs.map { "\($0) failing pairs" } ?? "pairs not measured (more atoms than the streaming checks pair)"), L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
     }
     out += "## Reproduce\n\n```sh\n\(command)\n```\n"
     return (GuideLinks.annotated(out, guide: GuideLinks.packageGuide), figures)

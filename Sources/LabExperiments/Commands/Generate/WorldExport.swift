@@ -41,13 +41,14 @@ public enum WorldExport {
   }
 
   /// Writes `toy` (its seed and sample count already overridden as wanted) into `directory`, with
-  /// the true codes in `codes`' format (none when nil). Every file commits together
+  /// the true codes in `codes`' format (none when nil), drawn from `generator` when given (the
+  /// toy's world prepared under its seed, not yet drawn from) or else from one prepared here. Every file commits together
   /// (``AtomicWriter/write(into:_:)``): a run killed at any moment leaves the previous data with its
   /// ground truth, or the new ones.
   @discardableResult
-  public static func write(_ toy: WorldToy, precision: NumPyArray.ElementType, codes: CodesFormat? = .dense,
-                           into directory: String) throws -> Description {
-    var generator = try WorldGenerator(world: toy.world.world, seed: toy.seed)
+  public static func write(_ toy: WorldToy, generator prepared: WorldGenerator? = nil, precision: NumPyArray.ElementType,
+                           codes: CodesFormat? = .dense, into directory: String) throws -> Description {
+    var generator = try prepared ?? WorldGenerator(world: toy.world.world, seed: toy.seed)
     var description: Description?
     try AtomicWriter.write(into: directory) { staging in
       var files = try stream(&generator, count: toy.sampleCount, precision: precision, codes: codes, into: &staging)

@@ -8,7 +8,10 @@ import LabTraining
 
 /// Runs the absorption experiment: at every co-occurrence rate, a TopK SAE, and at every L1
 /// coefficient C a ReLU-L1 SAE and exact dictionary learning at λ = C/2 started from the ground truth,
-/// all scored against the truth on fresh samples (``GroundTruthMetrics``).
+/// all scored against the truth on fresh samples (``GroundTruthMetrics``); and at every rate and
+/// target L0 K, BatchTopK, Matryoshka BatchTopK (the remedy proposed against absorption) and JumpReLU
+/// trained to the same mean L0 K from the same initialisation, scored with the ground-truth
+/// absorption gap of `lab eval` (``AbsorptionGap``) on the same fresh samples.
 public enum AbsorptionExperiment {
   /// A candidate of the absorption experiment, by the name its record and report use.
   public enum Method: String, NamedCase {
@@ -18,6 +21,12 @@ public enum AbsorptionExperiment {
     case topK = "topk"
     /// Exact dictionary learning at λ = C/2.
     case dictionaryLearning = "dictionary-learning"
+    /// BatchTopK at k = the target L0, evaluated as saved (JumpReLU at its threshold θ).
+    case batchTopK = "batchtopk"
+    /// Matryoshka BatchTopK at k = the target L0 with the toy's inner widths, evaluated as saved.
+    case matryoshka
+    /// JumpReLU whose L0 coefficient follows the target-L0 controller.
+    case jumpReLU = "jumprelu"
   }
 
   /// One trained candidate, scored on the evaluation samples.
@@ -30,6 +39,8 @@ public enum AbsorptionExperiment {
     public var childParentCosines: [Double]
     /// Per hierarchy: whether the child's matched latent fires only where the parent's does (support inclusion).
     public var supportInclusions: [Bool]
+    /// Per hierarchy edge: the ground-truth absorption gap of `lab eval` on the evaluation samples.
+    public var absorptionGaps: [AbsorptionGap]
     /// Decoder-vs-truth cosines, F×K.
     public var cosines: [[Double]]
     /// SAEs only: the training loss (the batch's full objective) every few steps, as [step, loss];
@@ -48,6 +59,16 @@ public enum AbsorptionExperiment {
     public var dictionaryLoss: Double, dictionaryKKT: KKTResiduals, dictionaryIterations: Int, dictionaryTermination: String
   }
 
+  /// The SAEs trained to one target mean L0 K at one rate, from the same initialisation.
+  public struct MatchedL0: Codable, Sendable {
+    /// K.
+    public var targetL0: Int
+    public var batchTopK: Candidate, matryoshka: Candidate, jumpReLU: Candidate
+
+    /// The three candidates in report order.
+    public var candidates: [Candidate] { [batchTopK, matryoshka, jumpReLU] }
+  }
+
   /// One co-occurrence rate.
   public struct Rate: Codable, Sendable {
     public var cooccurrence: Double
@@ -55,6 +76,8 @@ public enum AbsorptionExperiment {
     public var childGivenParent: Double, childShareOfEvaluated: Double
     public var topK: Candidate
     public var cells: [Cell]
+    /// One entry per target L0 of the toy, in its order.
+    public var matchedL0: [MatchedL0]
   }
 
   /// What the run measured: the payload of its ``RunRecord``.
@@ -75,6 +98,8 @@ public enum AbsorptionExperiment {
     case rate(Rate)
     /// A cell point, with the stationarity checks of its ReLU-L1 SAE when it is the heat-map cell.
     case cell(Cell, saeStationarity: SAEStationarity?)
+    /// A target-L0 point: its three SAEs.
+    case matchedL0(MatchedL0)
   }
 
   /// The sub-seed path tag of rate `r`.
@@ -83,11 +108,34 @@ public enum AbsorptionExperiment {
   /// The sub-seed path of the ReLU-L1 SAE at rate `r` and coefficient `c`.
   static func saePath(_ r: Double, _ c: Double) -> String { "sae/\(tag(r))/C=\(Figures.format(c))" }
 
-  /// Sweep point `index` as (rate, nil) for the rate's own point or (rate, C) for a cell: each
-  /// rate's point, then its cells in the order of `l1Coefficients`.
-  static func point(_ index: Int, of toy: AbsorptionToy) -> (rate: Double, l1: Double?) {
-    let block = toy.l1Coefficients.count + 1, offset = index % block
-    return (toy.cooccurrenceRates[index / block], offset == 0 ? nil : toy.l1Coefficients[offset - 1])
+  /// The sub-seed path of the three SAEs at rate `r` and target L0 `k` (one initialisation for all three).
+  static func matchedPath(_ r: Double, _ k: Int) -> String { "sae/\(tag(r))/L0=\(k)" }
+
+  /// What a sweep point computes.
+  enum Point: Equatable {
+    /// The rate's own point (its statistics and TopK SAE).
+    case rate
+    /// The cell of an L1 coefficient.
+    case cell(l1: Double)
+    /// The SAEs of a target L0.
+    case matchedL0(Int)
+  }
+
+  /// Sweep point `index` within one seed: each rate's own point, then its cells in the order of
+  /// `l1Coefficients`, then its target L0s in the order of `sae.targetL0s`.
+  static func point(_ index: Int, of toy: AbsorptionToy) -> (rate: Double, point: Point) {
+    let cells = toy.l1Coefficients.count, block = 1 + cells + toy.sae.targetL0s.count, offset = index % block
+    let rate = toy.cooccurrenceRates[index / block]
+    if offset == 0 { return (rate, .rate) }
+    if offset <= cells { return (rate, .cell(l1: toy.l1Coefficients[offset - 1])) }
+    return (rate, .matchedL0(toy.sae.targetL0s[offset - 1 - cells]))
+  }
+
+  /// The parent of every true feature of the toy's world (children follow their parents), for ``AbsorptionGap``.
+  static func parentOfEach(_ toy: AbsorptionToy) -> [Int?] {
+    var parents = [Int?](repeating: nil, count: toy.world.featureCount)
+    for parent in toy.world.parents { parents[parent + 1] = parent }
+    return parents
   }
 
   /// The training and evaluation samples at rate `r`, each from its own sub-seed.
@@ -109,7 +157,22 @@ public enum AbsorptionExperiment {
     let withChild = zip(toy.world.parents, evaluated).map { p, rows in rows.filter { eval.codes[$0, p + 1] > 0 }.count }
     return Rate(cooccurrence: r, childGivenParent: toy.world.childGivenParent(cooccurrence: r),
                 childShareOfEvaluated: Double(withChild.reduce(0, +)) / Double(max(1, evaluated.map(\.count).reduce(0, +))),
-                topK: topK, cells: [])
+                topK: topK, cells: [], matchedL0: [])
+  }
+
+  /// BatchTopK, Matryoshka BatchTopK and JumpReLU trained to mean L0 `k` at rate `r`, each from the
+  /// same initialisation and batch order, built by ``ArchitectureRegistry`` as `lab train` builds them.
+  static func matchedL0(_ toy: AbsorptionToy, rate r: Double, targetL0 k: Int, progress: (String) -> Void) throws -> MatchedL0 {
+    progress("co-occurrence \(Figures.format(r)), L0 = \(k): batchtopk, matryoshka and jumprelu SAEs")
+    let (train, eval) = samples(toy, rate: r)
+    let seed = SeedTree(root: toy.seed).seed(for: matchedPath(r, k))
+    func trained(_ kind: ArchitectureKind, _ method: Method, prefixes: [Int]? = nil) throws -> Candidate {
+      let architecture = try ArchitectureRegistry.make(kind: kind, options: ArchitectureOptions(k: k, prefixes: prefixes), width: toy.sae.width).get()
+      return score(saeMethod: method, trainSAE(architecture, toy: toy, data: train, seed: seed), lambda: 0, on: eval, toy: toy)
+    }
+    return MatchedL0(targetL0: k, batchTopK: try trained(.batchTopK, .batchTopK),
+                     matryoshka: try trained(.matryoshka, .matryoshka, prefixes: toy.sae.matryoshkaPrefixes),
+                     jumpReLU: try trained(.jumpReLU, .jumpReLU))
   }
 
   /// The (r, C) cell: a ReLU-L1 SAE and exact dictionary learning at λ = C/2 from the ground truth, and
@@ -184,21 +247,28 @@ public enum AbsorptionExperiment {
       inclusions.append(!active.isEmpty && active.allSatisfy { codes[$0, main] > 0 })
     }
     return Candidate(method: method, lambda: lambda, metrics: metrics, childParentCosines: cosines, supportInclusions: inclusions,
+                     absorptionGaps: AbsorptionGap.measure(codes: codes, trueCodes: eval.codes, parents: parentOfEach(toy), matching: matching),
                      cosines: matching.cosines.nestedRows)
   }
 }
 
 extension AbsorptionExperiment: ReplicatedSweep {
-  /// `r=R/topk` for each co-occurrence rate, followed by `r=R/C=C` for each L1 coefficient.
+  /// `r=R/topk` for each co-occurrence rate, followed by `r=R/C=C` for each L1 coefficient and
+  /// `r=R/L0=K` for each target L0.
   public static func seedPoints(_ toy: AbsorptionToy) -> [String] {
-    toy.cooccurrenceRates.flatMap { r in ["\(tag(r))/topk"] + toy.l1Coefficients.map { "\(tag(r))/C=\(Figures.format($0))" } }
+    toy.cooccurrenceRates.flatMap { r in
+      ["\(tag(r))/topk"] + toy.l1Coefficients.map { "\(tag(r))/C=\(Figures.format($0))" } + toy.sae.targetL0s.map { "\(tag(r))/L0=\($0)" }
+    }
   }
 
-  /// The point's rate statistics and TopK SAE, or its cell.
+  /// The point's rate statistics and TopK SAE, its cell, or its SAEs at a target L0.
   public static func runSeedPoint(_ index: Int, of toy: AbsorptionToy, progress: (String) -> Void) throws -> PointResult {
-    let (r, c) = point(index, of: toy)
-    guard let c else { return .rate(rate(toy, rate: r, progress: progress)) }
-    return try cell(toy, rate: r, l1: c, progress: progress)
+    let (r, kind) = point(index, of: toy)
+    switch kind {
+    case .rate: return .rate(rate(toy, rate: r, progress: progress))
+    case .cell(let c): return try cell(toy, rate: r, l1: c, progress: progress)
+    case .matchedL0(let k): return .matchedL0(try matchedL0(toy, rate: r, targetL0: k, progress: progress))
+    }
   }
 
   /// Collects one seed's cells under their rates and judges the checks and findings.
@@ -206,16 +276,19 @@ extension AbsorptionExperiment: ReplicatedSweep {
     let tree = SeedTree(root: toy.seed)
     var seeds: [String: UInt64] = [:]
     for r in toy.cooccurrenceRates {
-      for path in ["train/\(tag(r))", "eval/\(tag(r))", "sae/\(tag(r))"] + toy.l1Coefficients.map({ saePath(r, $0) }) { seeds[path] = tree.seed(for: path) }
+      for path in ["train/\(tag(r))", "eval/\(tag(r))", "sae/\(tag(r))"] + toy.l1Coefficients.map({ saePath(r, $0) })
+        + toy.sae.targetL0s.map({ matchedPath(r, $0) }) { seeds[path] = tree.seed(for: path) }
     }
     var rates: [Rate] = [], stationarity: SAEStationarity?
     for (index, result) in results.enumerated() {
-      let (r, c) = point(index, of: toy)
-      switch (result, c) {
-      case (.rate(let rate), nil) where rate.cooccurrence == r && rate.cells.isEmpty: rates.append(rate)
-      case (.cell(let cell, let assessment), let c?) where cell.l1 == c:
+      let (r, kind) = point(index, of: toy)
+      switch (result, kind) {
+      case (.rate(let rate), .rate) where rate.cooccurrence == r && rate.cells.isEmpty && rate.matchedL0.isEmpty: rates.append(rate)
+      case (.cell(let cell, let assessment), .cell(let c)) where cell.l1 == c:
         rates[rates.count - 1].cells.append(cell)
         if assessment != nil { stationarity = assessment }
+      case (.matchedL0(let matched), .matchedL0(let k)) where matched.targetL0 == k:
+        rates[rates.count - 1].matchedL0.append(matched)
       default:
         throw SweepPointError(index: index, "does not hold the result of point '\(seedPoints(toy)[index])'")
       }

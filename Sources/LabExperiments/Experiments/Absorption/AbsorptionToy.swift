@@ -13,6 +13,11 @@ public struct AbsorptionToy: ReplicableToy {
     public var batchSize: Int, steps: Int, learningRate: Double
     /// k of the TopK SAE trained at every co-occurrence rate.
     public var topK: Int
+    /// The target mean L0s K at which BatchTopK (k = K), Matryoshka BatchTopK (k = K) and JumpReLU
+    /// (its target-L0 controller at K) are trained side by side at every co-occurrence rate.
+    public var targetL0s: [Int]
+    /// The Matryoshka SAE's inner widths (strictly increasing, below `width`; the full width is implied).
+    public var matryoshkaPrefixes: [Int]
   }
 
   public var id: String
@@ -43,6 +48,10 @@ public struct AbsorptionToy: ReplicableToy {
   /// The cell whose decoder-vs-truth cosines the heat map shows.
   public var heatMapRate: Double, heatMapL1: Double
   /// Independent seeds each finding is decided over (the whole experiment is repeated on each).
+  ///
+  /// Protocol change (issue 18 item 5, December 2026): 20, up from 5. On 5 seeds BatchTopK at
+  /// L0 = 1 absorbed one of the two edges fully on some seeds and none on others, so the
+  /// Matryoshka comparison was inconclusive on a bimodal spread; a seed costs about ten seconds.
   public var replicates: Int
 
   public static let `default` = AbsorptionToy(
@@ -55,10 +64,19 @@ public struct AbsorptionToy: ReplicableToy {
                              magnitude: [1, 1]),
     trainingSamples: 2048, evaluationSamples: 2048, dictionarySamples: 512,
     l1Coefficients: [0.05, 0.2, 0.5], cooccurrenceRates: [1, 0.75, 0.5],
-    sae: SAETraining(width: 6, batchSize: 256, steps: 3000, learningRate: 0.01, topK: 1),
+    sae: SAETraining(width: 6, batchSize: 256, steps: 3000, learningRate: 0.01, topK: 1, targetL0s: [1, 2], matryoshkaPrefixes: [2, 4]),
     dictionaryLearning: BlockMinimization.Configuration(sweepsPerIteration: 10, maxIterations: 3000),
     magnitudeBins: [0.5, 1.5], stationaritySamples: 256, heatMapRate: 1, heatMapL1: 0.2,
-    replicates: 5)
+    replicates: 20)
+
+  /// `--quick`: the minimum number of seeds and the first target L0 only; the same claims on fewer
+  /// seeds, and the Matryoshka comparison at one L0.
+  public func quick() -> AbsorptionToy {
+    var toy = self
+    toy.replicates = min(replicates, Replicates.minimum)
+    toy.sae.targetL0s = Array(sae.targetL0s.prefix(1))
+    return toy
+  }
 
   public func problems() -> [String] {
     var found: [String] = []
@@ -67,12 +85,19 @@ public struct AbsorptionToy: ReplicableToy {
     check.count("trainingSamples", trainingSamples, 16...100_000)
     check.count("evaluationSamples", evaluationSamples, 16...100_000)
     check.count("dictionarySamples", dictionarySamples, 16...max(16, trainingSamples))
-    check.count("stationaritySamples", stationaritySamples, 1...min(evaluationSamples, 4096))
+    check.count("stationaritySamples", stationaritySamples, 1...max(1, min(evaluationSamples, 4096)))
     check.count("sae.width", sae.width, 1...256)
     check.count("sae.batchSize", sae.batchSize, 1...max(1, trainingSamples))
     check.count("sae.steps", sae.steps, 1...1_000_000)
     check.count("sae.topK", sae.topK, 1...max(1, sae.width))
     check.positive("sae.learningRate", sae.learningRate)
+    if sae.targetL0s.isEmpty || Set(sae.targetL0s).count != sae.targetL0s.count || !sae.targetL0s.allSatisfy({ (1...max(1, sae.width)).contains($0) }) {
+      found.append("'sae.targetL0s' must be distinct numbers in 1...\(sae.width) (the width), got \(sae.targetL0s)")
+    }
+    let prefixes = sae.matryoshkaPrefixes
+    if prefixes.isEmpty || prefixes[0] < 1 || prefixes.last! >= sae.width || !zip(prefixes, prefixes.dropFirst()).allSatisfy({ $0 < $1 }) {
+      found.append("'sae.matryoshkaPrefixes' must be strictly increasing widths in 1...\(sae.width - 1) (below 'sae.width'), got \(prefixes)")
+    }
     if l1Coefficients.isEmpty || !l1Coefficients.allSatisfy({ $0.isFinite && $0 > 0 }) {
       found.append("'l1Coefficients' must be numbers > 0, got \(l1Coefficients)")
     }

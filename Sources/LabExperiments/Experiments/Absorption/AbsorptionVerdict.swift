@@ -77,6 +77,44 @@ enum AbsorptionVerdict {
         value: strongest?.sae.metrics.meanAbsorptionFraction ?? .nan,
         detail: "fractions by C = \(rate.cells.map { Figures.format($0.l1) }.joined(separator: ", ")): \(list(fractions))"))
     }
+    return findings + matchedL0Findings(rates: rates)
+  }
+
+  /// BatchTopK's mean absorption gap above which it counts as absorbing at r = 1 (half of full absorption).
+  static let batchTopKAbsorbs = 0.5
+  /// How far Matryoshka's mean absorption gap must lie below BatchTopK's, at the same rate and target
+  /// L0, to count as a reduction (a tenth of full absorption, so that a rounding-level gain does not count).
+  static let matryoshkaReduces = 0.1
+
+  /// The claim of the finding that Matryoshka absorbs less than BatchTopK at rate `rate` and target L0 `targetL0`.
+  static func reductionClaim(rate: Double, targetL0: Int) -> String {
+    "r = \(Figures.format(rate)), L0 = \(targetL0): Matryoshka BatchTopK absorbs less than BatchTopK at the same L0 (Bussmann et al. 2025)"
+  }
+
+  /// The matched-L0 findings on one seed: at r = 1 and each target L0, BatchTopK's mean gap (does
+  /// the baseline absorb?); at every rate and target L0, BatchTopK's mean gap minus Matryoshka's.
+  static func matchedL0Findings(rates: [AbsorptionExperiment.Rate]) -> [FindingMeasurement] {
+    var findings: [FindingMeasurement] = []
+    func gaps(_ candidate: AbsorptionExperiment.Candidate) -> String {
+      let edges = candidate.absorptionGaps.map { $0.gap.map { Figures.format($0, digits: 3) } ?? "undefined" }.joined(separator: ", ")
+      return "\(candidate.method.rawValue) \(Figures.format(AbsorptionGap.mean(candidate.absorptionGaps), digits: 3)) (edges \(edges), L0 \(Figures.format(candidate.metrics.l0, digits: 3)))"
+    }
+    for rate in rates {
+      for matched in rate.matchedL0 {
+        let detail = "mean gaps " + matched.candidates.map(gaps).joined(separator: "; ")
+        let batchTopK = AbsorptionGap.mean(matched.batchTopK.absorptionGaps), matryoshka = AbsorptionGap.mean(matched.matryoshka.absorptionGaps)
+        if rate.cooccurrence == 1 {
+          findings.append(FindingMeasurement(
+            claim: "r = 1, L0 = \(matched.targetL0): a BatchTopK SAE absorbs the parent into the child (Bussmann et al. 2025, the baseline Matryoshka modifies)",
+            margin: FindingMargin("BatchTopK's absorption gap, mean over the edges", .above, batchTopKAbsorbs),
+            value: batchTopK, detail: detail))
+        }
+        findings.append(FindingMeasurement(
+          claim: reductionClaim(rate: rate.cooccurrence, targetL0: matched.targetL0),
+          margin: FindingMargin("BatchTopK's mean absorption gap minus Matryoshka's", .above, matryoshkaReduces),
+          value: batchTopK - matryoshka, detail: detail))
+      }
+    }
     return findings
   }
 }

@@ -57,7 +57,7 @@ public struct IntuitiveToy: ReplicableToy {
     var check = ToyProblems()
     check.count("trainingSamples", trainingSamples, 1_000...1_000_000)
     check.count("evaluationSamples", evaluationSamples, 100...100_000)
-    check.count("training.width", training.width, max(1, world.featureCount)...100_000)
+    check.count("training.width", training.width, min(max(1, world.featureCount), 100_000)...100_000)
     check.count("training.batchSize", training.batchSize, 1...max(1, trainingSamples))
     check.count("training.steps", training.steps, 1...1_000_000)
     if !(training.learningRate.isFinite && training.learningRate > 0 && training.learningRate < 1) {

@@ -71,6 +71,14 @@ struct RealActivationsCorpus {
     guard wanted <= lines else {
       throw ToyFileError(path: textPath, "has \(lines) lines, fewer than corpus.trainingDocuments + corpus.heldOutDocuments = \(wanted)")
     }
+    // Sizes before encoding (issue 20): at most sequenceLength tokens per document, float32 activations
+    // (three copies: encoded, scaled, batched) and the widest SAE's float32 weights with gradients and Adam moments.
+    let d = configuration.hiddenSize, widest = ToyMemory.product([max(toy.ratios.max() ?? 1, toy.suppressionRatio), d])
+    let tokens = ToyMemory.product([wanted, toy.corpus.sequenceLength])
+    let need = ToyMemory("\(wanted) documents of up to \(toy.corpus.sequenceLength) tokens in d = \(d), SAEs of \(widest.map(String.init) ?? "too many") latents",
+                         [ToyMemory.Term(count: ToyMemory.product([tokens, d]), elementSize: 3 * 4),
+                          ToyMemory.Term(count: ToyMemory.product([widest, d]), elementSize: 8 * 4)])
+    if let problem = need.problem() { throw ToyFileError(path: textPath, problem) }
     let chosen = Self.choose(wanted, of: lines, seed: SeedTree(root: toy.seed).seed(for: "corpus"))
     let trainingLines = Array(chosen.prefix(toy.corpus.trainingDocuments)), heldOutLines = Array(chosen.suffix(toy.corpus.heldOutDocuments))
     var text: [Int: String] = [:]
@@ -103,7 +111,6 @@ struct RealActivationsCorpus {
       throw ToyFileError(path: textPath, "the chosen documents give \(training.rows) training and \(heldOut.rows) held-out tokens; "
         + "'training.batchSize' (\(toy.training.batchSize)) needs at least as many training tokens and the scores at least 2 held-out")
     }
-    let d = configuration.hiddenSize
     let meanNorm = (0..<training.rows).reduce(0.0) { total, r in
       total + Double(training.storage[(r * d)..<((r + 1) * d)].reduce(Float(0)) { $0 + $1 * $1 }).squareRoot()
     } / Double(max(1, training.rows))

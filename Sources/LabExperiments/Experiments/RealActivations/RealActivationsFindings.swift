@@ -93,15 +93,17 @@ enum RealActivationsFindings {
     let s = toy.suppressionRatio
     let baseline = replicates.map { sae($0, .reluL1, ratio: s)?.heldOut }, nsae = replicates.map { sae($0, .nsae, ratio: s)?.heldOut }
     func values(_ metrics: [HeldOutMetrics?], _ value: (HeldOutMetrics) -> Double) -> [Double] { metrics.map { $0.map(value) ?? .nan } }
+    let baselineRatio = values(baseline, \.normRatio), nsaeRatio = values(nsae, \.normRatio)
+    let baselineFVU = values(baseline, \.fractionOfVarianceUnexplained), nsaeFVU = values(nsae, \.fractionOfVarianceUnexplained)
     out.append(SourceFinding(
       claim: "seeds/004: the L1 SAE learns a reconstruction slightly smaller than the input (empirically ‖x′‖ ≈ 0.9‖x‖)",
-      measured: "relu-l1 \(s)× Σ‖x̂‖/Σ‖x‖ " + list(values(baseline, \.normRatio)),
-      margin: FindingMargin("relu-l1 Σ‖x̂‖/Σ‖x‖", .below, 1), values: values(baseline, \.normRatio)))
+      measured: "relu-l1 \(s)× Σ‖x̂‖/Σ‖x‖ " + list(baselineRatio),
+      margin: FindingMargin("relu-l1 Σ‖x̂‖/Σ‖x‖", .below, 1), values: baselineRatio))
     out.append(SourceFinding(
       claim: "seeds/004: the normalised SAE has less to no feature suppression: its norm ratio is closer to one than the baseline's",
-      measured: "Σ‖x̂‖/Σ‖x‖ nsae " + list(values(nsae, \.normRatio)) + " vs relu-l1 " + list(values(baseline, \.normRatio)),
+      measured: "Σ‖x̂‖/Σ‖x‖ nsae " + list(nsaeRatio) + " vs relu-l1 " + list(baselineRatio),
       margin: FindingMargin("|1 − ratio| of relu-l1 − |1 − ratio| of nsae", .above, 0),
-      values: zip(baseline, nsae).map { b, n in b.flatMap { b in n.map { abs(1 - b.normRatio) - abs(1 - $0.normRatio) } } ?? .nan }))
+      values: zip(baselineRatio, nsaeRatio).map { b, n in abs(1 - b) - abs(1 - n) }))
     out.append(SourceFinding(
       claim: "seeds/004: feature suppression is more evident for inputs of high norm",
       measured: "relu-l1 Σ‖x̂‖/Σ‖x‖ in the lowest / highest fifth of ‖x‖: " + zip(values(baseline, \.lowNormRatio), values(baseline, \.highNormRatio)).map { "\(f($0))/\(f($1))" }.joined(separator: ", "),
@@ -117,10 +119,10 @@ enum RealActivationsFindings {
       margin: FindingMargin("nsae r(‖x‖, L0)", .below, negligibleCorrelation), values: values(nsae, \.l0NormCorrelation)))
     out.append(SourceFinding(
       claim: "seeds/004: normalised SAEs have slightly higher reconstruction loss than the original",
-      measured: "held-out FVU nsae " + list(values(nsae, \.fractionOfVarianceUnexplained)) + " vs relu-l1 " + list(values(baseline, \.fractionOfVarianceUnexplained))
+      measured: "held-out FVU nsae " + list(nsaeFVU) + " vs relu-l1 " + list(baselineFVU)
         + " (L0 \(list(values(nsae, \.l0))) vs \(list(values(baseline, \.l0))))",
       margin: FindingMargin("FVU nsae − FVU relu-l1", .above, 0),
-      values: zip(baseline, nsae).map { b, n in b.flatMap { b in n.map { $0.fractionOfVarianceUnexplained - b.fractionOfVarianceUnexplained } } ?? .nan }))
+      values: zip(baselineFVU, nsaeFVU).map { b, n in n - b }))
 
     // seeds/003 and THEORY §9: stationarity of the trained SAEs.
     let views = replicates.map { sae($0, .reluL1, ratio: s)?.stationarity?.exactCodes }

@@ -1,0 +1,65 @@
+import Foundation
+import LabFormats
+import LabNumerics
+import LabSolvers
+
+/// `lab encode` a block of rows at a time (issue 19 item 6): X is read from a memory map
+/// (``NumPyRowReader``), each block is coded, measured (``CodeOptimality`` continuing over the
+/// blocks) and handed to a sink (the codes' writer), so memory holds one block whatever N is.
+/// Blocks start at multiples of ``SparseEncoder/blockSize`` and every measure continues in point
+/// order, so the codes and the summary are bit for bit those of one pass over all rows.
+struct EncodeStream {
+  /// The bytes a block's rows may take: its samples, their centred copy, and the codes three times
+  /// (the encoder's, the block being measured, the values being written), in float64. Small enough
+  /// that each of these arrays stays below glibc's largest mmap threshold (32 MB), so that after the
+  /// first block they are reused from the heap instead of being faulted in anew: at N = 20,000,
+  /// K = 256 one 41 MB block of codes cost as much in page faults as the coding itself.
+  static let blockBytes = 32 << 20
+
+  /// Rows per block for N points of dimension m coded with K atoms: as many as ``blockBytes``
+  /// holds, a multiple of the encoder's block, at most N. exact-l1 (GLPK, one point at a time,
+  /// whose errors name the point's row) takes all rows in one block.
+  static func blockRows(points n: Int, dimension m: Int, atoms k: Int, method: SparseEncoder.Method) -> Int {
+    guard method != .exactL1 else { return max(1, n) }
+    let perRow = (2 * m + 3 * k) * MemoryLayout<Double>.size
+    let unit = SparseEncoder.blockSize
+    return max(1, min(n, max(unit, blockBytes / perRow / unit * unit)))
+  }
+
+  /// What the blocks add up to.
+  struct Totals {
+    var optimality: CodeOptimality?
+    var seconds = 0.0
+    var cpuSeconds = 0.0
+    var referenceFallbacks = 0
+    var unconvergedPoints = 0
+  }
+
+  /// Codes every row of `reader` with `encoder` (after subtracting `bias`), `blockRows` rows at a
+  /// time, passing each block's codes to `sink`; the encoding alone is timed. A non-finite element
+  /// throws its ``FormatError``, a point that cannot be coded its `EncodingError`.
+  static func run(_ reader: NumPyRowReader, encoder: SparseEncoder, dictionary: Matrix<Double>, bias: [Double]?, blockRows: Int,
+                  progress: (Int) -> Void = { _ in }, sink: (Matrix<Double>) throws -> Void) throws -> Totals {
+    precondition(blockRows >= 1, "blockRows must be at least 1, got \(blockRows).")
+    var totals = Totals()
+    let configuration = encoder.configuration
+    var first = 0
+    while first < reader.rows {
+      let range = first..<min(reader.rows, first + blockRows)
+      progress(first)
+      let samples = try reader.rows(range)
+      let started = DispatchTime.now().uptimeNanoseconds, cpuStarted = processCPUSeconds()
+      let output = try encoder.encode(samples, bias: bias)
+      totals.seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+      totals.cpuSeconds += processCPUSeconds() - cpuStarted
+      totals.referenceFallbacks += output.referenceFallbacks
+      totals.unconvergedPoints += output.unconvergedPoints
+      BLAS.setThreadCount(configuration.threads)
+      totals.optimality = CodeOptimality(samples: samples, dictionary: dictionary, bias: bias, codes: output.codes, lambda: configuration.lambda,
+                                         constraint: configuration.constraint, continuing: totals.optimality)
+      try sink(output.codes)
+      first = range.upperBound
+    }
+    return totals
+  }
+}

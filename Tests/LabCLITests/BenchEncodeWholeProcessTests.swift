@@ -1,0 +1,31 @@
+import Foundation
+import LabTestSupport
+import Testing
+
+/// `lab bench encode --whole-process` (issue 19 item 1): `lab encode` timed as a separate process.
+@Suite("lab bench encode --whole-process")
+struct BenchEncodeWholeProcessTests {
+  @Test("Without peers it times lab encode as a process for each thread count and reports wall time over the coding loop")
+  func withoutPeers() throws {
+    let directory = try EncodeCommandTests.fixture()
+    let manager = FileManager.default
+    try manager.copyItem(at: directory.appendingPathComponent("X.npy"), to: directory.appendingPathComponent("independent_X.npy"))
+    try manager.copyItem(at: directory.appendingPathComponent("D.npy"), to: directory.appendingPathComponent("independent_D.npy"))
+    let result = try LabExecutable.run(["bench", "encode", "--whole-process", "--data-dir", directory.path, "--samples", "30", "--repeats", "2",
+                                        "--thread-counts", "1,2", "--skip-peers"])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stdout.contains("lab encode (whole process) threads=1") && result.stdout.contains("wall / loop"), "\(result.stdout)")
+    let last = try #require(result.stdout.split(separator: "\n").last)
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+    #expect(record["bench"] as? String == "w1_sparse_coding_whole_process")
+    let runs = try #require(record["runs"] as? [[String: Any]])
+    #expect(runs.map { $0["threads"] as? Int } == [1, 2] && runs.allSatisfy { $0["points"] as? Int == 30 })
+    for run in runs {
+      let lab = try #require(run["lab"] as? [String: Any])
+      let walls = try #require(lab["wallSeconds"] as? [Double]), loops = try #require(lab["loopSeconds"] as? [Double])
+      #expect(walls.count == 2 && loops.count == 2)
+      // A process's wall time includes its coding loop.
+      #expect(zip(walls, loops).allSatisfy { $0 > $1 && $1 > 0 }, "\(walls) \(loops)")
+    }
+  }
+}
