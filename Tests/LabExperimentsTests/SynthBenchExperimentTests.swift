@@ -14,12 +14,26 @@ struct SynthBenchExperimentTests {
     return try names.sorted().map { ($0, try Data(contentsOf: out.appendingPathComponent($0))) }
   }
 
+  /// The default toy with a smaller quick configuration (100 steps of 16 on a 128-feature world,
+  /// width 40), so that this test's three runs of the debug build take about a minute each; CI runs
+  /// the toy's own quick configuration with the release build and requires every check to pass.
+  static func smallQuickToy(in directory: URL) throws -> String {
+    var toy = SynthBenchToy.default
+    toy.configurations.quick = SynthBenchToy.Configuration(
+      world: SynthBenchToy.world(features: 128, dimension: 32, roots: 1, minimumFiring: 0.15), width: 40, prefixes: [4, 16], batchSize: 16,
+      trainingSamples: 1600, learningRate: 1e-3, thresholdLearningRateFactor: 30, evaluationSamples: 500, replicates: 5)
+    let path = directory.appendingPathComponent("small-quick.json").path
+    try JSONEncoder().encode(toy).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
   @Test("--quick runs, its two shards merge to the same bytes (every SAE trained again), and it re-renders from its record")
   func quickRun() throws {
     let directory = try Scratch.directory()
+    let toy = try Self.smallQuickToy(in: directory)
     let out = directory.appendingPathComponent("a")
-    let result = try LabExecutable.run(["run", "synth-bench", "--quick", "--out", out.path, "--quiet", "--threads", "1"])
-    // Exit 1 is a failed check (a short run's SAE may miss its target L0); 2 or a signal would be an error.
+    let result = try LabExecutable.run(["run", "synth-bench", "--toy", toy, "--quick", "--out", out.path, "--quiet", "--threads", "1"])
+    // Exit 1 is a failed check (this small toy's SAEs train 100 steps and may miss their target L0); 2 or a signal would be an error.
     #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
     let first = try Self.files(out)
     #expect(first.map(\.name) == ["index.md", "synth-bench-findings.svg", "synth-bench-precision-recall.svg", "synth-bench.json", "synth-bench.md"])
@@ -28,7 +42,7 @@ struct SynthBenchExperimentTests {
     // for byte, is the quick configuration reproduced.
     let shards = directory.appendingPathComponent("shards")
     for i in 1...2 {
-      let shard = try LabExecutable.run(["run", "synth-bench", "--quick", "--sweep", "--shard", "\(i)/2", "--out", shards.path, "--quiet", "--threads", "1"])
+      let shard = try LabExecutable.run(["run", "synth-bench", "--toy", toy, "--quick", "--sweep", "--shard", "\(i)/2", "--out", shards.path, "--quiet", "--threads", "1"])
       #expect(shard.status == 0, "\(shard.stderr)")
     }
     let merged = directory.appendingPathComponent("merged")
@@ -109,10 +123,12 @@ struct SynthBenchExperimentTests {
     var toy = SynthBenchToy.default
     toy.configurations.reduced.trainingSamples = 1000
     toy.configurations.quick.prefixes = [32, 8]
+    toy.configurations.published.thresholdLearningRateFactor = 0
     toy.targetL0s = [20, 15]
     let problems = toy.problems()
     #expect(problems.contains("'configurations.reduced.trainingSamples' must be a multiple of 'configurations.reduced.batchSize' (256), got 1000"))
-    #expect(problems.contains("'configurations.quick.prefixes' must be strictly increasing widths in 1...39, got [32, 8]"))
+    #expect(problems.contains("'configurations.quick.prefixes' must be strictly increasing widths in 1...127, got [32, 8]"))
+    #expect(problems.contains("'configurations.published.thresholdLearningRateFactor' must be > 0 with learningRate × factor below 1, got 0.0"))
     #expect(problems.contains("'targetL0s' must be strictly increasing integers in 1...1024, got [20, 15]"))
     #expect(SynthBenchToy.default.problems().isEmpty, "\(SynthBenchToy.default.problems())")
   }

@@ -74,10 +74,16 @@ public enum SynthBenchExperiment {
     return (index / perSeed, toy.architectures[local / toy.targetL0s.count], toy.targetL0s[local % toy.targetL0s.count])
   }
 
-  /// The architecture of `lab train --arch <architecture> --k <k>` with the configuration's inner widths.
+  /// The architecture of `lab train --arch <architecture> --k <k>` with the configuration's inner
+  /// widths; jumprelu's controller starts at sae-lens's `l0_coefficient` default (`lab train` starts
+  /// it at 0.01) and its thresholds learn at the configuration's factor × lr.
   static func architecture(_ architecture: SynthBenchToy.Architecture, k: Int, _ c: SynthBenchToy.Configuration) throws -> any SAEArchitecture {
     let options = ArchitectureOptions(k: k, prefixes: architecture == .matryoshka ? c.prefixes : nil)
-    return try ArchitectureRegistry.make(kind: architecture.kind, options: options, width: c.width).get()
+    let made = try ArchitectureRegistry.make(kind: architecture.kind, options: options, width: c.width).get()
+    guard made is JumpReLUTrainingArchitecture else { return made }
+    let controller = TargetL0Controller(target: k, initialCoefficient: JumpReLUTrainingArchitecture.initialCoefficient)
+    return JumpReLUTrainingArchitecture(width: c.width, coefficient: controller.coefficient, controller: controller,
+                                        thresholdLearningRateFactor: c.thresholdLearningRateFactor)
   }
 
   /// The training configuration of one SAE: `lab train`'s defaults with the configuration's recipe,

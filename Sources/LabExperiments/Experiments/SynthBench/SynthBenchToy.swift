@@ -73,6 +73,10 @@ public struct SynthBenchToy: ExperimentToy {
     public var trainingSamples: Int
     /// Adam's learning rate.
     public var learningRate: Double
+    /// JumpReLU's thresholds learn at this multiple of ``learningRate`` (1: as sae-lens). Adam moves
+    /// a threshold by about its learning rate per step, so a run of S steps moves it at most about
+    /// factor · lr · S: the published 195k steps at 3·10⁻⁴ go far, a short run does not.
+    public var thresholdLearningRateFactor: Double
     /// Fresh held-out samples every metric is computed on.
     public var evaluationSamples: Int
     /// Independent seeds (world, samples and initialisation re-drawn) each finding is decided over.
@@ -138,14 +142,14 @@ public struct SynthBenchToy: ExperimentToy {
     configuration: .reduced,
     configurations: Configurations(
       published: Configuration(world: world(features: 16_384, dimension: 768, roots: 128, minimumFiring: 5e-4), width: 4096,
-                               prefixes: [128, 512, 2048], batchSize: 1024, trainingSamples: 200_000_512, learningRate: 3e-4,
+                               prefixes: [128, 512, 2048], batchSize: 1024, trainingSamples: 200_000_512, learningRate: 3e-4, thresholdLearningRateFactor: 1,
                                evaluationSamples: 100_000, replicates: 5),
       reduced: Configuration(world: world(features: 1024, dimension: 192, roots: 8, minimumFiring: 0.075), width: 256,
-                             prefixes: [8, 32, 128], batchSize: 256, trainingSamples: 256_000, learningRate: 1e-3,
+                             prefixes: [8, 32, 128], batchSize: 256, trainingSamples: 256_000, learningRate: 1e-3, thresholdLearningRateFactor: 30,
                              evaluationSamples: 10_000, replicates: 5),
-      quick: Configuration(world: world(features: 128, dimension: 32, roots: 1, minimumFiring: 0.15), width: 40,
-                           prefixes: [4, 16], batchSize: 16, trainingSamples: 1_600, learningRate: 1e-3,
-                           evaluationSamples: 500, replicates: 5)),
+      quick: Configuration(world: world(features: 1024, dimension: 192, roots: 8, minimumFiring: 0.075), width: 128,
+                           prefixes: [4, 16, 64], batchSize: 64, trainingSamples: 128_000, learningRate: 1e-3, thresholdLearningRateFactor: 30,
+                           evaluationSamples: 2000, replicates: 5)),
     architectures: Architecture.allCases, targetL0s: [15, 20, 25, 30, 35])
 
   public func problems() -> [String] {
@@ -180,6 +184,9 @@ public struct SynthBenchToy: ExperimentToy {
     }
     if !(c.learningRate.isFinite && c.learningRate > 0 && c.learningRate < 1) {
       found.append("'\(field).learningRate' must be in (0, 1), got \(c.learningRate)")
+    }
+    if !(c.thresholdLearningRateFactor.isFinite && c.thresholdLearningRateFactor > 0 && c.learningRate * c.thresholdLearningRateFactor < 1) {
+      found.append("'\(field).thresholdLearningRateFactor' must be > 0 with learningRate × factor below 1, got \(c.thresholdLearningRateFactor)")
     }
     if let problem = Replicates.problem(c.replicates) { found.append("'\(field).replicates': \(problem)") }
     return found
