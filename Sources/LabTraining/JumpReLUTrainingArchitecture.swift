@@ -4,7 +4,9 @@
 /// `mean_batch ‖x̂ − x‖² + c · mean_batch #{i : z_i ≠ 0}`. The weights get the exact gradient of the
 /// reconstruction term (the step loss has none on them); the thresholds get the rectangle-kernel
 /// straight-through pseudo-gradient of bandwidth ε = 0.05 (``ActivationRule/trainedJumpReLU(thresholds:bandwidth:)``)
-/// and their own Adam at the weights' scheduled learning rate. With a ``TargetL0Controller`` the
+/// and their own Adam at the weights' scheduled learning rate times ``thresholdLearningRateFactor``
+/// (1 as sae-lens; larger for short runs, where Adam's steps of about the learning rate cannot move
+/// a threshold far). With a ``TargetL0Controller`` the
 /// coefficient c follows it (the SynthSAEBench recipe); saved as SAELens `jumprelu` with the thresholds.
 public struct JumpReLUTrainingArchitecture: SAEArchitecture {
   /// θ, one threshold per latent.
@@ -17,17 +19,21 @@ public struct JumpReLUTrainingArchitecture: SAEArchitecture {
   public var controller: TargetL0Controller?
   /// Adam of the thresholds.
   public var thresholdOptimizer: AdamOptimizer<Double>
+  /// The thresholds' learning rate as a multiple of the weights' scheduled one (1: as sae-lens).
+  public var thresholdLearningRateFactor: Double
 
   /// sae-lens's `jumprelu_init_threshold`.
   public static let initialThreshold = 0.01
   /// sae-lens's `jumprelu_bandwidth`.
   public static let defaultBandwidth = 0.05
+  /// sae-lens's `l0_coefficient` default (where the synth-bench experiment starts its controller).
+  public static let initialCoefficient = 1.0
 
   /// A JumpReLU SAE of `width` latents with thresholds at `initialThreshold`, bandwidth ε and either
   /// a fixed coefficient `coefficient` or the `controller`'s (which then sets c).
   public init(width: Int, coefficient: Double, controller: TargetL0Controller? = nil,
               bandwidth: Double = JumpReLUTrainingArchitecture.defaultBandwidth,
-              initialThreshold: Double = JumpReLUTrainingArchitecture.initialThreshold) {
+              initialThreshold: Double = JumpReLUTrainingArchitecture.initialThreshold, thresholdLearningRateFactor: Double = 1) {
     precondition(width >= 1 && bandwidth > 0 && initialThreshold >= 0 && coefficient >= 0 && coefficient.isFinite,
                  "JumpReLU needs width >= 1, bandwidth > 0, threshold >= 0 and a finite coefficient >= 0.")
     thresholds = Array(repeating: initialThreshold, count: width)
@@ -35,6 +41,7 @@ public struct JumpReLUTrainingArchitecture: SAEArchitecture {
     self.coefficient = controller?.coefficient ?? coefficient
     self.controller = controller
     thresholdOptimizer = AdamOptimizer(parameterCount: width, learningRate: 0)
+    self.thresholdLearningRateFactor = thresholdLearningRateFactor
   }
 
   /// `"jumprelu"`.
@@ -55,7 +62,7 @@ public struct JumpReLUTrainingArchitecture: SAEArchitecture {
   /// An Adam step of the thresholds on their pseudo-gradient, θ kept ≥ 0, then the controller's update of c.
   public mutating func record(_ step: TrainingStepRecord) {
     if let gradient = step.thresholdGradient {
-      thresholdOptimizer.learningRate = step.learningRate
+      thresholdOptimizer.learningRate = step.learningRate * thresholdLearningRateFactor
       thresholdOptimizer.update(&thresholds, gradient: gradient)
       for i in thresholds.indices where thresholds[i] < 0 { thresholds[i] = 0 }
     }

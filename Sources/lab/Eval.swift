@@ -278,20 +278,3 @@ enum SynthBenchRun {
     return try encoder.encode(record) + Data("\n".utf8)
   }
 }
-
-/// The training-time encoder of a batch-wide top-k SAE (batchtopk) as its inference rule: the k·B
-/// largest pre-activations of each batch of B rows, for comparing with the saved JumpReLU encoder.
-struct BatchTopKTrainingEncoder: SAEArchitecture {
-  /// k.
-  var k: Int
-  /// `"batchtopk"`.
-  var kind: String { "batchtopk" }
-  /// Never written: this view exists only in memory.
-  var saeLensArchitecture: String { "jumprelu" }
-  /// Batch-level top k·B, at inference too.
-  var activation: ActivationRule { .batchTopK(k) }
-  /// None.
-  var penalty: SparsityPenalty { .none }
-  /// None.
-  var saeLensExtraConfig: [(key: String, json: String)] { [] }
-}

@@ -146,7 +146,8 @@ struct MemoryLimitTests {
       ("absorption", AbsorptionToy.default.memory()), ("exclusive", ExclusiveToy.default.memory()), ("frontier", FrontierToy.default.memory()),
       ("hierarchy", HierarchyToy.default.memory()), ("intuitive", IntuitiveToy.default.memory()), ("nsae", NSAEToy.default.memory()),
       ("one-d", OneDToy.default.memory()), ("star", StarToy.default.memory()), ("suppression", SuppressionToy.default.memory()),
-      ("universality", UniversalityToy.default.memory()), ("wide-limit", WideLimitToy.default.memory()),
+      ("synth-bench", SynthBenchToy.default.memory()), ("universality", UniversalityToy.default.memory()),
+      ("wide-limit", WideLimitToy.default.memory()),
     ]
     for (id, need) in needs { #expect(need.problem(available: 2_000_000_000) == nil, "\(id): \(need.problem(available: 2_000_000_000) ?? "")") }
   }

@@ -26,6 +26,7 @@ import Testing
     let n = try record(NSAEExperiment.Record.self, "nsae")
     let i = try record(IntuitiveExperiment.Record.self, "intuitive")
     let real = try record(RealActivationsExperiment.Record.self, "real-activations")
+    let bench = try record(SynthBenchExperiment.Record.self, "synth-bench")
     return [
       ("hierarchy", h.checks, HierarchyVerdict.checks(toy: h.toy, variants: h.variants, exactCases: h.exactCases)
         + HierarchyVerdict.absorptionChecks(h.absorption) + HierarchyVerdict.mopUpChecks(h.mopUp)
@@ -42,6 +43,7 @@ import Testing
       ("nsae", n.checks, NSAEFindings.checks(n)),
       ("intuitive", i.checks, IntuitiveExperiment.checks(i.points)),
       ("real-activations", real.checks, RealActivationsFindings.checks(real)),
+      ("synth-bench", bench.checks, SynthBenchVerdict.checks(bench.toy, bench.saes)),
     ]
   }
 

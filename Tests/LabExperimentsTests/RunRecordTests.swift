@@ -26,6 +26,7 @@ import Testing
       try Self.roundTrip(SuppressionExperiment.Record.self, "suppression"), try Self.roundTrip(NSAEExperiment.Record.self, "nsae"),
       try Self.roundTrip(IntuitiveExperiment.Record.self, "intuitive"),
       try Self.roundTrip(RealActivationsExperiment.Record.self, "real-activations"),
+      try Self.roundTrip(SynthBenchExperiment.Record.self, "synth-bench"),
     ]
     #expect(pairs.count == ExperimentRegistry.all.count)
     for (original, written) in pairs { #expect(written == original) }
@@ -101,6 +102,6 @@ import Testing
         #expect(counts == FindingCounts([]) && status.findings == "—", "\(entry.id)")
       }
     }
-    #expect(withFindings == 7)  // the five replications, intuitive and real-activations
+    #expect(withFindings == 8)  // the five replications, intuitive, real-activations and synth-bench
   }
 }

@@ -31,7 +31,7 @@ import Testing
 
   @Test("the sweep experiments list their points, seed by seed; the others have no sweep")
   func registry() throws {
-    #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier", "suppression", "nsae", "intuitive", "real-activations"])
+    #expect(ExperimentRegistry.all.filter { $0.sweep != nil }.map(\.id) == ["universality", "absorption", "frontier", "suppression", "nsae", "intuitive", "real-activations", "synth-bench"])
     func seeded(_ names: [String], seeds: Int = 5) -> [String] { (0..<seeds).flatMap { r in names.map { "seed-\(r)/\($0)" } } }
     let absorption = try #require(ExperimentRegistry.all.first { $0.id == "absorption" }?.sweep)
     #expect(try absorption.points(nil, nil, false) == seeded(["r=1/topk", "r=1/C=0.05", "r=1/C=0.2", "r=1/C=0.5", "r=1/L0=1", "r=1/L0=2",

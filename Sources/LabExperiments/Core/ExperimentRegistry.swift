@@ -78,6 +78,7 @@ public enum ExperimentRegistry {
     .sweep(NSAEExperiment.self),
     .sweep(IntuitiveExperiment.self),
     .sweep(RealActivationsExperiment.self),
+    .sweep(SynthBenchExperiment.self),
   ]
 
   /// The names.

@@ -103,6 +103,22 @@ extension SuppressionToy {
   }
 }
 
+extension SynthBenchToy {
+  /// One SAE of the active configuration at a time: the world's directions, one generator batch's
+  /// dense true codes (the training batch or an evaluation chunk, three copies), a chunk of streamed
+  /// training samples in float32 (two copies), the SAE with gradients and Adam moments, one batch's
+  /// forward and backward buffers, and the width × features cosines of the metrics' matching (two copies).
+  public func memory() -> ToyMemory {
+    let c = active, (f, m) = (c.world.featureCount, c.world.embedding.inputDimension)
+    let rows = max(c.batchSize, SynthBenchExperiment.evaluationChunkRows)
+    let chunk = min(c.trainingSamples, max(1, SynthBenchExperiment.chunkRows / max(1, c.batchSize)) * c.batchSize)
+    return ToyMemory("the \(configuration) configuration: \(f) features in dimension \(m), SAEs of width \(c.width), batches of \(c.batchSize)",
+                     [ToyMemory.float64(copies: 3, f, m), ToyMemory.float64(copies: 3, rows, ToyMemory.sum([f, m])),
+                      ToyMemory.Term(count: ToyMemory.product([chunk, m]), elementSize: 2 * 4), ToyMemory.float64(copies: 8, c.width, m),
+                      ToyMemory.float64(copies: 4, rows, ToyMemory.sum([c.width, m])), ToyMemory.float64(copies: 2, c.width, f)])
+  }
+}
+
 extension UniversalityToy {
   /// SAEs of width ratio · m on the world's samples, and two float32 random decoders of width
   /// `baselineDimension` × the largest ratio in `baselineDimension` dimensions.
