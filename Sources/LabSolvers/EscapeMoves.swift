@@ -73,15 +73,12 @@ public enum EscapeMoves {
     var codes = ExactCodes.codes(for: probe, dictionary: dictionary, bias: bias, lambda: lambda, threads: threads)
     var residual = centred - codes * dictionary
     var tried = [Bool](repeating: false, count: p)
-    for atom in wastedAtoms(dictionary: dictionary, codes: codes) {
-      let norms = (0..<p).map { n in rowNorm(residual, n) }
-      guard let seed = (0..<p).filter({ !tried[$0] && norms[$0] > lambda }).max(by: { norms[$0] < norms[$1] }) else { break }
-      tried[seed] = true
-      let candidate = refinedAtom(from: residual.row(seed).map { $0 / norms[seed] }, residual: residual, lambda: lambda)
+    /// Replaces `atom` by `candidate` if the exactly re-solved loss of the points it touches (those
+    /// that used the atom or fire on the candidate) falls; returns the measured decrease when kept.
+    func keepIfLower(_ atom: Int, _ candidate: [Double]) -> Double? {
       let firing = residual.applied(to: candidate)
       let affected = (0..<p).filter { codes[$0, atom] > 0 || firing[$0] > lambda }
-      outcome.proposed += 1
-      guard !affected.isEmpty else { continue }
+      guard !affected.isEmpty else { return nil }
       var moved = dictionary
       moved.setRow(atom, to: candidate)
       let points = rows(centred, affected)
@@ -89,39 +86,34 @@ public enum EscapeMoves {
       let newResidual = points - newCodes * moved
       let before = loss(rows(residual, affected), rows(codes, affected), lambda)
       let after = loss(newResidual, newCodes, lambda)
-      guard after < before else { continue }
+      guard after < before else { return nil }
       dictionary = moved
       for (row, n) in affected.enumerated() {
         codes.setRow(n, to: newCodes.row(row))
         residual.setRow(n, to: newResidual.row(row))
       }
+      return before - after
+    }
+    for atom in wastedAtoms(dictionary: dictionary, codes: codes) {
+      let norms = (0..<p).map { n in rowNorm(residual, n) }
+      guard let seed = (0..<p).filter({ !tried[$0] && norms[$0] > lambda }).max(by: { norms[$0] < norms[$1] }) else { break }
+      tried[seed] = true
+      let candidate = refinedAtom(from: residual.row(seed).map { $0 / norms[seed] }, residual: residual, lambda: lambda)
+      outcome.proposed += 1
+      guard let decrease = keepIfLower(atom, candidate) else { continue }
       outcome.accepted += 1
-      outcome.decrease += before - after
+      outcome.decrease += decrease
       outcome.movedAtoms.append(atom)
     }
     guard bias == nil else { return outcome }
     for (donor, receiver) in failingPairs(dictionary: dictionary, codes: codes) where !outcome.movedAtoms.contains(donor) {
       // Earlier moves changed codes: the pair is moved only if it still fails.
       guard let rotated = pairMove(donor: donor, receiver: receiver, dictionary: dictionary, codes: codes) else { continue }
-      let firing = residual.applied(to: rotated)
-      let affected = (0..<p).filter { codes[$0, donor] > 0 || firing[$0] > lambda }
-      var moved = dictionary
-      moved.setRow(donor, to: rotated)
-      let points = rows(centred, affected)
-      let newCodes = ExactCodes.codes(for: points, dictionary: moved, bias: nil, lambda: lambda, threads: threads)
-      let newResidual = points - newCodes * moved
-      let before = loss(rows(residual, affected), rows(codes, affected), lambda)
-      let after = loss(newResidual, newCodes, lambda)
       outcome.proposed += 1
-      guard after < before else { continue }
-      dictionary = moved
-      for (row, n) in affected.enumerated() {
-        codes.setRow(n, to: newCodes.row(row))
-        residual.setRow(n, to: newResidual.row(row))
-      }
+      guard let decrease = keepIfLower(donor, rotated) else { continue }
       outcome.accepted += 1
       outcome.pairMoves += 1
-      outcome.decrease += before - after
+      outcome.decrease += decrease
       outcome.movedAtoms.append(donor)
     }
     return outcome
