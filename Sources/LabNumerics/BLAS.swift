@@ -10,6 +10,12 @@ public enum BLAS {
 
   /// Sets the number of threads OpenBLAS uses for each later call (`openblas_set_num_threads`), `n ≥ 1`.
   /// Use 1 when the caller already runs BLAS work on several threads of its own.
+  ///
+  /// The count is one setting for the whole process, and results can depend on it in the last bit
+  /// (LAPACK's eigenvalues do). Library calls that run their own workers (``SparseEncoder``, the
+  /// trainers, the online learner) set 1 and restore the previous count when they return, so two
+  /// such calls running at the same time on threads of one process can change it under each other.
+  /// The `lab` commands set it once and run one such call at a time.
   public static func setThreadCount(_ n: Int) {
     precondition(n >= 1 && n <= Int(Int32.max), "BLAS thread count must be at least 1, got \(n).")
     openblas_set_num_threads(Int32(n))

@@ -58,6 +58,11 @@ public struct SparseEncoder: Sendable {
     }
     self.dictionary = dictionary
     self.configuration = configuration
+    // On one OpenBLAS thread, as `encode` codes: LAPACK's eigenvalues move in the last bit with the
+    // thread count (a 12 × 12 Gram gave two values of λ_max at 1 and 2 threads), and FISTA's codes with them.
+    let previousThreads = BLAS.threadCount
+    BLAS.setThreadCount(1)
+    defer { BLAS.setThreadCount(previousThreads) }
     let gram = configuration.method == .exactL1 ? nil : dictionary.rowGram()
     self.gram = gram
     lipschitz = configuration.method == .fista ? gram.flatMap { try? $0.symmetricEigen().values.max() } : nil

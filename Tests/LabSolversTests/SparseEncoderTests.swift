@@ -117,6 +117,26 @@ struct SparseEncoderLassoTests {
     }
   }
 
+  /// FISTA's step came from LAPACK's largest eigenvalue of the Gram matrix, computed on however many
+  /// OpenBLAS threads the process had set, and that eigenvalue moves in the last bit with the count:
+  /// this in-process test failed once in CI when other tests had changed the count.
+  @Test("The process's OpenBLAS thread count does not change the codes")
+  func independentOfAmbientBLASThreads() throws {
+    let instance = CodingInstance(atoms: 12, dimension: 6, points: 200, withBias: true, seed: 7)
+    let previous = BLAS.threadCount
+    defer { BLAS.setThreadCount(previous) }
+    for method in [SparseEncoder.Method.activeSet, .coordinateDescent, .fista, .threshold] {
+      for constraint in CodeConstraint.allCases {
+        BLAS.setThreadCount(1)
+        let one = try instance.encode(method, lambda: 0.1, constraint, threads: 2).codes
+        BLAS.setThreadCount(2)
+        let two = try instance.encode(method, lambda: 0.1, constraint, threads: 2).codes
+        let differing = zip(one.storage, two.storage).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differing == 0, "\(method) \(constraint): \(differing) of \(one.storage.count) codes differ")
+      }
+    }
+  }
+
   @Test("On sparse data from a well-conditioned overcomplete dictionary every point converges for CD and FISTA")
   func iterativeConverge() throws {
     var rng = Xoshiro256StarStar(seed: 11)
