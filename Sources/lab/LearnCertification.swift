@@ -50,7 +50,8 @@ struct LearnCertification {
     if !(relative <= kktTolerance) { reasons.append("the KKT residual is \(relative)·λΣz, above \(kktTolerance)") }
     var verdict: Verdict?
     var skipped: [(part: String, reason: String)] = []
-    if result.termination == .timeLimit || spent() {
+    let outOfTime = result.termination == .timeLimit || spent()
+    if outOfTime {
       let part = (part: "verdict", reason: "the --time-limit budget had run out; lab check on the written dictionary gives it")
       skipped.append(part)
       reasons.append("the verdict was skipped (\(part.reason))")
@@ -60,21 +61,23 @@ struct LearnCertification {
       if first.verdict != .stationary { reasons.append("the verdict is \(first.verdict.rawValue)" + (first.decision.undecided.map { " (\($0))" } ?? "")) }
     }
     // Only a run that a budget stopped says so: a polishing that converged and still is not certified names the verdict alone.
-    if !reasons.isEmpty, let budget = budget(result.termination, epochsGiven: epochsGiven) {
+    if !reasons.isEmpty, let budget = budget(result.termination, epochsGiven: epochsGiven, outOfTime: outOfTime) {
       reasons[0] = "\(budget) stopped the run first: " + reasons[0]
     }
     return LearnCertification(certified: reasons.isEmpty, verdict: verdict, kktRelative: relative,
                               reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "), polishing: polishing, skipped: skipped)
   }
 
-  /// The budget that stopped a run ending with `termination`: `--epochs` when given (no polishing ran
-  /// then), else `--time-limit` or the polishing's iteration limit; `nil` when the polishing converged.
-  static func budget(_ termination: LearningTermination, epochsGiven: Bool) -> String? {
+  /// The budget that stopped a run ending with `termination`: `--time-limit` when it stopped the run or
+  /// ran out before the certificate (`outOfTime`: a learner that ended on its own just before the limit
+  /// gets no polishing then), else `--epochs` when given (no polishing ran then), else the polishing's
+  /// iteration limit; `nil` when the polishing converged.
+  static func budget(_ termination: LearningTermination, epochsGiven: Bool, outOfTime: Bool) -> String? {
+    if termination == .timeLimit || outOfTime { return "the --time-limit budget" }
     if epochsGiven { return "the --epochs budget" }
     switch termination {
-    case .timeLimit: return "the --time-limit budget"
     case .iterationLimit: return "the polishing's iteration limit"
-    case .kktTolerance, .stalled: return nil
+    case .kktTolerance, .stalled, .timeLimit: return nil
     }
   }
 
