@@ -50,7 +50,7 @@ struct Learn: ParsableCommand {
 
   @OptionGroup var threading: ThreadOptions
 
-  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds, counted from the start after loading X: training and polishing stop inside an iteration (within one atom's coordinate-descent pass or one mini-batch), then one exact-codes pass of the dictionary reached runs, the certificate's verdict is skipped once the limit has passed (the summary's skipped list says so), the result is written and the exit code is 1 unless certified.", valueName: "seconds"))
+  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds, counted from the start after loading X: training and polishing stop inside an iteration (within one atom's pass over the points, one mini-batch or one MOD step), then one exact-codes pass of the dictionary reached runs, the certificate's verdict is skipped once the limit has passed (the summary's skipped list says so), the result is written and the exit code is 1 unless certified.", valueName: "seconds"))
   var timeLimit: Double?
 
   @Option(name: .customLong("init"), help: ArgumentHelp("Continue from the dictionary.npy (and bias.npy) saved in DIR.", valueName: "DIR"))
