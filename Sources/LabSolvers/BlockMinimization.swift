@@ -105,7 +105,13 @@ public enum BlockMinimization {
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
   /// `deadline` replaces the clock of `configuration.timeLimit` (tests stop a run at a chosen check).
   /// A run stopped by it ends with termination `.timeLimit`, the last loss it reached in the history,
-  /// and exact codes for the dictionary and bias it had then.
+  /// and exact codes for the dictionary and bias it had then — the state at the stop, not the previous
+  /// iterate's: every block step (one code, one atom, the bias) is an exact minimiser that keeps the
+  /// residual current, so that state is a consistent point with a loss no higher than the previous
+  /// iterate's, and keeping the previous iterate instead would cost a copy of D and Z per iteration
+  /// without its exact codes being known either. Those exact codes are one pass of the blocked
+  /// active-set solver (``ExactCodes``) after the deadline, which it does not interrupt: without them
+  /// the codes, KKT residuals and any verdict would not belong to the returned dictionary.
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
                          lambda: Double, configuration: Configuration = Configuration(),
                          constraint: CodeConstraint = .nonnegative, deadline: LearningDeadline? = nil) -> Fit {
@@ -174,7 +180,7 @@ public enum BlockMinimization {
   private static func exactProblem(_ samples: Matrix<Double>, _ dictionary: Matrix<Double>, _ bias: [Double]?,
                                    _ lambda: Double, _ constraint: CodeConstraint, deadline: LearningDeadline?) -> SparseCodingProblem? {
     let solved = constraint == .signed
-      ? ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: .signed)
+      ? ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, constraint: .signed, deadline: deadline)
       : NonnegativeLasso(dictionary: dictionary, lambda: lambda).codes(for: samples, bias: bias, deadline: deadline)
     guard let codes = solved else { return nil }
     return SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: codes, lambda: lambda, constraint: constraint)

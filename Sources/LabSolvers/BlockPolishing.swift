@@ -5,12 +5,15 @@
 public enum BlockPolishing {
   /// The polished result: the block learner's final problem, KKT residuals and termination; the
   /// objective history continues the learner's; `iterations` counts the polishing iterations only.
-  public static func polish(_ result: LearningResult, kktTolerance: Double, timeLimit: Double?) -> LearningResult {
+  /// `deadline` replaces the clock of `timeLimit` (`lab learn` passes the one its whole run keeps);
+  /// a polishing it stops ends as ``BlockMinimization`` does, at exact codes for the state it reached.
+  public static func polish(_ result: LearningResult, kktTolerance: Double, timeLimit: Double?,
+                            deadline: LearningDeadline? = nil) -> LearningResult {
     let p = result.problem
     let configuration = BlockMinimization.Configuration(stepTolerance: 0, kktTolerance: kktTolerance, kktCheckInterval: 10,
                                                         timeLimit: timeLimit)
     let fit = BlockMinimization.fit(samples: p.samples, initialDictionary: p.dictionary, initialBias: p.bias, lambda: p.lambda,
-                                    configuration: configuration, constraint: p.constraint)
+                                    configuration: configuration, constraint: p.constraint, deadline: deadline)
     var polished = LearningResult(fit)
     polished.objectiveHistory = result.objectiveHistory + fit.lossHistory
     polished.reseededAtoms += result.reseededAtoms

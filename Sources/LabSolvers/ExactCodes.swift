@@ -15,6 +15,15 @@ public enum ExactCodes {
       .codes(for: samples, bias: bias)
   }
 
+  /// As ``codes(for:dictionary:bias:lambda:constraint:threads:chunkRows:blockSize:)``, or nil once
+  /// `deadline` has passed (asked before every chunk of `chunkRows` points).
+  public static func codes(for samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, lambda: Double,
+                           constraint: CodeConstraint = .nonnegative, threads: Int = 1, chunkRows: Int = 4096,
+                           deadline: LearningDeadline?) -> Matrix<Double>? {
+    Solver(dictionary: dictionary, lambda: lambda, constraint: constraint, threads: threads, chunkRows: chunkRows)
+      .codes(for: samples, bias: bias, deadline: deadline)
+  }
+
   /// Exact codes against one dictionary for any number of batches: the encoder and its Gram matrix
   /// (K² numbers, the largest cost at K = 16,384) are built once.
   public struct Solver: Sendable {
@@ -40,11 +49,18 @@ public enum ExactCodes {
 
     /// Codes (`N × K`) for every row of `samples` after subtracting `bias`.
     public func codes(for samples: Matrix<Double>, bias: [Double]?) -> Matrix<Double> {
+      codes(for: samples, bias: bias, deadline: nil)!
+    }
+
+    /// As ``codes(for:bias:)``, or nil once `deadline` has passed: it is asked before every chunk of
+    /// `chunkRows` points, so a learner's exact-codes check stops within one chunk of its deadline.
+    public func codes(for samples: Matrix<Double>, bias: [Double]?, deadline: LearningDeadline?) -> Matrix<Double>? {
       let n = samples.rows, k = dictionary.rows, m = samples.columns
       var result: [Double] = []
       result.reserveCapacity(n * k)
       var start = 0
       while start < n {
+        if let deadline, deadline.hasPassed { return nil }
         let count = min(chunkRows, n - start)
         let chunk = count == n ? samples : Matrix(rows: count, columns: m, storage: Array(samples.storage[(start * m)..<((start + count) * m)]))
         let codes = (try? encoder?.encode(chunk, bias: bias, blockSize: blockSize).codes)

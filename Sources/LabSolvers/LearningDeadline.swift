@@ -1,13 +1,16 @@
 import Synchronization
 
-/// When a learner's time budget (`timeLimit`) has run out. The full-batch learners ask it between
-/// iterations and inside them — before every atom of a coordinate-descent sweep and of a
-/// dictionary update — so that one iteration on a large data set cannot run far past the limit.
-/// Once it has reported that the budget is spent it keeps reporting so.
+/// When a learner's time budget (`timeLimit`) has run out. Every learner asks it between its
+/// iterations and inside them — the full-batch learners before every atom of a coordinate-descent
+/// sweep and of a dictionary update and before every chunk of points of an exact-codes check, the
+/// online learner after every mini-batch — so that one iteration on a large data set cannot run far
+/// past the limit. Once it has reported that the budget is spent it keeps reporting so.
 public final class LearningDeadline: Sendable {
   private let expired: @Sendable () -> Bool
 
-  private init(_ expired: @escaping @Sendable () -> Bool) { self.expired = expired }
+  /// A deadline that has passed once `expired` says so; `expired` is called at every question, so it
+  /// can be a clock or a counter (tests stop a learner at a chosen question, whatever the machine's speed).
+  public init(_ expired: @escaping @Sendable () -> Bool) { self.expired = expired }
 
   /// A deadline `seconds` of wall-clock time from now (`ContinuousClock`).
   public convenience init(seconds: Double) {

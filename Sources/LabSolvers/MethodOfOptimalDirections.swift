@@ -34,8 +34,9 @@ public enum MethodOfOptimalDirections {
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias).
   /// `deadline` replaces the clock of `configuration.timeLimit`; as in ``BlockMinimization``, it is
-  /// asked inside the coordinate-descent sweeps too, and a run it stops ends at exact codes for the
-  /// dictionary and bias it had then.
+  /// asked inside the coordinate-descent sweeps and the exact-codes checks too (not inside the MOD
+  /// step, one pass over the codes and a K × K solve), and a run it stops ends at exact codes for
+  /// the dictionary and bias it had then.
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
                          lambda: Double, configuration: Configuration = MethodOfOptimalDirections.configuration(),
                          deadline: LearningDeadline? = nil) -> LearningResult {
@@ -74,7 +75,11 @@ public enum MethodOfOptimalDirections {
       }
       history.append(loss(residual, codes, lambda))
       if iterations % configuration.kktCheckInterval == 0 {
-        let exact = ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda)
+        // A check the deadline interrupts is dropped, as in ``BlockMinimization``.
+        guard let exact = ExactCodes.codes(for: samples, dictionary: dictionary, bias: bias, lambda: lambda, deadline: deadline) else {
+          termination = .timeLimit
+          break
+        }
         let problem = SparseCodingProblem(samples: samples, dictionary: dictionary, bias: bias, codes: exact, lambda: lambda)
         if KKTResiduals(problem).maximum < configuration.kktTolerance { termination = .kktTolerance; break }
       }

@@ -19,9 +19,11 @@ import LabRandom
 /// `escapes`, instead, the escape moves of ``EscapeMoves`` run on the last ``escapeProbePoints``
 /// points of the epoch's order, each kept only with a measured decrease of their loss.
 /// The run stops when the largest change of an atom or bias entry over an epoch is at most
-/// `stepTolerance` (stalled), after `epochs` epochs, or once `timeLimit` has passed (checked after
-/// every batch). ``fit(samples:initialDictionary:initialBias:lambda:seed:configuration:)`` then
-/// solves the codes of every point exactly (``ExactCodes``); ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:)``
+/// `stepTolerance` (stalled), after `epochs` epochs, or once `timeLimit` has passed (a
+/// ``LearningDeadline`` asked after every batch, so the run stops within one mini-batch of it, at the
+/// dictionary and bias of the batch's completed update). ``fit(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:deadline:)``
+/// then solves the codes of every point exactly (``ExactCodes``, one pass the deadline does not
+/// interrupt: the codes and KKT residuals must belong to the returned dictionary); ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:deadline:)``
 /// stops before that.
 ///
 /// BLAS runs single-threaded during training; `threads` workers share each batch's codes.
@@ -124,12 +126,13 @@ public enum OnlineDictionaryLearning {
   }
 
   /// Trains, then solves the codes of every point exactly and measures the KKT residuals there;
-  /// `observer` sees every mini-batch of the training (see ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:)``).
+  /// `observer` sees every mini-batch of the training and `deadline` replaces the clock of
+  /// `configuration.timeLimit` (see ``train(samples:initialDictionary:initialBias:lambda:seed:configuration:observer:deadline:)``).
   public static func fit(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
                          lambda: Double, seed: UInt64, configuration: Configuration = Configuration(),
-                         observer: ((Progress) -> Void)? = nil) -> LearningResult {
+                         observer: ((Progress) -> Void)? = nil, deadline: LearningDeadline? = nil) -> LearningResult {
     let state = train(samples: samples, initialDictionary: initialDictionary, initialBias: initialBias, lambda: lambda,
-                      seed: seed, configuration: configuration, observer: observer)
+                      seed: seed, configuration: configuration, observer: observer, deadline: deadline)
     let codes = ExactCodes.codes(for: samples, dictionary: state.dictionary, bias: state.bias, lambda: lambda,
                                  threads: configuration.threads)
     let problem = SparseCodingProblem(samples: samples, dictionary: state.dictionary, bias: state.bias, codes: codes, lambda: lambda)
@@ -141,9 +144,10 @@ public enum OnlineDictionaryLearning {
 
   /// Trains from `initialDictionary` (rows normalised here) and `initialBias` (`nil` = no bias),
   /// calling `observer` (if any) after every mini-batch; the observer cannot change the run.
+  /// `deadline` replaces the clock of `configuration.timeLimit` (tests stop a run at a chosen batch).
   public static func train(samples: Matrix<Double>, initialDictionary: Matrix<Double>, initialBias: [Double]?,
                            lambda: Double, seed: UInt64, configuration: Configuration = Configuration(),
-                           observer: ((Progress) -> Void)? = nil) -> State {
+                           observer: ((Progress) -> Void)? = nil, deadline: LearningDeadline? = nil) -> State {
     precondition(configuration.problems().isEmpty, "Invalid online configuration: \(configuration.problems()).")
     precondition(samples.rows >= 1 && initialDictionary.columns == samples.columns,
                  "Online learning needs N ≥ 1 and D with m = \(samples.columns) columns, got N \(samples.rows), D \(initialDictionary.rows)×\(initialDictionary.columns).")
@@ -151,7 +155,7 @@ public enum OnlineDictionaryLearning {
     let previousBLASThreads = BLAS.threadCount
     BLAS.setThreadCount(1)
     defer { BLAS.setThreadCount(previousBLASThreads) }
-    let clock = ContinuousClock(), started = clock.now
+    let deadline = deadline ?? LearningDeadline(timeLimit: configuration.timeLimit)
     let n = samples.rows, m = samples.columns, k = initialDictionary.rows, eta = configuration.batchSize
     let threads = configuration.threads
     var dictionary = BlockMinimization.normalizedRows(initialDictionary)
@@ -204,7 +208,7 @@ public enum OnlineDictionaryLearning {
         batchesInEpoch += 1
         observer?(Progress(epoch: epochs, batchesInEpoch: batchesInEpoch, batchesPerEpoch: batchesPerEpoch,
                            dictionary: dictionary, bias: bias))
-        if let limit = configuration.timeLimit, clock.now - started >= .seconds(limit) {
+        if deadline.hasPassed {
           termination = .timeLimit
           history.append(epochLoss)
           break training

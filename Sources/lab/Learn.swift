@@ -50,7 +50,7 @@ struct Learn: ParsableCommand {
 
   @OptionGroup var threading: ThreadOptions
 
-  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds of training (and polishing), inside an iteration if need be; the result reached is written and, when not certified, the exit code is 1.", valueName: "seconds"))
+  @Option(name: .customLong("time-limit"), help: ArgumentHelp("Stop after this many seconds, counted from the start after loading X: training and polishing stop inside an iteration (within one atom's pass over the points, one mini-batch or one MOD step), then one exact-codes pass of the dictionary reached runs, the certificate's verdict is skipped once the limit has passed (the summary's skipped list says so), the result is written and the exit code is 1 unless certified.", valueName: "seconds"))
   var timeLimit: Double?
 
   @Option(name: .customLong("init"), help: ArgumentHelp("Continue from the dictionary.npy (and bias.npy) saved in DIR.", valueName: "DIR"))
@@ -91,11 +91,12 @@ struct Learn: ParsableCommand {
                              (MemoryBudget.product(atoms, atoms), (escape ? 4 : 2) * 8)])
     BLAS.setThreadCount(threads)
     let started = Date()
+    let deadline = timeLimit.map { LearningDeadline(seconds: $0) }
     var generator = SeedTree(root: seed).generator(for: "learn/initial-dictionary")
     let dictionary = input.initialDictionary
       ?? InitialDictionary.fromSamples(input.samples, atoms: atoms, using: &generator)
     let settings = LearnMethod.Settings(epochs: epochs ?? Self.defaultEpochs, batch: batch, memory: memory, escapes: escape, seed: seed, threads: threads,
-                                        timeLimit: timeLimit, continuing: input.initialDictionary != nil)
+                                        timeLimit: timeLimit, deadline: deadline, continuing: input.initialDictionary != nil)
     // Online learning counts its mini-batches, then the exact codes; block and MOD show one step.
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }
@@ -106,7 +107,7 @@ struct Learn: ParsableCommand {
     }
     bar.update(completed: 1, total: 1, label: "certifying: block polishing, KKT, LP-K and LP-R")
     let certification = try LearnCertification.certify(&result, precision: input.elementType, epochsGiven: epochs != nil,
-                                                       timeLimit: timeLimit, elapsed: Date().timeIntervalSince(started))
+                                                       timeLimit: timeLimit, deadline: deadline)
     bar.update(completed: 1, total: 1, label: "writing")
     var summary = LearnSummary(command: self, method: method, result: result, wallSeconds: Date().timeIntervalSince(started))
     summary.fields.merge(certification.fields) { _, new in new }

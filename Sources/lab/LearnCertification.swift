@@ -7,7 +7,9 @@ import LabSolvers
 /// Whether a `lab learn` result is certified: KKT residuals (K1–K3) at most 10⁻⁶·scale (scale = λΣz,
 /// THEORY §5.1) and the §5.1 verdict stationary. Without a user budget an uncertified result is
 /// polished by exact block minimisation first; with one (`--epochs`, `--time-limit`), the budget
-/// bounds the whole run.
+/// bounds the whole run. Once `--time-limit` has run out the verdict is not computed (its verified
+/// LP-K closed form and LP-R grow with N·K and nothing inside them asks the clock): the result is
+/// then uncertified, and the summary's `skipped` list says so and why.
 struct LearnCertification {
   /// The relative KKT tolerance of a certified result.
   static let kktTolerance = 1e-6
@@ -17,51 +19,65 @@ struct LearnCertification {
 
   /// Whether the result is certified.
   var certified: Bool
-  /// The §5.1 verdict at the final exact codes.
-  var verdict: Verdict
+  /// The §5.1 verdict at the final exact codes; `nil` when it was skipped.
+  var verdict: Verdict?
   /// max(K1, K2, K3) / scale.
   var kktRelative: Double
   /// Why the result is not certified, for standard error; `nil` when it is.
   var reason: String?
   /// The polishing run (iterations, seconds, termination), when one ran.
   var polishing: [String: Any]?
+  /// The parts of the certificate that did not run (`verdict`), with the reason.
+  var skipped: [(part: String, reason: String)]
 
   /// Polishes `result` when allowed and needed, then measures the certificate.
   ///
   /// - `epochsGiven`: the user fixed the epochs, so no polishing is added.
-  /// - `timeLimit`: the user's limit in seconds and `elapsed` so far; polishing gets what remains.
+  /// - `timeLimit`: the user's limit in seconds and `deadline` its clock, started with the run;
+  ///   polishing gets what remains, and the verdict is skipped once it has passed.
   static func certify(_ result: inout LearningResult, precision: NumPyArray.ElementType, epochsGiven: Bool, timeLimit: Double?,
-                      elapsed: Double) throws -> LearnCertification {
+                      deadline: LearningDeadline?) throws -> LearnCertification {
     var polishing: [String: Any]?
-    let remaining = timeLimit.map { $0 - elapsed }
-    if relativeKKT(result) > kktTolerance, !epochsGiven, remaining.map({ $0 > 0 }) ?? true {
+    let spent = { deadline?.hasPassed ?? false }
+    if relativeKKT(result) > kktTolerance, !epochsGiven, !spent() {
       let started = Date()
       let scale = Self.scale(result.problem)
-      result = BlockPolishing.polish(result, kktTolerance: polishingMargin * kktTolerance * scale, timeLimit: remaining)
+      result = BlockPolishing.polish(result, kktTolerance: polishingMargin * kktTolerance * scale, timeLimit: timeLimit, deadline: deadline)
       polishing = ["iterations": result.iterations, "seconds": Date().timeIntervalSince(started), "termination": result.termination.rawValue]
     }
     let relative = relativeKKT(result)
-    let tolerance = CheckRecord.relativeTolerance(for: precision)
-    let first = try StationarityAssessment.firstOrder(result.problem, relativeTolerance: tolerance)
     var reasons: [String] = []
     if !(relative <= kktTolerance) { reasons.append("the KKT residual is \(relative)·λΣz, above \(kktTolerance)") }
-    if first.verdict != .stationary { reasons.append("the verdict is \(first.verdict.rawValue)" + (first.decision.undecided.map { " (\($0))" } ?? "")) }
+    var verdict: Verdict?
+    var skipped: [(part: String, reason: String)] = []
+    let outOfTime = result.termination == .timeLimit || spent()
+    if outOfTime {
+      let part = (part: "verdict", reason: "the --time-limit budget had run out; lab check on the written dictionary gives it")
+      skipped.append(part)
+      reasons.append("the verdict was skipped (\(part.reason))")
+    } else {
+      let first = try StationarityAssessment.firstOrder(result.problem, relativeTolerance: CheckRecord.relativeTolerance(for: precision))
+      verdict = first.verdict
+      if first.verdict != .stationary { reasons.append("the verdict is \(first.verdict.rawValue)" + (first.decision.undecided.map { " (\($0))" } ?? "")) }
+    }
     // Only a run that a budget stopped says so: a polishing that converged and still is not certified names the verdict alone.
-    if !reasons.isEmpty, let budget = budget(result.termination, epochsGiven: epochsGiven) {
+    if !reasons.isEmpty, let budget = budget(result.termination, epochsGiven: epochsGiven, outOfTime: outOfTime) {
       reasons[0] = "\(budget) stopped the run first: " + reasons[0]
     }
-    return LearnCertification(certified: reasons.isEmpty, verdict: first.verdict, kktRelative: relative,
-                              reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "), polishing: polishing)
+    return LearnCertification(certified: reasons.isEmpty, verdict: verdict, kktRelative: relative,
+                              reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "), polishing: polishing, skipped: skipped)
   }
 
-  /// The budget that stopped a run ending with `termination`: `--epochs` when given (no polishing ran
-  /// then), else `--time-limit` or the polishing's iteration limit; `nil` when the polishing converged.
-  static func budget(_ termination: LearningTermination, epochsGiven: Bool) -> String? {
+  /// The budget that stopped a run ending with `termination`: `--time-limit` when it stopped the run or
+  /// ran out before the certificate (`outOfTime`: a learner that ended on its own just before the limit
+  /// gets no polishing then), else `--epochs` when given (no polishing ran then), else the polishing's
+  /// iteration limit; `nil` when the polishing converged.
+  static func budget(_ termination: LearningTermination, epochsGiven: Bool, outOfTime: Bool) -> String? {
+    if termination == .timeLimit || outOfTime { return "the --time-limit budget" }
     if epochsGiven { return "the --epochs budget" }
     switch termination {
-    case .timeLimit: return "the --time-limit budget"
     case .iterationLimit: return "the polishing's iteration limit"
-    case .kktTolerance, .stalled: return nil
+    case .kktTolerance, .stalled, .timeLimit: return nil
     }
   }
 
@@ -75,6 +91,7 @@ struct LearnCertification {
 
   /// The summary's fields.
   var fields: [String: Any] {
-    ["certified": certified, "verdict": verdict.rawValue, "kktRelative": kktRelative, "polishing": polishing ?? NSNull()]
+    ["certified": certified, "verdict": verdict?.rawValue ?? NSNull(), "kktRelative": kktRelative, "polishing": polishing ?? NSNull(),
+     "skipped": skipped.map { ["part": $0.part, "reason": $0.reason] }]
   }
 }

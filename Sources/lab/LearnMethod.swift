@@ -20,6 +20,8 @@ enum LearnMethod: String, CaseIterable, ExpressibleByArgument {
     var seed: UInt64
     var threads: Int
     var timeLimit: Double?
+    /// The clock of `timeLimit`, started when `lab learn` began (so loading and the initial dictionary count).
+    var deadline: LearningDeadline?
     var continuing: Bool
   }
 
@@ -39,16 +41,17 @@ enum LearnMethod: String, CaseIterable, ExpressibleByArgument {
         }
       }
       return OnlineDictionaryLearning.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
-                                          lambda: lambda, seed: settings.seed, configuration: configuration, observer: observer)
+                                          lambda: lambda, seed: settings.seed, configuration: configuration, observer: observer,
+                                          deadline: settings.deadline)
     case .block:
       let configuration = BlockMinimization.Configuration(
         maxIterations: settings.epochs, timeLimit: settings.timeLimit, deadAtomInterval: 1)
       return LearningResult(BlockMinimization.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
-                                                  lambda: lambda, configuration: configuration))
+                                                  lambda: lambda, configuration: configuration, deadline: settings.deadline))
     case .mod:
       let configuration = MethodOfOptimalDirections.configuration(maxIterations: settings.epochs, timeLimit: settings.timeLimit)
       return MethodOfOptimalDirections.fit(samples: samples, initialDictionary: dictionary, initialBias: bias,
-                                           lambda: lambda, configuration: configuration)
+                                           lambda: lambda, configuration: configuration, deadline: settings.deadline)
     }
   }
 }

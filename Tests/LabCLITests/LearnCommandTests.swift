@@ -71,6 +71,7 @@ struct LearnCommandTests {
     #expect(run.status == 0, "stderr: \(run.stderr)")
     let summary = try Self.summary(directory, "fit")
     #expect(summary["certified"] as? Bool == true && summary["verdict"] as? String == "stationary", "\(summary["kktRelative"] ?? "?")")
+    #expect((summary["skipped"] as? [Any])?.isEmpty == true)
     #expect(try #require(summary["kktRelative"] as? Double) <= 1e-6 && summary["polishing"] is [String: Any])
     let stopped = try Self.learn(directory, out: "short", ["--bias", "--epochs", "1"])
     #expect(stopped.status == 1 && stopped.stderr.contains("lab learn: not certified: the --epochs budget stopped the run first"),
@@ -78,20 +79,45 @@ struct LearnCommandTests {
     #expect(try Self.summary(directory, "short")["certified"] as? Bool == false)
   }
 
-  @Test("A --time-limit that has passed before the first sweep ends stops block, MOD and the polished online run at once: exit 1, the budget named on standard error, the result written, certified false",
+  @Test("A --time-limit that has passed before the first sweep ends stops block, MOD and the polished online run at once: exit 1, one line naming the budget on standard error, the result written, certified false, the verdict skipped and listed as such",
         arguments: ["block", "mod", "online"])
   func timeLimitStopsInsideTheFirstIteration(method: String) throws {
     let directory = try Self.fixture()
     let run = try Self.learn(directory, out: "fit", ["--method", method, "--bias", "--time-limit", "1e-9"])
-    #expect(run.status == 1 && run.stderr.contains("lab learn: not certified: the --time-limit budget stopped the run first"),
+    #expect(run.status == 1 && run.stderr.hasPrefix("lab learn: not certified: the --time-limit budget stopped the run first"),
             "status \(run.status), stderr: \(run.stderr)")
+    #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("the verdict was skipped"), "stderr: \(run.stderr)")
     let summary = try Self.summary(directory, "fit")
     #expect(summary["certified"] as? Bool == false && summary["termination"] as? String == "time-limit")
+    #expect(summary["verdict"] is NSNull, "\(summary["verdict"] ?? "?")")
+    let skipped = try #require(summary["skipped"] as? [[String: String]])
+    #expect(skipped.map { $0["part"] } == ["verdict"] && skipped[0]["reason"]?.contains("--time-limit") == true)
     // Stopped inside the first iteration: the full-batch learners never finished one.
     if method != "online" { #expect(summary["iterations"] as? Int ?? -1 <= 1, "\(summary["iterations"] ?? "?")") }
     let history = try #require(summary["objectiveHistory"] as? [Double])
     #expect(!history.isEmpty && history.allSatisfy(\.isFinite))
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("fit/dictionary.npy").path))
+  }
+
+  @Test("A short --time-limit on a problem far larger than it allows (N = 3,000, m = 8, K = 48, block) stops the run: exit 1, one line on standard error, time-limit, the result written with codes for the dictionary written")
+  func shortTimeLimitOnALargerProblem() throws {
+    let directory = try Scratch.directory()
+    var samples: [Double] = []
+    for n in 0..<3_000 {
+      samples += (0..<8).map { i in max(0, sin(Double(n * 13 + i * 7)) + 0.6 * sin(Double(n * (i + 2)))) }
+    }
+    try EncodeCommandTests.npy(samples, shape: [3_000, 8]).write(to: directory.appendingPathComponent("X.npy"))
+    // The default block run is 1,000 sweeps over 48 atoms and 3,000 points: far more than 0.3 s on any machine.
+    let run = try LabExecutable.run(["learn", "--data", directory.appendingPathComponent("X.npy").path, "--atoms", "48",
+                                     "--lambda", "0.1", "--method", "block", "--time-limit", "0.3",
+                                     "--out", directory.appendingPathComponent("fit").path])
+    #expect(run.status == 1 && run.stderr.split(separator: "\n").count == 1, "status \(run.status), stderr: \(run.stderr)")
+    #expect(run.stderr.hasPrefix("lab learn: not certified: the --time-limit budget stopped the run first"), "stderr: \(run.stderr)")
+    let summary = try Self.summary(directory, "fit")
+    #expect(summary["termination"] as? String == "time-limit" && summary["certified"] as? Bool == false)
+    #expect((summary["kkt"] as? [String: Double])?["K1"].map { $0 <= 1e-9 } == true, "the codes written are not exact for the dictionary written")
+    let codes = try Data(contentsOf: directory.appendingPathComponent("fit/codes.npy"))
+    #expect(String(decoding: codes.prefix(128), as: UTF8.self).contains("'shape': (3000, 48), }"))
   }
 
   @Test("With --bias the full-batch learner writes bias.npy and reaches KKT (K1)–(K3) below 1e-6")
