@@ -21,18 +21,22 @@ public struct CheckPlan: Sendable, Equatable {
   public var skipping: Set<Part>
   /// Run LP-R, CERT and the stars even after a verified descent has settled the verdict.
   public var full: Bool
+  /// Parts whose linear programs need more memory than the machine has, with that sentence (`lab
+  /// check`'s size check before the work, issue 20): they are not run, like a part past its row limit.
+  public var tooLarge: [Part: String]
 
   /// The default plan: nothing skipped, LP-R/CERT/stars only where the verdict is not settled.
-  public init(skipping: Set<Part> = [], full: Bool = false) {
+  public init(skipping: Set<Part> = [], full: Bool = false, tooLarge: [Part: String] = [:]) {
     self.skipping = skipping
     self.full = full
+    self.tooLarge = tooLarge
   }
 
   /// Why `part` does not run, or `nil` when it does; `settled` says a verified descent decided the verdict.
   public func reasonToSkip(_ part: Part, settled: Bool) -> String? {
     if skipping.contains(part) { return "skipped on request (--skip \(part.rawValue))" }
     if settled && !full { return "not needed: a verified LP-K descent settles the verdict (§5.1); pass --full to run it" }
-    return nil
+    return tooLarge[part]
   }
 }
 

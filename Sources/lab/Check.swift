@@ -73,7 +73,11 @@ struct Check: ParsableCommand {
     let inputs: CheckInputs
     var encoderCodes: SAEEncoderCodes?
     let objective = try sae.map { try CheckSAEObjective.resolve(sae: $0, lambda: lambda) }
-    let memoryCheck = { [sae] (sizes: CheckInputs.Sizes) throws in try CheckMemory.require(sizes, encoder: sae != nil) }
+    var checkedSizes: CheckInputs.Sizes?
+    let memoryCheck = { [sae] (sizes: CheckInputs.Sizes) throws in
+      try CheckMemory.require(sizes, encoder: sae != nil)
+      checkedSizes = sizes
+    }
     do {
       if let sae, let objective {
         (inputs, encoderCodes) = try CheckInputs.loadSAE(data: data, sae: sae, lambda: objective.lambda, streaming: planOptions.streaming,
@@ -91,13 +95,15 @@ struct Check: ParsableCommand {
     let versions = ["SparseLab": LabVersion.current, "GLPK": GLPK.version, "BLAS": BLAS.configuration]
     bar.update(completed: 1, label: "checks")
     var record: CheckRecord, problem: SparseCodingProblem?, move: SparseCodingProblem?
+    // The LPs the machine cannot hold are left out with the memory they need (issue 20).
+    let plan = try checkedSizes.map { CheckMemory.fit(try planOptions.plan(), $0) } ?? planOptions.plan()
     do {
       let outcome = try CheckRecord.run(inputs, paths: paths, activityThreshold: activityThreshold, threads: threading.threads, versions: versions,
-                                        plan: try planOptions.plan()) { bar.update(completed: 1, label: $0) }
+                                        plan: plan) { bar.update(completed: 1, label: $0) }
       (record, problem, move) = (outcome.record, outcome.problem, outcome.move)
       if let encoderCodes {
         bar.update(completed: 2, label: "the SAE's own codes")
-        record.encoderCodes = try CheckRecord.encoderView(inputs, codes: encoderCodes)
+        record.encoderCodes = try CheckRecord.encoderView(inputs, codes: encoderCodes, plan: CheckPlan(tooLarge: plan.tooLarge))
       }
     } catch let error as LPValidationError {
       throw BadInput.fail("\(data) with \(paths.dictionary): a linear program of the checks cannot be built from these values (\(error)); "

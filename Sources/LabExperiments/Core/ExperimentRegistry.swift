@@ -53,10 +53,12 @@ public struct ExperimentEntry: Sendable {
   }
 
   /// The toy from `path` (else the embedded default), reduced by ``ExperimentToy/quick()`` when
-  /// `quick`, with the seed override applied.
+  /// `quick`, with the seed override applied; a toy file is refused when the toy that will run needs
+  /// more memory than the machine has.
   static func resolve<Toy: ExperimentToy>(_ type: Toy.Type, _ path: String?, _ seed: UInt64?, _ quick: Bool) throws -> Toy {
     var toy = try path.map { try ToyLoader.load(Toy.self, path: $0) } ?? Toy.default
     if quick { toy = toy.quick() }
+    if let path { try ToyLoader.requireMemory(toy, path: path) }
     if let seed { toy.seed = seed }
     return toy
   }

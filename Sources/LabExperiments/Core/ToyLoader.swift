@@ -7,6 +7,11 @@ public enum ToyLoader {
   /// Largest toy file accepted, in bytes.
   public static let maximumFileSize = 1 << 20
 
+  /// The largest magnitude a number of a toy may have, its seeds aside: 10¹², so that data drawn at
+  /// that scale, squared and summed over a billion samples, stays finite in float32 (3.4·10³⁸). A
+  /// larger value (a magnitude of 10³⁰⁰ would run on infinities) is refused naming its field.
+  public static let largestMagnitude = 1e12
+
   /// Decodes the toy at `path`, rejecting unknown keys (with the nearest known one) and invalid
   /// values with a message that names the file, the field and the value. The known keys are those
   /// of the canonical encoding of `Toy.default`, so the format has one definition: the type.
@@ -15,6 +20,7 @@ public enum ToyLoader {
     if let root = try? JSONSerialization.jsonObject(with: data),
       let known = try? JSONSerialization.jsonObject(with: encode(Toy.default)) {
       try rejectUnknownKeys(root, known: known, section: "", path: path)
+      try rejectLargeNumbers(root, field: "", path: path)
     }
     let toy: Toy
     do {
@@ -26,9 +32,14 @@ public enum ToyLoader {
     if let problem = PlainName.problem(toy.id, maximumBytes: PlainName.stemBytes) { throw ToyFileError(path: path, "field 'id' must be a plain file name, but '\(toy.id)' \(problem)") }
     let problems = toy.problems()
     guard problems.isEmpty else { throw ToyFileError(path: path, problems.joined(separator: "; ")) }
-    // Sizes are checked before anything is allocated (issue 20): a toy too big for the machine says how much it needs.
-    if let problem = toy.memory().problem() { throw ToyFileError(path: path, problem) }
     return toy
+  }
+
+  /// Fails when `toy`, read from `path` and in the form that will run (`--quick` applied), needs more
+  /// memory than the machine has (``ExperimentToy/memory()``): checked before anything is allocated,
+  /// the refusal names the fields that set the sizes and says how much they need (issue 20).
+  public static func requireMemory<Toy: ExperimentToy>(_ toy: Toy, path: String) throws {
+    if let problem = toy.memory().problem() { throw ToyFileError(path: path, problem) }
   }
 
   /// The canonical JSON text of a toy (sorted keys, pretty-printed), as written to `toys/`.
@@ -46,6 +57,19 @@ public enum ToyLoader {
       throw ToyFileError(path: path, "file is \(size) bytes, larger than the \(maximumFileSize)-byte limit for toy files")
     }
     do { return try Data(contentsOf: url) } catch { throw ToyFileError(path: path, "cannot be read: \(FileProblem.reason(error))") }
+  }
+
+  /// Fails on a number other than a seed whose magnitude exceeds ``largestMagnitude``, naming its field.
+  private static func rejectLargeNumbers(_ value: Any, field: String, path: String) throws {
+    if let object = value as? [String: Any] {
+      for key in object.keys.sorted() where key != "seed" {
+        try rejectLargeNumbers(object[key]!, field: field.isEmpty ? key : "\(field).\(key)", path: path)
+      }
+    } else if let array = value as? [Any] {
+      for (index, element) in array.enumerated() { try rejectLargeNumbers(element, field: "\(field)[\(index)]", path: path) }
+    } else if let number = value as? NSNumber, !(abs(number.doubleValue) <= largestMagnitude) {
+      throw ToyFileError(path: path, "field '\(field)' must have a magnitude of at most \(String(format: "%g", largestMagnitude)), got \(number)")
+    }
   }
 
   /// Fails on a key that the default toy does not have at the same place, suggesting the nearest one.

@@ -6,7 +6,9 @@ extension AbsorptionToy {
   public func memory() -> ToyMemory {
     let samples = [trainingSamples, evaluationSamples, dictionarySamples, stationaritySamples].max() ?? 0
     let (f, m) = (world.featureCount, world.inputDimension)
-    return ToyMemory("\(samples) samples of \(f) features in dimension \(m), SAEs of width \(sae.width)",
+    return ToyMemory(ToyMemory.fields([("trainingSamples", trainingSamples), ("evaluationSamples", evaluationSamples), ("dictionarySamples", dictionarySamples),
+                                         ("stationaritySamples", stationaritySamples), ("world.hierarchies", world.hierarchies),
+                                         ("world.independentFeatures", world.independentFeatures), ("world.inputDimension", m), ("sae.width", sae.width)]),
                      ToyMemory.saeTraining(samples: samples, features: f, dimension: m, width: sae.width, batch: sae.batchSize)
                        + ToyMemory.dictionaryLearning(samples: samples, dimension: m, atoms: f))
   }
@@ -19,7 +21,9 @@ extension ExclusiveToy {
     let samples = ([exact.sampleCount, trained.sampleCount] + counterexampleSamples).map { $0 ?? Int.max }.max() ?? 0
     let m = (dictionaries.map(\.atoms) + counterexamples.map(\.atoms)).map { $0.first?.count ?? 0 }.max() ?? 0
     let k = (dictionaries.map(\.atoms.count) + counterexamples.map(\.atoms.count)).max() ?? 0
-    return ToyMemory("\(samples) samples in dimension \(m) with \(k) atoms",
+    return ToyMemory(ToyMemory.fields([("exact.sampleCount", exact.sampleCount), ("trained.sampleCount", trained.sampleCount),
+                                         ("counterexamples[].activityTypes[].count, summed", counterexampleSamples.map { $0.map(String.init) ?? "too many" }.joined(separator: ", ")),
+                                         ("dictionaries[].atoms and counterexamples[].atoms, largest", "\(k) × \(m)")]),
                      ToyMemory.dictionaryLearning(samples: samples == Int.max ? nil : samples, dimension: m, atoms: k))
   }
 }
@@ -30,7 +34,9 @@ extension FrontierToy {
   public func memory() -> ToyMemory {
     let samples = ToyMemory.sum([sampleCount, heldOutCount])
     let (f, m) = (world.featureCount, world.embedding.inputDimension)
-    return ToyMemory("\(sampleCount) + \(heldOutCount) samples of \(f) features in dimension \(m), SAEs of width \(training.width) with a hidden decoder layer of \(decoderHiddenWidth)",
+    return ToyMemory(ToyMemory.fields([("sampleCount", sampleCount), ("heldOutCount", heldOutCount), ("world.featureCount", f), ("world.inputDimension", m),
+                                         ("training.width", training.width), ("training.batchSize", training.batchSize),
+                                         ("decoderHiddenWidth", decoderHiddenWidth)]),
                      ToyMemory.saeTraining(samples: samples, features: f, dimension: m, width: training.width, batch: training.batchSize)
                        + [ToyMemory.float64(copies: 8, decoderHiddenWidth, ToyMemory.sum([training.width, m, m])),
                           ToyMemory.float64(copies: 4, training.batchSize, decoderHiddenWidth)])
@@ -42,7 +48,9 @@ extension HierarchyToy {
   public func memory() -> ToyMemory {
     let samples = [world.sampleCount, ToyMemory.sum([mopUp.parentOnlyCount, mopUp.withChildCount]) ?? Int.max,
                    absorption.sampleCount].max() ?? 0
-    return ToyMemory("\(samples) samples", ToyMemory.dictionaryLearning(samples: samples == Int.max ? nil : samples, dimension: 3, atoms: 3))
+    return ToyMemory(ToyMemory.fields([("world.sampleCount", world.sampleCount), ("mopUp.parentOnlyCount", mopUp.parentOnlyCount),
+                                         ("mopUp.withChildCount", mopUp.withChildCount), ("absorption.sampleCount", absorption.sampleCount)]),
+                     ToyMemory.dictionaryLearning(samples: samples == Int.max ? nil : samples, dimension: 3, atoms: 3))
   }
 }
 
@@ -50,7 +58,8 @@ extension IntuitiveToy {
   /// ReLU-L1 SAEs on the training and evaluation samples of the world.
   public func memory() -> ToyMemory {
     let (f, m) = (world.featureCount, world.embedding.inputDimension)
-    return ToyMemory("\(trainingSamples) + \(evaluationSamples) samples of \(f) features in dimension \(m), SAEs of width \(training.width)",
+    return ToyMemory(ToyMemory.fields([("trainingSamples", trainingSamples), ("evaluationSamples", evaluationSamples), ("world.featureCount", f),
+                                         ("world.inputDimension", m), ("training.width", training.width), ("training.batchSize", training.batchSize)]),
                      ToyMemory.saeTraining(samples: ToyMemory.sum([trainingSamples, evaluationSamples]), features: f, dimension: m,
                                            width: training.width, batch: training.batchSize))
   }
@@ -60,7 +69,9 @@ extension NSAEToy {
   /// The toy model of superposition (features × hidden dimension) and the SAEs on its hidden layer.
   public func memory() -> ToyMemory {
     let f = world.featureCount, h = toyModel.hiddenDimension
-    return ToyMemory("\(trainingSamples) + \(evaluationSamples) samples of \(f) features, a toy model of hidden dimension \(h), SAEs of width \(sae.width)",
+    return ToyMemory(ToyMemory.fields([("trainingSamples", trainingSamples), ("evaluationSamples", evaluationSamples), ("world.featureCount", f),
+                                         ("toyModel.hiddenDimension", h), ("toyModel.batchSize", toyModel.batchSize), ("sae.width", sae.width),
+                                         ("sae.batchSize", sae.batchSize)]),
                      ToyMemory.saeTraining(samples: ToyMemory.sum([trainingSamples, evaluationSamples]), features: f, dimension: h,
                                            width: sae.width, batch: sae.batchSize)
                        + [ToyMemory.float64(copies: 8, f, h), ToyMemory.float64(copies: 4, toyModel.batchSize, ToyMemory.sum([f, h]))])
@@ -72,7 +83,9 @@ extension OneDToy {
   public func memory() -> ToyMemory {
     let samples = [line.sampleCount, arc.sampleCount, arc.formulaPoints, transition.gridCount].max() ?? 0
     let atoms = (arc.sizes + arc.optimisedSizes + [2]).max() ?? 2
-    return ToyMemory("\(samples) samples with \(atoms) atoms", ToyMemory.dictionaryLearning(samples: samples, dimension: 3, atoms: atoms))
+    return ToyMemory(ToyMemory.fields([("line.sampleCount", line.sampleCount), ("arc.sampleCount", arc.sampleCount), ("arc.formulaPoints", arc.formulaPoints),
+                                         ("transition.gridCount", transition.gridCount), ("arc.sizes and arc.optimisedSizes, largest", atoms)]),
+                     ToyMemory.dictionaryLearning(samples: samples, dimension: 3, atoms: atoms))
   }
 }
 
@@ -87,7 +100,7 @@ extension StarToy {
   public func memory() -> ToyMemory {
     let samples = ToyMemory.sum(activityTypes.map(\.count))
     let m = atoms.first?.count ?? 0
-    return ToyMemory("\(samples.map(String.init) ?? "more than \(Int.max)") samples in dimension \(m) with \(atoms.count) atoms",
+    return ToyMemory(ToyMemory.fields([("activityTypes[].count, summed", samples.map(String.init) ?? "more than \(Int.max)"), ("atoms", "\(atoms.count) × \(m)")]),
                      ToyMemory.dictionaryLearning(samples: samples, dimension: m, atoms: atoms.count))
   }
 }
@@ -97,7 +110,9 @@ extension SuppressionToy {
   public func memory() -> ToyMemory {
     let samples = ToyMemory.sum([trainingSamples, evaluationSamples, dictionarySamples])
     let (f, m) = (world.featureCount, world.embedding.inputDimension)
-    return ToyMemory("\(trainingSamples) + \(evaluationSamples) + \(dictionarySamples) samples of \(f) features in dimension \(m), SAEs of width \(training.width)",
+    return ToyMemory(ToyMemory.fields([("trainingSamples", trainingSamples), ("evaluationSamples", evaluationSamples), ("dictionarySamples", dictionarySamples),
+                                         ("world.featureCount", f), ("world.inputDimension", m), ("training.width", training.width),
+                                         ("training.batchSize", training.batchSize)]),
                      ToyMemory.saeTraining(samples: samples, features: f, dimension: m, width: training.width, batch: training.batchSize)
                        + ToyMemory.dictionaryLearning(samples: dictionarySamples, dimension: m, atoms: f))
   }
@@ -112,7 +127,9 @@ extension SynthBenchToy {
     let c = active, (f, m) = (c.world.featureCount, c.world.embedding.inputDimension)
     let rows = max(c.batchSize, SynthBenchExperiment.evaluationChunkRows)
     let chunk = min(c.trainingSamples, max(1, SynthBenchExperiment.chunkRows / max(1, c.batchSize)) * c.batchSize)
-    return ToyMemory("the \(configuration) configuration: \(f) features in dimension \(m), SAEs of width \(c.width), batches of \(c.batchSize)",
+    return ToyMemory(ToyMemory.fields([("configurations.\(configuration).world.featureCount", f), ("configurations.\(configuration).world.inputDimension", m),
+                                         ("configurations.\(configuration).width", c.width), ("configurations.\(configuration).batchSize", c.batchSize),
+                                         ("configurations.\(configuration).trainingSamples", c.trainingSamples)]),
                      [ToyMemory.float64(copies: 3, f, m), ToyMemory.float64(copies: 3, rows, ToyMemory.sum([f, m])),
                       ToyMemory.Term(count: ToyMemory.product([chunk, m]), elementSize: 2 * 4), ToyMemory.float64(copies: 8, c.width, m),
                       ToyMemory.float64(copies: 4, rows, ToyMemory.sum([c.width, m])), ToyMemory.float64(copies: 2, c.width, f)])
@@ -125,7 +142,9 @@ extension UniversalityToy {
   public func memory() -> ToyMemory {
     let (f, m) = (world.featureCount, world.embedding.inputDimension), ratio = ratios.max() ?? 1
     let randomWidth = ToyMemory.product([baselineDimension, ratio])
-    return ToyMemory("\(trainingSamples) + \(evaluationSamples) samples of \(f) features in dimension \(m), SAEs of width \(ratio) × \(m), random decoders of \(baselineDimension) × \(ratio) rows",
+    return ToyMemory(ToyMemory.fields([("trainingSamples", trainingSamples), ("evaluationSamples", evaluationSamples), ("world.featureCount", f),
+                                         ("world.inputDimension", m), ("ratios, largest", ratio), ("training.batchSize", training.batchSize),
+                                         ("baselineDimension", baselineDimension)]),
                      ToyMemory.saeTraining(samples: ToyMemory.sum([trainingSamples, evaluationSamples]), features: f, dimension: m,
                                            width: ToyMemory.product([ratio, m]) ?? Int.max, batch: training.batchSize)
                        + [ToyMemory.Term(count: ToyMemory.product([randomWidth, baselineDimension]), elementSize: 2 * 4)])
@@ -138,7 +157,9 @@ extension WideLimitToy {
     let samples = [rays.sampleCount, nets.sampleCount, ToyMemory.product([splitting.rays, splitting.pointsPerRay]) ?? Int.max].max() ?? 0
     let atoms = (nets.sizes + [splitting.maxAtoms, splitting.rays]).max() ?? 0
     let m = rays.offset.count
-    return ToyMemory("\(samples) samples in dimension \(m) with \(atoms) atoms",
+    return ToyMemory(ToyMemory.fields([("rays.sampleCount", rays.sampleCount), ("nets.sampleCount", nets.sampleCount), ("splitting.rays", splitting.rays),
+                                         ("splitting.pointsPerRay", splitting.pointsPerRay), ("rays.offset, its length", m),
+                                         ("nets.sizes and splitting.maxAtoms, largest", atoms)]),
                      ToyMemory.dictionaryLearning(samples: samples == Int.max ? nil : samples, dimension: max(m, 3), atoms: atoms))
   }
 }

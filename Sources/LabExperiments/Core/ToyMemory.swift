@@ -26,6 +26,12 @@ public struct ToyMemory: Sendable {
     self.terms = terms
   }
 
+  /// The phrase a refusal starts with: "a run with 'field' = value, …", naming the fields that set
+  /// the sizes as the toy file spells them.
+  public static func fields(_ pairs: [(name: String, value: any CustomStringConvertible)]) -> String {
+    "a run with " + pairs.map { "'\($0.name)' = \($0.value)" }.joined(separator: ", ")
+  }
+
   /// `copies` float64 arrays of `factors`' product elements each.
   public static func float64(copies: Int, _ factors: Int?...) -> Term {
     Term(count: product(factors), elementSize: copies * 8)

@@ -9,6 +9,12 @@ struct ToyProblems {
 
   /// A count that must lie in `range`.
   mutating func count(_ name: String, _ value: Int, _ range: ClosedRange<Int>) {
-    if !range.contains(value) { found.append("'\(name)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)") }
+    count(name, value, from: range.lowerBound, to: range.upperBound)
+  }
+
+  /// A count that must lie in `lower`...`upper`, where a bound comes from another field: when that
+  /// field is itself out of range the bounds may cross, which a `ClosedRange` would trap on.
+  mutating func count(_ name: String, _ value: Int, from lower: Int, to upper: Int) {
+    if !(lower <= value && value <= upper) { found.append("'\(name)' must be in \(lower)...\(upper), got \(value)") }
   }
 }

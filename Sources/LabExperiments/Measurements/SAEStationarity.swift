@@ -10,7 +10,7 @@ import LabTraining
 public struct SAEStationarity: Codable, Sendable {
   /// The λ of the dictionary problem the SAE's loss maps to.
   public var lambda: Double
-  /// The checks on the SAE's own codes, τ_z = 10⁻⁶·max z (``CheckRecord/encoderView(_:)``).
+  /// The checks on the SAE's own codes, τ_z = 10⁻⁶·max z (``CheckRecord/encoderView(_:plan:)``).
   public var encoderCodes: CheckRecord.EncoderView?
   /// The same checks on exact lasso codes for the SAE's (D, b).
   public var exactCodes: CheckRecord.EncoderView?

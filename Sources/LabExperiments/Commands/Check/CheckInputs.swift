@@ -46,6 +46,10 @@ public struct CheckInputs: Sendable {
     public var samples: Int, dimension: Int, atoms: Int
     /// Whether the checks will stream (X then read a block at a time, the codes kept sparse).
     public var streams: Bool
+    /// Whether the codes are signed (the LPs then have a column or row more per inactive code).
+    public var signed = false
+    /// Whether `--streaming` could be asked for (codes computed, nonnegative): the way out for a big valid input.
+    public var canStream = true
   }
 
   /// Reads and validates the inputs. With `normalize`, atoms are rescaled to unit norm and given
@@ -80,7 +84,8 @@ public struct CheckInputs: Sendable {
                              precision: .float64, normalized: normalize, constraint: signed ? .signed : .nonnegative,
                              streamingRequested: streaming && codes == nil && !signed)
     let streams = codes == nil && !signed && (streaming || reader.rows * d.rows > StationarityAssessment.maximumDenseCodes)
-    try memoryCheck(Sizes(samples: reader.rows, dimension: reader.columns, atoms: d.rows, streams: streams))
+    try memoryCheck(Sizes(samples: reader.rows, dimension: reader.columns, atoms: d.rows, streams: streams, signed: signed,
+                          canStream: codes == nil && !signed))
     inputs.samples = try samples(reader, streams: streams)
     var b: [Double]?
     if let bias {

@@ -89,14 +89,14 @@ public struct CheckRecord: Encodable, Sendable {
   public static let trainedCodeThreshold = 1e-6
 
   /// The first-order checks of an SAE's own codes (`codes`) on the dictionary view `inputs`, at τ_z =
-  /// 10⁻⁶·max z: in memory as ``encoderView(_:)`` when the dictionary view's codes fit, else in
+  /// 10⁻⁶·max z: in memory as ``encoderView(_:plan:)`` when the dictionary view's codes fit, else in
   /// streaming passes over X's blocks (a first one for max z), with LP-K by its closed form deciding
   /// (``CheckInputs/streams``, which `lab check --streaming` sets).
-  public static func encoderView(_ inputs: CheckInputs, codes: SAEEncoderCodes) throws -> EncoderView {
+  public static func encoderView(_ inputs: CheckInputs, codes: SAEEncoderCodes, plan: CheckPlan = CheckPlan()) throws -> EncoderView {
     guard inputs.streams else {
       var view = inputs
       view.givenCodes = codes.codes(for: inputs.samples.block(0..<inputs.samples.rows))
-      return try encoderView(view)
+      return try encoderView(view, plan: plan)
     }
     let x = inputs.samples, d = inputs.dictionary
     let rowsPerBatch = StreamingChecks.rowsPerBatch(atoms: d.rows)
@@ -117,11 +117,13 @@ public struct CheckRecord: Encodable, Sendable {
   }
 
   /// The first-order checks of one view of an SAE on the codes `inputs` carry — its own (norm-scaled)
-  /// encoder codes (factorisation view), or exact lasso codes when none are given — at τ_z = 10⁻⁶·max z.
-  public static func encoderView(_ inputs: CheckInputs) throws -> EncoderView {
+  /// encoder codes (factorisation view), or exact lasso codes when none are given — at τ_z = 10⁻⁶·max z;
+  /// `plan` leaves out the parts it finds too large for the machine.
+  public static func encoderView(_ inputs: CheckInputs, plan: CheckPlan = CheckPlan()) throws -> EncoderView {
     let problem = inputs.problem()
     let tau = trainedCodeThreshold * (problem.codes.storage.max() ?? 0)
-    let first = try StationarityAssessment.firstOrder(problem, activityThreshold: tau, relativeTolerance: relativeTolerance(for: inputs.precision))
+    let first = try StationarityAssessment.firstOrder(problem, activityThreshold: tau, relativeTolerance: relativeTolerance(for: inputs.precision),
+                                                      plan: plan)
     let r = first.residuals
     return EncoderView(verdict: first.verdict, lpK: first.lpKValue, lpR: first.lpR.flatMap { $0.value.isFinite ? $0.value : nil },
                        kkt: StationarityAssessment.KKT(codeViolation: r.codes, atomGradient: r.atoms, biasGradient: r.bias),

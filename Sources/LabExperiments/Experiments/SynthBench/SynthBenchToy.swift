@@ -171,9 +171,9 @@ public struct SynthBenchToy: ExperimentToy {
   static func problems(_ c: Configuration, field: String, largestL0: Int) -> [String] {
     var found = c.world.problems().map { "'\(field).world': \($0)" }
     var check = ToyProblems()
-    check.count("\(field).width", c.width, max(1, largestL0)...65_536)
+    check.count("\(field).width", c.width, from: max(1, largestL0), to: 65_536)
     check.count("\(field).batchSize", c.batchSize, 1...65_536)
-    check.count("\(field).trainingSamples", c.trainingSamples, max(1, c.batchSize)...1_000_000_000_000)
+    check.count("\(field).trainingSamples", c.trainingSamples, from: max(1, c.batchSize), to: 1_000_000_000_000)
     check.count("\(field).evaluationSamples", c.evaluationSamples, 100...100_000_000)
     found += check.found
     if c.batchSize >= 1 && c.trainingSamples % c.batchSize != 0 {

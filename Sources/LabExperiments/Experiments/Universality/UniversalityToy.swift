@@ -77,12 +77,12 @@ public struct UniversalityToy: ReplicableToy {
     if !(training.learningRate.isFinite && training.learningRate > 0 && training.learningRate < 1) {
       found.append("'training.learningRate' must be in (0, 1), got \(training.learningRate)")
     }
-    if !(1...trainingSamples).contains(training.batchSize) {
+    if !(1 <= training.batchSize && training.batchSize <= trainingSamples) {
       found.append("'training.batchSize' must be in 1...\(trainingSamples) (trainingSamples), got \(training.batchSize)")
     }
     if !(1...1_000_000).contains(training.steps) { found.append("'training.steps' must be in 1...1000000, got \(training.steps)") }
     if !(2...4096).contains(baselineDimension) { found.append("'baselineDimension' must be in 2...4096, got \(baselineDimension)") }
-    else if baselineDimension * (ratios.max() ?? 1) > 8192 {
+    else if let largest = ratios.max(), (1...64).contains(largest), baselineDimension * largest > 8192 {
       found.append("'baselineDimension' × the largest ratio (the random decoders' width) must be at most 8192, got \(baselineDimension) × \(ratios.max() ?? 1)")
     }
     if let problem = Replicates.problem(replicates) { found.append(problem) }
