@@ -35,7 +35,7 @@ extension NormalizedSAEArchitecture: CheckpointedArchitecture {
   public var checkpointFields: [(key: String, json: String)] { [("mean_input_norm", TrainingCheckpoint.hexField(meanInputNorm))] }
   /// The architecture prepared at the saved mean norm (finite, ≥ 0).
   public func restored(from fields: TrainingCheckpoint.Fields) throws(TrainingError) -> any SAEArchitecture {
-    prepared(meanInputNorm: try fields.double("mean_input_norm", in: 0...Double.greatestFiniteMagnitude))
+    NormalizedSAEArchitecture(alpha: alpha, noiseSigma: noiseSigma, meanInputNorm: try fields.double("mean_input_norm", in: 0...Double.greatestFiniteMagnitude))
   }
 }
 

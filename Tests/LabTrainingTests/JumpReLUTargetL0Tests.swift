@@ -5,9 +5,9 @@ import LabTraining
 import Testing
 
 /// JumpReLU steered by the target-L0 controller in a short run (1,000 steps, not the published
-/// 195k), configured as the synth-bench experiment's reduced and quick configurations configure it
-/// (the controller starting at sae-lens's `l0_coefficient` default, the thresholds learning at 30 ×
-/// the weights' rate).
+/// 195k), built as `lab train --arch jumprelu --k K` builds it, and configured as the synth-bench
+/// experiment's reduced and quick configurations configure it (the controller starting at sae-lens's
+/// `l0_coefficient` default in the data's units, the thresholds learning at 30 × the weights' rate).
 ///
 /// Held-out L0 is measured on fresh samples of the training world: rows drawn after the training
 /// rows from the same generator, so from the same 64 feature directions. (This suite used to draw
@@ -51,6 +51,14 @@ import Testing
     let (training, heldOut) = world(training: batch * steps, heldOut: 2000)
     let configuration = TrainingConfiguration(architecture: architecture, width: width, batchSize: batch, steps: steps, learningRate: 1e-3, seed: 5)
     return meanL0(Trainer.train(configuration, data: training).autoencoder, heldOut)
+  }
+
+  @Test("lab train's short JumpReLU run with a target L0 ends within the synth-bench tolerance (20 %) of the target, for several targets",
+        arguments: [4, 8, 12])
+  func labTrainReachesTarget(_ target: Int) throws {
+    let jumpReLU = try ArchitectureRegistry.make(kind: .jumpReLU, options: ArchitectureOptions(k: target), width: 64).get()
+    let l0 = Self.heldOutL0(jumpReLU)
+    #expect(abs(l0 - Double(target)) / Double(target) <= 0.2, "target \(target): held-out L0 \(l0)")
   }
 
   @Test("synth-bench's short JumpReLU run with a target L0 ends within its tolerance (20 %) of the target, for several targets",
