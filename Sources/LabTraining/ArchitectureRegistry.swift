@@ -127,7 +127,7 @@ public enum ArchitectureRegistry {
       return .success(ReLUL1Architecture(l1Coefficient: l1))
     case .jumpReLU:
       if let error = only(["k"]) { return .failure(error) }
-      return controller().map { JumpReLUTrainingArchitecture(width: width, coefficient: $0.coefficient, controller: $0) }
+      return k().map { JumpReLUTrainingArchitecture.targetL0(width: width, target: $0) }
     case .reluL1Unit:
       if let error = only(["l1"]) { return .failure(error) }
       guard let l1 = options.l1 else { return .failure(ArchitectureOptions.missing("l1", for: name)) }

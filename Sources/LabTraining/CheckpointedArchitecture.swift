@@ -35,7 +35,7 @@ extension NormalizedSAEArchitecture: CheckpointedArchitecture {
   public var checkpointFields: [(key: String, json: String)] { [("mean_input_norm", TrainingCheckpoint.hexField(meanInputNorm))] }
   /// The architecture prepared at the saved mean norm (finite, ≥ 0).
   public func restored(from fields: TrainingCheckpoint.Fields) throws(TrainingError) -> any SAEArchitecture {
-    prepared(meanInputNorm: try fields.double("mean_input_norm", in: 0...Double.greatestFiniteMagnitude))
+    NormalizedSAEArchitecture(alpha: alpha, noiseSigma: noiseSigma, meanInputNorm: try fields.double("mean_input_norm", in: 0...Double.greatestFiniteMagnitude))
   }
 }
 
@@ -63,7 +63,7 @@ extension JumpReLUTrainingArchitecture: CheckpointedArchitecture {
      ("l0_coefficient", TrainingCheckpoint.hexField(coefficient))]
       + (controller.map { [("l0_log_coefficient", TrainingCheckpoint.hexField($0.logCoefficient))] } ?? [])
   }
-  /// θ (each finite, ≥ 0), the thresholds' Adam (moments finite, second ≥ 0), c (finite, ≥ 0) and the controller's log c.
+  /// θ (each finite, ≥ 0), the thresholds' Adam (moments finite, second ≥ 0), c (finite, ≥ 0) and the controller's log c (within its bounds).
   public func restored(from fields: TrainingCheckpoint.Fields) throws(TrainingError) -> any SAEArchitecture {
     let real = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude, nonnegative = 0...Double.greatestFiniteMagnitude
     var copy = self
@@ -73,7 +73,8 @@ extension JumpReLUTrainingArchitecture: CheckpointedArchitecture {
     copy.thresholdOptimizer.secondMoment = try fields.doubles("jumprelu_adam_second_moment", count: thresholds.count, in: nonnegative)
     copy.coefficient = try fields.double("l0_coefficient", in: nonnegative)
     if var controller {
-      controller.logCoefficient = try fields.double("l0_log_coefficient", in: real)
+      let range = controller.logCoefficientRange
+      controller.logCoefficient = try fields.double("l0_log_coefficient", in: max(range.lowerBound, real.lowerBound)...min(range.upperBound, real.upperBound))
       copy.controller = controller
     }
     return copy

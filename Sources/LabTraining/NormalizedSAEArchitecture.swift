@@ -2,7 +2,7 @@
 /// added to every pre-activation in training only, `x̂ = c W_d + b_d` with unconstrained decoder
 /// norms, no decoder-bias subtraction before the encoder, and loss
 /// `mean_batch Σ_d (x̂ − x)² + β · mean_batch Σ_i c_i` with `β = α · mean(‖x‖)²` over the training
-/// data (the "per data source" scaling, fixed by ``prepared(meanInputNorm:)`` before training).
+/// data (the "per data source" scaling, fixed by ``prepared(meanInputNorm:inputDimension:)`` before training).
 /// Decoder rows start at norm 1, since codes are at most 1. Saved with our own `cfg.json`
 /// architecture `"sparselab_nsae"` (keys `alpha`, `noise_sigma`, `mean_input_norm`,
 /// `apply_b_dec_to_input` false), which SAELens does not know and will refuse rather than misread.
@@ -41,8 +41,8 @@ public struct NormalizedSAEArchitecture: SAEArchitecture, Equatable {
   public var saeLensExtraConfig: [(key: String, json: String)] {
     [("alpha", "\(alpha)"), ("noise_sigma", "\(noiseSigma)"), ("mean_input_norm", "\(meanInputNorm)")]
   }
-  /// The same NSAE with the data's mean input norm.
-  public func prepared(meanInputNorm: Double) -> any SAEArchitecture {
+  /// The same NSAE with the data's mean input norm (the dimension plays no part).
+  public func prepared(meanInputNorm: Double, inputDimension: Int) -> any SAEArchitecture {
     NormalizedSAEArchitecture(alpha: alpha, noiseSigma: noiseSigma, meanInputNorm: meanInputNorm)
   }
 }

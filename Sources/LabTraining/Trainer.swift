@@ -167,7 +167,7 @@ public enum Trainer {
   /// The state before the first step: the architecture prepared for `data`, initial weights,
   /// zero moments, and the generators of the configuration's seed.
   public static func initialState(_ configuration: TrainingConfiguration, data: Matrix<Float>) -> TrainingState {
-    let architecture = configuration.architecture.prepared(meanInputNorm: meanRowNorm(data))
+    let architecture = configuration.architecture.prepared(meanInputNorm: meanRowNorm(data), inputDimension: data.columns)
     let parameters = SAEParameters<Float>.initialized(inputDimension: data.columns, width: configuration.width, seed: configuration.seed,
                                                       decoderNorm: architecture.initialDecoderNorm)
     let seeds = SeedTree(root: configuration.seed)

@@ -13,7 +13,10 @@ struct Train: ParsableCommand {
       relu-l1 minimises mean_batch Σ_d (x̂ − x)² + C · mean_batch Σ_i z_i ‖W_dec,i‖ (the loss of bench_w3_sae.py);
       with --k K instead of a fixed --l1, C follows an integral controller to mean L0 = K (starting at 0.01).
       jumprelu --k K is sae-lens's JumpReLU with the step L0 loss c · mean_batch #{z_i ≠ 0}, thresholds learned by the
-      rectangle-kernel straight-through estimator (bandwidth 0.05, initial 0.01), c steered to mean L0 = K the same way;
+      rectangle-kernel straight-through estimator, set as the SynthSAEBench recipe sets them on inputs normalised to
+      mean norm √d (bandwidth \(Int(JumpReLUTrainingArchitecture.recipeBandwidth)), initial threshold \(Int(JumpReLUTrainingArchitecture.recipeThreshold)), decoder rows of norm \(JumpReLUTrainingArchitecture.recipeDecoderNorm), c starting at \(Int(JumpReLUTrainingArchitecture.initialCoefficient)); here converted to the
+      data's units by s = mean ‖x‖/√d, c by s²), the thresholds stepping at \(Int(JumpReLUTrainingArchitecture.targetL0ThresholdLearningRateFactor)) × --lr, c steered to mean L0 = K the same
+      way but kept within a factor \(Int(TargetL0Controller.multiplierBound)) of its start (anti-windup);
       matryoshka --k K --prefixes a,b,c is Matryoshka BatchTopK: batchtopk plus one nested reconstruction loss per inner
       width (the full width implied), saved as jumprelu at the learned threshold; matching-pursuit --k K is sae-lens's
       matching-pursuit SAE (tied encoder, at most K greedy residual-pursuit steps, trained through the pursuit);

@@ -15,7 +15,7 @@ import Testing
     case 1: (UnitNormReLUL1Architecture(l1Coefficient: 0.4), false)
     case 2: (TopKArchitecture(k: 1 + choice % f), false)
     case 3: (JumpReLUArchitecture(thresholds: (0..<f).map { 0.1 * Double($0 % 3) }), false)
-    default: (NormalizedSAEArchitecture(alpha: 0.3, noiseSigma: 0.5).prepared(meanInputNorm: 1.5), true)
+    default: (NormalizedSAEArchitecture(alpha: 0.3, noiseSigma: 0.5).prepared(meanInputNorm: 1.5, inputDimension: 1), true)
     }
   }
 

@@ -103,6 +103,35 @@ import Testing
     #expect(abs(a.thresholds[0] - 0.49) <= 1e-9, "no gradient, no step")
   }
 
+  @Test("lab train's JumpReLU takes the recipe's settings in units of inputs normalised to mean norm √m: θ, ε and the threshold step times s, c and its bounds times s²")
+  func normalizedUnits() async {
+    await propertyCheck(count: 30, input: Gen.int(in: 1...40), Gen.int(in: 1...9), Gen.double(in: 0.01...50)) { m, k, norm in
+      let a = JumpReLUTrainingArchitecture.targetL0(width: 9, target: k)
+      var prepared = a.prepared(meanInputNorm: norm, inputDimension: m) as! JumpReLUTrainingArchitecture
+      let s = norm / Double(m).squareRoot(), close = { (x: Double, y: Double) in abs(x - y) <= 1e-12 * abs(y) }
+      #expect(prepared.thresholds.allSatisfy { close($0, JumpReLUTrainingArchitecture.recipeThreshold * s) })
+      #expect(close(prepared.bandwidth, JumpReLUTrainingArchitecture.recipeBandwidth * s) && prepared.unitScale == s)
+      #expect(close(prepared.coefficient, JumpReLUTrainingArchitecture.initialCoefficient * s * s))
+      #expect(close(exp(prepared.controller!.logCoefficientRange.upperBound), TargetL0Controller.multiplierBound * s * s))
+      #expect(close(prepared.initialDecoderNorm, JumpReLUTrainingArchitecture.recipeDecoderNorm))
+      // Adam's first step moves a threshold by about its learning rate: lr · factor · s in the data's units.
+      let before = prepared.thresholds[0]
+      prepared.record(TrainingStepRecord(minimumPositiveCode: nil, activeCount: 0, batchSize: 1, thresholdGradient: Array(repeating: -1, count: 9),
+                                         learningRate: 1e-3))
+      #expect(abs(prepared.thresholds[0] - before - 1e-3 * JumpReLUTrainingArchitecture.targetL0ThresholdLearningRateFactor * s) <= 1e-9 * s)
+    }
+  }
+
+  @Test("a JumpReLU in the data's units is not changed by the data")
+  func dataUnitsUnchanged() async {
+    await propertyCheck(count: 20, input: Gen.int(in: 1...40), Gen.double(in: 0...50)) { m, norm in
+      let a = JumpReLUTrainingArchitecture(width: 4, coefficient: 0.3, controller: TargetL0Controller(target: 2))
+      let prepared = a.prepared(meanInputNorm: norm, inputDimension: m) as! JumpReLUTrainingArchitecture
+      #expect(prepared.thresholds == a.thresholds && prepared.bandwidth == a.bandwidth && prepared.coefficient == a.coefficient)
+      #expect(prepared.controller == a.controller && prepared.unitScale == 1 && prepared.initialDecoderNorm == a.initialDecoderNorm)
+    }
+  }
+
   @Test("the controller raises c while L0 is above the target, lowers it below, and settles at the target")
   func controller() async {
     await propertyCheck(count: 30, input: Gen.int(in: 1...40), Gen.int(in: 0...200), Gen.int(in: 1...64)) { k, active, batch in
