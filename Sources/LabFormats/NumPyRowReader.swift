@@ -64,6 +64,7 @@ public struct NumPyRowReader: Sendable {
             for i in out.indices { out[i] = Double(bitPattern: UInt64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
           }
           if let index = out.firstIndex(where: { !$0.isFinite }) { bad = (range.lowerBound + index / m, index % m, out[index]) }
+          Self.releasePages(start, byteCount: out.count * layout.size)
           return
         }
         for (slot, row) in range.enumerated() {
@@ -77,5 +78,17 @@ public struct NumPyRowReader: Sendable {
     }
     if let bad { throw FormatError(path: path, "element at row \(bad.row), column \(bad.column) is \(bad.value); every element must be finite") }
     return Matrix(rows: range.count, columns: m, storage: values)
+  }
+
+  /// Tells the kernel that the whole pages of the map inside `byteCount` bytes from `start`, just
+  /// decoded, are not needed now (`madvise(MADV_DONTNEED)`): they leave the process's resident set
+  /// and stay in the page cache, and a later read maps them again from the file. Without it a check
+  /// streaming a 307 MB X kept every page it had read resident (peak 1.32 GB).
+  private static func releasePages(_ start: UnsafeRawPointer, byteCount: Int) {
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let first = (Int(bitPattern: start) + page - 1) / page * page
+    let end = (Int(bitPattern: start) + byteCount) / page * page
+    guard page > 0, end > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
+    _ = madvise(pointer, end - first, MADV_DONTNEED)
   }
 }
