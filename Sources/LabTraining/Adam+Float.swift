@@ -26,13 +26,23 @@ extension AdamOptimizer {
       i += 4
     }
     while i < count {
-      let gi = g[i]
-      let mi = c.b1 * m[i] + c.c1 * gi
-      let vi = c.b2 * v[i] + c.c2 * gi * gi
-      m[i] = mi
-      v[i] = vi
-      p[i] -= c.stepSize * mi / ((vi.squareRoot() / c.rootCorrection2) + c.eps)
+      c.step(i, parameters: p, gradient: g, firstMoment: m, secondMoment: v)
       i += 1
     }
+  }
+}
+
+extension AdamOptimizer.StepCoefficients where Value: BinaryFloatingPoint {
+  /// The step of coordinate `i`: both moments, then the parameter (the scalar path, and the vector
+  /// path's tail, whose lanes compute these operations in this order).
+  @inline(__always)
+  func step(_ i: Int, parameters p: UnsafeMutablePointer<Value>, gradient g: UnsafePointer<Value>,
+            firstMoment m: UnsafeMutablePointer<Value>, secondMoment v: UnsafeMutablePointer<Value>) {
+    let gi = g[i]
+    let mi = b1 * m[i] + c1 * gi
+    let vi = b2 * v[i] + c2 * gi * gi
+    m[i] = mi
+    v[i] = vi
+    p[i] -= stepSize * mi / ((vi.squareRoot() / rootCorrection2) + eps)
   }
 }

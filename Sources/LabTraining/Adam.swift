@@ -69,12 +69,7 @@ public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
               return
             }
             for i in 0..<count where !sparse || g[i] != 0 {
-              let gi = g[i]
-              let mi = c.b1 * m[i] + c.c1 * gi
-              let vi = c.b2 * v[i] + c.c2 * gi * gi
-              m[i] = mi
-              v[i] = vi
-              p[i] -= c.stepSize * mi / ((vi.squareRoot() / c.rootCorrection2) + c.eps)
+              c.step(i, parameters: p.baseAddress!, gradient: g.baseAddress!, firstMoment: m.baseAddress!, secondMoment: v.baseAddress!)
             }
           }
         }
