@@ -14,14 +14,15 @@ extension GLPK {
                             status: LPSolution.Status) -> LPSolution? {
     let m = program.rowCount, n = program.columnCount
     guard m > 0, glp_factorize(problem) == 0 else { return nil }
-    var rowValues = (0..<m).map { nonbasicValue(glp_get_row_stat(problem, Int32($0 + 1)), program.rowBounds[$0]) }
-    var columnValues = (0..<n).map { nonbasicValue(glp_get_col_stat(problem, Int32($0 + 1)), program.columnBounds[$0]) }
-    let byColumn = entriesByColumn(program)
+    let rowStatus = (0..<m).map { glp_get_row_stat(problem, Int32($0 + 1)) }
+    let columnStatus = (0..<n).map { glp_get_col_stat(problem, Int32($0 + 1)) }
+    var rowValues = zip(rowStatus, program.rowBounds).map(nonbasicValue)
+    var columnValues = zip(columnStatus, program.columnBounds).map(nonbasicValue)
     // GLPK's vectors are indexed from 1.
     var right = [Double](repeating: 0, count: m + 1)
-    for row in 0..<m where glp_get_row_stat(problem, Int32(row + 1)) != GLP_BS { right[row + 1] -= rowValues[row] }
-    for column in 0..<n where glp_get_col_stat(problem, Int32(column + 1)) != GLP_BS && columnValues[column] != 0 {
-      for (row, value) in byColumn[column] { right[row + 1] += value * columnValues[column] }
+    for row in 0..<m where rowStatus[row] != GLP_BS { right[row + 1] -= rowValues[row] }
+    for entry in program.entries where columnStatus[entry.column] != GLP_BS {
+      right[entry.row + 1] += entry.value * columnValues[entry.column]
     }
     glp_ftran(problem, &right)
     var multipliers = [Double](repeating: 0, count: m + 1)
@@ -36,9 +37,8 @@ extension GLPK {
     }
     glp_btran(problem, &multipliers)
     let rowDuals = multipliers.dropFirst().map { -$0 }
-    let reducedCosts = (0..<n).map { column in
-      byColumn[column].reduce(program.objective[column]) { $0 - $1.value * rowDuals[$1.row] }
-    }
+    var reducedCosts = program.objective
+    for entry in program.entries { reducedCosts[entry.column] -= entry.value * rowDuals[entry.row] }
     let objective = zip(program.objective, columnValues).reduce(0) { $0 + $1.0 * $1.1 }
     return LPSolution(status: status, method: method, objective: objective, primal: columnValues,
                       rowActivity: rowValues, rowDuals: rowDuals, reducedCosts: reducedCosts)
@@ -51,12 +51,5 @@ extension GLPK {
     case GLP_NU: return bounds.upper
     default: return 0
     }
-  }
-
-  /// The program's coefficients grouped by column, as (row, value).
-  private static func entriesByColumn(_ program: LinearProgram) -> [[(row: Int, value: Double)]] {
-    var columns = [[(row: Int, value: Double)]](repeating: [], count: program.columnCount)
-    for entry in program.entries { columns[entry.column].append((entry.row, entry.value)) }
-    return columns
   }
 }
