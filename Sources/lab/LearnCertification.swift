@@ -68,12 +68,12 @@ struct LearnCertification {
                               reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "), polishing: polishing, skipped: skipped)
   }
 
-  /// The budget that stopped a run ending with `termination`: `--time-limit` when it stopped the run or
-  /// ran out before the certificate (`outOfTime`: a learner that ended on its own just before the limit
+  /// The budget that stopped a run ending with `termination`: `--time-limit` when `outOfTime` (it stopped
+  /// the run, or ran out before the certificate: a learner that ended on its own just before the limit
   /// gets no polishing then), else `--epochs` when given (no polishing ran then), else the polishing's
   /// iteration limit; `nil` when the polishing converged.
   static func budget(_ termination: LearningTermination, epochsGiven: Bool, outOfTime: Bool) -> String? {
-    if termination == .timeLimit || outOfTime { return "the --time-limit budget" }
+    if outOfTime { return "the --time-limit budget" }
     if epochsGiven { return "the --epochs budget" }
     switch termination {
     case .iterationLimit: return "the polishing's iteration limit"
