@@ -23,8 +23,17 @@ public func portableLog(_ x: Double) -> Double {
   let ln2Hi = Double(bitPattern: 0x3FE6_2E42_FEE0_0000)  // 6.93147180369123816490e-01
   let ln2Lo = Double(bitPattern: 0x3DEA_39EF_3579_3C76)  // 1.90821492927058770002e-10
 
-  var m = x.significand  // [1, 2)
-  var e = Double(x.exponent)
+  // x = 2^e · m with m in [1, 2): read from the bits for a normal x (the common case, and what
+  // `significand` and `exponent` return for it), through those properties for a subnormal one.
+  var m: Double, e: Double
+  if x.isNormal {
+    let bits = x.bitPattern
+    m = Double(bitPattern: (bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000)
+    e = Double(Int((bits >> 52) & 0x7FF) - 1023)
+  } else {
+    m = x.significand
+    e = Double(x.exponent)
+  }
   if m > sqrtTwo {
     m *= 0.5
     e += 1
@@ -32,11 +41,17 @@ public func portableLog(_ x: Double) -> Double {
   let f = m - 1
   let s = f / (2 + f)
   let z = s * s
-  // R = 2z/3 + 2z²/5 + … + 2z¹⁰/21, by Horner's rule in z.
+  // R = 2z/3 + 2z²/5 + … + 2z¹⁰/21, by Horner's rule in z; each 2/k is the correctly rounded quotient.
   var r = 2.0 / 21
-  for denominator in stride(from: 19.0, through: 3.0, by: -2.0) {
-    r = r * z + 2 / denominator
-  }
+  r = r * z + 2.0 / 19
+  r = r * z + 2.0 / 17
+  r = r * z + 2.0 / 15
+  r = r * z + 2.0 / 13
+  r = r * z + 2.0 / 11
+  r = r * z + 2.0 / 9
+  r = r * z + 2.0 / 7
+  r = r * z + 2.0 / 5
+  r = r * z + 2.0 / 3
   r *= z
   let halfFSquared = 0.5 * f * f
   return e * ln2Hi - ((halfFSquared - (s * (halfFSquared + r) + e * ln2Lo)) - f)

@@ -38,4 +38,34 @@ import Testing
     #expect(isWithinTwoUlp(.leastNonzeroMagnitude))
     #expect(isWithinTwoUlp(.greatestFiniteMagnitude))
   }
+
+  /// The method written out plainly (generic `significand`/`exponent`, the series' coefficients
+  /// divided at run time): the library's fast form must give its bits, so that every seeded
+  /// normal sample, and every world and weight drawn from them, keeps its bytes.
+  static func plainLog(_ x: Double) -> Double {
+    var m = x.significand, e = Double(x.exponent)
+    if m > Double(bitPattern: 0x3FF6_A09E_667F_3BCD) { m *= 0.5; e += 1 }
+    let f = m - 1, s = f / (2 + f), z = s * s
+    var r = 2.0 / 21
+    for denominator in stride(from: 19.0, through: 3.0, by: -2.0) { r = r * z + 2 / denominator }
+    r *= z
+    let halfFSquared = 0.5 * f * f
+    return e * Double(bitPattern: 0x3FE6_2E42_FEE0_0000)
+      - ((halfFSquared - (s * (halfFSquared + r) + e * Double(bitPattern: 0x3DEA_39EF_3579_3C76))) - f)
+  }
+
+  @Test func givesThePlainMethodsBits() {
+    var generator = SeedTree(root: 3).generator(for: "portable log bits")
+    let maxFinite = Double.greatestFiniteMagnitude.bitPattern
+    for _ in 0..<100_000 {
+      let x = Double(bitPattern: 1 + UInt64(generator.nextInt(below: Int(maxFinite))))
+      #expect(portableLog(x).bitPattern == Self.plainLog(x).bitPattern, "x = \(x)")
+      // The arguments nextNormal takes its logarithm of: s = u² + v² in (0, 1).
+      let s = generator.nextUniform()
+      if s > 0 { #expect(portableLog(s).bitPattern == Self.plainLog(s).bitPattern, "s = \(s)") }
+    }
+    for x in [Double.leastNonzeroMagnitude, .leastNormalMagnitude, .leastNormalMagnitude.nextDown, 1, 2, 0.5, .greatestFiniteMagnitude] {
+      #expect(portableLog(x).bitPattern == Self.plainLog(x).bitPattern, "x = \(x)")
+    }
+  }
 }
