@@ -1,6 +1,6 @@
 extension AdamOptimizer {
   /// The coefficients of one step: β₁, 1 − β₁, β₂, 1 − β₂, the step size lr/(1 − β₁ᵗ), √(1 − β₂ᵗ) and ε.
-  struct StepCoefficients<Value> {
+  struct StepCoefficients<Value: Sendable>: Sendable {
     var b1: Value, c1: Value, b2: Value, c2: Value, stepSize: Value, rootCorrection2: Value, eps: Value
   }
 

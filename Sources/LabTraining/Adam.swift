@@ -1,4 +1,5 @@
 import Foundation
+import LabNumerics
 
 /// Adam (Kingma & Ba) exactly as `torch.optim.Adam` without weight decay (the learning rate may be
 /// changed between steps by a schedule):
@@ -42,8 +43,9 @@ public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     secondMoment[index] = 0
   }
 
-  /// Takes one step on `parameters` with `gradient` (same length as at init).
-  public mutating func update(_ parameters: inout [Scalar], gradient: [Scalar]) {
+  /// Takes one step on `parameters` with `gradient` (same length as at init), the coordinates split
+  /// among `threads` threads (each coordinate's step is its own, so the bytes do not depend on it).
+  public mutating func update(_ parameters: inout [Scalar], gradient: [Scalar], threads: Int = 1) {
     precondition(parameters.count == firstMoment.count && gradient.count == firstMoment.count,
                  "Adam was set up for \(firstMoment.count) parameters, got \(parameters.count) and a gradient of \(gradient.count).")
     step += 1
@@ -58,18 +60,22 @@ public struct AdamOptimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
           secondMoment.withUnsafeMutableBufferPointer { v in
             let count = p.count
             guard count > 0 else { return }
-            if !sparse && Scalar.self == Float.self {
-              func float<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
-                UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+            let p = DisjointOutput(base: p.baseAddress!), g = SharedInput(base: g.baseAddress!)
+            let m = DisjointOutput(base: m.baseAddress!), v = DisjointOutput(base: v.baseAddress!)
+            RowBlocks.forEach(rows: count, count: threads) { range in
+              if !sparse && Scalar.self == Float.self {
+                func float<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+                  UnsafeMutableRawPointer(pointer + range.lowerBound).assumingMemoryBound(to: Float.self)
+                }
+                let floats = StepCoefficients(b1: Float(c.b1), c1: Float(c.c1), b2: Float(c.b2), c2: Float(c.c2), stepSize: Float(c.stepSize),
+                                              rootCorrection2: Float(c.rootCorrection2), eps: Float(c.eps))
+                Self.denseFloatStep(parameters: float(p.base), gradient: float(UnsafeMutablePointer(mutating: g.base)),
+                                    firstMoment: float(m.base), secondMoment: float(v.base), count: range.count, floats)
+                return
               }
-              let floats = StepCoefficients(b1: Float(c.b1), c1: Float(c.c1), b2: Float(c.b2), c2: Float(c.c2), stepSize: Float(c.stepSize),
-                                            rootCorrection2: Float(c.rootCorrection2), eps: Float(c.eps))
-              Self.denseFloatStep(parameters: float(p.baseAddress!), gradient: float(UnsafeMutablePointer(mutating: g.baseAddress!)),
-                                  firstMoment: float(m.baseAddress!), secondMoment: float(v.baseAddress!), count: count, floats)
-              return
-            }
-            for i in 0..<count where !sparse || g[i] != 0 {
-              c.step(i, parameters: p.baseAddress!, gradient: g.baseAddress!, firstMoment: m.baseAddress!, secondMoment: v.baseAddress!)
+              for i in range where !sparse || g.base[i] != 0 {
+                c.step(i, parameters: p.base, gradient: g.base, firstMoment: m.base, secondMoment: v.base)
+              }
             }
           }
         }

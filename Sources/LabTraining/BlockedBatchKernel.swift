@@ -75,15 +75,23 @@ public struct BlockedBatchKernel<Scalar: LinearAlgebraScalar> {
         }
       }
     }
-    // Block order, so that the sums do not depend on which thread finished first.
-    var total = workspaces[0]
-    for s in 1..<max(1, count) {
+    // Block order at every index, so that the sums do not depend on which thread finished first;
+    // the indices are shared among the blocks' threads.
+    if count > 1 {
       gradient.withUnsafeMutableBufferPointer { g in
         blockGradients.withUnsafeBufferPointer { others in
-          let block = others.baseAddress! + (s - 1) * p
-          for index in 0..<p { g[index] += block[index] }
+          let total = DisjointOutput(base: g.baseAddress!), blocks = SharedInput(base: others.baseAddress!)
+          RowBlocks.forEach(rows: p, count: count) { range in
+            for s in 1..<count {
+              let block = blocks.base + (s - 1) * p
+              for index in range { total.base[index] += block[index] }
+            }
+          }
         }
       }
+    }
+    var total = workspaces[0]
+    for s in 1..<max(1, count) {
       for i in 0..<f {
         total.codeSums[i] += workspaces[s].codeSums[i]
         total.fired[i] = total.fired[i] || workspaces[s].fired[i]

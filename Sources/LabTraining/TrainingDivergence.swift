@@ -1,3 +1,5 @@
+import LabNumerics
+
 /// Why a training run stopped early. Two rules:
 /// - a step whose batch loss or gradient is not finite stops the run before its update, so the
 ///   weights stay those of the previous step; an update that leaves a weight not finite stops the
@@ -82,13 +84,24 @@ public struct TrainingDivergence: Error, Equatable, Sendable, CustomStringConver
   }
 
   /// Whether every value is finite (a float is not finite exactly when its exponent bits are all
-  /// ones; the integer maximum below is one vectorised pass).
-  static func allFinite(_ values: [Float]) -> Bool {
+  /// ones; the integer maximum below is one vectorised pass), looked at on `threads` threads.
+  static func allFinite(_ values: [Float], threads: Int = 1) -> Bool {
     let exponent: UInt32 = 0x7f80_0000
-    var largest: UInt32 = 0
+    let blocks = max(1, min(threads, values.count))
+    var largest = [UInt32](repeating: 0, count: blocks)
     values.withUnsafeBufferPointer { buffer in
-      for value in buffer { largest = max(largest, value.bitPattern & exponent) }
+      largest.withUnsafeMutableBufferPointer { out in
+        let input = SharedInput(base: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!), tallies = DisjointOutput(base: out.baseAddress!)
+        let bounds = RowBlocks.bounds(rows: buffer.count, count: blocks)
+        RowBlocks.forEach(rows: blocks, count: blocks) { range in
+          for s in range {
+            var block: UInt32 = 0
+            for index in bounds[s]..<bounds[s + 1] { block = max(block, input.base[index].bitPattern & exponent) }
+            tallies.base[s] = block
+          }
+        }
+      }
     }
-    return largest != exponent
+    return largest.max()! != exponent
   }
 }

@@ -26,6 +26,8 @@ enum TrainingLoop {
     let start = Date()
     let m = data.columns, b = configuration.batchSize
     let last = min(step, configuration.steps)
+    // The elementwise passes over all weights (finiteness, Adam) are split among the run's threads.
+    let threads = configuration.batchBlocks
     var gradient = [Float](repeating: 0, count: state.weights.count)
     var batch = Matrix<Float>(rows: b, columns: m)
     while state.step < last {
@@ -45,19 +47,19 @@ enum TrainingLoop {
       }
       let (loss, fired) = lossAndGradient(&state, batch, t, dead, &gradient)
       guard loss.total.isFinite else { return TrainingDivergence(step: t + 1, value: .loss, loss: loss.total) }
-      guard TrainingDivergence.allFinite(gradient) else { return TrainingDivergence(step: t + 1, value: .gradient, loss: loss.total) }
+      guard TrainingDivergence.allFinite(gradient, threads: threads) else { return TrainingDivergence(step: t + 1, value: .gradient, loss: loss.total) }
       state.lastLoss = loss
       if let clip = configuration.gradientClipNorm { GradientClipping.clip(&gradient, to: clip) }
       state.optimizer.learningRate = configuration.learningRate * configuration.schedule.multiplier(step: t, totalSteps: configuration.steps)
       // The weights are moved out for the update (no copy), as a generic state cannot lend two properties at once.
       var weights = state.weights
       state.weights = []
-      state.optimizer.update(&weights, gradient: gradient)
+      state.optimizer.update(&weights, gradient: gradient, threads: threads)
       state.weights = weights
       afterUpdate(&state)
       state.tracker.record(fired: fired)
       state.step += 1
-      guard TrainingDivergence.allFinite(state.weights) else { return TrainingDivergence(step: t + 1, value: .weights, loss: loss.total) }
+      guard TrainingDivergence.allFinite(state.weights, threads: threads) else { return TrainingDivergence(step: t + 1, value: .weights, loss: loss.total) }
       if let interval = configuration.resampleInterval, state.step % interval == 0 {
         state.resampledLatents += Resampler.resampleDead(&state, notFiredFor: interval)
       }
