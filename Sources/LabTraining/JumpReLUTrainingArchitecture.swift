@@ -86,8 +86,10 @@ public struct JumpReLUTrainingArchitecture: SAEArchitecture {
   /// With ``JumpReLUUnits/normalizedInput``: θ, ε, c (and the controller) converted from normalised
   /// units to the data's, by s = `meanInputNorm`/√m (θ and ε times s, c times s²), and s kept for
   /// the thresholds' steps. Unchanged with ``JumpReLUUnits/data`` or all-zero data.
-  public func prepared(meanInputNorm: Double, inputDimension: Int) -> any SAEArchitecture {
-    guard units == .normalizedInput, meanInputNorm > 0, inputDimension > 0 else { return self }
+  public func prepared(meanInputNorm: @autoclosure () -> Double, inputDimension: Int) -> any SAEArchitecture {
+    guard units == .normalizedInput, inputDimension > 0 else { return self }
+    let meanInputNorm = meanInputNorm()
+    guard meanInputNorm > 0 else { return self }
     let s = meanInputNorm / Double(inputDimension).squareRoot()
     var copy = self
     copy.thresholds = thresholds.map { $0 * s }

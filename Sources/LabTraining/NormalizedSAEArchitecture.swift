@@ -42,7 +42,7 @@ public struct NormalizedSAEArchitecture: SAEArchitecture, Equatable {
     [("alpha", "\(alpha)"), ("noise_sigma", "\(noiseSigma)"), ("mean_input_norm", "\(meanInputNorm)")]
   }
   /// The same NSAE with the data's mean input norm (the dimension plays no part).
-  public func prepared(meanInputNorm: Double, inputDimension: Int) -> any SAEArchitecture {
-    NormalizedSAEArchitecture(alpha: alpha, noiseSigma: noiseSigma, meanInputNorm: meanInputNorm)
+  public func prepared(meanInputNorm: @autoclosure () -> Double, inputDimension: Int) -> any SAEArchitecture {
+    NormalizedSAEArchitecture(alpha: alpha, noiseSigma: noiseSigma, meanInputNorm: meanInputNorm())
   }
 }

@@ -100,8 +100,9 @@ public protocol SAEArchitecture: Sendable {
   /// Extra float32 tensors of `sae_weights.safetensors` for an SAE of `width` latents (default none).
   func saeLensExtraTensors(width: Int) -> [(name: String, values: [Float])]
   /// The architecture fitted to the training data before the first step (default: unchanged);
-  /// `meanInputNorm` is the mean Euclidean norm of the data rows, `inputDimension` their length m.
-  func prepared(meanInputNorm: Double, inputDimension: Int) -> any SAEArchitecture
+  /// `meanInputNorm` is the mean Euclidean norm of the data rows (a pass over all of them, so it is
+  /// evaluated only by the kinds that use it), `inputDimension` their length m.
+  func prepared(meanInputNorm: @autoclosure () -> Double, inputDimension: Int) -> any SAEArchitecture
   /// Learns from a finished training step (after the weights' update); default: nothing.
   mutating func record(_ step: TrainingStepRecord)
 }
@@ -145,7 +146,7 @@ extension SAEArchitecture {
   /// None.
   public func saeLensExtraTensors(width: Int) -> [(name: String, values: [Float])] { [] }
   /// Unchanged.
-  public func prepared(meanInputNorm: Double, inputDimension: Int) -> any SAEArchitecture { self }
+  public func prepared(meanInputNorm: @autoclosure () -> Double, inputDimension: Int) -> any SAEArchitecture { self }
   /// Nothing.
   public mutating func record(_ step: TrainingStepRecord) {}
 }

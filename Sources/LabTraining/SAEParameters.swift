@@ -36,14 +36,22 @@ public struct SAEParameters<Scalar: LinearAlgebraScalar>: Equatable, Sendable {
   public static func initialized(inputDimension: Int, width: Int, seed: UInt64, decoderNorm: Double = 0.1) -> SAEParameters {
     var parameters = SAEParameters(inputDimension: inputDimension, width: width)
     var generator = SeedTree(root: seed).generator(for: "init")
-    let m = inputDimension
-    for i in 0..<width {
-      let row = (0..<m).map { _ in generator.nextNormal() }
-      let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      for j in 0..<m {
-        let value = Scalar(decoderNorm * row[j] / max(norm, .leastNormalMagnitude))
-        parameters.values[parameters.decoderWeightsOffset + i * m + j] = value
-        parameters.values[j * width + i] = value
+    let m = inputDimension, decoderOffset = parameters.decoderWeightsOffset
+    var row = [Double](repeating: 0, count: m)
+    parameters.values.withUnsafeMutableBufferPointer { values in
+      for i in 0..<width {
+        for j in 0..<m { row[j] = generator.nextNormal() }
+        let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        for j in 0..<m { values[decoderOffset + i * m + j] = Scalar(decoderNorm * row[j] / max(norm, .leastNormalMagnitude)) }
+      }
+      // W_enc = W_decᵀ, copied in tiles so that both sides stay in the cache.
+      let tile = 64
+      for i0 in stride(from: 0, to: width, by: tile) {
+        for j0 in stride(from: 0, to: m, by: tile) {
+          for j in j0..<min(j0 + tile, m) {
+            for i in i0..<min(i0 + tile, width) { values[j * width + i] = values[decoderOffset + i * m + j] }
+          }
+        }
       }
     }
     return parameters
