@@ -52,19 +52,22 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     var residualSquares = [Double](repeating: 0, count: min(Self.blockRows, n))
     var inners = [Double](repeating: 0, count: min(Self.blockRows, n))
     let shift = bias ?? [Double](repeating: 0, count: m)
+    // The block's nonzero codes: point p's atoms are active[activeStart[p] ..< activeStart[p + 1]], in order.
+    var active: [Int] = [], activeStart = [Int](repeating: 0, count: min(Self.blockRows, n) + 1)
     while first < n {
       let rows = min(Self.blockRows, n - first)
+      active.removeAll(keepingCapacity: true)
       samples.storage.withUnsafeBufferPointer { x in
         codes.storage.withUnsafeBufferPointer { z in
           dictionary.storage.withUnsafeBufferPointer { d in
             residualStorage.withUnsafeMutableBufferPointer { r in
               for point in 0..<rows {
                 let row = first + point
-                for i in 0..<m { r[point * m + i] = 0 }
-                for a in 0..<k where z[row * k + a] != 0 {
-                  let value = z[row * k + a]
-                  for i in 0..<m { r[point * m + i] += value * d[a * m + i] }
-                }
+                activeStart[point] = active.count
+                Self.appendNonzeros(z.baseAddress! + row * k, count: k, to: &active)
+                let rRow = r.baseAddress! + point * m
+                rRow.update(repeating: 0, count: m)
+                for a in active[activeStart[point]...] { Self.add(z[row * k + a], times: d.baseAddress! + a * m, to: rRow, count: m) }
                 var inner = 0.0, squared = 0.0
                 for i in 0..<m {
                   let v = x[row * m + i] - shift[i]
@@ -76,6 +79,7 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
                 inners[point] = inner
                 residualSquares[point] = squared
               }
+              activeStart[rows] = active.count
             }
           }
         }
@@ -88,18 +92,19 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
           for point in 0..<rows {
             let zRow = zs.baseAddress! + (first + point) * k, qRow = qs.baseAddress! + point * k
             let squared = residualSquares[point], inner = inners[point]
-            var l1 = 0.0, largest = 0.0
-            for a in 0..<k {
-              let z = zRow[a], q = qRow[a], violation: Double
+            // The largest correlation over all atoms and over the silent ones (four lanes at a time:
+            // a maximum does not depend on the order), then the few active atoms one by one.
+            let (largest, largestSilent) = Self.largestCorrelations(codes: zRow, correlations: qRow, count: k, signed: signed)
+            // A silent atom violates q − λ ≤ 0 (|q| − λ signed) by fl(q − λ), which grows with q: the
+            // largest violation is fl(max q − λ).
+            // A correlation that is not a number fails every condition.
+            worstKKT = largest.isNaN ? .infinity : max(worstKKT, max(largestSilent - lambda, 0))
+            var l1 = 0.0
+            for a in active[activeStart[point]..<activeStart[point + 1]] {
+              let z = zRow[a], q = qRow[a]
               l1 += abs(z)
-              if z == 0 {
-                violation = max((signed ? abs(q) : q) - lambda, 0)
-              } else {
-                nonzeros += 1
-                violation = !signed && z < 0 ? .infinity : abs((z > 0 ? lambda : -lambda) - q)
-              }
-              worstKKT = max(worstKKT, violation)
-              largest = max(largest, signed ? abs(q) : q)
+              nonzeros += 1
+              worstKKT = max(worstKKT, !signed && z < 0 ? .infinity : abs((z > 0 ? lambda : -lambda) - q))
             }
             let primal = 0.5 * squared + lambda * l1
             let scale = largest > lambda ? lambda / largest : 1
@@ -117,5 +122,58 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     let total = n + (previous?.pointCount ?? 0)
     meanL0 = total == 0 ? 0 : Double(nonzeros) / Double(total)
     pointCount = total
+  }
+
+  /// The largest of q_a (|q_a| when `signed`) over all `count` atoms and over the atoms whose code
+  /// is 0 (0 and −∞ when there are none), NaN if any of them is NaN.
+  static func largestCorrelations(codes z: UnsafePointer<Double>, correlations q: UnsafePointer<Double>, count: Int, signed: Bool)
+    -> (all: Double, silent: Double) {
+    typealias Lanes = SIMD4<Double>
+    func load(_ pointer: UnsafePointer<Double>) -> Lanes { UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self) }
+    var all = Lanes(repeating: 0), silent = Lanes(repeating: -.infinity), unordered = Lanes(repeating: 0)
+    let none = Lanes(repeating: -.infinity), zero = Lanes(repeating: 0)
+    var a = 0
+    while a + 4 <= count {
+      var values = load(q + a)
+      if signed { values = Lanes(abs(values.x), abs(values.y), abs(values.z), abs(values.w)) }
+      unordered += values - values
+      all = pointwiseMax(all, values)
+      silent = pointwiseMax(silent, none.replacing(with: values, where: load(z + a) .== zero))
+      a += 4
+    }
+    var largest = all.max(), largestSilent = silent.max(), nan = unordered.sum().isNaN
+    while a < count {
+      let value = signed ? abs(q[a]) : q[a]
+      nan = nan || value.isNaN
+      largest = Swift.max(largest, value)
+      if z[a] == 0 { largestSilent = Swift.max(largestSilent, value) }
+      a += 1
+    }
+    return nan ? (.nan, .nan) : (largest, largestSilent)
+  }
+
+  /// Appends to `list`, in order, the positions of the `count` codes at `z` that are not 0 (NaN included).
+  static func appendNonzeros(_ z: UnsafePointer<Double>, count: Int, to list: inout [Int]) {
+    var a = 0
+    while a + 4 <= count {
+      // Most codes are 0: four at a time, looked at one by one only when one of them is not.
+      if any(UnsafeRawPointer(z + a).loadUnaligned(as: SIMD4<Double>.self) .!= 0) {
+        for j in a..<(a + 4) where z[j] != 0 { list.append(j) }
+      }
+      a += 4
+    }
+    for j in a..<count where z[j] != 0 { list.append(j) }
+  }
+
+  /// r += value · d over `count` entries (four lanes at a time; each entry's operations as one by one).
+  static func add(_ value: Double, times d: UnsafePointer<Double>, to r: UnsafeMutablePointer<Double>, count: Int) {
+    typealias Lanes = SIMD4<Double>
+    var i = 0
+    while i + 4 <= count {
+      let sum = UnsafeRawPointer(r + i).loadUnaligned(as: Lanes.self) + value * UnsafeRawPointer(d + i).loadUnaligned(as: Lanes.self)
+      UnsafeMutableRawPointer(r + i).storeBytes(of: sum, as: Lanes.self)
+      i += 4
+    }
+    while i < count { r[i] += value * d[i]; i += 1 }
   }
 }

@@ -71,4 +71,16 @@ struct CodeOptimalityBlockTests {
       #expect(abs(measured.maxDualityGap - worstGap) <= 1e-12 * max(1, objective))
     }
   }
+
+  @Test("A correlation that is not a number (X with a NaN) fails (K1): the worst violation is infinite, not skipped")
+  func notANumberFails() {
+    for signed in [false, true] {
+      let dictionary = Matrix(rows: 6, columns: 2, storage: [1, 0, 0, 1, 1, 1, 1, -1, 2, 0, 0, 2])
+      let samples = Matrix(rows: 2, columns: 2, storage: [1, 2, .nan, 1])
+      let codes = Matrix(rows: 2, columns: 6, storage: [Double](repeating: 0, count: 12))
+      let measured = CodeOptimality(samples: samples, dictionary: dictionary, bias: nil, codes: codes, lambda: 0.1,
+                                    constraint: signed ? .signed : .nonnegative)
+      #expect(measured.maxKKTViolation == .infinity)
+    }
+  }
 }
