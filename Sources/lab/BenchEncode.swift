@@ -17,7 +17,7 @@ struct BenchEncode: ParsableCommand {
     discussion: """
       Data come from scripts/bench/bench_data.py (written to --data-dir). Throughputs are medians of --repeats \
       runs; a ratio counts as "at equal objective" when the relative objective difference is at most 1e-6. \
-      --whole-process times `lab encode` from launch to exit (reading, coding, checks, writing Z.npy) against \
+      --whole-process times `lab encode` from launch to exit (reading, coding, checks, writing dense Z.npy, then sparse Z.npz as SPAMS returns its codes) against \
       the peers' in-process coding, and its wall time against its own coding loop. \
       Absolute figures drift between runs on a shared machine: compare the ratios of one invocation.
 
@@ -56,16 +56,16 @@ struct BenchEncode: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The peer environment's setup log.", valueName: "path"))
   var setupLog = "/tmp/benchenv-setup.log"
 
-  @Option(name: .long, help: ArgumentHelp("SPAMS precisions, comma-separated (float32, float64).", valueName: "list"))
+  @Option(name: .long, help: ArgumentHelp("SPAMS precisions, comma-separated (float32, float64; empty: none).", valueName: "list"))
   var spamsDtypes = "float32,float64"
 
-  @Option(name: .long, help: ArgumentHelp("scikit-learn precisions (its float32 lasso_cd is much slower than float64).", valueName: "list"))
+  @Option(name: .long, help: ArgumentHelp("scikit-learn precisions (its float32 lasso_cd is much slower than float64; empty: none).", valueName: "list"))
   var sklearnDtypes = "float64"
 
   @Flag(name: .long, help: "Measure the lab only.")
   var skipPeers = false
 
-  @Flag(name: .long, help: "Time `lab encode` as users run it (a separate process writing Z.npy) against the peers in-process.")
+  @Flag(name: .long, help: "Time `lab encode` as users run it (a separate process writing dense Z.npy, then sparse Z.npz) against the peers in-process.")
   var wholeProcess = false
 
   /// The counts of `--thread-counts`, or nil when the list is malformed.
@@ -82,6 +82,12 @@ struct BenchEncode: ParsableCommand {
     guard samples >= 1 else { throw ValidationError("'--samples' must be at least 1, got \(samples).") }
     guard repeats >= 1 else { throw ValidationError("'--repeats' must be at least 1, got \(repeats).") }
     guard lambda.isFinite && lambda > 0 else { throw ValidationError("'--lambda' must be a finite number > 0, got \(lambda).") }
+    for (option, list) in [("--spams-dtypes", spamsDtypes), ("--sklearn-dtypes", sklearnDtypes)] {
+      let parts = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      if let bad = parts.first(where: { !["float32", "float64"].contains($0) }) {
+        throw ValidationError("'\(option)' must be a comma-separated list of float32 and float64 (or empty), got '\(bad)'.")
+      }
+    }
     guard !method.needsActiveCount, method != .exactL1 else {
       throw ValidationError("'--method' must be one of active-set, cd, fista, threshold, got '\(method.rawValue)'.")
     }
@@ -102,8 +108,10 @@ struct BenchEncode: ParsableCommand {
     if !skipPeers {
       print("peer environment: \(peers.setupStatus)")
       if peers.canImport("sklearn") {
-        peerRuns.append(("sklearn_lasso_cd", sklearnDtypes))
-        if peers.canImport("spams") { peerRuns.append(("spams_lasso", spamsDtypes)) } else { print("peer: spams is not importable with \(python); skipping SPAMS") }
+        if !sklearnDtypes.isEmpty { peerRuns.append(("sklearn_lasso_cd", sklearnDtypes)) }
+        if !spamsDtypes.isEmpty {
+          if peers.canImport("spams") { peerRuns.append(("spams_lasso", spamsDtypes)) } else { print("peer: spams is not importable with \(python); skipping SPAMS") }
+        }
       } else {
         print("peer: scikit-learn is not importable with \(python); skipping every peer (the peer script needs it)")
       }

@@ -4,7 +4,7 @@ import LabNumerics
 
 /// `lab encode` timed as users run it, for `lab bench encode --whole-process`: a separate process
 /// of this executable, from launch to exit (reading the files, coding, the verification pass, the
-/// JSON line and writing Z.npy), on the first N points written to a scratch file in their stored
+/// JSON line and writing the codes), on the first N points written to a scratch file in their stored
 /// precision.
 struct EncodeProcessTiming {
   /// The executable of `lab` (this process's own).
@@ -22,8 +22,8 @@ struct EncodeProcessTiming {
 
   /// Writes the first `rows` rows of `data` (in their stored precision) into `directory` and
   /// prepares the `lab encode` arguments that code them with `dictionary`, λ and `threads`,
-  /// writing dense codes into the same directory.
-  static func prepare(data: String, rows: Int, dictionary: String, lambda: Double, threads: Int, method: String,
+  /// writing the codes into the same directory (Z.npy dense or Z.npz sparse).
+  static func prepare(data: String, rows: Int, dictionary: String, lambda: Double, threads: Int, method: String, codes: CodesFormat,
                       directory: String) throws -> EncodeProcessTiming {
     let array = try NumPyArray(contentsOf: data)
     let columns = array.shape.count == 2 ? array.shape[1] : 1
@@ -35,7 +35,7 @@ struct EncodeProcessTiming {
     return EncodeProcessTiming(
       executable: selfExecutable,
       arguments: ["--data", input, "--dictionary", dictionary, "--lambda", "\(lambda)", "--threads", "\(threads)", "--method", method,
-                  "--codes-out", "\(directory)/Z.npy", "--quiet"])
+                  "--codes-out", "\(directory)/Z.\(codes.rawValue)", "--quiet"])
   }
 
   /// This process's executable (`/proc/self/exe`), else the path it was started with.
@@ -43,18 +43,49 @@ struct EncodeProcessTiming {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
   }
 
-  /// Runs `lab encode` once and times it.
+  /// Runs `lab encode` once and times it, from the spawn to the parent's `waitpid` return. (Foundation's
+  /// `Process.waitUntilExit` notices the exit by polling a run loop, which added up to tens of
+  /// milliseconds to a 0.2 s run.)
   func run() throws -> Run {
-    let started = DispatchTime.now().uptimeNanoseconds
-    let result = try PeerBenchmark.run(executable, ["encode"] + arguments)
-    let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-    guard result.status == 0 else {
-      throw PeerBenchmark.PeerError(message: "lab encode exited with status \(result.status): \(result.stderr.suffix(600))")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-encode-\(UUID().uuidString)").path
+    defer {
+      try? FileManager.default.removeItem(atPath: output + ".out")
+      try? FileManager.default.removeItem(atPath: output + ".err")
     }
-    guard let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+    let (status, wall) = try Self.spawnAndWait(executable, ["encode"] + arguments, standardOutput: output + ".out", standardError: output + ".err")
+    guard status == 0 else {
+      let stderr = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
+      throw PeerBenchmark.PeerError(message: "lab encode exited with status \(status): \(stderr.suffix(600))")
+    }
+    let stdout = (try? String(contentsOfFile: output + ".out", encoding: .utf8)) ?? ""
+    guard let line = stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
       let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
       let loop = record["seconds"] as? Double, let objective = record["objective"] as? Double
     else { throw PeerBenchmark.PeerError(message: "lab encode printed no JSON line with 'seconds' and 'objective'") }
     return Run(wallSeconds: wall, loopSeconds: loop, objective: objective)
+  }
+
+  /// Starts `executable` with `arguments` (posix_spawn, this environment, its output into the two
+  /// files) and blocks in `waitpid` until it exits: its exit status (−1 when killed by a signal)
+  /// and the wall seconds in between.
+  static func spawnAndWait(_ executable: String, _ arguments: [String], standardOutput: String, standardError: String) throws
+    -> (status: Int32, wallSeconds: Double)
+  {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid = pid_t()
+    let started = DispatchTime.now().uptimeNanoseconds
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw PeerBenchmark.PeerError(message: "could not start \(executable): \(String(cString: strerror(spawned)))") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    // The wait status: the exit code in bits 8–15 when the low 7 bits (the signal) are 0.
+    return (status & 0x7F == 0 ? (status >> 8) & 0xFF : -1, wall)
   }
 }
