@@ -26,6 +26,9 @@ public struct WorldGenerator: Sendable {
   private var noiseGenerator: Xoshiro256StarStar
   /// Samples produced so far.
   public private(set) var produced = 0
+  /// Threads that share each batch's product Z·D (the codes and the noise are one random stream
+  /// each and are drawn on one thread); any count gives the same bytes.
+  public var threads = 1
 
   /// Prepares `world` under `seed`; throws ``WorldError`` for invalid parameters.
   public init(world: any World, seed: UInt64, batchSize: Int = WorldGenerator.defaultBatchSize) throws {
@@ -70,7 +73,7 @@ public struct WorldGenerator: Sendable {
       produced += count
     }
     let codes = Matrix(rows: rows, columns: f, storage: storage)
-    var samples = Self.product(codes, dictionary)
+    var samples = Self.product(codes, dictionary, threads: threads)
     let m = dictionary.columns
     if bias.contains(where: { $0 != 0 }) || noise > 0 {
       var values = samples.storage
@@ -86,21 +89,24 @@ public struct WorldGenerator: Sendable {
 
   /// `Z·D`, row by row: each sample is the sum of `zᵢ·dᵢ` over its non-zero `zᵢ`, in feature
   /// order. A sample's bits therefore depend only on its own codes — not on the batch it was
-  /// drawn in, the batch size or the BLAS thread count — and the work is proportional to the
-  /// active features (a SynthSAEBench-sized world has about 34 of 16,384 active). BLAS `gemm`
-  /// would do the full F·m work per row and its rounding may depend on blocking.
-  public static func product(_ codes: Matrix<Double>, _ dictionary: Matrix<Double>) -> Matrix<Double> {
+  /// drawn in, the batch size, `threads` (the rows are shared among them) or the BLAS thread
+  /// count — and the work is proportional to the active features (a SynthSAEBench-sized world has
+  /// about 34 of 16,384 active). BLAS `gemm` would do the full F·m work per row and its rounding
+  /// may depend on blocking.
+  public static func product(_ codes: Matrix<Double>, _ dictionary: Matrix<Double>, threads: Int = 1) -> Matrix<Double> {
     precondition(codes.columns == dictionary.rows, "Cannot multiply \(codes.rows)×\(codes.columns) codes by a \(dictionary.rows)×\(dictionary.columns) dictionary.")
     let f = codes.columns, m = dictionary.columns
     var out = [Double](repeating: 0, count: codes.rows * m)
     codes.storage.withUnsafeBufferPointer { z in
       dictionary.storage.withUnsafeBufferPointer { d in
         out.withUnsafeMutableBufferPointer { x in
-          for r in 0..<codes.rows {
-            let row = x.baseAddress! + r * m
-            for i in 0..<f where z[r * f + i] != 0 {
-              let value = z[r * f + i], atom = d.baseAddress! + i * m
-              for j in 0..<m { row[j] += value * atom[j] }
+          let z = SharedInput(base: z.baseAddress!), d = SharedInput(base: d.baseAddress!), x = DisjointOutput(base: x.baseAddress!)
+          RowBlocks.forEach(rows: codes.rows, count: threads) { rows in
+            var active: [Int] = []
+            for r in rows {
+              active.removeAll(keepingCapacity: true)
+              SparseRowKernels.appendNonzeros(z.base + r * f, count: f, to: &active)
+              for i in active { SparseRowKernels.add(z.base[r * f + i], times: d.base + i * m, to: x.base + r * m, count: m) }
             }
           }
         }

@@ -64,10 +64,10 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
               for point in 0..<rows {
                 let row = first + point
                 activeStart[point] = active.count
-                Self.appendNonzeros(z.baseAddress! + row * k, count: k, to: &active)
+                SparseRowKernels.appendNonzeros(z.baseAddress! + row * k, count: k, to: &active)
                 let rRow = r.baseAddress! + point * m
                 rRow.update(repeating: 0, count: m)
-                for a in active[activeStart[point]...] { Self.add(z[row * k + a], times: d.baseAddress! + a * m, to: rRow, count: m) }
+                for a in active[activeStart[point]...] { SparseRowKernels.add(z[row * k + a], times: d.baseAddress! + a * m, to: rRow, count: m) }
                 var inner = 0.0, squared = 0.0
                 for i in 0..<m {
                   let v = x[row * m + i] - shift[i]
@@ -150,30 +150,5 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
       a += 1
     }
     return nan ? (.nan, .nan) : (largest, largestSilent)
-  }
-
-  /// Appends to `list`, in order, the positions of the `count` codes at `z` that are not 0 (NaN included).
-  static func appendNonzeros(_ z: UnsafePointer<Double>, count: Int, to list: inout [Int]) {
-    var a = 0
-    while a + 4 <= count {
-      // Most codes are 0: four at a time, looked at one by one only when one of them is not.
-      if any(UnsafeRawPointer(z + a).loadUnaligned(as: SIMD4<Double>.self) .!= 0) {
-        for j in a..<(a + 4) where z[j] != 0 { list.append(j) }
-      }
-      a += 4
-    }
-    for j in a..<count where z[j] != 0 { list.append(j) }
-  }
-
-  /// r += value · d over `count` entries (four lanes at a time; each entry's operations as one by one).
-  static func add(_ value: Double, times d: UnsafePointer<Double>, to r: UnsafeMutablePointer<Double>, count: Int) {
-    typealias Lanes = SIMD4<Double>
-    var i = 0
-    while i + 4 <= count {
-      let sum = UnsafeRawPointer(r + i).loadUnaligned(as: Lanes.self) + value * UnsafeRawPointer(d + i).loadUnaligned(as: Lanes.self)
-      UnsafeMutableRawPointer(r + i).storeBytes(of: sum, as: Lanes.self)
-      i += 4
-    }
-    while i < count { r[i] += value * d[i]; i += 1 }
   }
 }

@@ -68,6 +68,7 @@ struct BenchGenerate: ParsableCommand {
       model = try SAELensSyntheticModel(directory: scratch)
     } catch { throw BadInput.fail("\(toy): \(error)") }
     var generator = try model.generator(seed: loaded.seed)
+    generator.threads = threading.threads
     let prepareSeconds = Date().timeIntervalSince(prepareStart)
     let f = generator.dictionary.rows, m = generator.dictionary.columns
     print("\(loaded.id): F = \(f), m = \(m), batch \(generator.batchSize), threads \(threading.threads); written and read back as a SAELens model in \(String(format: "%.2f", prepareSeconds)) s")

@@ -88,7 +88,7 @@ struct Generate: ParsableCommand {
     // The toy as a file, or as toys/<name>.json here (``load(_:)``), and the sampled SAELens directory.
     let inputs = [toy, toy.map { "toys/\($0).json" }, fromSaelens].compactMap { $0 }
     try OutputCheck.validate(outputs.compactMap { $0 }, inputs: inputs)
-    BLAS.setThreadCount(threading.threads)  // the embedding of each batch, codes × dictionary
+    BLAS.setThreadCount(threading.threads)
     let bar = ProgressBar(total: 1, enabled: progress.showsBar)
     defer { bar.finish() }
     bar.update(completed: 0, label: "sampling")
@@ -117,7 +117,8 @@ struct Generate: ParsableCommand {
           try Self.requireRoom(GenerateRoom(count: loaded.sampleCount, features: f, dimension: m, precision: elementType, codes: codes.format,
                                             entriesPerSample: 0, batchSize: WorldGenerator.defaultBatchSize, groundTruth: true), out: out)
         }
-        let generator = try WorldGenerator(world: world, seed: loaded.seed)
+        var generator = try WorldGenerator(world: world, seed: loaded.seed)
+        generator.threads = threading.threads
         if codes == .sparse {
           try Self.requireRoom(generator, count: loaded.sampleCount, precision: elementType, codes: codes.format, groundTruth: true, out: out)
         }
@@ -139,6 +140,7 @@ struct Generate: ParsableCommand {
       model = try SAELensSyntheticModel(directory: directory)
       generator = try model.generator(seed: seed ?? model.seed)
     } catch { throw BadInput.fail("\(error)") }
+    generator.threads = threading.threads
     try Self.requireRoom(generator, count: count, precision: precision, codes: codes, groundTruth: false, out: out)
     // The samples, their codes and the description commit together.
     var files: [String: [Int]] = [:]

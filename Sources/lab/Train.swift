@@ -199,7 +199,7 @@ struct Train: ParsableCommand {
                                       prefixes: try Self.widths(prefixes, option: "--prefixes"))
     let deep = arch == .deep
     var x: Matrix<Float>
-    let stream = try fromSaelens.map { try TrainStream(directory: $0, seed: seeding.seed, batch: batch) }
+    let stream = try fromSaelens.map { try TrainStream(directory: $0, seed: seeding.seed, batch: batch, threads: threads) }
     let source = data ?? fromSaelens ?? ""
     if let stream {
       x = stream.chunk

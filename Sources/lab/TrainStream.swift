@@ -29,12 +29,13 @@ final class TrainStream {
   private var chunkIndex = 0
 
   /// Prepares the model in `directory` under `seed` for batches of `batch` rows and draws the first chunk.
-  init(directory: String, seed: UInt64?, batch: Int) throws {
+  init(directory: String, seed: UInt64?, batch: Int, threads: Int) throws {
     let model: SAELensSyntheticModel
     do {
       model = try SAELensSyntheticModel(directory: directory)
       generator = try model.generator(seed: seed ?? model.seed)
     } catch { throw BadInput.fail("\(error)") }
+    generator.threads = threads
     truth = model.featureVectors
     stepsPerChunk = max(1, Self.chunkSamples / max(1, batch))
     rows = stepsPerChunk * max(1, batch)
