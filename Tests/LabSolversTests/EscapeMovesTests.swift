@@ -117,6 +117,10 @@ struct PairEscapeMovesTests {
       let exact = ExactCodes.codes(for: x, dictionary: truth, bias: nil, lambda: 0.05)
       // The lasso codes of the truth usually keep the child inside the parent's support; when not, nothing is claimed.
       guard EscapeMoves.failingPairs(dictionary: truth, codes: exact).contains(where: { $0.donor == 1 && $0.receiver == 0 }) else { return }
+      // Nor when a random truth has two atoms at cosine ≥ 0.95: the lesser is then a wasted atom, which the
+      // escape moves replace first and by design never pair-move after (dimension 4, seed 651348899 drew
+      // such a truth and failed CI on 2026-12-07; the wasted-atom move is tested above).
+      guard EscapeMoves.wastedAtoms(dictionary: truth, codes: exact).isEmpty else { return }
       var dictionary = truth
       let before = EscapeMovesTests.loss(x, dictionary, 0.05)
       let outcome = EscapeMoves.apply(dictionary: &dictionary, bias: nil, probe: x, lambda: 0.05)
@@ -126,6 +130,29 @@ struct PairEscapeMovesTests {
       #expect(abs((before - after) - outcome.decrease) <= 1e-9 * before)
       #expect(LearningWorlds.normError(dictionary) <= 1e-12)
     }
+  }
+
+  @Test("A planted child atom that is also a near-duplicate (cosine ≥ 0.95) is replaced as a wasted atom and then not pair-moved (dimension 4, seed 651348899)")
+  func wastedChildIsNotPairMoved() {
+    var rng = Xoshiro256StarStar(seed: 651_348_899)
+    let truth = RandomMatrices.unitDictionary(atoms: 3, dimension: 4, &rng)
+    var codes = Matrix<Double>(rows: 200, columns: 3)
+    for n in 0..<200 {
+      if rng.nextBernoulli(0.4) {
+        codes[n, 0] = rng.nextUniform(in: 0.5...1.5)
+        if rng.nextBernoulli(0.5) { codes[n, 1] = rng.nextUniform(in: 0.5...1.5) }
+      }
+      if rng.nextBernoulli(0.3) { codes[n, 2] = rng.nextUniform(in: 0.5...1.5) }
+    }
+    let x = codes * truth
+    let exact = ExactCodes.codes(for: x, dictionary: truth, bias: nil, lambda: 0.05)
+    #expect(EscapeMoves.wastedAtoms(dictionary: truth, codes: exact) == [1])
+    #expect(EscapeMoves.failingPairs(dictionary: truth, codes: exact).contains(where: { $0.donor == 1 && $0.receiver == 0 }))
+    var dictionary = truth
+    let before = EscapeMovesTests.loss(x, dictionary, 0.05)
+    let outcome = EscapeMoves.apply(dictionary: &dictionary, bias: nil, probe: x, lambda: 0.05)
+    #expect(outcome.movedAtoms == [1] && outcome.pairMoves == 0 && outcome.accepted == 1)
+    #expect(EscapeMovesTests.loss(x, dictionary, 0.05) < before)
   }
 
   @Test("The failing pairs are exactly the ordered pairs with A_i ⊆ A_j among used atoms")
