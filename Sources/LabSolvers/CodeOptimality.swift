@@ -1,3 +1,4 @@
+import Dispatch
 import LabNumerics
 
 /// How good codes are for a fixed dictionary (and bias): the objective, the code part of the KKT
@@ -38,83 +39,38 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
 
   /// The measure of the points measured in `previous` (nil: none) followed by these: bit for bit
   /// what one call on all of them gives, so a data set can be measured a block of rows at a time.
+  /// `threads` workers measure blocks of rows at once (each with one-thread BLAS); the objective is
+  /// still summed in point order, so the bytes do not depend on `threads`.
   public init(samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>, lambda: Double,
-              constraint: CodeConstraint, continuing previous: CodeOptimality?) {
-    let n = samples.rows, k = dictionary.rows, m = dictionary.columns
+              constraint: CodeConstraint, continuing previous: CodeOptimality?, threads: Int = 1) {
+    let n = samples.rows
+    let blocks = (n + Self.blockRows - 1) / Self.blockRows, workers = max(1, min(threads, blocks))
+    var measures = [BlockMeasure](repeating: BlockMeasure(), count: blocks)
+    let measure: @Sendable (Int) -> BlockMeasure = { block in
+      Self.measure(rows: (block * Self.blockRows)..<min(n, (block + 1) * Self.blockRows), samples: samples, dictionary: dictionary,
+                   bias: bias, codes: codes, lambda: lambda, signed: constraint == .signed)
+    }
+    if workers == 1 {
+      for block in 0..<blocks { measures[block] = measure(block) }
+    } else {
+      let previousThreads = BLAS.threadCount
+      BLAS.setThreadCount(1)
+      defer { BLAS.setThreadCount(previousThreads) }
+      measures.withUnsafeMutableBufferPointer { out in
+        let out = DisjointOutput(base: out.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          for block in stride(from: worker, to: blocks, by: workers) { out.base[block] = measure(block) }
+        }
+      }
+    }
     var objective = previous?.objective ?? 0, worstKKT = previous?.maxKKTViolation ?? 0, worstGap = previous?.maxDualityGap ?? 0
     // meanL0 is a count over pointCount, both exact in a Double: the product recovers the count.
     var nonzeros = previous.map { Int(($0.meanL0 * Double($0.pointCount)).rounded()) } ?? 0
-    var first = 0
-    // The residual r = x − b − Σ_k z_k d_k by each point's nonzero codes (the codes are sparse: a dense
-    // product would cost N·K·m), then the correlations Dᵀr by BLAS: the verification recomputes both
-    // from X, D and Z, independently of the solver's own bookkeeping.
-    var residualStorage = [Double](repeating: 0, count: min(Self.blockRows, n) * m)
-    var residualSquares = [Double](repeating: 0, count: min(Self.blockRows, n))
-    var inners = [Double](repeating: 0, count: min(Self.blockRows, n))
-    let shift = bias ?? [Double](repeating: 0, count: m)
-    // The block's nonzero codes: point p's atoms are active[activeStart[p] ..< activeStart[p + 1]], in order.
-    var active: [Int] = [], activeStart = [Int](repeating: 0, count: min(Self.blockRows, n) + 1)
-    while first < n {
-      let rows = min(Self.blockRows, n - first)
-      active.removeAll(keepingCapacity: true)
-      samples.storage.withUnsafeBufferPointer { x in
-        codes.storage.withUnsafeBufferPointer { z in
-          dictionary.storage.withUnsafeBufferPointer { d in
-            residualStorage.withUnsafeMutableBufferPointer { r in
-              for point in 0..<rows {
-                let row = first + point
-                activeStart[point] = active.count
-                SparseRowKernels.appendNonzeros(z.baseAddress! + row * k, count: k, to: &active)
-                let rRow = r.baseAddress! + point * m
-                rRow.update(repeating: 0, count: m)
-                for a in active[activeStart[point]...] { SparseRowKernels.add(z[row * k + a], times: d.baseAddress! + a * m, to: rRow, count: m) }
-                var inner = 0.0, squared = 0.0
-                for i in 0..<m {
-                  let v = x[row * m + i] - shift[i]
-                  let ri = v - r[point * m + i]
-                  r[point * m + i] = ri
-                  inner += v * ri
-                  squared += ri * ri
-                }
-                inners[point] = inner
-                residualSquares[point] = squared
-              }
-              activeStart[rows] = active.count
-            }
-          }
-        }
-      }
-      let residual = Matrix(rows: rows, columns: m, storage: rows * m == residualStorage.count ? residualStorage : Array(residualStorage[0..<(rows * m)]))
-      let correlations = residual.multiplied(by: dictionary, transposingOther: true)
-      let signed = constraint == .signed
-      codes.storage.withUnsafeBufferPointer { zs in
-        correlations.storage.withUnsafeBufferPointer { qs in
-          for point in 0..<rows {
-            let zRow = zs.baseAddress! + (first + point) * k, qRow = qs.baseAddress! + point * k
-            let squared = residualSquares[point], inner = inners[point]
-            // The largest correlation over all atoms and over the silent ones (four lanes at a time:
-            // a maximum does not depend on the order), then the few active atoms one by one.
-            let (largest, largestSilent) = Self.largestCorrelations(codes: zRow, correlations: qRow, count: k, signed: signed)
-            // A silent atom violates q − λ ≤ 0 (|q| − λ signed) by fl(q − λ), which grows with q: the
-            // largest violation is fl(max q − λ).
-            // A correlation that is not a number fails every condition.
-            worstKKT = largest.isNaN ? .infinity : max(worstKKT, max(largestSilent - lambda, 0))
-            var l1 = 0.0
-            for a in active[activeStart[point]..<activeStart[point + 1]] {
-              let z = zRow[a], q = qRow[a]
-              l1 += abs(z)
-              nonzeros += 1
-              worstKKT = max(worstKKT, !signed && z < 0 ? .infinity : abs((z > 0 ? lambda : -lambda) - q))
-            }
-            let primal = 0.5 * squared + lambda * l1
-            let scale = largest > lambda ? lambda / largest : 1
-            let dual = scale * inner - 0.5 * scale * scale * squared
-            objective += primal
-            worstGap = max(worstGap, primal - dual)
-          }
-        }
-      }
-      first += rows
+    for block in measures {
+      for primal in block.primals { objective += primal }
+      worstKKT = max(worstKKT, block.worstKKT)
+      worstGap = max(worstGap, block.worstGap)
+      nonzeros += block.nonzeros
     }
     self.objective = objective
     maxKKTViolation = worstKKT
@@ -122,6 +78,87 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     let total = n + (previous?.pointCount ?? 0)
     meanL0 = total == 0 ? 0 : Double(nonzeros) / Double(total)
     pointCount = total
+  }
+
+  /// One block's measure: each point's primal objective (summed by the caller in point order), the
+  /// block's worst (K1) violation and duality gap (maxima, whatever the order) and its nonzero codes.
+  struct BlockMeasure: Sendable {
+    var primals: [Double] = []
+    var worstKKT = 0.0
+    var worstGap = 0.0
+    var nonzeros = 0
+  }
+
+  /// Measures the points `rows`: the residual r = x − b − Σ_k z_k d_k by each point's nonzero codes
+  /// (the codes are sparse: a dense product would cost N·K·m), then the correlations Dᵀr by BLAS.
+  /// The verification recomputes both from X, D and Z, independently of the solver's own bookkeeping.
+  static func measure(rows range: Range<Int>, samples: Matrix<Double>, dictionary: Matrix<Double>, bias: [Double]?, codes: Matrix<Double>,
+                      lambda: Double, signed: Bool) -> BlockMeasure {
+    let k = dictionary.rows, m = dictionary.columns, rows = range.count, first = range.lowerBound
+    var result = BlockMeasure(primals: [Double](repeating: 0, count: rows))
+    var residualStorage = [Double](repeating: 0, count: rows * m)
+    var residualSquares = [Double](repeating: 0, count: rows), inners = [Double](repeating: 0, count: rows)
+    let shift = bias ?? [Double](repeating: 0, count: m)
+    // The block's nonzero codes: point p's atoms are active[activeStart[p] ..< activeStart[p + 1]], in order.
+    var active: [Int] = [], activeStart = [Int](repeating: 0, count: rows + 1)
+    samples.storage.withUnsafeBufferPointer { x in
+      codes.storage.withUnsafeBufferPointer { z in
+        dictionary.storage.withUnsafeBufferPointer { d in
+          residualStorage.withUnsafeMutableBufferPointer { r in
+            for point in 0..<rows {
+              let row = first + point
+              activeStart[point] = active.count
+              SparseRowKernels.appendNonzeros(z.baseAddress! + row * k, count: k, to: &active)
+              let rRow = r.baseAddress! + point * m
+              rRow.update(repeating: 0, count: m)
+              for a in active[activeStart[point]...] { SparseRowKernels.add(z[row * k + a], times: d.baseAddress! + a * m, to: rRow, count: m) }
+              var inner = 0.0, squared = 0.0
+              for i in 0..<m {
+                let v = x[row * m + i] - shift[i]
+                let ri = v - r[point * m + i]
+                r[point * m + i] = ri
+                inner += v * ri
+                squared += ri * ri
+              }
+              inners[point] = inner
+              residualSquares[point] = squared
+            }
+            activeStart[rows] = active.count
+          }
+        }
+      }
+    }
+    let correlations = Matrix(rows: rows, columns: m, storage: residualStorage).multiplied(by: dictionary, transposingOther: true)
+    var worstKKT = 0.0, worstGap = 0.0
+    codes.storage.withUnsafeBufferPointer { zs in
+      correlations.storage.withUnsafeBufferPointer { qs in
+        for point in 0..<rows {
+          let zRow = zs.baseAddress! + (first + point) * k, qRow = qs.baseAddress! + point * k
+          let squared = residualSquares[point], inner = inners[point]
+          // The largest correlation over all atoms and over the silent ones (four lanes at a time:
+          // a maximum does not depend on the order), then the few active atoms one by one.
+          let (largest, largestSilent) = Self.largestCorrelations(codes: zRow, correlations: qRow, count: k, signed: signed)
+          // A silent atom violates q − λ ≤ 0 (|q| − λ signed) by fl(q − λ), which grows with q: the
+          // largest violation is fl(max q − λ). A correlation that is not a number fails every condition.
+          worstKKT = largest.isNaN ? .infinity : max(worstKKT, max(largestSilent - lambda, 0))
+          var l1 = 0.0
+          for a in active[activeStart[point]..<activeStart[point + 1]] {
+            let z = zRow[a], q = qRow[a]
+            l1 += abs(z)
+            worstKKT = max(worstKKT, !signed && z < 0 ? .infinity : abs((z > 0 ? lambda : -lambda) - q))
+          }
+          let primal = 0.5 * squared + lambda * l1
+          let scale = largest > lambda ? lambda / largest : 1
+          let dual = scale * inner - 0.5 * scale * scale * squared
+          result.primals[point] = primal
+          worstGap = max(worstGap, primal - dual)
+        }
+      }
+    }
+    result.worstKKT = worstKKT
+    result.worstGap = worstGap
+    result.nonzeros = active.count
+    return result
   }
 
   /// The largest of q_a (|q_a| when `signed`) over all `count` atoms and over the atoms whose code

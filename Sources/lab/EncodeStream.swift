@@ -54,9 +54,10 @@ struct EncodeStream {
       totals.cpuSeconds += processCPUSeconds() - cpuStarted
       totals.referenceFallbacks += output.referenceFallbacks
       totals.unconvergedPoints += output.unconvergedPoints
-      BLAS.setThreadCount(configuration.threads)
+      // The measure's blocks go to the workers, each with one-thread BLAS: OpenBLAS's own threads, once
+      // woken, spin for a while after the call and took a core from the next block's coding.
       totals.optimality = CodeOptimality(samples: samples, dictionary: dictionary, bias: bias, codes: output.codes, lambda: configuration.lambda,
-                                         constraint: configuration.constraint, continuing: totals.optimality)
+                                         constraint: configuration.constraint, continuing: totals.optimality, threads: configuration.threads)
       try sink(output.codes)
       first = range.upperBound
     }

@@ -83,4 +83,27 @@ struct CodeOptimalityBlockTests {
       #expect(measured.maxKKTViolation == .infinity)
     }
   }
+
+  @Test("Property: measured by 2 or 3 workers (blocks of rows at once), every figure has the bytes of one worker's measure, continuing included")
+  func workersGiveTheSameBytes() async {
+    await propertyCheck(count: 12, input: Gen.int(in: 1...4000), Gen.int(in: 1...7), Gen.int(in: 1...11), Gen.bool, Gen.int(in: 0...1_000_000)) {
+      points, dimension, atoms, signed, seed in
+      let instance = CodingInstance(atoms: atoms, dimension: dimension, points: points, withBias: seed % 2 == 0, seed: seed)
+      var rng = Xoshiro256StarStar(seed: UInt64(seed) &+ 13)
+      let codes = Matrix(rows: points, columns: atoms, storage: (0..<(points * atoms)).map { _ in
+        rng.nextUniform() < 0.5 ? 0 : (signed ? rng.nextNormal() : abs(rng.nextNormal()))
+      })
+      let constraint: CodeConstraint = signed ? .signed : .nonnegative
+      let previous = CodeOptimality(samples: instance.samples, dictionary: instance.dictionary, bias: instance.bias, codes: codes, lambda: 0.2,
+                                    constraint: constraint)
+      let one = CodeOptimality(samples: instance.samples, dictionary: instance.dictionary, bias: instance.bias, codes: codes, lambda: 0.2,
+                               constraint: constraint, continuing: previous, threads: 1)
+      for threads in [2, 3] {
+        let many = CodeOptimality(samples: instance.samples, dictionary: instance.dictionary, bias: instance.bias, codes: codes, lambda: 0.2,
+                                  constraint: constraint, continuing: previous, threads: threads)
+        #expect(many.objective.bitPattern == one.objective.bitPattern && many.maxKKTViolation.bitPattern == one.maxKKTViolation.bitPattern
+                  && many.maxDualityGap.bitPattern == one.maxDualityGap.bitPattern && many.meanL0 == one.meanL0 && many.pointCount == one.pointCount)
+      }
+    }
+  }
 }
