@@ -1,4 +1,3 @@
-import Dispatch
 import LabNumerics
 
 /// How good codes are for a fixed dictionary (and bias): the objective, the code part of the KKT
@@ -50,17 +49,14 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
       Self.measure(rows: (block * Self.blockRows)..<min(n, (block + 1) * Self.blockRows), samples: samples, dictionary: dictionary,
                    bias: bias, codes: codes, lambda: lambda, signed: constraint == .signed)
     }
-    if workers == 1 {
-      for block in 0..<blocks { measures[block] = measure(block) }
-    } else {
-      let previousThreads = BLAS.threadCount
-      BLAS.setThreadCount(1)
-      defer { BLAS.setThreadCount(previousThreads) }
-      measures.withUnsafeMutableBufferPointer { out in
-        let out = DisjointOutput(base: out.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          for block in stride(from: worker, to: blocks, by: workers) { out.base[block] = measure(block) }
-        }
+    let previousThreads = BLAS.threadCount
+    if workers > 1 { BLAS.setThreadCount(1) }
+    defer { BLAS.setThreadCount(previousThreads) }
+    measures.withUnsafeMutableBufferPointer { out in
+      guard let base = out.baseAddress else { return }
+      let out = DisjointOutput(base: base)
+      RowBlocks.forEach(rows: blocks, count: workers) { range in
+        for block in range { out.base[block] = measure(block) }
       }
     }
     var objective = previous?.objective ?? 0, worstKKT = previous?.maxKKTViolation ?? 0, worstGap = previous?.maxDualityGap ?? 0

@@ -1,3 +1,4 @@
+import Dispatch
 import LabNumerics
 
 /// Why a training run stopped early. Two rules:
@@ -87,18 +88,16 @@ public struct TrainingDivergence: Error, Equatable, Sendable, CustomStringConver
   /// ones; the integer maximum below is one vectorised pass), looked at on `threads` threads.
   static func allFinite(_ values: [Float], threads: Int = 1) -> Bool {
     let exponent: UInt32 = 0x7f80_0000
-    let blocks = max(1, min(threads, values.count))
+    let blocks = max(1, min(threads, values.count)), bounds = RowBlocks.bounds(rows: values.count, count: blocks)
     var largest = [UInt32](repeating: 0, count: blocks)
     values.withUnsafeBufferPointer { buffer in
       largest.withUnsafeMutableBufferPointer { out in
-        let input = SharedInput(base: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!), tallies = DisjointOutput(base: out.baseAddress!)
-        let bounds = RowBlocks.bounds(rows: buffer.count, count: blocks)
-        RowBlocks.forEach(rows: blocks, count: blocks) { range in
-          for s in range {
-            var block: UInt32 = 0
-            for index in bounds[s]..<bounds[s + 1] { block = max(block, input.base[index].bitPattern & exponent) }
-            tallies.base[s] = block
-          }
+        guard let input = buffer.baseAddress.map(SharedInput.init(base:)) else { return }
+        let tallies = DisjointOutput(base: out.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: blocks) { s in
+          var block: UInt32 = 0
+          for index in bounds[s]..<bounds[s + 1] { block = max(block, input.base[index].bitPattern & exponent) }
+          tallies.base[s] = block
         }
       }
     }
