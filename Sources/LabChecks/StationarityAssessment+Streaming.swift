@@ -38,11 +38,12 @@ extension StationarityAssessment {
       let start = SparseCodingProblem(samples: Matrix(rows: 0, columns: d.columns), dictionary: d, bias: bias,
                                       codes: Matrix(rows: 0, columns: d.rows), lambda: lambda)
       let perturbation = PerturbationDirection(atoms: direction.atoms, bias: direction.bias, codes: Matrix(rows: 0, columns: d.rows))
-      let initial = StreamingChecks.fixedCodeLoss(samples: x, dictionary: d, bias: bias, codes: codes, lambda: lambda, batchSize: batchSize)
+      let initial = StreamingChecks.fixedCodeLoss(samples: x, dictionary: d, bias: bias, codes: codes, lambda: lambda, batchSize: batchSize,
+                                                      threads: threads)
       func step(_ t: Double, reoptimize: Bool) -> SelfVerification.Step {
         let moved = SelfVerification.moved(start, along: perturbation, by: t)
         let change = StreamingChecks.fixedCodeLoss(samples: x, dictionary: moved.dictionary, bias: moved.bias, codes: codes, lambda: lambda,
-                                                   batchSize: batchSize) - initial
+                                                   batchSize: batchSize, threads: threads) - initial
         let reoptimized = reoptimize
           ? (StreamingChecks.loss(samples: x, dictionary: moved.dictionary, bias: moved.bias, lambda: lambda, batchSize: batchSize, threads: threads) - stream.loss) / t
           : nil

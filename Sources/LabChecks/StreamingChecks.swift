@@ -56,15 +56,17 @@ public struct StreamingChecks: Sendable {
   public init(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
               activityThreshold tau: Double = 0, batchSize: Int = defaultBatchRows, threads: Int = 1, keepCodes: Bool = false) {
     let solver = ExactCodes.Solver(dictionary: d, lambda: lambda, threads: threads)
-    self.init(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize, keepCodes: keepCodes) {
+    self.init(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: tau, batchSize: batchSize, threads: threads,
+              keepCodes: keepCodes) {
       solver.codes(for: $0, bias: bias)
     }
   }
 
   /// Streams over the rows of `samples` with the codes `codes` gives for each batch of rows (`rows × K`,
-  /// nonnegative; e.g. an SAE's own encoder codes).
+  /// nonnegative; e.g. an SAE's own encoder codes). A batch's rows are measured on `threads` workers;
+  /// every sum is taken in an order that does not depend on `threads`, so neither do the results.
   public init(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, lambda: Double,
-              activityThreshold tau: Double = 0, batchSize: Int = defaultBatchRows, keepCodes: Bool = false,
+              activityThreshold tau: Double = 0, batchSize: Int = defaultBatchRows, threads: Int = 1, keepCodes: Bool = false,
               codes: (Matrix<Double>) -> Matrix<Double>) {
     let k = d.rows, m = d.columns, n = x.rows
     let rowsPerBatch = Self.rowsPerBatch(atoms: k, batchSize: batchSize)
@@ -82,68 +84,35 @@ public struct StreamingChecks: Sendable {
     var maxOnSilent = [Double](repeating: -.infinity, count: pairEntries)
     var minOnSilent = [Double](repeating: .infinity, count: pairEntries)
     var activeOnSilent = [Bool](repeating: false, count: pairEntries)
-    let atoms = d.storage
+    let workers = max(1, threads)
     for start in stride(from: 0, to: n, by: rowsPerBatch) {
       let rows = min(rowsPerBatch, n - start)
       let batch = x.block(start..<(start + rows))
       let z = codes(batch)
       let centred = SparseCodingProblem.subtractingBias(bias, from: batch)
-      // The codes are sparse: the fit Σ_k z_nk d_k and the residual by their nonzeros, not by a dense product.
-      var support: [[Int]] = []
-      support.reserveCapacity(rows)
-      var fitNorms = [Double](repeating: 0, count: rows)
-      var r = centred.storage
-      var fit = [Double](repeating: 0, count: m)
+      let fitted = BatchResiduals(codes: z, centred: centred, dictionary: d, workers: workers)
+      let r = fitted.residuals.storage
+      let correlations = fitted.residuals.multiplied(by: d, transposingOther: true)  // rows × K: d_kᵀ r_n
+      let gradients = BatchCodeGradients(codes: z, correlations: correlations, lambda: lambda, activityThreshold: tau, workers: workers)
+      k1 = max(k1, gradients.worstViolation)
+      for atom in 0..<k { silentCount[atom] += gradients.silentCount[atom] }
+      fitted.addWeightedResiduals(codes: z, to: &weighted, workers: workers)
       for row in 0..<rows {
-        var nonzero: [Int] = []
-        for atom in 0..<k where z[row, atom] != 0 { nonzero.append(atom) }
-        for i in 0..<m { fit[i] = 0 }
-        for atom in nonzero {
-          let value = z[row, atom], base = atom * m
-          for i in 0..<m { fit[i] += value * atoms[base + i] }
-        }
-        var fitted = 0.0
-        for i in 0..<m {
-          r[row * m + i] -= fit[i]
-          fitted += fit[i] * fit[i]
-        }
-        fitNorms[row] = fitted.squareRoot()
-        support.append(nonzero)
-      }
-      let residuals = Matrix(rows: rows, columns: m, storage: r)
-      let correlations = residuals.multiplied(by: d, transposingOther: true)  // rows × K: d_kᵀ r_n
-      for row in 0..<rows {
-        var squared = 0.0, norm = 0.0
-        for i in 0..<m {
-          let value = r[row * m + i], c = centred.storage[row * m + i]
-          squared += value * value
-          norm += c * c
-          residualSum[i] += value
-        }
+        for i in 0..<m { residualSum[i] += r[row * m + i] }
+        let squared = fitted.squaredNorms[row]
         loss += 0.5 * squared
-        wide = max(wide, fitNorms[row] - max(norm.squareRoot() - lambda, 0))
+        wide = max(wide, fitted.fitNorms[row] - max(fitted.centredSquaredNorms[row].squareRoot() - lambda, 0))
         if squared.squareRoot() > largest { largest = squared.squareRoot(); largestPoint = start + row }
-        for atom in 0..<k {
-          let value = z[row, atom], c = correlations[row, atom], gradient = lambda - c
-          if value > tau {
-            k1 = max(k1, abs(gradient))
-            codeTerm += abs(gradient)
-          } else {
-            k1 = max(k1, max(c - lambda, 0))
-            codeTerm += max(-gradient, 0)
-            silentCount[atom] += 1
-          }
-        }
-        for atom in support[row] {
-          let value = z[row, atom], base = atom * m
+        codeTerm += gradients.rowTerms[row]
+        for atom in fitted.support[row] {
+          let value = z[row, atom]
           mass[atom] += value
           loss += lambda * value
           total += value
-          for i in 0..<m { weighted[base + i] += value * r[row * m + i] }
         }
-        if keepCodes { kept.append(support[row].map { ($0, z[row, $0]) }) }
+        if keepCodes { kept.append(fitted.support[row].map { ($0, z[row, $0]) }) }
         guard measurePairs else { continue }
-        for i in support[row] {
+        for i in fitted.support[row] {
           let value = z[row, i]
           for j in 0..<k where j != i && z[row, j] <= tau {
             let index = i * k + j
@@ -234,28 +203,44 @@ extension StreamingChecks {
 
   /// Σ_n ½‖x_n − b − Σ_k z_nk d_k‖² + λΣz with the codes held fixed: the loss of §5.7's first-order
   /// codes at a moved dictionary and bias, an upper bound of the loss with re-optimised codes. X is
-  /// read `batchSize` rows at a time.
+  /// read `batchSize` rows at a time; each row's residual is measured on one of `threads` workers and
+  /// the total is summed in row order, so it does not depend on `threads`.
   public static func fixedCodeLoss(samples x: any SampleRows, dictionary d: Matrix<Double>, bias: [Double]?, codes: SparseCodeRows,
-                                   lambda: Double, batchSize: Int = defaultBatchRows) -> Double {
+                                   lambda: Double, batchSize: Int = defaultBatchRows, threads: Int = 1) -> Double {
     let m = x.columns
+    let centre = bias ?? [Double](repeating: 0, count: m)
     var total = 0.0
-    var residual = [Double](repeating: 0, count: m)
     for start in stride(from: 0, to: x.rows, by: max(1, batchSize)) {
       let batch = x.block(start..<min(x.rows, start + max(1, batchSize)))
-      batch.storage.withUnsafeBufferPointer { samples in
-        d.storage.withUnsafeBufferPointer { atoms in
-          for row in 0..<batch.rows {
-            for i in 0..<m { residual[i] = samples[row * m + i] - (bias?[i] ?? 0) }
-            for (atom, value) in codes.row(start + row) {
-              let base = atom * m
-              total += lambda * value
-              for i in 0..<m { residual[i] -= value * atoms[base + i] }
+      var squared = [Double](repeating: 0, count: batch.rows)
+      if m > 0 {
+        batch.storage.withUnsafeBufferPointer { samples in
+          d.storage.withUnsafeBufferPointer { atoms in
+            squared.withUnsafeMutableBufferPointer { squaredOut in
+              let samples = SharedInput(base: samples.baseAddress!), out = DisjointOutput(base: squaredOut.baseAddress!)
+              let atoms = atoms.baseAddress.map { SharedInput(base: $0) }
+              RowBlocks.forEach(rows: batch.rows, count: threads) { range in
+                var residual = [Double](repeating: 0, count: m)
+                residual.withUnsafeMutableBufferPointer { residual in
+                  for row in range {
+                    for i in 0..<m { residual[i] = samples.base[row * m + i] - centre[i] }
+                    for index in codes.rowStarts[start + row]..<codes.rowStarts[start + row + 1] {
+                      guard let atoms else { break }
+                      SparseRowKernels.add(-codes.values[index], times: atoms.base + Int(codes.atoms[index]) * m, to: residual.baseAddress!, count: m)
+                    }
+                    var sum = 0.0
+                    for i in 0..<m { sum += residual[i] * residual[i] }
+                    out.base[row] = sum
+                  }
+                }
+              }
             }
-            var squared = 0.0
-            for i in 0..<m { squared += residual[i] * residual[i] }
-            total += 0.5 * squared
           }
         }
+      }
+      for row in 0..<batch.rows {
+        for index in codes.rowStarts[start + row]..<codes.rowStarts[start + row + 1] { total += lambda * codes.values[index] }
+        total += 0.5 * squared[row]
       }
     }
     return total

@@ -103,7 +103,8 @@ struct Check: ParsableCommand {
       (record, problem, move) = (outcome.record, outcome.problem, outcome.move)
       if let encoderCodes {
         bar.update(completed: 2, label: "the SAE's own codes")
-        record.encoderCodes = try CheckRecord.encoderView(inputs, codes: encoderCodes, plan: CheckPlan(tooLarge: plan.tooLarge))
+        record.encoderCodes = try CheckRecord.encoderView(inputs, codes: encoderCodes, plan: CheckPlan(tooLarge: plan.tooLarge),
+                                                           threads: threading.threads)
       }
     } catch let error as LPValidationError {
       throw BadInput.fail("\(data) with \(paths.dictionary): a linear program of the checks cannot be built from these values (\(error)); "

@@ -123,4 +123,33 @@ struct StreamingChecksTests {
       #expect(bytes.0 != nil && bytes.0 == bytes.1)
     }
   }
+
+  @Test("The streaming checks give the same bytes on 1 and 3 workers: every batch's rows are measured apart and summed in row order")
+  func workersGiveTheSameBytes() async {
+    await propertyCheck(count: 25, input: Gen.int(in: 2...5), Gen.int(in: 2...8), Gen.int(in: 20...80), Gen.int(in: 1...20), Gen.int(in: 0...Int(Int32.max))) { m, k, n, batch, seed in
+      let (x, d, bias, lambda) = Self.randomProblem(m: m, k: k, n: n, seed: seed)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      let one = try? encoder.encode(StationarityAssessment.assessStreaming(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batch, threads: 1))
+      let three = try? encoder.encode(StationarityAssessment.assessStreaming(samples: x, dictionary: d, bias: bias, lambda: lambda, batchSize: batch, threads: 3))
+      #expect(one != nil && one == three)
+      // Given codes with an activity threshold (an SAE's own codes), the kept codes and every figure.
+      let codes: (Matrix<Double>) -> Matrix<Double> = { ExactCodes.codes(for: $0, dictionary: d, bias: bias, lambda: lambda) }
+      let views = [1, 3].map {
+        StreamingChecks(samples: x, dictionary: d, bias: bias, lambda: lambda, activityThreshold: 1e-3, batchSize: batch, threads: $0, keepCodes: true,
+                        codes: codes)
+      }
+      let (a, b) = (views[0], views[1])
+      #expect([a.kkt.codes, a.kkt.atoms, a.kkt.bias, a.lpKClosedForm, a.codeValue, a.wideBoundExcess, a.maxResidualNorm, a.loss, a.codeTotal]
+        == [b.kkt.codes, b.kkt.atoms, b.kkt.bias, b.lpKClosedForm, b.codeValue, b.wideBoundExcess, b.maxResidualNorm, b.loss, b.codeTotal])
+      #expect(a.atomGradient.storage == b.atomGradient.storage && a.biasGradient == b.biasGradient && a.mopUp == b.mopUp)
+      #expect(a.maxResidualPoint == b.maxResidualPoint && a.codes == b.codes && a.pairs.count == b.pairs.count)
+      for (p, q) in zip(a.pairs, b.pairs) { #expect(p.i == q.i && p.j == q.j && p.pass == q.pass && p.hullLow == q.hullLow && p.hullHigh == q.hullHigh) }
+      if let kept = a.codes {
+        let fixed = [1, 3].map { StreamingChecks.fixedCodeLoss(samples: x, dictionary: d, bias: bias, codes: kept, lambda: lambda, batchSize: batch, threads: $0) }
+        #expect(fixed[0] == fixed[1])
+      }
+    }
+  }
+
 }

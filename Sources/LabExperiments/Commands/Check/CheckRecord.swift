@@ -91,8 +91,9 @@ public struct CheckRecord: Encodable, Sendable {
   /// The first-order checks of an SAE's own codes (`codes`) on the dictionary view `inputs`, at τ_z =
   /// 10⁻⁶·max z: in memory as ``encoderView(_:plan:)`` when the dictionary view's codes fit, else in
   /// streaming passes over X's blocks (a first one for max z), with LP-K by its closed form deciding
-  /// (``CheckInputs/streams``, which `lab check --streaming` sets).
-  public static func encoderView(_ inputs: CheckInputs, codes: SAEEncoderCodes, plan: CheckPlan = CheckPlan()) throws -> EncoderView {
+  /// (``CheckInputs/streams``, which `lab check --streaming` sets), each batch's rows measured on
+  /// `threads` workers.
+  public static func encoderView(_ inputs: CheckInputs, codes: SAEEncoderCodes, plan: CheckPlan = CheckPlan(), threads: Int = 1) throws -> EncoderView {
     guard inputs.streams else {
       var view = inputs
       view.givenCodes = codes.codes(for: inputs.samples.block(0..<inputs.samples.rows))
@@ -105,7 +106,7 @@ public struct CheckRecord: Encodable, Sendable {
       largest = max(largest, codes.codes(for: x.block(start..<min(x.rows, start + rowsPerBatch))).storage.max() ?? 0)
     }
     let stream = StreamingChecks(samples: x, dictionary: d, bias: inputs.bias, lambda: inputs.lambda,
-                                 activityThreshold: trainedCodeThreshold * largest, batchSize: rowsPerBatch) { codes.codes(for: $0) }
+                                 activityThreshold: trainedCodeThreshold * largest, batchSize: rowsPerBatch, threads: threads) { codes.codes(for: $0) }
     let lpK = KKTLinearProgram.solveByClosedForm(atomGradient: stream.atomGradient, biasGradient: inputs.bias == nil ? nil : stream.biasGradient,
                                                  dictionary: d, codeValue: stream.codeValue)
     let scale = Verdict.scale(lambda: inputs.lambda, codeTotal: stream.codeTotal, loss: stream.loss)
