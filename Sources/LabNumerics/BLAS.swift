@@ -16,9 +16,23 @@ public enum BLAS {
   /// trainers, the online learner) set 1 and restore the previous count when they return, so two
   /// such calls running at the same time on threads of one process can change it under each other.
   /// The `lab` commands set it once and run one such call at a time.
+  ///
+  /// Setting the count it already has does nothing: OpenBLAS would start its stopped pool again
+  /// (``stopIdleThreads()``).
   public static func setThreadCount(_ n: Int) {
     precondition(n >= 1 && n <= Int(Int32.max), "BLAS thread count must be at least 1, got \(n).")
+    guard n != threadCount else { return }
     openblas_set_num_threads(Int32(n))
+  }
+
+  /// Stops OpenBLAS's pool of worker threads (`blas_thread_shutdown_`); the next call that uses more
+  /// than one thread starts it again. The pool starts when the library loads, and each of its threads
+  /// then waits for work by spinning (`sched_yield`) for about 0.1 s, as it does again after every
+  /// multi-threaded call. A process whose BLAS calls all run on one thread (its own workers each
+  /// calling one-thread BLAS) would lose a core to that spin. Call it only while no BLAS call runs;
+  /// setting a thread count other than the current one starts the pool again.
+  public static func stopIdleThreads() {
+    _ = blas_thread_shutdown_()
   }
 
   /// OpenBLAS's build description (`openblas_get_config`) without surrounding whitespace,

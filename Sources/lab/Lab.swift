@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabExperiments
 import LabGenerators
+import LabNumerics
 
 /// The `lab` command: run experiments of the SparseLab theory lab and write their reports.
 ///
@@ -41,6 +42,12 @@ struct Lab: ParsableCommand {
     // the heap, which keeps up to 64 MB of freed memory for reuse.
     _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
     _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 64 << 20)
+    // OpenBLAS's pool, started when the library loaded, spins for about 0.1 s waiting for work and
+    // takes a core from commands whose workers each run one-thread BLAS (`lab encode --threads 2`).
+    // BLAS starts on one thread with the pool stopped; a command that sets more threads (its
+    // --threads) starts the pool again.
+    BLAS.setThreadCount(1)
+    BLAS.stopIdleThreads()
     let (arguments, notes) = CommandLineRewrite.rewrite(Array(CommandLine.arguments.dropFirst()))
     for note in notes { StandardStreams.error(note + "\n") }
     if let problem = unknownCommand(arguments) { StandardStreams.exit(BadInput.fail(problem).rawValue) }
