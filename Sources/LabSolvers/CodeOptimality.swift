@@ -170,8 +170,10 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
       var values = load(q + a)
       if signed { values = Lanes(abs(values.x), abs(values.y), abs(values.z), abs(values.w)) }
       unordered += values - values
-      all = pointwiseMax(all, values)
-      silent = pointwiseMax(silent, none.replacing(with: values, where: load(z + a) .== zero))
+      // Swift.max(x, y) lane by lane (y >= x ? y : x): the generic pointwiseMax is an out-of-line call.
+      all.replace(with: values, where: values .>= all)
+      let candidate = none.replacing(with: values, where: load(z + a) .== zero)
+      silent.replace(with: candidate, where: candidate .>= silent)
       a += 4
     }
     var largest = all.max(), largestSilent = silent.max(), nan = unordered.sum().isNaN
