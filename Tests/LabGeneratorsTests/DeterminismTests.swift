@@ -48,6 +48,24 @@ import Testing
     }
   }
 
+  /// The thread count changes who computes what (the product beside the drawing, rows shared), never the bytes.
+  @Test("one, two and three threads stream the same rows") func threads() async throws {
+    await propertyCheck(count: 20, input: Gen.int(in: 0...(Self.worlds.count - 1)), Gen.int(in: 1...150), Gen.int(in: 1...200), Gen.uint64()) { k, batch, count, seed in
+      var streams = try [1, 2, 3].map { threads in
+        var generator = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: batch)
+        generator.threads = threads
+        return generator
+      }
+      let first = streams.indices.map { streams[$0].next(count) }, second = streams.indices.map { streams[$0].next(count / 2 + 1) }
+      for parts in [first, second] {
+        for part in parts.dropFirst() {
+          #expect(part.samples.storage.map(\.bitPattern) == parts[0].samples.storage.map(\.bitPattern))
+          #expect(part.codes == parts[0].codes)
+        }
+      }
+    }
+  }
+
   /// The sparse row accumulation and BLAS agree (both compute Z·D).
   @Test("the sparse product equals gemm") func sparseProduct() throws {
     var g = Xoshiro256StarStar(seed: 9)
