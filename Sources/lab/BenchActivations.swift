@@ -154,36 +154,16 @@ struct BenchActivations: ParsableCommand {
     var wall: Double, cpu: Double
   }
 
-  /// User plus system seconds of this process's finished children so far.
-  private static var childrenCPUSeconds: Double {
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-  }
-
-  /// Runs `executable` to its exit and returns its wall time and CPU time (all threads); a failure
-  /// is bad input naming the command.
+  /// Runs `executable` to its exit (``ChildProcess``) and returns its wall time and CPU time (all
+  /// threads); a failure is bad input naming the command.
   private static func timedRun(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Timing {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-activations-\(UUID().uuidString).log")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: log) }
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = try FileHandle(forWritingTo: log)
-    let cpuBefore = childrenCPUSeconds
-    let (seconds, _) = try BenchSupport.timed {
-      try process.run()
-      process.waitUntilExit()
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-activations-\(UUID().uuidString).log").path
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    let child = try ChildProcess.run(executable, arguments, environment: environment, standardError: .file(log))
+    guard child.status == 0 else {
+      let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").suffix(400)
+      throw BadInput.fail("\(executable) \(arguments.prefix(2).joined(separator: " ")) … exited with \(child.status): \(tail)")
     }
-    let cpu = childrenCPUSeconds - cpuBefore
-    guard process.terminationStatus == 0 else {
-      let tail = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(400)
-      throw BadInput.fail("\(executable) \(arguments.prefix(2).joined(separator: " ")) … exited with \(process.terminationStatus): \(tail)")
-    }
-    return Timing(wall: seconds, cpu: cpu)
+    return Timing(wall: child.wallSeconds, cpu: child.cpuSeconds)
   }
 }

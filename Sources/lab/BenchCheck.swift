@@ -91,16 +91,16 @@ struct BenchCheck: ParsableCommand {
     let recordPath = URL(fileURLWithPath: directory).appendingPathComponent("\(benchCase.rawValue)-\(tag).json").path
     let arguments = benchCase.check(in: directory, threads: threading.threads) + extra + ["--json-out", recordPath, "--quiet"]
     var times: [Double] = []
-    var status: Int32 = 0
+    var last: ChildProcess.Outcome?
     for _ in 0..<repeats {
       try? FileManager.default.removeItem(atPath: recordPath)
-      let run = try BenchSupport.timed { try Self.run(binary, arguments, timeout: timeoutSeconds) }
-      times.append(run.seconds)
-      status = run.value
+      let run = try ChildProcess.run(binary, arguments, timeout: timeoutSeconds)
+      times.append(run.wallSeconds)
+      last = run
     }
     times.sort()
-    var result: [String: Any] = ["wall_s": times[times.count / 2], "exit_status": Int(status)]
-    if status == Self.timedOut { result["timed_out"] = true }
+    var result: [String: Any] = ["wall_s": times[times.count / 2], "exit_status": Int(last?.status ?? 0)]
+    if last?.timedOut == true { result["timed_out"] = true }
     if let data = FileManager.default.contents(atPath: recordPath),
       let record = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     {
@@ -113,29 +113,6 @@ struct BenchCheck: ParsableCommand {
       result["decided"] = false
     }
     return result
-  }
-
-  /// The exit status that stands for a run stopped at `--timeout`.
-  static let timedOut: Int32 = -1
-
-  /// Runs `binary` with its output discarded, stopping it after `timeout` seconds; returns its exit status or ``timedOut``.
-  private static func run(_ binary: String, _ arguments: [String], timeout: Double) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning {
-      if Date() > deadline {
-        process.terminate()
-        process.waitUntilExit()
-        return timedOut
-      }
-      Thread.sleep(forTimeInterval: 0.01)
-    }
-    return process.terminationStatus
   }
 
   /// One line of the table: case, goal, our time, verdict, the baseline's time and the ratio.

@@ -43,16 +43,15 @@ struct EncodeProcessTiming {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
   }
 
-  /// Runs `lab encode` once and times it, from the spawn to the parent's `waitpid` return. (Foundation's
-  /// `Process.waitUntilExit` notices the exit by polling a run loop, which added up to tens of
-  /// milliseconds to a 0.2 s run.)
+  /// Runs `lab encode` once and times it, from the spawn to its exit (``ChildProcess``).
   func run() throws -> Run {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("lab-bench-encode-\(UUID().uuidString)").path
     defer {
       try? FileManager.default.removeItem(atPath: output + ".out")
       try? FileManager.default.removeItem(atPath: output + ".err")
     }
-    let (status, wall) = try Self.spawnAndWait(executable, ["encode"] + arguments, standardOutput: output + ".out", standardError: output + ".err")
+    let child = try ChildProcess.run(executable, ["encode"] + arguments, standardOutput: .file(output + ".out"), standardError: .file(output + ".err"))
+    let (status, wall) = (child.status, child.wallSeconds)
     guard status == 0 else {
       let stderr = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
       throw PeerBenchmark.PeerError(message: "lab encode exited with status \(status): \(stderr.suffix(600))")
@@ -63,29 +62,5 @@ struct EncodeProcessTiming {
       let loop = record["seconds"] as? Double, let objective = record["objective"] as? Double
     else { throw PeerBenchmark.PeerError(message: "lab encode printed no JSON line with 'seconds' and 'objective'") }
     return Run(wallSeconds: wall, loopSeconds: loop, objective: objective)
-  }
-
-  /// Starts `executable` with `arguments` (posix_spawn, this environment, its output into the two
-  /// files) and blocks in `waitpid` until it exits: its exit status (−1 when killed by a signal)
-  /// and the wall seconds in between.
-  static func spawnAndWait(_ executable: String, _ arguments: [String], standardOutput: String, standardError: String) throws
-    -> (status: Int32, wallSeconds: Double)
-  {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var pid = pid_t()
-    let started = DispatchTime.now().uptimeNanoseconds
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-    guard spawned == 0 else { throw PeerBenchmark.PeerError(message: "could not start \(executable): \(String(cString: strerror(spawned)))") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-    // The wait status: the exit code in bits 8–15 when the low 7 bits (the signal) are 0.
-    return (status & 0x7F == 0 ? (status >> 8) & 0xFF : -1, wall)
   }
 }

@@ -49,11 +49,8 @@ extension BenchTrain {
 
   /// Runs `executable` with `arguments` to its exit; its wall seconds and the JSON line it printed last.
   static func timedRecord(_ executable: String, _ arguments: [String]) throws -> (seconds: Double, record: [String: Any]) {
-    let start = Date()
-    let record: [String: Any]
-    do { record = try PeerBenchmark.record(executable, arguments) } catch {
+    do { return try PeerBenchmark.timedRecord(executable, arguments) } catch {
       throw BadInput.fail("\(executable) \(arguments.joined(separator: " ")) failed: \(error)")
     }
-    return (Date().timeIntervalSince(start), record)
   }
 }

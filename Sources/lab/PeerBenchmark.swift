@@ -59,34 +59,36 @@ struct PeerBenchmark {
   static func record(_ python: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws
     -> [String: Any]
   {
+    try timedRecord(python, arguments, environment: environment, in: directory).record
+  }
+
+  /// ``record(_:_:environment:in:)`` with the wall seconds from the spawn to the exit.
+  static func timedRecord(_ python: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws
+    -> (seconds: Double, record: [String: Any])
+  {
     let result = try run(python, arguments, environment: environment, in: directory)
     let command = arguments.first ?? python
     guard result.status == 0 else { throw PeerError(message: "\(command) exited with status \(result.status): \(result.stderr.suffix(600))") }
     guard let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
       let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
     else { throw PeerError(message: "\(command) printed no JSON record") }
-    return record
+    return (result.wallSeconds, record)
   }
 
-  /// Runs `executable`; standard error goes to a temporary file so neither pipe can fill up and block.
+  /// Runs `executable` to its exit (``ChildProcess``), its output through temporary files, and
+  /// returns its exit status, both outputs and its wall seconds.
   static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws
-    -> (status: Int32, stdout: String, stderr: String)
+    -> (status: Int32, stdout: String, stderr: String, wallSeconds: Double)
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("lab-peer-\(UUID().uuidString).log")
-    _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errorLog) }
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = try FileHandle(forWritingTo: errorLog)
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let stderr = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), stderr)
+    let logs = FileManager.default.temporaryDirectory.appendingPathComponent("lab-peer-\(UUID().uuidString)").path
+    let (outLog, errorLog) = (logs + ".out", logs + ".err")
+    defer {
+      try? FileManager.default.removeItem(atPath: outLog)
+      try? FileManager.default.removeItem(atPath: errorLog)
+    }
+    let child = try ChildProcess.run(executable, arguments, environment: environment, directory: directory?.path, standardOutput: .file(outLog),
+                                     standardError: .file(errorLog))
+    func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+    return (child.status, text(outLog), text(errorLog), child.wallSeconds)
   }
 }
