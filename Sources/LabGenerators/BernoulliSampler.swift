@@ -28,8 +28,6 @@ public struct BernoulliSampler: CodeSampler {
   public let modifier: HierarchyModifier?
   /// Features decided before the hierarchy steps: those without a parent.
   private let unconditional: [Int]
-  /// Their low-rank copula bounds, computed for all of them at once per sample.
-  private let unconditionalBounds: LowRankEventBounds?
 
   /// A sampler; `thresholds` are derived from the probabilities.
   public init(structure: WorldStructure, magnitudes: MagnitudeModel.Resolved, latent: LatentGaussian?, modifier: HierarchyModifier?) {
@@ -38,13 +36,7 @@ public struct BernoulliSampler: CodeSampler {
     self.latent = latent
     self.modifier = modifier
     thresholds = latent == nil ? [] : (structure.firingProbabilities ?? []).map(NormalDistribution.upperQuantile)
-    let unconditional = structure.parents.indices.filter { structure.parents[$0] == nil }
-    self.unconditional = unconditional
-    if case .lowRank(let factor, let diagonal) = latent, !unconditional.isEmpty {
-      unconditionalBounds = LowRankEventBounds(features: unconditional, factor: factor, diagonal: diagonal, thresholds: thresholds)
-    } else {
-      unconditionalBounds = nil
-    }
+    unconditional = structure.parents.indices.filter { structure.parents[$0] == nil }
   }
 
   /// Whether feature i fires on this sample (one draw per call).
@@ -66,21 +58,10 @@ public struct BernoulliSampler: CodeSampler {
     var shared = [Double](repeating: 0, count: latent?.sharedCount ?? 0)
     var pending: [Int] = []
     var active: [Int] = []
-    var bounds = [Double](repeating: 0, count: unconditionalBounds?.count ?? 0)
     for r in 0..<rows {
       let row = codes + r * f
       latent?.drawShared(into: &shared, using: &generator)
-      if let unconditionalBounds {
-        // The same decisions and draws as `value`, with every bound computed first (they draw nothing).
-        bounds.withUnsafeMutableBufferPointer { bounds in
-          unconditionalBounds.compute(shared: shared, into: bounds.baseAddress!)
-          for (j, i) in unconditional.enumerated() {
-            row[i] = NormalDistribution.upperTailExceeds(bounds[j], generator.nextUniform()) ? max(0, magnitudes.sample(i, using: &generator)) : 0
-          }
-        }
-      } else {
-        for i in unconditional { row[i] = value(i, shared: shared, using: &generator) }
-      }
+      for i in unconditional { row[i] = value(i, shared: shared, using: &generator) }
       guard let modifier else { continue }
       pending.removeAll(keepingCapacity: true)
       for root in modifier.roots.reversed() where row[root] > 0 { pending.append(root) }
