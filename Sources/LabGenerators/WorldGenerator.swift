@@ -1,4 +1,3 @@
-import Dispatch
 import LabNumerics
 import LabRandom
 
@@ -28,8 +27,7 @@ public struct WorldGenerator: Sendable {
   /// Samples produced so far.
   public private(set) var produced = 0
   /// Threads that share each batch's product Z·D (the codes and the noise are one random stream
-  /// each and are drawn on one thread; with two or more threads the product runs beside the
-  /// drawing); any count gives the same bytes.
+  /// each and are drawn on one thread); any count gives the same bytes.
   public var threads = 1
 
   /// Prepares `world` under `seed`; throws ``WorldError`` for invalid parameters.
@@ -62,47 +60,21 @@ public struct WorldGenerator: Sendable {
   }
 
   /// The next `rows` samples (at most ``batchSize`` are drawn per internal batch) as codes and data.
-  /// With more than one thread, the product of rows already drawn runs while the next rows' codes
-  /// are drawn (``pipelineRows`` at a time); each row's codes and sample are the same bytes.
   public mutating func next(_ rows: Int) -> (codes: Matrix<Double>, samples: Matrix<Double>) {
-    let f = dictionary.rows, m = dictionary.columns
-    let pieces = pieces(rows)
+    let f = dictionary.rows
     var storage = [Double](repeating: 0, count: rows * f)
-    var samples: Matrix<Double>
-    if threads > 1 && pieces.count > 1 && f > 0 && m > 0 {
-      var values = [Double](repeating: 0, count: rows * m)
-      let stream = StreamBox(codeGenerator)
-      storage.withUnsafeMutableBufferPointer { z in
-        values.withUnsafeMutableBufferPointer { x in
-          dictionary.storage.withUnsafeBufferPointer { d in
-            let z = DisjointOutput(base: z.baseAddress!), x = DisjointOutput(base: x.baseAddress!), d = SharedInput(base: d.baseAddress!)
-            let sampler = sampler, drawn = DispatchSemaphore(value: 0)
-            // The drawing role never waits, so the two run even if one thread takes both in turn.
-            DispatchQueue.concurrentPerform(iterations: 2) { role in
-              for piece in pieces {
-                if role == 0 {
-                  sampler.fill(z.base + piece.start * f, rows: piece.count, first: piece.first, using: &stream.generator)
-                  drawn.signal()
-                } else {
-                  drawn.wait()
-                  Self.multiply(rows: piece.start..<(piece.start + piece.count), codes: UnsafePointer(z.base), features: f, dictionary: d.base,
-                                dimension: m, into: x.base)
-                }
-              }
-            }
-          }
-        }
-      }
-      codeGenerator = stream.generator
-      samples = Matrix(rows: rows, columns: m, storage: values)
-    } else {
+    var done = 0
+    while done < rows {
+      let count = min(batchSize - produced % batchSize, rows - done)
       storage.withUnsafeMutableBufferPointer { buffer in
-        for piece in pieces { sampler.fill(buffer.baseAddress! + piece.start * f, rows: piece.count, first: piece.first, using: &codeGenerator) }
+        sampler.fill(buffer.baseAddress! + done * f, rows: count, first: produced, using: &codeGenerator)
       }
-      samples = Self.product(Matrix(rows: rows, columns: f, storage: storage), dictionary, threads: threads)
+      done += count
+      produced += count
     }
-    produced += rows
     let codes = Matrix(rows: rows, columns: f, storage: storage)
+    var samples = Self.product(codes, dictionary, threads: threads)
+    let m = dictionary.columns
     if bias.contains(where: { $0 != 0 }) || noise > 0 {
       var values = samples.storage
       for r in 0..<rows {
@@ -113,33 +85,6 @@ public struct WorldGenerator: Sendable {
       samples = Matrix(rows: rows, columns: m, storage: values)
     }
     return (codes, samples)
-  }
-
-  /// The next `rows` rows in pieces that do not cross a batch, of at most ``pipelineRows`` rows when
-  /// the product runs beside the drawing.
-  private func pieces(_ rows: Int) -> [Piece] {
-    var pieces: [Piece] = []
-    var done = 0
-    while done < rows {
-      let count = min(batchSize - (produced + done) % batchSize, rows - done, threads > 1 ? Self.pipelineRows : rows)
-      pieces.append(Piece(start: done, count: count, first: produced + done))
-      done += count
-    }
-    return pieces
-  }
-
-  /// Rows whose codes are drawn in one call of the sampler while earlier rows are multiplied.
-  public static let pipelineRows = 64
-
-  /// Rows `start ..< start + count` of a `next` call, the samples `first ..< first + count`, inside one batch.
-  private struct Piece: Sendable {
-    var start: Int, count: Int, first: Int
-  }
-
-  /// The codes' random stream, handed to the thread that draws while another multiplies.
-  private final class StreamBox: @unchecked Sendable {
-    var generator: Xoshiro256StarStar
-    init(_ generator: Xoshiro256StarStar) { self.generator = generator }
   }
 
   /// `Z·D`, row by row: each sample is the sum of `zᵢ·dᵢ` over its non-zero `zᵢ`, in feature
@@ -157,23 +102,17 @@ public struct WorldGenerator: Sendable {
         out.withUnsafeMutableBufferPointer { x in
           let z = SharedInput(base: z.baseAddress!), d = SharedInput(base: d.baseAddress!), x = DisjointOutput(base: x.baseAddress!)
           RowBlocks.forEach(rows: codes.rows, count: threads) { rows in
-            multiply(rows: rows, codes: z.base, features: f, dictionary: d.base, dimension: m, into: x.base)
+            var active: [Int] = []
+            for r in rows {
+              active.removeAll(keepingCapacity: true)
+              SparseRowKernels.appendNonzeros(z.base + r * f, count: f, to: &active)
+              for i in active { SparseRowKernels.add(z.base[r * f + i], times: d.base + i * m, to: x.base + r * m, count: m) }
+            }
           }
         }
       }
     }
     return Matrix(rows: codes.rows, columns: m, storage: out)
-  }
-
-  /// x_r = Σ_i z_ri d_i over the nonzero codes of each row r in `rows`, in feature order (``product(_:_:threads:)``).
-  private static func multiply(rows: Range<Int>, codes z: UnsafePointer<Double>, features f: Int, dictionary d: UnsafePointer<Double>,
-                               dimension m: Int, into x: UnsafeMutablePointer<Double>) {
-    var active: [Int] = []
-    for r in rows {
-      active.removeAll(keepingCapacity: true)
-      SparseRowKernels.appendNonzeros(z + r * f, count: f, to: &active)
-      for i in active { SparseRowKernels.add(z[r * f + i], times: d + i * m, to: x + r * m, count: m) }
-    }
   }
 
   /// `count` samples with the ground truth, as one dataset.
