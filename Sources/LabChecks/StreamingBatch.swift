@@ -18,70 +18,61 @@ struct BatchResiduals {
   /// The residuals of `codes` (`rows × K`) against `centred` (x_n − b, `rows × m`) and the atoms `d`
   /// (`K × m`), rows measured on `workers` threads.
   init(codes z: Matrix<Double>, centred: Matrix<Double>, dictionary d: Matrix<Double>, workers: Int) {
-    let rows = z.rows, k = z.columns, m = d.columns
-    var support = [[Int]](repeating: [], count: rows)
-    var r = centred.storage
-    var fitNorms = [Double](repeating: 0, count: rows)
-    var squaredNorms = [Double](repeating: 0, count: rows)
-    var centredSquaredNorms = [Double](repeating: 0, count: rows)
-    if rows > 0, k > 0, m > 0 {
-      z.storage.withUnsafeBufferPointer { codes in
-        d.storage.withUnsafeBufferPointer { atoms in
-          centred.storage.withUnsafeBufferPointer { samples in
-            support.withUnsafeMutableBufferPointer { supportOut in
-              r.withUnsafeMutableBufferPointer { residualOut in
-                fitNorms.withUnsafeMutableBufferPointer { fitOut in
-                  squaredNorms.withUnsafeMutableBufferPointer { squaredOut in
-                    centredSquaredNorms.withUnsafeMutableBufferPointer { centredOut in
-                      let input = (codes: SharedInput(base: codes.baseAddress!), atoms: SharedInput(base: atoms.baseAddress!),
-                                   samples: SharedInput(base: samples.baseAddress!))
-                      let output = (support: DisjointOutput(base: supportOut.baseAddress!), r: DisjointOutput(base: residualOut.baseAddress!),
-                                    fit: DisjointOutput(base: fitOut.baseAddress!), squared: DisjointOutput(base: squaredOut.baseAddress!),
-                                    centred: DisjointOutput(base: centredOut.baseAddress!))
-                      RowBlocks.forEach(rows: rows, count: workers) { range in
-                        var fit = [Double](repeating: 0, count: m)
-                        fit.withUnsafeMutableBufferPointer { fit in
-                          for row in range {
-                            var nonzero: [Int] = []
-                            SparseRowKernels.appendNonzeros(input.codes.base + row * k, count: k, to: &nonzero)
-                            for i in 0..<m { fit[i] = 0 }
-                            for atom in nonzero {
-                              SparseRowKernels.add(input.codes.base[row * k + atom], times: input.atoms.base + atom * m, to: fit.baseAddress!, count: m)
-                            }
-                            let residual = output.r.base + row * m, sample = input.samples.base + row * m
-                            var fitted = 0.0
-                            for i in 0..<m {
-                              residual[i] -= fit[i]
-                              fitted += fit[i] * fit[i]
-                            }
-                            var squared = 0.0, norm = 0.0
-                            for i in 0..<m {
-                              squared += residual[i] * residual[i]
-                              norm += sample[i] * sample[i]
-                            }
-                            output.support.base[row] = nonzero
-                            output.fit.base[row] = fitted.squareRoot()
-                            output.squared.base[row] = squared
-                            output.centred.base[row] = norm
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
+    let rows = z.rows, m = d.columns
+    guard rows > 0, z.columns > 0, m > 0 else {
+      support = [[Int]](repeating: [], count: rows)
+      residuals = centred
+      fitNorms = [Double](repeating: 0, count: rows)
+      squaredNorms = (0..<rows).map { row in (0..<m).reduce(0) { $0 + centred[row, $1] * centred[row, $1] } }
+      centredSquaredNorms = squaredNorms
+      return
+    }
+    let blocks = RowBlocks.map(rows: rows, count: workers) { range in Self(rows: range, codes: z, centred: centred, dictionary: d) }
+    support = blocks.flatMap(\.support)
+    residuals = Matrix(rows: rows, columns: m, storage: blocks.flatMap(\.residuals.storage))
+    fitNorms = blocks.flatMap(\.fitNorms)
+    squaredNorms = blocks.flatMap(\.squaredNorms)
+    centredSquaredNorms = blocks.flatMap(\.centredSquaredNorms)
+  }
+
+  /// The residuals of rows `range` alone (K, m > 0), each row's arithmetic in the plain loop's order.
+  private init(rows range: Range<Int>, codes z: Matrix<Double>, centred: Matrix<Double>, dictionary d: Matrix<Double>) {
+    let k = z.columns, m = d.columns
+    var support: [[Int]] = [], fitNorms: [Double] = [], squaredNorms: [Double] = [], centredSquaredNorms: [Double] = []
+    var r = Array(centred.storage[(range.lowerBound * m)..<(range.upperBound * m)])
+    var fit = [Double](repeating: 0, count: m)
+    z.storage.withUnsafeBufferPointer { codes in
+      d.storage.withUnsafeBufferPointer { atoms in
+        centred.storage.withUnsafeBufferPointer { samples in
+          r.withUnsafeMutableBufferPointer { r in
+            for (local, row) in range.enumerated() {
+              var nonzero: [Int] = []
+              SparseRowKernels.appendNonzeros(codes.baseAddress! + row * k, count: k, to: &nonzero)
+              for i in 0..<m { fit[i] = 0 }
+              for atom in nonzero {
+                SparseRowKernels.add(codes[row * k + atom], times: atoms.baseAddress! + atom * m, to: &fit, count: m)
               }
+              let residual = r.baseAddress! + local * m, sample = samples.baseAddress! + row * m
+              var fitted = 0.0, squared = 0.0, norm = 0.0
+              for i in 0..<m {
+                residual[i] -= fit[i]
+                fitted += fit[i] * fit[i]
+              }
+              for i in 0..<m {
+                squared += residual[i] * residual[i]
+                norm += sample[i] * sample[i]
+              }
+              support.append(nonzero)
+              fitNorms.append(fitted.squareRoot())
+              squaredNorms.append(squared)
+              centredSquaredNorms.append(norm)
             }
           }
         }
       }
-    } else {
-      for row in 0..<rows {
-        squaredNorms[row] = (0..<m).reduce(0) { $0 + r[row * m + $1] * r[row * m + $1] }
-        centredSquaredNorms[row] = squaredNorms[row]
-      }
     }
     self.support = support
-    self.residuals = Matrix(rows: rows, columns: m, storage: r)
+    self.residuals = Matrix(rows: range.count, columns: m, storage: r)
     self.fitNorms = fitNorms
     self.squaredNorms = squaredNorms
     self.centredSquaredNorms = centredSquaredNorms
@@ -129,51 +120,41 @@ struct BatchCodeGradients {
   /// The terms of codes `z` with correlations `correlations` (both `rows × K`) at λ = `lambda`; a
   /// code above `tau` counts as active.
   init(codes z: Matrix<Double>, correlations: Matrix<Double>, lambda: Double, activityThreshold tau: Double, workers: Int) {
-    let rows = z.rows, k = z.columns
-    let count = max(1, min(workers, rows))
-    var rowTerms = [Double](repeating: 0, count: rows)
-    var worst = [Double](repeating: 0, count: count)
-    var silent = [Int](repeating: 0, count: count * k)
-    if rows > 0, k > 0 {
-      let bounds = RowBlocks.bounds(rows: rows, count: count)
-      z.storage.withUnsafeBufferPointer { codes in
-        correlations.storage.withUnsafeBufferPointer { correlations in
-          rowTerms.withUnsafeMutableBufferPointer { termsOut in
-            worst.withUnsafeMutableBufferPointer { worstOut in
-              silent.withUnsafeMutableBufferPointer { silentOut in
-                let codes = SharedInput(base: codes.baseAddress!), correlations = SharedInput(base: correlations.baseAddress!)
-                let terms = DisjointOutput(base: termsOut.baseAddress!), worst = DisjointOutput(base: worstOut.baseAddress!)
-                let silent = DisjointOutput(base: silentOut.baseAddress!)
-                RowBlocks.forEach(rows: count, count: count) { blocks in
-                  for block in blocks {
-                    var largest = 0.0
-                    let silentOfBlock = silent.base + block * k
-                    for row in bounds[block]..<bounds[block + 1] {
-                      var sum = 0.0
-                      for atom in 0..<k {
-                        let value = codes.base[row * k + atom], c = correlations.base[row * k + atom], gradient = lambda - c
-                        if value > tau {
-                          largest = max(largest, abs(gradient))
-                          sum += abs(gradient)
-                        } else {
-                          largest = max(largest, max(c - lambda, 0))
-                          sum += max(-gradient, 0)
-                          silentOfBlock[atom] += 1
-                        }
-                      }
-                      terms.base[row] = sum
-                    }
-                    worst.base[block] = largest
-                  }
-                }
-              }
+    let k = z.columns
+    let blocks = RowBlocks.map(rows: z.rows, count: workers) { range in
+      Self(rows: range, codes: z, correlations: correlations, lambda: lambda, activityThreshold: tau)
+    }
+    worstViolation = blocks.map(\.worstViolation).max() ?? 0
+    rowTerms = blocks.flatMap(\.rowTerms)
+    silentCount = (0..<k).map { atom in blocks.reduce(0) { $0 + $1.silentCount[atom] } }
+  }
+
+  /// The terms of rows `range` alone, each row's sum over its atoms in order.
+  private init(rows range: Range<Int>, codes z: Matrix<Double>, correlations: Matrix<Double>, lambda: Double, activityThreshold tau: Double) {
+    let k = z.columns
+    var largest = 0.0, rowTerms: [Double] = [], silent = [Int](repeating: 0, count: k)
+    rowTerms.reserveCapacity(range.count)
+    z.storage.withUnsafeBufferPointer { codes in
+      correlations.storage.withUnsafeBufferPointer { correlations in
+        for row in range {
+          var sum = 0.0
+          for atom in 0..<k {
+            let value = codes[row * k + atom], c = correlations[row * k + atom], gradient = lambda - c
+            if value > tau {
+              largest = max(largest, abs(gradient))
+              sum += abs(gradient)
+            } else {
+              largest = max(largest, max(c - lambda, 0))
+              sum += max(-gradient, 0)
+              silent[atom] += 1
             }
           }
+          rowTerms.append(sum)
         }
       }
     }
-    self.worstViolation = worst.max() ?? 0
+    worstViolation = largest
     self.rowTerms = rowTerms
-    self.silentCount = (0..<k).map { atom in (0..<count).reduce(0) { $0 + silent[$1 * k + atom] } }
+    silentCount = silent
   }
 }

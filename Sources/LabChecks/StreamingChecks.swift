@@ -224,9 +224,10 @@ extension StreamingChecks {
                 residual.withUnsafeMutableBufferPointer { residual in
                   for row in range {
                     for i in 0..<m { residual[i] = samples.base[row * m + i] - centre[i] }
-                    for index in codes.rowStarts[start + row]..<codes.rowStarts[start + row + 1] {
-                      guard let atoms else { break }
-                      SparseRowKernels.add(-codes.values[index], times: atoms.base + Int(codes.atoms[index]) * m, to: residual.baseAddress!, count: m)
+                    if let atoms {  // nil only when K = 0, where no code has a nonzero
+                      for index in codes.rowStarts[start + row]..<codes.rowStarts[start + row + 1] {
+                        SparseRowKernels.add(-codes.values[index], times: atoms.base + Int(codes.atoms[index]) * m, to: residual.baseAddress!, count: m)
+                      }
                     }
                     var sum = 0.0
                     for i in 0..<m { sum += residual[i] * residual[i] }

@@ -44,7 +44,6 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
               constraint: CodeConstraint, continuing previous: CodeOptimality?, threads: Int = 1) {
     let n = samples.rows
     let blocks = (n + Self.blockRows - 1) / Self.blockRows, workers = max(1, min(threads, blocks))
-    var measures = [BlockMeasure](repeating: BlockMeasure(), count: blocks)
     let measure: @Sendable (Int) -> BlockMeasure = { block in
       Self.measure(rows: (block * Self.blockRows)..<min(n, (block + 1) * Self.blockRows), samples: samples, dictionary: dictionary,
                    bias: bias, codes: codes, lambda: lambda, signed: constraint == .signed)
@@ -52,13 +51,7 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     let previousThreads = BLAS.threadCount
     if workers > 1 { BLAS.setThreadCount(1) }
     defer { BLAS.setThreadCount(previousThreads) }
-    measures.withUnsafeMutableBufferPointer { out in
-      guard let base = out.baseAddress else { return }
-      let out = DisjointOutput(base: base)
-      RowBlocks.forEach(rows: blocks, count: workers) { range in
-        for block in range { out.base[block] = measure(block) }
-      }
-    }
+    let measures = RowBlocks.map(rows: blocks, count: workers) { range in range.map(measure) }.joined()
     var objective = previous?.objective ?? 0, worstKKT = previous?.maxKKTViolation ?? 0, worstGap = previous?.maxDualityGap ?? 0
     // meanL0 is a count over pointCount, both exact in a Double: the product recovers the count.
     var nonzeros = previous.map { Int(($0.meanL0 * Double($0.pointCount)).rounded()) } ?? 0

@@ -51,16 +51,15 @@ struct EncodeProcessTiming {
       try? FileManager.default.removeItem(atPath: output + ".err")
     }
     let child = try ChildProcess.run(executable, ["encode"] + arguments, standardOutput: .file(output + ".out"), standardError: .file(output + ".err"))
-    let (status, wall) = (child.status, child.wallSeconds)
-    guard status == 0 else {
+    guard child.status == 0 else {
       let stderr = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
-      throw PeerBenchmark.PeerError(message: "lab encode exited with status \(status): \(stderr.suffix(600))")
+      throw PeerBenchmark.PeerError(message: "lab encode exited with status \(child.status): \(stderr.suffix(600))")
     }
     let stdout = (try? String(contentsOfFile: output + ".out", encoding: .utf8)) ?? ""
     guard let line = stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
       let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
       let loop = record["seconds"] as? Double, let objective = record["objective"] as? Double
     else { throw PeerBenchmark.PeerError(message: "lab encode printed no JSON line with 'seconds' and 'objective'") }
-    return Run(wallSeconds: wall, loopSeconds: loop, objective: objective)
+    return Run(wallSeconds: child.wallSeconds, loopSeconds: loop, objective: objective)
   }
 }
