@@ -17,10 +17,12 @@ struct BenchGenerate: ParsableCommand {
       directory; the lab draws N samples (codes and data) from it as lab generate --from-saelens does, and \
       scripts/bench/peer_synth_generate.py draws N samples with SyntheticModel.sample_with_features, --repeats \
       times each, alternating (lab, peer, lab), on --threads threads. Throughputs are medians; the ratio is the \
-      lab's (median of both lab runs) over sae-lens's, goal ≥ 3×. Absolute figures drift on a shared machine.
+      lab's (median of both lab runs) over sae-lens's, goal ≥ 3×. Absolute figures drift on a shared machine. \
+      With --random-streams per-batch the lab draws a batch per thread at once (lab generate --random-streams).
 
       Examples:
         lab bench generate
+        lab bench generate --threads 2 --random-streams per-batch
         lab bench generate --toy tree --samples 100000 --skip-peers
       """)
 
@@ -34,6 +36,9 @@ struct BenchGenerate: ParsableCommand {
   var repeats = 3
 
   @OptionGroup var threading: ThreadOptions
+
+  @Option(name: .long, help: ArgumentHelp("The lab's random streams, as lab generate takes them.", valueName: "single|per-batch"))
+  var randomStreams: RandomStreams = .single
 
   @Option(name: .long, help: ArgumentHelp("Python of the peer environment.", valueName: "path"))
   var python = "/tmp/benchenv/bin/python"
@@ -67,11 +72,11 @@ struct BenchGenerate: ParsableCommand {
       try SAELensSyntheticModel(toy: loaded).write(to: scratch)
       model = try SAELensSyntheticModel(directory: scratch)
     } catch { throw BadInput.fail("\(toy): \(error)") }
-    var generator = try model.generator(seed: loaded.seed)
+    var generator = try model.generator(seed: loaded.seed, streams: randomStreams)
     generator.threads = threading.threads
     let prepareSeconds = Date().timeIntervalSince(prepareStart)
     let f = generator.dictionary.rows, m = generator.dictionary.columns
-    print("\(loaded.id): F = \(f), m = \(m), batch \(generator.batchSize), threads \(threading.threads); written and read back as a SAELens model in \(String(format: "%.2f", prepareSeconds)) s")
+    print("\(loaded.id): F = \(f), m = \(m), batch \(generator.batchSize), threads \(threading.threads), \(randomStreams.rawValue) random streams; written and read back as a SAELens model in \(String(format: "%.2f", prepareSeconds)) s")
 
     var peakAtQuarter = 0.0, meanL0 = 0.0
     /// `repeats` timed runs of N samples each, drawn on from the same generator; returns the median seconds.
@@ -81,7 +86,7 @@ struct BenchGenerate: ParsableCommand {
         var active = 0, done = 0
         let start = Date()
         while done < samples {
-          let rows = min(generator.batchSize, samples - done)
+          let rows = min(generator.rowsPerDraw, samples - done)
           let batch = generator.next(rows)
           active += batch.codes.storage.reduce(0) { $1 != 0 ? $0 + 1 : $0 }
           done += rows
@@ -97,6 +102,7 @@ struct BenchGenerate: ParsableCommand {
                  Double(samples) / first.median, Double(samples) / first.best, meanL0))
     print(String(format: "peak RSS %.0f MB after %d samples, %.0f MB after %d", peakAtQuarter, samples / 4, BenchSupport.peakResidentMegabytes, samples))
     var record: [String: Any] = ["toy": loaded.id, "features": f, "dimension": m, "threads": threading.threads, "samples": samples,
+                                 "randomStreams": randomStreams.rawValue,
                                  "labSamplesPerSecond": Double(samples) / first.median, "labMeanL0": meanL0]
     if !skipPeers {
       let peers = PeerBenchmark(python: python, script: script, setupLog: "")

@@ -52,6 +52,11 @@ struct Generate: ParsableCommand {
 
   @OptionGroup var threading: ThreadOptions
 
+  @Option(name: .long, help: ArgumentHelp(
+    "Where the samples are drawn from: one random stream for all (single, the default, drawn on one thread) or a stream per batch of \(WorldGenerator.defaultBatchSize) samples (per-batch, batches drawn on the --threads threads; other samples, the same distribution, the same bytes for every thread count).",
+    valueName: "single|per-batch"))
+  var randomStreams: RandomStreams = .single
+
   @OptionGroup var progress: ProgressOptions
 
   /// The description `--from-saelens` writes beside the samples.
@@ -114,10 +119,11 @@ struct Generate: ParsableCommand {
       do {
         // Dense codes or none: sizes known from the toy, checked before the world is prepared.
         if codes != .sparse {
+          let rowsPerDraw = WorldGenerator.defaultBatchSize * (randomStreams == .perBatch ? threading.threads : 1)
           try Self.requireRoom(GenerateRoom(count: loaded.sampleCount, features: f, dimension: m, precision: elementType, codes: codes.format,
-                                            entriesPerSample: 0, batchSize: WorldGenerator.defaultBatchSize, groundTruth: true), out: out)
+                                            entriesPerSample: 0, batchSize: rowsPerDraw, groundTruth: true), out: out)
         }
-        var generator = try WorldGenerator(world: world, seed: loaded.seed)
+        var generator = try WorldGenerator(world: world, seed: loaded.seed, streams: randomStreams)
         generator.threads = threading.threads
         if codes == .sparse {
           try Self.requireRoom(generator, count: loaded.sampleCount, precision: elementType, codes: codes.format, groundTruth: true, out: out)
@@ -138,7 +144,7 @@ struct Generate: ParsableCommand {
     var generator: WorldGenerator
     do {
       model = try SAELensSyntheticModel(directory: directory)
-      generator = try model.generator(seed: seed ?? model.seed)
+      generator = try model.generator(seed: seed ?? model.seed, streams: randomStreams)
     } catch { throw BadInput.fail("\(error)") }
     generator.threads = threading.threads
     try Self.requireRoom(generator, count: count, precision: precision, codes: codes, groundTruth: false, out: out)
@@ -146,10 +152,11 @@ struct Generate: ParsableCommand {
     var files: [String: [Int]] = [:]
     try AtomicWriter.write(into: out) { staging in
       files = try WorldExport.stream(&generator, count: count, precision: precision, codes: codes, into: &staging)
-      let description: [String: Any] = [
+      var description: [String: Any] = [
         "source": directory, "seed": Int(truncatingIfNeeded: seed ?? model.seed), "sampleCount": count, "precision": precision.rawValue,
         "batchSize": generator.batchSize, "files": files,
       ]
+      if generator.streams != .single { description["randomStreams"] = generator.streams.rawValue }
       let data = try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
       try staging.add(Self.sampleRecordFile, data + Data("\n".utf8))
     }
@@ -164,7 +171,7 @@ struct Generate: ParsableCommand {
                           groundTruth: Bool, out: String) throws {
     let entries = codes == .sparse ? GenerateRoom.entriesPerSample(generator, count: count) : 0
     try requireRoom(GenerateRoom(count: count, features: generator.dictionary.rows, dimension: generator.dictionary.columns, precision: precision,
-                                 codes: codes, entriesPerSample: entries, batchSize: generator.batchSize, groundTruth: groundTruth), out: out)
+                                 codes: codes, entriesPerSample: entries, batchSize: generator.rowsPerDraw, groundTruth: groundTruth), out: out)
   }
 
   /// Exit code 2 when `room` does not fit the disk of `out` or the memory.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabExperiments
 import LabFormats
+import LabGenerators
 import LabNumerics
 import LabTraining
 
@@ -46,6 +47,8 @@ struct Train: ParsableCommand {
       between: the samples lab generate --from-saelens DIR writes under the same --seed (default the
       model's), in float32, in chunks of 65,536 fresh samples (a multiple of --batch), one epoch each;
       metrics are measured on a fresh chunk, mmcs against the model's features unless --truth is given.
+      --random-streams per-batch draws them as lab generate --random-streams per-batch does, the batches
+      of 1,024 samples on the --threads threads.
 
       Examples:
         lab train --data X.npy --arch relu-l1 --l1 0.1 --width 16 --batch 64 --steps 500 --lr 0.01 \\
@@ -64,6 +67,9 @@ struct Train: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Draw the batches from this SAELens synthetic-model directory instead of --data.", valueName: "dir"))
   var fromSaelens: String?
+
+  @Option(name: .long, help: ArgumentHelp("With --from-saelens, the random streams, as lab generate takes them.", valueName: "single|per-batch"))
+  var randomStreams: RandomStreams = .single
 
   @Option(name: .long, help: ArgumentHelp("Architecture: \(ArchitectureKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
   var arch: ArchitectureKind
@@ -175,6 +181,8 @@ struct Train: ParsableCommand {
     if fromSaelens != nil {
       guard arch != .deep else { throw ValidationError("'--from-saelens' applies to the SAELens kinds, not deep") }
       guard checkpoint == nil && resume == nil else { throw ValidationError("'--checkpoint' and '--resume' do not support '--from-saelens' yet") }
+    } else if randomStreams != .single {
+      throw ValidationError("'--random-streams' applies to '--from-saelens' only")
     }
     _ = try Self.widths(hiddenLayers, option: "--hidden-layers")
     _ = try Self.widths(decoderLayers, option: "--decoder-layers")
@@ -199,7 +207,7 @@ struct Train: ParsableCommand {
                                       prefixes: try Self.widths(prefixes, option: "--prefixes"))
     let deep = arch == .deep
     var x: Matrix<Float>
-    let stream = try fromSaelens.map { try TrainStream(directory: $0, seed: seeding.seed, batch: batch, threads: threads) }
+    let stream = try fromSaelens.map { try TrainStream(directory: $0, seed: seeding.seed, streams: randomStreams, batch: batch, threads: threads) }
     let source = data ?? fromSaelens ?? ""
     if let stream {
       x = stream.chunk
@@ -377,6 +385,7 @@ struct Train: ParsableCommand {
       ("deadLatents", "\(metrics.deadLatents)"), ("deadLatentsTraining", "\(deadTraining)"),
     ]
     if let mmcs = metrics.meanMaxCosineSimilarity { fields.append(("mmcs", Self.number(mmcs))) }
+    if randomStreams != .single { fields.append(("randomStreams", "\"\(randomStreams.rawValue)\"")) }
     fields += extra
     fields.append(("out", Self.jsonString(out)))
     print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")

@@ -30,11 +30,14 @@ import Testing
     }
   }
 
-  /// Streaming in pieces of any size gives the rows of one large request.
+  /// Streaming in pieces of any size gives the rows of one large request, under either streams
+  /// (per batch, a piece can end inside a batch that the next one continues).
   @Test("requests of any size stream the same rows") func streaming() async throws {
-    await propertyCheck(count: 20, input: Gen.int(in: 0...(Self.worlds.count - 1)), Gen.int(in: 1...40), Gen.uint64()) { k, piece, seed in
-      var whole = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: 16)
-      var pieces = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: 16)
+    await propertyCheck(count: 30, input: Gen.int(in: 0...(Self.worlds.count - 1)), Gen.int(in: 1...40), Gen.uint64(), Gen.bool) { k, piece, seed, perBatch in
+      let streams: RandomStreams = perBatch ? .perBatch : .single
+      var whole = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: 16, streams: streams)
+      var pieces = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: 16, streams: streams)
+      pieces.threads = 2
       let all = whole.next(100)
       var rows: [Double] = [], codes: [Double] = []
       var done = 0
@@ -48,11 +51,13 @@ import Testing
     }
   }
 
-  /// The thread count changes who computes what (the product beside the drawing, rows shared), never the bytes.
+  /// The thread count changes who computes what (the product beside the drawing, rows shared;
+  /// per batch, the batches too), never the bytes.
   @Test("one, two and three threads stream the same rows") func threads() async throws {
-    await propertyCheck(count: 20, input: Gen.int(in: 0...(Self.worlds.count - 1)), Gen.int(in: 1...150), Gen.int(in: 1...200), Gen.uint64()) { k, batch, count, seed in
+    await propertyCheck(count: 30, input: Gen.int(in: 0...(Self.worlds.count - 1)), Gen.int(in: 1...150), Gen.int(in: 1...200), Gen.uint64(),
+                        Gen.bool) { k, batch, count, seed, perBatch in
       var streams = try [1, 2, 3].map { threads in
-        var generator = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: batch)
+        var generator = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: batch, streams: perBatch ? .perBatch : .single)
         generator.threads = threads
         return generator
       }
@@ -61,6 +66,36 @@ import Testing
         for part in parts.dropFirst() {
           #expect(part.samples.storage.map(\.bitPattern) == parts[0].samples.storage.map(\.bitPattern))
           #expect(part.codes == parts[0].codes)
+        }
+      }
+    }
+  }
+
+  /// Per batch, batch b's codes are the sampler's draws from the seed's `sample/codes/b` alone, and
+  /// its noise from `sample/noise/b`: the documented contract, checked against a plain fill.
+  @Test("per-batch streams: batch b is drawn from sample/codes/b and sample/noise/b") func perBatchContract() async throws {
+    await propertyCheck(count: 20, input: Gen.int(in: 0...(Self.worlds.count - 1)), Gen.int(in: 1...30), Gen.uint64()) { k, batch, seed in
+      var generator = try WorldGenerator(world: Self.worlds[k], seed: seed, batchSize: batch, streams: .perBatch)
+      generator.threads = 3
+      let drawn = generator.next(3 * batch)
+      let f = generator.dictionary.rows, m = generator.dictionary.columns, seeds = SeedTree(root: seed)
+      var expected = [Double](repeating: 0, count: 3 * batch * f)
+      expected.withUnsafeMutableBufferPointer { out in
+        for b in 0..<3 {
+          var codes = seeds.generator(for: "sample/codes/\(b)")
+          generator.sampler.fill(out.baseAddress! + b * batch * f, rows: batch, first: b * batch, using: &codes)
+        }
+      }
+      #expect(drawn.codes.storage == expected)
+      let fitted = WorldGenerator.product(drawn.codes, generator.dictionary)
+      let noise = generator.noise
+      for b in 0..<3 {
+        var normals = seeds.generator(for: "sample/noise/\(b)")
+        for r in (b * batch)..<((b + 1) * batch) {
+          for j in 0..<m {
+            let value = fitted[r, j] + (generator.bias[j] + (noise > 0 ? noise * normals.nextNormal() : 0))
+            #expect(drawn.samples[r, j].bitPattern == value.bitPattern)
+          }
         }
       }
     }

@@ -17,11 +17,13 @@ import Testing
   @Test("independent firing marginals are within the Hoeffding bound") func independentMarginals() async throws {
     let profiles: [FeatureProfile] = [.constant(0.3), .linear(start: 0.5, end: 0.01), .zipf(exponent: 1, max: 0.4, min: 0.01),
                                       .random(min: 0.01, max: 0.9)]
-    await propertyCheck(count: 40, input: Gen.int(in: 0...3), Gen.int(in: 1...10), Gen.uint64()) { kind, f, seed in
+    // Per batch, with batches of 7 samples: 572 streams, one after another, must keep the marginals.
+    await propertyCheck(count: 40, input: Gen.int(in: 0...3), Gen.int(in: 1...10), Gen.uint64(), Gen.bool) { kind, f, seed, perBatch in
       let world = IndependentWorld(featureCount: f, firing: profiles[kind], magnitude: MagnitudeModel(mean: .constant(1)),
                                    embedding: Embedding(inputDimension: 3))
       let n = 4000
-      var generator = try WorldGenerator(world: world, seed: seed)
+      var generator = try WorldGenerator(world: world, seed: seed, batchSize: perBatch ? 7 : WorldGenerator.defaultBatchSize,
+                                         streams: perBatch ? .perBatch : .single)
       let codes = generator.next(n).codes
       let p = generator.sampler.structure.firingProbabilities ?? []
       let t = hoeffdingBound(samples: n, failureProbability: Self.delta / Double(f))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LabFormats
+import LabGenerators
 import LabSolvers
 import LabTraining
 
@@ -11,3 +12,5 @@ extension SparseEncoder.Method: ExpressibleByArgument {}
 extension LearningRateSchedule.Decay: ExpressibleByArgument {}
 
 extension NumPyArray.ElementType: ExpressibleByArgument {}
+
+extension RandomStreams: ExpressibleByArgument {}

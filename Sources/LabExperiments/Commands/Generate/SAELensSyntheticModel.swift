@@ -149,9 +149,10 @@ public struct SAELensSyntheticModel {
 
   // MARK: - Sampling
 
-  /// A streaming generator with SAELens's semantics, seeded by `seed`; throws when a node that
-  /// scales its children has a mean magnitude that is not > 0 (SAELens requires it).
-  public func generator(seed: UInt64) throws -> WorldGenerator {
+  /// A streaming generator with SAELens's semantics, seeded by `seed`, drawing from `streams`;
+  /// throws when a node that scales its children has a mean magnitude that is not > 0 (SAELens
+  /// requires it).
+  public func generator(seed: UInt64, streams: RandomStreams = .single) throws -> WorldGenerator {
     let f = parents.count
     let resolved = magnitudes.resolved(count: f, seeds: SeedTree(root: self.seed), path: "world/magnitude")
     if let bad = scaledParents.sorted().first(where: { !(resolved.means[$0] > 0) }) {
@@ -165,6 +166,6 @@ public struct SAELensSyntheticModel {
       : nil
     let latent = correlation.map { LatentGaussian.lowRank(factor: $0.factor, diagonal: $0.diagonal) }
     let sampler = BernoulliSampler(structure: structure, magnitudes: resolved, latent: latent, modifier: modifier)
-    return WorldGenerator(sampler: sampler, dictionary: featureVectors, bias: bias, noise: 0, seed: seed)
+    return WorldGenerator(sampler: sampler, dictionary: featureVectors, bias: bias, noise: 0, seed: seed, streams: streams)
   }
 }

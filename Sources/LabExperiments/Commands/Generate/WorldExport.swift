@@ -34,6 +34,8 @@ public enum WorldExport {
     public var precision: NumPyArray.ElementType
     /// Rows per generation batch (part of the reproducibility contract).
     public var batchSize: Int
+    /// The random streams, when not the default single pair (part of the reproducibility contract).
+    public var randomStreams: RandomStreams?
     /// File name → shape.
     public var files: [String: [Int]]
     /// Names, forest, exclusive groups and firing probabilities.
@@ -60,7 +62,8 @@ public enum WorldExport {
         try staging.add("bias.npy", NumPyArray(vector: generator.bias, as: precision).encoded)
       }
       let written = Description(toy: toy, seed: toy.seed, sampleCount: toy.sampleCount, precision: precision,
-                                batchSize: generator.batchSize, files: files, structure: generator.sampler.structure)
+                                batchSize: generator.batchSize, randomStreams: generator.streams == .single ? nil : generator.streams, files: files,
+                                structure: generator.sampler.structure)
       try staging.add("world.json", try canonicalJSON(written))
       description = written
     }
@@ -80,7 +83,7 @@ public enum WorldExport {
     do {
       var done = 0
       while done < n {
-        let rows = min(generator.batchSize, n - done)
+        let rows = min(generator.rowsPerDraw, n - done)
         let batch = generator.next(rows)
         try samples.append(batch.samples.storage)
         try dense?.append(batch.codes.storage)
