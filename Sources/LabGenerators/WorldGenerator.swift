@@ -35,7 +35,12 @@ public struct WorldGenerator: Sendable {
   public private(set) var produced = 0
   /// The rows one call of ``next(_:)`` should ask for to keep every thread drawing: one batch
   /// under `single`, a batch per thread under ``RandomStreams/perBatch``.
-  public var rowsPerDraw: Int { streams == .perBatch ? batchSize * max(1, threads) : batchSize }
+  public var rowsPerDraw: Int { Self.rowsPerDraw(batchSize: batchSize, streams: streams, threads: threads) }
+
+  /// ``rowsPerDraw`` of a generator with these settings, before it is prepared.
+  public static func rowsPerDraw(batchSize: Int, streams: RandomStreams, threads: Int) -> Int {
+    streams == .perBatch ? batchSize * max(1, threads) : batchSize
+  }
   /// Threads that share each batch's product Z·D and, under ``RandomStreams/perBatch``, draw the
   /// batches' codes and noise (under `single` these are one stream each, drawn on one thread); any
   /// count gives the same bytes.
@@ -102,8 +107,7 @@ public struct WorldGenerator: Sendable {
       var values = samples.storage
       for r in 0..<rows {
         for j in 0..<m {
-          let normal = noise > 0 ? (streams == .single ? noiseGenerator.nextNormal() : drawnNoise[r * m + j]) : 0
-          values[r * m + j] += bias[j] + (noise > 0 ? noise * normal : 0)
+          values[r * m + j] += bias[j] + (noise > 0 ? noise * (streams == .single ? noiseGenerator.nextNormal() : drawnNoise[r * m + j]) : 0)
         }
       }
       samples = Matrix(rows: rows, columns: m, storage: values)

@@ -12,9 +12,7 @@ public enum RowBlocks {
   /// `count` threads at once, or inline when `count` is 1. For elementwise passes whose result at
   /// an index does not depend on the other indices, so the split never changes the bytes.
   public static func forEach(rows: Int, count: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    guard count > 1, rows > 1 else { body(0..<rows); return }
-    let bounds = bounds(rows: rows, count: min(count, rows))
-    DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { s in body(bounds[s]..<bounds[s + 1]) }
+    _ = map(rows: rows, count: count, body)
   }
 
   /// Runs `body` on each block of ``forEach(rows:count:)`` and returns the blocks' results in

@@ -119,7 +119,7 @@ struct Generate: ParsableCommand {
       do {
         // Dense codes or none: sizes known from the toy, checked before the world is prepared.
         if codes != .sparse {
-          let rowsPerDraw = WorldGenerator.defaultBatchSize * (randomStreams == .perBatch ? threading.threads : 1)
+          let rowsPerDraw = WorldGenerator.rowsPerDraw(batchSize: WorldGenerator.defaultBatchSize, streams: randomStreams, threads: threading.threads)
           try Self.requireRoom(GenerateRoom(count: loaded.sampleCount, features: f, dimension: m, precision: elementType, codes: codes.format,
                                             entriesPerSample: 0, batchSize: rowsPerDraw, groundTruth: true), out: out)
         }
