@@ -4,6 +4,7 @@ import ArgumentParser
 /// (`scripts/bench/`, the project's own peer scripts), run in the same invocation on the same machine.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "bench",
     abstract: "Benchmark the lab's components against the peer tools (SPAMS, scikit-learn, PyTorch, SAELens) on the same machine.",
     discussion: """
       Speed is reported as ratios against a peer run in the same invocation; absolute figures drift on a shared machine.

@@ -15,6 +15,7 @@ import LabSolvers
 /// descent failed its self-verification, 2 for bad input.
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "check",
     abstract: "Check (X, D, b, Z) for first-order stationarity: KKT, pair and star hulls, LP-K, LP-R, CERT, self-verified descent.",
     discussion: """
       X is N×m (rows are samples), D is K×m (rows are unit-norm atoms), b has length m, Z is N×K; float32 or \

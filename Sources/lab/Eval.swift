@@ -12,6 +12,7 @@ import LabTraining
 /// synthetic world, written as `metrics.json`.
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "eval",
     abstract: "Evaluate an SAE against a SAELens synthetic model's ground truth (SynthSAEBench metrics, absorption); write metrics.json.",
     discussion: """
       The SAE (a SAELens directory, written by lab train or by sae-lens) is evaluated as saved —

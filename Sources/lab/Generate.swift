@@ -9,6 +9,7 @@ import LabGenerators
 /// ground truth as `.npy`, or write a toy as a SAELens synthetic-model directory.
 struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "generate",
     abstract: "Sample a world toy or a SAELens synthetic model; write .npy data and ground truth, or a SAELens directory.",
     discussion: """
       lab generate <toy> --out DIR        X.npy, codes.npy, dictionary.npy, bias.npy (if any), world.json

@@ -9,6 +9,7 @@ import LabSolvers
 /// exact codes and a JSON summary (objective history, KKT residuals, termination reason).
 struct Learn: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "learn",
     abstract: "Learn a unit-norm dictionary (nonnegative L1 codes) from X.npy and write DIR/dictionary.npy, bias.npy, codes.npy, summary.json.",
     discussion: """
       Prints the summary as one JSON line. A given seed and thread count give the same bytes.

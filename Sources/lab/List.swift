@@ -5,6 +5,7 @@ import LabExperiments
 /// `lab list`: the registered experiments with their one-line descriptions and last verdicts.
 struct List: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "list",
     abstract: "List the experiments with their one-line descriptions and the verdict of their saved run records.",
     discussion: """
       Examples:

@@ -6,6 +6,7 @@ import LabFormats
 /// `lab report [<experiment>… | --all]`: re-render reports from their saved run records.
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "report",
     abstract: "Re-render reports (Markdown and figures) and index.md from the saved run records, without re-running.",
     discussion: """
       Reads <id>.json in the directory and rewrites <id>.md and its figures: the report is a pure function of the \

@@ -9,6 +9,7 @@ import LabOptimization
 /// the index.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "run",
     abstract: "Run experiments and write their reports (Markdown, SVG figures), run records (JSON) and index.md.",
     discussion: """
       Each experiment writes <id>.md, <id>.json and its figures atomically once it has finished; index.md lists \

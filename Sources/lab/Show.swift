@@ -6,6 +6,7 @@ import LabExperiments
 /// or with `--sweep` its sweep points.
 struct Show: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "show",
     abstract: "Print an experiment's resolved toy as JSON.",
     discussion: """
       Examples:
