@@ -15,20 +15,24 @@ extension Matrix {
       "Cannot multiply \(rows)×\(columns)\(transposingSelf ? " (transposed)" : "") by "
         + "\(other.rows)×\(other.columns)\(transposingOther ? " (transposed)" : ""): inner dimensions \(k) and \(otherK) differ."
     )
-    var product = [Scalar](repeating: 0, count: m * n)
-    if m > 0 && n > 0 && k > 0 {
-      let (m32, n32, k32) = (blasInteger(m), blasInteger(n), blasInteger(k))
-      let (lda, ldb) = (blasInteger(columns), blasInteger(other.columns))
-      storage.withUnsafeBufferPointer { a in
-        other.storage.withUnsafeBufferPointer { b in
-          product.withUnsafeMutableBufferPointer { c in
+    // With β = 0 BLAS writes every entry of C without reading it, so the product is not zeroed
+    // first (a pass over it as long as a small product's own work).
+    let product = [Scalar](unsafeUninitializedCapacity: m * n) { c, initialized in
+      if m > 0 && n > 0 && k > 0 {
+        let (m32, n32, k32) = (blasInteger(m), blasInteger(n), blasInteger(k))
+        let (lda, ldb) = (blasInteger(columns), blasInteger(other.columns))
+        storage.withUnsafeBufferPointer { a in
+          other.storage.withUnsafeBufferPointer { b in
             Scalar.blasGemm(
               transposingA: transposingSelf, transposingB: transposingOther, m: m32, n: n32, k: k32,
               alpha: 1, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
               beta: 0, c: c.baseAddress!, ldc: n32)
           }
         }
+      } else {
+        c.initialize(repeating: 0)
       }
+      initialized = m * n
     }
     return Matrix(rows: m, columns: n, storage: product)
   }

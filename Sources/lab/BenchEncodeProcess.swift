@@ -12,11 +12,12 @@ struct EncodeProcessTiming {
   /// The arguments of `lab encode` after the command name.
   var arguments: [String]
 
-  /// One run: its wall seconds, the coding loop's seconds it reported (`seconds` of its JSON
-  /// line) and its mean objective.
+  /// One run: its wall seconds, the coding loop's and the verification's seconds it reported
+  /// (`seconds` and `verificationSeconds` of its JSON line) and its mean objective.
   struct Run {
     var wallSeconds: Double
     var loopSeconds: Double
+    var verificationSeconds: Double
     var objective: Double
   }
 
@@ -58,8 +59,9 @@ struct EncodeProcessTiming {
     let stdout = (try? String(contentsOfFile: output + ".out", encoding: .utf8)) ?? ""
     guard let line = stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
       let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-      let loop = record["seconds"] as? Double, let objective = record["objective"] as? Double
-    else { throw PeerBenchmark.PeerError(message: "lab encode printed no JSON line with 'seconds' and 'objective'") }
-    return Run(wallSeconds: child.wallSeconds, loopSeconds: loop, objective: objective)
+      let loop = record["seconds"] as? Double, let verification = record["verificationSeconds"] as? Double,
+      let objective = record["objective"] as? Double
+    else { throw PeerBenchmark.PeerError(message: "lab encode printed no JSON line with 'seconds', 'verificationSeconds' and 'objective'") }
+    return Run(wallSeconds: child.wallSeconds, loopSeconds: loop, verificationSeconds: verification, objective: objective)
   }
 }

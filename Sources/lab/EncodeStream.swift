@@ -5,7 +5,8 @@ import LabSolvers
 
 /// `lab encode` a block of rows at a time (issue 19 item 6): X is read from a memory map
 /// (``NumPyRowReader``), each block is coded, measured (``CodeOptimality`` continuing over the
-/// blocks) and handed to a sink (the codes' writer), so memory holds one block whatever N is.
+/// blocks) and handed to a sink (the codes' writer, with their nonzero pattern the measure found),
+/// so memory holds one block whatever N is.
 /// Blocks start at multiples of ``SparseEncoder/blockSize`` and every measure continues in point
 /// order, so the codes and the summary are bit for bit those of one pass over all rows.
 struct EncodeStream {
@@ -31,15 +32,17 @@ struct EncodeStream {
     var optimality: CodeOptimality?
     var seconds = 0.0
     var cpuSeconds = 0.0
+    /// Wall seconds of the verification (the measure of every block's codes).
+    var verificationSeconds = 0.0
     var referenceFallbacks = 0
     var unconvergedPoints = 0
   }
 
   /// Codes every row of `reader` with `encoder` (after subtracting `bias`), `blockRows` rows at a
-  /// time, passing each block's codes to `sink`; the encoding alone is timed. A non-finite element
+  /// time, passing each block's codes to `sink`; the encoding and the verification are timed. A non-finite element
   /// throws its ``FormatError``, a point that cannot be coded its `EncodingError`.
   static func run(_ reader: NumPyRowReader, encoder: SparseEncoder, dictionary: Matrix<Double>, bias: [Double]?, blockRows: Int,
-                  progress: (Int) -> Void = { _ in }, sink: (Matrix<Double>) throws -> Void) throws -> Totals {
+                  progress: (Int) -> Void = { _ in }, sink: (Matrix<Double>, NonzeroPattern) throws -> Void) throws -> Totals {
     precondition(blockRows >= 1, "blockRows must be at least 1, got \(blockRows).")
     var totals = Totals()
     let configuration = encoder.configuration
@@ -56,9 +59,12 @@ struct EncodeStream {
       totals.unconvergedPoints += output.unconvergedPoints
       // The measure's blocks go to the workers, each with one-thread BLAS: OpenBLAS's own threads, once
       // woken, spin for a while after the call and took a core from the next block's coding.
-      totals.optimality = CodeOptimality(samples: samples, dictionary: dictionary, bias: bias, codes: output.codes, lambda: configuration.lambda,
-                                         constraint: configuration.constraint, continuing: totals.optimality, threads: configuration.threads)
-      try sink(output.codes)
+      let verificationStarted = DispatchTime.now().uptimeNanoseconds
+      let measured = CodeOptimality.measured(samples: samples, dictionary: dictionary, bias: bias, codes: output.codes, lambda: configuration.lambda,
+                                             constraint: configuration.constraint, continuing: totals.optimality, threads: configuration.threads)
+      totals.optimality = measured.optimality
+      totals.verificationSeconds += Double(DispatchTime.now().uptimeNanoseconds - verificationStarted) / 1e9
+      try sink(output.codes, measured.nonzeros)
       first = range.upperBound
     }
     return totals

@@ -15,7 +15,8 @@ struct BenchEncodeWholeProcessTests {
                                         "--thread-counts", "1,2", "--skip-peers"])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     for label in ["dense Z.npy", "sparse Z.npz"] {
-      #expect(result.stdout.contains("lab encode (whole process, \(label)) threads=1") && result.stdout.contains("wall / loop"), "\(result.stdout)")
+      #expect(result.stdout.contains("lab encode (whole process, \(label)) threads=1") && result.stdout.contains("wall / loop")
+              && result.stdout.contains("verification"), "\(result.stdout)")
     }
     let last = try #require(result.stdout.split(separator: "\n").last)
     let record = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
@@ -25,9 +26,10 @@ struct BenchEncodeWholeProcessTests {
     for run in runs + runs.compactMap({ $0["sparseCodes"] as? [String: Any] }) {
       let lab = try #require(run["lab"] as? [String: Any])
       let walls = try #require(lab["wallSeconds"] as? [Double]), loops = try #require(lab["loopSeconds"] as? [Double])
-      #expect(walls.count == 2 && loops.count == 2)
-      // A process's wall time includes its coding loop.
-      #expect(zip(walls, loops).allSatisfy { $0 > $1 && $1 > 0 }, "\(walls) \(loops)")
+      let verifications = try #require(lab["verificationSeconds"] as? [Double])
+      #expect(walls.count == 2 && loops.count == 2 && verifications.count == 2)
+      // A process's wall time includes its coding loop and its verification.
+      #expect(zip(walls, zip(loops, verifications)).allSatisfy { $0 > $1.0 + $1.1 && $1.0 > 0 && $1.1 > 0 }, "\(walls) \(loops) \(verifications)")
     }
   }
 

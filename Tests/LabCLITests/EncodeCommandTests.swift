@@ -47,6 +47,8 @@ struct EncodeCommandTests {
     #expect(one.status == 0, "stderr: \(one.stderr)")
     let summary = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
     #expect(summary["pointsPerSecond"] is Double && summary["objective"] is Double && summary["meanL0"] is Double)
+    let seconds = try #require(summary["seconds"] as? Double), verification = try #require(summary["verificationSeconds"] as? Double)
+    #expect(seconds > 0 && verification > 0)
     let kkt = try #require(summary["maxKKTViolation"] as? Double)
     #expect(kkt <= 1e-12)
     #expect(summary["inputType"] as? String == "float32")

@@ -30,8 +30,9 @@ struct EncodeStreamTests {
     let encoder = try SparseEncoder(dictionary: input.dictionary, configuration: configuration)
     func run(_ blockRows: Int) throws -> (codes: [Double], totals: EncodeStream.Totals, blocks: Int) {
       var codes: [Double] = [], blocks = 0
-      let totals = try EncodeStream.run(input.samples, encoder: encoder, dictionary: input.dictionary, bias: input.bias, blockRows: blockRows) {
-        codes += $0.storage
+      let totals = try EncodeStream.run(input.samples, encoder: encoder, dictionary: input.dictionary, bias: input.bias, blockRows: blockRows) { block, nonzeros in
+        #expect(nonzeros == NonzeroPattern(block), "the measure's nonzero pattern is the codes' own")
+        codes += block.storage
         blocks += 1
       }
       return (codes, totals, blocks)

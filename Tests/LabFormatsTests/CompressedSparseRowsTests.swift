@@ -68,6 +68,12 @@ import Testing
       blocks.append(rowsOf: Matrix(rows: cut, columns: columns, storage: Array(matrix.storage[..<(cut * columns)])))
       blocks.append(rowsOf: Matrix(rows: rows - cut, columns: columns, storage: Array(matrix.storage[(cut * columns)...])))
       #expect(try blocks.npz(path: "Z.npz") == file)
+      // And the second block appended from its nonzero pattern: the same file again.
+      var patterned = CompressedSparseRows(columns: columns)
+      patterned.append(rowsOf: Matrix(rows: cut, columns: columns, storage: Array(matrix.storage[..<(cut * columns)])))
+      let rest = Matrix(rows: rows - cut, columns: columns, storage: Array(matrix.storage[(cut * columns)...]))
+      patterned.append(rowsOf: rest, nonzeros: NonzeroPattern(rest))
+      #expect(patterned == csr)
     }
   }
 
@@ -90,5 +96,38 @@ import Testing
     try process.run()
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
+  }
+}
+
+/// CRC-32 by eight bytes at a time against the plain byte-wise definition.
+@Suite struct CRC32Tests {
+  /// The bit-at-a-time CRC-32 of the ZIP specification.
+  static func reference(_ bytes: [UInt8]) -> UInt32 {
+    var c: UInt32 = 0xFFFF_FFFF
+    for byte in bytes {
+      c ^= UInt32(byte)
+      for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    }
+    return c ^ 0xFFFF_FFFF
+  }
+
+  @Test func checkValue() {
+    // The standard check value of CRC-32/ISO-HDLC.
+    #expect(CRC32.checksum(Data("123456789".utf8)) == 0xCBF4_3926)
+    #expect(CRC32.checksum(Data()) == 0)
+  }
+
+  @Test func matchesTheBitwiseDefinition() async {
+    await propertyCheck(input: Gen.int(in: 0...40).array(of: 0...70)) { lengths in
+      // Lengths around multiples of 8, from slices at every alignment.
+      var generator = Xoshiro256StarStar(seed: UInt64(lengths.count))
+      let bytes = (0..<(lengths.reduce(0, +) + 9)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+      var start = 0
+      for length in lengths {
+        let slice = Array(bytes[start..<(start + length)])
+        #expect(CRC32.checksum(Data(slice)) == Self.reference(slice), "\(length) bytes from \(start)")
+        start = (start + 1) % 9
+      }
+    }
   }
 }

@@ -99,8 +99,9 @@ struct CodeOptimalityBlockTests {
       let one = CodeOptimality(samples: instance.samples, dictionary: instance.dictionary, bias: instance.bias, codes: codes, lambda: 0.2,
                                constraint: constraint, continuing: previous, threads: 1)
       for threads in [2, 3] {
-        let many = CodeOptimality(samples: instance.samples, dictionary: instance.dictionary, bias: instance.bias, codes: codes, lambda: 0.2,
-                                  constraint: constraint, continuing: previous, threads: threads)
+        let (many, nonzeros) = CodeOptimality.measured(samples: instance.samples, dictionary: instance.dictionary, bias: instance.bias, codes: codes,
+                                                       lambda: 0.2, constraint: constraint, continuing: previous, threads: threads)
+        #expect(nonzeros == NonzeroPattern(codes), "the pattern found on the way is the codes' own")
         #expect(many.objective.bitPattern == one.objective.bitPattern && many.maxKKTViolation.bitPattern == one.maxKKTViolation.bitPattern
                   && many.maxDualityGap.bitPattern == one.maxDualityGap.bitPattern && many.meanL0 == one.meanL0 && many.pointCount == one.pointCount)
       }
