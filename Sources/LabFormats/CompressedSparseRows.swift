@@ -36,19 +36,7 @@ public struct CompressedSparseRows: Equatable, Sendable {
   /// Appends the rows of `matrix` (its non-zero entries).
   public mutating func append(rowsOf matrix: Matrix<Double>) {
     precondition(matrix.columns == columns, "CSR rows of \(columns) columns cannot take a matrix of \(matrix.columns).")
-    matrix.storage.withUnsafeBufferPointer { entries in
-      for i in 0..<matrix.rows {
-        // No storage at all when the matrix has no columns: its rows are empty.
-        if let row = entries.baseAddress.map({ $0 + i * columns }) {
-          SparseRowKernels.forEachNonzero(row, count: columns) { j in
-            values.append(row[j])
-            columnIndices.append(Int32(j))
-          }
-        }
-        rowStarts.append(values.count)
-      }
-    }
-    rows += matrix.rows
+    append(rowsOf: matrix, nonzeros: NonzeroPattern(matrix))
   }
 
   /// Appends the rows of `matrix` whose nonzero columns `nonzeros` gives (found already, by the
@@ -56,9 +44,6 @@ public struct CompressedSparseRows: Equatable, Sendable {
   public mutating func append(rowsOf matrix: Matrix<Double>, nonzeros: NonzeroPattern) {
     precondition(matrix.columns == columns && nonzeros.rows == matrix.rows,
                  "CSR rows of \(columns) columns cannot take a \(matrix.rows) × \(matrix.columns) matrix with a pattern of \(nonzeros.rows) rows.")
-    values.reserveCapacity(values.count + nonzeros.columns.count)
-    columnIndices.reserveCapacity(columnIndices.count + nonzeros.columns.count)
-    rowStarts.reserveCapacity(rowStarts.count + matrix.rows)
     matrix.storage.withUnsafeBufferPointer { entries in
       for i in 0..<matrix.rows {
         for j in nonzeros.row(i) {

@@ -1,25 +1,18 @@
-/// Kernels for rows that are mostly zeros (codes): finding the nonzero entries four at a time,
+/// Two kernels for rows that are mostly zeros (codes): finding the nonzero entries four at a time,
 /// and adding a multiple of a vector four lanes at a time. Each entry's operations are those of
 /// the plain one-at-a-time loop, in the same order, so results are bit-identical to it.
 public enum SparseRowKernels {
   /// Appends to `list`, in order, the positions of the `count` values at `z` that are not 0 (NaN included).
   public static func appendNonzeros(_ z: UnsafePointer<Double>, count: Int, to list: inout [Int]) {
-    forEachNonzero(z, count: count) { list.append($0) }
-  }
-
-  /// Calls `body` with the position of each of the `count` values at `z` that is not 0 (NaN
-  /// included), in order.
-  @inlinable
-  public static func forEachNonzero(_ z: UnsafePointer<Double>, count: Int, _ body: (Int) -> Void) {
     var a = 0
     while a + 4 <= count {
       // Most codes are 0: four at a time, looked at one by one only when one of them is not.
       if any(UnsafeRawPointer(z + a).loadUnaligned(as: SIMD4<Double>.self) .!= 0) {
-        for j in a..<(a + 4) where z[j] != 0 { body(j) }
+        for j in a..<(a + 4) where z[j] != 0 { list.append(j) }
       }
       a += 4
     }
-    for j in a..<count where z[j] != 0 { body(j) }
+    for j in a..<count where z[j] != 0 { list.append(j) }
   }
 
   /// r += value · d over `count` entries.
