@@ -169,7 +169,7 @@ struct BenchEncode: ParsableCommand {
       cpuTimes.append(run.cpuSeconds)
       last = run
     }
-    let median = times.sorted()[times.count / 2], cpuMedian = cpuTimes.sorted()[cpuTimes.count / 2]
+    let median = BenchSupport.median(times), cpuMedian = BenchSupport.median(cpuTimes)
     var summary = last!.summary
     summary["seconds"] = median
     summary["times"] = times

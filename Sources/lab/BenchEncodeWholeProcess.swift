@@ -84,8 +84,7 @@ extension BenchEncode {
     var runs: [EncodeProcessTiming.Run] = []
     for _ in 0..<repeats { runs.append(try timing.run()) }
     let walls = runs.map(\.wallSeconds), loops = runs.map(\.loopSeconds), verifications = runs.map(\.verificationSeconds)
-    let median = { (values: [Double]) in values.sorted()[values.count / 2] }
-    let wall = median(walls), loop = median(loops), verification = median(verifications)
+    let wall = BenchSupport.median(walls), loop = BenchSupport.median(loops), verification = BenchSupport.median(verifications)
     let record: [String: Any] = ["wallSeconds": walls, "loopSeconds": loops, "verificationSeconds": verifications, "medianWallSeconds": wall,
                                  "medianLoopSeconds": loop, "medianVerificationSeconds": verification, "pointsPerSecond": Double(rows) / wall,
                                  "wallOverLoop": wall / loop, "objective": runs.last!.objective]

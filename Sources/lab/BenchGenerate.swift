@@ -95,7 +95,7 @@ struct BenchGenerate: ParsableCommand {
         times.append(Date().timeIntervalSince(start))
         meanL0 = Double(active) / Double(samples)
       }
-      return (times.sorted()[times.count / 2], times.min()!)
+      return (BenchSupport.median(times), times.min()!)
     }
     let first = measureLab()
     print(String(format: "lab: %d samples in %.3f s (median of %d) = %.0f samples/s (best %.0f); mean L0 %.2f", samples, first.median, repeats,

@@ -55,6 +55,9 @@ enum BenchSupport {
     return (seconds(duration), value!)
   }
 
+  /// The median of repeated timings, the upper middle one of an even count (the benchmarks' figure).
+  static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
   /// A duration in seconds.
   static func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

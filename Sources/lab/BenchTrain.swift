@@ -100,7 +100,7 @@ struct BenchTrain: ParsableCommand {
         last = result
         if hasPython { references.append(try runReference(threads: threads, steps: steps)) }
       }
-      let median = times.sorted()[times.count / 2]
+      let median = BenchSupport.median(times)
       let ours = Double(steps * batch) / median
       let achieved = kernelFlopPerStep * Double(steps) / median / 1e9
       print(String(format: "threads %d  sgemm peak %.1f GFLOP/s (%d×%d·%d×%d, best of 5; one call %.1f, %d row blocks at once %.1f); ours runs its gemms at %.1f GFLOP/s = %.0f%% of it",

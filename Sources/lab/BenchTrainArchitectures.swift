@@ -46,7 +46,7 @@ extension BenchTrain {
           theirs.append(try Self.peerRate(python: python, arguments: arguments))
         }
       }
-      let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+      let median = BenchSupport.median
       if theirs.isEmpty {
         print(String(format: "threads %d  ours %9.0f samples/s", threads, median(ours)))
       } else {

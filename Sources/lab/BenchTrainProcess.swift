@@ -37,7 +37,7 @@ extension BenchTrain {
           theirs.append(try Self.timedRecord(python, [peer, "--data", data, "--l1", "1", "--threads", "\(threads)", "--out", theirOut] + shape).seconds)
         }
       }
-      let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+      let median = BenchSupport.median
       var line = String(format: "threads %d  lab train %.2f s whole process, %.2f s training loop: whole/loop %.2f",
                         threads, median(whole), median(loops), median(whole) / median(loops))
       if !theirs.isEmpty {
