@@ -78,16 +78,15 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     defer { BLAS.setThreadCount(previousThreads) }
     let measures = RowBlocks.map(rows: blocks, count: workers) { range in range.map(measure) }.joined()
     var objective = previous?.objective ?? 0, worstKKT = previous?.maxKKTViolation ?? 0, worstGap = previous?.maxDualityGap ?? 0
-    // meanL0 is a count over pointCount, both exact in a Double: the product recovers the count.
-    var nonzeros = previous.map { Int(($0.meanL0 * Double($0.pointCount)).rounded()) } ?? 0
     var pattern = NonzeroPattern()
     for block in measures {
       for primal in block.primals { objective += primal }
       worstKKT = max(worstKKT, block.worstKKT)
       worstGap = max(worstGap, block.worstGap)
-      nonzeros += block.nonzeros.columns.count
       pattern.append(block.nonzeros)
     }
+    // meanL0 is a count over pointCount, both exact in a Double: the product recovers the count.
+    let nonzeros = (previous.map { Int(($0.meanL0 * Double($0.pointCount)).rounded()) } ?? 0) + pattern.columns.count
     let total = n + (previous?.pointCount ?? 0)
     let optimality = CodeOptimality(objective: objective, maxKKTViolation: worstKKT, maxDualityGap: worstGap,
                                     meanL0: total == 0 ? 0 : Double(nonzeros) / Double(total), pointCount: total)

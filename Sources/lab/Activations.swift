@@ -111,12 +111,11 @@ struct Activations: ParsableCommand {
           // Every row to write is in the batch. It still takes the documents an uncapped run would
           // put in it, so that --max-tokens N writes the first N rows of an uncapped run bit for bit:
           // a batch of other documents gives the encoder other products, whose last bits differ.
-          guard ids.count > 2, !full else { return ids.count <= 2 }
-          batch.append((number, ids))
-          batchTokens += ids.count
-          return true
+          // A full batch ends it (no document, however short, fits once an empty line does not).
+          if full { return false }
+        } else {
+          documents = number + 1
         }
-        documents = number + 1
         if ids.count > 2 {
           if full { try flush() }
           batch.append((number, ids))
