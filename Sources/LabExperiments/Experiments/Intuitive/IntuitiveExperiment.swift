@@ -38,13 +38,6 @@ public enum IntuitiveExperiment {
 
   static func trainingPath(_ l1: Double) -> String { "train/l1=\(Figures.format(l1))" }
 
-  /// The median of `values` (NaN when empty).
-  static func median(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-  }
-
   /// The reference SAE: the middle L1 coefficient.
   static func reference(_ points: [Point]) -> Point? { points[ifPresent: points.count / 2] }
 

@@ -15,7 +15,7 @@ extension IntuitiveExperiment.Results {
     var table = MarkdownTable("L1 coefficient", "L0", "FVU", "dead", "MMCS to the truth", "median encoder–decoder cosine", "live latents")
     for p in record.points {
       table.add(Figures.format(p.l1), f(p.l0), f(p.fractionOfVarianceUnexplained), String(p.deadLatents), f(p.truthMMCS),
-                f(IntuitiveExperiment.median(p.encoderDecoderCosines)), String(p.encoderDecoderCosines.count))
+                f(median(p.encoderDecoderCosines)), String(p.encoderDecoderCosines.count))
     }
     let results = "## Why this world\n\nThe source's claims are about SAEs trained on a language model, where the features are unknown. On a world of known features with as many latents as needed, \"a decoder vector is a feature's representation\" becomes a measurement (the cosine of each true feature with its best decoder row), and the encoder–decoder cosine and the L0–reconstruction trade-off are measured as the source measures them. The claims of the source that need a language model (loss recovered, interpretability of maximally activating inputs, steering) are not tested here.\n\n"
       + "## The SAEs (seed 0)\n\n" + table.text + "\n"

@@ -55,7 +55,7 @@ public struct HeldOutMetrics: Codable, Sendable, Equatable {
     lowNormRatio = ratio(Array(byNorm.prefix(fifth)))
     highNormRatio = ratio(Array(byNorm.suffix(fifth)))
     l0NormCorrelation = Self.pearson(inputNorms, l0s)
-    medianFrequency = Self.median(fired.filter { $0 > 0 }.map { Double($0) / Double(data.rows) })
+    medianFrequency = median(fired.filter { $0 > 0 }.map { Double($0) / Double(data.rows) })
   }
 
   static func norm(_ values: ArraySlice<Float>) -> Double { values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
@@ -66,11 +66,5 @@ public struct HeldOutMetrics: Codable, Sendable, Equatable {
     var sxy = 0.0, sxx = 0.0, syy = 0.0
     for (x, y) in zip(xs, ys) { sxy += (x - mx) * (y - my); sxx += (x - mx) * (x - mx); syy += (y - my) * (y - my) }
     return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
-  }
-
-  static func median(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
   }
 }

@@ -106,10 +106,4 @@ enum UniversalityFindings {
   private static func ratio(_ name: String) -> Int {
     Int(name.prefix { $0.isNumber }) ?? 0
   }
-
-  private static func median(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-  }
 }
