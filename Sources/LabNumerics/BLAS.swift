@@ -35,6 +35,13 @@ public enum BLAS {
     _ = blas_thread_shutdown_()
   }
 
+  /// The name of the kernel set OpenBLAS chose for this CPU when it loaded (`openblas_get_corename`),
+  /// e.g. `"Haswell"` or `"Cooperlake"`; `OPENBLAS_CORETYPE`, when set before the process starts,
+  /// chooses it instead.
+  public static var kernelSet: String {
+    String(cString: openblas_get_corename())
+  }
+
   /// OpenBLAS's build description (`openblas_get_config`) without surrounding whitespace,
   /// e.g. `"OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"`; for run records.
   public static var configuration: String {

@@ -16,14 +16,17 @@ public enum LabExecutable {
   public static let url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lab")
 
   /// Runs `lab` (or another `executable`, such as a wrapper that starts it) with `arguments` to the
-  /// end (extra `environment` variables over the inherited ones), in `directory` when given.
-  public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
-                         executable: URL = url) throws -> Run {
+  /// end (extra `environment` variables over the inherited ones, without the variables in `unset`),
+  /// in `directory` when given.
+  public static func run(_ arguments: [String], environment: [String: String] = [:], unsetting unset: Set<String> = [],
+                         in directory: URL? = nil, executable: URL = url) throws -> Run {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+    if !environment.isEmpty || !unset.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unset.contains($0.key) }
+    }
     // Standard error goes to a file, so that neither pipe can fill up and block the other.
     let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("lab-stderr-\(UUID().uuidString)")
     _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)

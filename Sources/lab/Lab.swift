@@ -49,16 +49,20 @@ struct Lab: ParsableCommand {
     BLAS.setThreadCount(1)
     BLAS.stopIdleThreads()
     let (arguments, notes) = CommandLineRewrite.rewrite(Array(CommandLine.arguments.dropFirst()))
-    for note in notes { StandardStreams.error(note + "\n") }
     let command: ParsableCommand
     do {
       command = try parseAsRoot(arguments)
     } catch {
+      for note in notes { StandardStreams.error(note + "\n") }
       // Looked at only when parsing fails: naming every command costs the runtime a type lookup
       // per command, a tenth of a small `lab encode`'s start-up.
       if let problem = unknownCommand(arguments) { StandardStreams.exit(BadInput.fail(problem).rawValue) }
       exit(after: error)
     }
+    // Reports are computed with one OpenBLAS kernel set on every machine that has it; choosing it
+    // may start the process again, so nothing is printed before.
+    if command is Run { ReportKernels.restartIfNeeded() }
+    for note in notes { StandardStreams.error(note + "\n") }
     do {
       var command = command
       try command.run()

@@ -21,6 +21,11 @@ struct Run: ParsableCommand {
       record <id>.shard-<i>-of-<n>.json (no report, no index; exit 0 once written); `lab report --merge DIR` joins \
       shards 1/n ... n/n into the files an unsharded run writes, with the same report bytes.
 
+      Kernels: OpenBLAS chooses its kernels for the CPU, and their products differ in the last bits. Reports are \
+      computed with OpenBLAS's Haswell kernels on every x86-64 CPU with AVX2 and FMA (lab run starts itself again to \
+      choose them), so the same seed and thread count give the same bytes on each such machine. OPENBLAS_CORETYPE, \
+      when set, chooses other kernels; each run's <id>.provenance.json names the kernels it used.
+
       Examples:
         lab run hierarchy
         lab run --all --quick

@@ -40,7 +40,9 @@ extension Provenance {
 }
 
 /// What made a record's numbers, kept in the record itself: the same for every run of one build
-/// of the lab with one thread count, on any machine and at any time.
+/// of the lab with one thread count, at any time, on any machine whose OpenBLAS computes with the
+/// same kernels (`lab run` chooses OpenBLAS's Haswell kernels wherever the CPU runs them; the
+/// provenance names the kernels of each run).
 public struct RecordVersions: Codable, Sendable, Equatable {
   /// SparseLab version.
   public var labVersion: String
