@@ -44,7 +44,7 @@ public struct NextStep: Codable, Sendable, Equatable {
       } else {
         action = .none
         lossChange = nil
-        text = "Nothing to do at first order: no descent beyond ε and no new atom lowers the loss (a stationary point may still not be a minimum, THEORY Prop. 6.7)."
+        text = "Nothing to do at first order: no descent beyond ε and no new atom lowers the loss (a stationary point may still not be a minimum; docs/theory-guide.md §3, the new-atom test)."
       }
     case .inconclusive:
       action = .investigate

@@ -20,8 +20,8 @@ struct Check: ParsableCommand {
     discussion: """
       X is N×m (rows are samples), D is K×m (rows are unit-norm atoms), b has length m, Z is N×K; float32 or \
       float64 .npy in C order. Without --codes the codes are computed exactly (active-set lasso). A supplied \
-      bias makes the bias a free variable of the problem (THEORY §5.3). With --signed the codes may take \
-      either sign (penalty λΣ|z|) and every check is in its signed (zonotope) form (THEORY §4.6). Prints one \
+      bias makes the bias a free variable of the problem (docs/theory-guide.md §1). With --signed the codes may take \
+      either sign (penalty λΣ|z|) and every check is in its signed (zonotope) form (docs/theory-guide.md §6). Prints one \
       JSON summary line (with --json, the full JSON record instead).
 
       Examples:
@@ -36,10 +36,10 @@ struct Check: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("A SAELens SAE directory instead of --dictionary/--bias: W_dec rows are the atoms (normalised), b_dec the free bias; checked with re-optimised codes, and with the SAE's own codes beside (encoderCodes).", valueName: "DIR")) var sae: String?
   @Option(name: .long, help: ArgumentHelp("The decoder bias b, length m (makes the bias free).", valueName: "b.npy")) var bias: String?
   @Option(name: .long, help: ArgumentHelp("Codes Z, N×K, used as given.", valueName: "Z.npy")) var codes: String?
-  @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points); with --sae, λ = C/2 from cfg.json when lab train wrote it (THEORY §9).") var lambda: Double?
-  @Option(name: .long, help: ArgumentHelp("Activity threshold τ_z (THEORY §5.1).", valueName: "tau")) var activityThreshold: Double = 0
+  @Option(name: .long, help: "The L1 weight λ > 0 of ½‖x − b − Dz‖² + λΣz (summed over points); with --sae, λ = C/2 from cfg.json when lab train wrote it (docs/theory-guide.md §10).") var lambda: Double?
+  @Option(name: .long, help: ArgumentHelp("Activity threshold τ_z (docs/theory-guide.md §2).", valueName: "tau")) var activityThreshold: Double = 0
   @Flag(name: .long, help: "Rescale the atoms to unit norm (and given codes by the old norms) instead of rejecting them.") var normalize = false
-  @Flag(name: .long, help: "Signed codes (problem P±_λ, penalty λΣ|z|, THEORY §4.6): signed exact lasso codes (or signed --codes), KKT (K1±), signed LP-K / LP-R / CERT, zonotope pairs and stars.") var signed = false
+  @Flag(name: .long, help: "Signed codes (problem P±_λ, penalty λΣ|z|, docs/theory-guide.md §1, §6): signed exact lasso codes (or signed --codes), KKT (K1±), signed LP-K / LP-R / CERT, zonotope pairs and stars.") var signed = false
   @OptionGroup var format: JSONOutputOptions
   @Option(name: .long, help: ArgumentHelp("Write the full JSON record here.", valueName: "OUT.json")) var jsonOut: String?
   @Option(name: .long, help: ArgumentHelp("Write the Markdown report here (SVG figures beside it).", valueName: "OUT.md")) var report: String?

@@ -5,7 +5,7 @@ import LabChecks
 /// force streaming, save the confirmed descent step.
 struct CheckPlanOptions: ParsableArguments {
   @Option(name: .long, parsing: .singleValue,
-          help: ArgumentHelp("A part not to run: \(CheckPlan.Part.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable). Skipping lp-r leaves a verdict without a verified descent inconclusive (THEORY §5.1).",
+          help: ArgumentHelp("A part not to run: \(CheckPlan.Part.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable). Skipping lp-r leaves a verdict without a verified descent inconclusive (docs/theory-guide.md §4).",
                              valueName: "part"))
   var skip: [String] = []
 

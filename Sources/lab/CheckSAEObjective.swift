@@ -12,7 +12,7 @@ enum CheckSAEObjective {
     let trained: String
     switch (record?.l1Coefficient, record?.k) {
     case (let c?, _) where c > 0:
-      trained = "trained by lab train as \(record!.architecture) with L1 coefficient C = \(c), i.e. P⁺_λ at λ = C/2 = \(c / 2) with norm-scaled codes (THEORY §9)"
+      trained = "trained by lab train as \(record!.architecture) with L1 coefficient C = \(c), i.e. P⁺_λ at λ = C/2 = \(c / 2) with norm-scaled codes (docs/theory-guide.md §10)"
       if given == nil { return (c / 2, "\(trained); λ taken from cfg.json") }
     case (_, let k?):
       trained = "trained by lab train as \(record!.architecture) with k = \(k) and no L1 penalty: its own objective is reconstruction under a top-k constraint, not P⁺_λ"

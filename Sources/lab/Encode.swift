@@ -14,7 +14,7 @@ struct Encode: ParsableCommand {
       float32 or float64 .npy files. Computation is in float64, and Z (N × K) is always written as float64, \
       whatever the input precision, so the written codes are exactly the ones whose KKT residual is reported. \
       Prints one JSON line: pointsPerSecond (the encoding alone, without file I/O and the checks; seconds is its \
-      wall time, verificationSeconds the checks'), objective (mean per point), meanL0, maxKKTViolation ((K1) or (K1±) of THEORY §3.2, absolute), maxDualityGap, and \
+      wall time, verificationSeconds the checks'), objective (mean per point), meanL0, maxKKTViolation ((K1) or (K1±) of docs/theory-guide.md §3, absolute), maxDualityGap, and \
       more. Methods: active-set (default; the exact lasso, (K1) to about 1e-14, and the fastest method meeting \
       1e-9), cd and fista (stop at (K1) ≤ 1e-10), omp and topk (need --k; omp needs --signed), threshold \
       (soft thresholding at λ), exact-l1 (the λ → 0 problem P₀ by GLPK, one point at a time; λ only enters \

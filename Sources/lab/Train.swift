@@ -29,7 +29,7 @@ struct Train: ParsableCommand {
       layers, unit-norm final decoder, weight decay on hidden layers), written in our own sparselab_deep format.
       Metrics are measured on all rows of X after training. Prints one JSON line: samplesPerSecond, mse,
       explainedVariance, l0, deadLatents, deadLatentsTraining, and mmcs with --truth; with --truth and an L1
-      penalty also stationarity (THEORY §9 at λ = C/2: the checks of lab check --sae on the SAE's own codes and on
+      penalty also stationarity (docs/theory-guide.md §10, at λ = C/2: the checks of lab check --sae on the SAE's own codes and on
       exact codes, skipped beyond N·F = 4096). --checkpoint DIR saves the
       full training state (weights, Adam moments, step, generator states) at the end (and every
       --checkpoint-every steps); --resume DIR continues such a run to --steps, bit-identically (every kind, deep

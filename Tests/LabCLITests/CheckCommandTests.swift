@@ -265,7 +265,7 @@ struct CheckCommandTests {
     #expect((descent["found"] as! Bool) && (descent["outcome"] as! String) == "confirmed")
     #expect((record["cert"] as! [String: Any])["dualityHolds"] as! Bool)
     let markdown = try String(contentsOf: URL(fileURLWithPath: report), encoding: .utf8)
-    #expect(markdown.contains("signed (P±_λ, THEORY §4.6)") && markdown.contains("codes Z + tW: **confirmed**") && !markdown.contains("![Pair figure]"))
+    #expect(markdown.contains("signed (P±_λ, docs/theory-guide.md §6)") && markdown.contains("codes Z + tW: **confirmed**") && !markdown.contains("![Pair figure]"))
   }
 
   @Test("--signed: a sign-symmetric exclusive world is stationary, with exact or given signed codes; negative codes need --signed")

@@ -11,7 +11,7 @@ public enum CheckReport {
     var out = "# Stationarity check of `\(record.inputs.dictionary)` on `\(record.inputs.data)`\n\n"
     out += "_Written by `lab check`; every figure below was measured in this run._\n\n"
     out += "## Verdict: **\(a.verdict.rawValue)**\n\n"
-    out += "THEORY §5.1: descent-found iff some verified LP (LP-K or LP-R) is < −ε with ε = \(Figures.format(a.relativeTolerance))·λΣz = \(Figures.format(a.relativeTolerance * a.scale)); stationary iff LP-K and LP-R are both verified and ≥ −ε; inconclusive otherwise. A stationary verdict is first-order: it does not rule out dead atoms (see the new-atom test).\n\n"
+    out += "The verdict (docs/theory-guide.md §4): descent-found iff some verified LP (LP-K or LP-R) is < −ε with ε = \(Figures.format(a.relativeTolerance))·λΣz = \(Figures.format(a.relativeTolerance * a.scale)); stationary iff LP-K and LP-R are both verified and ≥ −ε; inconclusive otherwise. A stationary verdict is first-order: it does not rule out dead atoms (see the new-atom test).\n\n"
     let all = results(record)
     let diagnosis = all.filter { !selfCheckIDs.contains($0.id) }, selfChecks = all.filter { selfCheckIDs.contains($0.id) }
     out += "### What it says about your input\n\n" + summary(record) + "\n\n"
@@ -37,7 +37,7 @@ public enum CheckReport {
     setup.add("data X", "`\(record.inputs.data)` (N = \(a.samples), m = \(a.dimension))")
     setup.add("dictionary D", "`\(record.inputs.dictionary)` (K = \(a.atoms))\(record.inputs.normalized ? ", rows rescaled to unit norm" : "")")
     setup.add("bias b", record.inputs.bias.map { "`\($0)` (free bias)" } ?? "none (problem without bias)")
-    setup.add("codes Z", (record.inputs.codes.map { "`\($0)` (as given)" } ?? "exact active-set lasso codes") + (a.signed ? "; signed (P±_λ, THEORY §4.6)" : ""))
+    setup.add("codes Z", (record.inputs.codes.map { "`\($0)` (as given)" } ?? "exact active-set lasso codes") + (a.signed ? "; signed (P±_λ, docs/theory-guide.md §6)" : ""))
     setup.add("λ", Figures.format(a.lambda) + (record.inputs.objective.map { " — \($0)" } ?? ""))
     setup.add("activity threshold τ_z", Figures.format(a.activityThreshold))
     setup.add("input precision", "\(record.inputs.precision.rawValue) (ε = \(Figures.format(a.relativeTolerance))·scale)")
@@ -118,7 +118,7 @@ public enum CheckReport {
     }
     out += "## Next step\n\n**\(a.nextStep.action.rawValue)**: \(a.nextStep.text)\n\n"
     if !a.skipped.isEmpty {
-      out += "Not run: " + a.skipped.map { "\($0.part) — \($0.reason)" }.joined(separator: "; ") + ". The verdict follows THEORY §5.1 from what ran.\n\n"
+      out += "Not run: " + a.skipped.map { "\($0.part) — \($0.reason)" }.joined(separator: "; ") + ". The verdict follows the rule of docs/theory-guide.md §4 from what ran.\n\n"
     }
 
     out += "## Residual relations and the new-atom test\n\n"
@@ -133,7 +133,7 @@ public enum CheckReport {
       out += "## Sensitivity to τ_z\n\nThe codes were given, so the verdict is repeated at τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z = \(Figures.format(sensitivity.activityThreshold)): **\(sensitivity.verdict.rawValue)** (LP-K \(Figures.format(sensitivity.lpK, digits: 6)), LP-R \(Figures.format(sensitivity.lpR, digits: 6)), K1 \(Figures.format(sensitivity.codeViolation, digits: 3))).\n\n"
     }
     if let view = record.encoderCodes {
-      out += "## The SAE's own codes (factorisation view, THEORY §9)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs.map { "\($0) failing pairs" } ?? "pairs not measured (more atoms than the streaming checks pair)"), L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
+      out += "## The SAE's own codes (factorisation view, docs/theory-guide.md §10)\n\nThe checks above use exact lasso codes for the SAE's decoder and b_dec (the dictionary view). On the SAE's own encoder codes (scaled by the decoder norms, τ_z = \(Threshold.number(CheckRecord.trainedCodeThreshold))·max z): verdict **\(view.verdict.rawValue)**, LP-K \(Figures.format(view.lpK, digits: 6)), LP-R \(Figures.format(view.lpR, digits: 6)), KKT (K1) / (K2) / (K3) \(Figures.format(view.kkt.codeViolation, digits: 3)) / \(Figures.format(view.kkt.atomGradient, digits: 3)) / \(Figures.format(view.kkt.biasGradient, digits: 3)), \(view.failingPairs.map { "\($0) failing pairs" } ?? "pairs not measured (more atoms than the streaming checks pair)"), L_λ \(Figures.format(view.loss, digits: 8)).\n\n"
     }
     out += "## Reproduce\n\n```sh\n\(command)\n```\n"
     return (GuideLinks.annotated(out, guide: GuideLinks.packageGuide), figures)
