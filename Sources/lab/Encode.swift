@@ -83,7 +83,7 @@ struct Encode: ParsableCommand {
     let input: EncodeInput.Streamed
     do { input = try EncodeInput.open(data: data, dictionary: dictionary, bias: bias) } catch { throw BadInput.fail("\(error)") }
     let (n, m, k) = (input.samples.rows, input.samples.columns, input.dictionary.rows)
-    let blockRows = EncodeStream.blockRows(points: n, dimension: m, atoms: k, method: method)
+    let blockRows = EncodeStream.blockRows(points: n, dimension: m, atoms: k, threads: threading.threads, method: method)
     // One block: its samples twice and its codes three times; the Gram matrix twice; all in float64.
     // X stays in its file (mapped); dense codes stream to theirs, sparse ones are held (checked per block).
     try MemoryCheck.require("coding \(n) points with \(k) atoms, \(blockRows) at a time",

@@ -10,21 +10,39 @@ import LabSolvers
 /// Blocks start at multiples of ``SparseEncoder/blockSize`` and every measure continues in point
 /// order, so the codes and the summary are bit for bit those of one pass over all rows.
 struct EncodeStream {
-  /// The bytes a block's rows may take: its samples, their centred copy, and the codes three times
-  /// (the encoder's, the block being measured, the values being written), in float64. Small enough
-  /// that each of these arrays stays below glibc's largest mmap threshold (32 MB), so that after the
-  /// first block they are reused from the heap instead of being faulted in anew: at N = 20,000,
-  /// K = 256 one 41 MB block of codes cost as much in page faults as the coding itself.
+  /// The bytes a block's rows may take at most: its samples, their centred copy, and the codes three
+  /// times (the encoder's, the block being measured, the values being written), in float64. Small
+  /// enough that each of these arrays stays below glibc's largest mmap threshold (32 MB), so that
+  /// after the first block they are reused from the heap instead of being faulted in anew: at
+  /// N = 20,000, K = 256 one 41 MB block of codes cost as much in page faults as the coding itself.
   static let blockBytes = 32 << 20
 
-  /// Rows per block for N points of dimension m coded with K atoms: as many as ``blockBytes``
-  /// holds, a multiple of the encoder's block, at most N. exact-l1 (GLPK, one point at a time,
-  /// whose errors name the point's row) takes all rows in one block.
-  static func blockRows(points n: Int, dimension m: Int, atoms k: Int, method: SparseEncoder.Method) -> Int {
+  /// The bytes of a block's dense codes (float64) when the dictionary is small enough: they then stay
+  /// in a core's cache while the encoder writes them and the measure and the writer read them again.
+  /// On W1 (N = 20,000, m = 64, K = 256, median of 11 whole processes interleaved) blocks of 1,024
+  /// rows took 121 ms at 1 thread and 81 ms at 2, blocks of 4,608 rows (32 MB) 130 ms and 85 ms;
+  /// 256 to 1,024 rows were alike at 1 thread, 1,024 to 2,048 at 2, and 512 rows 91 ms at 2.
+  static let cachedCodeBytes = 2 << 20
+
+  /// The bytes a block may take so that every worker has an encoder block of its own: above
+  /// ``blockBytes`` when one encoder block per worker needs more (a 4,096-atom dictionary in 768
+  /// dimensions: 28 MB per encoder block), never above this, so that memory stays bounded at any
+  /// thread count.
+  static let workerBlockBytes = 256 << 20
+
+  /// Rows per block for N points of dimension m coded with K atoms on `threads` workers: as many as
+  /// keep the codes within ``cachedCodeBytes`` and the block within ``blockBytes``, but at least one
+  /// encoder block per worker as far as ``workerBlockBytes`` allows (a block of fewer would leave a
+  /// worker idle), and at least one encoder block; a multiple of the encoder's block, at most N.
+  /// exact-l1 (GLPK, one point at a time, whose errors name the point's row) takes all rows in one
+  /// block. The bytes do not depend on the choice.
+  static func blockRows(points n: Int, dimension m: Int, atoms k: Int, threads: Int, method: SparseEncoder.Method) -> Int {
     guard method != .exactL1 else { return max(1, n) }
-    let perRow = (2 * m + 3 * k) * MemoryLayout<Double>.size
-    let unit = SparseEncoder.blockSize
-    return max(1, min(n, max(unit, blockBytes / perRow / unit * unit)))
+    let unit = SparseEncoder.blockSize, size = MemoryLayout<Double>.size, perRow = (2 * m + 3 * k) * size
+    let cached = cachedCodeBytes / (max(1, k) * size) / unit * unit
+    let bounded = blockBytes / perRow / unit * unit
+    let everyWorker = min(unit * max(1, threads), workerBlockBytes / perRow / unit * unit)
+    return max(1, min(n, max(unit, everyWorker, min(cached, bounded))))
   }
 
   /// What the blocks add up to.

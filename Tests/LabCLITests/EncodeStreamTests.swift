@@ -86,13 +86,27 @@ struct EncodeStreamTests {
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("z.npy").path))
   }
 
-  @Test("Blocks hold at most 32 MB of rows, a multiple of the encoder's block, at most N; exact-l1 takes one block")
+  @Test("Blocks keep their codes within 2 MB and the block within 32 MB, with an encoder block per worker, a multiple of the encoder's block, at most N; exact-l1 takes one block")
   func blockRows() {
-    #expect(EncodeStream.blockRows(points: 20_000, dimension: 64, atoms: 256, method: .activeSet) == 4608)
-    #expect(EncodeStream.blockRows(points: 1000, dimension: 64, atoms: 256, method: .activeSet) == 1000)
-    let rows = EncodeStream.blockRows(points: 10_000_000, dimension: 768, atoms: 4096, method: .activeSet)
-    #expect(rows % SparseEncoder.blockSize == 0 && rows * (2 * 768 + 3 * 4096) * 8 <= EncodeStream.blockBytes && rows >= 256)
-    #expect(EncodeStream.blockRows(points: 10, dimension: 1 << 20, atoms: 1 << 20, method: .coordinateDescent) == 10)
-    #expect(EncodeStream.blockRows(points: 5_000_000, dimension: 64, atoms: 256, method: .exactL1) == 5_000_000)
+    for threads in [1, 2] {
+      #expect(EncodeStream.blockRows(points: 20_000, dimension: 64, atoms: 256, threads: threads, method: .activeSet) == 1024)
+      #expect(EncodeStream.blockRows(points: 1000, dimension: 64, atoms: 256, threads: threads, method: .activeSet) == 1000)
+    }
+    #expect(EncodeStream.blockRows(points: 20_000, dimension: 64, atoms: 256, threads: 8, method: .activeSet) == 2048)
+    #expect(EncodeStream.blockRows(points: 20_000, dimension: 64, atoms: 64, threads: 1, method: .activeSet) == 4096)
+    for threads in [1, 2, 4] {
+      let rows = EncodeStream.blockRows(points: 10_000_000, dimension: 768, atoms: 4096, threads: threads, method: .activeSet)
+      #expect(rows == SparseEncoder.blockSize * threads, "\(threads) threads: \(rows) rows")
+    }
+    #expect(EncodeStream.blockRows(points: 10_000_000, dimension: 16, atoms: 16, threads: 1, method: .activeSet) * 16 * 8
+            == EncodeStream.cachedCodeBytes)
+    // 16,384 atoms in 768 dimensions: 405 KB a row, so 256 MB hold 2 encoder blocks, whatever the thread count.
+    for threads in [1, 2, 64] {
+      #expect(EncodeStream.blockRows(points: 10_000_000, dimension: 768, atoms: 16_384, threads: threads, method: .activeSet)
+              == SparseEncoder.blockSize * min(threads, 2))
+    }
+    #expect(EncodeStream.blockRows(points: 10, dimension: 1 << 20, atoms: 1 << 20, threads: 2, method: .activeSet) == 10)
+    #expect(EncodeStream.blockRows(points: 10, dimension: 1 << 20, atoms: 1 << 20, threads: 2, method: .coordinateDescent) == 10)
+    #expect(EncodeStream.blockRows(points: 5_000_000, dimension: 64, atoms: 256, threads: 2, method: .exactL1) == 5_000_000)
   }
 }
