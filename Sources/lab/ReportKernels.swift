@@ -7,9 +7,9 @@ import LabNumerics
 /// of a product of a few rows differ in their last bits between the AVX-512 and the AVX2 kernels.
 /// A report computed on an AVX-512 machine would then differ from one computed on an AVX2 machine in
 /// the last digits of a few figures. So `lab run` computes with one set wherever it can: OpenBLAS's
-/// Haswell kernels, which need AVX2 and FMA (every x86-64 CPU since 2013 has them). OpenBLAS reads
-/// its choice (`OPENBLAS_CORETYPE`) only when it loads, before `main`, so the process starts itself
-/// again with the variable set. A variable the user set is kept.
+/// Haswell kernels, which need AVX2 and FMA (Intel's Core CPUs since 2013, AMD's since 2015). OpenBLAS
+/// reads its choice (`OPENBLAS_CORETYPE`) only when it loads, before `main`, so the process starts
+/// itself again with the variable set. A variable the user set is kept.
 enum ReportKernels {
   /// The kernel set reports are computed with (OpenBLAS's name for it).
   static let kernelSet = "Haswell"
