@@ -59,9 +59,10 @@ struct Lab: ParsableCommand {
       if let problem = unknownCommand(arguments) { StandardStreams.exit(BadInput.fail(problem).rawValue) }
       exit(after: error)
     }
-    // Reports are computed with one OpenBLAS kernel set on every machine that has it; choosing it
-    // may start the process again, so nothing is printed before.
-    if command is Run { ReportKernels.restartIfNeeded() }
+    // Reports are computed with one OpenBLAS kernel set on every machine that has it, also where
+    // `lab report --merge` computes a merged sweep's figures; choosing it may start the process
+    // again, so nothing is printed before.
+    if command is Run || command is Report { ReportKernels.restartIfNeeded() }
     for note in notes { StandardStreams.error(note + "\n") }
     do {
       var command = command

@@ -18,7 +18,8 @@ struct Report: ParsableCommand {
       exactly once, agreeing on the toy, the shard count, the invocation, the versions and the BLAS threads) into \
       <id>.md, its figures and <id>.json in the --out directory: the files an unsharded run writes, with the same \
       report bytes and a record that differs only in its provenance (earliest start, summed wall time, this command). \
-      Names restrict the merge to those experiments; put them before --merge.
+      Names restrict the merge to those experiments; put them before --merge. A merge computes the parts of the \
+      record that are not swept, with the OpenBLAS kernels lab run uses (see lab run --help, "Kernels").
 
       Examples:
         lab report

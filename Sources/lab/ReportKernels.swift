@@ -1,12 +1,13 @@
 import Foundation
 import LabNumerics
 
-/// The OpenBLAS kernels `lab run` computes its reports with.
+/// The OpenBLAS kernels `lab run` and `lab report` compute reports with (`lab report --merge`
+/// computes the parts of a sweep's record that are not swept).
 ///
 /// OpenBLAS chooses a kernel set for the CPU when it loads, and the sets round differently: the rows
 /// of a product of a few rows differ in their last bits between the AVX-512 and the AVX2 kernels.
 /// A report computed on an AVX-512 machine would then differ from one computed on an AVX2 machine in
-/// the last digits of a few figures. So `lab run` computes with one set wherever it can: OpenBLAS's
+/// the last digits of a few figures. So reports are computed with one set wherever it can be: OpenBLAS's
 /// Haswell kernels, which need AVX2 and FMA (Intel's Core CPUs since 2013, AMD's since 2015). OpenBLAS
 /// reads its choice (`OPENBLAS_CORETYPE`) only when it loads, before `main`, so the process starts
 /// itself again with the variable set. A variable the user set is kept.
@@ -17,7 +18,7 @@ enum ReportKernels {
   /// The CPU features the kernel set needs, as `/proc/cpuinfo` names them.
   static let requiredFeatures: Set<Substring> = ["avx2", "fma"]
 
-  /// What `lab run` does about its kernels.
+  /// What `lab run` and `lab report` do about their kernels.
   enum Decision: Equatable {
     /// Compute with the loaded kernels: they are the report kernels, the user chose others, or this
     /// CPU cannot run the report kernels.
