@@ -28,11 +28,13 @@ enum ReportKernels {
   }
 
   /// The decision for a process on an x86-64 CPU or not, whose OpenBLAS loaded `loadedKernelSet`,
-  /// with `OPENBLAS_CORETYPE` set to `requested` (nil when unset), on a CPU with `cpuFeatures`.
+  /// with `OPENBLAS_CORETYPE` set to `requested` (nil when unset), on a CPU with `cpuFeatures`,
+  /// which are read only when the other conditions leave the decision open (the restarted process
+  /// has the variable set and does not read them again).
   static func decision(isX86_64: Bool, loadedKernelSet: String, requested: String?,
-                       cpuFeatures: Set<Substring>) -> Decision {
+                       cpuFeatures: @autoclosure () -> Set<Substring>) -> Decision {
     guard isX86_64, requested == nil, loadedKernelSet != kernelSet,
-      requiredFeatures.isSubset(of: cpuFeatures)
+      requiredFeatures.isSubset(of: cpuFeatures())
     else { return .keep }
     return .restart
   }
@@ -55,10 +57,9 @@ enum ReportKernels {
     #else
     let isX86_64 = false
     #endif
-    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     let requested = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
     guard decision(isX86_64: isX86_64, loadedKernelSet: BLAS.kernelSet, requested: requested,
-                   cpuFeatures: cpuFeatures(cpuinfo: cpuinfo)) == .restart
+                   cpuFeatures: cpuFeatures(cpuinfo: (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")) == .restart
     else { return }
     setenv("OPENBLAS_CORETYPE", kernelSet, 1)
     var arguments = CommandLine.arguments.map { strdup($0) } + [nil]

@@ -41,8 +41,8 @@ extension Provenance {
 
 /// What made a record's numbers, kept in the record itself: the same for every run of one build
 /// of the lab with one thread count, at any time, on any machine whose OpenBLAS computes with the
-/// same kernels (`lab run` chooses OpenBLAS's Haswell kernels wherever the CPU runs them; the
-/// provenance names the kernels of each run).
+/// same kernels (`lab run` and `lab report` choose OpenBLAS's Haswell kernels wherever the CPU runs
+/// them; the provenance names the kernels of each run).
 public struct RecordVersions: Codable, Sendable, Equatable {
   /// SparseLab version.
   public var labVersion: String
