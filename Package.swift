@@ -26,6 +26,20 @@ let package = Package(
       dependencies: [
         "CBLASLAPACKE",
         .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      // Release builds link OpenBLAS and LAPACKE from their static archives (Debian's
+      // libopenblas-pthread-dev and liblapacke-dev ship them): as shared libraries, binding their
+      // symbols and those of the wrappers liblapacke loads (liblapack, libblas, libtmglib) took about
+      // 2 ms of every process's start-up. OpenBLAS's Fortran LAPACK needs libgfortran, which
+      // OpenBLAS's runtime package installs without the development link. Debug builds, the tests'
+      // among them, link the shared libraries.
+      linkerSettings: [
+        .linkedLibrary("openblas", .when(configuration: .debug)),
+        .linkedLibrary("lapacke", .when(configuration: .debug)),
+        .unsafeFlags(
+          ["-Xlinker", "-Bstatic", "-Xlinker", "-llapacke", "-Xlinker", "-lopenblas", "-Xlinker", "-Bdynamic",
+           "-Xlinker", "-l:libgfortran.so.5"],
+          .when(configuration: .release)),
       ]),
     /// File formats: NumPy `.npy` arrays and atomic writes.
     .target(name: "LabFormats", dependencies: ["LabNumerics"]),
