@@ -4,14 +4,40 @@ import Foundation
 /// it cannot hold ends in a message saying how much is needed instead of an abort.
 public enum MemoryBudget {
   /// Bytes available now: `MemAvailable` of `/proc/meminfo` (what the kernel can hand out without
-  /// swapping), else the free physical pages.
+  /// swapping), else the free physical pages. Read with the POSIX calls into a buffer on the stack:
+  /// `lab encode` asks once per block of rows, and Foundation's reading and splitting of the file took
+  /// 85 µs a call (1.7 ms of a 0.12 s run on W1).
   public static func availableBytes() -> Int {
-    if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-      let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-      let kibibytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
-      return kibibytes.multipliedReportingOverflow(by: 1024).overflow ? Int.max : kibibytes * 1024
+    let descriptor = open("/proc/meminfo", O_RDONLY | O_CLOEXEC)
+    if descriptor >= 0 {
+      defer { close(descriptor) }
+      // MemAvailable is the third line, within the first 200 bytes.
+      let parsed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer -> Int? in
+        let count = read(descriptor, buffer.baseAddress!, buffer.count)
+        return count > 0 ? memAvailableBytes(meminfo: UnsafeBufferPointer(rebasing: buffer[..<count])) : nil
+      }
+      if let parsed { return parsed }
     }
     return sysconf(Int32(_SC_AVPHYS_PAGES)) * sysconf(Int32(_SC_PAGESIZE))
+  }
+
+  /// The bytes of the `MemAvailable:` line of `/proc/meminfo` text ("MemAvailable:   123 kB", in KiB),
+  /// `Int.max` if they overflow, nil if no whole line has that name and a number.
+  public static func memAvailableBytes(meminfo text: some Collection<UInt8>) -> Int? {
+    let name = Array("MemAvailable:".utf8), space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
+    // What follows the last newline is empty or a line the read cut short.
+    let lines = text.split(separator: newline, omittingEmptySubsequences: false).dropLast()
+    guard let line = lines.first(where: { $0.starts(with: name) }) else { return nil }
+    let digits = line.dropFirst(name.count).drop { $0 == space }.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    guard !digits.isEmpty else { return nil }
+    var kibibytes = 0
+    for digit in digits {
+      let (times, overflow) = kibibytes.multipliedReportingOverflow(by: 10)
+      let (sum, overflowed) = times.addingReportingOverflow(Int(digit - UInt8(ascii: "0")))
+      if overflow || overflowed { return Int.max }
+      kibibytes = sum
+    }
+    return kibibytes.multipliedReportingOverflow(by: 1024).overflow ? Int.max : kibibytes * 1024
   }
 
   /// The bytes of `count` elements of `elementSize` bytes each, summed over the terms, or nil when

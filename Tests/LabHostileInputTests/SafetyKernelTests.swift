@@ -67,6 +67,34 @@ struct SafetyKernelTests {
     #expect(MemoryBudget.availableBytes() > 0)
   }
 
+  @Test("MemAvailable is read from whole /proc/meminfo lines only, in bytes, and saturates instead of overflowing")
+  func memAvailableParsing() async {
+    let names = ["MemTotal:", "MemFree:", "Buffers:", "Cached:", "SwapCached:", "MemAvailableX:", "HugePages_Total:"]
+    await propertyCheck(count: 2000, input: Gen.uint64()) { seed in
+      var rng = Xoshiro256StarStar(seed: seed)
+      var lines = (0..<rng.nextInt(below: 6)).map { _ in "\(names[rng.nextInt(below: names.count)])  \(rng.nextInt(below: 1 << 40)) kB" }
+      let kibibytes = rng.nextInt(below: 4) == 0 ? Int.max / 1000 : rng.nextInt(below: 1 << 40)
+      let position = rng.nextInt(below: lines.count + 2)
+      if position <= lines.count { lines.insert("MemAvailable:   \(kibibytes) kB", at: position) }
+      let text = Array(lines.map { $0 + "\n" }.joined().utf8)
+      let cut = rng.nextInt(below: 3) == 0 ? rng.nextInt(below: text.count + 1) : text.count
+      let kept = String(decoding: text[..<cut], as: UTF8.self)
+      // The reference: the line is there only if its newline survived the cut.
+      let whole = kept.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+      let expected: Int? = whole.contains { $0.hasPrefix("MemAvailable: ") }
+        ? (kibibytes.multipliedReportingOverflow(by: 1024).overflow ? Int.max : kibibytes * 1024) : nil
+      #expect(MemoryBudget.memAvailableBytes(meminfo: text[..<cut]) == expected, "\(kept)")
+    }
+    #expect(MemoryBudget.memAvailableBytes(meminfo: Array("MemAvailable: 99999999999999999999999 kB\n".utf8)) == Int.max)
+    #expect(MemoryBudget.memAvailableBytes(meminfo: Array("MemAvailable: kB\n".utf8)) == nil)
+    // This machine's file, against Foundation's reading of it (the figure moves, so it is one text for both).
+    let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
+    if let text, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+      let kibibytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+      #expect(MemoryBudget.memAvailableBytes(meminfo: Array(text.utf8)) == kibibytes * 1024)
+    }
+  }
+
   @Test("allFinite agrees with Float.isFinite on arrays with injected infinities and NaNs")
   func finiteScan() async {
     let specials: [Float] = [.infinity, -.infinity, .nan, -.nan, .signalingNaN, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
