@@ -146,12 +146,15 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
         for point in 0..<rows {
           let zRow = zs.baseAddress! + (first + point) * k, qRow = qs.baseAddress! + point * k
           let squared = residualSquares[point], inner = inners[point]
-          // The largest correlation over all atoms and over the silent ones (four lanes at a time:
-          // a maximum does not depend on the order), then the few active atoms one by one.
-          let (largest, largestSilent) = Self.largestCorrelations(codes: zRow, correlations: qRow, count: k, signed: signed)
-          // A silent atom violates q − λ ≤ 0 (|q| − λ signed) by fl(q − λ), which grows with q: the
-          // largest violation is fl(max q − λ). A correlation that is not a number fails every condition.
-          worstKKT = largest.isNaN ? .infinity : max(worstKKT, max(largestSilent - lambda, 0))
+          // The largest correlation over all atoms (four lanes at a time: a maximum does not depend
+          // on the order), then the few active atoms one by one.
+          let largest = Self.largestCorrelation(qRow, count: k, signed: signed)
+          // A silent atom violates q − λ ≤ 0 (|q| − λ signed) by fl(q − λ), which grows with q. The
+          // maximum is taken over the active atoms too, without changing the result: an active atom's
+          // fl(q − λ) never exceeds its own violation |fl(λ − q)| (|fl(±λ − q)| signed: rounding is
+          // monotone), which the loop below adds, so the codes need not be read to tell silent atoms
+          // apart. A correlation that is not a number fails every condition.
+          worstKKT = largest.isNaN ? .infinity : max(worstKKT, max(largest - lambda, 0))
           var l1 = 0.0
           for a in active.row(point) {
             let z = zRow[a], q = qRow[a]
@@ -172,33 +175,26 @@ public struct CodeOptimality: Sendable, Equatable, Codable {
     return result
   }
 
-  /// The largest of q_a (|q_a| when `signed`) over all `count` atoms and over the atoms whose code
-  /// is 0 (0 and −∞ when there are none), NaN if any of them is NaN.
-  static func largestCorrelations(codes z: UnsafePointer<Double>, correlations q: UnsafePointer<Double>, count: Int, signed: Bool)
-    -> (all: Double, silent: Double) {
+  /// The largest of q_a (|q_a| when `signed`) over the `count` atoms (0 when all are below it), NaN if any is NaN.
+  static func largestCorrelation(_ q: UnsafePointer<Double>, count: Int, signed: Bool) -> Double {
     typealias Lanes = SIMD4<Double>
-    func load(_ pointer: UnsafePointer<Double>) -> Lanes { UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self) }
-    var all = Lanes(repeating: 0), silent = Lanes(repeating: -.infinity), unordered = Lanes(repeating: 0)
-    let none = Lanes(repeating: -.infinity), zero = Lanes(repeating: 0)
+    var all = Lanes(repeating: 0), unordered = Lanes(repeating: 0)
     var a = 0
     while a + 4 <= count {
-      var values = load(q + a)
+      var values = UnsafeRawPointer(q + a).loadUnaligned(as: Lanes.self)
       if signed { values = Lanes(abs(values.x), abs(values.y), abs(values.z), abs(values.w)) }
       unordered += values - values
       // Swift.max(x, y) lane by lane (y >= x ? y : x): the generic pointwiseMax is an out-of-line call.
       all.replace(with: values, where: values .>= all)
-      let candidate = none.replacing(with: values, where: load(z + a) .== zero)
-      silent.replace(with: candidate, where: candidate .>= silent)
       a += 4
     }
-    var largest = all.max(), largestSilent = silent.max(), nan = unordered.sum().isNaN
+    var largest = all.max(), nan = unordered.sum().isNaN
     while a < count {
       let value = signed ? abs(q[a]) : q[a]
       nan = nan || value.isNaN
       largest = Swift.max(largest, value)
-      if z[a] == 0 { largestSilent = Swift.max(largestSilent, value) }
       a += 1
     }
-    return nan ? (.nan, .nan) : (largest, largestSilent)
+    return nan ? .nan : largest
   }
 }
