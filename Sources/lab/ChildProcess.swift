@@ -21,6 +21,8 @@ enum ChildProcess {
     var wallSeconds: Double
     /// The child's user plus system seconds, all its threads.
     var cpuSeconds: Double
+    /// The child's peak resident set size in bytes (`ru_maxrss`, kilobytes on Linux).
+    var peakResidentBytes: Int
     /// Whether the timeout ended it.
     var timedOut: Bool
   }
@@ -69,7 +71,7 @@ enum ChildProcess {
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
     // The wait status: the exit code in bits 8–15 when the low 7 bits (the signal) are 0.
     return Outcome(status: status & 0x7F == 0 ? (status >> 8) & 0xFF : -1, wallSeconds: wall,
-                   cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime), timedOut: timedOut)
+                   cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime), peakResidentBytes: usage.ru_maxrss * 1024, timedOut: timedOut)
   }
 
   /// Sends SIGTERM to a child still running after its time, unless it finished first.
