@@ -76,9 +76,11 @@ let package = Package(
       // symbols as shared libraries took 5-6 ms of every process's start-up, a tenth of what
       // `lab encode` spends beside its coding loop. The module is compiled against the static
       // resource directory too, whose Foundation brings the libraries it needs to the link. Debug
-      // builds, the tests' among them, stay dynamic like the test frameworks they load.
+      // builds, the tests' among them, stay dynamic like the test frameworks they load. Linked as a
+      // position-dependent executable, the binary needs none of the ~100,000 relative relocations the
+      // loader applied at every start (with OpenBLAS's tables inside it): `lab --version` 5.3 → 4.3 ms.
       swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
-      linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
+      linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]),
 
     // MARK: - Tests
     .testTarget(
