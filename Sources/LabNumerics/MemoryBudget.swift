@@ -30,13 +30,8 @@ public enum MemoryBudget {
     guard let line = lines.first(where: { $0.starts(with: name) }) else { return nil }
     let digits = line.dropFirst(name.count).drop { $0 == space }.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     guard !digits.isEmpty else { return nil }
-    var kibibytes = 0
-    for digit in digits {
-      let (times, overflow) = kibibytes.multipliedReportingOverflow(by: 10)
-      let (sum, overflowed) = times.addingReportingOverflow(Int(digit - UInt8(ascii: "0")))
-      if overflow || overflowed { return Int.max }
-      kibibytes = sum
-    }
+    // Only ASCII digits: Int's parse fails only when the number does not fit.
+    guard let kibibytes = Int(String(decoding: digits, as: UTF8.self)) else { return Int.max }
     return kibibytes.multipliedReportingOverflow(by: 1024).overflow ? Int.max : kibibytes * 1024
   }
 
