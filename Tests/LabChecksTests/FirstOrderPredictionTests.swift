@@ -156,41 +156,70 @@ struct FirstOrderPredictionTests {
     }
   }
 
-  @Test("Prediction 4 (generic overcomplete case): for K = 7 random atoms in m = 3 and points in their cone, dF₀ along (Δ, δb) equals −Σ ν_nᵀ(δb + Σ_k z_nk Δ_k) with the LP's optimal codes and duals (rel. 1e-5)")
+  /// The step lengths the generic Prediction 4 test tries, largest first. See that test for why it may shrink.
+  static let genericStepLengths = [1e-6, 1e-7, 1e-8]
+
+  @Test("Prediction 4 (generic overcomplete case): for K = 7 random atoms in m = 3 and points in their cone, dF₀ along (Δ, δb) equals −Σ ν_nᵀ(δb + Σ_k z_nk Δ_k) with the LP's optimal codes and duals (rel. 1e-5), differenced over a step with no change of optimal support")
   func exactValueDerivativeGeneric() async throws {
-    await propertyCheck(count: 15, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-      var rng = Xoshiro256StarStar(seed: UInt64(seed))
-      let (m, k, n) = (3, 7, 20)
-      let d = BlockMinimization.normalizedRows(Self.gaussian(k, m, &rng))
-      // Points in the cone: positive combinations of three distinct random atoms, so that no point lies on a
-      // two-atom face (where the LP is degenerate and F₀ has one-sided derivatives); the LP picks its own basis.
-      var generating = Matrix<Double>(rows: n, columns: k)
-      for point in 0..<n {
-        var atoms: Set<Int> = []
-        while atoms.count < 3 { atoms.insert(rng.nextInt(below: k)) }
-        for atom in atoms.sorted() { generating[point, atom] = rng.nextUniform(in: 0.5...1.5) }
-      }
-      let b = (0..<m).map { _ in 0.2 * rng.nextNormal() }
-      let x = SparseCodingProblem.subtractingBias(b.map { -$0 }, from: generating * d)
-      var codes: [[Double]] = [], duals: [[Double]] = []
-      for point in 0..<n {
-        let coded = try? ExactL1Coding.code(zip(x.row(point), b).map { $0 - $1 }, dictionary: d)
-        #expect(coded?.verified == true && coded?.code != nil, "point \(point): LP not verified")
-        codes.append(coded?.code ?? [Double](repeating: .nan, count: k))
-        duals.append(coded?.duals ?? [Double](repeating: .nan, count: m))
-      }
-      func cost(_ t: Double, _ delta: Matrix<Double>, _ e: [Double]) -> Double {
-        (try? ExactL1Coding.total(samples: x, dictionary: d + t * delta, bias: zip(b, e).map { $0 + t * $1 }).cost) ?? .nan
-      }
-      let delta = Self.gaussian(k, m, &rng), e = (0..<m).map { _ in rng.nextNormal() }
-      let h = 1e-6
-      let fd = (cost(h, delta, e) - cost(-h, delta, e)) / (2 * h)
-      let moved = Matrix(codes) * delta  // row n: Σ_k z_nk Δ_k with the optimal codes
-      let formula = -(0..<n).reduce(0.0) { total, point in
-        total + zip(duals[point], zip(e, moved.row(point)).map { $0 + $1 }).reduce(0) { $0 + $1.0 * $1.1 }
-      }
-      #expect(abs(fd - formula) <= 1e-5 * abs(formula), "FD \(fd) vs −Σν(δb + Δz) \(formula)")
+    await propertyCheck(count: 15, input: Gen.int(in: 0...Int(Int32.max))) { seed in _ = Self.genericDerivativeCheck(seed: seed) }
+  }
+
+  @Test("Prediction 4 (generic), seed 1136522296: a dictionary within 1e-6 of degenerate is differenced at a smaller step, and matches")
+  func exactValueDerivativeNearDegenerate() {
+    let step = Self.genericDerivativeCheck(seed: 1136522296)
+    #expect(step != nil && step! < Self.genericStepLengths[0], "step \(String(describing: step))")
+  }
+
+  /// One draw of the generic Prediction 4 check; records its expectations and returns the step it differenced over.
+  static func genericDerivativeCheck(seed: Int) -> Double? {
+    var rng = Xoshiro256StarStar(seed: UInt64(seed))
+    let (m, k, n) = (3, 7, 20)
+    let d = BlockMinimization.normalizedRows(Self.gaussian(k, m, &rng))
+    // Points in the cone: positive combinations of three distinct random atoms, so that no point lies on a
+    // two-atom face (where the LP is degenerate and F₀ has one-sided derivatives); the LP picks its own basis.
+    var generating = Matrix<Double>(rows: n, columns: k)
+    for point in 0..<n {
+      var atoms: Set<Int> = []
+      while atoms.count < 3 { atoms.insert(rng.nextInt(below: k)) }
+      for atom in atoms.sorted() { generating[point, atom] = rng.nextUniform(in: 0.5...1.5) }
     }
+    let b = (0..<m).map { _ in 0.2 * rng.nextNormal() }
+    let x = SparseCodingProblem.subtractingBias(b.map { -$0 }, from: generating * d)
+    let delta = Self.gaussian(k, m, &rng), e = (0..<m).map { _ in rng.nextNormal() }
+    // Every point's exact code at (D + tΔ, b + te).
+    func coded(_ t: Double) -> [ExactL1Coding.PointCode?] {
+      let moved = d + t * delta, bias = zip(b, e).map { $0 + t * $1 }
+      return (0..<n).map { point in try? ExactL1Coding.code(zip(x.row(point), bias).map { $0 - $1 }, dictionary: moved) }
+    }
+    func support(_ point: ExactL1Coding.PointCode?) -> [Int]? { point?.code?.indices.filter { point!.code![$0] > 0 } }
+    let atZero = coded(0)
+    for (point, answer) in atZero.enumerated() {
+      #expect(answer?.verified == true && answer?.code != nil, "point \(point): LP not verified")
+    }
+    let codes = atZero.map { $0?.code ?? [Double](repeating: .nan, count: k) }
+    let duals = atZero.map { $0?.duals ?? [Double](repeating: .nan, count: m) }
+    let moved = Matrix(codes) * delta  // row n: Σ_k z_nk Δ_k with the optimal codes
+    let formula = -(0..<n).reduce(0.0) { total, point in
+      total + zip(duals[point], zip(e, moved.row(point)).map { $0 + $1 }).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+    // Protocol, changed after seed 1136522296 failed at h = 1e-6 alone: a random dictionary can lie within
+    // 1e-6 of a degenerate one (there a fourth atom sat within ~1e-6 of a shared optimal facet), so an
+    // optimal support changes between t = −h and t = h. F₀ is still differentiable at t = 0 (its
+    // one-sided differences agreed with the formula at h = 1e-8) but the central difference straddles the
+    // kink. The difference is therefore taken at the largest h in `genericStepLengths` at which no point's
+    // optimal support differs at ±h from the one at 0 — the region where the theory's formula is the
+    // derivative. The formula itself is never changed, and a draw with a support change within 1e-8 fails.
+    let totalCost = { (answers: [ExactL1Coding.PointCode?]) in answers.reduce(0.0) { $0 + ($1?.cost ?? .nan) } }
+    let supports = atZero.map(support)
+    let unchanged = Self.genericStepLengths.lazy.map { h in (h: h, forward: coded(h), backward: coded(-h)) }
+      .first { $0.forward.map(support) == supports && $0.backward.map(support) == supports }
+    guard let (h, forward, backward) = unchanged else {
+      Issue.record("an optimal support changes within t = ±\(Self.genericStepLengths.last!) of the drawn dictionary")
+      return nil
+    }
+    let fd = (totalCost(forward) - totalCost(backward)) / (2 * h)
+    #expect(abs(fd - formula) <= 1e-5 * abs(formula), "h = \(h): FD \(fd) vs −Σν(δb + Δz) \(formula)")
+    return h
   }
 
   @Test("Prediction 7: for an interior point of a square invertible D, r/λ = D^{-T}𝟙 at λ = 1e-3, or smaller where the codes would leave the interior (to 1e-8)")
