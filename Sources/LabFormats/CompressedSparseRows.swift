@@ -44,13 +44,28 @@ public struct CompressedSparseRows: Equatable, Sendable {
   public mutating func append(rowsOf matrix: Matrix<Double>, nonzeros: NonzeroPattern) {
     precondition(matrix.columns == columns && nonzeros.rows == matrix.rows,
                  "CSR rows of \(columns) columns cannot take a \(matrix.rows) × \(matrix.columns) matrix with a pattern of \(nonzeros.rows) rows.")
+    // Written through pointers into storage grown once per call: appending entry by entry kept two
+    // arrays' capacity and uniqueness checks in the inner loop.
+    let stored = values.count, added = nonzeros.columns.count, width = columns
+    values.append(contentsOf: repeatElement(0, count: added))
+    columnIndices.append(contentsOf: repeatElement(0, count: added))
+    rowStarts.append(contentsOf: nonzeros.rowStarts.dropFirst().lazy.map { stored + $0 })
     matrix.storage.withUnsafeBufferPointer { entries in
-      for i in 0..<matrix.rows {
-        for j in nonzeros.row(i) {
-          values.append(entries[i * columns + j])
-          columnIndices.append(Int32(j))
+      values.withUnsafeMutableBufferPointer { values in
+        columnIndices.withUnsafeMutableBufferPointer { indices in
+          nonzeros.columns.withUnsafeBufferPointer { columns in
+            var entry = 0
+            for i in 0..<matrix.rows {
+              let row = entries.baseAddress! + i * width
+              while entry < nonzeros.rowStarts[i + 1] {
+                let j = columns[entry]
+                values[stored + entry] = row[j]
+                indices[stored + entry] = Int32(j)
+                entry += 1
+              }
+            }
+          }
         }
-        rowStarts.append(values.count)
       }
     }
     rows += matrix.rows
