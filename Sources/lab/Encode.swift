@@ -125,11 +125,11 @@ struct Encode: ParsableCommand {
             throw error
           }
         case .sparse:
-          var sparse = CompressedSparseRows(columns: k)
+          var sparse = CompressedSparseRows(columns: k), memory = MemoryBudget.GrowingNeed()
           try code { block, nonzeros in
             sparse.append(rowsOf: block, nonzeros: nonzeros)
             let held = CompressedSparseRows.encodedSize(rows: sparse.rows, storedEntries: sparse.values.count)
-            if let problem = MemoryBudget.problem("'--codes-out' \(codesOut): the sparse codes of the first \(sparse.rows) points", needs: 2 * held) {
+            if let problem = memory.problem("'--codes-out' \(codesOut): the sparse codes of the first \(sparse.rows) points", needs: 2 * held) {
               throw BadInput.fail(problem)
             }
           }

@@ -67,6 +67,34 @@ struct SafetyKernelTests {
     #expect(MemoryBudget.availableBytes() > 0)
   }
 
+  @Test("A growing need gives the budget's answer at every step while the machine's memory stays put, and reads it again before the need passes a quarter of the last headroom")
+  func growingNeed() async {
+    await propertyCheck(count: 500, input: Gen.uint64()) { seed in
+      var rng = Xoshiro256StarStar(seed: seed)
+      var watch = MemoryBudget.GrowingNeed(), need = 0, readings = 0
+      var available = 1 + rng.nextInt(below: 1 << 30)
+      let moving = rng.nextBernoulli(0.5)
+      var last: (need: Int, available: Int)?
+      for step in 0..<60 {
+        need += rng.nextInt(below: 1 + (1 << 30) / 40)
+        if moving { available = max(1, available + rng.nextInt(below: 1 << 24) - (1 << 23)) }
+        let before = readings
+        let answer = watch.problem("step \(step)", needs: need) { readings += 1; return available }
+        if readings > before { last = (need, available) }
+        if !moving {
+          // Nothing else takes memory: the same answer as reading at every step.
+          #expect(answer == MemoryBudget.problem("step \(step)", needs: need, available: available), "step \(step)")
+        }
+        if readings == before {
+          // Skipped: within what the last reading had available, by a quarter of its headroom at most.
+          let reading = try #require(last, "step \(step) skipped before any reading")
+          #expect(answer == nil && need <= reading.available && need - reading.need <= (reading.available - reading.need) / 4)
+        }
+        if answer != nil { break }
+      }
+    }
+  }
+
   @Test("MemAvailable is read from whole /proc/meminfo lines only, in bytes, and saturates instead of overflowing")
   func memAvailableParsing() async {
     let names = ["MemTotal:", "MemFree:", "Buffers:", "Cached:", "SwapCached:", "MemAvailableX:", "HugePages_Total:"]
