@@ -35,40 +35,47 @@ struct BatchResiduals {
     centredSquaredNorms = blocks.flatMap(\.centredSquaredNorms)
   }
 
-  /// The residuals of rows `range` alone (K, m > 0), each row's arithmetic in the plain loop's order.
+  /// The residuals of rows `range` alone (K, m > 0), each row's arithmetic in the plain loop's order:
+  /// its fit Σ_k z_nk d_k summed from zero over its atoms in increasing order. The sums run atom by
+  /// atom over the rows that use the atom (``AtomUsers``), so each atom is read from memory once
+  /// per block of rows instead of once per row that uses it, while every row still receives its
+  /// atoms in increasing order: the same bits. With 16,384 atoms in 768 dimensions (a 100 MB
+  /// dictionary) the row-by-row loop waited on memory for half of `lab check --sae`'s time.
   private init(rows range: Range<Int>, codes z: Matrix<Double>, centred: Matrix<Double>, dictionary d: Matrix<Double>) {
     let k = z.columns, m = d.columns
     var support: [[Int]] = [], fitNorms: [Double] = [], squaredNorms: [Double] = [], centredSquaredNorms: [Double] = []
-    var r = Array(centred.storage[(range.lowerBound * m)..<(range.upperBound * m)])
-    var fit = [Double](repeating: 0, count: m)
     z.storage.withUnsafeBufferPointer { codes in
-      d.storage.withUnsafeBufferPointer { atoms in
-        centred.storage.withUnsafeBufferPointer { samples in
-          r.withUnsafeMutableBufferPointer { r in
-            for (local, row) in range.enumerated() {
-              var nonzero: [Int] = []
-              SparseRowKernels.appendNonzeros(codes.baseAddress! + row * k, count: k, to: &nonzero)
-              for i in 0..<m { fit[i] = 0 }
-              for atom in nonzero {
-                SparseRowKernels.add(codes[row * k + atom], times: atoms.baseAddress! + atom * m, to: &fit, count: m)
-              }
-              let residual = r.baseAddress! + local * m, sample = samples.baseAddress! + row * m
-              var fitted = 0.0, squared = 0.0, norm = 0.0
-              for i in 0..<m {
-                residual[i] -= fit[i]
-                fitted += fit[i] * fit[i]
-              }
-              for i in 0..<m {
-                squared += residual[i] * residual[i]
-                norm += sample[i] * sample[i]
-              }
-              support.append(nonzero)
-              fitNorms.append(fitted.squareRoot())
-              squaredNorms.append(squared)
-              centredSquaredNorms.append(norm)
-            }
-          }
+      for row in range {
+        var nonzero: [Int] = []
+        SparseRowKernels.appendNonzeros(codes.baseAddress! + row * k, count: k, to: &nonzero)
+        support.append(nonzero)
+      }
+    }
+    let users = AtomUsers(support: support, codes: z, firstRow: range.lowerBound)
+    var fit = [Double](repeating: 0, count: range.count * m)
+    d.storage.withUnsafeBufferPointer { atoms in
+      fit.withUnsafeMutableBufferPointer { fit in
+        users.forEach(atoms: 0..<k) { atom, local, value in
+          SparseRowKernels.add(value, times: atoms.baseAddress! + atom * m, to: fit.baseAddress! + local * m, count: m)
         }
+      }
+    }
+    var r = Array(centred.storage[(range.lowerBound * m)..<(range.upperBound * m)])
+    centred.storage.withUnsafeBufferPointer { samples in
+      for (local, row) in range.enumerated() {
+        let sample = row * m, own = local * m
+        var fitted = 0.0, squared = 0.0, norm = 0.0
+        for i in 0..<m {
+          r[own + i] -= fit[own + i]
+          fitted += fit[own + i] * fit[own + i]
+        }
+        for i in 0..<m {
+          squared += r[own + i] * r[own + i]
+          norm += samples[sample + i] * samples[sample + i]
+        }
+        fitNorms.append(fitted.squareRoot())
+        squaredNorms.append(squared)
+        centredSquaredNorms.append(norm)
       }
     }
     self.support = support
@@ -79,28 +86,66 @@ struct BatchResiduals {
   }
 
   /// `weighted` (row-major `K × m`) += Σ_n z_nk r_n over this batch's rows. The atoms are dealt to
-  /// `workers` threads (atom k to worker k mod workers); each atom's sum runs over the rows in order.
+  /// `workers` threads (atom k to worker k mod workers); each atom's sum runs over the rows in order,
+  /// atom by atom (``AtomUsers``), so an atom's row of `weighted` stays in cache while its rows are added.
   func addWeightedResiduals(codes z: Matrix<Double>, to weighted: inout [Double], workers: Int) {
     let k = z.columns, m = residuals.columns
     guard k > 0, m > 0, residuals.rows > 0 else { return }
-    let support = support
-    z.storage.withUnsafeBufferPointer { codes in
-      residuals.storage.withUnsafeBufferPointer { r in
-        weighted.withUnsafeMutableBufferPointer { sums in
-          let codes = SharedInput(base: codes.baseAddress!), r = SharedInput(base: r.baseAddress!)
-          let sums = DisjointOutput(base: sums.baseAddress!)
-          let count = max(1, min(workers, k))
-          RowBlocks.forEach(rows: count, count: count) { owned in
-            for worker in owned {
-              for (row, atoms) in support.enumerated() {
-                for atom in atoms where atom % count == worker {
-                  SparseRowKernels.add(codes.base[row * k + atom], times: r.base + row * m, to: sums.base + atom * m, count: m)
-                }
-              }
+    let users = AtomUsers(support: support, codes: z, firstRow: 0)
+    residuals.storage.withUnsafeBufferPointer { r in
+      weighted.withUnsafeMutableBufferPointer { sums in
+        let r = SharedInput(base: r.baseAddress!), sums = DisjointOutput(base: sums.baseAddress!)
+        let count = max(1, min(workers, k))
+        RowBlocks.forEach(rows: count, count: count) { owned in
+          for worker in owned {
+            users.forEach(atoms: stride(from: worker, to: k, by: count)) { atom, row, value in
+              SparseRowKernels.add(value, times: r.base + row * m, to: sums.base + atom * m, count: m)
             }
           }
         }
       }
+    }
+  }
+}
+
+/// A batch's nonzero codes by atom (compressed sparse columns): for each atom, the rows whose code
+/// for it is nonzero, in row order, with the code. Sums taken atom by atom over these keep each
+/// row's terms in atom order and each atom's in row order, as the row-by-row loops do.
+struct AtomUsers {
+  /// Where atom k's entries start in ``rows`` and ``values``; K + 1 offsets.
+  let starts: [Int]
+  /// The row (0 for the first row of the support) of each entry.
+  let rows: [Int]
+  /// The code of each entry.
+  let values: [Double]
+
+  /// The users of every atom in `support` (row n's nonzero atoms, increasing), whose codes are row
+  /// `firstRow + n` of `codes`.
+  init(support: [[Int]], codes z: Matrix<Double>, firstRow: Int) {
+    let k = z.columns
+    var starts = [Int](repeating: 0, count: k + 1)
+    for atoms in support { for atom in atoms { starts[atom + 1] += 1 } }
+    for atom in 0..<k { starts[atom + 1] += starts[atom] }
+    var next = Array(starts.dropLast()), rows = [Int](repeating: 0, count: starts[k]), values = [Double](repeating: 0, count: starts[k])
+    z.storage.withUnsafeBufferPointer { codes in
+      for (row, atoms) in support.enumerated() {
+        for atom in atoms {
+          rows[next[atom]] = row
+          values[next[atom]] = codes[(firstRow + row) * k + atom]
+          next[atom] += 1
+        }
+      }
+    }
+    self.starts = starts
+    self.rows = rows
+    self.values = values
+  }
+
+  /// Calls `body(atom, row, code)` for every entry of `atoms` (each in 0..<K), atom by atom in the
+  /// order given, each atom's rows in increasing order.
+  func forEach(atoms: some Sequence<Int>, _ body: (_ atom: Int, _ row: Int, _ value: Double) -> Void) {
+    for atom in atoms {
+      for entry in starts[atom]..<starts[atom + 1] { body(atom, rows[entry], values[entry]) }
     }
   }
 }
