@@ -53,8 +53,8 @@ struct BenchEncode: ParsableCommand {
   /// The peer script: `--script`, or the package's own.
   var script: String { scriptOption ?? BenchSupport.peerScript("peer_w1_sparse_coding.py") }
 
-  @Option(name: .long, help: ArgumentHelp("The peer environment's setup log.", valueName: "path"))
-  var setupLog = "/tmp/benchenv-setup.log"
+  @Option(name: .long, help: ArgumentHelp("A log of the peer environment's setup: the report says whether it ends with \"done\" (default: none; the README's pip line writes no log).", valueName: "path"))
+  var setupLog: String?
 
   @Option(name: .long, help: ArgumentHelp("SPAMS precisions, comma-separated (float32, float64; empty: none).", valueName: "list"))
   var spamsDtypes = "float32,float64"
@@ -106,7 +106,7 @@ struct BenchEncode: ParsableCommand {
     // The peer runs: (script method, precisions). The script needs scikit-learn even for SPAMS.
     var peerRuns: [(method: String, dtypes: String)] = []
     if !skipPeers {
-      print("peer environment: \(peers.setupStatus)")
+      if let status = peers.setupStatus { print("peer environment: \(status)") }
       if peers.canImport("sklearn") {
         if !sklearnDtypes.isEmpty { peerRuns.append(("sklearn_lasso_cd", sklearnDtypes)) }
         if !spamsDtypes.isEmpty {

@@ -105,7 +105,7 @@ struct BenchGenerate: ParsableCommand {
                                  "randomStreams": randomStreams.rawValue,
                                  "labSamplesPerSecond": Double(samples) / first.median, "labMeanL0": meanL0]
     if !skipPeers {
-      let peers = PeerBenchmark(python: python, script: script, setupLog: "")
+      let peers = PeerBenchmark(python: python, script: script, setupLog: nil)
       if peers.canImport("sae_lens") {
         do {
           let peer = try PeerBenchmark.record(python, [script, "--model", scratch, "--samples", "\(samples)", "--batch", "\(generator.batchSize)",

@@ -7,8 +7,9 @@ struct PeerBenchmark {
   var python: String
   /// The benchmark script.
   var script: String
-  /// The log of the environment's setup, which ends with "done" when the setup finished.
-  var setupLog: String
+  /// A log of the environment's setup, which ends with "done" when the setup finished; nil when
+  /// the environment was set up without one (the README's `pip install` line writes none).
+  var setupLog: String?
 
   /// One peer method's figures, as the script reports them.
   struct Figure {
@@ -24,8 +25,9 @@ struct PeerBenchmark {
     var othersCPU: Double?
   }
 
-  /// What the setup log says, for the report.
-  var setupStatus: String {
+  /// What the setup log says, for the report; nil without a log.
+  var setupStatus: String? {
+    guard let setupLog else { return nil }
     guard let text = try? String(contentsOfFile: setupLog, encoding: .utf8) else { return "\(setupLog) does not exist" }
     return text.contains("done") ? "\(setupLog) says done" : "\(setupLog) does not say done (setup may be unfinished)"
   }
