@@ -15,7 +15,7 @@ struct BenchCheck: ParsableCommand {
 
       sae-16k (issue 19's check at SAE scale: 16,384 latents in 768 dimensions, N = --sae-16k-points) is run only \
       when --cases names it: making its inputs (training the SAE) takes about 3 minutes on 2 cores, and its check \
-      about 2 minutes at N = 10⁴.
+      about 1.5 minutes at N = 10⁴.
 
       Examples:
         lab bench check
