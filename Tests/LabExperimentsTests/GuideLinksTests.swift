@@ -17,6 +17,23 @@ import Testing
     }
   }
 
+  @Test("every link from README.md into the guide names an anchor or a heading the guide has")
+  func readmeLinks() throws {
+    let guide = try String(contentsOf: Self.guide, encoding: .utf8)
+    let readme = try String(contentsOf: Self.guide.deletingLastPathComponent().appendingPathComponent("../README.md").standardized,
+                            encoding: .utf8)
+    let fragments = readme.components(separatedBy: "docs/theory-guide.md#").dropFirst().map { $0.prefix { $0 != ")" } }
+    #expect(!fragments.isEmpty)
+    // GitHub's heading ids: lower case, punctuation other than '-' dropped, spaces as '-'.
+    let headings = guide.split(separator: "\n").filter { $0.hasPrefix("#") }.map { line in
+      String(line.drop { $0 == "#" }.dropFirst().lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == " " || $0 == "_" })
+        .replacingOccurrences(of: " ", with: "-")
+    }
+    for fragment in fragments {
+      #expect(guide.contains("id=\"\(fragment)\"") || headings.contains(String(fragment)), "README.md links docs/theory-guide.md#\(fragment)")
+    }
+  }
+
   @Test("a report links the terms it uses, in the guide's order, and nothing when it uses none")
   func annotation() {
     let report = "# T\n\nLP-R -1.03, LP-K -10.4, scale 7.1 → descent-found; KKT 1e-12.\n"
