@@ -52,22 +52,23 @@ struct BatchResiduals {
       }
     }
     let users = AtomUsers(support: support, codes: z, firstRow: range.lowerBound)
-    var fit = [Double](repeating: 0, count: range.count * m)
+    // The fits are summed into `r`, which each row's pass below turns into its residual in place.
+    var r = [Double](repeating: 0, count: range.count * m)
     d.storage.withUnsafeBufferPointer { atoms in
-      fit.withUnsafeMutableBufferPointer { fit in
+      r.withUnsafeMutableBufferPointer { fit in
         users.forEach(atoms: 0..<k) { atom, local, value in
           SparseRowKernels.add(value, times: atoms.baseAddress! + atom * m, to: fit.baseAddress! + local * m, count: m)
         }
       }
     }
-    var r = Array(centred.storage[(range.lowerBound * m)..<(range.upperBound * m)])
     centred.storage.withUnsafeBufferPointer { samples in
       for (local, row) in range.enumerated() {
         let sample = row * m, own = local * m
         var fitted = 0.0, squared = 0.0, norm = 0.0
         for i in 0..<m {
-          r[own + i] -= fit[own + i]
-          fitted += fit[own + i] * fit[own + i]
+          let fit = r[own + i]
+          r[own + i] = samples[sample + i] - fit
+          fitted += fit * fit
         }
         for i in 0..<m {
           squared += r[own + i] * r[own + i]
