@@ -18,8 +18,7 @@ enum BenchCheckCase: String, CaseIterable {
   /// float32): goal ≤ 15 min at N = 10⁵, decided, peak memory ≤ 8 GB. (50 steps at C = 1 left half
   /// the latents active, and the check of 10⁴ points ran past 15 minutes.) Not in the default cases:
   /// at N = 10⁴ the check takes 92 s on 2 cores (125.5 s, run back to back, before the streaming sums
-  /// went atom by atom),
-  /// and training the SAE about 2.5 minutes.
+  /// went atom by atom), and training the SAE about 2.5 minutes.
   case sae16k = "sae-16k"
 
   /// The cases `lab bench check` runs when `--cases` is not given.
