@@ -36,12 +36,14 @@ struct Lab: ParsableCommand {
     // A file-size limit (RLIMIT_FSIZE) makes a write fail with EFBIG, reported as an unwritable
     // output, instead of killing the process mid-write.
     signal(SIGXFSZ, SIG_IGN)
-    // Blocks of codes, correlations and batches (a few MB each) are allocated and freed again and
-    // again. Above glibc's default thresholds each one is a fresh mmap, whose pages are faulted in and
-    // zeroed by the kernel every time (a tenth of `lab encode`'s CPU); below 32 MB they now come from
-    // the heap, which keeps up to 64 MB of freed memory for reuse.
-    _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
-    _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 64 << 20)
+    // Blocks of codes, correlations and batches are allocated and freed again and again. A block
+    // glibc maps with mmap is faulted in and zeroed by the kernel anew every time: a tenth of
+    // `lab encode`'s CPU with 41 MB blocks, and a fifth of `lab check --sae`'s with 16,384 latents,
+    // whose batches hold 134 MB of codes and correlations each (6.4 million page faults at 10⁴
+    // points). glibc refuses an mmap threshold above 32 MB, so nothing is mapped any more: every
+    // block comes from the heap, which keeps up to 1 GB of freed memory for reuse (1.6 million faults).
+    _ = glibcMallopt(-4 /* M_MMAP_MAX */, 0)
+    _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
     // OpenBLAS's pool, started when the library loaded, spins for about 0.1 s waiting for work and
     // takes a core from commands whose workers each run one-thread BLAS (`lab encode --threads 2`).
     // BLAS starts on one thread with the pool stopped; a command that sets more threads (its
