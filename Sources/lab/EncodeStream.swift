@@ -11,10 +11,9 @@ import LabSolvers
 /// order, so the codes and the summary are bit for bit those of one pass over all rows.
 struct EncodeStream {
   /// The bytes a block's rows may take at most: its samples, their centred copy, and the codes three
-  /// times (the encoder's, the block being measured, the values being written), in float64. Small
-  /// enough that each of these arrays stays below glibc's largest mmap threshold (32 MB), so that
-  /// after the first block they are reused from the heap instead of being faulted in anew: at
-  /// N = 20,000, K = 256 one 41 MB block of codes cost as much in page faults as the coding itself.
+  /// times (the encoder's, the block being measured, the values being written), in float64: the
+  /// memory stays bounded whatever N is. (`lab` takes every block from the heap, see `Lab.main`, so
+  /// a freed block's pages are reused by the next one instead of being faulted in anew.)
   static let blockBytes = 32 << 20
 
   /// The bytes of a block's dense codes (float64) when the dictionary is small enough: they then stay
